@@ -1,0 +1,1 @@
+"""Refrain's pure domain core: plain functions over plain data (no Flask, SQL or Redis)."""

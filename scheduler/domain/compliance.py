@@ -1,0 +1,215 @@
+"""The compliance report: is the team keeping its commitments, on theme but not one-note?
+
+Every period is a union of the plan's local days, so posts are tallied once per local day (one
+pass, one bisect each over the days' UTC starts) and periods and weeks are summed from those
+tallies. This keeps the report linear in the number of posts (it runs over 100k-1M posts).
+The shape of the result is fixed by CONTRACT.md, "The compliance report".
+"""
+from __future__ import annotations
+
+import csv
+import io
+from bisect import bisect_right
+from datetime import date, datetime, timezone
+from itertools import accumulate
+from typing import Iterable, Sequence
+
+from .facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
+from .periods import ONE_DAY, Period, day_start_utc, iso_weeks, plan_periods, zone
+from .repetition import find_repeated_messages
+
+CSV_COLUMNS = (
+    "channel", "per", "committed_posts", "posts", "published", "on_theme", "coverage_ratio", "floor",
+    "ceiling", "periods_total", "periods_met", "periods_short", "periods_below_floor",
+    "periods_one_note", "status",
+)
+
+
+class _DayTally:
+    """Counted posts of one channel per local day of the plan."""
+
+    def __init__(self, days: int) -> None:
+        self.posts = [0] * days
+        self.on_theme = [0] * days
+        self.published = [0] * days
+
+    def running_totals(self) -> tuple[list[int], list[int], list[int]]:
+        return tuple([0, *accumulate(counts)] for counts in (self.posts, self.on_theme, self.published))
+
+
+def compliance_report(
+    plan: PlanFacts,
+    commitments: Sequence[CommitmentFacts],
+    posts: Iterable[PostFacts],
+    repeated: list[dict] | None = None,
+) -> dict:
+    tallies, counted = _tally_posts(plan, commitments, posts)
+    weeks = iso_weeks(plan.starts_on, plan.ends_on)
+    rows = [_channel_row(plan, c, tallies[c.channel], weeks) for c in commitments]
+    total = sum(sum(t.posts) for t in tallies.values())
+    on_theme = sum(sum(t.on_theme) for t in tallies.values())
+    return {
+        "plan": _plan_summary(plan),
+        "theme_coverage_ratio": on_theme / total if total else None,
+        "channels": rows,
+        "repeated_messages": repeated if repeated is not None else find_repeated_messages(counted),
+    }
+
+
+def period_status(posts: int, on_theme: int, commitment: CommitmentFacts) -> str:
+    """The first of short, below_floor, one_note that applies, else met."""
+    if posts < commitment.posts:
+        return "short"
+    if on_theme < commitment.on_theme_min:
+        return "below_floor"
+    if posts and on_theme / posts > commitment.one_note_max_share:
+        return "one_note"
+    return "met"
+
+
+def channel_status(coverage_ratio: float | None, floor: float, ceiling: float, posts: int, committed: int) -> str:
+    if coverage_ratio is not None and coverage_ratio > ceiling:
+        return "one_note"
+    if coverage_ratio is not None and coverage_ratio < floor:
+        return "below_floor"
+    return "behind" if posts < committed else "ok"
+
+
+def report_rows_csv(report: dict) -> str:
+    """One line per channel, then a blank line and the repeated messages."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report["channels"]:
+        periods = row["periods"]
+        writer.writerow([
+            row["channel"], row["per"], row["committed_posts"], row["posts"], row["published"],
+            row["on_theme"], _blank_if_none(row["coverage_ratio"]), row["floor"], row["ceiling"],
+            periods["total"], periods["met"], periods["short"], periods["below_floor"],
+            periods["one_note"], row["status"],
+        ])
+    writer.writerow([])
+    writer.writerow(["channel", "post_ids", "similarity"])
+    for group in report["repeated_messages"]:
+        writer.writerow([group["channel"], " ".join(map(str, group["post_ids"])), group["similarity"]])
+    return out.getvalue()
+
+
+def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts: Iterable[PostFacts]):
+    """One pass: tally counted posts per channel and local day; keep them for repetition."""
+    tz = zone(plan.timezone)
+    days = (plan.ends_on - plan.starts_on).days + 1
+    day_starts = [day_start_utc(plan.starts_on + i * ONE_DAY, tz).timestamp() for i in range(days + 1)]
+    first, end = day_starts[0], day_starts[-1]
+    tallies = {c.channel: _DayTally(days) for c in commitments}
+    counted = []
+    for post in posts:
+        tally = tallies.get(post.channel)
+        if tally is None or post.status not in COUNTED_STATUSES:
+            continue
+        at = _timestamp(post.scheduled_at)
+        if not first <= at < end:
+            continue
+        day = bisect_right(day_starts, at) - 1
+        tally.posts[day] += 1
+        tally.on_theme[day] += post.on_theme
+        tally.published[day] += post.status == "published"
+        counted.append(post)
+    return tallies, counted
+
+
+def _timestamp(instant: datetime) -> float:
+    if instant.tzinfo is None:  # stored times are UTC
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.timestamp()
+
+
+def _channel_row(plan: PlanFacts, commitment: CommitmentFacts, tally: _DayTally, weeks: list[Period]) -> dict:
+    periods = plan_periods(plan.starts_on, plan.ends_on, commitment.per)
+    totals = tally.running_totals()
+    details = [_period_detail(p, _sums(plan.starts_on, p, totals), commitment) for p in periods]
+    posts, on_theme, published = (running[-1] for running in totals)
+    committed = commitment.posts * len(periods)
+    coverage = on_theme / posts if posts else None
+    floor = commitment.on_theme_min / commitment.posts if commitment.posts else 0.0
+    ceiling = commitment.one_note_max_share
+    return {
+        "channel": commitment.channel,
+        "per": commitment.per,
+        "posts_per_period": commitment.posts,
+        "on_theme_min": commitment.on_theme_min,
+        "committed_posts": committed,
+        "posts": posts,
+        "published": published,
+        "on_theme": on_theme,
+        "coverage_ratio": coverage,
+        "floor": floor,
+        "ceiling": ceiling,
+        "periods": _period_counts(details),
+        "status": channel_status(coverage, floor, ceiling, posts, committed),
+        "period_details": details,
+        "weeks": _week_rows(plan.starts_on, weeks, periods, commitment.posts, totals),
+    }
+
+
+def _sums(starts_on: date, period: Period, totals) -> tuple[int, int, int]:
+    """(posts, on_theme, published) over the period's days, from running totals."""
+    begin = (period.first_day - starts_on).days
+    end = begin + period.days
+    return tuple(running[end] - running[begin] for running in totals)
+
+
+def _period_detail(period: Period, sums: tuple[int, int, int], commitment: CommitmentFacts) -> dict:
+    posts, on_theme, published = sums
+    return {
+        "first_day": period.first_day.isoformat(),
+        "last_day": period.last_day.isoformat(),
+        "posts": posts,
+        "on_theme": on_theme,
+        "published": published,
+        "committed": commitment.posts,
+        "status": period_status(posts, on_theme, commitment),
+    }
+
+
+def _period_counts(details: list[dict]) -> dict:
+    counts = {"total": len(details), "met": 0, "below_floor": 0, "one_note": 0, "short": 0}
+    for detail in details:
+        counts[detail["status"]] += 1
+    return counts
+
+
+def _week_rows(starts_on: date, weeks: list[Period], periods: list[Period], per_period: int, totals) -> list[dict]:
+    """Weekly view; a period's commitment is spread evenly over its days."""
+    daily_commitment = [per_period / p.days for p in periods for _ in range(p.days)]
+    rows = []
+    for week in weeks:
+        posts, on_theme, published = _sums(starts_on, week, totals)
+        begin = (week.first_day - starts_on).days
+        rows.append({
+            "week_start": week.first_day.isoformat(),
+            "week_end": week.last_day.isoformat(),
+            "committed": round(sum(daily_commitment[begin:begin + week.days]), 2),
+            "posts": posts,
+            "on_theme": on_theme,
+            "published": published,
+            "coverage_ratio": on_theme / posts if posts else None,
+        })
+    return rows
+
+
+def _plan_summary(plan: PlanFacts) -> dict:
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "theme": plan.theme,
+        "key_message": plan.key_message,
+        "keywords": list(plan.keywords),
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "timezone": plan.timezone,
+    }
+
+
+def _blank_if_none(value):
+    return "" if value is None else value

@@ -1,0 +1,132 @@
+import csv
+import io
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from scheduler.domain.compliance import compliance_report, report_rows_csv
+from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
+
+PARIS = ZoneInfo("Europe/Paris")
+SEED_TWITTER = CommitmentFacts("twitter", posts=4, per="day", on_theme_min=1, one_note_max_share=0.5)
+
+
+def make_plan(starts_on, ends_on):
+    return PlanFacts(1, "Autumn", "autumn", "Fall for us", ("autumn",), starts_on, ends_on, "Europe/Paris")
+
+
+def post(post_id, day, hour=10, on_theme=True, channel="twitter", status="scheduled", minute=0, text=""):
+    local = datetime.combine(day, time(hour, minute), PARIS)
+    return PostFacts(post_id, channel, local.astimezone(timezone.utc), status, on_theme, text)
+
+
+def channel_row(report, channel="twitter"):
+    return next(row for row in report["channels"] if row["channel"] == channel)
+
+
+def test_contract_check():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 7))
+    twitter = CommitmentFacts("twitter", posts=2, per="day", on_theme_min=1, one_note_max_share=0.5)
+    row = channel_row(compliance_report(plan, [twitter], [post(1, date(2031, 9, 2))]))
+    assert (row["committed_posts"], row["coverage_ratio"], row["status"]) == (14, 1.0, "one_note")
+
+
+def test_seed_twitter_over_a_quarter_with_a_clock_change():
+    plan = make_plan(date(2031, 10, 1), date(2031, 12, 31))
+    posts = [
+        post(1, date(2031, 12, 31), hour=23, minute=30),  # last evening: counts
+        post(2, date(2032, 1, 1), hour=0, minute=30),  # next morning: outside the plan
+        post(3, date(2031, 10, 26), hour=0, minute=30),  # 25-hour day, before the change
+        post(4, date(2031, 10, 26), hour=23, minute=30),  # 25-hour day, after the change
+    ]
+    row = channel_row(compliance_report(plan, [SEED_TWITTER], posts))
+    assert (row["periods"]["total"], row["committed_posts"], row["posts"]) == (92, 368, 3)
+    by_day = {d["first_day"]: d["posts"] for d in row["period_details"]}
+    assert by_day["2031-10-26"] == 2 and by_day["2031-12-31"] == 1
+    assert row["weeks"][1]["committed"] == 28  # a full ISO week of 4 a day
+
+
+def test_each_period_status_counted_once_in_the_first_that_applies():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 4))
+    commitment = CommitmentFacts("twitter", posts=2, per="day", on_theme_min=1, one_note_max_share=0.5)
+    day = [date(2031, 9, d) for d in range(1, 5)]
+    posts = [
+        post(1, day[0], on_theme=False),  # short (and below the floor: counted as short)
+        post(2, day[1], on_theme=False), post(3, day[1], on_theme=False),  # below_floor
+        post(4, day[2]), post(5, day[2]),  # one_note
+        post(6, day[3]), post(7, day[3], on_theme=False),  # met
+    ]
+    row = channel_row(compliance_report(plan, [commitment], posts))
+    assert [d["status"] for d in row["period_details"]] == ["short", "below_floor", "one_note", "met"]
+    assert row["periods"] == {"total": 4, "met": 1, "below_floor": 1, "one_note": 1, "short": 1}
+
+
+def test_channel_statuses():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 2))
+    day1, day2 = date(2031, 9, 1), date(2031, 9, 2)
+    commitment = CommitmentFacts("twitter", posts=2, per="day", on_theme_min=1, one_note_max_share=0.5)
+
+    def status(*posts):
+        return channel_row(compliance_report(plan, [commitment], posts))["status"]
+
+    def balanced_day(day, first_id):
+        return [post(first_id, day), post(first_id + 1, day, on_theme=False)]
+
+    assert status(*balanced_day(day1, 1), *balanced_day(day2, 3)) == "ok"
+    assert status(*balanced_day(day1, 1)) == "behind"
+    assert status() == "behind"
+    assert status(post(1, day1, on_theme=False), post(2, day2, on_theme=False)) == "below_floor"
+    assert status(post(1, day1), post(2, day2)) == "one_note"
+
+
+def test_only_committed_channels_and_counted_statuses_count():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 7))
+    day = date(2031, 9, 3)
+    posts = [
+        post(1, day, on_theme=False),
+        post(2, day, status="published"),
+        post(3, day, status="unconfirmed"),
+        post(4, day, status="draft"),
+        post(5, day, status="failed"),
+        post(6, day, status="cancelled"),
+        post(7, day, channel="blog"),  # no commitment on the blog
+    ]
+    report = compliance_report(plan, [SEED_TWITTER], posts)
+    row = channel_row(report)
+    assert (row["posts"], row["published"], row["on_theme"]) == (3, 1, 2)
+    assert report["theme_coverage_ratio"] == 2 / 3
+    assert [r["channel"] for r in report["channels"]] == ["twitter"]
+
+
+def test_no_posts_gives_null_ratios_and_zero_posts_per_period_no_division_by_zero():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 30))
+    optional = CommitmentFacts("blog", posts=0, per="month", on_theme_min=0, one_note_max_share=1.0)
+    report = compliance_report(plan, [SEED_TWITTER, optional], [])
+    assert report["theme_coverage_ratio"] is None
+    blog = channel_row(report, "blog")
+    assert (blog["coverage_ratio"], blog["floor"], blog["status"]) == (None, 0.0, "ok")
+    assert channel_row(report)["status"] == "behind"
+
+
+def test_weekly_commitment_is_prorated_over_clipped_weeks():
+    plan = make_plan(date(2031, 10, 1), date(2031, 10, 31))  # starts on a Wednesday
+    monthly = CommitmentFacts("newsletter", posts=31, per="month", on_theme_min=1, one_note_max_share=1.0)
+    weeks = channel_row(compliance_report(plan, [monthly], []), "newsletter")["weeks"]
+    assert (weeks[0]["week_start"], weeks[0]["week_end"], weeks[0]["committed"]) == ("2031-10-01", "2031-10-05", 5.0)
+    assert weeks[1]["committed"] == 7.0
+    assert sum(w["committed"] for w in weeks) == 31
+
+
+def test_csv_export_has_a_row_per_channel_then_the_repeated_messages():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 7))
+    same = "Autumn is here! Come see the new collection in store"
+    posts = [post(1, date(2031, 9, 1), text=same), post(2, date(2031, 9, 3), text=same.upper())]
+    blog = CommitmentFacts("blog", posts=1, per="week", on_theme_min=1, one_note_max_share=0.8)
+    report = compliance_report(plan, [SEED_TWITTER, blog], posts)
+    assert report["repeated_messages"] == [{"channel": "twitter", "post_ids": [1, 2], "similarity": 1.0}]
+    lines = report_rows_csv(report).splitlines()
+    channels, repeated = lines[:lines.index("")], lines[lines.index("") + 1:]
+    rows = list(csv.DictReader(io.StringIO("\n".join(channels))))
+    assert [r["channel"] for r in rows] == ["twitter", "blog"]
+    assert rows[0]["committed_posts"] == "28" and rows[0]["status"] == "one_note"
+    assert rows[1]["coverage_ratio"] == "" and rows[1]["periods_total"] == "1"
+    assert repeated == ["channel,post_ids,similarity", "twitter,1 2,1.0"]
