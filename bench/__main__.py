@@ -1,0 +1,17 @@
+"""`python -m bench [report|deliveries] [--posts N]`: each figure a ratio against a baseline measured
+in the same run, on this machine, so the numbers compare across machines."""
+import argparse
+import sys
+
+from . import deliveries, report
+
+BENCHES = {"report": report.main, "deliveries": deliveries.main}
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("names", nargs="*", choices=[[], *BENCHES], default=list(BENCHES))
+    parser.add_argument("--posts", type=int, default=None, help="size of the run (each bench has its default)")
+    args = parser.parse_args()
+    for name in args.names or BENCHES:
+        BENCHES[name](args.posts)
+    sys.exit(0)

@@ -1,0 +1,188 @@
+"""The adapter interface every channel implements, and the plain data that crosses it.
+
+An adapter turns a post into its channel's own shape (a tweet thread, a video's snippet, a
+newsletter issue...), says what is wrong with it in that shape, adapts a post from another channel,
+and delivers a draft. A delivery always answers with a typed ``Outcome``, never a bare exception,
+so the worker can decide between published, retry and giving up without guessing.
+"""
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import ClassVar, Mapping
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    severity: str = ERROR
+    field: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+    def to_dict(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class Length:
+    value: int
+    max: int
+    unit: str
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "max": self.max, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class PostContent:
+    """What the app hands an adapter: plain data, no database rows."""
+
+    channel: str
+    body: str
+    title: str = ""
+    link: str = ""
+    extra: Mapping = field(default_factory=dict)
+    id: int | None = None
+    campaign: str = ""  # the plan's slug, for UTM campaign names
+    scheduled_at: datetime | None = None  # aware UTC
+
+
+@dataclass(frozen=True)
+class Draft:
+    channel: str
+    payload: dict  # the channel's own shape, JSON-serialisable
+    preview: str  # plain text, as a reader would see it
+
+
+@dataclass(frozen=True)
+class Validation:
+    draft: Draft | None
+    length: Length | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    def to_dict(self) -> dict:
+        return {
+            "valid": self.valid,
+            "length": self.length.to_dict() if self.length else None,
+            "problems": [p.to_dict() for p in self.problems],
+            "draft": self.draft.payload if self.draft else None,
+            "preview": self.draft.preview if self.draft else "",
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # 'published' | 'retry' | 'unauthorized' | 'rejected' | 'unconfirmed'
+    message: str = ""
+    remote_id: str | None = None
+    url: str | None = None
+    retry_after: float | None = None
+
+    @classmethod
+    def published(cls, remote_id=None, url=None, message=""):
+        return cls("published", message, remote_id, url)
+
+    @classmethod
+    def retry(cls, message, retry_after=None):
+        return cls("retry", message, retry_after=retry_after)
+
+    @classmethod
+    def rejected(cls, message):
+        return cls("rejected", message)
+
+    @classmethod
+    def unauthorized(cls, message):
+        return cls("unauthorized", message)
+
+    @classmethod
+    def unconfirmed(cls, message):
+        return cls("unconfirmed", message)
+
+
+@dataclass(frozen=True)
+class DeliveryContext:
+    mode: str  # 'outbox' | 'live'
+    outbox_dir: Path
+
+
+class MissingField(ValueError):
+    """Raised by render() when the post lacks something the channel cannot do without."""
+
+    def __init__(self, field_name: str, message: str):
+        self.field = field_name
+        super().__init__(message)
+
+
+class Channel:
+    name: ClassVar[str]
+    label: ClassVar[str]
+    limits: ClassVar[dict] = {}
+    extra_fields: ClassVar[dict[str, type]] = {}
+
+    def render(self, post: PostContent) -> Draft:
+        raise NotImplementedError
+
+    def check(self, post: PostContent, draft: Draft) -> tuple[Length | None, list[Problem]]:
+        return None, []
+
+    def validate(self, post: PostContent) -> Validation:
+        try:
+            draft = self.render(post)
+        except MissingField as missing:
+            return Validation(None, None, (Problem("missing_" + missing.field, str(missing), field=missing.field),))
+        length, problems = self.check(post, draft)
+        return Validation(draft, length, tuple(problems))
+
+    def adapt(self, source: PostContent) -> PostContent:
+        """A post from another channel, reshaped for this one; the base keeps text, title and link."""
+        return PostContent(channel=self.name, body=source.body, title=source.title, link=source.link,
+                           campaign=source.campaign, scheduled_at=source.scheduled_at)
+
+    def deliver(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
+        if context.mode == "outbox":
+            return write_to_outbox(draft, post, Path(context.outbox_dir))
+        return Outcome.rejected(f"live delivery for {self.label} is not available yet; use REFRAIN_DELIVERY=outbox")
+
+    def read_feed_entry(self, entry: Mapping) -> dict:
+        """A feedparser entry as a content item of this channel."""
+        published = entry.get("published_parsed") or entry.get("updated_parsed")
+        return {
+            "title": entry.get("title", ""),
+            "link": entry.get("link", ""),
+            "summary": entry.get("summary", ""),
+            "published_at": datetime(*published[:6], tzinfo=timezone.utc) if published else None,
+            "media": [m.get("url") for m in entry.get("media_content", []) if m.get("url")],
+        }
+
+
+def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcome:
+    """Atomically, named by post id: a repeated delivery replaces the file and never adds a second."""
+    folder = outbox_dir / draft.channel
+    target = folder / f"{post.id}.json"
+    record = {"post_id": post.id, "channel": draft.channel,
+              "delivered_at": datetime.now(timezone.utc).isoformat(), "draft": draft.payload}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{post.id}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(record, out, ensure_ascii=False, indent=2)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        return Outcome.retry(f"could not write to the outbox: {error}")
+    return Outcome.published(remote_id=target.name, url=target.as_uri())

@@ -1,0 +1,158 @@
+"""The ``refrain`` command group: a Flask CLI around ``create_app``."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .config import ConfigError
+
+
+def _create_app():
+    from . import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def cli():
+    """Refrain: plan a quarterly theme, schedule posts on every channel, and check the plan is kept."""
+
+
+def init_app(app):
+    """Commands are attached to the group once; the app is only needed when one of them runs."""
+
+
+@cli.command("init")
+@with_appcontext
+def init_command():
+    """Create or upgrade the database schema (idempotent)."""
+    _migrate()
+    click.echo(f"database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
+
+
+def _migrate():
+    from . import migrate
+    from .extensions import db
+
+    try:
+        migrate.upgrade(db.engine)
+    except Exception as error:  # an unreachable or refused database: one line, not a traceback
+        raise click.ClickException(f"cannot prepare the database: {error.__class__.__name__}: {error}".splitlines()[0])
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Return when nothing is due instead of waiting for more work.")
+@click.option("--name", default=None, help="A name for this worker in RQ's registry.")
+@with_appcontext
+def worker_command(burst, name):
+    """Run one RQ worker (deliveries and the periodic sweeper) on the configured Redis."""
+    from .workers import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst, name=name)
+
+
+@cli.command("sweep")
+@with_appcontext
+def sweep_command():
+    """Run the sweeper once now: enqueue lost jobs, mark stuck deliveries unconfirmed."""
+    from .services.publishing import sweep
+
+    click.echo(json.dumps(sweep()))
+
+
+@cli.command("report")
+@click.argument("plan_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@with_appcontext
+def report_command(plan_id, fmt):
+    """Print a plan's compliance report."""
+    from .services import plans, reports
+    from .validation import NotFound
+
+    try:
+        plan = plans.get_plan(plan_id)
+    except NotFound as error:
+        raise click.ClickException(error.message)
+    report = reports.compliance(plan)
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(reports.as_csv(report), nl=False)
+    else:
+        click.echo(reports.as_table(report))
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command():
+    """Load a realistic demo quarter (English, French and Chinese posts) into the configured database."""
+    from .services import demo
+
+    _migrate()
+    plan = demo.load()
+    click.echo(f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
+               f"see it with `refrain report {plan.id}` or on the web with `refrain serve`")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(0, 64), help="RQ worker processes.")
+@click.option("--web-processes", default=2, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve_command(host, port, workers, web_processes):
+    """Everything in one process tree: web server, embedded Redis (unless REDIS_URL), workers, sweeper."""
+    _migrate()
+    service = current_app.extensions["refrain.queue"]
+    env = dict(os.environ, REFRAIN_INSTANCE=current_app.config["INSTANCE_PATH"])
+    env["REDIS_URL"] = service.embedded.ensure_running() if service.embedded else service.url
+    children = [subprocess.Popen([sys.executable, "-m", "scheduler", "worker", "--name", f"serve-{os.getpid()}-{n}"],
+                                 env=env) for n in range(workers)]
+    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+                            "--workers", str(web_processes), "--threads", "4", "--access-logfile", "-",
+                            "scheduler.wsgi:app"], env=env)
+    children.append(web)
+    click.echo(f"Refrain is running on http://{host}:{port}/ with {workers} worker(s); Ctrl-C stops it all")
+    _wait_and_stop(children)
+    if service.embedded:
+        service.embedded.stop()
+
+
+def _wait_and_stop(children):
+    stopping = []
+
+    def request_stop(signum, frame):
+        stopping.append(signum)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.2)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def main():
+    cli.main(prog_name="refrain")

@@ -1,0 +1,141 @@
+"""Plans and their per-channel commitments: create, change, read."""
+import re
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy import select
+
+import channels.registry as channel_registry
+
+from ..extensions import db
+from ..models import Commitment, Plan
+from ..validation import Invalid, NotFound, Reader
+
+PERIODS = ("day", "week", "month", "quarter")
+LONGEST_PLAN = timedelta(days=400)
+
+
+def get_plan(plan_id) -> Plan:
+    plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+    if plan is None:
+        raise NotFound(f"plan {plan_id}")
+    return plan
+
+
+def all_plans() -> list[Plan]:
+    return list(db.session.scalars(select(Plan).order_by(Plan.starts_on.desc(), Plan.id.desc())))
+
+
+def create_plan(data) -> Plan:
+    plan = Plan()
+    _apply_plan_fields(plan, Reader(data), partial=False)
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def update_plan(plan: Plan, data) -> Plan:
+    _apply_plan_fields(plan, Reader(data), partial=True)
+    db.session.commit()
+    return plan
+
+
+def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
+    def wanted(name):
+        return not partial or reader.has(name)
+
+    values = {}
+    if wanted("name"):
+        values["name"] = reader.text("name", max_length=200)
+    if wanted("theme"):
+        values["theme"] = reader.text("theme", max_length=200)
+    if wanted("key_message"):
+        values["key_message"] = reader.text("key_message", required=False, max_length=2000)
+    if wanted("keywords"):
+        values["keywords"] = reader.string_list("keywords", required=False)
+    if wanted("starts_on"):
+        values["starts_on"] = reader.day("starts_on")
+    if wanted("ends_on"):
+        values["ends_on"] = reader.day("ends_on")
+    if wanted("timezone"):
+        values["timezone"] = reader.time_zone("timezone")
+    starts_on = values.get("starts_on", plan.starts_on)
+    ends_on = values.get("ends_on", plan.ends_on)
+    if starts_on and ends_on and not reader.errors:
+        if ends_on < starts_on:
+            reader.fail("ends_on", "must be on or after starts_on")
+        elif ends_on - starts_on > LONGEST_PLAN:
+            reader.fail("ends_on", "a plan may last at most 400 days")
+    reader.done()
+    for name, value in values.items():
+        setattr(plan, name, value)
+
+
+def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
+    """Create or replace the plan's commitment on one channel; returns it and whether it is new."""
+    reader = Reader(data)
+    if channel not in channel_registry.names():
+        raise Invalid({"channel": f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}"},
+                      status=404)
+    posts = reader.integer("posts", minimum=1, maximum=10000)
+    per = reader.choice("per", PERIODS)
+    on_theme_min = reader.integer("on_theme_min", minimum=0, maximum=10000, required=False, default=0)
+    ceiling = reader.fraction("one_note_max_share", required=False, default=1.0)
+    note = reader.text("note", required=False, max_length=2000)
+    if not reader.errors:
+        if on_theme_min > posts:
+            reader.fail("on_theme_min", f"cannot be more than posts ({posts})")
+        elif on_theme_min / posts > ceiling:
+            reader.fail("one_note_max_share",
+                        f"is below the floor ({on_theme_min}/{posts} = {on_theme_min / posts:.2f}): "
+                        "no period could be both on theme enough and not one-note")
+    reader.done()
+    commitment = next((c for c in plan.commitments if c.channel == channel), None)
+    created = commitment is None
+    if created:
+        commitment = Commitment(channel=channel)
+        plan.commitments.append(commitment)
+    commitment.posts, commitment.per = posts, per
+    commitment.on_theme_min, commitment.one_note_max_share, commitment.note = on_theme_min, ceiling, note
+    db.session.commit()
+    return commitment, created
+
+
+def remove_commitment(plan: Plan, channel: str) -> None:
+    commitment = next((c for c in plan.commitments if c.channel == channel), None)
+    if commitment is None:
+        raise NotFound(f"commitment on {channel}")
+    plan.commitments.remove(commitment)
+    db.session.commit()
+
+
+def slug(plan: Plan) -> str:
+    """The plan's name as a UTM campaign name: ASCII, lower case, dashes."""
+    folded = unicodedata.normalize("NFKD", plan.name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or f"plan-{plan.id}"
+
+
+def commitment_dict(commitment: Commitment) -> dict:
+    return {
+        "channel": commitment.channel,
+        "posts": commitment.posts,
+        "per": commitment.per,
+        "on_theme_min": commitment.on_theme_min,
+        "one_note_max_share": commitment.one_note_max_share,
+        "note": commitment.note,
+    }
+
+
+def plan_dict(plan: Plan) -> dict:
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "theme": plan.theme,
+        "key_message": plan.key_message,
+        "keywords": list(plan.keywords or []),
+        "starts_on": plan.starts_on.isoformat(),
+        "ends_on": plan.ends_on.isoformat(),
+        "timezone": plan.timezone,
+        "commitments": [commitment_dict(c) for c in plan.commitments],
+        "created_at": plan.created_at.isoformat() if plan.created_at else None,
+    }

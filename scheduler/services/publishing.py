@@ -1,0 +1,143 @@
+"""Delivering posts, and the sweeper that keeps Redis in step with the database.
+
+A delivery starts with a guarded claim (queued → publishing). Whoever loses the claim does nothing,
+so a job that runs twice, or a job for a post cancelled meanwhile, never delivers anything. A post
+left in ``publishing`` by a worker that died may or may not have reached the channel: it becomes
+``unconfirmed`` and waits for a person, because sending it again could publish it twice.
+"""
+import logging
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+import channels.registry as channel_registry
+from channels.base import DeliveryContext
+
+from .. import queue
+from ..extensions import db
+from ..models import Post
+from . import lifecycle
+from .lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
+from .posts import check_post, content_of
+
+log = logging.getLogger(__name__)
+EARLY_TOLERANCE = timedelta(seconds=2)
+SWEEP_LOCK = "refrain:sweeper:lock"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def deliver(post_id: int) -> str:
+    """Deliver one post if it is due and still queued; returns what happened, for the job's result."""
+    post = db.session.get(Post, post_id)
+    if post is None:
+        log.warning("post %s is gone; nothing to deliver", post_id)
+        return "missing"
+    if post.status != QUEUED:
+        return f"skipped: {post.status}"
+    if post.scheduled_at and post.scheduled_at - EARLY_TOLERANCE > now():
+        return "skipped: rescheduled for later"  # the job for the new time is already in Redis
+    if not lifecycle.move(post_id, PUBLISHING, {QUEUED}, note="claimed by a worker", claimed_at=now(),
+                          attempts=(post.attempts or 0) + 1):
+        return "skipped: claimed elsewhere"
+    db.session.refresh(post)
+    return _deliver_claimed(post)
+
+
+def _deliver_claimed(post: Post) -> str:
+    adapter = channel_registry.get(post.channel)
+    check_post(post)
+    db.session.commit()
+    content = content_of(post)
+    validation = adapter.validate(content)
+    if not validation.valid:
+        reason = "; ".join(p.message for p in validation.problems if p.severity == "error")
+        lifecycle.move(post.id, FAILED, {PUBLISHING}, note=reason, failure_reason=f"refused before delivery: {reason}")
+        return "failed: invalid"
+    context = DeliveryContext(mode=current_app.config["REFRAIN_DELIVERY"],
+                              outbox_dir=Path(current_app.config["INSTANCE_PATH"]) / "outbox")
+    try:
+        outcome = adapter.deliver(validation.draft, content, context)
+    except Exception as error:  # an adapter bug must not leave the post claimed forever
+        log.exception("adapter %s raised while delivering post %s", post.channel, post.id)
+        lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=repr(error),
+                       failure_reason=f"the {post.channel} adapter failed mid-delivery: {error}")
+        return "unconfirmed"
+    return _record(post, outcome)
+
+
+def _record(post: Post, outcome) -> str:
+    if outcome.status == "published":
+        lifecycle.move(post.id, PUBLISHED, {PUBLISHING}, note=outcome.message or "delivered",
+                       published_at=now(), remote_id=outcome.remote_id or "", remote_url=outcome.url or "",
+                       failure_reason="")
+    elif outcome.status == "retry" and post.attempts < current_app.config["REFRAIN_MAX_ATTEMPTS"]:
+        delay = outcome.retry_after or min(30 * 2 ** (post.attempts - 1), 3600)
+        lifecycle.move(post.id, QUEUED, {PUBLISHING}, note=f"will retry in {delay:.0f} s: {outcome.message}",
+                       failure_reason=outcome.message)
+        queue.enqueue_delivery(post.id, now() + timedelta(seconds=delay), retry=post.attempts)
+    elif outcome.status == "unconfirmed":
+        lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=outcome.message, failure_reason=outcome.message)
+    else:
+        reason = outcome.message or outcome.status
+        lifecycle.move(post.id, FAILED, {PUBLISHING}, note=reason, failure_reason=reason)
+    return outcome.status
+
+
+def sweep(horizon: timedelta | None = None) -> dict:
+    """Rebuild lost reminders and give up on stuck deliveries; safe to run anywhere, any number of times."""
+    config = current_app.config
+    interval = config["REFRAIN_SWEEP_INTERVAL"]
+    connection = queue.service().connection
+    if not connection.set(SWEEP_LOCK, "1", nx=True, px=max(interval * 1000 - 500, 500)):
+        return {"skipped": "another sweep is running"}
+    try:
+        horizon = horizon or timedelta(seconds=2 * interval)
+        return {
+            "enqueued": _enqueue_scheduled(),
+            "requeued": _requeue_lost(now() + horizon),
+            "unconfirmed": _give_up_on_stuck(now() - timedelta(seconds=config["REFRAIN_PUBLISH_TIMEOUT"])),
+        }
+    finally:
+        connection.delete(SWEEP_LOCK)
+
+
+def _enqueue_scheduled() -> int:
+    """Posts the database says are scheduled but Redis never heard of (Redis was down when they were)."""
+    count = 0
+    for post_id, when in db.session.execute(
+        select(Post.id, Post.scheduled_at).where(Post.status == SCHEDULED, Post.scheduled_at.is_not(None))
+    ).all():
+        if lifecycle.move(post_id, QUEUED, {SCHEDULED}, note="handed to the queue by the sweeper"):
+            queue.enqueue_delivery(post_id, when)
+            count += 1
+    return count
+
+
+def _requeue_lost(until: datetime) -> int:
+    """Queued posts due soon whose job is gone (Redis restarted or flushed, or the job ran too early)."""
+    rows = db.session.execute(
+        select(Post.id, Post.scheduled_at, Post.attempts).where(Post.status == QUEUED, Post.scheduled_at <= until)
+    ).all()
+    db.session.rollback()  # end the read transaction; SQLite writers must not wait on us
+    expected = {post_id: queue.delivery_job_id(post_id, attempts or 0) for post_id, _, attempts in rows}
+    alive = queue.jobs_alive(expected.values())
+    lost = [(post_id, when, attempts or 0) for post_id, when, attempts in rows if expected[post_id] not in alive]
+    for post_id, when, attempts in lost:
+        log.info("post %s had no job in Redis; enqueueing it again", post_id)
+        queue.enqueue_delivery(post_id, when, retry=attempts)
+    return len(lost)
+
+
+def _give_up_on_stuck(claimed_before: datetime) -> int:
+    stuck = db.session.scalars(
+        select(Post.id).where(Post.status == PUBLISHING, Post.claimed_at < claimed_before)
+    ).all()
+    reason = ("the worker delivering this post stopped before it could confirm the delivery; "
+              "check the channel, then mark it published or send it again")
+    return sum(lifecycle.move(post_id, UNCONFIRMED, {PUBLISHING}, note=reason, failure_reason=reason)
+               for post_id in stuck)

@@ -1,0 +1,27 @@
+"""RQ job functions: thin, idempotent, keyed by what they act on.
+
+They run inside the worker's app context (``worker.py`` pushes it) and leave no session behind, so
+one long-lived worker process never carries stale rows from one job into the next.
+"""
+from .extensions import db
+from .services import publishing
+
+
+def deliver_post(post_id: int) -> str:
+    try:
+        return publishing.deliver(post_id)
+    finally:
+        db.session.remove()
+
+
+def sweep() -> dict:
+    try:
+        return publishing.sweep()
+    finally:
+        db.session.remove()
+
+
+# periodic jobs, in one place: (function, stable name, interval setting)
+PERIODIC = [
+    (sweep, "refrain-sweeper", "REFRAIN_SWEEP_INTERVAL"),
+]

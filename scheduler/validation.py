@@ -1,0 +1,208 @@
+"""Turning untrusted input (JSON bodies, form fields, CLI arguments) into typed values.
+
+Every problem is collected per field, so one answer tells the user everything that is wrong, in the
+contract's shape: ``{"error": {"message": ..., "fields": {field: what is wrong}}}``.
+"""
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class Invalid(ValueError):
+    """Bad input: carries the HTTP status and the per-field messages."""
+
+    def __init__(self, fields: dict | None = None, message: str | None = None, status: int = 422):
+        self.fields = dict(fields or {})
+        self.status = status
+        self.message = message or _summary(self.fields)
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict:
+        return {"error": {"message": self.message, "fields": self.fields}}
+
+
+class NotFound(LookupError):
+    def __init__(self, what: str):
+        self.message = f"{what} not found"
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict:
+        return {"error": {"message": self.message, "fields": {}}}
+
+
+class Conflict(Exception):
+    def __init__(self, message: str, fields: dict | None = None):
+        self.message = message
+        self.fields = fields or {}
+        super().__init__(message)
+
+    def to_dict(self) -> dict:
+        return {"error": {"message": self.message, "fields": self.fields}}
+
+
+def _summary(fields: dict) -> str:
+    if not fields:
+        return "invalid input"
+    return "invalid input: " + "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+
+
+class Reader:
+    """Reads fields from a mapping, remembering every problem instead of stopping at the first."""
+
+    def __init__(self, data):
+        if not isinstance(data, dict):
+            raise Invalid(message="the request body must be a JSON object", status=400)
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def has(self, name) -> bool:
+        return name in self.data
+
+    def fail(self, name, problem):
+        self.errors.setdefault(name, problem)
+
+    def done(self):
+        if self.errors:
+            raise Invalid(self.errors)
+
+    def text(self, name, required=True, max_length=None, default=""):
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip() and required):
+            if required:
+                self.fail(name, "is required")
+            return default
+        if not isinstance(value, str):
+            self.fail(name, "must be a string")
+            return default
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.fail(name, f"must be at most {max_length} characters (it has {len(value)})")
+        return value
+
+    def integer(self, name, minimum=None, maximum=None, required=True, default=None):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required")
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            self.fail(name, "must be a whole number")
+            return default
+        try:
+            value = int(value)
+        except ValueError:
+            self.fail(name, "must be a whole number")
+            return default
+        if minimum is not None and value < minimum:
+            self.fail(name, f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            self.fail(name, f"must be at most {maximum}")
+        return value
+
+    def fraction(self, name, required=True, default=None):
+        """A share in (0, 1]."""
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required")
+            return default
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            value = float(value)
+        except (TypeError, ValueError):
+            self.fail(name, "must be a number between 0 and 1")
+            return default
+        if not math.isfinite(value) or not 0 < value <= 1:
+            self.fail(name, "must be more than 0 and at most 1 (a share such as 0.5)")
+        return value
+
+    def boolean_or_none(self, name):
+        value = self.data.get(name)
+        if value is None or isinstance(value, bool):
+            return value
+        self.fail(name, "must be true, false or null")
+        return None
+
+    def choice(self, name, choices, required=True, default=None):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required")
+            return default
+        if value not in choices:
+            self.fail(name, f"must be one of {', '.join(choices)}")
+            return default
+        return value
+
+    def day(self, name, required=True):
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required (a date such as 2031-01-31)")
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(name, "must be a date such as 2031-01-31")
+            return None
+
+    def instant(self, name, required=True):
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "is required (ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00)")
+            return None
+        return parse_instant(value, lambda problem: self.fail(name, problem))
+
+    def time_zone(self, name, required=True):
+        value = self.data.get(name)
+        if not value:
+            if required:
+                self.fail(name, "is required (an IANA time zone such as Europe/Paris)")
+            return None
+        if not valid_time_zone(value):
+            self.fail(name, f"{value!r} is not a known time zone (use an IANA name such as Europe/Paris)")
+            return None
+        return value
+
+    def string_list(self, name, required=True, max_items=200, max_length=200):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "is required (a list of strings)")
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.fail(name, "must be a list of strings")
+            return []
+        items = [item.strip() for item in value if item.strip()]
+        if len(items) > max_items:
+            self.fail(name, f"may hold at most {max_items} items")
+        if any(len(item) > max_length for item in items):
+            self.fail(name, f"each item must be at most {max_length} characters")
+        return list(dict.fromkeys(items))
+
+
+def valid_time_zone(name) -> bool:
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def parse_instant(value, fail):
+    if not isinstance(value, str):
+        fail("must be a string in ISO 8601 with an offset")
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        fail("must be ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00")
+        return None
+    if parsed.tzinfo is None:
+        fail("must carry an offset (such as +02:00 or Z), so the time is not ambiguous")
+        return None
+    return parsed

@@ -1,0 +1,190 @@
+"""The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape."""
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+import channels.registry as channel_registry
+from channels.base import PostContent
+
+from ..services import plans, posts, reports
+from ..validation import Conflict, Invalid, NotFound, Reader
+
+blueprint = Blueprint("api", __name__)
+
+
+def error(status: int, message: str, fields: dict | None = None):
+    return jsonify({"error": {"message": message, "fields": fields or {}}}), status
+
+
+@blueprint.errorhandler(Invalid)
+def _invalid(exc: Invalid):
+    return error(exc.status, exc.message, exc.fields)
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    return error(404, exc.message)
+
+
+@blueprint.errorhandler(Conflict)
+def _conflict(exc: Conflict):
+    return error(409, exc.message, exc.fields)
+
+
+@blueprint.errorhandler(HTTPException)
+def _http(exc: HTTPException):
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+@blueprint.record_once
+def _json_errors_for_api_paths(state):
+    """Errors raised before a blueprint is chosen (an unknown URL, a wrong method) or by a bug: still
+    JSON in the contract's shape under /api/, whatever pages the UI shows elsewhere."""
+
+    def answer(exc):
+        if not request.path.startswith("/api/"):
+            return exc if isinstance(exc, HTTPException) else InternalServerError(original_exception=exc)
+        if isinstance(exc, HTTPException):
+            return error(exc.code or 500, exc.description or exc.name)
+        state.app.logger.exception("unexpected error on %s %s", request.method, request.path)
+        return error(500, "internal error; the request was not completed and nothing was saved by it")
+
+    state.app.register_error_handler(HTTPException, answer)
+    state.app.register_error_handler(Exception, answer)
+
+
+def body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise Invalid(message="the request body must be JSON (Content-Type: application/json)", status=400)
+    if not isinstance(data, dict):
+        raise Invalid(message="the request body must be a JSON object", status=400)
+    return data
+
+
+# plans and commitments
+
+@blueprint.post("/plans")
+def create_plan():
+    return jsonify(plans.plan_dict(plans.create_plan(body()))), 201
+
+
+@blueprint.get("/plans")
+def list_plans():
+    return jsonify([plans.plan_dict(p) for p in plans.all_plans()])
+
+
+@blueprint.get("/plans/<int:plan_id>")
+def get_plan(plan_id):
+    return jsonify(plans.plan_dict(plans.get_plan(plan_id)))
+
+
+@blueprint.patch("/plans/<int:plan_id>")
+def update_plan(plan_id):
+    plan = plans.get_plan(plan_id)
+    return jsonify(plans.plan_dict(plans.update_plan(plan, body())))
+
+
+@blueprint.put("/plans/<int:plan_id>/commitments/<channel>")
+def set_commitment(plan_id, channel):
+    plan = plans.get_plan(plan_id)
+    commitment, created = plans.set_commitment(plan, channel, body())
+    return jsonify(plans.commitment_dict(commitment)), 201 if created else 200
+
+
+@blueprint.get("/plans/<int:plan_id>/commitments")
+def list_commitments(plan_id):
+    return jsonify([plans.commitment_dict(c) for c in plans.get_plan(plan_id).commitments])
+
+
+@blueprint.delete("/plans/<int:plan_id>/commitments/<channel>")
+def remove_commitment(plan_id, channel):
+    plans.remove_commitment(plans.get_plan(plan_id), channel)
+    return "", 204
+
+
+@blueprint.get("/plans/<int:plan_id>/compliance")
+def compliance(plan_id):
+    report = reports.compliance(plans.get_plan(plan_id))
+    fmt = request.args.get("format", "json")
+    if fmt == "csv":
+        return Response(reports.as_csv(report), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename=compliance-plan-{plan_id}.csv"})
+    if fmt != "json":
+        raise Invalid({"format": "must be json or csv"}, status=400)
+    return jsonify(report)
+
+
+# channels
+
+@blueprint.get("/channels")
+def list_channels():
+    return jsonify([{"name": c.name, "label": c.label, "limits": c.limits,
+                     "fields": sorted(c.extra_fields)} for c in channel_registry.all_channels()])
+
+
+@blueprint.post("/channels/<name>/validate")
+def validate(name):
+    if name not in channel_registry.names():
+        raise NotFound(f"channel {name!r}")
+    data = body()
+    reader = Reader(data)
+    adapter = channel_registry.get(name)
+    text = reader.text("body", required=False, max_length=posts.TEXT_LIMIT)
+    title = reader.text("title", required=False, max_length=300)
+    link = reader.text("link", required=False, max_length=2000)
+    extra = {k: v for k, v in (data.get("extra") or {}).items()} if isinstance(data.get("extra"), dict) else {}
+    extra.update({k: data[k] for k in adapter.extra_fields if k in data})
+    reader.done()
+    result = adapter.validate(PostContent(channel=name, body=text, title=title, link=link, extra=extra))
+    return jsonify(result.to_dict())
+
+
+# posts
+
+@blueprint.post("/posts")
+def create_post():
+    return jsonify(posts.post_dict(posts.create_post(body()))), 201
+
+
+@blueprint.get("/posts")
+def list_posts():
+    return jsonify([posts.post_dict(p) for p in posts.list_posts(request.args)])
+
+
+@blueprint.get("/posts/<int:post_id>")
+def get_post(post_id):
+    return jsonify(posts.post_dict(posts.get_post(post_id)))
+
+
+@blueprint.patch("/posts/<int:post_id>")
+def update_post(post_id):
+    return jsonify(posts.post_dict(posts.update_post(posts.get_post(post_id), body())))
+
+
+@blueprint.post("/posts/<int:post_id>/schedule")
+def schedule_post(post_id):
+    return jsonify(posts.post_dict(posts.schedule_post(posts.get_post(post_id))))
+
+
+@blueprint.post("/posts/<int:post_id>/unschedule")
+def unschedule_post(post_id):
+    return jsonify(posts.post_dict(posts.unschedule_post(posts.get_post(post_id))))
+
+
+@blueprint.post("/posts/<int:post_id>/confirm")
+def confirm_post(post_id):
+    data = request.get_json(silent=True) or {}
+    url = data.get("url") if isinstance(data, dict) and isinstance(data.get("url"), str) else ""
+    return jsonify(posts.post_dict(posts.confirm_published(posts.get_post(post_id), url)))
+
+
+@blueprint.delete("/posts/<int:post_id>")
+def cancel_post(post_id):
+    return jsonify(posts.post_dict(posts.cancel_post(posts.get_post(post_id))))
+
+
+@blueprint.get("/posts/<int:post_id>/events")
+def post_events(post_id):
+    post = posts.get_post(post_id)
+    return jsonify([{"at": e.at.isoformat(), "from": e.from_status, "to": e.to_status, "note": e.note}
+                    for e in post.events])

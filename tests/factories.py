@@ -1,0 +1,27 @@
+"""Small builders for test data, through the same services the app uses."""
+from scheduler.services import plans, posts
+
+SEED_COMMITMENTS = {
+    "twitter": {"posts": 4, "per": "day", "on_theme_min": 1, "one_note_max_share": 0.5},
+    "youtube": {"posts": 1, "per": "month", "on_theme_min": 1, "one_note_max_share": 1.0},
+    "newsletter": {"posts": 1, "per": "week", "on_theme_min": 1, "one_note_max_share": 1.0},
+    "blog": {"posts": 4, "per": "month", "on_theme_min": 1, "one_note_max_share": 0.75},
+    "ppc": {"posts": 1, "per": "quarter", "on_theme_min": 1, "one_note_max_share": 1.0},
+}
+
+
+def make_plan(**overrides):
+    data = {"name": "Offre d'été 2031", "theme": "Offre d'été", "key_message": "Summer, simplified",
+            "keywords": ["offre ete", "summer offer", "夏季优惠"], "starts_on": "2031-06-01",
+            "ends_on": "2031-08-31", "timezone": "Europe/Paris"}
+    data.update(overrides)
+    return plans.create_plan(data)
+
+
+def commit(plan, channel="twitter", **overrides):
+    data = dict(SEED_COMMITMENTS[channel], **overrides)
+    return plans.set_commitment(plan, channel, data)[0]
+
+
+def make_post(plan, channel="twitter", body="Profitez de l'Offre d'été !", when="2031-06-02T10:00:00+02:00", **extra):
+    return posts.create_post({"plan_id": plan.id, "channel": channel, "body": body, "scheduled_at": when, **extra})

@@ -1,0 +1,56 @@
+"""The `refrain` command group, run in-process through Flask's CLI runner."""
+import json
+
+from scheduler.cli import cli
+from tests.factories import commit, make_plan, make_post
+
+
+def run(runner, *args):
+    return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_init_is_idempotent(runner):
+    assert run(runner, "init").exit_code == 0
+    second = run(runner, "init")
+    assert second.exit_code == 0 and "database ready" in second.output
+
+
+def test_report_in_every_format(runner):
+    plan = make_plan(starts_on="2031-09-01", ends_on="2031-09-07")
+    commit(plan, "twitter", posts=2)
+    from scheduler.services import posts
+
+    posts.schedule_post(make_post(plan, when="2031-09-02T10:00:00+02:00"))
+    table = run(runner, "report", str(plan.id))
+    assert table.exit_code == 0 and "twitter" in table.output and "one_note" in table.output
+    as_json = json.loads(run(runner, "report", str(plan.id), "--format", "json").output)
+    assert as_json["channels"][0]["committed_posts"] == 14
+    csv = run(runner, "report", str(plan.id), "--format", "csv").output.splitlines()
+    assert csv[0].startswith("channel,") and csv[1].startswith("twitter,")
+
+
+def test_bad_input_exits_non_zero_with_one_line(runner):
+    missing = runner.invoke(cli, ["report", "999"])
+    assert missing.exit_code != 0 and "plan 999 not found" in missing.output
+    bad_format = runner.invoke(cli, ["report", "1", "--format", "pdf"])
+    assert bad_format.exit_code != 0
+    not_a_number = runner.invoke(cli, ["report", "one"])
+    assert not_a_number.exit_code != 0
+
+
+def test_demo_fills_a_quarter_on_every_channel(runner):
+    result = run(runner, "demo")
+    assert result.exit_code == 0
+    from scheduler.services import plans, reports
+
+    plan = plans.all_plans()[0]
+    report = reports.compliance(plan)
+    channels = {row["channel"]: row for row in report["channels"]}
+    assert set(channels) == {"twitter", "youtube", "newsletter", "blog", "ppc"}
+    assert all(row["posts"] > 0 for row in channels.values())
+    assert report["repeated_messages"], "the demo repeats one tweet on purpose"
+    assert 0 < report["theme_coverage_ratio"] < 1
+    statuses = {row["status"] for row in channels.values()}
+    assert len(statuses) > 1, "a realistic quarter is not all green"
+    again = run(runner, "demo")  # loading twice replaces the demo instead of doubling it
+    assert again.exit_code == 0 and len(plans.all_plans()) == 1
