@@ -105,3 +105,27 @@ def _period_end(first: date, per: str, ends_on: date) -> date:
     if per == "month":
         return first.replace(day=monthrange(first.year, first.month)[1])
     return ends_on
+
+
+def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: timedelta = timedelta(minutes=15)):
+    """The plan's span cut where the zone's UTC offset changes: [(start_utc, end_utc, offset_seconds)].
+
+    Within a segment the local day of an instant is a plain division, ``(epoch + offset) // 86400``,
+    which a database can compute for a GROUP BY; clock changes fall on quarter hours in every zone.
+    """
+    tz = zone(tz)
+    start, end = day_start_utc(starts_on, tz), day_start_utc(ends_on + ONE_DAY, tz)
+    segments, begin = [], start
+    offset = _offset(begin, tz)
+    probe = begin + step
+    while probe < end:
+        if _offset(probe, tz) != offset:
+            segments.append((begin, probe, offset))
+            begin, offset = probe, _offset(probe, tz)
+        probe += step
+    segments.append((begin, end, offset))
+    return segments
+
+
+def _offset(instant: datetime, tz: tzinfo) -> int:
+    return int(instant.astimezone(tz).utcoffset().total_seconds())
