@@ -6,6 +6,7 @@ worker runs), and a few are left the way real quarters leave them: a draft, a fa
 that could not be confirmed, a cancelled post, a message repeated too often.
 """
 import random
+from itertools import cycle, product
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -31,23 +32,85 @@ COMMITMENTS = {
     "ppc": ({"posts": 1, "per": "quarter", "on_theme_min": 1, "one_note_max_share": 1.0},
             "one short, trackable search campaign"),
 }
-TWEETS_ON = [
-    "Atlas 2.0 is here: plan a whole quarter in one afternoon. {n} teams already switched.",
-    "Lancement d'hiver : Atlas 2.0 planifie vos campagnes en {n} minutes. Essayez-le !",
-    "冬季发布：Atlas 2.0 让团队在 {n} 分钟内排好整个季度的内容。",
-    "What's new in Atlas 2.0? Calendar views, one-note alerts and {n} new integrations.",
-    "Atlas 2.0 : le calendrier qui garde toute l'équipe sur le thème, jour après jour ({n} retours clients).",
-    "Live demo of Atlas 2.0 on Thursday at {h}:00. Bring your hardest scheduling question.",
+# tweets are put together from parts, so a quarter of them reads like a team wrote it, not a template
+ON_THEME_OPENERS = [
+    "Atlas 2.0 is here:", "Lancement d'hiver :", "冬季发布：", "New in Atlas 2.0:", "Atlas 2.0 en bref :",
+    "Winter launch recap:", "Atlas 2.0 小贴士：", "Just shipped in Atlas 2.0:",
 ]
-TWEETS_OFF = [
-    "Tip #{n}: batch your writing on Mondays and schedule the week in one go.",
-    "Nous recrutons ! {n} postes ouverts dans l'équipe produit à Lyon.",
-    "客户故事：一家 {n} 人的营销团队如何把发布频率翻倍。",
-    "Reading list: {n} essays on editorial calendars we keep coming back to.",
-    "Petit rappel : nos bureaux sont fermés le {n} pour l'inventaire annuel.",
-    "Behind the scenes: how we answered {n} support tickets last week without a backlog.",
-    "Question du jour : combien de canaux gérez-vous seul·e ? Répondez en {n} mots.",
-    "Our engineering blog explains how we cut page loads by {n}%.",
+ON_THEME_POINTS = [
+    "plan a whole quarter in one afternoon", "one-note alerts before your feed repeats itself",
+    "le rapport de conformité par canal et par semaine", "日历视图一眼看清每个渠道的进度",
+    "calendar views that show what each channel still owes", "les mots-clés du thème détectés en français",
+    "theme coverage at a glance for every channel", "排期提醒，再也不会错过发布时间",
+    "un calendrier partagé pour toute l'équipe", "CSV export for the Monday meeting",
+    "drafts checked against each channel's limits", "复用表现最好的内容到其他渠道",
+]
+ON_THEME_CLOSERS = [
+    "Try it today.", "Qu'en pensez-vous ?", "欢迎试用！", "Tell us what you'd plan first.",
+    "Démo jeudi à 11 h.", "Link in bio.", "现在就开始吧。", "Feedback welcome!",
+]
+OFF_THEME = [
+    "Tip: batch your writing on Mondays and schedule the week in one go.",
+    "Nous recrutons ! Trois postes ouverts dans l'équipe produit à Lyon.",
+    "客户故事：一家十人的营销团队如何把发布频率翻倍。",
+    "Reading list: essays on editorial calendars we keep coming back to.",
+    "Petit rappel : nos bureaux sont fermés vendredi pour l'inventaire annuel.",
+    "Behind the scenes: how support answered every ticket last week without a backlog.",
+    "Question du jour : combien de canaux gérez-vous seul·e ?",
+    "Our engineering blog explains how we cut page loads in half.",
+    "周末愉快！下周见。", "Throwback: our very first office, a kitchen table in 2019.",
+    "What's the one metric your team checks every morning?", "On a testé dix outils de design cette semaine.",
+    "Podcast: a marketing lead on saying no to good ideas.", "本周团队读书会：《写作是门手艺》。",
+    "Conference season: where will you be in December?", "Astuce : écrivez le titre en dernier.",
+    "We fixed 41 small bugs this sprint. Thank you for the reports!", "雨天适合写长文。",
+    "Poll: threads or single posts?", "Merci aux 500 personnes inscrites à la newsletter ce mois-ci !",
+    "Customer question of the week: can I plan two themes at once? Not yet, and here is why.",
+    "Un café, une liste, trois priorités : notre rituel du lundi.", "新功能投票开始啦，欢迎留言。",
+    "Office dog update: Biscuit has learned to open the fridge.",
+    "Five questions to ask before you start a new channel.", "Notre équipe support répond désormais le samedi.",
+    "今天我们庆祝公司成立七周年。", "Hiring: a designer who loves typography and spreadsheets.",
+    "Le saviez-vous ? Le mardi matin est notre meilleur créneau.", "Our favourite newsletter this month is about maps.",
+    "Workshop recording: writing subject lines people open.", "深夜加班的同事们，辛苦了！",
+    "A short guide to alt text for your images.", "Nouvelle recette à la cantine : le gratin du vendredi.",
+    "Accessibility check: we audited every page of our site.", "Book club pick: a history of the printing press.",
+    "Open office hours every Wednesday at four.", "下周二我们将在北京举办线下交流会。",
+    "How we plan holidays so nobody works on Christmas Eve.", "Vos meilleures astuces de productivité ? On prend.",
+    "Shout-out to the volunteers at the city marathon.", "Lessons from a failed experiment with daily videos.",
+    "La neige est tombée sur Lyon ce matin.", "New tutorial: exporting a month of posts to a spreadsheet.",
+    "Our intern built a tiny robot that waters the plants.", "感谢每一位参加问卷调查的用户。",
+]
+OFF_THEME_DETAILS = [
+    "Full story on the blog.", "Plus de détails dans le fil.", "详情见评论区。", "Reply and tell us.",
+    "Photo by the team.", "Bonne semaine à tous !", "More on Thursday.", "大家怎么看？",
+    "Share it with a colleague.", "Lien en bio.", "Thread below.", "谢谢支持！",
+]
+NEWSLETTER_FEATURES = [
+    "Atlas 2.0: the winter launch, explained", "Atlas 2.0 : le calendrier partagé en pratique",
+    "How one team used Atlas 2.0 to stop repeating itself", "Atlas 2.0 冬季发布：合规报告详解",
+    "Atlas 2.0 and the one-note ceiling", "Lancement d'hiver : vos questions, nos réponses",
+]
+NEWSLETTER_LEADS = [
+    "What changed this week, in three minutes.", "Trois captures d'écran valent mieux qu'un long discours.",
+    "A customer walks us through her Monday planning.", "本周我们回答了大家最关心的五个问题。",
+    "The numbers behind our own launch quarter.", "Ce que nous avons appris en écoutant vos retours.",
+    "Why a ceiling matters as much as a floor.",
+]
+NEWSLETTER_CORNERS = [
+    "Une équipe lyonnaise raconte son trimestre.", "A bakery chain plans its holiday posts.",
+    "一家上海初创公司的内容日历。", "Un club de sport et ses trois newsletters.",
+    "A museum shop on posting less, but better.",
+]
+BLOG_PARAGRAPHS = [
+    "Planning a quarter around one idea keeps a team honest about what it says.",
+    "The hard part is not the calendar; it is saying no to the tenth good idea.",
+    "Un thème par trimestre, c'est une promesse faite aux lecteurs.",
+    "We measured how often our own feed repeated itself, and it was humbling.",
+    "每个渠道都有自己的节奏，但主题应该一致。",
+    "Floors keep a theme visible; ceilings keep it from becoming noise.",
+    "Les meilleures publications répondent à une question posée par un client.",
+    "A weekly review of the report takes ten minutes and saves a month of drift.",
+    "Write the headline last: it is easier once you know what you said.",
+    "Reuse what worked on one channel, reshaped for the next.",
 ]
 BLOG_TITLES = [
     ("Atlas 2.0: what changed and why", True),
@@ -93,6 +156,8 @@ class _Builder:
     def __init__(self, plan, rng, now):
         self.plan, self.rng, self.now = plan, rng, now
         self.zone = ZoneInfo(plan.timezone)
+        self.on_theme_tweets = self.shuffled(ON_THEME_OPENERS, ON_THEME_POINTS, ON_THEME_CLOSERS)
+        self.off_theme_tweets = self.in_turn(OFF_THEME, OFF_THEME_DETAILS)
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), self.zone).astimezone(timezone.utc)
@@ -129,8 +194,7 @@ class _Builder:
             forgot_theme = 14 <= index < 18
             for slot in range(count):
                 on = slot == 0 and not forgot_theme or (slot == 1 and self.rng.random() < 0.25)
-                pool = TWEETS_ON if on else TWEETS_OFF
-                body = pool[(index * 3 + slot) % len(pool)].format(n=index * 4 + slot + 3, h=10 + slot % 8)
+                body = next(self.on_theme_tweets) if on else next(self.off_theme_tweets)
                 self.add("twitter", self.at(day, 9 + slot * 3, self.rng.choice((0, 15, 30, 45))), body)
         # a message repeated three times in ten days: the report flags it
         for offset in (20, 24, 29):
@@ -144,15 +208,28 @@ class _Builder:
                  failure_reason="the worker stopped before it could confirm the delivery; check the channel")
         self.add("twitter", self.at(days[12], 7), "Cancelled: the old launch date", status=CANCELLED)
 
+    def shuffled(self, *parts):
+        """Every combination of the parts once, in a random order, then again: no tweet said twice."""
+        combinations = [" ".join(words) for words in product(*parts)]
+        self.rng.shuffle(combinations)
+        return cycle(combinations)
+
+    def in_turn(self, topics, details):
+        """Topics in turn (none comes back within two weeks), each with a detail picked at random."""
+        for topic in cycle(topics):
+            yield f"{topic} {self.rng.choice(details)}"
+
     def weekly_newsletter(self, days):
         for day in days:
             if day.weekday() != 3:
                 continue
-            on = day.isocalendar().week % 5 != 0  # one issue in five forgets the feature
-            feature = ("Atlas 2.0: the winter launch, explained" if on else "Five calendars we admire")
-            body = (f"## {feature}\n\nWhat changed this week, in three minutes.\n\n"
-                    "## Customer corner\n\nUne équipe lyonnaise raconte son trimestre.\n\n"
-                    "## 本周精选\n\n三篇关于内容规划的文章。")
+            week = day.isocalendar().week
+            on = week % 5 != 0  # one issue in five forgets the feature
+            feature = (NEWSLETTER_FEATURES[week % len(NEWSLETTER_FEATURES)] if on
+                       else "Five editorial calendars we admire")
+            corner = NEWSLETTER_CORNERS[week % len(NEWSLETTER_CORNERS)]
+            body = (f"## {feature}\n\n{NEWSLETTER_LEADS[week % len(NEWSLETTER_LEADS)]}\n\n"
+                    f"## Customer corner\n\n{corner}\n\n## 本周精选\n\n第 {week} 周：三篇关于内容规划的文章。")
             self.add("newsletter", self.at(day, 8), body, title=f"Refrain weekly: {feature}",
                      link="https://example.com/newsletter?utm_source=newsletter&utm_medium=email&utm_campaign=atlas",
                      extra={"preheader": "Your Thursday digest"})
@@ -161,7 +238,8 @@ class _Builder:
         made = []
         for index, day in enumerate(d for d in days if d.weekday() == 1):
             title, _ = BLOG_TITLES[index % len(BLOG_TITLES)]
-            body = (f"# {title}\n\n" + " ".join(["Planning a quarter around one idea keeps a team honest."] * 12)
+            paragraphs = self.rng.sample(BLOG_PARAGRAPHS, 6)
+            body = (f"# {title}\n\n" + "\n\n".join(paragraphs)
                     + "\n\nAtlas 2.0 est disponible aujourd'hui." * (index % 2))
             made.append(self.add("blog", self.at(day, 7, 30), body, title=title,
                                  link=f"https://example.com/blog/{index}", extra={"tags": ["planning"]}))
