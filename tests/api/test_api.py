@@ -175,3 +175,41 @@ def test_compliance_report_json_and_csv(client, plan):
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert csv.get_data(as_text=True).splitlines()[1].startswith("twitter,")
     assert client.get(f"/api/v1/plans/{plan['id']}/compliance?format=xml").status_code == 400
+
+
+def test_unschedule_returns_a_post_to_draft_and_its_job_is_withdrawn(client, plan, app):
+    from scheduler import queue
+
+    post = new_post(client, plan).get_json()
+    client.post(f"/api/v1/posts/{post['id']}/schedule", json={})
+    back = client.post(f"/api/v1/posts/{post['id']}/unschedule")
+    assert back.status_code == 200 and back.get_json()["status"] == "draft"
+    assert queue.jobs_alive([queue.delivery_job_id(post["id"])]) == set()
+    assert client.post(f"/api/v1/posts/{post['id']}/unschedule").status_code == 409
+
+
+def test_an_unconfirmed_post_can_be_confirmed_by_hand(client, plan):
+    from scheduler.services import lifecycle
+
+    post = new_post(client, plan).get_json()
+    assert client.post(f"/api/v1/posts/{post['id']}/confirm", json={}).status_code == 409
+    for status in ("scheduled", "queued", "publishing", "unconfirmed"):
+        assert lifecycle.move(post["id"], status)
+    confirmed = client.post(f"/api/v1/posts/{post['id']}/confirm", json={"url": "https://x.com/refrain/status/1"})
+    assert confirmed.status_code == 200
+    assert confirmed.get_json()["status"] == "published"
+    assert confirmed.get_json()["remote_url"] == "https://x.com/refrain/status/1"
+
+
+def test_commitments_listed_and_removed(client, plan):
+    client.put(f"/api/v1/plans/{plan['id']}/commitments/twitter", json=TWITTER)
+    assert [c["channel"] for c in client.get(f"/api/v1/plans/{plan['id']}/commitments").get_json()] == ["twitter"]
+    assert client.delete(f"/api/v1/plans/{plan['id']}/commitments/twitter").status_code == 204
+    assert client.delete(f"/api/v1/plans/{plan['id']}/commitments/twitter").status_code == 404
+    assert client.get(f"/api/v1/plans/{plan['id']}/commitments").get_json() == []
+
+
+def test_a_wrong_method_is_a_405_in_the_contract_shape(client):
+    response = client.put("/api/v1/plans")
+    assert response.status_code == 405
+    error_fields(response)
