@@ -45,19 +45,26 @@ def theme_text(content: PostContent) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def check_post(post: Post) -> None:
-    """Decide the theme (unless set by hand) and record the channel's findings on the post."""
+def check_post(post: Post):
+    """Decide the theme (unless set by hand) and record the channel's findings on the post.
+
+    Returns the channel's validation (with its draft), so a caller about to deliver needs no second pass.
+    """
     plan = post.plan
     content = content_of(post, plan)
     manual = post.on_theme if post.theme_source == "manual" else None
     match = decide_theme(theme_text(content), plan.keywords or [], manual)
-    post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
-    problems = [p.to_dict() for p in channel_registry.get(post.channel).validate(content).problems]
+    if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
+        post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
+    validation = channel_registry.get(post.channel).validate(content)
+    problems = [p.to_dict() for p in validation.problems]
     if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
         problems.append({"code": "outside_plan", "severity": "warning",
                          "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
                                     "it will not count in the compliance report"})
-    post.problems = problems
+    if post.problems != problems:
+        post.problems = problems
+    return validation
 
 
 def _inside_plan(instant: datetime, plan: Plan) -> bool:

@@ -50,10 +50,10 @@ def deliver(post_id: int) -> str:
 
 def _deliver_claimed(post: Post) -> str:
     adapter = channel_registry.get(post.channel)
-    check_post(post)
-    db.session.commit()
+    validation = check_post(post)  # checked again: the plan's keywords or the channel's rules may have changed
+    if db.session.dirty:
+        db.session.commit()
     content = content_of(post)
-    validation = adapter.validate(content)
     if not validation.valid:
         reason = "; ".join(p.message for p in validation.problems if p.severity == "error")
         lifecycle.move(post.id, FAILED, {PUBLISHING}, note=reason, failure_reason=f"refused before delivery: {reason}")
