@@ -61,7 +61,7 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
         values["timezone"] = reader.time_zone("timezone")
     starts_on = values.get("starts_on", plan.starts_on)
     ends_on = values.get("ends_on", plan.ends_on)
-    if starts_on and ends_on and not reader.errors:
+    if starts_on and ends_on and not {"starts_on", "ends_on"} & set(reader.errors):
         if ends_on < starts_on:
             reader.fail("ends_on", "must be on or after starts_on")
         elif ends_on - starts_on > LONGEST_PLAN:

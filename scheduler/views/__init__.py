@@ -1,8 +1,15 @@
 """Blueprints by audience: ``api`` for scripts and the editor's live checks, ``ui`` for people."""
 
 
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
 def init_app(app):
     from . import api, ui
 
+    csrf.init_app(app)
+    csrf.exempt(api.blueprint)  # it only accepts application/json, which no cross-site form can send
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)

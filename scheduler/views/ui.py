@@ -1,4 +1,304 @@
-"""The pages people use (placeholder until the UI lands)."""
-from flask import Blueprint
+"""The pages: plans, commitments, calendar, posts, the editor and the compliance report.
+
+Views only turn form fields into the services' input and their answers into pages; every rule lives
+in the services, so a page and the API can never disagree.
+"""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+import channels.registry as channel_registry
+
+from .. import charts
+from ..domain.periods import local_to_utc
+from ..extensions import db
+from ..services import calendar, lifecycle, plans, posts, reports
+from ..validation import Conflict, Invalid, NotFound
 
 blueprint = Blueprint("ui", __name__)
+LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
+
+
+@blueprint.app_template_filter("local")
+def local_time(instant, plan, fmt="%a %d %b %Y, %H:%M"):
+    if instant is None:
+        return ""
+    return instant.astimezone(ZoneInfo(plan.timezone)).strftime(fmt)
+
+
+@blueprint.app_template_filter("percent")
+def percent(value):
+    return "–" if value is None else f"{value:.0%}"
+
+
+@blueprint.app_context_processor
+def _globals():
+    return {"channel_labels": {c.name: c.label for c in channel_registry.all_channels()}}
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(error):
+    return render_template("error.html", message=error.message), 404
+
+
+def plan_or_404(plan_id) -> "plans.Plan":
+    return plans.get_plan(plan_id)
+
+
+# plans
+
+@blueprint.get("/")
+def index():
+    all_plans = plans.all_plans()
+    coverage = {p.id: reports.compliance(p, with_repetition=False)["theme_coverage_ratio"] for p in all_plans}
+    return render_template("plans/index.html", plans=all_plans, coverage=coverage)
+
+
+def plan_form_data(form) -> dict:
+    keywords = [k.strip() for line in form.get("keywords", "").splitlines() for k in line.split(",") if k.strip()]
+    return {"name": form.get("name", ""), "theme": form.get("theme", ""), "key_message": form.get("key_message", ""),
+            "keywords": keywords, "starts_on": form.get("starts_on") or None, "ends_on": form.get("ends_on") or None,
+            "timezone": form.get("timezone") or None}
+
+
+@blueprint.route("/plans/new", methods=["GET", "POST"])
+def new_plan():
+    errors = {}
+    if request.method == "POST":
+        try:
+            plan = plans.create_plan(plan_form_data(request.form))
+            flash(f"Plan “{plan.name}” created. Now set what each channel commits to.")
+            return redirect(url_for("ui.plan_page", plan_id=plan.id))
+        except Invalid as error:
+            errors = error.fields
+    return render_template("plans/form.html", plan=None, form=request.form, errors=errors,
+                           zones=sorted(available_timezones()))
+
+
+@blueprint.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit_plan(plan_id):
+    plan = plan_or_404(plan_id)
+    errors, form = {}, request.form
+    if request.method == "POST":
+        try:
+            plans.update_plan(plan, plan_form_data(request.form))
+            flash("Plan saved.")
+            return redirect(url_for("ui.plan_page", plan_id=plan.id))
+        except Invalid as error:
+            errors = error.fields
+            db.session.rollback()
+    else:
+        form = {"name": plan.name, "theme": plan.theme, "key_message": plan.key_message,
+                "keywords": "\n".join(plan.keywords or []), "starts_on": plan.starts_on.isoformat(),
+                "ends_on": plan.ends_on.isoformat(), "timezone": plan.timezone}
+    return render_template("plans/form.html", plan=plan, form=form, errors=errors,
+                           zones=sorted(available_timezones()))
+
+
+@blueprint.get("/plans/<int:plan_id>")
+def plan_page(plan_id, errors=None, failed_channel=None, status=200):
+    plan = plan_or_404(plan_id)
+    committed = {c.channel: c for c in plan.commitments}
+    return render_template("plans/show.html", plan=plan, committed=committed, channels=channel_registry.all_channels(),
+                           periods=plans.PERIODS, errors=errors or {}, failed_channel=failed_channel,
+                           form=request.form), status
+
+
+@blueprint.post("/plans/<int:plan_id>/commitments/<channel>")
+def save_commitment(plan_id, channel):
+    plan = plan_or_404(plan_id)
+    form = request.form
+    share = form.get("one_note_max_share", "").strip().rstrip("%")
+    try:
+        share_value = float(share) / 100 if share and float(share) > 1 else (float(share) if share else None)
+    except ValueError:
+        share_value = share  # the service names the field and says what is wrong
+    data = {"posts": form.get("posts") or None, "per": form.get("per") or None,
+            "on_theme_min": form.get("on_theme_min") or 0, "one_note_max_share": share_value,
+            "note": form.get("note", "")}
+    try:
+        plans.set_commitment(plan, channel, data)
+        flash(f"{channel_registry.get(channel).label}: commitment saved.")
+    except Invalid as error:
+        db.session.rollback()
+        return plan_page(plan_id, errors=error.fields, failed_channel=channel, status=422)
+    return redirect(url_for("ui.plan_page", plan_id=plan.id))
+
+
+@blueprint.post("/plans/<int:plan_id>/commitments/<channel>/delete")
+def delete_commitment(plan_id, channel):
+    plans.remove_commitment(plan_or_404(plan_id), channel)
+    flash("Commitment removed.")
+    return redirect(url_for("ui.plan_page", plan_id=plan_id))
+
+
+# calendar and posts
+
+@blueprint.get("/plans/<int:plan_id>/calendar")
+def calendar_page(plan_id):
+    plan = plan_or_404(plan_id)
+    view = request.args.get("view", "week")
+    view = view if view in calendar.VIEWS else "week"
+    try:
+        anchor = date.fromisoformat(request.args["date"]) if request.args.get("date") else None
+    except ValueError:
+        anchor = None
+    if anchor is None:
+        today = datetime.now(ZoneInfo(plan.timezone)).date()
+        anchor = min(max(today, plan.starts_on), plan.ends_on)
+    rows = calendar.build(plan, view, anchor)
+    days = calendar.view_days(view, anchor)
+    return render_template("calendar.html", plan=plan, rows=rows, days=days, view=view, anchor=anchor,
+                           previous=calendar.shift(view, anchor, -1), next=calendar.shift(view, anchor, 1),
+                           today=datetime.now(ZoneInfo(plan.timezone)).date())
+
+
+@blueprint.get("/plans/<int:plan_id>/posts")
+def posts_page(plan_id):
+    plan = plan_or_404(plan_id)
+    filters = {"plan_id": plan.id}
+    for name in ("channel", "status"):
+        if request.args.get(name):
+            filters[name] = request.args[name]
+    try:
+        found = posts.list_posts(filters)
+    except Invalid as error:
+        flash(error.message)
+        found = posts.list_posts({"plan_id": plan.id})
+    live = any(p.status in ("scheduled", "queued", "publishing") for p in found)
+    return render_template("posts/index.html", plan=plan, posts=found, filters=filters, statuses=lifecycle.STATUSES,
+                           live=live)
+
+
+def post_form_data(form, channel: str, plan) -> dict:
+    """Form fields → the service's input; the scheduled time is typed in the plan's time zone."""
+    data = {"title": form.get("title", ""), "body": form.get("body", ""), "link": form.get("link", "")}
+    theme = form.get("theme", "auto")
+    data["on_theme"] = {"on": True, "off": False}.get(theme)
+    local = form.get("scheduled_local", "").strip()
+    if local:
+        try:
+            data["scheduled_at"] = local_to_utc(datetime.fromisoformat(local), plan.timezone).isoformat()
+        except ValueError:
+            data["scheduled_at"] = local  # refused by the service with a message on the field
+    else:
+        data["scheduled_at"] = None
+    adapter = channel_registry.get(channel)
+    extra = {}
+    for name, kind in adapter.extra_fields.items():
+        raw = form.get(name, "")
+        if kind is bool:
+            extra[name] = name in form
+        elif kind is list:
+            separator = "\n" if name in LINE_FIELDS else ","
+            extra[name] = [item.strip() for item in raw.replace("\r", "").split(separator) if item.strip()]
+        else:
+            extra[name] = raw.strip() or None
+    data["extra"] = extra
+    return data
+
+
+@blueprint.route("/posts/new", methods=["GET", "POST"])
+def new_post():
+    plan_id = request.values.get("plan_id", type=int)
+    plan = plan_or_404(plan_id)
+    channel = request.values.get("channel") or (plan.commitments[0].channel if plan.commitments else "twitter")
+    if channel not in channel_registry.names():
+        abort(404)
+    errors = {}
+    if request.method == "POST":
+        data = post_form_data(request.form, channel, plan)
+        if not data.get("scheduled_at"):
+            data.pop("scheduled_at")
+        try:
+            post = posts.create_post({**data, "plan_id": plan.id, "channel": channel,
+                                      "scheduled_at": data.get("scheduled_at")})
+            if request.form.get("action") == "schedule":
+                return _act(post, "schedule")
+            flash("Draft saved.")
+            return redirect(url_for("ui.edit_post", post_id=post.id))
+        except Invalid as error:
+            errors = error.fields
+    day = request.args.get("date")
+    form = request.form if request.method == "POST" else {"scheduled_local": f"{day}T10:00" if day else ""}
+    return render_template("posts/editor.html", plan=plan, post=None, channel=channel,
+                           adapter=channel_registry.get(channel), form=form, errors=errors,
+                           channels=channel_registry.all_channels())
+
+
+@blueprint.route("/posts/<int:post_id>", methods=["GET", "POST"])
+def edit_post(post_id):
+    post = posts.get_post(post_id)
+    plan = post.plan
+    errors, form = {}, None
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        if action in ("save", "schedule"):
+            try:
+                if post.status in lifecycle.EDITABLE:
+                    posts.update_post(post, post_form_data(request.form, post.channel, plan))
+                if action == "save":
+                    flash("Saved.")
+                    return redirect(url_for("ui.edit_post", post_id=post.id))
+            except Invalid as error:
+                db.session.rollback()
+                errors, form = error.fields, request.form
+            except Conflict as error:
+                flash(error.message)
+                return redirect(url_for("ui.edit_post", post_id=post.id))
+        if not errors:
+            return _act(post, action)
+    if form is None:
+        form = post_form_values(post)
+    return render_template("posts/editor.html", plan=plan, post=post, channel=post.channel,
+                           adapter=channel_registry.get(post.channel), form=form, errors=errors,
+                           channels=channel_registry.all_channels())
+
+
+def post_form_values(post) -> dict:
+    extra = post.extra or {}
+    values = {"title": post.title, "body": post.body, "link": post.link,
+              "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
+              "scheduled_local": local_time(post.scheduled_at, post.plan, "%Y-%m-%dT%H:%M") if post.scheduled_at else ""}
+    for name, kind in channel_registry.get(post.channel).extra_fields.items():
+        value = extra.get(name)
+        if kind is list:
+            values[name] = ("\n" if name in LINE_FIELDS else ", ").join(value or [])
+        elif kind is bool:
+            values[name] = "on" if value else ""
+        else:
+            values[name] = value or ""
+    return values
+
+
+def _act(post, action):
+    actions = {
+        "schedule": (posts.schedule_post, "Scheduled: it will be delivered at its time."),
+        "unschedule": (posts.unschedule_post, "Back to draft."),
+        "cancel": (posts.cancel_post, "Cancelled: it will not be delivered."),
+        "send_again": (posts.schedule_post, "Scheduled again."),
+        "confirm": (lambda p: posts.confirm_published(p, request.form.get("url", "")), "Marked as published."),
+    }
+    if action not in actions:
+        abort(400)
+    run, message = actions[action]
+    try:
+        run(post)
+        flash(message)
+    except Invalid as error:
+        flash(f"{error.message}: " + "; ".join(error.fields.values()))
+    except Conflict as error:
+        flash(error.message)
+    return redirect(url_for("ui.edit_post", post_id=post.id))
+
+
+# report
+
+@blueprint.get("/plans/<int:plan_id>/report")
+def report_page(plan_id):
+    plan = plan_or_404(plan_id)
+    report = reports.compliance(plan)
+    rows = report["channels"]
+    return render_template("report.html", plan=plan, report=report, coverage_chart=charts.coverage_chart(rows),
+                           weekly_charts={row["channel"]: charts.weekly_chart(row["weeks"]) for row in rows})
