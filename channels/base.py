@@ -8,7 +8,7 @@ so the worker can decide between published, retry and giving up without guessing
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import ClassVar, Mapping
@@ -26,7 +26,7 @@ class Problem:
     end: int | None = None
 
     def to_dict(self) -> dict:
-        return {key: value for key, value in self.__dict__.items() if value is not None}
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -115,12 +115,18 @@ class DeliveryContext:
     outbox_dir: Path
 
 
-class MissingField(ValueError):
-    """Raised by render() when the post lacks something the channel cannot do without."""
+class RenderError(ValueError):
+    """Raised by render() when a post cannot take the channel's shape; validate() reports it as a Problem."""
 
-    def __init__(self, field_name: str, message: str):
+    def __init__(self, code: str, field_name: str | None, message: str):
+        self.code = code
         self.field = field_name
         super().__init__(message)
+
+
+class MissingField(RenderError):
+    def __init__(self, field_name: str, message: str):
+        super().__init__("missing_" + field_name, field_name, message)
 
 
 class Channel:
@@ -136,12 +142,29 @@ class Channel:
         return None, []
 
     def validate(self, post: PostContent) -> Validation:
+        """Never raises for bad content: the editor and the API show every finding instead of a 500."""
+        wrong_types = self.check_extra(post.extra)
+        if wrong_types:
+            return Validation(None, None, tuple(wrong_types))
         try:
             draft = self.render(post)
-        except MissingField as missing:
-            return Validation(None, None, (Problem("missing_" + missing.field, str(missing), field=missing.field),))
+        except RenderError as error:
+            return Validation(None, None, (Problem(error.code, str(error), field=error.field),))
         length, problems = self.check(post, draft)
         return Validation(draft, length, tuple(problems))
+
+    def check_extra(self, extra: Mapping) -> list[Problem]:
+        """Extra fields of the wrong type would crash render(); name them instead."""
+        problems = []
+        for name, kind in self.extra_fields.items():
+            value = extra.get(name)
+            if value is None:
+                continue
+            if kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                problems.append(Problem(f"invalid_{name}", f"{name} must be a list of texts", field=name))
+            elif kind is not list and not isinstance(value, kind):
+                problems.append(Problem(f"invalid_{name}", f"{name} must be a {kind.__name__}", field=name))
+        return problems
 
     def adapt(self, source: PostContent) -> PostContent:
         """A post from another channel, reshaped for this one; the base keeps text, title and link."""
@@ -151,22 +174,29 @@ class Channel:
     def deliver(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
         if context.mode == "outbox":
             return write_to_outbox(draft, post, Path(context.outbox_dir))
-        return Outcome.rejected(f"live delivery for {self.label} is not available yet; use REFRAIN_DELIVERY=outbox")
+        if context.mode == "live":
+            return Outcome.rejected(f"live delivery for {self.label} is not available yet; "
+                                    "use REFRAIN_DELIVERY=outbox")
+        return Outcome.rejected(f"unknown delivery mode {context.mode!r}; use outbox or live")
 
     def read_feed_entry(self, entry: Mapping) -> dict:
         """A feedparser entry as a content item of this channel."""
         published = entry.get("published_parsed") or entry.get("updated_parsed")
+        media = [m.get("url") for key in ("media_content", "media_thumbnail") for m in entry.get(key) or []]
+        media += [e.get("href") for e in entry.get("enclosures") or []]
         return {
             "title": entry.get("title", ""),
             "link": entry.get("link", ""),
-            "summary": entry.get("summary", ""),
+            "summary": entry.get("summary") or entry.get("description") or "",
             "published_at": datetime(*published[:6], tzinfo=timezone.utc) if published else None,
-            "media": [m.get("url") for m in entry.get("media_content", []) if m.get("url")],
+            "media": list(dict.fromkeys(url for url in media if url)),
         }
 
 
 def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcome:
     """Atomically, named by post id: a repeated delivery replaces the file and never adds a second."""
+    if post.id is None:
+        return Outcome.rejected("only a saved post (one with an id) can be delivered")
     folder = outbox_dir / draft.channel
     target = folder / f"{post.id}.json"
     record = {"post_id": post.id, "channel": draft.channel,
@@ -183,6 +213,21 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        sync_folder(folder)
     except OSError as error:
         return Outcome.retry(f"could not write to the outbox: {error}")
     return Outcome.published(remote_id=target.name, url=target.as_uri())
+
+
+def sync_folder(folder: Path) -> None:
+    """Makes the rename itself durable; some systems cannot open a folder, and then there is nothing to do."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

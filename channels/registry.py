@@ -1,4 +1,4 @@
-"""Channels by name, the way Redash registers its destinations: each module calls ``register``."""
+"""Channels by name, the way Redash registers its destinations: each module calls ``register`` at its end."""
 from .base import Channel
 
 _channels: dict[str, Channel] = {}
@@ -9,6 +9,9 @@ class UnknownChannel(LookupError):
 
 
 def register(channel_class: type[Channel]) -> type[Channel]:
+    """One instance per channel: adapters hold no per-post state, so every caller can share it."""
+    if not getattr(channel_class, "name", "") or not getattr(channel_class, "label", ""):
+        raise TypeError(f"{channel_class.__name__} needs a name and a label to be registered")
     _channels[channel_class.name] = channel_class()
     return channel_class
 

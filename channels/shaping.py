@@ -1,37 +1,73 @@
-"""Text shaping the adapters share: cutting at word boundaries, sentences, links and UTM tags."""
+"""Text shaping the adapters share: cutting at word boundaries, sentences, plain text, links and UTM tags."""
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
-MARKDOWN_NOISE = re.compile(r"^#+\s*|[*_`>]+", re.MULTILINE)
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+QUOTE = re.compile(r"^\s*>\s?")
+BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)[^)]*\)")
+# emphasis markers at the edge of a word only, so utm_source and snake_case survive
+EMPHASIS = re.compile(r"(?<!\w)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\w)|`+")
 ELLIPSIS = "…"
+TRAILING_JOINERS = ",;:-–—"
 
 
 def shorten(text: str, fits, ellipsis: str = ELLIPSIS) -> str:
-    """The longest prefix ending at a word boundary (plus an ellipsis) for which ``fits`` holds."""
+    """The longest prefix ending at a word boundary (plus an ellipsis) for which ``fits`` holds.
+
+    Whitespace is collapsed first: every caller wants one line. Unspaced text (Chinese) or a single
+    overlong word has no boundary to cut at, so it is cut between characters instead.
+    """
     text = " ".join(text.split())
     if fits(text):
         return text
     words = text.split(" ")
     for count in range(len(words) - 1, 0, -1):
-        candidate = " ".join(words[:count]).rstrip(",;:-") + ellipsis
-        if fits(candidate):
+        candidate = " ".join(words[:count]).rstrip(TRAILING_JOINERS + " ") + ellipsis
+        if candidate != ellipsis and fits(candidate):
             return candidate
-    # a single long word, or unspaced text (Chinese): cut by characters
     for end in range(len(text) - 1, 0, -1):
         if fits(text[:end] + ellipsis):
             return text[:end] + ellipsis
     return ""
 
 
-def sentences(text: str) -> list[str]:
-    plain = MARKDOWN_NOISE.sub("", text)
-    return [s.strip() for s in SENTENCE_END.split(" ".join(plain.split())) if s.strip()]
+def plain_line(line: str) -> str:
+    line = HEADING.sub("", line)
+    line = QUOTE.sub("", line)
+    line = IMAGE.sub(r"\1", line)
+    line = LINK.sub(r"\1 (\2)", line)
+    return EMPHASIS.sub("", line).strip()
 
 
 def plain_text(markdown: str) -> str:
-    return "\n".join(line.strip() for line in MARKDOWN_NOISE.sub("", markdown).splitlines()).strip()
+    """Markdown as a reader of a plain-text email or a video description would want it."""
+    return "\n".join(plain_line(line) for line in markdown.strip().splitlines()).strip()
+
+
+def blocks(markdown: str) -> list[str]:
+    """Paragraphs, with each heading and list item a block of its own: none of them ends in a full stop."""
+    found, current = [], []
+    for line in markdown.splitlines():
+        stands_alone = HEADING.match(line) or BULLET.match(line)
+        if not line.strip() or stands_alone:
+            if current:
+                found.append(" ".join(current))
+            current = []
+        if stands_alone:
+            found.append(plain_line(BULLET.sub("", line)))
+        elif line.strip():
+            current.append(plain_line(line))
+    if current:
+        found.append(" ".join(current))
+    return [" ".join(block.split()) for block in found if block.strip()]
+
+
+def sentences(markdown: str) -> list[str]:
+    return [s.strip() for block in blocks(markdown) for s in SENTENCE_END.split(block) if s.strip()]
 
 
 def has_utm(url: str) -> bool:
@@ -39,7 +75,7 @@ def has_utm(url: str) -> bool:
 
 
 def with_utm(url: str, source: str, medium: str, campaign: str) -> str:
-    """Adds the missing UTM tags and keeps every parameter already there."""
+    """Adds the missing UTM tags and keeps every parameter already there, in its order."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     present = {key for key, _ in query}
@@ -49,8 +85,8 @@ def with_utm(url: str, source: str, medium: str, campaign: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def untracked_links(text: str) -> list[re.Match]:
-    return [match for match in URL.finditer(text) if not has_utm(match.group(0))]
+def untracked_links(text: str) -> list[str]:
+    return [match.group(0) for match in URL.finditer(text) if not has_utm(match.group(0))]
 
 
 def is_web_address(url: str) -> bool:

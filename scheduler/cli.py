@@ -1,11 +1,5 @@
 """The ``refrain`` command group: a Flask CLI around ``create_app``."""
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -117,41 +111,10 @@ def demo_command():
 @with_appcontext
 def serve_command(host, port, workers, web_processes):
     """Everything in one process tree: web server, embedded Redis (unless REDIS_URL), workers, sweeper."""
+    from . import serve
+
     _migrate()
-    service = current_app.extensions["refrain.queue"]
-    env = dict(os.environ, REFRAIN_INSTANCE=current_app.config["INSTANCE_PATH"])
-    env["REDIS_URL"] = service.embedded.ensure_running() if service.embedded else service.url
-    children = [subprocess.Popen([sys.executable, "-m", "scheduler", "worker", "--name", f"serve-{os.getpid()}-{n}"],
-                                 env=env) for n in range(workers)]
-    web = subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-                            "--workers", str(web_processes), "--threads", "4", "--access-logfile", "-",
-                            "scheduler.wsgi:app"], env=env)
-    children.append(web)
-    click.echo(f"Refrain is running on http://{host}:{port}/ with {workers} worker(s); Ctrl-C stops it all")
-    _wait_and_stop(children)
-    if service.embedded:
-        service.embedded.stop()
-
-
-def _wait_and_stop(children):
-    stopping = []
-
-    def request_stop(signum, frame):
-        stopping.append(signum)
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.2)
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 20
-    for child in children:
-        try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            child.kill()
+    serve.run(current_app._get_current_object(), host, port, workers, web_processes)
 
 
 def main():

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from channels.base import Channel, Draft, Outcome
+from channels.base import Channel, Draft
 from channels.registry import register
 
 

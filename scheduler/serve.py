@@ -1,0 +1,77 @@
+"""``refrain serve``: the web server, the workers and (unless REDIS_URL is set) the embedded Redis,
+as one foreground process tree that a single user starts and stops with Ctrl-C.
+
+It supervises: a worker that dies is started again, and so is the embedded Redis server, since
+the database keeps every post and the sweeper rebuilds whatever Redis lost.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+RESTART_PAUSE = 2.0
+
+
+class Child:
+    def __init__(self, name, args, env):
+        self.name, self.args, self.env = name, args, env
+        self.process = None
+        self.started_at = 0.0
+
+    def start(self):
+        self.process = subprocess.Popen(self.args, env=self.env)
+        self.started_at = time.monotonic()
+
+    @property
+    def dead(self) -> bool:
+        return self.process is None or self.process.poll() is not None
+
+
+def run(app, host: str, port: int, workers: int, web_processes: int) -> None:
+    service = app.extensions["refrain.queue"]
+    env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"])
+    env["REDIS_URL"] = service.embedded.ensure_running() if service.embedded else service.url
+    children = [Child(f"worker {n}", [sys.executable, "-m", "scheduler", "worker", "--name",
+                                      f"serve-{os.getpid()}-{n}"], env) for n in range(workers)]
+    web = Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
+                        str(web_processes), "--threads", "4", "--graceful-timeout", "5",
+                        "--access-logfile", "-", "scheduler.wsgi:app"], env)
+    children.append(web)
+    for child in children:
+        child.start()
+    print(f"Refrain is running on http://{host}:{port}/ with {workers} worker(s); Ctrl-C stops it all", flush=True)
+    stopping = []
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping:
+            if web.dead and time.monotonic() - web.started_at < 5:
+                print("the web server could not start (is the port taken?); stopping", file=sys.stderr)
+                break
+            if service.embedded and not service.embedded.is_running():
+                print("the embedded Redis server stopped; starting it again", file=sys.stderr)
+                service.embedded.ensure_running()
+            for child in children:
+                if child.dead and time.monotonic() - child.started_at > RESTART_PAUSE:
+                    print(f"{child.name} exited ({child.process.returncode}); starting it again", file=sys.stderr)
+                    child.start()
+            time.sleep(0.5)
+    finally:
+        _stop(children)
+        if service.embedded:
+            service.embedded.stop()
+
+
+def _stop(children, timeout: float = 20) -> None:
+    for child in children:
+        if not child.dead:
+            child.process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for child in children:
+        if child.process is None:
+            continue
+        try:
+            child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            child.process.kill()
