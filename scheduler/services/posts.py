@@ -7,6 +7,7 @@ import channels.registry as channel_registry
 from channels.base import PostContent
 
 from .. import queue
+from ..domain.periods import local_day
 from ..domain.themes import decide_theme
 from ..extensions import db
 from ..models import Plan, Post
@@ -68,10 +69,7 @@ def check_post(post: Post):
 
 
 def _inside_plan(instant: datetime, plan: Plan) -> bool:
-    from zoneinfo import ZoneInfo
-
-    local_day = instant.astimezone(ZoneInfo(plan.timezone)).date()
-    return plan.starts_on <= local_day <= plan.ends_on
+    return plan.starts_on <= local_day(instant, plan.timezone) <= plan.ends_on
 
 
 def create_post(data) -> Post:
@@ -81,8 +79,6 @@ def create_post(data) -> Post:
     post = Post(plan=plan, channel=channel or "", status=DRAFT, extra={})
     _apply_fields(post, reader, partial=False)
     reader.done()
-    if plan is None or channel is None:  # reader.done() has raised already; kept for type checkers
-        raise Invalid(reader.errors)
     check_post(post)
     db.session.add(post)
     db.session.commit()
