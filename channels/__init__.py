@@ -1,2 +1,7 @@
-"""Channel adapters. Adding a channel = adding one module here and one name below."""
-from . import blog, newsletter, ppc, twitter, youtube  # noqa: F401  (each registers itself)
+"""Channel adapters. Each module registers its adapter when imported (``register(...)`` at its end), so
+adding a channel means adding one module and one line below."""
+from . import blog  # noqa: F401
+from . import newsletter  # noqa: F401
+from . import ppc  # noqa: F401
+from . import twitter  # noqa: F401
+from . import youtube  # noqa: F401

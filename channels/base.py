@@ -115,6 +115,13 @@ class DeliveryContext:
     outbox_dir: Path
 
 
+def as_utc(when: datetime | None) -> datetime | None:
+    """The app stores UTC; a naive time is taken as such rather than as the server's local time."""
+    if when is None:
+        return None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+
+
 class RenderError(ValueError):
     """Raised by render() when a post cannot take the channel's shape; validate() reports it as a Problem."""
 

@@ -4,19 +4,25 @@ import json
 import re
 import unicodedata
 
-from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING
+from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING, as_utc
 from .registry import register
-from .shaping import sentences
+from .shaping import sentences, shorten
 
-SHORT_POST_WORDS, TITLE_MAX = 50, 200
+SHORT_POST_WORDS, TITLE_MAX, SLUG_MAX, ADAPTED_TITLE_MAX = 50, 200, 80, 90
 WORD = re.compile(r"\w+")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# characters a JSON string may hold raw but a YAML double-quoted scalar may not (or reads as a line break)
+NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 def slugify(title: str) -> str:
+    """ASCII letters and digits only, so the slug is safe in a file name and a URL on any host;
+    a title with no Latin letters (Chinese, say) gets a short stable hash instead of an empty slug."""
     folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:80].strip("-")
-    return slug or "post-" + hashlib.sha1(title.encode()).hexdigest()[:8]
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:SLUG_MAX].strip("-")
+    if re.search(r"[a-z]", slug):
+        return slug
+    return "post-" + hashlib.sha1(title.strip().encode()).hexdigest()[:8]
 
 
 def word_count(text: str) -> int:
@@ -24,35 +30,45 @@ def word_count(text: str) -> int:
     return len(CJK.findall(text)) + len(WORD.findall(CJK.sub(" ", text)))
 
 
+def yaml_value(value) -> str:
+    """A JSON value is valid YAML: a title with ':' or quotes stays one safe scalar."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
+
+
 def front_matter(values: dict) -> str:
-    # JSON strings are valid YAML scalars: a title with ':' or quotes stays one safe value
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items() if value]
+    lines = [f"{key}: {yaml_value(value)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 class Blog(Channel):
     name = "blog"
     label = "Blog"
-    limits = {"title": TITLE_MAX, "short_post_words": SHORT_POST_WORDS}
+    limits = {"title": TITLE_MAX, "short_post_words": SHORT_POST_WORDS, "slug": SLUG_MAX}
     extra_fields = {"tags": list, "slug": str}
 
     def render(self, post):
-        title = post.title.strip()
+        title = " ".join(post.title.split())
         if not title:
             raise MissingField("title", "a blog post needs a title")
         slug = slugify(post.extra.get("slug") or title)
-        day = post.scheduled_at.date().isoformat() if post.scheduled_at else "undated"
-        matter = {"title": title, "date": post.scheduled_at.isoformat() if post.scheduled_at else "",
-                  "slug": slug, "tags": list(post.extra.get("tags", [])), "canonical_url": post.link}
+        when = as_utc(post.scheduled_at)
+        matter = {"title": title, "date": when.isoformat() if when else None, "slug": slug,
+                  "tags": [" ".join(tag.split()) for tag in post.extra.get("tags") or [] if tag.strip()]}
+        if post.link:
+            matter["canonical_url"] = post.link
         markdown = front_matter(matter) + "\n" + post.body.strip() + "\n"
+        day = when.date().isoformat() if when else "undated"
         payload = {"slug": slug, "filename": f"{day}-{slug}.md", "front_matter": matter, "markdown": markdown}
         return Draft(self.name, payload, f"{title}\n\n{post.body.strip()}")
 
     def check(self, post, draft):
         problems = []
         words = word_count(post.body)
-        if len(post.title) > TITLE_MAX:
-            problems.append(Problem("title_too_long", f"keep the title under {TITLE_MAX} characters", field="title"))
+        title = draft.payload["front_matter"]["title"]
+        if len(title) > TITLE_MAX:
+            problems.append(Problem("title_too_long", f"the title has {len(title)} characters; keep it under "
+                                    f"{TITLE_MAX}", field="title"))
         if not post.body.strip():
             problems.append(Problem("empty", "the post has no body", field="body"))
         elif words < SHORT_POST_WORDS:
@@ -61,13 +77,15 @@ class Blog(Channel):
         return Length(words, SHORT_POST_WORDS, "words (minimum)"), problems
 
     def adapt(self, source):
-        """A short post around the source: its text as the lead, a link back, room to write more."""
-        title = source.title or (sentences(source.body) or [source.body])[0][:TITLE_MAX]
+        """A post built around the source: its text as the lead, a link back to it, its tags kept."""
+        first = sentences(source.body)
+        title = shorten(source.title or (first[0] if first else ""), lambda t: len(t) <= ADAPTED_TITLE_MAX)
         body = source.body.strip()
-        if source.link:
+        if source.link and source.link not in body:
             body += f"\n\n[Read the original]({source.link})"
+        tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
         return PostContent(channel=self.name, title=title, body=body, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra={"tags": []})
+                           scheduled_at=source.scheduled_at, extra={"tags": list(tags)})
 
 
 register(Blog)

@@ -3,20 +3,20 @@ import re
 
 from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING
 from .registry import register
-from .shaping import plain_text, sentences, shorten, untracked_links
+from .shaping import is_web_address, plain_text, sentences, shorten, untracked_links, with_utm
 
 SUBJECT_MAX, SUBJECT_COMFORT, PREHEADER_MAX = 150, 60, 150
-HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)
+HEADING_MAX, LEAD_SENTENCES = 80, 3
+SECTION_HEADING = re.compile(r"^##\s+(.+)$", re.MULTILINE)
 
 
 def sections(post: PostContent) -> list[dict]:
-    """Each '## ' heading starts a section; text before the first heading is the lead feature."""
+    """Each '## ' heading starts a section; text before the first heading is the lead feature,
+    headed by the subject, since an issue's first block needs a heading like the others."""
     body = post.body.strip()
-    found = []
-    starts = list(HEADING.finditer(body))
+    starts = list(SECTION_HEADING.finditer(body))
     lead = body[:starts[0].start()].strip() if starts else body
-    if lead:
-        found.append({"heading": post.title.strip(), "body": lead, "link": ""})
+    found = [{"heading": post.title.strip(), "body": lead, "link": ""}] if lead else []
     for n, match in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(body)
         found.append({"heading": match.group(1).strip(), "body": body[match.end():end].strip(), "link": ""})
@@ -25,12 +25,19 @@ def sections(post: PostContent) -> list[dict]:
     return found
 
 
-def preheader(post: PostContent) -> str:
+def preheader(post: PostContent, parts: list[dict]) -> str:
+    """Given by hand, or the first sentence of the first section's text (never a heading)."""
     given = str(post.extra.get("preheader") or "").strip()
     if given:
         return given
-    first = sentences(post.body)
-    return shorten(first[0], lambda t: len(t) <= PREHEADER_MAX) if first else ""
+    first = next((sentences(s["body"])[0] for s in parts if sentences(s["body"])), "")
+    return shorten(first, lambda t: len(t) <= PREHEADER_MAX)
+
+
+def text_version(parts: list[dict]) -> str:
+    """The plain-text part of the email, for clients that do not show HTML."""
+    return "\n\n".join(f"{s['heading']}\n\n{plain_text(s['body'])}" + (f"\n\n{s['link']}" if s["link"] else "")
+                       for s in parts)
 
 
 class Newsletter(Channel):
@@ -40,42 +47,49 @@ class Newsletter(Channel):
     extra_fields = {"preheader": str}
 
     def render(self, post):
-        if not post.title.strip():
+        subject = post.title.strip()
+        if not subject:
             raise MissingField("title", "an issue needs a subject (the post's title)")
         parts = sections(post)
-        text = "\n\n".join(f"{s['heading']}\n\n{plain_text(s['body'])}" + (f"\n{s['link']}" if s["link"] else "")
-                           for s in parts)
-        payload = {"subject": post.title.strip(), "preheader": preheader(post), "sections": parts, "text": text}
-        return Draft(self.name, payload, f"{payload['subject']}\n{payload['preheader']}\n\n{text}")
+        payload = {"subject": subject, "preheader": preheader(post, parts), "sections": parts,
+                   "text": text_version(parts)}
+        return Draft(self.name, payload, f"{subject}\n{payload['preheader']}\n\n{payload['text']}")
 
     def check(self, post, draft):
         payload, problems = draft.payload, []
         subject = payload["subject"]
         if len(subject) > SUBJECT_MAX:
-            problems.append(Problem("subject_too_long", f"the subject has {len(subject)} characters; keep it under "
-                                    f"{SUBJECT_MAX}", field="title"))
+            problems.append(Problem("subject_too_long", f"the subject has {len(subject)} characters, "
+                                    f"{len(subject) - SUBJECT_MAX} over the limit of {SUBJECT_MAX}", field="title"))
         elif len(subject) > SUBJECT_COMFORT:
             problems.append(Problem("long_subject", f"subjects over {SUBJECT_COMFORT} characters are cut off in "
                                     "most inboxes", severity=WARNING, field="title"))
         if len(payload["preheader"]) > PREHEADER_MAX:
-            problems.append(Problem("preheader_too_long", f"the preheader has more than {PREHEADER_MAX} characters",
-                                    field="preheader"))
-        if not payload["sections"] or not any(s["body"] for s in payload["sections"]):
+            problems.append(Problem("preheader_too_long", f"the preheader has {len(payload['preheader'])} "
+                                    f"characters; keep it to {PREHEADER_MAX}", field="preheader"))
+        if not any(s["body"] for s in payload["sections"]):
             problems.append(Problem("no_feature", "an issue needs at least one feature section: write the body",
                                     field="body"))
-        for match in untracked_links(f"{post.body}\n{post.link}"):
-            problems.append(Problem("untracked_link", f"{match.group(0)} has no UTM tags: add utm_source="
-                                    "newsletter&utm_medium=email&utm_campaign=… so clicks can be counted",
-                                    severity=WARNING, field="body"))
+        for link in dict.fromkeys(untracked_links(f"{post.body}\n{post.link}")):
+            problems.append(Problem("untracked_link", f"{link} has no UTM tags: add utm_source=newsletter"
+                                    "&utm_medium=email&utm_campaign=… so its clicks can be counted",
+                                    severity=WARNING, field="link" if link == post.link else "body"))
         return Length(len(subject), SUBJECT_MAX, "characters"), problems
 
     def adapt(self, source):
-        """A feature block: the source's headline, its first lines, and its link as the call to action."""
-        heading = shorten(source.title or source.body, lambda t: len(t) <= 80)
-        lead = " ".join(sentences(source.body)[:3]) or source.body
+        """A feature section: the source's headline, its first sentences, and its link (tagged) to read on."""
+        first = sentences(source.body)
+        headline = source.title or (first[0] if first else "")
+        heading = shorten(headline, lambda t: len(t) <= HEADING_MAX)
+        lead = " ".join(first[:LEAD_SENTENCES]) or plain_text(source.body)
+        if source.link:  # it becomes the call to action
+            lead = " ".join(lead.replace(source.link, "").split())
+        link = (with_utm(source.link, "newsletter", "email", source.campaign)
+                if is_web_address(source.link) else source.link)
         return PostContent(channel=self.name, title=shorten(heading, lambda t: len(t) <= SUBJECT_COMFORT),
-                           body=f"## {heading}\n\n{lead}", link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra={"preheader": shorten(lead, lambda t: len(t) <= 90)})
+                           body=f"## {heading}\n\n{lead}", link=link, campaign=source.campaign,
+                           scheduled_at=source.scheduled_at,
+                           extra={"preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX)})
 
 
 register(Newsletter)

@@ -1,13 +1,18 @@
 """PPC: a Google Ads responsive search ad with a UTM-tagged final URL: a short, trackable campaign."""
+import re
 import unicodedata
 
 from .base import Channel, Draft, Length, MissingField, PostContent, Problem
 from .registry import register
-from .shaping import is_web_address, sentences, shorten, with_utm
+from .shaping import URL, is_web_address, sentences, shorten, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
 DESCRIPTIONS, DESCRIPTION_MAX = (2, 4), 90
 PATH_MAX = 15
+CLAUSE_BREAK = re.compile(r"\s*[,;:–—]\s+|\s+-\s+|[，；：]")
+# used by adapt() only when the source's text is too short to give an ad its minimum
+FALLBACK_HEADLINES = ["Learn more", "See how it works", "Start today"]
+FALLBACK_DESCRIPTIONS = ["Find out more on our site.", "Read the whole story today."]
 
 
 def ads_length(text: str) -> int:
@@ -15,19 +20,60 @@ def ads_length(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def derived(post: PostContent, given: str, limit: int, wanted: int) -> list[str]:
-    """The lines given by hand, or lines cut from the title and the body's sentences."""
-    lines = [line.strip() for line in post.extra.get(given, []) if line.strip()]
-    if lines:
-        return lines
-    candidates = ([post.title] if post.title else []) + sentences(post.body)
-    fits = (lambda t: ads_length(t) <= limit)
-    found = []
+def fitting_lines(candidates: list[str], limit: int, wanted: int) -> list[str]:
+    """Distinct lines within the limit: whole where they fit, else cut at a word (ads take no ellipsis),
+    without links (the final URL is the ad's link)."""
+    found: list[str] = []
     for text in candidates:
-        short = shorten(text, fits, ellipsis="")
-        if short and short not in found:
-            found.append(short)
-    return found[:wanted]
+        line = shorten(URL.sub("", text), lambda t: ads_length(t) <= limit, ellipsis="").rstrip(" ,;:")
+        if line and line.casefold() not in {f.casefold() for f in found}:
+            found.append(line)
+        if len(found) == wanted:
+            break
+    return found
+
+
+def clauses(text: str) -> list[str]:
+    return [part.strip() for part in CLAUSE_BREAK.split(text) if part.strip()]
+
+
+def derived_headlines(title: str, body: str) -> list[str]:
+    """The title, then the body's sentences, then their clauses: short lines make better headlines."""
+    lines = sentences(body)
+    candidates = ([title] if title.strip() else []) + lines + [c for line in lines for c in clauses(line)]
+    return fitting_lines(candidates, HEADLINE_MAX, HEADLINES[1])
+
+
+def derived_descriptions(title: str, body: str) -> list[str]:
+    candidates = sentences(body) + ([title] if title.strip() else [])
+    return fitting_lines(candidates, DESCRIPTION_MAX, DESCRIPTIONS[1])
+
+
+def given_lines(post: PostContent, name: str) -> list[str]:
+    return [line.strip() for line in post.extra.get(name) or [] if line.strip()]
+
+
+def count_problems(kind: str, lines: list[str], bounds: tuple[int, int], limit: int) -> list[Problem]:
+    low, high = bounds
+    plural = f"{kind}s"
+    problems = []
+    if len(lines) < low:
+        problems.append(Problem(f"too_few_{plural}", f"an ad needs at least {low} {plural} (it has {len(lines)})",
+                                field=plural))
+    if len(lines) > high:
+        problems.append(Problem(f"too_many_{plural}", f"an ad takes at most {high} {plural} (it has {len(lines)})",
+                                field=plural))
+    seen = set()
+    for index, line in enumerate(lines, start=1):
+        if ads_length(line) > limit:
+            problems.append(Problem(f"{kind}_too_long", f"{kind} {index} is {ads_length(line)} characters; the "
+                                    f"limit is {limit} (Chinese, Japanese and Korean characters count 2)",
+                                    field=plural))
+        if line.casefold() in seen:
+            problems.append(Problem(f"duplicate_{kind}", f"{kind} {index} repeats an earlier one; Google Ads "
+                                    "wants each to be different", field=plural))
+        seen.add(line.casefold())
+    return problems
 
 
 class PPC(Channel):
@@ -38,54 +84,50 @@ class PPC(Channel):
     extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str}
 
     def render(self, post):
-        if not post.link:
+        link = post.link.strip()
+        if not link:
             raise MissingField("link", "an ad needs a final URL (the post's link)")
-        final_url = with_utm(post.link, "google", "cpc", post.campaign) if is_web_address(post.link) else post.link
+        final_url = with_utm(link, "google", "cpc", post.campaign) if is_web_address(link) else link
         payload = {"final_url": final_url,
-                   "headlines": derived(post, "headlines", HEADLINE_MAX, HEADLINES[1]),
-                   "descriptions": derived(post, "descriptions", DESCRIPTION_MAX, DESCRIPTIONS[1]),
-                   "path1": str(post.extra.get("path1") or ""), "path2": str(post.extra.get("path2") or "")}
+                   "headlines": given_lines(post, "headlines") or derived_headlines(post.title, post.body),
+                   "descriptions": given_lines(post, "descriptions") or derived_descriptions(post.title, post.body),
+                   "path1": str(post.extra.get("path1") or "").strip(),
+                   "path2": str(post.extra.get("path2") or "").strip()}
         preview = " | ".join(payload["headlines"][:3]) + "\n" + " ".join(payload["descriptions"][:2])
-        return Draft(self.name, payload, preview + f"\n{final_url}")
+        return Draft(self.name, payload, f"{preview}\n{final_url}")
 
     def check(self, post, draft):
-        ad, problems = draft.payload, []
-        if not is_web_address(post.link):
-            problems.append(Problem("bad_final_url", "the final URL must be an http(s) address", field="link"))
-        problems += self._count("headline", ad["headlines"], HEADLINES, HEADLINE_MAX)
-        problems += self._count("description", ad["descriptions"], DESCRIPTIONS, DESCRIPTION_MAX)
-        for name in ("path1", "path2"):
-            if ads_length(ad[name]) > PATH_MAX:
-                problems.append(Problem("path_too_long", f"{name} is over {PATH_MAX} characters", field=name))
-            if " " in ad[name] or "/" in ad[name]:
-                problems.append(Problem("bad_path", f"{name} cannot hold spaces or '/'", field=name))
+        ad = draft.payload
+        problems = []
+        if not is_web_address(ad["final_url"]):
+            problems.append(Problem("bad_final_url", "the final URL must be an http:// or https:// address",
+                                    field="link"))
+        problems += count_problems("headline", ad["headlines"], HEADLINES, HEADLINE_MAX)
+        problems += count_problems("description", ad["descriptions"], DESCRIPTIONS, DESCRIPTION_MAX)
+        problems += self.path_problems(ad)
         longest = max((ads_length(h) for h in ad["headlines"]), default=0)
         return Length(longest, HEADLINE_MAX, "characters (longest headline)"), problems
 
     @staticmethod
-    def _count(kind, lines, bounds, limit):
+    def path_problems(ad: dict) -> list[Problem]:
         problems = []
-        low, high = bounds
-        if len(lines) < low:
-            problems.append(Problem(f"too_few_{kind}s", f"an ad needs at least {low} {kind}s (it has {len(lines)})",
-                                    field=f"{kind}s"))
-        if len(lines) > high:
-            problems.append(Problem(f"too_many_{kind}s", f"an ad takes at most {high} {kind}s", field=f"{kind}s"))
-        for index, line in enumerate(lines, start=1):
-            if ads_length(line) > limit:
-                problems.append(Problem(f"{kind}_too_long", f"{kind} {index} is {ads_length(line)} characters; the "
-                                        f"limit is {limit} (Chinese characters count 2)", field=f"{kind}s"))
+        for name in ("path1", "path2"):
+            if ads_length(ad[name]) > PATH_MAX:
+                problems.append(Problem("path_too_long", f"{name} is {ads_length(ad[name])} characters; the limit "
+                                        f"is {PATH_MAX}", field=name))
+            if " " in ad[name] or "/" in ad[name]:
+                problems.append(Problem("bad_path", f"{name} cannot hold spaces or '/'", field=name))
+        if ad["path2"] and not ad["path1"]:
+            problems.append(Problem("path2_without_path1", "Google Ads shows path2 only after path1: fill path1",
+                                    field="path1"))
         return problems
 
     def adapt(self, source):
-        """An ad group from a post: headlines from its title and sentences, its link as the final URL."""
-        lines = ([source.title] if source.title else []) + sentences(source.body)
-        headlines = derived(PostContent(self.name, " ".join(lines)), "none", HEADLINE_MAX, HEADLINES[1])
-        descriptions = derived(PostContent(self.name, source.body), "none", DESCRIPTION_MAX, DESCRIPTIONS[1])
-        fallback_headlines = ["Learn more", "See how it works", "Start today"]
-        fallback_descriptions = ["Find out more on our site.", "Read the full story today."]
-        headlines += [h for h in fallback_headlines if h not in headlines][:max(0, HEADLINES[0] - len(headlines))]
-        descriptions += fallback_descriptions[:max(0, DESCRIPTIONS[0] - len(descriptions))]
+        """An ad from a post: headlines from its title and sentences, its link as the final URL."""
+        headlines = derived_headlines(source.title, source.body)
+        descriptions = derived_descriptions(source.title, source.body)
+        headlines += [h for h in FALLBACK_HEADLINES if h not in headlines][:max(0, HEADLINES[0] - len(headlines))]
+        descriptions += FALLBACK_DESCRIPTIONS[:max(0, DESCRIPTIONS[0] - len(descriptions))]
         return PostContent(channel=self.name, title=source.title, body=source.body, link=source.link,
                            campaign=source.campaign, scheduled_at=source.scheduled_at,
                            extra={"headlines": headlines, "descriptions": descriptions})

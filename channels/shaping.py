@@ -19,20 +19,34 @@ def shorten(text: str, fits, ellipsis: str = ELLIPSIS) -> str:
     """The longest prefix ending at a word boundary (plus an ellipsis) for which ``fits`` holds.
 
     Whitespace is collapsed first: every caller wants one line. Unspaced text (Chinese) or a single
-    overlong word has no boundary to cut at, so it is cut between characters instead.
+    overlong word has no boundary to cut at, so it is cut between characters instead. ``fits`` must
+    grow with the text (every length rule does), which lets both searches halve the range each step.
     """
     text = " ".join(text.split())
     if fits(text):
         return text
     words = text.split(" ")
-    for count in range(len(words) - 1, 0, -1):
-        candidate = " ".join(words[:count]).rstrip(TRAILING_JOINERS + " ") + ellipsis
-        if candidate != ellipsis and fits(candidate):
-            return candidate
-    for end in range(len(text) - 1, 0, -1):
-        if fits(text[:end] + ellipsis):
-            return text[:end] + ellipsis
-    return ""
+
+    def by_words(count: int) -> str:
+        return " ".join(words[:count]).rstrip(TRAILING_JOINERS + " ") + ellipsis
+
+    count = longest_fitting(len(words) - 1, lambda n: by_words(n) != ellipsis and fits(by_words(n)))
+    if count:
+        return by_words(count)
+    end = longest_fitting(len(text) - 1, lambda n: fits(text[:n] + ellipsis))
+    return text[:end] + ellipsis if end else ""
+
+
+def longest_fitting(most: int, fits) -> int:
+    """The largest n in 1..most with fits(n), or 0."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def plain_line(line: str) -> str:

@@ -1,54 +1,142 @@
 """X / Twitter: weighted length per twitter-text v3 (links 23, CJK and emoji 2), threads on demand."""
+import re
+from functools import lru_cache
+
 from twitter_text import parse_tweet
 
 from .base import Channel, Draft, Length, PostContent, Problem, WARNING
 from .registry import register
-from .shaping import URL, shorten
+from .shaping import URL, plain_text, sentences, shorten
 
 MAX_WEIGHTED = 280
-NUMBERING_ROOM = " 99/99"
+LONG_THREAD = 25
+SENTENCE_GAP = re.compile(r"((?<=[.!?。！？])\s+|(?<=[。！？]))")
+
+
+@lru_cache(maxsize=4096)
+def parsed(text: str):
+    """Cached: a parse costs about a millisecond, and splitting and checking a thread asks again and again."""
+    return parse_tweet(text)
 
 
 def weighted_length(text: str) -> int:
-    return parse_tweet(text).weightedLength
+    return parsed(text).weightedLength
 
 
 def fits(text: str, room: str = "") -> bool:
     return weighted_length(text + room) <= MAX_WEIGHTED
 
 
+def surely_fits(text: str, room: str) -> bool:
+    """A bound that spares a parse (each costs a millisecond): no character weighs more than 2, and a
+    link, however short ("a.co"), weighs 23 but holds at least one dot."""
+    if len(text) > MAX_WEIGHTED // 2:
+        return False
+    return 2 * len(text) + 23 * text.count(".") + weighted_length(room) <= MAX_WEIGHTED
+
+
+def link_to_add(post: PostContent) -> str:
+    """The post's link, unless the text already carries it (then it stays where the author put it)."""
+    return post.link if post.link and post.link not in post.body else ""
+
+
 def full_text(post: PostContent) -> str:
-    body = post.body.strip()
-    if post.link and post.link not in body:
-        body = f"{body} {post.link}".strip()
-    return body
+    return " ".join(part for part in (post.body.strip(), link_to_add(post)) if part)
 
 
-def _pieces(text: str):
-    """Words, with any word longer than a tweet (unspaced Chinese, say) cut into tweet-sized pieces."""
-    for word in text.split():
-        while word and not (URL.fullmatch(word) or fits(word, NUMBERING_ROOM)):
-            piece = shorten(word, lambda t: fits(t, NUMBERING_ROOM), ellipsis="") or word[0]
-            yield piece
-            word = word[len(piece):]
-        if word:
-            yield word
+def _pieces(sentence: str, glue: str, room: str):
+    """(glue, word) pairs; a word longer than a tweet (unspaced Chinese, say) is cut, a link never."""
+    for word in sentence.split():
+        while word:
+            if URL.fullmatch(word) or surely_fits(word, room) or (len(word) <= MAX_WEIGHTED and fits(word, room)):
+                yield glue, word
+                break
+            # no character weighs less than 1, so a tweet's piece lies in the first 280 characters
+            piece = shorten(word[:MAX_WEIGHTED], lambda t: fits(t, room), ellipsis="") or word[0]
+            yield glue, piece
+            glue, word = "", word[len(piece):]
+        glue = " "
 
 
-def split_thread(text: str) -> list[str]:
-    """Parts of at most 280 weighted characters, cut between words (never inside a link), numbered."""
-    parts, current = [], ""
-    for piece in _pieces(text):
-        candidate = f"{current} {piece}".strip()
-        if current and not fits(candidate, NUMBERING_ROOM):
-            parts.append(current)
-            candidate = piece
-        current = candidate
-    if current:
-        parts.append(current)
+def _sentences(text: str):
+    """(glue, sentence) pairs: the glue is the space before a sentence, or nothing after a Chinese full stop."""
+    chunks = SENTENCE_GAP.split(" ".join(text.split()))
+    glue = ""
+    for n, chunk in enumerate(chunks):
+        if n % 2:
+            glue = " " if chunk else ""
+        elif chunk:
+            yield glue, chunk
+
+
+def _units(text: str, widest_room: str) -> list[tuple[str, str]]:
+    """Whole sentences where one fits in a tweet, else its words: the cuts fall between sentences first."""
+    units = []
+    for glue, sentence in _sentences(text):
+        if surely_fits(sentence, widest_room) or fits(sentence, widest_room):
+            units.append((glue, sentence))
+        else:
+            units.extend(_pieces(sentence, glue, widest_room))
+    return units
+
+
+def _joined(units: list[tuple[str, str]]) -> str:
+    return "".join(text if n == 0 else glue + text for n, (glue, text) in enumerate(units))
+
+
+def _most_that_fit(total: int, fits_count) -> int:
+    """Doubling, then halving: a tweet's worth of units costs a few parses, however long the text."""
+    low, high = 0, 1
+    while high <= total and fits_count(high):
+        low, high = high, high * 2
+    high = min(high, total + 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits_count(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _pack(units: list[tuple[str, str]], link: str, numbering: str) -> list[str]:
+    parts, start = [], 0
+    while start < len(units):
+        room = (f" {link}" if link and not parts else "") + numbering
+        count = _most_that_fit(len(units) - start,
+                               lambda n: fits(_joined(units[start:start + n]), room)) or 1
+        parts.append(_joined(units[start:start + count]))
+        start += count
+    if link:
+        parts[:1] = [f"{parts[0]} {link}" if parts else link]
+    return parts
+
+
+def split_thread(text: str, link: str = "") -> list[str]:
+    """Tweets of at most 280 weighted characters, cut at sentences, then words (never inside a link),
+    numbered " 1/3"; ``link`` is added to the first tweet, where readers see it."""
+    digits = 1
+    while True:
+        numbering = " " + "9" * digits + "/" + "9" * digits
+        widest_room = (f" {link}" if link else "") + numbering
+        parts = _pack(_units(text, widest_room), link, numbering)
+        if len(parts) < 10 ** digits:
+            break
+        digits += 1
     if len(parts) == 1:
         return parts
     return [f"{part} {n}/{len(parts)}" for n, part in enumerate(parts, start=1)]
+
+
+def first_overflow(text: str) -> int:
+    """Where the text goes past 280, as a Python index (twitter-text counts in UTF-16 units)."""
+    units_that_fit = parsed(text).validRangeEnd + 1
+    units = 0
+    for index, character in enumerate(text):
+        units += 2 if ord(character) > 0xFFFF else 1
+        if units > units_that_fit:
+            return index
+    return len(text)
 
 
 class Twitter(Channel):
@@ -59,7 +147,10 @@ class Twitter(Channel):
 
     def render(self, post):
         text = full_text(post)
-        tweets = split_thread(text) if post.extra.get("thread") and not fits(text) else [text]
+        if post.extra.get("thread") and not fits(text):
+            tweets = split_thread(post.body, link_to_add(post))
+        else:
+            tweets = [text]
         return Draft(self.name, {"tweets": tweets}, "\n\n".join(tweets))
 
     def check(self, post, draft):
@@ -72,19 +163,18 @@ class Twitter(Channel):
             problems.append(Problem(
                 "too_long", f"{longest - MAX_WEIGHTED} weighted characters over the limit of {MAX_WEIGHTED} "
                             "(links count 23, Chinese characters and emoji 2): shorten it or turn on thread",
-                field="body", start=0, end=len(tweets[0])))
-        if len(tweets) > 25:
+                field="body", start=first_overflow(tweets[0]), end=len(tweets[0])))
+        if len(tweets) > LONG_THREAD:
             problems.append(Problem("long_thread", f"a thread of {len(tweets)} tweets is hard to read",
-                                    severity=WARNING))
+                                    severity=WARNING, field="body"))
         return Length(longest, MAX_WEIGHTED, "weighted characters"), problems
 
     def adapt(self, source):
-        """A link with its headline: the tweet that sends readers to the source."""
-        headline = source.title or source.body
-        link = source.link
-        room = " " + link if link else ""
-        text = shorten(" ".join(headline.split()), lambda t: fits(t + room))
-        return PostContent(channel=self.name, body=text, link=link, campaign=source.campaign,
+        """The source's headline with its link: the tweet that sends readers to it."""
+        headline = source.title or " ".join(sentences(source.body)) or plain_text(source.body)
+        room = " " + source.link if source.link else ""
+        text = shorten(headline, lambda t: fits(t + room))
+        return PostContent(channel=self.name, body=text, link=source.link, campaign=source.campaign,
                            scheduled_at=source.scheduled_at)
 
 

@@ -1,9 +1,11 @@
 """YouTube: the metadata of an uploaded video (title, description, tags, publish time) per the Data API."""
-from .base import Channel, Draft, Length, MissingField, PostContent, Problem
+from .base import Channel, Draft, Length, MissingField, PostContent, Problem, as_utc
 from .registry import register
-from .shaping import shorten
+from .shaping import plain_text, sentences, shorten
 
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
+PEOPLE_AND_BLOGS = "22"
+ANGLE_BRACKETS = "<>"
 
 
 def tags_length(tags: list[str]) -> int:
@@ -18,6 +20,26 @@ def description(post: PostContent) -> str:
     return text
 
 
+def publish_at(post: PostContent) -> str | None:
+    """The Data API wants an explicit offset."""
+    when = as_utc(post.scheduled_at)
+    return when.isoformat() if when else None
+
+
+def without_angle_brackets(text: str) -> str:
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def fitting_tags(tags, limit: int = TAGS_MAX) -> list[str]:
+    """As many of the tags, in order, as YouTube's 500-character budget takes."""
+    kept = []
+    for tag in tags:
+        tag = without_angle_brackets(" ".join(str(tag).split()))
+        if tag and tag not in kept and tags_length(kept + [tag]) <= limit:
+            kept.append(tag)
+    return kept
+
+
 class YouTube(Channel):
     name = "youtube"
     label = "YouTube"
@@ -25,45 +47,62 @@ class YouTube(Channel):
     extra_fields = {"tags": list, "category_id": str}
 
     def render(self, post):
-        if not post.title.strip():
+        title = post.title.strip()
+        if not title:
             raise MissingField("title", "a video needs a title")
-        tags = [tag.strip() for tag in post.extra.get("tags", []) if tag.strip()]
-        publish_at = post.scheduled_at.isoformat() if post.scheduled_at else None
+        tags = [tag.strip() for tag in post.extra.get("tags") or [] if tag.strip()]
+        text = description(post)
         payload = {
-            "snippet": {"title": post.title.strip(), "description": description(post), "tags": tags,
-                        "categoryId": post.extra.get("category_id") or "22"},
-            "status": {"privacyStatus": "private", "publishAt": publish_at},
+            "snippet": {"title": title, "description": text, "tags": tags,
+                        "categoryId": post.extra.get("category_id") or PEOPLE_AND_BLOGS},
+            "status": {"privacyStatus": "private", "publishAt": publish_at(post)},
         }
-        return Draft(self.name, payload, f"{post.title.strip()}\n\n{description(post)}")
+        return Draft(self.name, payload, f"{title}\n\n{text}")
 
     def check(self, post, draft):
         snippet = draft.payload["snippet"]
         problems = []
         if len(snippet["title"]) > TITLE_MAX:
-            problems.append(Problem("title_too_long", f"the title has {len(snippet['title'])} characters; "
-                                    f"YouTube allows {TITLE_MAX}", field="title"))
+            problems.append(Problem("title_too_long", f"the title has {len(snippet['title'])} characters, "
+                                    f"{len(snippet['title']) - TITLE_MAX} over YouTube's {TITLE_MAX}", field="title"))
         size = len(snippet["description"].encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
-            problems.append(Problem("description_too_long", f"the description is {size} bytes; YouTube allows "
-                                    f"{DESCRIPTION_MAX_BYTES} (accented letters take 2, Chinese 3)", field="body"))
-        for field_name, text in (("title", snippet["title"]), ("body", snippet["description"])):
-            position = next((i for i, ch in enumerate(text) if ch in "<>"), None)
-            if position is not None:
-                problems.append(Problem("angle_brackets", f"YouTube refuses '<' and '>' in the {field_name}; "
-                                        "write 'less than' or use other brackets", field=field_name,
-                                        start=position, end=position + 1))
+            problems.append(Problem("description_too_long", f"the description (text and link) is {size} bytes, "
+                                    f"{size - DESCRIPTION_MAX_BYTES} over YouTube's {DESCRIPTION_MAX_BYTES} "
+                                    "(accented letters take 2 bytes, Chinese characters 3)", field="body"))
+        problems += self.angle_brackets(snippet)
         total = tags_length(snippet["tags"])
         if total > TAGS_MAX:
-            problems.append(Problem("tags_too_long", f"the tags take {total} characters; YouTube allows {TAGS_MAX}",
+            problems.append(Problem("tags_too_long", f"the tags take {total} characters (a tag with a space counts "
+                                    f"2 more for its quotes, plus a comma between tags); YouTube allows {TAGS_MAX}",
                                     field="tags"))
         return Length(size, DESCRIPTION_MAX_BYTES, "bytes"), problems
 
+    @staticmethod
+    def angle_brackets(snippet: dict) -> list[Problem]:
+        """YouTube refuses '<' and '>' anywhere in the metadata, and says only 'invalid' when it does."""
+        problems = []
+        texts = (("title", "title", snippet["title"]), ("body", "description", snippet["description"]),
+                 ("tags", "tags", ",".join(snippet["tags"])))
+        for field_name, shown_as, text in texts:
+            position = next((i for i, ch in enumerate(text) if ch in ANGLE_BRACKETS), None)
+            if position is not None:
+                problems.append(Problem("angle_brackets", f"YouTube refuses '<' and '>' in the {shown_as}; "
+                                        "write 'less than' or use other brackets", field=field_name,
+                                        start=position, end=position + 1))
+        return problems
+
     def adapt(self, source):
-        title = shorten(source.title or source.body, lambda t: len(t) <= TITLE_MAX)
-        body = source.body.replace("<", "‹").replace(">", "›")
-        body = shorten(body, lambda t: len(t.encode()) <= DESCRIPTION_MAX_BYTES - 300)
-        return PostContent(channel=self.name, title=title, body=body, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra={"tags": []})
+        """The source's headline as the title, its text as a plain description, its tags kept."""
+        headline = source.title or next(iter(sentences(source.body)), "")
+        title = shorten(without_angle_brackets(headline), lambda t: len(t) <= TITLE_MAX)
+        text = without_angle_brackets(plain_text(source.body))
+        budget = DESCRIPTION_MAX_BYTES - len(f"\n\n{source.link}".encode())
+        if len(text.encode()) > budget:
+            text = shorten(text, lambda t: len(t.encode()) <= budget)
+        tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
+        return PostContent(channel=self.name, title=title, body=text, link=source.link, campaign=source.campaign,
+                           scheduled_at=source.scheduled_at, extra={"tags": fitting_tags(tags)})
 
 
 register(YouTube)

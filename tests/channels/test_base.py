@@ -1,0 +1,122 @@
+"""What every adapter shares: outbox delivery, typed outcomes, problems as data, the registry."""
+import json
+import os
+import time
+
+import pytest
+
+import channels.base
+from channels import registry
+from channels.base import DeliveryContext, Outcome, PostContent, Problem
+from channels.registry import UnknownChannel
+
+from .helpers import check
+
+
+def deliver(tmp_path, post, mode="outbox"):
+    adapter = registry.get(post.channel)
+    return adapter.deliver(adapter.validate(post).draft, post, DeliveryContext(mode=mode, outbox_dir=tmp_path))
+
+
+def test_outbox_delivery_writes_one_file_named_by_post_id(tmp_path):
+    post = PostContent("twitter", "Hello", id=42)
+    first, second = deliver(tmp_path, post), deliver(tmp_path, post)
+    assert first.status == second.status == "published" and first.remote_id == "42.json"
+    files = list((tmp_path / "twitter").iterdir())
+    assert [f.name for f in files] == ["42.json"]  # no second file, no temporary file left behind
+    assert first.url == files[0].as_uri()
+    record = json.loads(files[0].read_text())
+    assert set(record) == {"post_id", "channel", "delivered_at", "draft"}
+    assert (record["post_id"], record["channel"], record["draft"]) == (42, "twitter", {"tweets": ["Hello"]})
+
+
+def test_a_failed_write_keeps_the_previous_file_whole(tmp_path, monkeypatch):
+    """Atomic: the old file is replaced only by a complete new one."""
+    deliver(tmp_path, PostContent("twitter", "First", id=7))
+
+    def broken_fsync(descriptor):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(channels.base.os, "fsync", broken_fsync)
+    outcome = deliver(tmp_path, PostContent("twitter", "Second", id=7))
+    assert outcome.status == "retry" and "No space left" in outcome.message
+    assert [f.name for f in (tmp_path / "twitter").iterdir()] == ["7.json"]
+    assert json.loads((tmp_path / "twitter" / "7.json").read_text())["draft"] == {"tweets": ["First"]}
+
+
+def test_an_unwritable_outbox_is_a_retry_not_an_exception(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    outcome = deliver(blocker, PostContent("twitter", "Hello", id=1))
+    assert outcome.status == "retry" and "outbox" in outcome.message
+
+
+def test_live_mode_is_refused_politely(tmp_path):
+    for adapter in registry.all_channels():
+        outcome = adapter.deliver(None, PostContent(adapter.name, "x", id=1), DeliveryContext("live", tmp_path))
+        assert outcome == Outcome.rejected(f"live delivery for {adapter.label} is not available yet; "
+                                           "use REFRAIN_DELIVERY=outbox")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_unsaved_post_is_not_delivered(tmp_path):
+    assert deliver(tmp_path, PostContent("twitter", "Hello")).status == "rejected"
+
+
+def test_problems_and_validations_as_json():
+    assert Problem("too_long", "m").to_dict() == {"code": "too_long", "message": "m", "severity": "error"}
+    assert Problem("x", "m", "warning", "body", 0, 3).to_dict() == {
+        "code": "x", "message": "m", "severity": "warning", "field": "body", "start": 0, "end": 3}
+    as_dict = check("twitter", "Hello").to_dict()
+    assert as_dict["valid"] is True and as_dict["problems"] == []
+    assert as_dict["length"] == {"value": 5, "max": 280, "unit": "weighted characters"}
+    assert as_dict["draft"] == {"tweets": ["Hello"]}
+    assert check("youtube", "no title").to_dict()["length"] is None
+
+
+def test_outcomes_are_typed():
+    assert Outcome.retry("slow down", retry_after=30).retry_after == 30
+    assert {Outcome.unauthorized("x").status, Outcome.unconfirmed("x").status} == {"unauthorized", "unconfirmed"}
+
+
+def test_extra_fields_of_the_wrong_type_are_problems():
+    result = check("ppc", "", link="https://e.com", extra={"headlines": "not a list"})
+    assert [p.code for p in result.problems] == ["invalid_headlines"] and not result.valid
+
+
+def test_registry_lookups():
+    assert {"twitter", "youtube", "newsletter", "blog", "ppc"} <= set(registry.names())
+    assert registry.names() == sorted(registry.names())
+    assert [c.name for c in registry.all_channels()] == registry.names()
+    assert registry.get("ppc").label and registry.get("ppc") is registry.get("ppc")
+    with pytest.raises(UnknownChannel, match=r"unknown channel 'myspace'; known: .*twitter") as caught:
+        registry.get("myspace")
+    assert isinstance(caught.value, LookupError)
+
+
+def test_every_channel_states_its_limits_and_fields():
+    for adapter in registry.all_channels():
+        assert adapter.limits and adapter.label
+        assert all(isinstance(kind, type) for kind in adapter.extra_fields.values())
+    assert registry.get("youtube").limits == {"title": 100, "description_bytes": 5000, "tags_total": 500}
+    assert registry.get("ppc").limits == {"headlines": [3, 15], "headline_length": 30, "descriptions": [2, 4],
+                                          "description_length": 90, "path_length": 15}
+
+
+def test_read_feed_entry():
+    entry = {"title": "T", "link": "https://e.com/1", "summary": "S",
+             "published_parsed": time.struct_time((2031, 9, 1, 8, 0, 0, 0, 244, 0)),
+             "media_thumbnail": [{"url": "https://e.com/t.jpg"}], "enclosures": [{"href": "https://e.com/a.mp3"}]}
+    item = registry.get("blog").read_feed_entry(entry)
+    assert item["title"] == "T" and item["published_at"].isoformat() == "2031-09-01T08:00:00+00:00"
+    assert item["media"] == ["https://e.com/t.jpg", "https://e.com/a.mp3"]
+    assert registry.get("twitter").read_feed_entry({})["published_at"] is None
+
+
+def test_no_web_or_database_imports_in_channels():
+    folder = os.path.dirname(channels.base.__file__)
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            source = open(os.path.join(folder, name), encoding="utf-8").read()
+            assert not any(f"import {lib}" in source or f"from {lib}" in source
+                           for lib in ("flask", "sqlalchemy", "redis", "rq", "scheduler"))

@@ -1,0 +1,70 @@
+"""Blog: Markdown with front matter that stays valid YAML, slugs, short posts."""
+import json
+
+import pytest
+
+from channels.blog import slugify
+
+from .helpers import check, codes
+
+
+def front_matter(markdown):
+    """Each line 'key: value' with a JSON value: what YAML reads too (a YAML parser is not installed)."""
+    head, _, body = markdown.partition("\n---\n")
+    assert head.startswith("---\n")
+    values = {}
+    for line in head.splitlines()[1:]:
+        key, _, value = line.partition(": ")
+        values[key] = json.loads(value)
+    return values, body
+
+
+def test_markdown_with_front_matter_and_file_name():
+    title = 'Rentrée: "tout" change'
+    result = check("blog", "word " * 60, title=title, link="https://example.com/orig", extra={"tags": ["planning"]})
+    payload = result.draft.payload
+    assert result.valid and not result.problems
+    assert payload["slug"] == "rentree-tout-change" and payload["filename"] == "2031-09-01-rentree-tout-change.md"
+    values, body = front_matter(payload["markdown"])
+    assert values == payload["front_matter"] == {"title": title, "date": "2031-09-01T08:00:00+00:00",
+                                                 "slug": "rentree-tout-change", "tags": ["planning"],
+                                                 "canonical_url": "https://example.com/orig"}
+    assert body.strip() == ("word " * 60).strip()
+
+
+@pytest.mark.parametrize("title", ["a: b", "'quoted' \"twice\"", "# not a comment", "- not a list", "tab\there",
+                                   "line\u2028separator", "del\x7fchar", "[x], {y}", "yes"])
+def test_awkward_titles_stay_one_string(title):
+    payload = check("blog", "word " * 60, title=title).draft.payload
+    values, _ = front_matter(payload["markdown"])
+    assert values["title"] == " ".join(title.split())
+    assert "\u2028" not in payload["markdown"] and "\x7f" not in payload["markdown"]
+
+
+def test_canonical_url_only_with_a_link_and_no_date_when_unscheduled():
+    payload = check("blog", "word " * 60, title="Plain", scheduled_at=None).draft.payload
+    assert payload["front_matter"] == {"title": "Plain", "date": None, "slug": "plain", "tags": []}
+    assert payload["filename"] == "undated-plain.md"
+
+
+@pytest.mark.parametrize("title, slug", [("Ça, c'est l'été !", "ca-c-est-l-ete"), ("Straße 2031", "strae-2031"),
+                                         ("  --Hello--  ", "hello")])
+def test_slug_folds_accents(title, slug):
+    assert slugify(title) == slug
+
+
+def test_slug_for_a_title_without_latin_letters_is_a_short_stable_hash():
+    slug = slugify("夏季优惠")
+    assert slug.startswith("post-") and len(slug) == 13 and slug == slugify("夏季优惠") != slugify("冬季优惠")
+    assert slugify("2031").startswith("post-")
+
+
+@pytest.mark.parametrize("words, short", [(49, True), (50, False)])
+def test_short_post_is_a_warning(words, short):
+    result = check("blog", "word " * words, title="T")
+    assert result.valid and ("short_post" in codes(result)) is short
+    assert check("blog", "字" * 50, title="T").problems == ()
+
+
+def test_title_required():
+    assert codes(check("blog", "word " * 60)) == {"missing_title"}
