@@ -7,9 +7,10 @@ from markupsafe import Markup, escape
 STATUS_COLOURS = {"ok": "#2e7d32", "behind": "#ef6c00", "below_floor": "#c62828", "one_note": "#6a1b9a"}
 
 
-def coverage_chart(rows: list[dict], width: int = 640) -> Markup:
+def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = None) -> Markup:
     """One bar per channel: its coverage ratio, over the band between floor and ceiling."""
-    label_width, bar_height, gap, top = 110, 18, 14, 24
+    labels = labels or {}
+    label_width, bar_height, gap, top = 150, 18, 14, 24
     scale = width - label_width - 60
     height = top + len(rows) * (bar_height + gap) + 24
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -20,7 +21,7 @@ def coverage_chart(rows: list[dict], width: int = 640) -> Markup:
         y = top + index * (bar_height + gap)
         floor_x = label_width + row["floor"] * scale
         ceiling_x = label_width + row["ceiling"] * scale
-        parts.append(f'<text x="0" y="{y + 13}" class="label">{escape(row["channel"])}</text>')
+        parts.append(f'<text x="0" y="{y + 13}" class="label">{escape(_short(labels.get(row["channel"], row["channel"])))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{scale}" height="{bar_height}" class="track"/>')
         parts.append(f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
                      f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
@@ -36,9 +37,13 @@ def coverage_chart(rows: list[dict], width: int = 640) -> Markup:
                      f'class="ceiling"/>')
         text = "no posts" if coverage is None else f"{coverage:.0%}"
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
-    parts.append(f'<text x="0" y="{height - 6}" class="legend">shaded band: floor to ceiling; '
-                 'bar: share of posts on theme</text></svg>')
+    parts.append(f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
+                 'shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>')
     return Markup("".join(parts))
+
+
+def _short(text: str, limit: int = 22) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def weekly_chart(weeks: list[dict], width: int = 640, height: int = 160) -> Markup:

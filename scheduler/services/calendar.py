@@ -1,56 +1,101 @@
-"""The calendar: per channel and local day, what is owed and what is filled."""
+"""The calendar: per channel and local day, what is owed and what is filled.
+
+``build`` reads the plan's posts for the view; ``lay_out`` does the counting on plain data, with the
+compliance report's own rules (counted statuses, ``period_status``), so the calendar and the report
+never disagree about a day or a week.
+"""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from ..domain.facts import COUNTED_STATUSES
-from ..domain.periods import local_day, plan_periods
+from ..domain.compliance import period_status
+from ..domain.facts import COUNTED_STATUSES, CommitmentFacts
+from ..domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
 from ..extensions import db
 from ..models import Plan, Post
 
 VIEWS = ("week", "month")
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One post as the calendar sees it: its channel, local day, and whether it counts."""
+    channel: str
+    day: date
+    counted: bool
+    on_theme: bool
+    post: object = None  # passed through for the page (chips, links)
+
+
 @dataclass
 class Cell:
     day: date
-    posts: list = field(default_factory=list)
-    owed: int | None = None  # only for daily commitments; other periods are summed in the row
+    entries: list = field(default_factory=list)
+    owed: int | None = None  # only under a daily commitment; longer periods are summed per period
+    status: str | None = None  # period_status of the day under a daily commitment
+
+    @property
+    def posts(self) -> list:
+        return [e.post for e in self.entries]
 
     @property
     def filled(self) -> int:
-        return sum(1 for p in self.posts if p.status in COUNTED_STATUSES)
+        return sum(1 for e in self.entries if e.counted)
 
     @property
     def on_theme(self) -> int:
-        return sum(1 for p in self.posts if p.status in COUNTED_STATUSES and p.on_theme)
+        return sum(1 for e in self.entries if e.counted and e.on_theme)
 
     @property
     def state(self) -> str:
+        """met / short / below_floor / one_note under a daily commitment, 'empty' when nothing counts."""
         if self.owed is None:
-            return "free" if not self.posts else "some"
-        return "met" if self.filled >= self.owed else ("short" if self.filled else "empty")
+            return "some" if self.entries else "free"
+        return "empty" if not self.filled else self.status
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    period: Period
+    label: str
+    filled: int
+    owed: int
+    on_theme: int
+    on_theme_min: int
+    status: str  # period_status: met | short | below_floor | one_note
 
 
 @dataclass
 class Row:
     channel: str
-    commitment: object
+    commitment: CommitmentFacts | None
     cells: list
-    period_summaries: list  # [(period, filled, owed, on_theme)] for week/month/quarter commitments
+    period_summaries: list  # PeriodSummary for week/month/quarter commitments touching the view
 
 
 def view_days(view: str, anchor: date) -> list[date]:
+    """The days on screen: the ISO week of ``anchor``, or whole weeks covering its month."""
     if view == "week":
         start = anchor - timedelta(days=anchor.weekday())
         return [start + timedelta(days=n) for n in range(7)]
-    first = anchor.replace(day=1)
+    first, last = month_bounds(anchor)
     start = first - timedelta(days=first.weekday())
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     end = last + timedelta(days=6 - last.weekday())
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def focus_days(view: str, anchor: date) -> list[date]:
+    """The days the view is about: the week, or the month without the neighbours' days."""
+    if view == "week":
+        return view_days(view, anchor)
+    first, last = month_bounds(anchor)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def shift(view: str, anchor: date, steps: int) -> date:
@@ -60,46 +105,91 @@ def shift(view: str, anchor: date, steps: int) -> date:
     return date(anchor.year + month // 12, month % 12 + 1, 1)
 
 
-def _utc(day: date, zone) -> datetime:
-    return datetime.combine(day, time(), zone).astimezone(timezone.utc)
+def period_label(period: Period, per: str) -> str:
+    first, last = period.first_day, period.last_day
+    if per == "day":
+        return first.strftime("%a %d %b")
+    if per == "week":
+        return f"week {first.isocalendar()[1]} ({first:%d %b}–{last:%d %b})"
+    if per == "month":
+        whole = (first.day == 1 and last == month_bounds(first)[1])
+        return f"{first:%B %Y}" + ("" if whole else f" ({first:%d}–{last:%d %b})")
+    return f"whole plan ({first:%d %b}–{last:%d %b %Y})"
 
 
-def posts_between(plan: Plan, first: date, last: date) -> list[Post]:
-    zone = ZoneInfo(plan.timezone)
-    return list(db.session.scalars(
-        select(Post).where(Post.plan_id == plan.id, Post.scheduled_at >= _utc(first, zone),
-                           Post.scheduled_at < _utc(last + timedelta(days=1), zone))
-        .order_by(Post.scheduled_at)))
+def touching_periods(starts_on: date, ends_on: date, per: str, days: list[date]) -> list[Period]:
+    """The plan's periods (whole, not clipped to the view) that share a day with ``days``."""
+    inside = [d for d in days if starts_on <= d <= ends_on]
+    if not inside:
+        return []
+    return [p for p in plan_periods(starts_on, ends_on, per) if p.first_day <= inside[-1] and p.last_day >= inside[0]]
 
 
-def build(plan: Plan, view: str, anchor: date) -> list[Row]:
-    days = view_days(view, anchor)
-    in_plan = [d for d in days if plan.starts_on <= d <= plan.ends_on]
-    by_channel_day: dict[tuple[str, date], list] = {}
-    for post in posts_between(plan, days[0], days[-1]):
-        by_channel_day.setdefault((post.channel, local_day(post.scheduled_at, plan.timezone)), []).append(post)
-    rows = []
-    for commitment in plan.commitments:
-        cells = []
+def lay_out(days: list[date], focus: list[date], starts_on: date, ends_on: date,
+            commitments: list[CommitmentFacts], entries: list[Entry]) -> list[Row]:
+    """Rows (committed channels first, then channels with posts but no commitment) of cells per day.
+
+    ``entries`` must cover ``days`` and every period of a commitment that touches ``focus``.
+    """
+    by_channel: dict[str, list[Entry]] = {}
+    by_day: dict[tuple[str, date], list[Entry]] = {}
+    for entry in entries:
+        by_channel.setdefault(entry.channel, []).append(entry)
+        by_day.setdefault((entry.channel, entry.day), []).append(entry)
+
+    def cells(channel: str, commitment: CommitmentFacts | None) -> list[Cell]:
+        row = []
         for day in days:
-            owed = commitment.posts if commitment.per == "day" and day in in_plan else None
-            cells.append(Cell(day, by_channel_day.get((commitment.channel, day), []), owed))
-        rows.append(Row(commitment.channel, commitment, cells, _period_summaries(plan, commitment, in_plan)))
-    committed = {c.channel for c in plan.commitments}
-    for channel in sorted({channel for channel, _ in by_channel_day} - committed):
-        rows.append(Row(channel, None, [Cell(day, by_channel_day.get((channel, day), [])) for day in days], []))
+            cell = Cell(day, by_day.get((channel, day), []))
+            if commitment and commitment.per == "day" and starts_on <= day <= ends_on:
+                cell.owed = commitment.posts
+                cell.status = period_status(cell.filled, cell.on_theme, commitment)
+            row.append(cell)
+        return row
+
+    rows = []
+    for commitment in commitments:
+        summaries = []
+        if commitment.per != "day":
+            for period in touching_periods(starts_on, ends_on, commitment.per, focus):
+                counted = [e for e in by_channel.get(commitment.channel, [])
+                           if e.counted and period.first_day <= e.day <= period.last_day]
+                on_theme = sum(1 for e in counted if e.on_theme)
+                summaries.append(PeriodSummary(period, period_label(period, commitment.per), len(counted),
+                                               commitment.posts, on_theme, commitment.on_theme_min,
+                                               period_status(len(counted), on_theme, commitment)))
+        rows.append(Row(commitment.channel, commitment, cells(commitment.channel, commitment), summaries))
+    committed = {c.channel for c in commitments}
+    shown = set(days)
+    for channel in sorted({e.channel for e in entries if e.day in shown} - committed):
+        rows.append(Row(channel, None, cells(channel, None), []))
     return rows
 
 
-def _period_summaries(plan: Plan, commitment, in_plan: list[date]):
-    """For week/month/quarter commitments: the periods the view touches, whole, with what they hold."""
-    if commitment.per == "day" or not in_plan:
-        return []
-    periods = [p for p in plan_periods(plan.starts_on, plan.ends_on, commitment.per)
-               if p.first_day <= in_plan[-1] and p.last_day >= in_plan[0]]
-    summaries = []
-    for period in periods:
-        posts = [p for p in posts_between(plan, period.first_day, period.last_day)
-                 if p.channel == commitment.channel and p.status in COUNTED_STATUSES]
-        summaries.append((period, len(posts), commitment.posts, sum(1 for p in posts if p.on_theme)))
-    return summaries
+def build(plan: Plan, view: str, anchor: date) -> list[Row]:
+    days, focus = view_days(view, anchor), focus_days(view, anchor)
+    commitments = [CommitmentFacts(c.channel, c.posts, c.per, c.on_theme_min, c.one_note_max_share)
+                   for c in plan.commitments]
+    tz = plan.timezone
+
+    def between(first: date, last: date):
+        return Post.scheduled_at >= day_start_utc(first, tz), Post.scheduled_at < day_start_utc(last + ONE_DAY, tz)
+
+    shown = db.session.scalars(select(Post).where(Post.plan_id == plan.id, *between(days[0], days[-1]))
+                               .order_by(Post.scheduled_at, Post.id))
+    entries = [Entry(p.channel, local_day(p.scheduled_at, tz), p.status in COUNTED_STATUSES, bool(p.on_theme), p)
+               for p in shown]
+    # weeks, months and the quarter reach beyond the screen: count their other days from a light query
+    for commitment in commitments:
+        periods = touching_periods(plan.starts_on, plan.ends_on, commitment.per, focus)
+        if commitment.per == "day" or not periods:
+            continue
+        rows = db.session.execute(
+            select(Post.scheduled_at, Post.on_theme)
+            .where(Post.plan_id == plan.id, Post.channel == commitment.channel,
+                   Post.status.in_(COUNTED_STATUSES), *between(periods[0].first_day, periods[-1].last_day)))
+        for scheduled_at, on_theme in rows:
+            day = local_day(scheduled_at, tz)
+            if not days[0] <= day <= days[-1]:
+                entries.append(Entry(commitment.channel, day, True, bool(on_theme)))
+    return lay_out(days, focus, plan.starts_on, plan.ends_on, commitments, entries)

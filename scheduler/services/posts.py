@@ -46,6 +46,11 @@ def theme_text(content: PostContent) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def theme_of(plan: Plan, content: PostContent, manual: bool | None):
+    """On or off the plan's theme, and why: the one place this is decided, for saved posts and the editor."""
+    return decide_theme(theme_text(content), plan.keywords or [], manual)
+
+
 def check_post(post: Post):
     """Decide the theme (unless set by hand) and record the channel's findings on the post.
 
@@ -54,7 +59,7 @@ def check_post(post: Post):
     plan = post.plan
     content = content_of(post, plan)
     manual = post.on_theme if post.theme_source == "manual" else None
-    match = decide_theme(theme_text(content), plan.keywords or [], manual)
+    match = theme_of(plan, content, manual)
     if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
         post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
     validation = channel_registry.get(post.channel).validate(content)

@@ -3,15 +3,16 @@
 Views only turn form fields into the services' input and their answers into pages; every rule lives
 in the services, so a page and the API can never disagree.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
+from channels.base import PostContent
 
 from .. import charts
-from ..domain.periods import local_to_utc
+from ..domain.periods import day_start_utc, local_to_utc
 from ..extensions import db
 from ..services import calendar, lifecycle, plans, posts, reports
 from ..validation import Conflict, Invalid, NotFound
@@ -105,18 +106,26 @@ def plan_page(plan_id, errors=None, failed_channel=None, status=200):
                            form=request.form), status
 
 
+def share_input(text: str):
+    """'50%', '50' and '0.5' all mean half; anything else goes to the service, which names the field."""
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%").strip())
+    except ValueError:
+        return text
+    return value / 100 if percent or value > 1 else value
+
+
 @blueprint.post("/plans/<int:plan_id>/commitments/<channel>")
 def save_commitment(plan_id, channel):
     plan = plan_or_404(plan_id)
     form = request.form
-    share = form.get("one_note_max_share", "").strip().rstrip("%")
-    try:
-        share_value = float(share) / 100 if share and float(share) > 1 else (float(share) if share else None)
-    except ValueError:
-        share_value = share  # the service names the field and says what is wrong
     data = {"posts": form.get("posts") or None, "per": form.get("per") or None,
-            "on_theme_min": form.get("on_theme_min") or 0, "one_note_max_share": share_value,
-            "note": form.get("note", "")}
+            "on_theme_min": form.get("on_theme_min") or 0,
+            "one_note_max_share": share_input(form.get("one_note_max_share", "")), "note": form.get("note", "")}
     try:
         plans.set_commitment(plan, channel, data)
         flash(f"{channel_registry.get(channel).label}: commitment saved.")
@@ -144,7 +153,7 @@ def calendar_page(plan_id):
         anchor = date.fromisoformat(request.args["date"]) if request.args.get("date") else None
     except ValueError:
         anchor = None
-    if anchor is None:
+    if anchor is None or not 1900 < anchor.year < 9000:  # far dates have no neighbours to page to
         today = datetime.now(ZoneInfo(plan.timezone)).date()
         anchor = min(max(today, plan.starts_on), plan.ends_on)
     rows = calendar.build(plan, view, anchor)
@@ -157,18 +166,28 @@ def calendar_page(plan_id):
 @blueprint.get("/plans/<int:plan_id>/posts")
 def posts_page(plan_id):
     plan = plan_or_404(plan_id)
-    filters = {"plan_id": plan.id}
-    for name in ("channel", "status"):
+    filters, shown = {"plan_id": plan.id}, {}
+    for name in ("channel", "status", "from", "to"):
         if request.args.get(name):
-            filters[name] = request.args[name]
+            shown[name] = request.args[name]
+    filters.update({k: v for k, v in shown.items() if k in ("channel", "status")})
+    try:  # days typed in the plan's time zone: [from 00:00, the day after `to` 00:00)
+        if shown.get("from"):
+            filters["from"] = day_start_utc(date.fromisoformat(shown["from"]), plan.timezone).isoformat()
+        if shown.get("to"):
+            filters["to"] = day_start_utc(date.fromisoformat(shown["to"]) + timedelta(days=1),
+                                          plan.timezone).isoformat()
+    except ValueError:
+        flash("Dates must be YYYY-MM-DD; showing every date.")
+        for name in ("from", "to"):
+            filters.pop(name, None)
     try:
         found = posts.list_posts(filters)
     except Invalid as error:
         flash(error.message)
         found = posts.list_posts({"plan_id": plan.id})
-    live = any(p.status in ("scheduled", "queued", "publishing") for p in found)
-    return render_template("posts/index.html", plan=plan, posts=found, filters=filters, statuses=lifecycle.STATUSES,
-                           live=live)
+    return render_template("posts/index.html", plan=plan, posts=found, filters=shown, statuses=lifecycle.STATUSES,
+                           today=datetime.now(ZoneInfo(plan.timezone)).date())
 
 
 def post_form_data(form, channel: str, plan) -> dict:
@@ -220,7 +239,10 @@ def new_post():
             return redirect(url_for("ui.edit_post", post_id=post.id))
         except Invalid as error:
             errors = error.fields
-    day = request.args.get("date")
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = None
     form = request.form if request.method == "POST" else {"scheduled_local": f"{day}T10:00" if day else ""}
     return render_template("posts/editor.html", plan=plan, post=None, channel=channel,
                            adapter=channel_registry.get(channel), form=form, errors=errors,
@@ -238,6 +260,8 @@ def edit_post(post_id):
             try:
                 if post.status in lifecycle.EDITABLE:
                     posts.update_post(post, post_form_data(request.form, post.channel, plan))
+                elif action == "save":
+                    raise Conflict(f"A {post.status} post cannot be changed any more; nothing was saved.")
                 if action == "save":
                     flash("Saved.")
                     return redirect(url_for("ui.edit_post", post_id=post.id))
@@ -254,6 +278,20 @@ def edit_post(post_id):
     return render_template("posts/editor.html", plan=plan, post=post, channel=post.channel,
                            adapter=channel_registry.get(post.channel), form=form, errors=errors,
                            channels=channel_registry.all_channels())
+
+
+@blueprint.post("/plans/<int:plan_id>/theme-check")
+def theme_check(plan_id):
+    """The editor's live theme line: which keywords the text being typed mentions. Saves nothing."""
+    plan = plan_or_404(plan_id)
+    channel = request.form.get("channel", "")
+    if channel not in channel_registry.names():
+        abort(404)
+    data = post_form_data(request.form, channel, plan)
+    content = PostContent(channel=channel, body=data["body"], title=data["title"], link=data["link"],
+                          extra=data["extra"])
+    match = posts.theme_of(plan, content, data["on_theme"])
+    return jsonify({"on_theme": match.on_theme, "matched": list(match.matched), "source": match.source})
 
 
 def post_form_values(post) -> dict:
@@ -300,5 +338,9 @@ def report_page(plan_id):
     plan = plan_or_404(plan_id)
     report = reports.compliance(plan)
     rows = report["channels"]
-    return render_template("report.html", plan=plan, report=report, coverage_chart=charts.coverage_chart(rows),
+    labels = {c.name: c.label for c in channel_registry.all_channels()}
+    repeated = {post_id: posts.get_post(post_id) for group in report["repeated_messages"]
+                for post_id in group["post_ids"]}
+    return render_template("report.html", plan=plan, report=report, repeated=repeated,
+                           coverage_chart=charts.coverage_chart(rows, labels=labels),
                            weekly_charts={row["channel"]: charts.weekly_chart(row["weeks"]) for row in rows})

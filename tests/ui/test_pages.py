@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from scheduler.services import demo, plans, posts
+from scheduler.services import demo, lifecycle, plans, posts
 from tests.factories import commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"
@@ -111,9 +111,16 @@ def test_hostile_text_is_escaped_on_every_page(client, app):
     plan = make_plan(name=HOSTILE, theme=HOSTILE, keywords=[HOSTILE])
     commit(plan, "twitter")
     post = make_post(plan, body=HOSTILE + " offre été", title=HOSTILE)
-    posts.schedule_post(make_post(plan, body=HOSTILE + " again"))
-    for url in ["/", f"/plans/{plan.id}", f"/plans/{plan.id}/calendar?date=2031-06-02", f"/plans/{plan.id}/posts",
-                f"/posts/{post.id}", f"/plans/{plan.id}/report", f"/plans/{plan.id}/edit"]:
+    for day in (2, 3):  # the same message twice: listed under repeated messages
+        posts.schedule_post(make_post(plan, body=HOSTILE + " again", when=f"2031-06-0{day}T10:00:00+02:00"))
+    lifecycle.move(post.id, "scheduled", note=HOSTILE)
+    lifecycle.move(post.id, "failed", {"scheduled"}, note=HOSTILE, failure_reason=HOSTILE)
+    report = page(client, f"/plans/{plan.id}/report")
+    assert "Repeated messages" in report and report.count("&lt;script&gt;alert(1)&lt;/script&gt; again") == 2
+    for url in ["/", f"/plans/{plan.id}", f"/plans/{plan.id}/calendar?date=2031-06-02",
+                f"/plans/{plan.id}/calendar?view=month&date=2031-06-02", f"/plans/{plan.id}/posts",
+                f"/posts/{post.id}", f"/plans/{plan.id}/report", f"/plans/{plan.id}/edit",
+                f"/posts/new?plan_id={plan.id}&channel=twitter&date={HOSTILE}"]:
         assert HOSTILE not in page(client, url), url
 
 

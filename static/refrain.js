@@ -1,0 +1,122 @@
+// Refrain's only script, two small jobs:
+// 1. the editor's live checks: as you type, ask the channel (POST /api/v1/channels/<name>/validate) for
+//    the preview, the length and the problems, and the plan which keywords the text mentions. Nothing is saved.
+// 2. statuses that change by themselves: posts that are due are polled (GET /api/v1/posts/<id>) so one
+//    can watch queued → publishing → published without reloading.
+(function () {
+  "use strict";
+
+  // 1. the editor
+  const form = document.getElementById("editor");
+  let dirty = false;
+  if (form) {
+    const preview = document.getElementById("preview");
+    const counter = document.getElementById("counter");
+    const problems = document.getElementById("problems");
+    const themeLine = document.getElementById("theme-line");
+    let timer = null, sequence = 0;
+
+    const payload = function () {
+      const data = {body: form.body.value, title: form.title.value, link: form.link.value, extra: {}};
+      form.querySelectorAll("[data-extra]").forEach(function (input) {
+        const kind = input.dataset.extra;
+        const items = (sep) => input.value.split(sep).map((s) => s.trim()).filter(Boolean);
+        if (kind === "bool") data.extra[input.name] = input.checked;
+        else if (kind === "lines") data.extra[input.name] = items("\n");
+        else if (kind === "comma") data.extra[input.name] = items(",");
+        else if (input.value.trim()) data.extra[input.name] = input.value.trim();
+      });
+      return data;
+    };
+
+    const item = function (className, label, text) {
+      const li = document.createElement("li");
+      li.className = className;
+      if (label) {
+        const strong = document.createElement("strong");
+        strong.textContent = label + " ";
+        li.appendChild(strong);
+      }
+      li.appendChild(document.createTextNode(text));
+      return li;
+    };
+
+    const show = function (result) {
+      preview.textContent = result.preview || "";
+      if (result.length) {
+        const over = result.length.value > result.length.max && !/minimum/.test(result.length.unit);
+        counter.textContent = result.length.value + " / " + result.length.max + " " + result.length.unit;
+        counter.className = "counter" + (over ? " over" : "");
+      } else {
+        counter.textContent = "";
+      }
+      problems.replaceChildren();
+      if (!result.problems.length) problems.appendChild(item("ok", "", "none"));
+      result.problems.forEach((p) => problems.appendChild(item(p.severity, p.severity, p.message)));
+    };
+
+    const showTheme = function (match) {
+      let text = (match.on_theme ? "On theme" : "Off theme") + (match.source === "manual" ? " (set by hand)" : " (keywords)");
+      text += match.matched.length ? ": matched " + match.matched.join(", ") : ": no keyword matched";
+      themeLine.textContent = text;
+      themeLine.className = "theme-line " + (match.on_theme ? "on" : "off");
+    };
+
+    const check = function () {
+      const mine = ++sequence;
+      fetch(form.dataset.validate, {method: "POST", headers: {"Content-Type": "application/json"},
+                                    body: JSON.stringify(payload())})
+        .then((r) => r.json())
+        .then((result) => { if (mine === sequence && result.problems) show(result); })
+        .catch(() => { counter.textContent = "could not check right now"; });
+      if (form.dataset.themeCheck && themeLine) {
+        fetch(form.dataset.themeCheck, {method: "POST", body: new FormData(form)})
+          .then((r) => r.ok ? r.json() : null)
+          .then((match) => { if (match && mine === sequence) showTheme(match); })
+          .catch(() => {});
+      }
+    };
+
+    const later = function () {
+      dirty = true;
+      clearTimeout(timer);
+      timer = setTimeout(check, 300);
+    };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", () => { dirty = false; });
+    check();
+  }
+
+  // 2. statuses that change by themselves
+  const LIVE = ["scheduled", "queued", "publishing"];
+  const SHOW_REASON = ["failed", "unconfirmed", "queued"];
+  const due = (el) => LIVE.includes(el.dataset.status) && el.dataset.due && Number(el.dataset.due) <= Date.now() + 30000;
+
+  const update = function (el, post) {
+    if (post.status === el.dataset.status) return;
+    el.dataset.status = post.status;
+    const badge = el.classList.contains("status") ? el : el.querySelector(".status");
+    if (badge) {
+      badge.textContent = post.status;
+      badge.className = "status status-" + post.status;
+    }
+    const reason = el.querySelector(".reason");
+    if (reason) {
+      reason.textContent = SHOW_REASON.includes(post.status) ? (post.failure_reason || "") : "";
+      reason.hidden = !reason.textContent;
+    }
+    if (el.dataset.reload !== undefined && !dirty && !LIVE.includes(post.status)) window.location.reload();
+  };
+
+  const poll = function () {
+    const watched = Array.from(document.querySelectorAll("[data-poll]")).filter(due).slice(0, 20);
+    watched.forEach(function (el) {
+      fetch(el.dataset.poll, {headers: {"Accept": "application/json"}})
+        .then((r) => r.ok ? r.json() : null)
+        .then((post) => { if (post) update(el, post); })
+        .catch(() => {});
+    });
+  };
+  if (document.querySelector("[data-poll]")) setInterval(poll, 4000);
+})();
