@@ -44,7 +44,7 @@ def deliver(post_id: int) -> str:
     if not lifecycle.move(post_id, PUBLISHING, {QUEUED}, note="claimed by a worker", claimed_at=now(),
                           attempts=(post.attempts or 0) + 1):
         return "skipped: claimed elsewhere"
-    db.session.refresh(post)
+    db.session.expire(post, ["status", "attempts", "claimed_at"])  # reread only if needed
     return _deliver_claimed(post)
 
 
