@@ -1,203 +1,409 @@
 """Repeated messages: posts on one channel, within 14 days, that say the same thing.
 
 "Same" is judged on what the post says, with case, punctuation, links, hashtags and emoji set
-aside (text.message_text), or near-duplicates of it (one word changed, words reordered). A post
+aside (text.message_text), or near-duplicates of it (one word changed, words reordered): rapidfuzz
+ratio, as written or with the words sorted, at least the threshold. Chinese, Japanese and Korean
+are compared character by character; texts too short to compare fuzzily only when identical. A post
 adapted from another (its adaptation chain, or the same library item reached through another
-channel's post) is reuse, not repetition, and is never linked.
+channel's post) is reuse, not repetition, and is never linked. Linked posts form groups (connected
+components), and a group's similarity is its weakest link.
 
-To scale to 100k+ posts, each channel's posts are walked in time order: identical texts are found
-by hashing, and near-duplicate candidates come from an index of each text's rarest words
-(prefix filtering: texts sharing most of their words must share one of those), kept only
-for the sliding window. Only those candidates are scored with rapidfuzz.
+To scale to 100k+ posts without comparing every pair in a window:
+- identical texts are found by hashing (posts numbered by text, sorted by channel, text and time);
+- near-duplicate candidates come from MinHash + LSH banding over each text's tokens (the start and
+  end of each word, so a changed ending or a typo changes few of them; character bigrams for CJK),
+  computed with numpy for all texts at once. Two texts become candidates when all the rows of one
+  band agree, on the same channel, with posts within the window of each other;
+- only candidates are scored with rapidfuzz, each pair of texts once;
+- links are arrays of (post, post, similarity), and groups their connected components, found with
+  numpy; only posts involved in adaptations are walked one by one (to leave out reuse).
+A text's posts on a channel are handled as runs (each post within the window of the previous one),
+so a text posted daily is one item, not ninety.
 """
 from __future__ import annotations
 
+import re
+import zlib
 from bisect import bisect_right
-from collections import Counter, OrderedDict, defaultdict
 from datetime import timezone
-from itertools import chain
-from math import ceil
 from typing import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .facts import COUNTED_STATUSES, PostFacts
-from .text import has_cjk, message_text
+from .text import CJK_CLASS, has_cjk, message_text
 
-SHARED_WORDS = 0.6  # near-duplicates share at least this fraction of their distinct words
 MIN_WORDS, MIN_CHARS, MIN_CJK_CHARS = 3, 10, 8  # shorter texts are only compared exactly
+# LSH: texts become candidates when the 4 min-hashes of one of 32 bands agree. The chance of that
+# for two texts sharing a fraction J of their tokens is 1 - (1 - J^4)^32: 99.9% at J = 0.6, 87% at
+# J = 0.5; near-duplicates by the threshold rarely share less (one word in ten changed: J ~ 0.8).
+BANDS, ROWS = 32, 4  # 4 rows of 16-bit min-hashes make one 64-bit band key
+NEIGHBOURS = 6  # in a crowded bucket (a template posted with many variants), each run's candidates
+# are its next NEIGHBOURS runs in time in that bucket, so the work stays linear
+_SEED = 0x5EED_2031
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+_M64 = (1 << 64) - 1
 
 
 def find_repeated_messages(posts: Iterable[PostFacts], window_days: int = 14, threshold: float = 0.88) -> list[dict]:
     """Groups [{channel, post_ids, similarity}] of counted posts repeating a message."""
     posts = list(posts)
-    lineage = _Lineage(posts)
-    by_channel: dict[str, list[PostFacts]] = defaultdict(list)
-    for post in posts:
-        if post.status in COUNTED_STATUSES:
-            by_channel[post.channel].append(post)
-    groups, messages = [], _Messages()
-    for channel, channel_posts in by_channel.items():
-        entries = sorted((_Entry(p, messages[p.text]) for p in channel_posts), key=lambda e: (e.at, e.post.id))
-        groups += _channel_groups(channel, entries, lineage, window_days * 86400, threshold)
-    return sorted(groups, key=lambda group: (group["channel"], group["post_ids"][0]))
-
-
-class _Message:
-    """What a text says, and its forms for comparison."""
-
-    __slots__ = ("text", "plain", "reordered", "words")
-
-    def __init__(self, raw: str) -> None:
-        self.text = message_text(raw)
-        self.plain, self.reordered, self.words = _comparable_forms(self.text)
+    counted = [p for p in posts if p.status in COUNTED_STATUSES]
+    if len(counted) < 2:
+        return []
+    timeline = _Timeline(counted, _Lineage(posts), window_days * 86400)
+    timeline.link_identical()
+    timeline.link_near_duplicates(threshold * 100)
+    return timeline.groups()
 
 
 class _Messages(dict):
-    """Each distinct post text normalised once."""
+    """Each distinct post text normalised once, and numbered: posts saying the same thing (by
+    message_text) get the same number."""
 
-    def __missing__(self, raw: str) -> _Message:
-        self[raw] = message = _Message(raw)
-        return message
+    def __init__(self) -> None:
+        super().__init__()
+        self.numbers: dict[str, int] = {}
+        self.texts: list[str] = []
+
+    def __missing__(self, raw: str) -> int:
+        text = message_text(raw)
+        number = self.numbers.setdefault(text, len(self.texts))
+        if number == len(self.texts):
+            self.texts.append(text)
+        self[raw] = number
+        return number
 
 
-class _Entry:
-    """A post on the channel's timeline."""
-
-    __slots__ = ("post", "at", "text", "message")
-
-    def __init__(self, post: PostFacts, message: _Message) -> None:
-        self.post, self.message, self.text = post, message, message.text
-        at = post.scheduled_at
-        self.at = (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
-
-
-def _comparable_forms(text: str) -> tuple[str | None, str | None, list[str]]:
-    """What to score (as written; words sorted) and the words to index. CJK is compared
-    character by character; texts too short for fuzzy comparison get None."""
+def _comparable_form(text: str) -> str | None:
+    """What to score: CJK character by character (spaces dropped), other scripts as written. None
+    for texts too short for fuzzy comparison."""
     if has_cjk(text):
         compact = text.replace(" ", "")
-        return (compact, None, list(compact)) if len(compact) >= MIN_CJK_CHARS else (None, None, [])
-    words = text.split(" ")
-    if len(words) < MIN_WORDS or len(text) < MIN_CHARS:
-        return None, None, []
-    return text, " ".join(sorted(words)), words
+        return compact if len(compact) >= MIN_CJK_CHARS else None
+    words = text.count(" ") + 1  # message_text separates words with single spaces
+    return text if words >= MIN_WORDS and len(text) >= MIN_CHARS else None
 
 
-def _channel_groups(channel: str, entries: list[_Entry], lineage: "_Lineage", window: float,
-                    threshold: float) -> list[dict]:
-    linker = _ChannelLinker(entries, lineage, window)
-    linker.link_identical()
-    linker.link_near(threshold * 100)
-    return [
-        {"channel": channel, "post_ids": sorted(entries[i].post.id for i in members),
-         "similarity": round(similarity, 2)}
-        for members, similarity in linker.links.groups()
-    ]
+def _reordered(text: str, plain: str | None) -> str | None:
+    """The words sorted, also scored (not for CJK, compared character by character)."""
+    return None if plain is None or has_cjk(text) else " ".join(sorted(text.split(" ")))
 
 
-class _ChannelLinker:
-    """Links the posts of one channel, walked in time order."""
+def _timestamp(at) -> float:
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).timestamp()
 
-    def __init__(self, entries: list[_Entry], lineage: "_Lineage", window: float) -> None:
-        self.entries, self.lineage, self.window = entries, lineage, window
-        self.links = _Links(len(entries))
-        self.ats = [entry.at for entry in entries]
-        self.reuse_seen = False  # until a link is refused as reuse, every found link is made
-        self.occurrences: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(entries):
-            if entry.text:
-                self.occurrences[entry.text].append(index)
 
-    def within(self, j: int, k: int) -> bool:
-        return self.ats[k] - self.ats[j] <= self.window
+class _Timeline:
+    """The counted posts in arrays (no object per post: at 100k posts, fewer objects also means
+    less work for the garbage collector), and the links found between them.
 
-    def is_reuse(self, j: int, k: int) -> bool:
-        reuse = self.lineage.is_reuse(self.entries[j].post, self.entries[k].post)
-        self.reuse_seen |= reuse
-        return reuse
+    A post is known by its position in (channel, time, id) order. Its "text" is the pair (channel,
+    message): the posts of one text are a slice of by_text, which sorts them by text, then time."""
+
+    def __init__(self, posts: list[PostFacts], lineage: "_Lineage", window: float) -> None:
+        self.lineage, self.window, count = lineage, window, len(posts)
+        messages, channels = _Messages(), {}
+        channel = np.fromiter((channels.setdefault(p.channel, len(channels)) for p in posts), np.int64, count)
+        message = np.fromiter((messages[p.text] for p in posts), np.int64, count)
+        at = np.fromiter((_timestamp(p.scheduled_at) for p in posts), np.float64, count)
+        order = np.lexsort((np.array([p.id for p in posts]), at, channel))
+        self.posts = [posts[i] for i in order]
+        self.channel, self.message, self.at = channel[order], message[order], at[order]
+        self.ats = self.at.tolist()
+        self.channel_names, self.texts = list(channels), messages.texts
+        self.plain = [_comparable_form(text) for text in self.texts]
+        involved = np.fromiter((p.adapted_from_post_id is not None or p.source_item_id is not None
+                                for p in self.posts), bool, count)  # _Lineage.involved
+
+        self.by_text = np.lexsort((np.arange(count), self.message, self.channel))
+        key = self.channel[self.by_text] * len(self.texts) + self.message[self.by_text]
+        self.text_start = np.flatnonzero(np.diff(key, prepend=-1))
+        self.text_size = np.diff(np.append(self.text_start, count))
+        self.text_message = self.message[self.by_text[self.text_start]]
+        self.text_careful = np.maximum.reduceat(involved[self.by_text], self.text_start)  # adaptations involved
+        self.text_said = np.array([bool(text) for text in self.texts], dtype=bool)[self.text_message]
+        self.text_of = np.empty(count, dtype=np.int64)  # post -> its text
+        self.text_of[self.by_text] = np.repeat(np.arange(len(self.text_start)), self.text_size)
+        # by_text as one sorted array of (text, post), to find a text's latest post before another
+        self.text_then_post = self.text_of[self.by_text] * count + self.by_text
+        self.links: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.walked: tuple[list[int], list[int], list[float]] = ([], [], [])  # links made one by one
+
+    def _add(self, earlier: np.ndarray, later: np.ndarray, similarity) -> None:
+        self.links.append((earlier, later, np.broadcast_to(np.asarray(similarity, dtype=np.float64), earlier.shape)))
+
+    def _same_text_steps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each post after the first of its text: (the previous post, the post, within the window)."""
+        earlier, later = self.by_text[:-1], self.by_text[1:]
+        same = self.text_of[earlier] == self.text_of[later]
+        return earlier, later, same & (self.at[later] - self.at[earlier] <= self.window)
+
+    def _posts(self, text: int) -> list[int]:
+        start = self.text_start[text]
+        return self.by_text[start:start + self.text_size[text]].tolist()
 
     def link_identical(self) -> None:
-        for same in self.occurrences.values():
-            careful = any(self.lineage.involved(self.entries[i].post) for i in same)
+        earlier, later, close = self._same_text_steps()
+        text = self.text_of[later]
+        # Each post to the previous one of its text (the earlier ones are linked to that one)...
+        simple = close & ~self.text_careful[text] & self.text_said[text]
+        self._add(earlier[simple], later[simple], 1.0)
+        # ...or, where adaptations are involved, to every earlier one in its window it does not reuse.
+        for text in np.flatnonzero(self.text_careful & self.text_said & (self.text_size > 1)).tolist():
+            same = self._posts(text)
             for position, k in enumerate(same):
-                self._link_to_earlier(same, position, k, 1.0, exhaustive=careful)
+                self._walk_back(same, position, k, 1.0)
 
-    def link_near(self, cutoff: float) -> None:
-        """Link each post to the latest post of each near-duplicate text in its window (the
-        earlier posts of that text are linked to that one already)."""
-        entries, prefixes = self.entries, _rare_word_prefixes(self.entries)
-        # word -> {text: its latest post}, least recent first, so stale ones leave from the front
-        recent: dict[str, OrderedDict[str, int]] = defaultdict(OrderedDict)
-        latest_of_text: dict[str, int] = {}
-        for k, entry in enumerate(entries):
-            previous = latest_of_text.get(entry.text)
-            latest_of_text[entry.text] = k
-            # A text repeated within the window: its links were made from its previous post.
-            redundant = previous is not None and self.within(previous, k) and not self.reuse_seen
-            candidates = self._index(k, prefixes.get(entry.text, ()), recent, collect=not redundant)
-            candidates.discard(previous)  # the same text: linked already
-            if candidates:
-                others = list(candidates)
-                scores = _best_scores(entry.message, [entries[j].message for j in others], cutoff)
-                for position, score in scores.items():
-                    same_text = self.occurrences[entries[others[position]].text]
-                    stop = bisect_right(same_text, others[position])
-                    self._link_to_earlier(same_text, stop, k, score / 100, exhaustive=self.reuse_seen)
+    def link_near_duplicates(self, cutoff: float) -> None:
+        first, second, similarity = self._near_duplicates(cutoff)
+        careful = self.text_careful[first] | self.text_careful[second]
+        for mine, other in ((first, second), (second, first)):
+            self._link_to_latest_earlier(mine[~careful], other[~careful], similarity[~careful])
+        for x, y, s in zip(first[careful].tolist(), second[careful].tolist(), similarity[careful].tolist()):
+            xs, ys = self._posts(x), self._posts(y)
+            for mine, other in ((xs, ys), (ys, xs)):
+                for k in mine:
+                    self._walk_back(other, bisect_right(other, k), k, s)
 
-    def _index(self, k: int, words, recent, collect: bool) -> set[int]:
-        """Index post k under its rare words; the posts found there in its window, if collect."""
-        ats, text, found = self.ats, self.entries[k].text, set()
-        start = ats[k] - self.window
-        for word in words:
-            latest = recent[word]
-            while latest and ats[next(iter(latest.values()))] < start:
-                latest.popitem(last=False)
-            if collect:
-                found.update(latest.values())
-            latest[text] = k
-            latest.move_to_end(text)
-        return found
+    def _link_to_latest_earlier(self, mine: np.ndarray, other: np.ndarray, similarity: np.ndarray) -> None:
+        """Link each post of each text in mine to the latest earlier post of the matching text in
+        other, if within the window (the other's earlier posts are linked to that one already)."""
+        sizes = self.text_size[mine]
+        pair = np.repeat(np.arange(len(mine)), sizes)
+        later = self.by_text[_ragged(self.text_start[mine], sizes)]
+        other = other[pair]
+        position = np.searchsorted(self.text_then_post, other * len(self.posts) + later) - 1
+        found = position >= self.text_start[other]
+        earlier, later, pair = self.by_text[position[found]], later[found], pair[found]
+        close = self.at[later] - self.at[earlier] <= self.window
+        self._add(earlier[close], later[close], similarity[pair[close]])
 
-    def _link_to_earlier(self, same_text: list[int], stop: int, k: int, similarity: float, exhaustive: bool) -> None:
-        """Link k to posts same_text[:stop] in its window that it does not reuse: only the
-        latest when nothing was refused as reuse, since the others are linked to it."""
+    def _walk_back(self, same_text: list[int], stop: int, k: int, similarity: float) -> None:
+        """Link k to each of same_text[:stop] in its window that it does not reuse."""
+        ats, window, (earlier, later, similarities) = self.ats, self.window, self.walked
         for position in range(stop - 1, -1, -1):
             j = same_text[position]
-            if not self.within(j, k):
+            if ats[k] - ats[j] > window:
                 return
-            if not self.is_reuse(j, k):
-                self.links.link(j, k, similarity)
-                if not exhaustive:
-                    return
+            if not self.lineage.is_reuse(self.posts[j], self.posts[k]):
+                earlier.append(j)
+                later.append(k)
+                similarities.append(similarity)
+
+    def _near_duplicates(self, cutoff: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(text, text, similarity) arrays: near-duplicate texts of a channel with posts within the
+        window of each other."""
+        none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
+        # Runs: a text's posts, each within the window of the previous one.
+        close = self._same_text_steps()[2]
+        head = np.flatnonzero(np.concatenate(([True], ~close)))
+        tail = np.append(head[1:], len(self.posts)) - 1
+        comparable = np.array([plain is not None for plain in self.plain], dtype=bool)
+        keep = comparable[self.message[self.by_text[head]]]
+        head, tail = self.by_text[head[keep]], self.by_text[tail[keep]]
+        if len(head) < 2:
+            return none
+        numbers, run_message = np.unique(self.message[head], return_inverse=True)
+        a, b = _candidate_runs(_band_keys([self.texts[m] for m in numbers.tolist()]), run_message,
+                               self.channel[head], self.at[head], self.at[tail], self.window)
+        # Lengths too far apart for the ratio to reach the cutoff (the sorted words have the same
+        # length) rule a pair out at once.
+        length = np.array([len(self.plain[m]) for m in numbers.tolist()], dtype=np.float64)[run_message]
+        shorter, longer = np.minimum(length[a], length[b]), np.maximum(length[a], length[b])
+        possible = 200 * shorter >= cutoff * (shorter + longer) - 1e-6
+        a, b = a[possible], b[possible]
+        if not len(a):
+            return none
+        # The same two messages may meet in several runs (or channels): score each pair once.
+        size = len(numbers)
+        low, high = np.minimum(run_message[a], run_message[b]), np.maximum(run_message[a], run_message[b])
+        pairs, where = np.unique(low * size + high, return_inverse=True)
+        scores = _scores(numbers[pairs // size].tolist(), numbers[pairs % size].tolist(), self.texts, self.plain,
+                         cutoff)[where]
+        found = scores >= cutoff
+        texts_a, texts_b = self.text_of[head[a[found]]], self.text_of[head[b[found]]]
+        codes, first = np.unique(np.minimum(texts_a, texts_b) * len(self.text_start) + np.maximum(texts_a, texts_b),
+                                 return_index=True)
+        return codes // len(self.text_start), codes % len(self.text_start), scores[found][first] / 100
+
+    def groups(self) -> list[dict]:
+        earlier, later, similarity = self.walked
+        self._add(np.array(earlier, dtype=np.int64), np.array(later, dtype=np.int64), np.array(similarity))
+        earlier, later, similarity = (np.concatenate(column) for column in zip(*self.links))
+        if not len(earlier):
+            return []
+        root = _components(len(self.posts), earlier, later)
+        weakest = np.ones(len(self.posts))
+        np.minimum.at(weakest, root[earlier], similarity)
+        linked = _distinct(np.concatenate((earlier, later)))
+        linked = linked[np.argsort(root[linked], kind="stable")]
+        bounds = np.flatnonzero(np.diff(root[linked])) + 1
+        groups = [
+            {"channel": self.channel_names[self.channel[members[0]]],
+             "post_ids": sorted(self.posts[i].id for i in members.tolist()),
+             "similarity": round(float(weakest[root[members[0]]]), 2)}
+            for members in np.split(linked, bounds)
+        ]
+        return sorted(groups, key=lambda group: (group["channel"], group["post_ids"][0]))
 
 
-def _rare_word_prefixes(entries: list[_Entry]) -> dict[str, list[str]]:
-    """For each comparable text, its rarest words: enough that two texts sharing
-    SHARED_WORDS of their words share one of them."""
-    distinct = {e.text: set(e.message.words) for e in entries if e.message.plain}
-    frequency = Counter(chain.from_iterable(distinct.values()))
-    rank = {word: r for r, word in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
-    prefixes = {}
-    for text, words in distinct.items():
-        keep = len(words) - ceil(SHARED_WORDS * len(words)) + 1
-        prefixes[text] = sorted(words, key=rank.__getitem__)[:keep]
-    return prefixes
+def _components(size: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Each node's root (the smallest node of its connected component), for the edges given:
+    hook the larger root of each edge's ends under the smaller, then flatten, until stable."""
+    root = np.arange(size)
+    while True:
+        a, b = root[first], root[second]
+        apart = a != b
+        if not apart.any():
+            return root
+        np.minimum.at(root, np.maximum(a[apart], b[apart]), np.minimum(a[apart], b[apart]))
+        while True:
+            flatter = root[root]
+            if np.array_equal(flatter, root):
+                break
+            root = flatter
 
 
-def _best_scores(entry: _Message, others: list[_Message], cutoff: float) -> dict[int, float]:
-    """{position in others: best rapidfuzz ratio, as written or words sorted}, for those >= cutoff."""
-    plain = [other.plain for other in others]
-    best = {i: score for _, score, i in _extract(entry.plain, plain, cutoff)}
-    if entry.reordered:  # None choices (CJK texts) are skipped by rapidfuzz
-        for _, score, i in _extract(entry.reordered, [other.reordered for other in others], cutoff):
-            best[i] = max(score, best.get(i, 0.0))
-    return best
+def _scores(firsts: list[int], seconds: list[int], texts: list[str], plain: list[str | None],
+            cutoff: float) -> np.ndarray:
+    """Best rapidfuzz ratio of each pair of messages, as written or words sorted (0 below the cutoff)."""
+    scores = _ratios([plain[m] for m in firsts], [plain[m] for m in seconds], cutoff)
+    reordered = {m: _reordered(texts[m], plain[m]) for m in {*firsts, *seconds}}
+    return np.maximum(scores, _ratios([reordered[m] for m in firsts], [reordered[m] for m in seconds], cutoff))
 
 
-def _extract(query: str, choices: list[str | None], cutoff: float):
-    return process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+def _ratios(queries: list, choices: list, cutoff: float) -> np.ndarray:
+    """rapidfuzz ratio of each pair (0 below the cutoff, or for None)."""
+    if hasattr(process, "cpdist"):  # rapidfuzz >= 3.6: the pairs scored in C, on all cores
+        return process.cpdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=-1)
+    return np.array([fuzz.ratio(q, c, score_cutoff=cutoff) if q is not None and c is not None else 0.0
+                     for q, c in zip(queries, choices)], dtype=np.float64)
 
+
+# MinHash ---------------------------------------------------------------------------------------
+
+def _word_tokens(word: str) -> list[str]:
+    """What a word contributes to its text's token set: its first four letters and its last three
+    (so a changed ending or a typo in a long word changes one of them, not the whole word); each
+    run of CJK characters, its character bigrams."""
+    if word.isascii() or not _CJK_RUN.search(word):
+        return [word[:4], "~" + word[-3:]] if len(word) > 4 else [word]
+    tokens, last = [], 0
+    for run in _CJK_RUN.finditer(word):
+        tokens += _word_tokens(word[last:run.start()]) if run.start() > last else []
+        chars = run.group()
+        tokens += [chars] if len(chars) == 1 else [chars[i:i + 2] for i in range(len(chars) - 1)]
+        last = run.end()
+    return tokens + (_word_tokens(word[last:]) if last < len(word) else [])
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a stable, well-spread 64-bit hash of 64-bit integers."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _band_keys(texts: list[str]) -> np.ndarray:
+    """(len(texts), BANDS) uint64: each text's LSH band keys, from BANDS * ROWS 16-bit
+    min-hashes of its token set. Hashes are of the tokens' bytes (crc32), not Python's hash, so
+    results do not depend on the interpreter's hash seed."""
+    # One split of all the texts (message_text separates words with single spaces), not a list
+    # per text: far fewer objects for the garbage collector to walk.
+    all_words = " ".join(texts).split(" ")
+    word_index = {word: i for i, word in enumerate(dict.fromkeys(all_words))}
+    words = np.fromiter(map(word_index.__getitem__, all_words), dtype=np.int64, count=len(all_words))
+    words_per_message = np.array([text.count(" ") + 1 for text in texts], dtype=np.int64)
+
+    # Each distinct word's min-hashes: the minimum over its tokens of each permutation's hash.
+    token_index: dict[str, int] = {}
+    word_tokens, tokens_per_word = [], []
+    for word in word_index:
+        tokens = _word_tokens(word)
+        tokens_per_word.append(len(tokens))
+        word_tokens += [token_index.setdefault(token, len(token_index)) for token in tokens]
+    base = np.array([zlib.crc32(t.encode()) | zlib.crc32(t.encode(), _SEED) << 32 for t in token_index],
+                    dtype=np.uint64)
+    seeds = _mix(np.arange(1, BANDS * ROWS + 1, dtype=np.uint64) * np.uint64(_SEED))
+    token_hashes = (_mix(base[:, None] ^ seeds[None, :]) >> np.uint64(48)).astype(np.uint16)
+    starts = np.cumsum(tokens_per_word) - np.array(tokens_per_word)
+    word_hashes = np.minimum.reduceat(token_hashes[np.array(word_tokens)], starts, axis=0)
+
+    # Each message's: the minimum over its words, messages of the same length at once.
+    signatures = np.empty((len(texts), BANDS * ROWS), dtype=np.uint16)
+    message_start = np.cumsum(words_per_message) - words_per_message
+    order = np.argsort(words_per_message, kind="stable")
+    bounds = np.flatnonzero(np.diff(words_per_message[order])) + 1
+    for group in np.split(order, bounds):
+        size = int(words_per_message[group[0]])
+        step = max(1, (1 << 21) // (size * BANDS * ROWS))
+        for chunk in range(0, len(group), step):
+            members = group[chunk:chunk + step]
+            positions = message_start[members][:, None] + np.arange(size)[None, :]
+            signatures[members] = word_hashes[words[positions]].min(axis=1)
+    return signatures.view(np.uint64)  # ROWS consecutive uint16 make one band key
+
+
+def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices starts[i] .. starts[i] + counts[i] - 1, for all i, concatenated."""
+    total = int(counts.sum())
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + offsets
+
+
+def _candidate_runs(keys: np.ndarray, run_message: np.ndarray, run_channel: np.ndarray, run_start: np.ndarray,
+                    run_end: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of runs (as two index arrays) on the same channel, of different messages with the
+    same key in some band, that have posts within the window of each other."""
+    runs = len(run_message)
+    by_start = np.argsort(run_start, kind="stable")
+    rank = np.empty(runs, dtype=np.uint64)
+    rank[by_start] = np.arange(runs, dtype=np.uint64)
+    # A run's window reaches the runs starting up to its end + window: the highest such rank.
+    reach = (np.searchsorted(run_start[by_start], run_end + window + 1.0, side="right") - 1).astype(np.uint64)
+    bits = max(1, runs.bit_length())
+    high = np.uint64(_M64 ^ ((1 << bits) - 1))
+    salt = _mix(np.arange(1, int(run_channel.max()) + 2, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    salted = np.ascontiguousarray((keys[run_message] ^ salt[run_channel][:, None]).T)  # band -> run -> key
+    found, size = [], 0
+    for key in salted:
+        # Sorted by bucket (channel and band key, top bits), then by start: a bucket's runs in time order.
+        composite = (key & high) | rank
+        order = np.argsort(composite)
+        ordered = composite[order]
+        bucket = ordered & high
+        i = np.flatnonzero(bucket[1:] == bucket[:-1])  # runs followed by another in their bucket
+        if not len(i):
+            continue
+        end = np.searchsorted(ordered, bucket[i] | reach[order[i]], side="right")
+        count = np.minimum(end - i - 1, NEIGHBOURS)
+        keep = count > 0
+        i, count = i[keep], count[keep]
+        a, b = order[np.repeat(i, count)], order[_ragged(i + 1, count)]
+        same = (key[a] == key[b]) & (run_channel[a] == run_channel[b]) & (run_message[a] != run_message[b])
+        a, b = a[same], b[same]
+        found.append(np.minimum(a, b).astype(np.int64) * runs + np.maximum(a, b))
+        size += len(a)
+        if size > 8 * runs + 2_000_000:  # crowded buckets: drop repeats before they pile up
+            found = [_distinct(np.concatenate(found))]
+            size = len(found[0])
+    if not found:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    codes = _distinct(np.concatenate(found))
+    return codes // runs, codes % runs
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique, but by sorting, much faster than its hash table here)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+# Lineage ----------------------------------------------------------------------------------------
 
 class _Lineage:
     """Which posts are adaptations of which (reuse, not repetition)."""
@@ -230,32 +436,3 @@ class _Lineage:
 
     def _item(self, chain: list[int]) -> int | None:
         return next((self.item[i] for i in chain if i in self.item), None)
-
-
-class _Links:
-    """Union-find over a channel's posts, remembering each group's weakest link."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-        self.weakest: dict[int, float] = {}
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def link(self, i: int, j: int, similarity: float) -> None:
-        root_i, root_j = self.find(i), self.find(j)
-        weakest = min(similarity, self.weakest.pop(root_i, 1.0), self.weakest.pop(root_j, 1.0))
-        if root_i != root_j:
-            self.parent[root_j] = root_i
-        self.weakest[root_i] = weakest
-
-    def groups(self) -> list[tuple[list[int], float]]:
-        members: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.parent)):
-            root = self.find(i)
-            if root in self.weakest:  # only roots that were linked
-                members[root].append(i)
-        return [(found, self.weakest[root]) for root, found in members.items()]

@@ -12,6 +12,14 @@ from functools import cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "\u00b4": "'", "`": "'", "_": " "})
 _ELISION = re.compile(r"(?<!\w)(?:jusqu|lorsqu|puisqu|qu|[ldjnscmt])'")
+_APOSTROPHE_LIKE = re.compile("[\u2019\u02bc\u2018\u00b4`_]")
+
+
+def _straighten(text: str) -> str:
+    """Typographic apostrophes to ' (and _ to a space); most texts have none, so look before translating."""
+    return text.translate(_APOSTROPHES) if _APOSTROPHE_LIKE.search(text) else text
+
+
 _ASCII_SEPARATORS = re.compile(r"\W+")  # "_" is already a space (_APOSTROPHES)
 # Diacritics (and emoji variation selectors) that NFKD splits off Latin, Greek and Cyrillic letters.
 # Marks of other scripts (Devanagari vowel signs, kana voicing...) are part of the letter: kept.
@@ -48,7 +56,7 @@ def has_cjk(text: str) -> bool:
 def fold(text: str) -> str:
     """Lower-case, accent-free, elision-free words separated by single spaces."""
     if text.isascii():
-        text, separators = text.translate(_APOSTROPHES).lower(), _ASCII_SEPARATORS
+        text, separators = _straighten(text).lower(), _ASCII_SEPARATORS
     else:
         text, separators = _fold_unicode(text), _tables().separators
     if "'" in text:
@@ -63,13 +71,13 @@ def message_text(text: str) -> str:
     if "@" in text or "#" in text or "＃" in text:
         text = _MENTION_OR_HASHTAG.sub(" ", text)
     if not text.isascii():
-        text = _tables().pictographs.sub(" ", text.translate(_APOSTROPHES))
+        text = _tables().pictographs.sub(" ", _straighten(text))
     return fold(text)
 
 
 def _fold_unicode(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text.translate(_APOSTROPHES))
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
+    text = unicodedata.normalize("NFKC", _straighten(text))
+    text = unicodedata.normalize("NFKD", _straighten(text).casefold())
     text = _ACCENTS.sub("", text)
     return unicodedata.normalize("NFC", text)  # puts Hangul syllables and kana back together
 
