@@ -9,9 +9,12 @@ BENCHES = {"report": report.main, "deliveries": deliveries.main}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", choices=[[], *BENCHES], default=list(BENCHES))
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHES)} (default: all)")
     parser.add_argument("--posts", type=int, default=None, help="size of the run (each bench has its default)")
     args = parser.parse_args()
+    unknown = [name for name in args.names if name not in BENCHES]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; known: {', '.join(BENCHES)}")
     for name in args.names or BENCHES:
         BENCHES[name](args.posts)
     sys.exit(0)
