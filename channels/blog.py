@@ -2,11 +2,10 @@
 import hashlib
 import json
 import re
-import unicodedata
 
 from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING, as_utc
 from .registry import register
-from .shaping import sentences, shorten
+from .shaping import ascii_slug, sentences, shorten
 
 SHORT_POST_WORDS, TITLE_MAX, SLUG_MAX, ADAPTED_TITLE_MAX = 50, 200, 80, 90
 WORD = re.compile(r"\w+")
@@ -18,8 +17,7 @@ NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-
 def slugify(title: str) -> str:
     """ASCII letters and digits only, so the slug is safe in a file name and a URL on any host;
     a title with no Latin letters (Chinese, say) gets a short stable hash instead of an empty slug."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:SLUG_MAX].strip("-")
+    slug = ascii_slug(title)[:SLUG_MAX].strip("-")
     if re.search(r"[a-z]", slug):
         return slug
     return "post-" + hashlib.sha1(title.strip().encode()).hexdigest()[:8]

@@ -1,5 +1,6 @@
 """Text shaping the adapters share: cutting at word boundaries, sentences, plain text, links and UTM tags."""
 import re
+import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
@@ -78,6 +79,12 @@ def blocks(markdown: str) -> list[str]:
     if current:
         found.append(" ".join(current))
     return [" ".join(block.split()) for block in found if block.strip()]
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII letters and digits joined by dashes (accents folded away); may be empty."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def sentences(markdown: str) -> list[str]:

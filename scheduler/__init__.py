@@ -32,7 +32,4 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     queue.init_app(app)
     views.init_app(app)
-    from . import cli
-
-    cli.init_app(app)
     return app

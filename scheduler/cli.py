@@ -21,10 +21,6 @@ def cli():
     """Refrain: plan a quarterly theme, schedule posts on every channel, and check the plan is kept."""
 
 
-def init_app(app):
-    """Commands are attached to the group once; the app is only needed when one of them runs."""
-
-
 @cli.command("init")
 @with_appcontext
 def init_command():

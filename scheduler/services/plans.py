@@ -1,11 +1,10 @@
 """Plans and their per-channel commitments: create, change, read."""
-import re
-import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import select
 
 import channels.registry as channel_registry
+from channels.shaping import ascii_slug
 
 from ..extensions import db
 from ..models import Commitment, Plan
@@ -111,8 +110,7 @@ def remove_commitment(plan: Plan, channel: str) -> None:
 
 def slug(plan: Plan) -> str:
     """The plan's name as a UTM campaign name: ASCII, lower case, dashes."""
-    folded = unicodedata.normalize("NFKD", plan.name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or f"plan-{plan.id}"
+    return ascii_slug(plan.name) or f"plan-{plan.id}"
 
 
 def commitment_dict(commitment: Commitment) -> dict:

@@ -58,13 +58,11 @@ def day_tallies(plan: Plan, facts: PlanFacts, commitments) -> dict:
     return tallies
 
 
-def counted_posts(plan: Plan, with_text: bool = True) -> list[PostFacts]:
+def counted_posts(plan: Plan) -> list[PostFacts]:
     """Only the columns that are needed, only the posts that can count: this runs over 100k+ rows."""
     start, end = plan_utc_bounds(plan)
     columns = [Post.id, Post.channel, Post.scheduled_at, Post.status, Post.on_theme,
-               Post.adapted_from_post_id, Post.source_item_id]
-    if with_text:
-        columns += [Post.title, Post.body]
+               Post.adapted_from_post_id, Post.source_item_id, Post.title, Post.body]
     rows = db.session.execute(
         select(*columns).where(*counted_filter(plan, start, end))
     ).all()
@@ -72,7 +70,7 @@ def counted_posts(plan: Plan, with_text: bool = True) -> list[PostFacts]:
         PostFacts(id=row.id, channel=row.channel, scheduled_at=row.scheduled_at, status=row.status,
                   on_theme=bool(row.on_theme), adapted_from_post_id=row.adapted_from_post_id,
                   source_item_id=row.source_item_id,
-                  text=f"{row.title or ''}\n{row.body or ''}".strip() if with_text else "")
+                  text=f"{row.title or ''}\n{row.body or ''}".strip())
         for row in rows
     ]
 
