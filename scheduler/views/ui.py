@@ -218,6 +218,14 @@ def post_form_data(form, channel: str, plan) -> dict:
     return data
 
 
+def post_form_errors(error: Invalid) -> dict:
+    """The service speaks of ISO 8601 offsets; the form's field is a local date and time."""
+    errors = dict(error.fields)
+    if "scheduled_at" in errors and "offset" in errors["scheduled_at"]:
+        errors["scheduled_at"] = "must be a date and a time, such as 2031-09-01 10:00"
+    return errors
+
+
 @blueprint.route("/posts/new", methods=["GET", "POST"])
 def new_post():
     plan_id = request.values.get("plan_id", type=int)
@@ -238,7 +246,7 @@ def new_post():
             flash("Draft saved.")
             return redirect(url_for("ui.edit_post", post_id=post.id))
         except Invalid as error:
-            errors = error.fields
+            errors = post_form_errors(error)
     try:
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
@@ -267,7 +275,7 @@ def edit_post(post_id):
                     return redirect(url_for("ui.edit_post", post_id=post.id))
             except Invalid as error:
                 db.session.rollback()
-                errors, form = error.fields, request.form
+                errors, form = post_form_errors(error), request.form
             except Conflict as error:
                 flash(error.message)
                 return redirect(url_for("ui.edit_post", post_id=post.id))

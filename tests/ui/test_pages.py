@@ -127,3 +127,11 @@ def test_hostile_text_is_escaped_on_every_page(client, app):
 def test_unknown_things_are_404_pages(client):
     assert "not found" in page(client, "/plans/404", status=404)
     assert "not found" in page(client, "/posts/404", status=404)
+
+
+def test_editor_time_error_speaks_of_the_form_field(client, app):
+    plan = make_plan()
+    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
+        "body": "Bonjour", "scheduled_local": "soon", "action": "save"})
+    assert "must be a date and a time" in response.get_data(as_text=True)
+    assert posts.list_posts({"plan_id": plan.id}) == []
