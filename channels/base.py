@@ -13,7 +13,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import ClassVar, Mapping
 
+from . import feeds
+from .shaping import MEDIA_TYPES
+
 ERROR, WARNING = "error", "warning"
+
+
+class _ListOfMappings(type):
+    def __instancecheck__(cls, value) -> bool:
+        return isinstance(value, list) and all(isinstance(item, Mapping) for item in value)
+
+
+class Media(list, metaclass=_ListOfMappings):
+    """The kind of an extra field that holds attachments: a list of {"url": str, "type": "image" |
+    "video" | "audio" | "", "alt": str}. A kind of its own, since every other list field holds texts;
+    any list of objects passes ``isinstance(value, Media)``, and ``check_extra`` checks each item."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,7 @@ class Channel:
     label: ClassVar[str]
     limits: ClassVar[dict] = {}
     extra_fields: ClassVar[dict[str, type]] = {}
+    feed_content_type: ClassVar[str] = "link"  # what an item of this channel's feed is, unless read otherwise
 
     def render(self, post: PostContent) -> Draft:
         raise NotImplementedError
@@ -150,24 +165,27 @@ class Channel:
 
     def validate(self, post: PostContent) -> Validation:
         """Never raises for bad content: the editor and the API show every finding instead of a 500."""
-        wrong_types = self.check_extra(post.extra)
-        if wrong_types:
-            return Validation(None, None, tuple(wrong_types))
+        extra_problems = self.check_extra(post.extra)
+        if any(p.severity == ERROR for p in extra_problems):
+            return Validation(None, None, tuple(extra_problems))
         try:
             draft = self.render(post)
         except RenderError as error:
             return Validation(None, None, (Problem(error.code, str(error), field=error.field),))
         length, problems = self.check(post, draft)
-        return Validation(draft, length, tuple(problems))
+        return Validation(draft, length, tuple(extra_problems) + tuple(problems))
 
     def check_extra(self, extra: Mapping) -> list[Problem]:
-        """Extra fields of the wrong type would crash render(); name them instead."""
+        """Extra fields of the wrong type would crash render(): errors that name them. Attachments
+        are checked item by item, and an image without alt text is a warning."""
         problems = []
         for name, kind in self.extra_fields.items():
             value = extra.get(name)
             if value is None:
                 continue
-            if kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            if kind is Media:
+                problems += media_problems(name, value)
+            elif kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
                 problems.append(Problem(f"invalid_{name}", f"{name} must be a list of texts", field=name))
             elif kind is not list and not isinstance(value, kind):
                 problems.append(Problem(f"invalid_{name}", f"{name} must be a {kind.__name__}", field=name))
@@ -187,17 +205,45 @@ class Channel:
         return Outcome.rejected(f"unknown delivery mode {context.mode!r}; use outbox or live")
 
     def read_feed_entry(self, entry: Mapping) -> dict:
-        """A feedparser entry as a content item of this channel."""
-        published = entry.get("published_parsed") or entry.get("updated_parsed")
-        media = [m.get("url") for key in ("media_content", "media_thumbnail") for m in entry.get(key) or []]
-        media += [e.get("href") for e in entry.get("enclosures") or []]
-        return {
-            "title": entry.get("title", ""),
-            "link": entry.get("link", ""),
-            "summary": entry.get("summary") or entry.get("description") or "",
-            "published_at": datetime(*published[:6], tzinfo=timezone.utc) if published else None,
-            "media": list(dict.fromkeys(url for url in media if url)),
-        }
+        """A feedparser entry as a content item of this channel:
+        {"remote_id", "title", "link", "summary", "published_at" (aware UTC or None), "content_type",
+        "media": [{"url", "type", "alt"}], "metrics": {name: number}} (see ``feeds``)."""
+        return feeds.content_item(entry, self.feed_content_type)
+
+
+def media_problems(name: str, value) -> list[Problem]:
+    if not isinstance(value, list):
+        return [Problem(f"invalid_{name}", f"{name} must be a list of attachments, each with a url, a type "
+                        f"({', '.join(t for t in MEDIA_TYPES if t)}) and alt text", field=name)]
+    problems = []
+    for number, item in enumerate(value, start=1):
+        wrong = attachment_fault(item)
+        if wrong:
+            problems.append(Problem(f"invalid_{name}", f"attachment {number} {wrong}", field=name))
+        elif item.get("type") == "image" and not str(item.get("alt") or "").strip():
+            problems.append(Problem("image_without_alt", f"image {number} ({item['url']}) has no alt text: describe "
+                                    "it for readers who cannot see it", severity=WARNING, field=name))
+    return problems
+
+
+def media_count_problems(media: list, most: int, label: str) -> list[Problem]:
+    if len(media) <= most:
+        return []
+    return [Problem("too_many_media", f"{label} takes at most {most} attachments (this post has {len(media)})",
+                    field="media")]
+
+
+def attachment_fault(item) -> str:
+    """What is wrong with one attachment, in words, or "" when nothing is."""
+    if not isinstance(item, Mapping):
+        return "must be an object with a url, a type and alt text"
+    if not isinstance(item.get("url"), str) or not item["url"].strip():
+        return "needs a url"
+    if item.get("type", "") not in MEDIA_TYPES:
+        return f"has type {item.get('type')!r}; use one of {', '.join(repr(t) for t in MEDIA_TYPES)}"
+    if not isinstance(item.get("alt", ""), str):
+        return "has alt text that is not a text"
+    return ""
 
 
 def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcome:

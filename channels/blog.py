@@ -1,11 +1,19 @@
-"""Blog: a Markdown file with front matter, the shape static-site generators (Hugo, Jekyll) read."""
+"""Blog: a Markdown file with front matter, the shape static-site generators (Hugo, Jekyll) read.
+
+Pictures live in the Markdown itself, as ![alt](url). A video is shown as its thumbnail linking to
+the video ([![alt](thumbnail)](watch URL)) rather than an <iframe>: plain Markdown renders in every
+generator, while raw HTML is dropped by Hugo's default renderer, and nothing loads from YouTube
+until the reader chooses to watch.
+"""
 import hashlib
 import json
 import re
 
+from . import feeds
 from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING, as_utc
 from .registry import register
-from .shaping import ascii_slug, sentences, shorten
+from .shaping import (ascii_slug, images_of, markdown_image, sentences, shorten, youtube_thumbnail,
+                      youtube_video_id)
 
 SHORT_POST_WORDS, TITLE_MAX, SLUG_MAX, ADAPTED_TITLE_MAX = 50, 200, 80, 90
 WORD = re.compile(r"\w+")
@@ -34,6 +42,24 @@ def yaml_value(value) -> str:
     return NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", encoded)
 
 
+def video_block(video_id: str, title: str, thumbnail: dict | None) -> str:
+    """The video's thumbnail, linking to the video."""
+    url = thumbnail["url"] if thumbnail else youtube_thumbnail(video_id)
+    alt = (thumbnail or {}).get("alt") or title
+    picture = markdown_image(url, f"{alt} (video)" if alt else "Video")
+    return f"[{picture}](https://www.youtube.com/watch?v={video_id})"
+
+
+def illustrated(body: str, link: str, images: list[dict], title: str) -> str:
+    """The source's text with its visual on top: a video's linked thumbnail, or its pictures."""
+    video_id = youtube_video_id(link)
+    if video_id:
+        top = [video_block(video_id, title, images[0] if images else None)]
+    else:
+        top = [markdown_image(image["url"], image["alt"]) for image in images]
+    return "\n\n".join(top + [body]).strip()
+
+
 def front_matter(values: dict) -> str:
     lines = [f"{key}: {yaml_value(value)}" for key, value in values.items()]
     return "---\n" + "\n".join(lines) + "\n---\n"
@@ -44,6 +70,7 @@ class Blog(Channel):
     label = "Blog"
     limits = {"title": TITLE_MAX, "short_post_words": SHORT_POST_WORDS, "slug": SLUG_MAX}
     extra_fields = {"tags": list, "slug": str}
+    feed_content_type = "article"
 
     def render(self, post):
         title = " ".join(post.title.split())
@@ -78,12 +105,18 @@ class Blog(Channel):
         """A post built around the source: its text as the lead, a link back to it, its tags kept."""
         first = sentences(source.body)
         title = shorten(source.title or (first[0] if first else ""), lambda t: len(t) <= ADAPTED_TITLE_MAX)
-        body = source.body.strip()
+        body = illustrated(source.body.strip(), source.link, images_of(source.extra), title)
         if source.link and source.link not in body:
             body += f"\n\n[Read the original]({source.link})"
         tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
         return PostContent(channel=self.name, title=title, body=body, link=source.link, campaign=source.campaign,
                            scheduled_at=source.scheduled_at, extra={"tags": list(tags)})
+
+    def read_feed_entry(self, entry):
+        """A blog's feed (WordPress RSS, say): the whole article (content:encoded) rather than the
+        excerpt when the feed gives it, since adapting reads the text; the comment count as replies."""
+        return feeds.content_item(entry, "article", summary=feeds.full_content(entry) or feeds.summary_of(entry),
+                                  metrics=feeds.metrics(replies=entry.get("slash_comments")))
 
 
 register(Blog)

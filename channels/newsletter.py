@@ -1,9 +1,11 @@
-"""Newsletter: an issue with a subject, a preheader and feature sections taken from Markdown headings."""
+"""Newsletter: an issue with a subject, a preheader and feature sections taken from Markdown headings.
+An attached image illustrates the lead feature (its section gains "image": {"url", "alt"})."""
 import re
 
-from .base import Channel, Draft, Length, MissingField, PostContent, Problem, WARNING
+from . import feeds
+from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem, WARNING
 from .registry import register
-from .shaping import is_web_address, plain_text, sentences, shorten, untracked_links, with_utm
+from .shaping import images_of, is_web_address, media_extra, plain_text, sentences, shorten, untracked_links, with_utm
 
 SUBJECT_MAX, SUBJECT_COMFORT, PREHEADER_MAX = 150, 60, 150
 HEADING_MAX, LEAD_SENTENCES = 80, 3
@@ -22,6 +24,9 @@ def sections(post: PostContent) -> list[dict]:
         found.append({"heading": match.group(1).strip(), "body": body[match.end():end].strip(), "link": ""})
     if found and post.link:
         found[0]["link"] = post.link
+    images = images_of(post.extra)
+    if found and images:
+        found[0]["image"] = {"url": images[0]["url"], "alt": images[0]["alt"]}
     return found
 
 
@@ -44,7 +49,8 @@ class Newsletter(Channel):
     name = "newsletter"
     label = "Newsletter"
     limits = {"subject": SUBJECT_MAX, "subject_comfortable": SUBJECT_COMFORT, "preheader": PREHEADER_MAX}
-    extra_fields = {"preheader": str}
+    extra_fields = {"preheader": str, "media": Media}
+    feed_content_type = "email"
 
     def render(self, post):
         subject = post.title.strip()
@@ -89,7 +95,12 @@ class Newsletter(Channel):
         return PostContent(channel=self.name, title=shorten(heading, lambda t: len(t) <= SUBJECT_COMFORT),
                            body=f"## {heading}\n\n{lead}", link=link, campaign=source.campaign,
                            scheduled_at=source.scheduled_at,
-                           extra={"preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX)})
+                           extra={"preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX),
+                                  **media_extra(images_of(source.extra)[:1])})
+
+    def read_feed_entry(self, entry):
+        """A newsletter's archive feed: each issue, whole (its content rather than its summary, when given)."""
+        return feeds.content_item(entry, "email", summary=feeds.full_content(entry) or feeds.summary_of(entry))
 
 
 register(Newsletter)

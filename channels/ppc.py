@@ -1,10 +1,11 @@
-"""PPC: a Google Ads responsive search ad with a UTM-tagged final URL: a short, trackable campaign."""
+"""PPC: a Google Ads responsive search ad with a UTM-tagged final URL: a short, trackable campaign.
+Attached images become the ad group's image assets (payload "images": [{"url", "alt"}])."""
 import re
 import unicodedata
 
-from .base import Channel, Draft, Length, MissingField, PostContent, Problem
+from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem
 from .registry import register
-from .shaping import URL, is_web_address, sentences, shorten, with_utm
+from .shaping import URL, images_of, is_web_address, media_extra, sentences, shorten, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
 DESCRIPTIONS, DESCRIPTION_MAX = (2, 4), 90
@@ -81,7 +82,7 @@ class PPC(Channel):
     label = "PPC (Google Ads search)"
     limits = {"headlines": list(HEADLINES), "headline_length": HEADLINE_MAX, "descriptions": list(DESCRIPTIONS),
               "description_length": DESCRIPTION_MAX, "path_length": PATH_MAX}
-    extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str}
+    extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str, "media": Media}
 
     def render(self, post):
         link = post.link.strip()
@@ -93,6 +94,9 @@ class PPC(Channel):
                    "descriptions": given_lines(post, "descriptions") or derived_descriptions(post.title, post.body),
                    "path1": str(post.extra.get("path1") or "").strip(),
                    "path2": str(post.extra.get("path2") or "").strip()}
+        images = images_of(post.extra)
+        if images:
+            payload["images"] = [{"url": image["url"], "alt": image["alt"]} for image in images]
         preview = " | ".join(payload["headlines"][:3]) + "\n" + " ".join(payload["descriptions"][:2])
         return Draft(self.name, payload, f"{preview}\n{final_url}")
 
@@ -130,7 +134,8 @@ class PPC(Channel):
         descriptions += FALLBACK_DESCRIPTIONS[:max(0, DESCRIPTIONS[0] - len(descriptions))]
         return PostContent(channel=self.name, title=source.title, body=source.body, link=source.link,
                            campaign=source.campaign, scheduled_at=source.scheduled_at,
-                           extra={"headlines": headlines, "descriptions": descriptions})
+                           extra={"headlines": headlines, "descriptions": descriptions,
+                                  **media_extra(images_of(source.extra))})
 
 
 register(PPC)

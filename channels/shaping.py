@@ -1,7 +1,12 @@
-"""Text shaping the adapters share: cutting at word boundaries, sentences, plain text, links and UTM tags."""
+"""Text shaping the adapters share: cutting at word boundaries, sentences, plain text, links and UTM tags,
+counting as readers see characters, HTML from feeds, and attachments ("media")."""
 import re
 import unicodedata
+from html.parser import HTMLParser
+from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import regex  # grapheme clusters (\X), which the standard re module cannot match
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
@@ -113,3 +118,169 @@ def untracked_links(text: str) -> list[str]:
 def is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+# --- counting as people see it -------------------------------------------------------------------
+
+GRAPHEME = regex.compile(r"\X")
+
+
+def grapheme_count(text: str) -> int:
+    """User-perceived characters (Unicode extended grapheme clusters): a family emoji joined by
+    zero-width joiners, a flag, or "e" plus a combining accent each count 1, as Bluesky and Mastodon count."""
+    return sum(1 for _ in GRAPHEME.finditer(text))
+
+
+def links_in(text: str) -> list[re.Match]:
+    """Web addresses in a text, without the punctuation that ends the sentence around them."""
+    found = []
+    for match in URL.finditer(text):
+        end = match.end()
+        while end > match.start() and text[end - 1] in ".,;:!?'\"":
+            end -= 1
+        found.append(URL.match(text, match.start(), end))
+    return [match for match in found if match]
+
+
+def headline_from(text: str, most: int = 80) -> str:
+    """A title for an item that has none (a toot, a skeet): its first sentence, shortened. Only the
+    start of the text is read, so a huge text costs no more than a short one."""
+    start = " ".join(text[:4 * most].split())
+    first = next(iter(SENTENCE_END.split(start)), "")
+    return shorten(first, lambda t: len(t) <= most)
+
+
+# --- HTML as given by feeds ----------------------------------------------------------------------
+
+BLOCK_TAGS = {"p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"}
+
+
+class _HtmlReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.anchors: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+        if tag == "a":
+            values = dict(attrs)
+            self.anchors.append({"href": values.get("href") or "", "class": (values.get("class") or "").split(),
+                                 "rel": (values.get("rel") or "").split()})
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def read_html(html: str) -> tuple[str, list[dict]]:
+    """The plain text of an HTML fragment (paragraphs apart, entities decoded) and its anchors
+    ({"href", "class": [...], "rel": [...]}), for feeds that give HTML (Mastodon, WordPress)."""
+    reader = _HtmlReader()
+    reader.feed(html)
+    reader.close()
+    lines = "".join(reader.parts).split("\n")
+    text = "\n".join(" ".join(line.split()) for line in lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip(), reader.anchors
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+MEDIA_TYPES = ("image", "video", "audio", "")
+
+
+def media_of(extra: Mapping) -> list[dict]:
+    """A post's attachments as {"url", "type", "alt"}, skipping any that are malformed
+    (``Channel.check_extra`` names those); adapters read media through here only."""
+    items = extra.get("media")
+    if not isinstance(items, list):
+        return []
+    found = []
+    for item in items:
+        if isinstance(item, Mapping) and isinstance(item.get("url"), str) and item["url"].strip():
+            kind = item.get("type") if item.get("type") in MEDIA_TYPES else ""
+            alt = item.get("alt") if isinstance(item.get("alt"), str) else ""
+            found.append({"url": item["url"].strip(), "type": kind, "alt": " ".join(alt.split())})
+    return found
+
+
+def images_of(extra: Mapping) -> list[dict]:
+    return [item for item in media_of(extra) if item["type"] == "image"]
+
+
+def markdown_image(url: str, alt: str) -> str:
+    """![alt](url), with brackets in the alt text escaped and an awkward URL in angle brackets."""
+    alt = " ".join(alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    if any(ch in url for ch in " ()<>"):
+        url = "<" + url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">"
+    return f"![{alt}]({url})"
+
+
+YOUTUBE_VIDEO = re.compile(r"^https?://(?:(?:www\.|m\.)?youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|"
+                           r"live/)|youtu\.be/)([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])")
+
+
+def youtube_video_id(url: str) -> str:
+    """The 11-character id of a YouTube video link (watch, youtu.be, shorts, embed), or ""."""
+    match = YOUTUBE_VIDEO.match(url.strip())
+    return match.group(1) if match else ""
+
+
+def youtube_thumbnail(video_id: str) -> str:
+    """The thumbnail YouTube serves for every video, the one its feeds name (480×360)."""
+    return f"https://i.ytimg.com/vi/{video_id}/hqdefault.jpg"
+
+
+def attachments_for(extra: Mapping, link: str, most: int = 4) -> list[dict]:
+    """What a short post carries from its source: its pictures and videos, except for a video link, whose
+    card already shows the video (and which an attached picture would replace on most networks)."""
+    if youtube_video_id(link):
+        return []
+    return [item for item in media_of(extra) if item["type"] in ("image", "video")][:most]
+
+
+def media_extra(items: list[dict]) -> dict:
+    """{"media": items} for an adapted post's extra, or nothing when there are none."""
+    return {"media": items} if items else {}
+
+
+def short_post_text(title: str, body: str, link: str, fits) -> str:
+    """A toot or a skeet from a longer source: the headline, then as much of the text as fits, with the
+    source's link kept for the end (the caller adds it; ``fits`` must allow for it)."""
+    lead = " ".join(sentences(body)) or plain_text(body)
+    if link:
+        lead = " ".join(lead.replace(link, "").split())
+    headline = " ".join(title.split())
+    if not headline:
+        return shorten(lead, fits)
+    if not fits(headline):
+        return shorten(headline, fits)
+    if not lead or lead.startswith(headline):
+        return shorten(lead or headline, fits)
+    rest = shorten(lead, lambda t: fits(f"{headline}\n\n{t}"))
+    return f"{headline}\n\n{rest}" if rest else headline
+
+
+FULL_STOP = re.compile(r"[.!?。！？]['\"”’)]*$")
+
+
+def key_sentences(markdown: str, most: int = 4, skip: str = "") -> list[str]:
+    """The sentences that carry an article: each paragraph's first (where writers put their point),
+    then the others in order; headings and list items without a full stop are not sentences. No
+    repeats, nothing equal to ``skip`` (the headline)."""
+    paragraphs = [[s.strip() for s in SENTENCE_END.split(block) if s.strip()] for block in blocks(markdown)]
+    ordered = [p[0] for p in paragraphs if p] + [s for p in paragraphs for s in p[1:]]
+    chosen, seen = [], {skip.casefold().strip()}
+    for sentence in ordered:
+        if FULL_STOP.search(sentence) and sentence.casefold() not in seen:
+            chosen.append(sentence)
+            seen.add(sentence.casefold())
+        if len(chosen) == most:
+            break
+    return chosen

@@ -1,16 +1,23 @@
-"""X / Twitter: weighted length per twitter-text v3 (links 23, CJK and emoji 2), threads on demand."""
+"""X / Twitter: weighted length per twitter-text v3 (links 23, CJK and emoji 2), threads on demand.
+
+In a thread, a line of three dashes ("---") is a cut the author chose: each part starts a tweet, and a
+part too long for one is split further. Adapting an article uses it: headline and link, then one
+key sentence per tweet."""
 import re
 from functools import lru_cache
 
 from twitter_text import parse_tweet
 
-from .base import Channel, Draft, Length, PostContent, Problem, WARNING
+from .base import Channel, Draft, Length, Media, PostContent, Problem, WARNING, media_count_problems
 from .registry import register
-from .shaping import URL, plain_text, sentences, shorten
+from .shaping import URL, attachments_for, key_sentences, media_extra, media_of, plain_text, sentences, shorten
 
 MAX_WEIGHTED = 280
 LONG_THREAD = 25
+MEDIA_MAX = 4
+KEY_SENTENCES = (2, 4)  # an article's thread: the headline tweet, then this many sentences
 SENTENCE_GAP = re.compile(r"((?<=[.!?。！？])\s+|(?<=[。！？]))")
+THREAD_CUT = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=4096)
@@ -112,14 +119,22 @@ def _pack(units: list[tuple[str, str]], link: str, numbering: str) -> list[str]:
     return parts
 
 
+def hand_cuts(text: str) -> list[str]:
+    """The parts of a thread the author cut with '---' lines (one part when there is none)."""
+    return [part for part in THREAD_CUT.split(text) if part.strip()]
+
+
 def split_thread(text: str, link: str = "") -> list[str]:
-    """Tweets of at most 280 weighted characters, cut at sentences, then words (never inside a link),
-    numbered " 1/3"; ``link`` is added to the first tweet, where readers see it."""
+    """Tweets of at most 280 weighted characters, cut at the author's '---' lines, then at sentences,
+    then words (never inside a link), numbered " 1/3"; ``link`` is added to the first tweet, where
+    readers see it."""
     digits = 1
     while True:
         numbering = " " + "9" * digits + "/" + "9" * digits
         widest_room = (f" {link}" if link else "") + numbering
-        parts = _pack(_units(text, widest_room), link, numbering)
+        parts = []
+        for number, part in enumerate(hand_cuts(text) or [""]):
+            parts += _pack(_units(part, widest_room), link if number == 0 else "", numbering)
         if len(parts) < 10 ** digits:
             break
         digits += 1
@@ -143,15 +158,20 @@ class Twitter(Channel):
     name = "twitter"
     label = "X / Twitter"
     limits = {"weighted_length": MAX_WEIGHTED, "url_length": 23}
-    extra_fields = {"thread": bool}
+    extra_fields = {"thread": bool, "media": Media}
+    feed_content_type = "text"
 
     def render(self, post):
+        """{"tweets": [...]}, plus "media" ([{"url", "type", "alt"}], for the first tweet) when attached."""
         text = full_text(post)
-        if post.extra.get("thread") and not fits(text):
+        if post.extra.get("thread") and (not fits(text) or len(hand_cuts(post.body)) > 1):
             tweets = split_thread(post.body, link_to_add(post))
         else:
             tweets = [text]
-        return Draft(self.name, {"tweets": tweets}, "\n\n".join(tweets))
+        payload = {"tweets": tweets}
+        if media_of(post.extra):
+            payload["media"] = media_of(post.extra)
+        return Draft(self.name, payload, "\n\n".join(tweets))
 
     def check(self, post, draft):
         tweets = draft.payload["tweets"]
@@ -167,15 +187,25 @@ class Twitter(Channel):
         if len(tweets) > LONG_THREAD:
             problems.append(Problem("long_thread", f"a thread of {len(tweets)} tweets is hard to read",
                                     severity=WARNING, field="body"))
+        problems += media_count_problems(draft.payload.get("media", []), MEDIA_MAX, self.label)
         return Length(longest, MAX_WEIGHTED, "weighted characters"), problems
 
     def adapt(self, source):
-        """The source's headline with its link: the tweet that sends readers to it."""
+        """The source's headline with its link: the tweet that sends readers to it. An article with
+        something to say becomes a thread: that tweet, then its key sentences, one a tweet."""
         headline = source.title or " ".join(sentences(source.body)) or plain_text(source.body)
         room = " " + source.link if source.link else ""
-        text = shorten(headline, lambda t: fits(t + room))
+        keys = key_sentences(source.body, KEY_SENTENCES[1], skip=source.title) if source.channel == "blog" else []
+        extra = media_extra(attachments_for(source.extra, source.link, MEDIA_MAX))
+        if len(keys) >= KEY_SENTENCES[0]:
+            numbering = " 9/9"
+            tweets = [shorten(headline, lambda t: fits(t + room + numbering))]
+            tweets += [shorten(key, lambda t: fits(t + numbering)) for key in keys]
+            text, extra["thread"] = "\n---\n".join(tweets), True
+        else:
+            text = shorten(headline, lambda t: fits(t + room))
         return PostContent(channel=self.name, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at)
+                           scheduled_at=source.scheduled_at, extra=extra)
 
 
 register(Twitter)

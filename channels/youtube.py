@@ -1,7 +1,9 @@
-"""YouTube: the metadata of an uploaded video (title, description, tags, publish time) per the Data API."""
-from .base import Channel, Draft, Length, MissingField, PostContent, Problem, as_utc
+"""YouTube: the metadata of an uploaded video (title, description, tags, publish time) per the Data API,
+and the thumbnail to set (thumbnails.set) when the post carries an image."""
+from . import feeds
+from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem, as_utc
 from .registry import register
-from .shaping import plain_text, sentences, shorten
+from .shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
 
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"
@@ -44,7 +46,8 @@ class YouTube(Channel):
     name = "youtube"
     label = "YouTube"
     limits = {"title": TITLE_MAX, "description_bytes": DESCRIPTION_MAX_BYTES, "tags_total": TAGS_MAX}
-    extra_fields = {"tags": list, "category_id": str}
+    extra_fields = {"tags": list, "category_id": str, "media": Media}
+    feed_content_type = "video"
 
     def render(self, post):
         title = post.title.strip()
@@ -57,6 +60,9 @@ class YouTube(Channel):
                         "categoryId": post.extra.get("category_id") or PEOPLE_AND_BLOGS},
             "status": {"privacyStatus": "private", "publishAt": publish_at(post)},
         }
+        images = images_of(post.extra)
+        if images:
+            payload["thumbnail"] = {"url": images[0]["url"], "alt": images[0]["alt"]}
         return Draft(self.name, payload, f"{title}\n\n{text}")
 
     def check(self, post, draft):
@@ -102,7 +108,25 @@ class YouTube(Channel):
             text = shorten(text, lambda t: len(t.encode()) <= budget)
         tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
         return PostContent(channel=self.name, title=title, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra={"tags": fitting_tags(tags)})
+                           scheduled_at=source.scheduled_at,
+                           extra={"tags": fitting_tags(tags), **media_extra(images_of(source.extra)[:1])})
+
+    def read_feed_entry(self, entry):
+        """A channel's feed (https://www.youtube.com/feeds/videos.xml?channel_id=…): the video id as
+        remote id, its thumbnail, its views, and its likes (the feed's star rating count is the like
+        count). The feed's media:content is a dead Flash player link, so it is not a medium."""
+        video_id = feeds.text_of(entry.get("yt_videoid")).strip()
+        title = " ".join(feeds.text_of(entry.get("title")).split())
+        thumbnails = [t.get("url") for t in entry.get("media_thumbnail") or [] if isinstance(t, dict)]
+        thumbnail = next((url for url in thumbnails if isinstance(url, str) and url.strip()), "")
+        if not thumbnail and video_id:
+            thumbnail = youtube_thumbnail(video_id)
+        statistics = entry.get("media_statistics") if isinstance(entry.get("media_statistics"), dict) else {}
+        rating = entry.get("media_starrating") if isinstance(entry.get("media_starrating"), dict) else {}
+        return feeds.content_item(
+            entry, "video", remote_id=video_id or feeds.remote_id(entry),
+            media=[{"url": thumbnail, "type": "image", "alt": title}] if thumbnail else [],
+            metrics=feeds.metrics(views=statistics.get("views"), likes=rating.get("count")))
 
 
 register(YouTube)

@@ -1,4 +1,4 @@
-"""Server-side SVG charts for the compliance report: no JavaScript, printable, escaped.
+"""Server-side SVG charts (the compliance report, the library): no JavaScript, printable, escaped.
 
 Every piece of text that reaches the SVG goes through ``escape``; numbers are formatted here.
 """
@@ -76,5 +76,69 @@ def weekly_chart(weeks: list[dict], width: int = 640, height: int = 160) -> Mark
                      f'height="{bar_height(week["committed"]):.1f}" class="committed"/></g>')
         if index % max(1, len(weeks) // 7) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+CHANNEL_COLOURS = ("#3451b2", "#c2185b", "#00838f", "#ef6c00", "#6a1b9a", "#2e7d32", "#5d4037", "#455a64")
+
+
+def channel_colour(channel: str, channels: list[str]) -> str:
+    return CHANNEL_COLOURS[channels.index(channel) % len(CHANNEL_COLOURS)] if channel in channels else "#555"
+
+
+def score_chart(ranked: list, width: int = 640) -> Markup:
+    """Top performers side by side: each item's score (0–100, comparable across channels), coloured
+    by channel. ``ranked`` holds (item, Ranked) pairs, best first."""
+    ranked = [(item, r) for item, r in ranked if r is not None and r.score is not None]
+    if not ranked:
+        return Markup("")
+    label_width, bar_height, gap, top = 260, 14, 6, 6
+    scale = width - label_width - 40
+    height = top + len(ranked) * (bar_height + gap) + 4
+    channels = sorted({item.channel for item, _ in ranked})
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">']
+    for index, (item, r) in enumerate(ranked):
+        y = top + index * (bar_height + gap)
+        label = escape(_short(f"{item.channel} · {item.title or item.link}", 40))
+        parts.append(f'<text x="0" y="{y + 11}" class="label">{label}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
+                     f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '
+                     f'{r.score:.0f}</title></rect>')
+        parts.append(f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">'
+                     f'{r.score:.0f}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def metric_series_chart(series: list[dict], width: int = 560, height: int = 150) -> Markup:
+    """Each metric's readings over time, one line each, scaled to its own largest value (the shapes
+    matter here, not the sizes, which the table beside it gives)."""
+    by_metric: dict[str, list] = {}
+    for reading in series:
+        for name, value in reading["values"].items():
+            by_metric.setdefault(name, []).append((reading["observed_on"], value))
+    days = sorted({reading["observed_on"] for reading in series})
+    if len(days) < 2:
+        return Markup("")
+    left, top, bottom = 10, 10, 22
+    plot_w, plot_h = width - left - 120, height - top - bottom
+    x_of = {day: left + plot_w * n / (len(days) - 1) for n, day in enumerate(days)}
+    names = sorted(by_metric)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="metrics over time">',
+             f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
+             f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
+             f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>']
+    for index, name in enumerate(names):
+        points = sorted(by_metric[name])
+        most = max(value for _, value in points) or 1
+        colour = CHANNEL_COLOURS[index % len(CHANNEL_COLOURS)]
+        path = " ".join(f"{x_of[day]:.1f},{top + plot_h - plot_h * value / most:.1f}" for day, value in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+                     f'<title>{escape(name)}</title></polyline>')
+        parts.append(f'<text x="{left + plot_w + 10}" y="{top + 12 + index * 15}" fill="{colour}" class="label">'
+                     f'{escape(name)} {points[-1][1]:g}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

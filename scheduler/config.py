@@ -56,6 +56,7 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_DELIVERY": delivery,
         "REFRAIN_FETCH_ALLOW": [h.strip() for h in (environ.get("REFRAIN_FETCH_ALLOW") or "").split(",") if h.strip()],
         "REFRAIN_SWEEP_INTERVAL": _int(environ, "REFRAIN_SWEEP_INTERVAL", 30),
+        "REFRAIN_FEED_CHECK_INTERVAL": _int(environ, "REFRAIN_FEED_CHECK_INTERVAL", 300),
         "REFRAIN_PUBLISH_TIMEOUT": _int(environ, "REFRAIN_PUBLISH_TIMEOUT", 300),
         "REFRAIN_MAX_ATTEMPTS": _int(environ, "REFRAIN_MAX_ATTEMPTS", 5),
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",

@@ -50,9 +50,14 @@ class QueueService:
     def maintenance(self) -> Queue:
         return self.queue("maintenance")
 
+    @property
+    def library(self) -> Queue:
+        return self.queue("library")
+
     def queues(self) -> list[Queue]:
-        """In priority order: the sweeper must not wait behind a burst of deliveries."""
-        return [self.maintenance, self.deliveries]
+        """In priority order: the sweeper must not wait behind a burst of deliveries, and no
+        delivery behind a feed import."""
+        return [self.maintenance, self.deliveries, self.library]
 
 
 def delivery_job_id(post_id: int, retry: int = 0) -> str:

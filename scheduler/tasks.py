@@ -4,7 +4,7 @@ They run inside the worker's app context (``worker.py`` pushes it) and leave no 
 one long-lived worker process never carries stale rows from one job into the next.
 """
 from .extensions import db
-from .services import publishing
+from .services import feeds, publishing
 
 
 def deliver_post(post_id: int) -> str:
@@ -21,7 +21,22 @@ def sweep() -> dict:
         db.session.remove()
 
 
+def refresh_feed(feed_id: int) -> str:
+    try:
+        return feeds.import_feed(feed_id)
+    finally:
+        db.session.remove()
+
+
+def refresh_due_feeds() -> int:
+    try:
+        return feeds.refresh_due_feeds()
+    finally:
+        db.session.remove()
+
+
 # periodic jobs, in one place: (function, stable name, interval setting)
 PERIODIC = [
     (sweep, "refrain-sweeper", "REFRAIN_SWEEP_INTERVAL"),
+    (refresh_due_feeds, "refrain-feeds", "REFRAIN_FEED_CHECK_INTERVAL"),
 ]

@@ -16,6 +16,13 @@
     const themeLine = document.getElementById("theme-line");
     let timer = null, sequence = 0;
 
+    // "address | alt text", as the form's media field is written (scheduler.views.ui.media_from_lines)
+    const mediaLine = function (line) {
+      const cut = line.indexOf("|");
+      const url = (cut < 0 ? line : line.slice(0, cut)).trim();
+      return {url: url, type: "image", alt: cut < 0 ? "" : line.slice(cut + 1).trim()};
+    };
+
     const payload = function () {
       const data = {body: form.body.value, title: form.title.value, link: form.link.value, extra: {}};
       form.querySelectorAll("[data-extra]").forEach(function (input) {
@@ -24,6 +31,7 @@
         if (kind === "bool") data.extra[input.name] = input.checked;
         else if (kind === "lines") data.extra[input.name] = items("\n");
         else if (kind === "comma") data.extra[input.name] = items(",");
+        else if (kind === "media") data.extra[input.name] = items("\n").map(mediaLine);
         else if (input.value.trim()) data.extra[input.name] = input.value.trim();
       });
       return data;

@@ -43,6 +43,7 @@ def theme_text(content: PostContent) -> str:
             parts.append(value)
         elif isinstance(value, list):
             parts.extend(item for item in value if isinstance(item, str))
+            parts.extend(str(item.get("alt") or "") for item in value if isinstance(item, dict))
     return "\n".join(part for part in parts if part)
 
 
@@ -155,8 +156,10 @@ def _link(reader: Reader) -> str:
 
 
 def _extra_fields(post: Post, reader: Reader) -> dict:
-    """Channel-specific fields (ppc headlines, youtube tags...), given at the top level or under ``extra``."""
-    declared = channel_registry.get(post.channel).extra_fields
+    """Channel-specific fields (ppc headlines, youtube tags, images...), given at the top level or
+    under ``extra``; the channel's adapter says what each must hold."""
+    adapter = channel_registry.get(post.channel)
+    declared = adapter.extra_fields
     extra = dict(post.extra or {})
     nested = reader.data.get("extra")
     if nested is not None and not isinstance(nested, dict):
@@ -164,18 +167,17 @@ def _extra_fields(post: Post, reader: Reader) -> dict:
         nested = None
     given = {**(nested or {}), **{k: v for k, v in reader.data.items() if k in declared}}
     for name, value in given.items():
-        expected = declared.get(name)
-        if expected is None:
+        if name not in declared:
             reader.fail(f"extra.{name}", f"is not a field of {post.channel} posts; known: "
                                          f"{', '.join(sorted(declared)) or 'none'}")
         elif value is None:
             extra.pop(name, None)
-        elif expected is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            reader.fail(name, "must be a list of strings")
-        elif expected is not list and not isinstance(value, expected):
-            reader.fail(name, f"must be a {expected.__name__}")
         else:
-            extra[name] = value
+            wrong = [p for p in adapter.check_extra({name: value}) if p.severity == "error"]
+            if wrong:
+                reader.fail(name, wrong[0].message)
+            else:
+                extra[name] = value
     return extra
 
 

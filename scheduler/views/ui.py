@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from channels.base import PostContent
+from channels.base import Media, PostContent
 
 from .. import charts
 from ..domain.periods import day_start_utc, local_to_utc
@@ -209,6 +209,8 @@ def post_form_data(form, channel: str, plan) -> dict:
         raw = form.get(name, "")
         if kind is bool:
             extra[name] = name in form
+        elif kind is Media:
+            extra[name] = media_from_lines(raw) or None
         elif kind is list:
             separator = "\n" if name in LINE_FIELDS else ","
             extra[name] = [item.strip() for item in raw.replace("\r", "").split(separator) if item.strip()]
@@ -216,6 +218,16 @@ def post_form_data(form, channel: str, plan) -> dict:
             extra[name] = raw.strip() or None
     data["extra"] = extra
     return data
+
+
+def media_from_lines(text: str) -> list[dict]:
+    """The form's media field: one image per line, "address | alt text"."""
+    found = []
+    for line in text.replace("\r", "").split("\n"):
+        url, _, alt = line.partition("|")
+        if url.strip():
+            found.append({"url": url.strip(), "type": "image", "alt": alt.strip()})
+    return found
 
 
 def post_form_errors(error: Invalid) -> dict:
@@ -309,7 +321,9 @@ def post_form_values(post) -> dict:
               "scheduled_local": local_time(post.scheduled_at, post.plan, "%Y-%m-%dT%H:%M") if post.scheduled_at else ""}
     for name, kind in channel_registry.get(post.channel).extra_fields.items():
         value = extra.get(name)
-        if kind is list:
+        if kind is Media:
+            values[name] = "\n".join(f"{m.get('url', '')} | {m.get('alt', '')}" for m in value or [])
+        elif kind is list:
             values[name] = ("\n" if name in LINE_FIELDS else ", ").join(value or [])
         elif kind is bool:
             values[name] = "on" if value else ""

@@ -7,7 +7,7 @@ import pytest
 
 import channels.base
 from channels import registry
-from channels.base import DeliveryContext, Outcome, PostContent, Problem
+from channels.base import DeliveryContext, Media, Outcome, PostContent, Problem
 from channels.registry import UnknownChannel
 
 from .helpers import check
@@ -85,7 +85,7 @@ def test_extra_fields_of_the_wrong_type_are_problems():
 
 
 def test_registry_lookups():
-    assert {"twitter", "youtube", "newsletter", "blog", "ppc"} <= set(registry.names())
+    assert registry.names() == ["blog", "bluesky", "mastodon", "newsletter", "ppc", "twitter", "youtube"]
     assert registry.names() == sorted(registry.names())
     assert [c.name for c in registry.all_channels()] == registry.names()
     assert registry.get("ppc").label and registry.get("ppc") is registry.get("ppc")
@@ -98,19 +98,57 @@ def test_every_channel_states_its_limits_and_fields():
     for adapter in registry.all_channels():
         assert adapter.limits and adapter.label
         assert all(isinstance(kind, type) for kind in adapter.extra_fields.values())
+        assert adapter.feed_content_type in ("article", "video", "image", "link", "text", "email")
     assert registry.get("youtube").limits == {"title": 100, "description_bytes": 5000, "tags_total": 500}
     assert registry.get("ppc").limits == {"headlines": [3, 15], "headline_length": 30, "descriptions": [2, 4],
                                           "description_length": 90, "path_length": 15}
 
 
-def test_read_feed_entry():
+def test_read_feed_entry_gives_one_shape():
     entry = {"title": "T", "link": "https://e.com/1", "summary": "S",
              "published_parsed": time.struct_time((2031, 9, 1, 8, 0, 0, 0, 244, 0)),
-             "media_thumbnail": [{"url": "https://e.com/t.jpg"}], "enclosures": [{"href": "https://e.com/a.mp3"}]}
-    item = registry.get("blog").read_feed_entry(entry)
-    assert item["title"] == "T" and item["published_at"].isoformat() == "2031-09-01T08:00:00+00:00"
-    assert item["media"] == ["https://e.com/t.jpg", "https://e.com/a.mp3"]
-    assert registry.get("twitter").read_feed_entry({})["published_at"] is None
+             "media_thumbnail": [{"url": "https://e.com/t.jpg"}],
+             "enclosures": [{"href": "https://e.com/a.mp3", "type": "audio/mpeg"}, {"href": "https://e.com/t.jpg"}]}
+    item = registry.get("ppc").read_feed_entry(entry)
+    assert item == {"remote_id": "https://e.com/1", "title": "T", "link": "https://e.com/1", "summary": "S",
+                    "published_at": item["published_at"], "content_type": "link",
+                    "media": [{"url": "https://e.com/t.jpg", "type": "image", "alt": ""},
+                              {"url": "https://e.com/a.mp3", "type": "audio", "alt": ""}], "metrics": {}}
+    assert item["published_at"].isoformat() == "2031-09-01T08:00:00+00:00"
+    for adapter in registry.all_channels():
+        empty = adapter.read_feed_entry({})
+        assert empty["published_at"] is None and empty["remote_id"] == "" and empty["media"] == []
+
+
+MEDIA_PROBLEMS = [
+    ("not a list", "invalid_media", "list of attachments"),
+    (["https://e.com/p.png"], "invalid_media", "attachment 1 must be an object"),
+    ([{"type": "image", "alt": "x"}], "invalid_media", "attachment 1 needs a url"),
+    ([{"url": "https://e.com/p.png", "type": "picture", "alt": "x"}], "invalid_media", "has type 'picture'"),
+    ([{"url": "https://e.com/p.png", "type": "image", "alt": 3}], "invalid_media", "alt text"),
+]
+
+
+@pytest.mark.parametrize("media, code, words", MEDIA_PROBLEMS)
+def test_malformed_media_is_an_error_that_says_what_is_wrong(media, code, words):
+    result = check("twitter", "Look", extra={"media": media})
+    assert not result.valid and result.draft is None
+    assert [p.code for p in result.problems] == [code] and words in result.problems[0].message
+    assert result.problems[0].field == "media"
+
+
+def test_media_is_a_kind_any_list_of_objects_is_an_instance_of():
+    assert isinstance([], Media) and isinstance([{"url": "u"}], Media)
+    assert not isinstance(["u"], Media) and not isinstance("u", Media)
+
+
+def test_an_image_without_alt_text_is_a_warning_and_the_draft_still_renders():
+    media = [{"url": "https://e.com/p.png", "type": "image"}, {"url": "https://e.com/v.mp4", "type": "video"},
+             {"url": "https://e.com/q.png", "type": "image", "alt": "  "}]
+    result = check("twitter", "Look", extra={"media": media})
+    assert result.valid and [(p.code, p.severity) for p in result.problems] == [("image_without_alt", "warning")] * 2
+    assert "image 3 (https://e.com/q.png) has no alt text" in result.problems[1].message
+    assert result.draft.payload["media"][0] == {"url": "https://e.com/p.png", "type": "image", "alt": ""}
 
 
 def test_no_web_or_database_imports_in_channels():

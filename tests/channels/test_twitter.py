@@ -105,3 +105,15 @@ def test_limits_for_the_channel_list():
     assert registry.get("twitter").limits == {"weighted_length": 280, "url_length": 23}
     assert registry.get("twitter").validate(post("twitter", "hi", extra={"thread": "yes"})).problems[0].code \
         == "invalid_thread"
+
+
+def test_dashes_cut_a_thread_where_the_author_chose():
+    tweets = thread("Headline\n---\nFirst point.\n---\nSecond point.", link=URL)
+    assert tweets == [f"Headline {URL} 1/3", "First point. 2/3", "Second point. 3/3"]
+    assert check("twitter", "Headline\n---\nPoint.").draft.payload["tweets"] == ["Headline\n---\nPoint."]
+
+
+def test_attached_media_are_in_the_payload_and_at_most_four():
+    picture = {"url": "https://e.com/p.png", "type": "image", "alt": "A picture"}
+    assert check("twitter", "Look", extra={"media": [picture]}).draft.payload == {"tweets": ["Look"], "media": [picture]}
+    assert "too_many_media" in codes(check("twitter", "Look", extra={"media": [picture] * 5}))

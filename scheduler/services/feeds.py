@@ -1,0 +1,215 @@
+"""Feeds of what the team published: adding them, and importing their entries as content items.
+
+Fetching happens only in RQ jobs, through ``fetching.fetch`` (our own bounded client); feedparser is
+handed bytes, never a URL. A feed is claimed in the database before it is read, so two workers (or
+a refresh pressed twice) never import it at the same time. A broken feed is reported on its own
+page and never stops another feed or the worker: every failure becomes the feed's ``last_error``.
+"""
+import logging
+from datetime import datetime, timedelta, timezone
+
+import feedparser
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+import channels.registry as channel_registry
+
+from .. import queue
+from ..extensions import db
+from ..fetching import FetchError, fetch
+from ..models import ContentItem, Feed
+from ..sanitise import plain_line
+from ..validation import Conflict, NotFound, Reader
+from . import items as item_store
+
+log = logging.getLogger(__name__)
+NEW, IMPORTING, OK, ERROR = "new", "importing", "ok", "error"
+STALE_CLAIM = timedelta(minutes=15)  # an import claimed longer ago than this died with its worker
+BATCH = 250
+NOTES_KEPT = 20
+REFRESH_BOUNDS = (5, 7 * 24 * 60)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def get_feed(feed_id) -> Feed:
+    feed = db.session.get(Feed, feed_id) if isinstance(feed_id, int) else None
+    if feed is None:
+        raise NotFound(f"feed {feed_id}")
+    return feed
+
+
+def add_feed(data) -> Feed:
+    reader = Reader(data)
+    url = reader.text("url", max_length=2000)
+    if url and not url.lower().startswith(("http://", "https://")):
+        reader.fail("url", "must be an http:// or https:// address")
+    channel = reader.text("channel", max_length=40)
+    if channel and channel not in channel_registry.names():
+        reader.fail("channel", f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}")
+    minutes = reader.integer("refresh_minutes", minimum=REFRESH_BOUNDS[0], maximum=REFRESH_BOUNDS[1],
+                             required=False, default=60)
+    reader.done()
+    if db.session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
+        raise Conflict("this feed is already in the library", {"url": "is already added"})
+    feed = Feed(url=url, channel=channel, refresh_minutes=minutes, status=NEW)
+    db.session.add(feed)
+    db.session.commit()
+    request_refresh(feed)
+    return feed
+
+
+def delete_feed(feed: Feed) -> None:
+    """The feed goes; the items it brought stay (their metrics and the posts made from them matter)."""
+    db.session.delete(feed)
+    db.session.commit()
+
+
+def refresh_job_id(feed_id: int) -> str:
+    return f"refresh-feed-{feed_id}"
+
+
+def request_refresh(feed: Feed) -> bool:
+    """Asks a worker to import the feed; pressing it twice queues it once. False when Redis is away
+    (the periodic refresh will come back to it)."""
+    job_id = refresh_job_id(feed.id)
+    try:
+        if queue.jobs_alive([job_id]):
+            return True
+        from ..tasks import refresh_feed
+        queue.service().library.enqueue(refresh_feed, feed.id, job_id=job_id, job_timeout=600,
+                                        result_ttl=600, failure_ttl=7 * 24 * 3600,
+                                        description=f"import feed {feed.id}")
+        return True
+    except Exception as error:
+        current_app.logger.warning("could not queue feed %s: %s", feed.id, error)
+        return False
+
+
+def refresh_due_feeds() -> int:
+    """The periodic job: every feed whose refresh interval has passed gets its import queued."""
+    due = [feed for feed in db.session.scalars(select(Feed)) if _is_due(feed)]
+    return sum(request_refresh(feed) for feed in due)
+
+
+def _is_due(feed: Feed) -> bool:
+    if feed.status == IMPORTING:
+        return feed.last_fetched_at is None or feed.last_fetched_at < now() - STALE_CLAIM
+    return feed.last_fetched_at is None or feed.last_fetched_at + timedelta(minutes=feed.refresh_minutes) <= now()
+
+
+def import_feed(feed_id: int) -> str:
+    """The job: fetch, parse and store one feed; returns a line for the job's result."""
+    if not _claim(feed_id):
+        return "skipped: already importing, or gone"
+    feed = db.session.get(Feed, feed_id)
+    try:
+        return _import(feed)
+    except Exception as error:  # a hostile feed must not take the worker down or leave the feed stuck
+        db.session.rollback()
+        log.exception("feed %s: import failed", feed_id)
+        _finish(feed_id, ERROR, last_error=f"the import failed: {type(error).__name__}: {str(error)[:300]}")
+        return "failed"
+
+
+def _claim(feed_id: int) -> bool:
+    claimed = db.session.execute(
+        update(Feed).where(Feed.id == feed_id)
+        .where(or_(Feed.status != IMPORTING, Feed.last_fetched_at.is_(None),
+                   Feed.last_fetched_at < now() - STALE_CLAIM))
+        .values(status=IMPORTING, last_fetched_at=now(), progress_done=0, progress_total=0)
+    ).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def _finish(feed_id: int, status: str, **values) -> None:
+    db.session.execute(update(Feed).where(Feed.id == feed_id).values(status=status, **values))
+    db.session.commit()
+
+
+def _import(feed: Feed) -> str:
+    allow = current_app.config.get("REFRAIN_FETCH_ALLOW") or ()
+    try:
+        fetched = fetch(feed.url, etag=feed.etag or None, last_modified=feed.last_modified or None, allow=allow)
+    except FetchError as error:
+        _finish(feed.id, ERROR, last_error=str(error))
+        return f"failed: {error.reason}"
+    if fetched.not_modified:
+        _finish(feed.id, OK, last_error="", last_success_at=now())
+        return "not modified"
+    refusal = hostile_markup(fetched.content)
+    if refusal:
+        _finish(feed.id, ERROR, last_error=refusal)
+        return "failed: refused"
+    parsed = feedparser.parse(fetched.content, response_headers={
+        "content-type": fetched.content_type or "application/xml", "content-location": fetched.url})
+    if not parsed.entries and parsed.bozo:
+        _finish(feed.id, ERROR, last_error=f"this is not a feed Refrain can read: {_bozo_message(parsed)}")
+        return "failed: unreadable"
+    notes = [f"the feed is not well-formed ({_bozo_message(parsed)}); what could be read was imported"] \
+        if parsed.bozo else []
+    stored, skipped = _store_entries(feed, parsed.entries, notes)
+    _finish(feed.id, OK, last_error="", last_success_at=now(), notes=notes[:NOTES_KEPT],
+            title=plain_line(parsed.feed.get("title", ""), 300) or feed.title,
+            etag=(fetched.etag or "")[:300], last_modified=(fetched.last_modified or "")[:100])
+    return f"imported {stored} entries" + (f", skipped {skipped}" if skipped else "")
+
+
+def hostile_markup(content: bytes) -> str:
+    """Entity declarations are how XML bombs and external-entity reads start; no honest feed needs one."""
+    head = content[:65536]
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            text = head.decode(encoding, errors="ignore")
+        except LookupError:
+            continue
+        if "<!ENTITY" in text:
+            return "the feed declares XML entities, which Refrain refuses (they are how XML bombs work)"
+    return ""
+
+
+def _bozo_message(parsed) -> str:
+    return str(getattr(parsed, "bozo_exception", "") or "malformed")[:300]
+
+
+def _store_entries(feed: Feed, entries, notes: list) -> tuple[int, int]:
+    """In batches, with the progress kept on the feed for the page that watches a first large import."""
+    adapter = channel_registry.get(feed.channel)
+    total, stored, skipped = len(entries), 0, 0
+    _progress(feed.id, 0, total)
+    for start in range(0, total, BATCH):
+        batch = []
+        for number, entry in enumerate(entries[start:start + BATCH], start=start + 1):
+            try:
+                batch.append(adapter.read_feed_entry(entry))
+            except Exception as error:
+                skipped += 1
+                if len(notes) < NOTES_KEPT:
+                    notes.append(f"entry {number} skipped: {type(error).__name__}: {str(error)[:200]}")
+        stored += item_store.upsert(feed.channel, batch, feed_id=feed.id, notes=notes)
+        _progress(feed.id, min(start + BATCH, total), total)
+    return stored, skipped
+
+
+def _progress(feed_id: int, done: int, total: int) -> None:
+    db.session.execute(update(Feed).where(Feed.id == feed_id).values(progress_done=done, progress_total=total))
+    db.session.commit()
+
+
+def feed_dict(feed: Feed) -> dict:
+    return {
+        "id": feed.id, "url": feed.url, "channel": feed.channel, "title": feed.title, "status": feed.status,
+        "last_error": feed.last_error or None, "notes": list(feed.notes or []),
+        "refresh_minutes": feed.refresh_minutes,
+        "last_fetched_at": feed.last_fetched_at.isoformat() if feed.last_fetched_at else None,
+        "last_success_at": feed.last_success_at.isoformat() if feed.last_success_at else None,
+        "progress": {"done": feed.progress_done, "total": feed.progress_total},
+        "items": db.session.scalar(select(func.count(ContentItem.id)).where(ContentItem.feed_id == feed.id)),
+    }
+
+
+def list_feeds() -> list[Feed]:
+    return list(db.session.scalars(select(Feed).order_by(Feed.channel, Feed.id)))

@@ -1,0 +1,294 @@
+"""Content items (what was published) and their metrics: storing, listing and ranking them.
+
+An item is keyed by (channel, remote id), so importing a feed again updates its items instead of
+adding copies. Metrics are a time series, one reading per item, source and day (a second import on
+the same day replaces that day's reading); the item keeps the latest value of each metric beside it,
+written in the same transaction, so ranking reads one row per item.
+"""
+import math
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import select
+
+import channels.registry as channel_registry
+
+from ..domain.ranking import METRICS, ItemFacts, rank_items
+from ..domain.themes import match_keywords
+from ..extensions import db
+from ..models import ContentItem, ItemMetric, Plan
+from ..sanitise import clean_html, html_to_text, plain_line
+from ..validation import Invalid, NotFound, Reader
+
+CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
+MEDIA_KEPT = 20
+IN_CHUNK = 500  # ids per IN (...) clause: well under every database's parameter limit
+TRAILING_DAYS = 90
+
+
+def link_key(url: str) -> str:
+    """A link as it names an item: no scheme, www., fragment, trailing slash or utm_ tags, so the
+    link in an analytics export finds the item whatever tracking was added to it."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not k.lower().startswith("utm_")])
+    return urlunsplit(("", host, parts.path.rstrip("/"), query, "")).removeprefix("//")[:2000]
+
+
+def get_item(item_id) -> ContentItem:
+    item = db.session.get(ContentItem, item_id) if isinstance(item_id, int) else None
+    if item is None:
+        raise NotFound(f"item {item_id}")
+    return item
+
+
+def _web_link(url) -> str:
+    url = str(url or "").strip()[:2000]
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def _clean_metrics(raw) -> dict:
+    """Known counters with finite, non-negative values; anything else a feed says is dropped."""
+    clean = {}
+    for name, value in (raw or {}).items():
+        if name in METRICS and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value) and value >= 0:
+            clean[name] = value
+    return clean
+
+
+def _clean_media(raw) -> list[dict]:
+    media = []
+    for entry in (raw or [])[:MEDIA_KEPT]:
+        if isinstance(entry, dict) and _web_link(entry.get("url")):
+            media.append({"url": _web_link(entry["url"]), "type": str(entry.get("type") or "")[:20],
+                          "alt": plain_line(str(entry.get("alt") or ""), 1000)})
+    return media
+
+
+def normalised_entry(entry: dict) -> dict | None:
+    """An adapter's reading of a feed entry, made safe to store and show; None when it names nothing."""
+    link = _web_link(entry.get("link"))
+    remote_id = str(entry.get("remote_id") or link or "").strip()[:500]
+    if not remote_id:
+        return None
+    summary = str(entry.get("summary") or "")
+    published = entry.get("published_at")
+    return {
+        "remote_id": remote_id,
+        "title": plain_line(str(entry.get("title") or ""), 300),
+        "link": link, "link_key": link_key(link),
+        "summary_html": clean_html(summary), "summary_text": html_to_text(summary),
+        "content_type": entry.get("content_type") if entry.get("content_type") in CONTENT_TYPES else "text",
+        "media": _clean_media(entry.get("media")),
+        "published_at": published if isinstance(published, datetime) and published.tzinfo else None,
+        "metrics": _clean_metrics(entry.get("metrics")),
+    }
+
+
+def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes: list | None = None) -> int:
+    """Stores a batch of feed entries (new or changed) and their metrics; returns how many were stored."""
+    by_remote = {}
+    for entry in entries:
+        clean = normalised_entry(entry)
+        if clean is None:
+            if notes is not None and len(notes) < 20:
+                notes.append("an entry with neither an id nor a link was skipped")
+            continue
+        by_remote[clean["remote_id"]] = clean  # the feed's last word on an entry wins
+    existing = _items_by_remote(channel, list(by_remote))
+    metrics = {}
+    for remote_id, clean in by_remote.items():
+        values = clean.pop("metrics")
+        item = existing.get(remote_id)
+        if item is None:
+            item = ContentItem(channel=channel, feed_id=feed_id, metrics={}, **clean)
+            db.session.add(item)
+            existing[remote_id] = item
+        else:
+            _update_fields(item, clean)
+            item.feed_id = item.feed_id or feed_id
+        if values:
+            metrics[remote_id] = values
+    db.session.flush()
+    record_metrics({existing[r].id: v for r, v in metrics.items()}, source="feed")
+    db.session.commit()
+    return len(by_remote)
+
+
+def _items_by_remote(channel: str, remote_ids: list[str]) -> dict:
+    found = {}
+    for start in range(0, len(remote_ids), IN_CHUNK):
+        chunk = remote_ids[start:start + IN_CHUNK]
+        found.update((item.remote_id, item) for item in db.session.scalars(
+            select(ContentItem).where(ContentItem.channel == channel, ContentItem.remote_id.in_(chunk))))
+    return found
+
+
+def _update_fields(item: ContentItem, clean: dict) -> None:
+    for name, value in clean.items():
+        if name == "published_at" and value is None:
+            continue  # a feed that stopped giving dates does not erase the one we had
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+
+
+def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: date | None = None) -> int:
+    """One reading per item, source and day: a repeated import replaces the day's reading. The
+    item's latest values move with it (the caller commits both together)."""
+    observed_on = observed_on or datetime.now(timezone.utc).date()
+    item_ids = list(values_by_item)
+    for start in range(0, len(item_ids), IN_CHUNK):
+        chunk = item_ids[start:start + IN_CHUNK]
+        readings = {m.item_id: m for m in db.session.scalars(select(ItemMetric).where(
+            ItemMetric.item_id.in_(chunk), ItemMetric.source == source, ItemMetric.observed_on == observed_on))}
+        items = {i.id: i for i in db.session.scalars(select(ContentItem).where(ContentItem.id.in_(chunk)))}
+        for item_id in chunk:
+            values = values_by_item[item_id]
+            reading = readings.get(item_id)
+            if reading is None:
+                db.session.add(ItemMetric(item_id=item_id, source=source, observed_on=observed_on, values=values))
+            else:
+                reading.values = {**reading.values, **values}
+                reading.observed_at = datetime.now(timezone.utc)
+            items[item_id].metrics = {**(items[item_id].metrics or {}), **values}
+    return len(item_ids)
+
+
+def metric_series(item: ContentItem) -> list[dict]:
+    readings = db.session.scalars(select(ItemMetric).where(ItemMetric.item_id == item.id)
+                                  .order_by(ItemMetric.observed_on, ItemMetric.source))
+    return [{"observed_on": r.observed_on.isoformat(), "source": r.source, "values": r.values} for r in readings]
+
+
+# --- listing and ranking ---------------------------------------------------------------------------
+
+def facts_of(rows, plan: Plan | None = None) -> list[ItemFacts]:
+    """Rows of (id, channel, published_at, metrics, link, content_type, title, summary_text)."""
+    keywords = list(plan.keywords or []) if plan else []
+    return [ItemFacts(id=row[0], channel=row[1], published_at=row[2] or _EPOCH, metrics=row[3] or {},
+                      link=row[4] or "", content_type=row[5] or "",
+                      on_theme=bool(match_keywords(f"{row[6]}\n{row[7]}", keywords)) if keywords else None)
+            for row in rows]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_FACT_COLUMNS = (ContentItem.id, ContentItem.channel, ContentItem.published_at, ContentItem.metrics,
+                 ContentItem.link, ContentItem.content_type, ContentItem.title, ContentItem.summary_text)
+
+
+def item_rows(channels=None, since: datetime | None = None, until: datetime | None = None):
+    query = select(*_FACT_COLUMNS)
+    if channels:
+        query = query.where(ContentItem.channel.in_(list(channels)))
+    if since:
+        query = query.where(ContentItem.published_at >= since)
+    if until:
+        query = query.where(ContentItem.published_at < until)
+    return db.session.execute(query).all()
+
+
+def rank(channels=None, as_of: datetime | None = None, plan: Plan | None = None):
+    """Every item of the channels ranked against its channel's trailing window ending ``as_of``."""
+    as_of = as_of or datetime.now(timezone.utc)
+    facts = facts_of(item_rows(channels, until=as_of + timedelta(seconds=1)), plan)
+    return facts, rank_items(facts, as_of=as_of, trailing_days=TRAILING_DAYS)
+
+
+def score_of(item: ContentItem) -> float | None:
+    """The item's score now, as it would be shown in the list (kept on a post made from it)."""
+    _, ranked = rank([item.channel])
+    return next((r.score for r in ranked if r.item_id == item.id), None)
+
+
+def query_args(args) -> dict:
+    """The list's filters, read and checked once for the API and the pages."""
+    reader = Reader(dict(args))
+    known = channel_registry.names()
+    wanted = [c for c in str(reader.data.get("channel") or "").split(",") if c]
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        reader.fail("channel", f"unknown channel {unknown[0]!r}; known: {', '.join(known)}")
+    since = reader.instant("since") if reader.has("since") and reader.data["since"] else None
+    until = reader.instant("until") if reader.has("until") and reader.data["until"] else None
+    top = reader.integer("top", minimum=1, maximum=1000, required=False) if reader.data.get("top") else None
+    limit = reader.integer("limit", minimum=1, maximum=10000, required=False, default=1000)
+    theme = reader.data.get("theme") or None
+    if theme not in (None, "on", "off"):
+        reader.fail("theme", "must be on or off")
+    plan = None
+    if reader.data.get("plan_id"):
+        plan_id = reader.integer("plan_id", minimum=1)
+        plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+        if plan is None and "plan_id" not in reader.errors:
+            reader.fail("plan_id", f"no plan with id {reader.data['plan_id']}")
+    if theme and plan is None:
+        reader.fail("plan_id", "is required to filter by theme (the theme is the plan's)")
+    if reader.errors:
+        raise Invalid(reader.errors, status=400)
+    return {"channels": wanted, "since": since, "until": until, "top": top, "limit": limit, "theme": theme,
+            "plan": plan}
+
+
+def list_items(args) -> list[tuple[ContentItem, object]]:
+    """(item, Ranked) pairs: best first when ``top`` is given, newest first otherwise."""
+    query = query_args(args)
+    facts, ranked = rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+    by_id = {f.id: f for f in facts}
+    chosen = [r for r in ranked if _wanted(by_id[r.item_id], query)]
+    if query["top"]:
+        chosen = [r for r in chosen if r.score is not None][:query["top"]]
+    else:
+        chosen.sort(key=lambda r: by_id[r.item_id].published_at, reverse=True)
+        chosen = chosen[:query["limit"]]
+    items = _load([r.item_id for r in chosen])
+    return [(items[r.item_id], r) for r in chosen]
+
+
+def _wanted(fact: ItemFacts, query: dict) -> bool:
+    if query["since"] and fact.published_at < query["since"]:
+        return False
+    if query["theme"] == "on" and not fact.on_theme:
+        return False
+    return not (query["theme"] == "off" and fact.on_theme)
+
+
+def _load(item_ids: list[int]) -> dict:
+    found = {}
+    for start in range(0, len(item_ids), IN_CHUNK):
+        chunk = item_ids[start:start + IN_CHUNK]
+        found.update((i.id, i) for i in db.session.scalars(select(ContentItem).where(ContentItem.id.in_(chunk))))
+    return found
+
+
+def set_evergreen(item: ContentItem, data) -> ContentItem:
+    reader = Reader(data)
+    if reader.has("evergreen"):
+        value = reader.data["evergreen"]
+        if not isinstance(value, bool):
+            reader.fail("evergreen", "must be true or false")
+        else:
+            item.evergreen = value
+    if reader.has("cooldown_days"):
+        days = reader.integer("cooldown_days", minimum=1, maximum=3650)
+        if isinstance(days, int):
+            item.cooldown_days = days
+    reader.done()
+    db.session.commit()
+    return item
+
+
+def item_dict(item: ContentItem, ranked=None) -> dict:
+    return {
+        "id": item.id, "channel": item.channel, "title": item.title, "link": item.link,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "metrics": dict(item.metrics or {}),
+        "score": None if ranked is None or ranked.score is None else round(ranked.score, 1),
+        "engagement_rate": None if ranked is None else ranked.engagement_rate,
+        "content_type": item.content_type, "media": list(item.media or []),
+        "remote_id": item.remote_id, "feed_id": item.feed_id, "evergreen": item.evergreen,
+        "cooldown_days": item.cooldown_days, "summary_html": item.summary_html,
+    }

@@ -1,0 +1,154 @@
+"""Metrics from the channels' CSV exports: the mapping screen's memory, and the import itself.
+
+Parsing is the domain's (``domain.metrics_csv``); here rows meet the items they name. A row that
+names no known item, or has a bad cell, is reported by line and skipped; every good row is kept.
+Readings are stored per item, source and day, so importing the same file twice changes nothing and
+next week's export adds a point to each item's series.
+"""
+import hashlib
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+import channels.registry as channel_registry
+
+from ..domain.metrics_csv import PRESETS, Mapping, MappingError, RowError, Table, check_mapping, guess_preset, parse_metrics
+from ..domain.metrics_csv import read_table, suggest_mapping
+from ..extensions import db
+from ..models import ContentItem, MetricImport, MetricMapping
+from ..validation import Invalid
+from . import items as item_store
+
+ERRORS_KEPT = 500
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def header_signature(header) -> str:
+    """Files of one kind share their columns, whatever their order: that is how a mapping is recognised."""
+    names = sorted({str(h).strip().casefold() for h in header if str(h).strip()})
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
+
+
+def read_upload(data: bytes) -> Table:
+    if not data:
+        raise Invalid({"file": "is empty: choose the CSV file your channel exported"})
+    if len(data) > MAX_UPLOAD:
+        raise Invalid({"file": f"is larger than {MAX_UPLOAD // (1024 * 1024)} MB; export a shorter period"})
+    try:
+        return read_table(data)
+    except ValueError as error:
+        raise Invalid({"file": str(error)}) from None
+
+
+def remembered(table: Table) -> MetricMapping | None:
+    return db.session.scalar(select(MetricMapping).where(MetricMapping.header_signature == header_signature(
+        table.header)).order_by(MetricMapping.updated_at.desc()).limit(1))
+
+
+def proposal(table: Table) -> dict:
+    """What the mapping screen starts from: a remembered mapping, else a known export's, else a guess."""
+    saved = remembered(table)
+    if saved is not None:
+        return {"name": saved.name, "channel": saved.channel, "mapping": Mapping.from_dict(saved.mapping),
+                "origin": f"remembered from the last “{saved.name}” import"}
+    preset = guess_preset(table.header)
+    if preset is not None:
+        return {"name": preset.label, "channel": preset.channel, "mapping": preset.mapping,
+                "origin": f"recognised as {preset.label}"}
+    return {"name": "", "channel": "", "mapping": suggest_mapping(table.header), "origin": "guessed from the column names"}
+
+
+def read_mapping(raw, header) -> Mapping:
+    try:
+        mapping = Mapping.from_dict(raw)
+    except MappingError as error:
+        raise Invalid(error.problems) from None
+    problems = check_mapping(mapping, header)
+    if problems:
+        raise Invalid(problems)
+    return mapping
+
+
+def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filename: str = "") -> MetricImport:
+    fields = {}
+    if channel not in channel_registry.names():
+        fields["channel"] = f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}"
+    name = (name or "").strip()[:100]
+    if not name:
+        fields["name"] = "is required: the mapping is remembered under this name"
+    table = read_upload(data)
+    if fields:
+        raise Invalid(fields)
+    mapping = read_mapping(mapping_raw, table.header)
+    parsed = parse_metrics(table, mapping)
+    values, errors = _match_items(channel, mapping, parsed.rows)
+    errors = sorted([*parsed.errors, *errors], key=lambda e: e.line)
+    item_store.record_metrics(values, source=f"csv:{name}")
+    saved = _remember(name, channel, mapping, table.header)
+    record = MetricImport(mapping_id=saved.id, channel=channel, filename=(filename or "")[:300],
+                          rows_stored=len(values), errors=[_error_dict(e) for e in errors[:ERRORS_KEPT]])
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def _match_items(channel: str, mapping: Mapping, rows) -> tuple[dict, list[RowError]]:
+    """{item id: values} for rows that name a known item (a later row for an item wins), and errors."""
+    lookup = _item_lookup(channel, mapping.key_kind)
+    label = channel_registry.get(channel).label
+    values, errors = {}, []
+    for row in rows:
+        item_id = lookup.get(_key(row.key, mapping.key_kind))
+        if item_id is None:
+            errors.append(RowError(row.line, mapping.key_column,
+                                   f"no {label} item has the {mapping.key_kind.replace('_', ' ')} {row.key!r}; "
+                                   "add the feed it was published in (or check the channel) and import again"))
+            continue
+        values[item_id] = {**values.get(item_id, {}), **row.values}
+    return values, errors
+
+
+def _key(raw: str, kind: str) -> str:
+    if kind == "link":
+        return item_store.link_key(raw)
+    if kind == "title":
+        return " ".join(raw.split()).casefold()
+    return raw.strip()
+
+
+def _item_lookup(channel: str, kind: str) -> dict:
+    column = {"link": ContentItem.link_key, "title": ContentItem.title, "remote_id": ContentItem.remote_id}[kind]
+    found = {}
+    for value, item_id in db.session.execute(select(column, ContentItem.id).where(ContentItem.channel == channel)):
+        if value:
+            found[_key(value, kind)] = item_id
+            if kind == "remote_id":  # an export's bare id ("dQw4w9WgXcQ") for a guid like "yt:video:dQw4w9WgXcQ"
+                found.setdefault(value.rsplit(":", 1)[-1].rsplit("/", 1)[-1], item_id)
+    return found
+
+
+def _remember(name: str, channel: str, mapping: Mapping, header) -> MetricMapping:
+    saved = db.session.scalar(select(MetricMapping).where(MetricMapping.name == name))
+    if saved is None:
+        saved = MetricMapping(name=name)
+        db.session.add(saved)
+    saved.channel, saved.mapping = channel, mapping.to_dict()
+    saved.header_signature = header_signature(header)
+    saved.updated_at = datetime.now(timezone.utc)
+    db.session.flush()
+    return saved
+
+
+def _error_dict(error: RowError) -> dict:
+    return {"line": error.line, "column": error.column, "message": error.message}
+
+
+def import_dict(record: MetricImport) -> dict:
+    return {"id": record.id, "channel": record.channel, "filename": record.filename,
+            "rows_stored": record.rows_stored, "errors": list(record.errors or []),
+            "created_at": record.created_at.isoformat() if record.created_at else None}
+
+
+def presets() -> list[dict]:
+    return [{"name": p.name, "label": p.label, "channel": p.channel, "mapping": p.mapping.to_dict()}
+            for p in PRESETS.values()]

@@ -1,0 +1,121 @@
+"""The library's JSON API: feeds, items and their scores, reuse, metric imports, evergreen re-runs."""
+import base64
+import binascii
+
+from flask import jsonify, request
+
+from ..domain.patterns import find_patterns
+from ..services import feeds, items, metrics, plans, posts, reuse
+from ..validation import Invalid
+from .api import blueprint, body
+
+
+@blueprint.post("/library/feeds")
+def add_feed():
+    return jsonify(feeds.feed_dict(feeds.add_feed(body()))), 201
+
+
+@blueprint.get("/library/feeds")
+def list_feeds():
+    return jsonify([feeds.feed_dict(f) for f in feeds.list_feeds()])
+
+
+@blueprint.get("/library/feeds/<int:feed_id>")
+def get_feed(feed_id):
+    return jsonify(feeds.feed_dict(feeds.get_feed(feed_id)))
+
+
+@blueprint.delete("/library/feeds/<int:feed_id>")
+def delete_feed(feed_id):
+    feeds.delete_feed(feeds.get_feed(feed_id))
+    return "", 204
+
+
+@blueprint.post("/library/feeds/<int:feed_id>/refresh")
+def refresh_feed(feed_id):
+    feed = feeds.get_feed(feed_id)
+    queued = feeds.request_refresh(feed)
+    return jsonify({**feeds.feed_dict(feed), "queued": queued}), 202
+
+
+@blueprint.get("/library/items")
+def list_items():
+    return jsonify([items.item_dict(item, ranked) for item, ranked in items.list_items(request.args)])
+
+
+@blueprint.get("/library/items/<int:item_id>")
+def get_item(item_id):
+    item = items.get_item(item_id)
+    _, ranked = items.rank([item.channel])
+    mine = next((r for r in ranked if r.item_id == item.id), None)
+    return jsonify({**items.item_dict(item, mine), "series": items.metric_series(item)})
+
+
+@blueprint.patch("/library/items/<int:item_id>")
+def update_item(item_id):
+    return jsonify(items.item_dict(items.set_evergreen(items.get_item(item_id), body())))
+
+
+@blueprint.post("/library/items/<int:item_id>/adapt")
+def adapt_item(item_id):
+    post = reuse.adapt_item(items.get_item(item_id), body())
+    return jsonify({**posts.post_dict(post), "lineage": post.lineage}), 201
+
+
+@blueprint.get("/library/patterns")
+def patterns():
+    query = items.query_args(request.args)
+    facts, _ = items.rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+    if query["since"]:
+        facts = [f for f in facts if f.published_at >= query["since"]]
+    tz = query["plan"].timezone if query["plan"] else "UTC"
+    return jsonify([_pattern_dict(p) for p in find_patterns(facts, time_zone=tz)])
+
+
+def _pattern_dict(pattern) -> dict:
+    return {"channel": pattern.channel, "feature": pattern.feature, "value": pattern.value,
+            "metric": pattern.metric, "lift": round(pattern.lift, 2), "n": pattern.n,
+            "n_other": pattern.n_other, "sentence": pattern.sentence}
+
+
+@blueprint.get("/library/media")
+def media():
+    return jsonify([{"url": v.url, "alt": v.alt, "channels": v.per_channel(), "runs": v.runs}
+                    for v in reuse.media_library()])
+
+
+@blueprint.post("/library/metrics")
+def import_metrics():
+    """JSON, like the rest of the API: the file's text in ``csv``, or its bytes in ``csv_base64``
+    (for UTF-16 exports such as Google Ads')."""
+    data = body()
+    record = metrics.import_metrics(_csv_bytes(data), channel=str(data.get("channel") or ""),
+                                    mapping_raw=data.get("mapping"), name=str(data.get("name") or ""),
+                                    filename=str(data.get("filename") or ""))
+    return jsonify(metrics.import_dict(record)), 201
+
+
+def _csv_bytes(data: dict) -> bytes:
+    if isinstance(data.get("csv"), str):
+        return data["csv"].encode("utf-8")
+    if isinstance(data.get("csv_base64"), str):
+        try:
+            return base64.b64decode(data["csv_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise Invalid({"csv_base64": "is not valid base64"}) from None
+    raise Invalid({"csv": "is required: the CSV file's text (or csv_base64 with its bytes)"})
+
+
+@blueprint.get("/library/metrics/presets")
+def metric_presets():
+    return jsonify(metrics.presets())
+
+
+@blueprint.get("/plans/<int:plan_id>/evergreen")
+def evergreen(plan_id):
+    found = reuse.evergreen_proposals(plans.get_plan(plan_id))
+    return jsonify({
+        "proposals": [{"item_id": item.id, "channel": p.channel, "at": p.at.isoformat(), "reason": p.reason,
+                       "title": item.title} for p, item in found.proposals],
+        "not_proposed": [{"item_id": item.id, "channel": item.channel, "why": why} for item, why in found.refused],
+    })
