@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 SOCKET_PATH_LIMIT = 100  # sun_path holds 108 bytes on Linux
 
@@ -89,7 +91,9 @@ class EmbeddedRedis:
         if self.process is None or self.process.poll() is not None:
             return
         try:
-            redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5).shutdown(save=True)
+            # no retries: the dropped connection is the answer, and redis-py would back off and ask again
+            redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5,
+                        retry=Retry(NoBackoff(), 0)).shutdown(save=True)
         except redis.RedisError:
             pass  # a shutdown closes the connection under our feet; that is the expected answer
         try:

@@ -93,7 +93,8 @@ class Post(Base):
     problems: Mapped[list] = mapped_column(JSON, default=list)
     adapted_from_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True)
     source_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item"), nullable=True)
+        ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item", use_alter=True),
+        nullable=True)
     # where a reused post came from, as it stood then: {item_id, channel, title, link, score, at}
     lineage: Mapped[dict] = mapped_column(JSON, default=dict)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -159,6 +160,9 @@ class ContentItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True)
+    # the Refrain post this item is, when Refrain published it
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True,
+                                                unique=True)
     channel: Mapped[str] = mapped_column(String(40))
     remote_id: Mapped[str] = mapped_column(String(500))
     title: Mapped[str] = mapped_column(String(300), default="")

@@ -4,7 +4,7 @@ They run inside the worker's app context (``worker.py`` pushes it) and leave no 
 one long-lived worker process never carries stale rows from one job into the next.
 """
 from .extensions import db
-from .services import feeds, publishing
+from .services import feeds, items, publishing
 
 
 def deliver_post(post_id: int) -> str:
@@ -28,9 +28,10 @@ def refresh_feed(feed_id: int) -> str:
         db.session.remove()
 
 
-def refresh_due_feeds() -> int:
+def refresh_library() -> dict:
+    """Periodic: queue the feeds that are due, and bring published posts into the library."""
     try:
-        return feeds.refresh_due_feeds()
+        return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published()}
     finally:
         db.session.remove()
 
@@ -38,5 +39,5 @@ def refresh_due_feeds() -> int:
 # periodic jobs, in one place: (function, stable name, interval setting)
 PERIODIC = [
     (sweep, "refrain-sweeper", "REFRAIN_SWEEP_INTERVAL"),
-    (refresh_due_feeds, "refrain-feeds", "REFRAIN_FEED_CHECK_INTERVAL"),
+    (refresh_library, "refrain-library", "REFRAIN_FEED_CHECK_INTERVAL"),
 ]

@@ -136,6 +136,31 @@ def _update_fields(item: ContentItem, clean: dict) -> None:
             setattr(item, name, value)
 
 
+def collect_published(limit: int = 2000) -> int:
+    """Posts Refrain published join the library, so they are ranked and reused like any feed item,
+    and a channel's analytics export finds them by their remote id or URL. A batch job, not part of
+    each delivery: the worker's hot path stays a claim, a send and a status change."""
+    from ..models import Post
+    known = select(ContentItem.post_id).where(ContentItem.post_id.is_not(None))
+    published = list(db.session.scalars(select(Post).where(Post.status == "published", Post.id.not_in(known))
+                                        .order_by(Post.id).limit(limit)))
+    for post in published:
+        public = _web_link(post.remote_url)
+        remote_id = (post.remote_id if public and post.remote_id else f"refrain-post-{post.id}")[:500]
+        entry = normalised_entry({"remote_id": remote_id, "title": post.title, "link": public or post.link,
+                                  "summary": post.body, "published_at": post.published_at,
+                                  "content_type": "text", "media": (post.extra or {}).get("media")})
+        entry.pop("metrics")
+        existing = db.session.scalar(select(ContentItem).where(ContentItem.channel == post.channel,
+                                                              ContentItem.remote_id == remote_id))
+        if existing is None:
+            db.session.add(ContentItem(channel=post.channel, post_id=post.id, metrics={}, **entry))
+        elif existing.post_id is None:  # a feed brought it in first
+            existing.post_id = post.id
+    db.session.commit()
+    return len(published)
+
+
 def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: date | None = None) -> int:
     """One reading per item, source and day: a repeated import replaces the day's reading. The
     item's latest values move with it (the caller commits both together)."""

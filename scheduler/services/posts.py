@@ -292,4 +292,5 @@ def post_dict(post: Post) -> dict:
         "remote_url": post.remote_url or None,
         "adapted_from_post_id": post.adapted_from_post_id,
         "source_item_id": post.source_item_id,
+        "lineage": dict(post.lineage or {}) or None,
     }

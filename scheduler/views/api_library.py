@@ -59,7 +59,7 @@ def update_item(item_id):
 @blueprint.post("/library/items/<int:item_id>/adapt")
 def adapt_item(item_id):
     post = reuse.adapt_item(items.get_item(item_id), body())
-    return jsonify({**posts.post_dict(post), "lineage": post.lineage}), 201
+    return jsonify(posts.post_dict(post)), 201
 
 
 @blueprint.get("/library/patterns")

@@ -161,3 +161,35 @@ def test_the_feeds_page_adds_a_feed_and_shows_bad_input(client, feed_host):
     assert answer.status_code == 302
     page = client.get("/library/feeds").get_data(as_text=True)
     assert feed_host.url("/feed.xml") in page and 'data-status>new<' in page
+
+
+def test_a_gigantic_entry_is_cut_and_a_wrongly_declared_encoding_is_noted(app, client, feed_host):
+    from scheduler.sanitise import SUMMARY_MAX
+    huge = [{"slug": "huge", "title": "Huge", "summary": "<p>" + "word " * 300_000 + "</p>"}]
+    add(client, feed_host.serve("/huge.xml", blog_rss(huge)))
+    latin = blog_rss([{"slug": "ete", "title": "Offre d'été", "summary": "Un été réussi"}]).encode("latin-1")
+    mislabelled = add(client, feed_host.serve("/latin.xml", latin))
+    run_worker(app, burst=True)
+    stored = {i.title: i for i in items()}
+    assert len(stored["Huge"].summary_html) <= SUMMARY_MAX + 100
+    shown = client.get(f"/api/v1/library/feeds/{mislabelled['id']}").get_json()
+    assert shown["status"] == "ok" and shown["items"] == 1
+    assert shown["notes"] and "not well-formed" in shown["notes"][0]
+
+
+def test_published_posts_join_the_library(app, client):
+    from datetime import datetime, timedelta, timezone
+
+    from scheduler import tasks
+    from scheduler.services import posts
+    from tests.factories import make_plan
+    today = datetime.now(timezone.utc).date()
+    plan = make_plan(starts_on=(today - timedelta(days=3)).isoformat(), ends_on=(today + timedelta(days=3)).isoformat())
+    post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "Shipped today",
+                              "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()})
+    posts.schedule_post(post)
+    run_worker(app, burst=True)
+    assert tasks.refresh_library()["posts_collected"] == 1
+    assert tasks.refresh_library()["posts_collected"] == 0, "once"
+    [item] = items("twitter")
+    assert item.post_id == post.id and item.summary_text == "Shipped today"

@@ -51,6 +51,7 @@ def upgrade():
     op.create_table('content_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('feed_id', sa.Integer(), nullable=True),
+    sa.Column('post_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=40), nullable=False),
     sa.Column('remote_id', sa.String(length=500), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
@@ -67,8 +68,10 @@ def upgrade():
     sa.Column('imported_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['feed_id'], ['feeds.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['post_id'], ['posts.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('channel', 'remote_id', name='uq_item_channel_remote')
+    sa.UniqueConstraint('channel', 'remote_id', name='uq_item_channel_remote'),
+    sa.UniqueConstraint('post_id')
     )
     with op.batch_alter_table('content_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_content_items_link_key'), ['link_key'], unique=False)

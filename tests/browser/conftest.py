@@ -1,0 +1,111 @@
+"""Real-browser fixtures: the app served over HTTP by werkzeug in a thread, driven by Debian's Chromium
+through Playwright's sync API.
+
+* ``live_server`` (one per test module): an app built like tests/conftest.py builds it (a tmp instance
+  folder, an SQLite file, the session's real Redis) but with CSRF left ON, since a real browser must
+  carry the token like any user would. It is per module because ``scheduler.extensions.db`` is one
+  global engine that every ``create_app`` rebinds: the function-scoped ``app`` fixture of the other
+  suites would otherwise repoint a long-lived server at their own databases.
+* ``browser`` (one per session) and ``page`` (a fresh context, so fresh cookies, per test).
+
+No browser is downloaded: ``REFRAIN_CHROMIUM`` or /usr/bin/chromium is used, and when it is missing
+the tests fail (they are never skipped) with a message that says what to install.
+"""
+import os
+import shutil
+import threading
+
+import pytest
+
+from scheduler import create_app, migrate
+from scheduler.extensions import db
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # a clear failure in the fixture, not a collection error
+    expect = sync_playwright = None
+
+CHROMIUM = os.environ.get("REFRAIN_CHROMIUM") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+
+
+class LiveServer:
+    def __init__(self, app, server):
+        self.app = app
+        self.server = server
+        self.url = f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, redis_server):
+    from werkzeug.serving import make_server
+
+    instance = tmp_path_factory.mktemp("browser-instance")
+    with pytest.MonkeyPatch.context() as mp:  # the environment as tests/conftest.py leaves it, only for create_app
+        for name in ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY"):
+            mp.delenv(name, raising=False)
+        mp.setenv("REFRAIN_INSTANCE", str(instance))
+        app = create_app({"REDIS_URL": redis_server.url, "DATABASE_URL": f"sqlite:///{instance / 'browser.sqlite3'}",
+                          "WTF_CSRF_ENABLED": True})
+    assert app.config["WTF_CSRF_ENABLED"] is True
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        app.extensions["refrain.queue"].connection.flushall()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              name="refrain-live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, server)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if sync_playwright is None:
+        pytest.fail("the browser tests need Playwright for Python: pip install -e '.[test]' (or pip install playwright)",
+                    pytrace=False)
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        found = shutil.which("chromium")
+        pytest.fail(f"the browser tests drive Chromium at {CHROMIUM}, which is missing"
+                    f"{f' (one is at {found}: set REFRAIN_CHROMIUM)' if found else ''}; "
+                    "on Debian: apt-get install -y chromium fonts-noto-cjk", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh context (cookies, storage) per test; every page error fails the test."""
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True, locale="en-GB",
+                                  timezone_id="Europe/Paris")
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@pytest.fixture
+def seed(live_server):
+    """Run a callable inside the live app's context (services and tests/factories.py), return its result."""
+    def run(function, *args, **kwargs):
+        with live_server.app.app_context():
+            return function(*args, **kwargs)
+    return run
