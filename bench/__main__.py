@@ -1,11 +1,11 @@
-"""`python -m bench [report|deliveries] [--posts N]`: each figure a ratio against a baseline measured
+"""`python -m bench [report|deliveries|library] [--posts N]`: each figure a ratio against a baseline measured
 in the same run, on this machine, so the numbers compare across machines."""
 import argparse
 import sys
 
-from . import deliveries, report
+from . import deliveries, library, report
 
-BENCHES = {"report": report.main, "deliveries": deliveries.main}
+BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")

@@ -9,10 +9,11 @@ import math
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 import channels.registry as channel_registry
 
+from ..domain.patterns import find_patterns
 from ..domain.ranking import METRICS, ItemFacts, rank_items
 from ..domain.themes import match_keywords
 from ..extensions import db
@@ -90,7 +91,10 @@ def normalised_entry(entry: dict) -> dict | None:
 
 
 def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes: list | None = None) -> int:
-    """Stores a batch of feed entries (new or changed) and their metrics; returns how many were stored."""
+    """Stores a batch of feed entries (new or changed) and their metrics; returns how many were stored.
+
+    New items are inserted and changed ones updated as two bulk statements: a 10k-entry feed must
+    not cost 10k ORM objects (``bench library`` measures it)."""
     by_remote = {}
     for entry in entries:
         clean = normalised_entry(entry)
@@ -99,41 +103,53 @@ def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes:
                 notes.append("an entry with neither an id nor a link was skipped")
             continue
         by_remote[clean["remote_id"]] = clean  # the feed's last word on an entry wins
-    existing = _items_by_remote(channel, list(by_remote))
-    metrics = {}
-    for remote_id, clean in by_remote.items():
-        values = clean.pop("metrics")
-        item = existing.get(remote_id)
-        if item is None:
-            item = ContentItem(channel=channel, feed_id=feed_id, metrics={}, **clean)
-            db.session.add(item)
-            existing[remote_id] = item
-        else:
-            _update_fields(item, clean)
-            item.feed_id = item.feed_id or feed_id
-        if values:
-            metrics[remote_id] = values
-    db.session.flush()
-    record_metrics({existing[r].id: v for r, v in metrics.items()}, source="feed")
+    metrics = {remote_id: clean.pop("metrics") for remote_id, clean in by_remote.items()}
+    stored = _stored_fields(channel, list(by_remote))
+    new = [{**clean, "channel": channel, "feed_id": feed_id} for r, clean in by_remote.items() if r not in stored]
+    changed = [change for r, clean in by_remote.items() if r in stored
+               if (change := _changes(stored[r], clean, feed_id))]
+    if new:
+        db.session.execute(insert(ContentItem), new)
+    if changed:
+        db.session.execute(update(ContentItem), changed)
+    ids = _ids_by_remote(channel, [r for r, values in metrics.items() if values])
+    record_metrics({ids[r]: values for r, values in metrics.items() if values}, source="feed")
     db.session.commit()
     return len(by_remote)
 
 
-def _items_by_remote(channel: str, remote_ids: list[str]) -> dict:
+_STORED = ("title", "link", "link_key", "summary_html", "summary_text", "content_type", "media", "published_at")
+
+
+def _stored_fields(channel: str, remote_ids: list[str]) -> dict[str, dict]:
     found = {}
+    columns = (ContentItem.id, ContentItem.remote_id, ContentItem.feed_id,
+               *(getattr(ContentItem, name) for name in _STORED))
     for start in range(0, len(remote_ids), IN_CHUNK):
         chunk = remote_ids[start:start + IN_CHUNK]
-        found.update((item.remote_id, item) for item in db.session.scalars(
-            select(ContentItem).where(ContentItem.channel == channel, ContentItem.remote_id.in_(chunk))))
+        for row in db.session.execute(select(*columns).where(ContentItem.channel == channel,
+                                                             ContentItem.remote_id.in_(chunk))):
+            found[row.remote_id] = row._asdict()
     return found
 
 
-def _update_fields(item: ContentItem, clean: dict) -> None:
-    for name, value in clean.items():
-        if name == "published_at" and value is None:
-            continue  # a feed that stopped giving dates does not erase the one we had
-        if getattr(item, name) != value:
-            setattr(item, name, value)
+def _changes(stored: dict, clean: dict, feed_id: int | None) -> dict:
+    """What differs, with the item's id (for a bulk UPDATE); a feed that stopped giving dates does
+    not erase the one we had."""
+    change = {name: clean[name] for name in _STORED
+              if clean[name] != stored[name] and not (name == "published_at" and clean[name] is None)}
+    if stored["feed_id"] is None and feed_id is not None:
+        change["feed_id"] = feed_id
+    return {"id": stored["id"], **change} if change else {}
+
+
+def _ids_by_remote(channel: str, remote_ids: list[str]) -> dict[str, int]:
+    found = {}
+    for start in range(0, len(remote_ids), IN_CHUNK):
+        chunk = remote_ids[start:start + IN_CHUNK]
+        found.update(db.session.execute(select(ContentItem.remote_id, ContentItem.id).where(
+            ContentItem.channel == channel, ContentItem.remote_id.in_(chunk))).all())
+    return found
 
 
 def collect_published(limit: int = 2000) -> int:
@@ -154,7 +170,7 @@ def collect_published(limit: int = 2000) -> int:
         existing = db.session.scalar(select(ContentItem).where(ContentItem.channel == post.channel,
                                                               ContentItem.remote_id == remote_id))
         if existing is None:
-            db.session.add(ContentItem(channel=post.channel, post_id=post.id, metrics={}, **entry))
+            db.session.add(ContentItem(channel=post.channel, post_id=post.id, **entry))
         elif existing.post_id is None:  # a feed brought it in first
             existing.post_id = post.id
     db.session.commit()
@@ -179,7 +195,7 @@ def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: da
             else:
                 reading.values = {**reading.values, **values}
                 reading.observed_at = datetime.now(timezone.utc)
-            items[item_id].metrics = {**(items[item_id].metrics or {}), **values}
+            items[item_id].metrics = {**items[item_id].metrics, **values}
     return len(item_ids)
 
 
@@ -191,42 +207,56 @@ def metric_series(item: ContentItem) -> list[dict]:
 
 # --- listing and ranking ---------------------------------------------------------------------------
 
-def facts_of(rows, plan: Plan | None = None) -> list[ItemFacts]:
-    """Rows of (id, channel, published_at, metrics, link, content_type, title, summary_text)."""
-    keywords = list(plan.keywords or []) if plan else []
-    return [ItemFacts(id=row[0], channel=row[1], published_at=row[2] or _EPOCH, metrics=row[3] or {},
-                      link=row[4] or "", content_type=row[5] or "",
-                      on_theme=bool(match_keywords(f"{row[6]}\n{row[7]}", keywords)) if keywords else None)
-            for row in rows]
-
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_FACT_COLUMNS = (ContentItem.id, ContentItem.channel, ContentItem.published_at, ContentItem.metrics,
-                 ContentItem.link, ContentItem.content_type, ContentItem.title, ContentItem.summary_text)
+_FACT_COLUMNS = (ContentItem.id, ContentItem.channel, ContentItem.published_at, ContentItem.link,
+                 ContentItem.content_type, *(getattr(ContentItem, name) for name in METRICS))
+_THEME_COLUMNS = (ContentItem.title, ContentItem.summary_text)
 
 
-def item_rows(channels=None, since: datetime | None = None, until: datetime | None = None):
-    query = select(*_FACT_COLUMNS)
+def item_facts(channels=None, until: datetime | None = None, plan: Plan | None = None) -> list[ItemFacts]:
+    """The ranking's input, read as plain columns (no ORM objects: this runs over 100k+ items); the
+    text is read only when a plan's keywords must decide the theme."""
+    keywords = list(plan.keywords or []) if plan else []
+    query = select(*_FACT_COLUMNS, *(_THEME_COLUMNS if keywords else ()))
     if channels:
         query = query.where(ContentItem.channel.in_(list(channels)))
-    if since:
-        query = query.where(ContentItem.published_at >= since)
     if until:
         query = query.where(ContentItem.published_at < until)
-    return db.session.execute(query).all()
+    facts = []
+    width = len(_FACT_COLUMNS)
+    for row in db.session.execute(query):
+        metrics = {name: value for name, value in zip(METRICS, row[5:width]) if value is not None}
+        on_theme = bool(match_keywords(f"{row[width]}\n{row[width + 1]}", keywords)) if keywords else None
+        facts.append(ItemFacts(id=row[0], channel=row[1], published_at=row[2] or _EPOCH, metrics=metrics,
+                               link=row[3] or "", content_type=row[4] or "", on_theme=on_theme))
+    return facts
 
 
 def rank(channels=None, as_of: datetime | None = None, plan: Plan | None = None):
     """Every item of the channels ranked against its channel's trailing window ending ``as_of``."""
     as_of = as_of or datetime.now(timezone.utc)
-    facts = facts_of(item_rows(channels, until=as_of + timedelta(seconds=1)), plan)
+    facts = item_facts(channels, until=as_of + timedelta(seconds=1), plan=plan)
     return facts, rank_items(facts, as_of=as_of, trailing_days=TRAILING_DAYS)
 
 
-def score_of(item: ContentItem) -> float | None:
-    """The item's score now, as it would be shown in the list (kept on a post made from it)."""
+def ranking_of(item: ContentItem):
+    """The item's Ranked now, against its own channel, as the list shows it."""
     _, ranked = rank([item.channel])
-    return next((r.score for r in ranked if r.item_id == item.id), None)
+    return next((r for r in ranked if r.item_id == item.id), None)
+
+
+def score_of(item: ContentItem) -> float | None:
+    """The item's score now (kept on a post made from it)."""
+    ranked = ranking_of(item)
+    return None if ranked is None else ranked.score
+
+
+def patterns(query: dict) -> list:
+    """The patterns behind what worked, for the list's filters (``query_args``)."""
+    facts, _ = rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+    if query["since"]:
+        facts = [f for f in facts if f.published_at >= query["since"]]
+    return find_patterns(facts, time_zone=query["plan"].timezone if query["plan"] else "UTC")
 
 
 def query_args(args) -> dict:
@@ -310,7 +340,7 @@ def item_dict(item: ContentItem, ranked=None) -> dict:
     return {
         "id": item.id, "channel": item.channel, "title": item.title, "link": item.link,
         "published_at": item.published_at.isoformat() if item.published_at else None,
-        "metrics": dict(item.metrics or {}),
+        "metrics": item.metrics,
         "score": None if ranked is None or ranked.score is None else round(ranked.score, 1),
         "engagement_rate": None if ranked is None else ranked.engagement_rate,
         "content_type": item.content_type, "media": list(item.media or []),

@@ -4,7 +4,6 @@ import binascii
 
 from flask import jsonify, request
 
-from ..domain.patterns import find_patterns
 from ..services import feeds, items, metrics, plans, posts, reuse
 from ..validation import Invalid
 from .api import blueprint, body
@@ -46,9 +45,7 @@ def list_items():
 @blueprint.get("/library/items/<int:item_id>")
 def get_item(item_id):
     item = items.get_item(item_id)
-    _, ranked = items.rank([item.channel])
-    mine = next((r for r in ranked if r.item_id == item.id), None)
-    return jsonify({**items.item_dict(item, mine), "series": items.metric_series(item)})
+    return jsonify({**items.item_dict(item, items.ranking_of(item)), "series": items.metric_series(item)})
 
 
 @blueprint.patch("/library/items/<int:item_id>")
@@ -64,12 +61,7 @@ def adapt_item(item_id):
 
 @blueprint.get("/library/patterns")
 def patterns():
-    query = items.query_args(request.args)
-    facts, _ = items.rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
-    if query["since"]:
-        facts = [f for f in facts if f.published_at >= query["since"]]
-    tz = query["plan"].timezone if query["plan"] else "UTC"
-    return jsonify([_pattern_dict(p) for p in find_patterns(facts, time_zone=tz)])
+    return jsonify([_pattern_dict(p) for p in items.patterns(items.query_args(request.args))])
 
 
 def _pattern_dict(pattern) -> dict:

@@ -12,7 +12,6 @@ import channels.registry as channel_registry
 
 from .. import charts
 from ..domain.metrics_csv import KEY_KINDS, METRICS, Mapping
-from ..domain.patterns import find_patterns
 from ..domain.periods import local_to_utc
 from ..extensions import db
 from ..models import Plan
@@ -38,12 +37,8 @@ def library_page():
     args = {k: v for k, v in request.args.items() if v}
     args.setdefault("top", "25")
     try:
-        query = items.query_args(args)
         ranked = items.list_items(args)
-        facts, _ = items.rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
-        if query["since"]:
-            facts = [f for f in facts if f.published_at >= query["since"]]
-        found_patterns = find_patterns(facts, time_zone=query["plan"].timezone if query["plan"] else "UTC")
+        found_patterns = items.patterns(items.query_args(args))
     except Invalid as error:
         flash(error.message)
         args, ranked, found_patterns = {"top": "25"}, items.list_items({"top": "25"}), []
@@ -103,8 +98,7 @@ def delete_feed(feed_id):
 @blueprint.get("/library/items/<int:item_id>")
 def item_page(item_id, errors=None, status=200):
     item = items.get_item(item_id)
-    _, ranked = items.rank([item.channel])
-    mine = next((r for r in ranked if r.item_id == item.id), None)
+    mine = items.ranking_of(item)
     series = items.metric_series(item)
     made = reuse.posts_from_item(item)
     return render_template("library/item.html", item=item, ranked=mine, series=series, made=made,
