@@ -87,7 +87,7 @@ def channel_colour(channel: str, channels: list[str]) -> str:
     return CHANNEL_COLOURS[channels.index(channel) % len(CHANNEL_COLOURS)] if channel in channels else "#555"
 
 
-def score_chart(ranked: list, width: int = 640) -> Markup:
+def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> Markup:
     """Top performers side by side: each item's score (0–100, comparable across channels), coloured
     by channel. ``ranked`` holds (item, Ranked) pairs, best first."""
     ranked = [(item, r) for item, r in ranked if r is not None and r.score is not None]
@@ -101,7 +101,7 @@ def score_chart(ranked: list, width: int = 640) -> Markup:
              f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">']
     for index, (item, r) in enumerate(ranked):
         y = top + index * (bar_height + gap)
-        label = escape(_short(f"{item.channel} · {item.title or item.link}", 40))
+        label = escape(_short(f"{(labels or {}).get(item.channel, item.channel)} · {item.title or item.link}", 40))
         parts.append(f'<text x="0" y="{y + 11}" class="label">{label}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
                      f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '

@@ -52,5 +52,13 @@ def test_demo_fills_a_quarter_on_every_channel(runner):
     assert 0 < report["theme_coverage_ratio"] < 1
     statuses = {row["status"] for row in channels.values()}
     assert len(statuses) > 1, "a realistic quarter is not all green"
+    from scheduler.services import items, reuse
+    top = items.list_items({"top": "10"})
+    assert len({item.channel for item, _ in top}) >= 3, "the library's top performers span channels"
+    found = items.patterns(items.query_args({"channel": "twitter"}))
+    assert any(p.value == "/guides/" and p.metric == "replies" for p in found), "the demo's guides pattern"
+    assert reuse.evergreen_proposals(plan).proposals, "evergreen items find free slots"
+    count = len(items.list_items({"limit": "5000"}))
     again = run(runner, "demo")  # loading twice replaces the demo instead of doubling it
     assert again.exit_code == 0 and len(plans.all_plans()) == 1
+    assert len(items.list_items({"limit": "5000"})) == count

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import Plan, Post, PostEvent
-from . import plans
+from . import demo_library, plans
 from .lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
 from .posts import check_post
 
@@ -142,6 +142,7 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
     builder = _Builder(plan, random.Random(seed), now)
     builder.all_channels(starts_on, ends_on)
     db.session.commit()
+    demo_library.load(now)
     return plan
 
 

@@ -78,16 +78,23 @@ def normalised_entry(entry: dict) -> dict | None:
         return None
     summary = str(entry.get("summary") or "")
     published = entry.get("published_at")
+    text = html_to_text(summary)
     return {
         "remote_id": remote_id,
-        "title": plain_line(str(entry.get("title") or ""), 300),
+        "title": plain_line(str(entry.get("title") or ""), 300) or _headline(text),
         "link": link, "link_key": link_key(link),
-        "summary_html": clean_html(summary), "summary_text": html_to_text(summary),
+        "summary_html": clean_html(summary), "summary_text": text,
         "content_type": entry.get("content_type") if entry.get("content_type") in CONTENT_TYPES else "text",
         "media": _clean_media(entry.get("media")),
         "published_at": published if isinstance(published, datetime) and published.tzinfo else None,
         "metrics": _clean_metrics(entry.get("metrics")),
     }
+
+
+def _headline(text: str, limit: int = 120) -> str:
+    """A title for what has none (a tweet, a toot): its first line, cut at a word."""
+    line = next((line for line in text.splitlines() if line.strip()), "").strip()
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes: list | None = None) -> int:

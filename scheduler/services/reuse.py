@@ -36,6 +36,14 @@ def source_content(item: ContentItem, plan: Plan, scheduled_at: datetime | None)
                        scheduled_at=scheduled_at)
 
 
+def item_text(item: ContentItem) -> str:
+    """What the item says: its title and text, the title once when it is only the text's first line."""
+    title, text = item.title or "", item.summary_text or ""
+    if not title or text.startswith(title.rstrip("…")):
+        return text or title
+    return f"{title}\n{text}" if text else title
+
+
 def adapt_item(item: ContentItem, data) -> Post:
     """A draft on ``channel`` in ``plan_id``, shaped by that channel's adapter; at ``scheduled_at``,
     or in the channel's next free slot of the plan when no time is given."""
@@ -107,8 +115,8 @@ def evergreen_proposals(plan: Plan) -> RerunProposals:
         _, ranked = item_store.rank([channel])
         scores.update((r.item_id, r.score) for r in ranked)
     candidates = [EvergreenCandidate(
-        item_id=i.id, channel=i.channel, text=f"{i.title}\n{i.summary_text}".strip(),
-        on_theme=bool(match_keywords(f"{i.title}\n{i.summary_text}", plan.keywords or [])),
+        item_id=i.id, channel=i.channel, text=item_text(i),
+        on_theme=bool(match_keywords(item_text(i), plan.keywords or [])),
         last_run=last_run(i.published_at, reruns[i.id]), cooldown_days=i.cooldown_days,
         score=scores.get(i.id)) for i in items]
     proposals, refused = _propose(plan, candidates)

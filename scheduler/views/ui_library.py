@@ -44,7 +44,7 @@ def library_page():
         args, ranked, found_patterns = {"top": "25"}, items.list_items({"top": "25"}), []
     return render_template("library/top.html", ranked=ranked, patterns=found_patterns, args=args,
                            channels=channel_registry.all_channels(), plans=plans.all_plans(),
-                           chart=charts.score_chart([(item, r) for item, r in ranked[:15]]),
+                           chart=charts.score_chart(ranked[:15], labels={c.name: c.label for c in channel_registry.all_channels()}),
                            current=current_plan())
 
 

@@ -39,6 +39,20 @@ def test_every_page_renders_the_demo_quarter(client, demo_plan):
     assert page(client, f"/plans/{plan_id}/edit").count("Europe/Paris") >= 1
 
 
+def test_every_library_page_renders_the_demo_library(client, demo_plan):
+    top = page(client, "/library")
+    assert "<svg" in top and "Use on…" in top and "tweets linking to /guides/" in top
+    item_id = int(re.search(r'/library/items/(\d+)"', top).group(1))
+    item = page(client, f"/library/items/{item_id}")
+    assert "Make a draft" in item and "Evergreen" in item
+    assert "Add feed" in page(client, "/library/feeds")
+    assert "CSV file" in page(client, "/library/metrics")
+    media = page(client, "/library/media")
+    assert "The Atlas 2.0 calendar on a laptop" in media and "2 channels" in media
+    reruns = page(client, f"/plans/{demo_plan.id}/evergreen")
+    assert "Draft it" in reruns
+
+
 def test_editor_shows_why_a_post_failed_and_its_history(client, demo_plan):
     failed = posts.list_posts({"plan_id": demo_plan.id, "status": "failed"})[0]
     html = page(client, f"/posts/{failed.id}")
