@@ -193,3 +193,14 @@ def test_published_posts_join_the_library(app, client):
     assert tasks.refresh_library()["posts_collected"] == 0, "once"
     [item] = items("twitter")
     assert item.post_id == post.id and item.summary_text == "Shipped today"
+
+
+def test_bluesky_and_newsletter_archive_feeds_import(app, client, feed_host):
+    from tests.channels.test_feeds import BLUESKY, NEWSLETTER
+    add(client, feed_host.serve("/profile/atlas/rss", BLUESKY), channel="bluesky")
+    add(client, feed_host.serve("/archive.atom", NEWSLETTER, content_type="application/atom+xml"),
+        channel="newsletter")
+    run_worker(app, burst=True)
+    bluesky, letters = items("bluesky"), items("newsletter")
+    assert bluesky and all(i.title and i.link.startswith("https://bsky.app/") for i in bluesky)
+    assert letters and all(i.content_type == "email" and i.summary_text for i in letters)
