@@ -87,6 +87,79 @@ def report_command(plan_id, fmt):
         click.echo(reports.as_table(report))
 
 
+@cli.group("style")
+def style_group():
+    """The style guide: look things up, lint a draft."""
+
+
+@style_group.command("lookup")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@with_appcontext
+def style_lookup_command(words, limit):
+    """Search the guide (entries, scripts, examples), best first."""
+    from .services import style
+
+    results = style.search(" ".join(words), limit)
+    if not results:
+        click.echo("nothing in the guide matches; try fewer or other words")
+    for entry in results:
+        where = entry["channel"] or "every channel"
+        click.echo(f"[{entry['kind']}, {where}] {_plain(entry['title_html'])} (#{entry['id']})")
+        snippet = _plain(entry["snippet_html"])
+        if snippet:
+            click.echo(f"    {snippet}")
+
+
+def _plain(html_text: str) -> str:
+    """The highlighted snippet for a terminal: marks become *stars*, entities become characters."""
+    import html
+    return html.unescape(html_text.replace("<mark>", "*").replace("</mark>", "*"))
+
+
+@style_group.command("lint")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--channel", required=True, help="The channel the draft is for (twitter, blog, ...).")
+@click.option("--title", default="", help="The draft's title or subject.")
+@click.option("--link", default="", help="The draft's link.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@with_appcontext
+def style_lint_command(file, channel, title, link, fmt):
+    """Lint a draft against its channel and the guide; exit 1 when an error is found."""
+    import channels.registry as channel_registry
+    from .services import style
+    from .validation import Invalid
+
+    if channel not in channel_registry.names():
+        raise click.BadParameter(f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}",
+                                 param_hint="--channel")
+    body = file.read()
+    try:
+        result = style.lint_request({"channel": channel, "body": body, "title": title, "link": link})
+    except Invalid as error:
+        raise click.ClickException(error.message)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        texts = {"body": body, "title": title, "link": link}
+        for problem in result["problems"]:
+            click.echo(f"{_position(file.name, problem, texts)}: {problem['severity']} {problem['code']}: "
+                       f"{problem['message']}")
+        errors = sum(p["severity"] == "error" for p in result["problems"])
+        click.echo(f"{errors} error(s), {len(result['problems']) - errors} warning(s)")
+    if not result["valid"]:
+        raise SystemExit(1)
+
+
+def _position(name: str, problem: dict, texts: dict) -> str:
+    """file:line:column (1-based, in characters) for findings in the body; the field's name otherwise."""
+    field, start = problem.get("field") or "body", problem.get("start")
+    if field != "body" or start is None:
+        return f"{name}:{field}"
+    before = texts["body"][:start]
+    return f"{name}:{before.count(chr(10)) + 1}:{start - (before.rfind(chr(10)) + 1) + 1}"
+
+
 @cli.command("demo")
 @with_appcontext
 def demo_command():

@@ -1,4 +1,4 @@
-"""Turning untrusted HTML (feed summaries, item text) into something safe to show or to read.
+"""Turning untrusted HTML and Markdown (feed summaries, the style guide) into something safe to show or read.
 
 Feeds are written by anyone who controls a URL: their HTML is cleaned with nh3 (the Rust ammonia
 sanitiser) when it is stored, so no page ever has to remember to do it.
@@ -7,6 +7,8 @@ import html
 import re
 
 import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 SUMMARY_MAX = 100_000  # characters kept of a feed entry's HTML; a gigantic entry is cut, not refused
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -31,3 +33,15 @@ def html_to_text(fragment: str) -> str:
 def plain_line(text: str, limit: int) -> str:
     """A title from untrusted text: tags and entities gone, on one line, at most ``limit`` characters."""
     return " ".join(html_to_text(text or "").split())[:limit]
+
+
+_MARKDOWN = None
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown (CommonMark, tables) to HTML that is safe to show: the HTML a writer types into the
+    guide is sanitised like a feed's, so a pasted <script> is only text."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        _MARKDOWN = MarkdownIt("commonmark", {"linkify": False}).enable("table")
+    return Markup(clean_html(_MARKDOWN.render(text or "")))

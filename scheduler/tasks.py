@@ -4,7 +4,7 @@ They run inside the worker's app context (``worker.py`` pushes it) and leave no 
 one long-lived worker process never carries stale rows from one job into the next.
 """
 from .extensions import db
-from .services import feeds, items, publishing
+from .services import feeds, items, publishing, style
 
 
 def deliver_post(post_id: int) -> str:
@@ -29,9 +29,11 @@ def refresh_feed(feed_id: int) -> str:
 
 
 def refresh_library() -> dict:
-    """Periodic: queue the feeds that are due, and bring published posts into the library."""
+    """Periodic: queue the feeds that are due, bring published posts into the library, and show its top
+    performers in the style guide."""
     try:
-        return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published()}
+        return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published(),
+                "style_examples": style.refresh_examples()}
     finally:
         db.session.remove()
 

@@ -1,6 +1,7 @@
 // Refrain's only script, two small jobs:
-// 1. the editor's live checks: as you type, ask the channel (POST /api/v1/channels/<name>/validate) for
-//    the preview, the length and the problems, and the plan which keywords the text mentions. Nothing is saved.
+// 1. the editor's live checks: as you type, ask the linter (POST /api/v1/style/lint) for the preview,
+//    the length and the problems (the channel's and the style guide's, each found in the body underlined
+//    where it is), and the plan which keywords the text mentions. Nothing is saved.
 // 2. statuses that change by themselves: posts that are due are polled (GET /api/v1/posts/<id>) so one
 //    can watch queued → publishing → published without reloading.
 (function () {
@@ -24,7 +25,8 @@
     };
 
     const payload = function () {
-      const data = {body: form.body.value, title: form.title.value, link: form.link.value, extra: {}};
+      const data = {channel: form.dataset.channel, body: form.body.value, title: form.title.value,
+                    link: form.link.value, extra: {}};
       form.querySelectorAll("[data-extra]").forEach(function (input) {
         const kind = input.dataset.extra;
         const items = (sep) => input.value.split(sep).map((s) => s.trim()).filter(Boolean);
@@ -61,7 +63,31 @@
       problems.replaceChildren();
       if (!result.problems.length) problems.appendChild(item("ok", "", "none"));
       result.problems.forEach((p) => problems.appendChild(item(p.severity, p.severity, p.message)));
+      underline(result.problems.filter((p) => (p.field || "body") === "body" && p.end > p.start));
     };
+
+    // findings come in code points (Python's offsets); Array.from walks the text the same way
+    const marks = document.getElementById("marks");
+    const body = form.querySelector("textarea[name=body]");
+    const underline = function (found) {
+      if (!marks) return;
+      const chars = Array.from(body.value);
+      marks.replaceChildren();
+      let at = 0;
+      found.sort((a, b) => a.start - b.start).forEach(function (p) {
+        if (p.start < at) return; // overlapping findings: the first one is underlined
+        marks.appendChild(document.createTextNode(chars.slice(at, p.start).join("")));
+        const u = document.createElement("u");
+        u.className = p.severity;
+        u.title = p.message;
+        u.textContent = chars.slice(p.start, p.end).join("");
+        marks.appendChild(u);
+        at = p.end;
+      });
+      marks.appendChild(document.createTextNode(chars.slice(at).join("") + "\n"));
+      marks.scrollTop = body.scrollTop;
+    };
+    if (marks) body.addEventListener("scroll", () => { marks.scrollTop = body.scrollTop; });
 
     const showTheme = function (match) {
       let text = (match.on_theme ? "On theme" : "Off theme") + (match.source === "manual" ? " (set by hand)" : " (keywords)");

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import Plan, Post, PostEvent
-from . import demo_library, plans
+from . import demo_library, demo_style, plans, style
 from .lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
 from .posts import check_post
 
@@ -130,6 +130,7 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
     ends_on = (date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1)
                - timedelta(days=1))
     _remove_earlier_demo()
+    demo_style.load()
     plan = plans.create_plan({
         "name": DEMO_NAME, "theme": "Atlas 2.0 winter launch",
         "key_message": "Atlas 2.0 keeps every channel on theme without going one-note.",
@@ -143,6 +144,7 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
     builder.all_channels(starts_on, ends_on)
     db.session.commit()
     demo_library.load(now)
+    style.refresh_examples()
     return plan
 
 

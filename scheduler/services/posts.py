@@ -12,7 +12,7 @@ from ..domain.themes import decide_theme
 from ..extensions import db
 from ..models import Plan, Post
 from ..validation import Conflict, Invalid, NotFound, Reader
-from . import lifecycle
+from . import lifecycle, style
 from .lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
 from .plans import slug
 
@@ -64,7 +64,7 @@ def check_post(post: Post):
     if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
         post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
     validation = channel_registry.get(post.channel).validate(content)
-    problems = [p.to_dict() for p in validation.problems]
+    problems = style.merged_problems([p.to_dict() for p in validation.problems], style.style_findings(content))
     if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
         problems.append({"code": "outside_plan", "severity": "warning",
                          "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
@@ -72,6 +72,32 @@ def check_post(post: Post):
     if post.problems != problems:
         post.problems = problems
     return validation
+
+
+def blocking_errors(post: Post) -> list[dict]:
+    """Errors that stop scheduling and delivery: all of them, but for the style findings a manager
+    overrode (by their message, so an edit that brings a new finding needs a new decision)."""
+    overridden = set((post.style_override or {}).get("findings") or [])
+    return [p for p in post.problems or [] if p.get("severity") == "error"
+            and not (str(p.get("code", "")).startswith("style.") and p.get("message") in overridden)]
+
+
+def override_style(post: Post, data) -> Post:
+    """A manager schedules despite the guide's errors, and says why; the reason is kept on the post."""
+    reader = Reader(data)
+    reason = reader.text("reason", max_length=1000)
+    by = reader.text("by", required=False, max_length=100) or "unknown"
+    reader.done()
+    if post.status not in EDITABLE:
+        raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
+    findings = [p["message"] for p in post.problems or [] if p.get("severity") == "error"
+                and str(p.get("code", "")).startswith("style.")]
+    if not findings:
+        raise Conflict("the post has no style errors to override")
+    post.style_override = {"reason": reason, "by": by, "at": datetime.now(timezone.utc).isoformat(),
+                           "findings": findings}
+    db.session.commit()
+    return post
 
 
 def _inside_plan(instant: datetime, plan: Plan) -> bool:
@@ -193,7 +219,7 @@ def schedule_post(post: Post) -> Post:
         raise Invalid({"scheduled_at": "is required before the post can be scheduled"})
     check_post(post)
     db.session.commit()
-    errors = [p for p in post.problems if p.get("severity") == "error"]
+    errors = blocking_errors(post)
     if errors:
         raise Invalid({"body": "; ".join(p["message"] for p in errors)},
                       message="the post has problems to fix before it can be scheduled")
@@ -293,4 +319,5 @@ def post_dict(post: Post) -> dict:
         "adapted_from_post_id": post.adapted_from_post_id,
         "source_item_id": post.source_item_id,
         "lineage": dict(post.lineage or {}) or None,
+        "style_override": dict(post.style_override or {}) or None,
     }

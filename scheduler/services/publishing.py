@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Post
 from . import lifecycle
 from .lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
-from .posts import check_post, content_of
+from .posts import blocking_errors, check_post, content_of
 
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)
@@ -50,12 +50,13 @@ def deliver(post_id: int) -> str:
 
 def _deliver_claimed(post: Post) -> str:
     adapter = channel_registry.get(post.channel)
-    validation = check_post(post)  # checked again: the plan's keywords or the channel's rules may have changed
+    validation = check_post(post)  # checked again: keywords, the channel's rules or the guide may have changed
     if db.session.dirty:
         db.session.commit()
     content = content_of(post)
-    if not validation.valid:
-        reason = "; ".join(p.message for p in validation.problems if p.severity == "error")
+    blocking = blocking_errors(post)
+    if blocking:
+        reason = "; ".join(p["message"] for p in blocking)
         lifecycle.move(post.id, FAILED, {PUBLISHING}, note=reason, failure_reason=f"refused before delivery: {reason}")
         return "failed: invalid"
     context = DeliveryContext(mode=current_app.config["REFRAIN_DELIVERY"],

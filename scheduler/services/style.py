@@ -1,0 +1,313 @@
+"""The style guide: entries and their versions, instant lookups, and the linter every draft goes through.
+
+Lookups use the database's own full-text index (FTS5 on SQLite, a tsvector on PostgreSQL) over text
+normalised here the same way for both (``domain.search_text``), so "ete" finds "l'été" and "优惠"
+finds "夏季优惠活动" whichever database runs. The linter (``domain.style_lint``) is built once from the
+term rules and topics and rebuilt only when one of them changes, since the editor asks on every
+keystroke.
+"""
+import threading
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select, text
+
+import channels.registry as channel_registry
+from channels.base import PostContent
+
+from ..domain.search_text import fts5_match, highlight, index_text, query_terms, tsquery
+from ..domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
+from ..extensions import db
+from ..models import StyleEntry, StyleEntryVersion
+from ..sanitise import html_to_text, render_markdown
+from ..validation import Invalid, NotFound, Reader
+
+KINDS = ("script", "guideline", "example", "term_rule", "topic")
+RULES = ("term", "disclosure")
+SEVERITIES = ("error", "warning")
+BODY_LIMIT = 50_000
+SEARCH_LIMIT = 20
+VERSIONED = ("kind", "channel", "title", "body", "avoid", "prefer", "is_pattern", "severity", "rule", "requires",
+             "triggers", "keywords")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def get_entry(entry_id) -> StyleEntry:
+    entry = db.session.get(StyleEntry, entry_id) if isinstance(entry_id, int) else None
+    if entry is None or entry.deleted_at is not None:
+        raise NotFound(f"style entry {entry_id}")
+    return entry
+
+
+def list_entries(kind: str | None = None, channel: str | None = None) -> list[StyleEntry]:
+    query = select(StyleEntry).where(StyleEntry.deleted_at.is_(None)).order_by(StyleEntry.kind, StyleEntry.title)
+    if kind:
+        query = query.where(StyleEntry.kind == kind)
+    if channel:
+        query = query.where((StyleEntry.channel == channel) | StyleEntry.channel.is_(None))
+    return list(db.session.scalars(query))
+
+
+def create_entry(data, author: str = "") -> StyleEntry:
+    entry = StyleEntry(version=1, triggers=[], keywords=[])
+    _apply(entry, Reader(data), partial=False)
+    entry.updated_by = _author(author)
+    db.session.add(entry)
+    db.session.flush()
+    _keep_version(entry, "create")
+    db.session.commit()
+    return entry
+
+
+def update_entry(entry: StyleEntry, data, author: str = "") -> StyleEntry:
+    _apply(entry, Reader(data), partial=True)
+    if not db.session.is_modified(entry):
+        return entry
+    entry.version += 1
+    entry.updated_by = _author(author)
+    _keep_version(entry, "edit")
+    db.session.commit()
+    return entry
+
+
+def delete_entry(entry: StyleEntry, author: str = "") -> None:
+    """Gone from the guide and the linter, kept in the history."""
+    entry.deleted_at = now()
+    entry.version += 1
+    entry.updated_by = _author(author)
+    _keep_version(entry, "delete")
+    db.session.commit()
+
+
+def _author(author: str) -> str:
+    return (author or "").strip()[:100] or "unknown"
+
+
+def _keep_version(entry: StyleEntry, action: str) -> None:
+    db.session.add(StyleEntryVersion(entry_id=entry.id, version=entry.version, author=entry.updated_by,
+                                     action=action, data={name: getattr(entry, name) for name in VERSIONED}))
+
+
+def versions(entry: StyleEntry) -> list[StyleEntryVersion]:
+    return list(db.session.scalars(select(StyleEntryVersion).where(StyleEntryVersion.entry_id == entry.id)
+                                   .order_by(StyleEntryVersion.version.desc())))
+
+
+def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
+    def wanted(name):
+        return not partial or reader.has(name)
+
+    if wanted("kind"):
+        entry.kind = reader.choice("kind", KINDS)
+    if wanted("channel"):
+        channel = reader.data.get("channel") or None
+        if channel is not None and channel not in channel_registry.names():
+            reader.fail("channel", f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}, "
+                                   "or null for every channel")
+        entry.channel = channel
+    if wanted("title"):
+        entry.title = reader.text("title", max_length=300)
+    if wanted("body"):
+        entry.body = reader.text("body", required=False, max_length=BODY_LIMIT)
+    for name, limit in (("avoid", 2000), ("prefer", 300), ("requires", 100)):
+        if reader.has(name):
+            setattr(entry, name, reader.text(name, required=False, max_length=limit))
+    if reader.has("is_pattern"):
+        entry.is_pattern = _boolean(reader, "is_pattern")
+    if reader.has("severity"):
+        entry.severity = reader.choice("severity", SEVERITIES)
+    elif entry.id is None:  # a new rule: a missing disclosure blocks, a word to avoid warns
+        entry.severity = "error" if reader.data.get("rule") == "disclosure" else "warning"
+    if reader.has("rule"):
+        entry.rule = reader.choice("rule", RULES)
+    for name in ("triggers", "keywords"):
+        if reader.has(name):
+            setattr(entry, name, reader.string_list(name, required=False) or [])
+    _check_kind(entry, reader)
+    reader.done()
+    entry.search_title = index_text(entry.title or "")
+    entry.search_body = index_text(" ".join((html_to_text(str(render_markdown(entry.body or ""))),
+                                             entry.avoid or "", entry.prefer or "", " ".join(entry.keywords or []))))
+
+
+def _boolean(reader: Reader, name: str) -> bool:
+    value = reader.data.get(name)
+    if not isinstance(value, bool):
+        reader.fail(name, "must be true or false")
+        return False
+    return value
+
+
+def _check_kind(entry: StyleEntry, reader: Reader) -> None:
+    """A term rule must be usable by the linter as it is saved: refused now, not failing every draft later."""
+    if entry.kind != "term_rule" or reader.errors:
+        return
+    if entry.rule == "disclosure" and not entry.requires:
+        reader.fail("requires", "a disclosure rule needs the text promotional posts must carry, e.g. #ad")
+        return
+    if entry.rule == "term" and not (entry.avoid or "").strip():
+        reader.fail("avoid", "a term rule needs the term to avoid")
+        return
+    try:
+        check_rule(term_rule(entry))
+    except InvalidPattern as error:
+        reader.fail("avoid", str(error))
+    except ValueError as error:
+        reader.fail("avoid", str(error))
+
+
+def term_rule(entry: StyleEntry) -> TermRule:
+    return TermRule(id=entry.id or 0, avoid=entry.avoid or "", prefer=entry.prefer or "",
+                    reason=(entry.body or "").strip()[:300], channel=entry.channel, severity=entry.severity,
+                    is_pattern=bool(entry.is_pattern), kind=entry.rule or "term", requires=entry.requires or "",
+                    triggers=tuple(entry.triggers or ()))
+
+
+def entry_dict(entry: StyleEntry) -> dict:
+    return {
+        "id": entry.id, "kind": entry.kind, "channel": entry.channel, "title": entry.title, "body": entry.body,
+        "avoid": entry.avoid or None, "prefer": entry.prefer or None, "is_pattern": entry.is_pattern,
+        "severity": entry.severity, "rule": entry.rule, "requires": entry.requires or None,
+        "triggers": list(entry.triggers or []), "keywords": list(entry.keywords or []),
+        "source_item_id": entry.source_item_id, "version": entry.version, "updated_by": entry.updated_by,
+        "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
+    }
+
+
+# --- lookups -----------------------------------------------------------------------------------------
+
+def search(query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Entries best first, with the matched words marked; any text at all gives a list, never an error."""
+    terms = query_terms(str(query or ""))
+    if not terms:
+        return []
+    ranked = _ranked_ids(terms, max(1, min(int(limit), 100)))
+    entries = {e.id: e for e in db.session.scalars(select(StyleEntry).where(StyleEntry.id.in_([i for i, _ in ranked])))}
+    results = []
+    for entry_id, rank in ranked:
+        entry = entries.get(entry_id)
+        if entry is None or entry.deleted_at is not None:
+            continue
+        plain = html_to_text(str(render_markdown(entry.body or "")))
+        results.append({**entry_dict(entry), "rank": rank, "title_html": str(highlight(entry.title, terms)),
+                        "snippet_html": str(highlight(plain or entry.avoid or "", terms, limit=180))})
+    return results
+
+
+def _ranked_ids(terms: list[str], limit: int) -> list[tuple[int, float]]:
+    dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        rows = db.session.execute(text(
+            "SELECT s.rowid, bm25(style_fts, 10.0, 1.0) AS rank FROM style_fts s "
+            "JOIN style_entries e ON e.id = s.rowid "
+            "WHERE style_fts MATCH :match AND e.deleted_at IS NULL ORDER BY rank LIMIT :limit"),
+            {"match": fts5_match(terms), "limit": limit}).all()
+        return [(row[0], -float(row[1])) for row in rows]
+    if dialect == "postgresql":
+        rows = db.session.execute(text(
+            "SELECT id, ts_rank(search_vector, to_tsquery('simple', :query)) AS rank FROM style_entries "
+            "WHERE search_vector @@ to_tsquery('simple', :query) AND deleted_at IS NULL "
+            "ORDER BY rank DESC, id LIMIT :limit"), {"query": tsquery(terms), "limit": limit}).all()
+        return [(row[0], float(row[1])) for row in rows]
+    raise RuntimeError(f"style search needs SQLite or PostgreSQL, not {dialect}")
+
+
+# --- the linter ----------------------------------------------------------------------------------------
+
+_linter_lock = threading.Lock()
+_linter_cache: dict = {}
+
+
+def linter() -> Linter:
+    """Rebuilt only when a rule or topic changed (a count and the newest change, in one query)."""
+    stamp = tuple(db.session.execute(select(func.count(StyleEntry.id), func.max(StyleEntry.updated_at)).where(
+        StyleEntry.kind.in_(("term_rule", "topic")))).one())
+    key = (db.engine.url.render_as_string(), stamp)
+    with _linter_lock:
+        if _linter_cache.get("key") != key:
+            entries = list(db.session.scalars(select(StyleEntry).where(
+                StyleEntry.kind.in_(("term_rule", "topic")), StyleEntry.deleted_at.is_(None))))
+            rules = [term_rule(e) for e in entries if e.kind == "term_rule"]
+            topics = [Topic(id=e.id, title=e.title, keywords=tuple(e.keywords or ())) for e in entries
+                      if e.kind == "topic"]
+            _linter_cache.update(key=key, linter=Linter(rules, topics))
+        return _linter_cache["linter"]
+
+
+def style_findings(content: PostContent) -> list[dict]:
+    draft = Draft(channel=content.channel, body=content.body or "", title=content.title or "",
+                  link=content.link or "")
+    return [finding.to_dict() for finding in linter().lint(draft)]
+
+
+def merged_problems(channel_problems: list[dict], findings: list[dict]) -> list[dict]:
+    """The channel's problems and the guide's findings, without saying the same thing twice (an
+    adapter already flags untracked links and images without alt text on its own channel)."""
+    known = {p.get("code") for p in channel_problems}
+    return channel_problems + [f for f in findings if f["code"].removeprefix("style.") not in known]
+
+
+def lint_request(data) -> dict:
+    """``POST /style/lint``: the channel's own findings (limits, with the draft) and the guide's."""
+    reader = Reader(data)
+    channel = reader.choice("channel", channel_registry.names())
+    body = reader.text("body", required=False, max_length=100_000)
+    title = reader.text("title", required=False, max_length=300)
+    link = reader.text("link", required=False, max_length=2000)
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    reader.done()
+    content = PostContent(channel=channel, body=body, title=title, link=link, extra=extra)
+    validation = channel_registry.get(channel).validate(content)
+    problems = merged_problems([p.to_dict() for p in validation.problems], style_findings(content))
+    return {"problems": problems, "valid": not any(p["severity"] == "error" for p in problems),
+            "length": validation.length.to_dict() if validation.length else None,
+            "preview": validation.draft.preview if validation.draft else ""}
+
+
+# --- examples that work, from the library -------------------------------------------------------------
+
+EXAMPLES_PER_CHANNEL = 3
+EXAMPLE_MIN_SCORE = 80
+LIBRARY_AUTHOR = "library (top performers)"
+
+
+def refresh_examples() -> int:
+    """The top performers of each channel appear in the guide as examples, with their figures; an
+    item that fell out of the top leaves the guide (its history stays)."""
+    from . import items
+
+    _, ranked = items.rank()
+    best: dict[str, list] = {}
+    for r in ranked:
+        if r.score is not None and r.score >= EXAMPLE_MIN_SCORE and len(best.setdefault(r.channel, [])) < \
+                EXAMPLES_PER_CHANNEL:
+            best[r.channel].append(r)
+    wanted = {r.item_id: r for top in best.values() for r in top}
+    current = {e.source_item_id: e for e in db.session.scalars(select(StyleEntry).where(
+        StyleEntry.kind == "example", StyleEntry.source_item_id.is_not(None), StyleEntry.deleted_at.is_(None)))}
+    for item_id, entry in current.items():
+        if item_id not in wanted:
+            delete_entry(entry, LIBRARY_AUTHOR)
+    for item_id, ranked_item in wanted.items():
+        item = items.get_item(item_id)
+        data = {"kind": "example", "channel": item.channel, "title": (item.title or item.link)[:300],
+                "body": _example_body(item, ranked_item)}
+        entry = current.get(item_id)
+        if entry is None:
+            entry = create_entry(data, LIBRARY_AUTHOR)
+            entry.source_item_id = item_id
+            db.session.commit()
+        else:
+            update_entry(entry, data, LIBRARY_AUTHOR)
+    return len(wanted)
+
+
+def _example_body(item, ranked) -> str:
+    figures = ", ".join(f"{value:,} {name}" for name, value in item.metrics.items())
+    rate = f"; engagement rate {ranked.engagement_rate:.1%}" if ranked.engagement_rate is not None else ""
+    text = (item.summary_text or "").strip()
+    quoted = "\n".join(f"> {line}" for line in text.splitlines()[:12]) if text else ""
+    link = f"\n\n[{item.link}]({item.link})" if item.link else ""
+    return f"{quoted}\n\n**Score {ranked.score:.0f} of 100** on its channel: {figures}{rate}.{link}".strip()
