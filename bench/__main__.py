@@ -1,11 +1,12 @@
-"""`python -m bench [report|deliveries|library] [--posts N]`: each figure a ratio against a baseline measured
+"""`python -m bench [report|deliveries|library|style] [--posts N]`: each figure a ratio against a baseline measured
 in the same run, on this machine, so the numbers compare across machines."""
 import argparse
 import sys
 
-from . import deliveries, library, report
+from . import deliveries, library, report, style
 
-BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main}
+BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main,
+           "style": style.main}
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")

@@ -278,6 +278,7 @@ class StyleEntry(Base):
     source_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="SET NULL"),
                                                        nullable=True)  # an example taken from the library
     version: Mapped[int] = mapped_column(Integer, default=1)
+    body_text: Mapped[str] = mapped_column(Text, default="")  # the Markdown's words, for search snippets
     search_title: Mapped[str] = mapped_column(Text, default="")
     search_body: Mapped[str] = mapped_column(Text, default="")
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -26,6 +26,7 @@ RULES = ("term", "disclosure")
 SEVERITIES = ("error", "warning")
 BODY_LIMIT = 50_000
 SEARCH_LIMIT = 20
+SNIPPET_SOURCE = 4000  # characters of an entry's text searched for the snippet's words
 VERSIONED = ("kind", "channel", "title", "body", "avoid", "prefer", "is_pattern", "severity", "rule", "requires",
              "triggers", "keywords")
 
@@ -127,9 +128,10 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
             setattr(entry, name, reader.string_list(name, required=False) or [])
     _check_kind(entry, reader)
     reader.done()
+    entry.body_text = html_to_text(str(render_markdown(entry.body or "")))
     entry.search_title = index_text(entry.title or "")
-    entry.search_body = index_text(" ".join((html_to_text(str(render_markdown(entry.body or ""))),
-                                             entry.avoid or "", entry.prefer or "", " ".join(entry.keywords or []))))
+    entry.search_body = index_text(" ".join((entry.body_text, entry.avoid or "", entry.prefer or "",
+                                             " ".join(entry.keywords or []))))
 
 
 def _boolean(reader: Reader, name: str) -> bool:
@@ -190,9 +192,9 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         entry = entries.get(entry_id)
         if entry is None or entry.deleted_at is not None:
             continue
-        plain = html_to_text(str(render_markdown(entry.body or "")))
+        plain = (entry.body_text or entry.avoid or "")[:SNIPPET_SOURCE]
         results.append({**entry_dict(entry), "rank": rank, "title_html": str(highlight(entry.title, terms)),
-                        "snippet_html": str(highlight(plain or entry.avoid or "", terms, limit=180))})
+                        "snippet_html": str(highlight(plain, terms, limit=180))})
     return results
 
 

@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('keywords', sa.JSON(), nullable=False),
     sa.Column('source_item_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('search_title', sa.Text(), nullable=False),
     sa.Column('search_body', sa.Text(), nullable=False),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
