@@ -263,6 +263,10 @@ def lint_request(data) -> dict:
     content = PostContent(channel=channel, body=body, title=title, link=link, extra=extra)
     validation = channel_registry.get(channel).validate(content)
     problems = merged_problems([p.to_dict() for p in validation.problems], style_findings(content))
+    for problem in problems:  # a finding about the whole field (a missing subject...) is at no one place
+        problem.setdefault("field", "body")
+        problem.setdefault("start", 0)
+        problem.setdefault("end", problem["start"])
     return {"problems": problems, "valid": not any(p["severity"] == "error" for p in problems),
             "length": validation.length.to_dict() if validation.length else None,
             "preview": validation.draft.preview if validation.draft else ""}

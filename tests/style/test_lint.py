@@ -57,6 +57,8 @@ def test_the_disclosure_the_topic_and_channel_limits(client, rules):
                                                                body="A story. " * 60))
     long_tweet = lint(client, channel="twitter", body="x" * 300)
     assert any(p["severity"] == "error" and not p["code"].startswith("style.") for p in long_tweet), "the channel's limit"
+    no_subject = lint(client, channel="newsletter", body="## Hello\n\nText.")
+    assert all({"code", "message", "severity", "start", "end"} <= set(p) for p in no_subject + long_tweet + blog)
 
 
 def test_bad_lint_requests_are_refused(client):
