@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import ClassVar, Mapping
+from typing import Callable, ClassVar, Mapping
 
 from . import feeds
 from .shaping import MEDIA_TYPES
@@ -123,10 +123,52 @@ class Outcome:
         return cls("unconfirmed", message)
 
 
+class DeliveryFailure(Exception):
+    """Raised inside a live delivery with the outcome it means (``channels.http`` raises it for every
+    answer that is not a success); ``Channel.deliver`` turns it back into that outcome."""
+
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+        super().__init__(outcome.message)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A connected channel account, as an adapter sees it: settings in the clear, secrets decrypted
+    only for the delivery (never logged, never shown back)."""
+
+    id: int
+    channel: str
+    name: str
+    settings: Mapping = field(default_factory=dict)
+    secrets: Mapping = field(default_factory=dict, repr=False)
+
+    def setting(self, name: str, default: str = "") -> str:
+        return str(self.settings.get(name) or default)
+
+    def secret(self, name: str) -> str:
+        return str(self.secrets.get(name) or "")
+
+
+@dataclass(frozen=True)
+class AccountField:
+    name: str
+    label: str
+    secret: bool = False
+    required: bool = True
+    help: str = ""
+    default: str = ""
+
+
 @dataclass(frozen=True)
 class DeliveryContext:
     mode: str  # 'outbox' | 'live'
     outbox_dir: Path
+    account: Account | None = None
+    http: object = None  # channels.http.HttpClient in live mode: bounded, classifying, rate-limit aware
+    # keeps secrets an adapter renewed during the delivery (a refreshed OAuth token), encrypted
+    save_secrets: Callable[[dict], None] | None = None
+    idempotency_key: str = ""  # the same for every attempt at one post: services that honour one dedupe
 
 
 def as_utc(when: datetime | None) -> datetime | None:
@@ -196,13 +238,24 @@ class Channel:
         return PostContent(channel=self.name, body=source.body, title=source.title, link=source.link,
                            campaign=source.campaign, scheduled_at=source.scheduled_at)
 
+    # what connecting an account asks for (the accounts page builds its form from these)
+    account_fields: ClassVar[tuple[AccountField, ...]] = ()
+
     def deliver(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
         if context.mode == "outbox":
             return write_to_outbox(draft, post, Path(context.outbox_dir))
-        if context.mode == "live":
-            return Outcome.rejected(f"live delivery for {self.label} is not available yet; "
-                                    "use REFRAIN_DELIVERY=outbox")
-        return Outcome.rejected(f"unknown delivery mode {context.mode!r}; use outbox or live")
+        if context.mode != "live":
+            return Outcome.rejected(f"unknown delivery mode {context.mode!r}; use outbox or live")
+        if self.account_fields and context.account is None:
+            return Outcome.unauthorized(f"no {self.label} account is connected: connect one on the Accounts page")
+        try:
+            return self.deliver_live(draft, post, context)
+        except DeliveryFailure as failure:
+            return failure.outcome
+
+    def deliver_live(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
+        """Publish to the real service; every channel with a live API overrides this."""
+        return Outcome.rejected(f"{self.label} has no live delivery; use REFRAIN_DELIVERY=outbox")
 
     def read_feed_entry(self, entry: Mapping) -> dict:
         """A feedparser entry as a content item of this channel:

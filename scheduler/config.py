@@ -57,6 +57,7 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_FETCH_ALLOW": [h.strip() for h in (environ.get("REFRAIN_FETCH_ALLOW") or "").split(",") if h.strip()],
         "REFRAIN_SWEEP_INTERVAL": _int(environ, "REFRAIN_SWEEP_INTERVAL", 30),
         "REFRAIN_FEED_CHECK_INTERVAL": _int(environ, "REFRAIN_FEED_CHECK_INTERVAL", 300),
+        "REFRAIN_DELIVERY_TIMEOUT": _int(environ, "REFRAIN_DELIVERY_TIMEOUT", 30),
         "REFRAIN_PUBLISH_TIMEOUT": _int(environ, "REFRAIN_PUBLISH_TIMEOUT", 300),
         "REFRAIN_MAX_ATTEMPTS": _int(environ, "REFRAIN_MAX_ATTEMPTS", 5),
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
@@ -68,8 +69,5 @@ def from_environment(environ=None) -> dict:
 
 def check(config: dict) -> None:
     """Refuse settings that would only fail later, far from their cause."""
-    if config["REFRAIN_DELIVERY"] == "live":
-        raise ConfigError(
-            "REFRAIN_DELIVERY=live is not available yet: channels deliver to the outbox "
-            "(instance/outbox/<channel>/) until live adapters land; unset REFRAIN_DELIVERY or set it to outbox"
-        )
+    if config["REFRAIN_DELIVERY"] == "live" and not config.get("SECRET_KEY"):
+        raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")

@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
+from channels.http import HttpClient
 
-from .. import queue
+from .. import queue, ratelimits
+from ..secrets import UnreadableSecrets
 from ..extensions import db
 from ..models import Post
-from . import lifecycle
+from . import accounts, lifecycle
 from .lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
 from .posts import blocking_errors, check_post, content_of
 
@@ -59,8 +61,9 @@ def _deliver_claimed(post: Post) -> str:
         reason = "; ".join(p["message"] for p in blocking)
         lifecycle.move(post.id, FAILED, {PUBLISHING}, note=reason, failure_reason=f"refused before delivery: {reason}")
         return "failed: invalid"
-    context = DeliveryContext(mode=current_app.config["REFRAIN_DELIVERY"],
-                              outbox_dir=Path(current_app.config["INSTANCE_PATH"]) / "outbox")
+    context, held = _context(post, adapter)
+    if held:
+        return held
     try:
         outcome = adapter.deliver(validation.draft, content, context)
     except Exception as error:  # an adapter bug must not leave the post claimed forever
@@ -71,7 +74,51 @@ def _deliver_claimed(post: Post) -> str:
     return _record(post, outcome)
 
 
+def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
+    """What the adapter delivers with; in live mode, the channel's account, unless it must wait."""
+    mode, outbox = current_app.config["REFRAIN_DELIVERY"], Path(current_app.config["INSTANCE_PATH"]) / "outbox"
+    if mode != "live" or not adapter.account_fields:
+        return DeliveryContext(mode=mode, outbox_dir=outbox), ""
+    account = accounts.for_channel(post.channel)
+    if account is None:
+        return DeliveryContext(mode=mode, outbox_dir=outbox), ""  # the adapter answers "unauthorized"
+    if account.status == accounts.UNAUTHORIZED:
+        _wait_for_reconnection(post, account.status_message)
+        return None, "waiting: account to reconnect"
+    connection = queue.service().connection
+    paused = ratelimits.paused_for(connection, account.id)
+    if paused:
+        lifecycle.move(post.id, QUEUED, {PUBLISHING}, note=f"the account rests for {paused:.0f} s (rate limit)",
+                       attempts=max((post.attempts or 1) - 1, 0))
+        queue.enqueue_delivery(post.id, now() + timedelta(seconds=paused), retry=post.attempts or 0)
+        return None, "paused: rate limit"
+    try:
+        account_data = accounts.as_adapter_account(account)
+    except UnreadableSecrets as error:
+        accounts.mark_unauthorized(account.id, str(error))
+        _wait_for_reconnection(post, str(error))
+        return None, "waiting: account to reconnect"
+    http = HttpClient(timeout=current_app.config["REFRAIN_DELIVERY_TIMEOUT"],
+                      on_pause=lambda seconds: ratelimits.pause(connection, account.id, seconds))
+    return DeliveryContext(mode=mode, outbox_dir=outbox, account=account_data, http=http,
+                           save_secrets=lambda renewed: accounts.save_renewed_secrets(account.id, renewed),
+                           idempotency_key=f"refrain-post-{post.id}"), ""
+
+
+def _wait_for_reconnection(post: Post, why: str) -> None:
+    """Not lost, not failed: back on the calendar until the account works again."""
+    reason = f"waiting for the {post.channel} account to be reconnected ({why})"
+    lifecycle.move(post.id, SCHEDULED, {PUBLISHING}, note=reason, failure_reason=reason,
+                   attempts=max((post.attempts or 1) - 1, 0))
+
+
 def _record(post: Post, outcome) -> str:
+    if outcome.status == "unauthorized":
+        account = accounts.for_channel(post.channel)
+        if account is not None:
+            accounts.mark_unauthorized(account.id, outcome.message)
+            _wait_for_reconnection(post, outcome.message)
+            return outcome.status
     if outcome.status == "published":
         lifecycle.move(post.id, PUBLISHED, {PUBLISHING}, note=outcome.message or "delivered",
                        published_at=now(), remote_id=outcome.remote_id or "", remote_url=outcome.url or "",
@@ -108,10 +155,13 @@ def sweep(horizon: timedelta | None = None) -> dict:
 
 
 def _enqueue_scheduled() -> int:
-    """Posts the database says are scheduled but Redis never heard of (Redis was down when they were)."""
+    """Posts the database says are scheduled but Redis never heard of (Redis was down when they were),
+    or that waited for their account to be reconnected."""
     count = 0
+    waiting = accounts.waiting_channels() if current_app.config["REFRAIN_DELIVERY"] == "live" else set()
     for post_id, when in db.session.execute(
-        select(Post.id, Post.scheduled_at).where(Post.status == SCHEDULED, Post.scheduled_at.is_not(None))
+        select(Post.id, Post.scheduled_at).where(Post.status == SCHEDULED, Post.scheduled_at.is_not(None),
+                                                 Post.channel.not_in(waiting))
     ).all():
         if lifecycle.move(post_id, QUEUED, {SCHEDULED}, note="handed to the queue by the sweeper"):
             queue.enqueue_delivery(post_id, when)

@@ -51,11 +51,13 @@ def test_an_unwritable_outbox_is_a_retry_not_an_exception(tmp_path):
     assert outcome.status == "retry" and "outbox" in outcome.message
 
 
-def test_live_mode_is_refused_politely(tmp_path):
+def test_live_mode_without_an_account_asks_for_one_and_sends_nothing(tmp_path):
     for adapter in registry.all_channels():
         outcome = adapter.deliver(None, PostContent(adapter.name, "x", id=1), DeliveryContext("live", tmp_path))
-        assert outcome == Outcome.rejected(f"live delivery for {adapter.label} is not available yet; "
-                                           "use REFRAIN_DELIVERY=outbox")
+        if adapter.account_fields:
+            assert outcome.status == "unauthorized" and "Accounts page" in outcome.message
+        else:
+            assert outcome.status == "rejected" and "REFRAIN_DELIVERY=outbox" in outcome.message
     assert not list(tmp_path.iterdir())
 
 

@@ -1,0 +1,240 @@
+"""The HTTP client every live adapter uses, and the one place that turns what happened on the wire
+into an honest ``Outcome``.
+
+Whether a request may be sent again depends on one question: could the service have received it?
+- it failed before the request was fully sent (no connection, refused, reset while sending):
+  the service cannot have acted on it → ``retry``;
+- it was sent and then nothing came back (timeout, dropped connection): it may have been
+  published → ``unconfirmed``, never retried by itself;
+- the service answered: 2xx is the adapter's to read; 401/403 → ``unauthorized``; 429 and 5xx →
+  ``retry``, honouring ``Retry-After`` and the rate-limit headers; any other 4xx → ``rejected``, with
+  the service's own message.
+``http.client`` is used directly because it tells these moments apart; higher-level clients retry
+and redirect on their own, which is exactly what a publisher must not do.
+"""
+from __future__ import annotations
+
+import http.client
+import json as jsonlib
+import socket
+import ssl
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Callable, Mapping
+from urllib.parse import urlencode, urlsplit
+
+from .base import DeliveryFailure, Outcome
+
+USER_AGENT = "Refrain/0.1 (+https://github.com/refrain)"
+MAX_BODY = 5 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0
+SERVICE_MESSAGE_MAX = 500
+
+
+@dataclass
+class Response:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    body: bytes
+    url: str = ""
+
+    def json(self):
+        try:
+            return jsonlib.loads(self.body.decode("utf-8") or "null")
+        except (UnicodeDecodeError, ValueError):
+            raise DeliveryFailure(Outcome.unconfirmed(
+                f"{self.url} answered {self.status} with a body that is not JSON; check whether it was published"))
+
+    def header(self, name: str, default: str = "") -> str:
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass
+class HttpClient:
+    timeout: float = DEFAULT_TIMEOUT
+    # told how long the account must pause (a 429's Retry-After, or no requests left before a reset)
+    on_pause: Callable[[float], None] | None = None
+    user_agent: str = USER_AGENT
+    log: list = field(default_factory=list)  # method, url and status of each exchange: never bodies or headers
+
+    def request(self, method: str, url: str, *, json=None, form: Mapping | None = None, body: bytes | None = None,
+                headers: Mapping[str, str] | None = None, params: Mapping | None = None,
+                content_type: str = "") -> Response:
+        """One exchange; returns 2xx responses, raises ``DeliveryFailure`` with the right outcome otherwise."""
+        if params:
+            url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+        payload, kind = _payload(json, form, body, content_type)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise DeliveryFailure(Outcome.rejected(f"{url!r} is not an http(s) address; check the account's settings"))
+        sent_headers = {"User-Agent": self.user_agent, "Accept": "application/json", **(headers or {})}
+        if kind:
+            sent_headers.setdefault("Content-Type", kind)
+        response = self._exchange(method, parts, url, payload, sent_headers)
+        self.log.append((method, _without_query(url), response.status))
+        self._note_rate_limit(response)
+        failure = outcome_for(response)
+        if failure is not None:
+            raise DeliveryFailure(failure)
+        return response
+
+    def _exchange(self, method, parts, url, payload, headers) -> Response:
+        connection = _connection(parts, self.timeout)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            try:
+                connection.connect()
+            except (OSError, ssl.SSLError) as error:
+                raise DeliveryFailure(Outcome.retry(f"could not reach {parts.hostname}: {_reason(error)}")) from None
+            try:
+                connection.request(method, path, body=payload, headers=headers)
+            except (OSError, http.client.HTTPException) as error:
+                raise DeliveryFailure(Outcome.retry(
+                    f"the connection to {parts.hostname} broke before the request was sent: {_reason(error)}")) from None
+            try:
+                answer = connection.getresponse()
+                data = answer.read(MAX_BODY + 1)
+            except (OSError, http.client.HTTPException) as error:
+                raise DeliveryFailure(Outcome.unconfirmed(
+                    f"{parts.hostname} received the request but gave no answer ({_reason(error)}); it may have "
+                    "been published: check, then mark it published or send it again")) from None
+            return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, data[:MAX_BODY], url)
+        finally:
+            connection.close()
+
+    def _note_rate_limit(self, response: Response) -> None:
+        pause = pause_for(response)
+        if pause and self.on_pause:
+            self.on_pause(pause)
+
+
+def _connection(parts, timeout):
+    port = parts.port
+    if parts.scheme == "https":
+        return http.client.HTTPSConnection(parts.hostname, port or 443, timeout=timeout,
+                                           context=ssl.create_default_context())
+    return http.client.HTTPConnection(parts.hostname, port or 80, timeout=timeout)
+
+
+def _payload(json, form, body, content_type):
+    if json is not None:
+        return jsonlib.dumps(json, ensure_ascii=False).encode("utf-8"), "application/json"
+    if form is not None:
+        return urlencode(form).encode("utf-8"), "application/x-www-form-urlencoded"
+    return body, content_type
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, (socket.timeout, TimeoutError)):
+        return "timed out"
+    return str(error) or type(error).__name__
+
+
+def _without_query(url: str) -> str:
+    """Logged addresses lose their query: some services put tokens there."""
+    return url.split("?", 1)[0]
+
+
+def multipart(fields: Mapping[str, str], files: Mapping[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body (media uploads): fields, and files as (filename, bytes, content type)."""
+    boundary = f"refrain-{uuid.uuid4().hex}"
+    chunks = []
+    for name, value in fields.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, data, kind) in files.items():
+        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                      f"Content-Type: {kind}\r\n\r\n".encode() + data + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
+# --- what an answer means ----------------------------------------------------------------------------
+
+def outcome_for(response: Response) -> Outcome | None:
+    """None for a 2xx (the adapter reads it); the outcome any other status means."""
+    status = response.status
+    if 200 <= status < 300:
+        return None
+    message = f"{_host(response.url)} answered {status}: {service_message(response)}"
+    if status in (401, 403):
+        return Outcome.unauthorized(message)
+    if status == 429 or status >= 500:
+        return Outcome.retry(message, retry_after=retry_after(response))
+    if status == 408:
+        return Outcome.retry(message, retry_after=retry_after(response))
+    return Outcome.rejected(message)
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or "the service"
+
+
+def service_message(response: Response) -> str:
+    """The service's own words about what went wrong, from the usual places in its JSON, else its text."""
+    try:
+        data = jsonlib.loads(response.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    found = _first_message(data) if data is not None else ""
+    if not found:
+        found = response.body.decode("utf-8", errors="replace").strip()
+    return " ".join(found.split())[:SERVICE_MESSAGE_MAX] or http.client.responses.get(response.status, "error")
+
+
+def _first_message(data) -> str:
+    if isinstance(data, str):
+        return data
+    if isinstance(data, list) and data:
+        return _first_message(data[0])
+    if isinstance(data, dict):
+        for key in ("error_description", "message", "detail", "error", "errors", "title", "msg"):
+            if key in data and data[key]:
+                found = _first_message(data[key])
+                if found:
+                    return found
+    return ""
+
+
+def retry_after(response: Response) -> float | None:
+    """Seconds to wait: Retry-After (seconds or a date), else the rate-limit reset headers."""
+    value = response.header("retry-after")
+    if value:
+        try:
+            return max(float(value), 0.0)
+        except ValueError:
+            try:
+                return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+            except (TypeError, ValueError):
+                pass
+    return _reset_in(response)
+
+
+def _reset_in(response: Response) -> float | None:
+    for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
+        value = response.header(name)
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            try:  # Mastodon gives an ISO 8601 time
+                from datetime import datetime
+                return max(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - time.time(), 0.0)
+            except ValueError:
+                continue
+        # an epoch time (X: seconds since 1970) or a number of seconds (the IETF draft's RateLimit-Reset)
+        return max(number - time.time(), 0.0) if number > 1e9 else max(number, 0.0)
+    return None
+
+
+def pause_for(response: Response) -> float | None:
+    """How long the account must not be used: after a 429, or when no requests are left before a reset."""
+    if response.status == 429:
+        return retry_after(response) or 60.0
+    for name in ("x-rate-limit-remaining", "x-ratelimit-remaining", "ratelimit-remaining"):
+        value = response.header(name)
+        if value.strip() == "0":
+            return _reset_in(response) or 60.0
+    return None

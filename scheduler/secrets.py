@@ -1,0 +1,45 @@
+"""Channel credentials at rest: encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from the
+`cryptography` package), with a key derived from SECRET_KEY. A database dump alone reveals no token;
+changing SECRET_KEY makes stored credentials unreadable, and the accounts page asks to reconnect."""
+import base64
+import hashlib
+import json
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
+
+_PURPOSE = b"refrain channel credentials v1"
+
+
+class UnreadableSecrets(ValueError):
+    pass
+
+
+def _fernet(secret_key: str) -> Fernet:
+    key = hashlib.pbkdf2_hmac("sha256", secret_key.encode("utf-8"), _PURPOSE, 100_000)
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+_cache: dict[str, Fernet] = {}
+
+
+def fernet() -> Fernet:
+    secret_key = current_app.config["SECRET_KEY"]
+    if secret_key not in _cache:
+        _cache.clear()
+        _cache[secret_key] = _fernet(secret_key)
+    return _cache[secret_key]
+
+
+def seal(values: dict) -> str:
+    return fernet().encrypt(json.dumps(values, sort_keys=True).encode("utf-8")).decode("ascii") if values else ""
+
+
+def unseal(token: str) -> dict:
+    if not token:
+        return {}
+    try:
+        return json.loads(fernet().decrypt(token.encode("ascii")))
+    except (InvalidToken, ValueError):
+        raise UnreadableSecrets("the stored credentials cannot be read with this SECRET_KEY; reconnect the account") \
+            from None

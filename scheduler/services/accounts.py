@@ -1,0 +1,111 @@
+"""Channel accounts: connecting them (secrets sealed, never shown back), and what a delivery needs.
+
+An account the service refused (401/403) is marked ``unauthorized``; its posts wait in the calendar
+(the sweeper does not queue them) until someone reconnects it, and every page says so.
+"""
+from sqlalchemy import select, update
+
+import channels.registry as channel_registry
+from channels.base import Account
+
+from .. import secrets
+from ..extensions import db
+from ..models import ChannelAccount
+from ..validation import Invalid, NotFound, Reader
+
+CONNECTED, UNAUTHORIZED = "connected", "unauthorized"
+
+
+def get_account(account_id) -> ChannelAccount:
+    account = db.session.get(ChannelAccount, account_id) if isinstance(account_id, int) else None
+    if account is None:
+        raise NotFound(f"account {account_id}")
+    return account
+
+
+def list_accounts() -> list[ChannelAccount]:
+    return list(db.session.scalars(select(ChannelAccount).order_by(ChannelAccount.channel, ChannelAccount.id)))
+
+
+def for_channel(channel: str) -> ChannelAccount | None:
+    """The account a channel's posts go out through: its first connected one (the oldest)."""
+    return db.session.scalar(select(ChannelAccount).where(ChannelAccount.channel == channel)
+                             .order_by(ChannelAccount.id).limit(1))
+
+
+def waiting_channels() -> set[str]:
+    """Channels whose account must be reconnected: their posts are held back."""
+    return set(db.session.scalars(select(ChannelAccount.channel).where(ChannelAccount.status == UNAUTHORIZED)))
+
+
+def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
+    """New or reconnected: settings replace the old ones; a secret left empty keeps its stored value."""
+    reader = Reader(data)
+    channel = account.channel if account else reader.choice("channel", channel_registry.names())
+    name = reader.text("name", max_length=200)
+    if reader.errors:
+        raise Invalid(reader.errors)
+    fields = channel_registry.get(channel).account_fields
+    if not fields:
+        raise Invalid({"channel": f"{channel_registry.get(channel).label} needs no account"})
+    old_secrets = _stored_secrets(account)
+    settings, sealed = {}, {}
+    for field in fields:
+        value = reader.text(field.name, required=False, max_length=5000)
+        if field.secret:
+            value = value or old_secrets.get(field.name, "")
+        else:
+            value = value or field.default
+        if field.required and not value:
+            reader.fail(field.name, f"is required ({field.label})")
+        (sealed if field.secret else settings)[field.name] = value
+    reader.done()
+    account = account or ChannelAccount(channel=channel)
+    account.name, account.settings, account.secrets = name, settings, secrets.seal(sealed)
+    account.status, account.status_message = CONNECTED, ""
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def _stored_secrets(account: ChannelAccount | None) -> dict:
+    if account is None:
+        return {}
+    try:
+        return secrets.unseal(account.secrets)
+    except secrets.UnreadableSecrets:
+        return {}
+
+
+def disconnect(account: ChannelAccount) -> None:
+    db.session.delete(account)
+    db.session.commit()
+
+
+def as_adapter_account(account: ChannelAccount) -> Account:
+    return Account(id=account.id, channel=account.channel, name=account.name, settings=dict(account.settings or {}),
+                   secrets=secrets.unseal(account.secrets))
+
+
+def save_renewed_secrets(account_id: int, renewed: dict) -> None:
+    """A token refreshed during a delivery is kept at once (its predecessor may already be void)."""
+    account = db.session.get(ChannelAccount, account_id)
+    values = {**_stored_secrets(account), **renewed}
+    db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id)
+                       .values(secrets=secrets.seal(values)))
+    db.session.commit()
+
+
+def mark_unauthorized(account_id: int, message: str) -> None:
+    db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id)
+                       .values(status=UNAUTHORIZED, status_message=message[:1000]))
+    db.session.commit()
+
+
+def account_dict(account: ChannelAccount) -> dict:
+    """Never the secrets: only which of them are set."""
+    fields = channel_registry.get(account.channel).account_fields if account.channel in channel_registry.names() else ()
+    stored = _stored_secrets(account)
+    return {"id": account.id, "channel": account.channel, "name": account.name, "settings": dict(account.settings or {}),
+            "secrets_set": sorted(f.name for f in fields if f.secret and stored.get(f.name)),
+            "status": account.status, "status_message": account.status_message or None}
