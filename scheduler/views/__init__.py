@@ -7,7 +7,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app):
-    from . import api, api_library, api_style, ui, ui_library, ui_style  # noqa: F401 (api_*, ui_* add routes)
+    from . import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
 
     csrf.init_app(app)
     csrf.exempt(api.blueprint)  # it only accepts application/json, which no cross-site form can send
