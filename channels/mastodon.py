@@ -2,20 +2,35 @@
 
 Mastodon counts user-perceived characters (grapheme clusters), every http(s) link as 23 whatever
 its length, a mention of someone on another server by its user name only ("@alice@example.social"
-counts as "@alice"), and the content warning (spoiler_text) as part of the same 500. Delivery goes to
-the outbox through the base class; posting to an instance is a later task.
+counts as "@alice"), and the content warning (spoiler_text) as part of the same 500.
+
+Live delivery posts to the account's own instance (``deliver_live``): the instance's own character
+limit is read first (many allow more than 500, some fewer), pictures are uploaded, then the status is
+posted with an ``Idempotency-Key``, the same for every attempt at one post, so that a request sent
+again after a lost answer never posts twice (Mastodon remembers a key for an hour).
 """
 import re
+import threading
+import time
+from urllib.parse import urlsplit
 
 from . import feeds
-from .base import Channel, Draft, Length, Media, PostContent, Problem, media_count_problems
+from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
+                   media_count_problems)
+from .http import multipart
 from .registry import register
-from .shaping import (GRAPHEME, attachments_for, grapheme_count, headline_from, links_in, media_extra,
-                      media_of, read_html, short_post_text)
+from .shaping import (GRAPHEME, attachments_for, before_publishing, fetch_image, file_name, grapheme_count,
+                      headline_from, links_in, media_extra, media_of, read_html, refuse_unsupported_media,
+                      short_post_text)
 
 MAX_CHARACTERS, URL_WEIGHT, MEDIA_MAX = 500, 23, 4
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 # Mastodon's Account::MENTION_RE: a user name, optionally followed by @ and the server
+IMAGE_MAX_BYTES = 16 * 1024 * 1024  # Mastodon's default; the HTTP client caps what it fetches lower still
+LIMIT_TTL = 600.0  # seconds an instance's character limit is trusted
+MEDIA_WAITS = (0.5, 1.0, 2.0, 4.0)  # pauses while an instance processes an upload (202) before it can be attached
+_limits: dict[str, tuple[float, int]] = {}  # instance address → (when read, max_characters)
+_limits_lock = threading.Lock()
 MENTION = re.compile(r"(?<![=/\w])@([a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)(?:@[\w.-]+\w)?", re.IGNORECASE)
 
 
@@ -112,6 +127,106 @@ class Mastodon(Channel):
         return feeds.content_item(entry, feeds.social_content_type(media, links_out),
                                   title=feeds.text_of(entry.get("title")).strip() or headline_from(text),
                                   summary=html, media=media)
+
+
+    account_fields = (
+        AccountField("instance", "Instance address", help="Your server, e.g. https://mastodon.social"),
+        AccountField("access_token", "Access token", secret=True,
+                     help="Preferences → Development → New application, with the write:statuses and "
+                          "write:media scopes: its access token."),
+    )
+
+    def deliver_live(self, draft, post, context):
+        """GET /api/v2/instance (its limit), POST /api/v2/media per picture, POST /api/v1/statuses."""
+        payload = draft.payload
+        instance = context.account.setting("instance").strip().rstrip("/")
+        if not instance:
+            return Outcome.unauthorized("the Mastodon account has no instance address: set it on the Accounts page")
+        if "://" not in instance:
+            instance = "https://" + instance
+        media = list(payload.get("media") or [])
+        refuse_unsupported_media(media, self.label)
+        auth = {"Authorization": f"Bearer {context.account.secret('access_token')}"}
+        limit = instance_limit(context.http, instance)
+        used = status_length(payload["status"]) + grapheme_count(payload.get("spoiler_text") or "")
+        if used > limit:
+            return Outcome.rejected(
+                f"the post has {used} characters and {urlsplit(instance).hostname} takes at most {limit} (every "
+                "link counts 23, and the content warning counts too): shorten it")
+        media_ids = [upload(context.http, instance, auth, item) for item in media]
+        body = {"status": payload["status"], "visibility": payload.get("visibility") or "public"}
+        if payload.get("spoiler_text"):
+            body["spoiler_text"] = payload["spoiler_text"]
+        if media_ids:
+            body["media_ids"] = media_ids
+        headers = dict(auth)
+        if context.idempotency_key:
+            headers["Idempotency-Key"] = context.idempotency_key
+        answer = context.http.request("POST", instance + "/api/v1/statuses", json=body, headers=headers).json()
+        status_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
+        if not status_id:
+            return Outcome.unconfirmed(f"{urlsplit(instance).hostname} accepted the status but named no id: check "
+                                       "the profile, then mark it published or send it again")
+        return Outcome.published(remote_id=status_id, url=answer.get("url") or answer.get("uri") or None)
+
+
+def instance_limit(http, instance: str) -> int:
+    """The instance's own limit (configuration.statuses.max_characters), kept for LIMIT_TTL seconds;
+    an instance too old for /api/v2/instance is asked /api/v1/instance, and one that tells neither
+    is taken to allow Mastodon's 500."""
+    with _limits_lock:
+        known = _limits.get(instance)
+    if known and time.monotonic() - known[0] < LIMIT_TTL:
+        return known[1]
+    limit = None
+    for path in ("/api/v2/instance", "/api/v1/instance"):
+        try:
+            with before_publishing(f"reading the character limit of {urlsplit(instance).hostname}"):
+                info = http.request("GET", instance + path).json()
+        except DeliveryFailure as failure:
+            if failure.outcome.status == "rejected":
+                continue  # not there: an older or another server
+            raise
+        limit = _max_characters(info)
+        if limit:
+            break
+    limit = limit or MAX_CHARACTERS
+    with _limits_lock:
+        _limits[instance] = (time.monotonic(), limit)
+    return limit
+
+
+def _max_characters(info) -> int | None:
+    if not isinstance(info, dict):
+        return None
+    configuration = info.get("configuration") if isinstance(info.get("configuration"), dict) else {}
+    statuses = configuration.get("statuses") if isinstance(configuration.get("statuses"), dict) else {}
+    for value in (statuses.get("max_characters"), info.get("max_toot_chars")):
+        if isinstance(value, int) and value > 0:
+            return value
+    return None
+
+
+def upload(http, instance: str, auth: dict, item: dict) -> str:
+    """POST /api/v2/media (multipart: file, description = the alt text); the attachment's id. An
+    instance still processing it (202) is asked again (GET /api/v1/media/:id) until it has a url."""
+    data, kind = fetch_image(http, item, IMAGE_MAX_BYTES, "Mastodon")
+    fields = {"description": item["alt"]} if item.get("alt") else {}
+    body, content_type = multipart(fields, {"file": (file_name(item["url"], kind), data, kind)})
+    with before_publishing(f"uploading the image {item['url']} to {urlsplit(instance).hostname}"):
+        response = http.request("POST", instance + "/api/v2/media", body=body, content_type=content_type,
+                                headers=auth)
+        answer = response.json()
+        media_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
+        if not media_id:
+            raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} gave no attachment id"))
+        waits = list(MEDIA_WAITS)
+        while response.status in (202, 206):
+            if not waits:
+                raise DeliveryFailure(Outcome.retry(f"the image {item['url']} is still being processed"))
+            time.sleep(waits.pop(0))
+            response = http.request("GET", f"{instance}/api/v1/media/{media_id}", headers=auth)
+    return media_id
 
 
 def is_outbound(anchor: dict) -> bool:

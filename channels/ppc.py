@@ -1,11 +1,29 @@
 """PPC: a Google Ads responsive search ad with a UTM-tagged final URL: a short, trackable campaign.
-Attached images become the ad group's image assets (payload "images": [{"url", "alt"}])."""
-import re
-import unicodedata
+Attached images become the ad group's image assets (payload "images": [{"url", "alt"}]).
 
-from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem
+Live delivery does not call the Google Ads API (that takes a developer token, an approved manager account
+and OAuth): it exports the ads as a CSV that Google Ads Editor imports (Account → Import → From file),
+one file per campaign, one row per ad, in the editor's own column names. The file is UTF-8 with a byte
+order mark, one of the two encodings the editor reads (the other is UTF-16), which also makes
+spreadsheets read it as UTF-8. Which post each row came from is kept beside the files, in
+``.refrain-ads.json``, so delivering a post again replaces its row instead of adding a second one.
+Attached images are not exported (image assets are added in the editor). ``utm_link`` is the UTM link
+builder (here rather than in ``shaping``, whose ``with_utm`` only fills in missing tags).
+"""
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .base import AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem, sync_folder
 from .registry import register
-from .shaping import URL, images_of, is_web_address, media_extra, sentences, shorten, with_utm
+from .shaping import URL, ascii_slug, images_of, is_web_address, media_extra, sentences, shorten, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
 DESCRIPTIONS, DESCRIPTION_MAX = (2, 4), 90
@@ -14,6 +32,34 @@ CLAUSE_BREAK = re.compile(r"\s*[,;:–—]\s+|\s+-\s+|[，；：]")
 # used by adapt() only when the source's text is too short to give an ad its minimum
 FALLBACK_HEADLINES = ["Learn more", "See how it works", "Start today"]
 FALLBACK_DESCRIPTIONS = ["Find out more on our site.", "Read the whole story today."]
+# Google Ads Editor's column names for a responsive search ad
+EDITOR_COLUMNS = (["Campaign", "Ad group", "Ad type"] + [f"Headline {n}" for n in range(1, HEADLINES[1] + 1)]
+                  + [f"Description {n}" for n in range(1, DESCRIPTIONS[1] + 1)]
+                  + ["Path 1", "Path 2", "Final URL", "Status"])
+AD_TYPE = "Responsive search ad"
+AD_STATUSES = ("Enabled", "Paused")
+INDEX_NAME = ".refrain-ads.json"
+EXPORTED = "exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)"
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+
+
+def utm_link(url: str, source: str, medium: str, campaign: str, content: str = "", term: str = "",
+             replace: bool = True) -> str:
+    """A link builder: ``url`` with the given UTM tags (empty ones left out), every other parameter kept
+    in its order. A tag already in the link takes the new value in place, or with ``replace=False`` is
+    kept as it is (someone chose it) and only the missing tags are added."""
+    parts = urlsplit(url.strip())
+    wanted = {key: value for key, value in zip(UTM_KEYS, (source, medium, campaign, content, term)) if value}
+    query, placed = [], set()
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in wanted or not replace:
+            query.append((key, value))
+            placed.add(key)
+        elif key not in placed:  # the new value where the old one was; a repeat of it is dropped
+            query.append((key, wanted[key]))
+            placed.add(key)
+    query += [(key, value) for key, value in wanted.items() if key not in placed]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def ads_length(text: str) -> int:
@@ -82,7 +128,15 @@ class PPC(Channel):
     label = "PPC (Google Ads search)"
     limits = {"headlines": list(HEADLINES), "headline_length": HEADLINE_MAX, "descriptions": list(DESCRIPTIONS),
               "description_length": DESCRIPTION_MAX, "path_length": PATH_MAX}
-    extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str, "media": Media}
+    extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str, "ad_group": str,
+                    "media": Media}
+    account_fields = (
+        AccountField("folder", "Export folder", required=False,
+                     help="where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the "
+                          "outbox's ppc folder"),
+        AccountField("ad_status", "Status of exported ads", required=False, default="Enabled",
+                     help="Enabled or Paused, as the ads arrive in Google Ads Editor"),
+    )
 
     def render(self, post):
         link = post.link.strip()
@@ -136,6 +190,121 @@ class PPC(Channel):
                            campaign=source.campaign, scheduled_at=source.scheduled_at,
                            extra={"headlines": headlines, "descriptions": descriptions,
                                   **media_extra(images_of(source.extra))})
+
+    def deliver_live(self, draft, post, context):
+        """The ad as a row of its campaign's Google Ads Editor CSV (see the module's notes)."""
+        if post.id is None:
+            return Outcome.rejected("only a saved post (one with an id) can be delivered")
+        status = context.account.setting("ad_status", "Enabled").strip().capitalize()
+        if status not in AD_STATUSES:
+            return Outcome.rejected(f"the PPC account's ad status is {status!r}: use Enabled or Paused")
+        folder = Path(context.account.setting("folder") or Path(context.outbox_dir) / self.name).expanduser()
+        row = editor_row(draft.payload, post, status)
+        try:
+            path = export(folder, post.id, campaign_slug(post.campaign) + ".csv", row)
+        except OSError as error:
+            return Outcome.retry(f"could not write the Google Ads Editor file: {error}")
+        return Outcome.published(remote_id=str(path), url=path.as_uri(), message=EXPORTED)
+
+
+# --- the Google Ads Editor export --------------------------------------------------------------------
+
+def campaign_slug(campaign: str) -> str:
+    return ascii_slug(campaign) or "refrain"
+
+
+def ad_group_name(post: PostContent) -> str:
+    """The ad group the ad goes in: the post's own setting, else its title, else one per post."""
+    given = post.extra.get("ad_group")
+    name = " ".join(given.split()) if isinstance(given, str) else ""
+    return name or " ".join(post.title.split()) or f"Refrain ad {post.id}"
+
+
+def editor_row(ad: dict, post: PostContent, status: str) -> dict:
+    """One responsive search ad in the editor's columns. The campaign is the plan's slug, as in the UTM tags;
+    UTM tags the link already has are kept (they are what the editor previewed), utm_content names the ad group."""
+    campaign, group = campaign_slug(post.campaign), ad_group_name(post)
+    row = {column: "" for column in EDITOR_COLUMNS}
+    row.update({"Campaign": post.campaign.strip() or campaign, "Ad group": group, "Ad type": AD_TYPE,
+                "Path 1": ad.get("path1", ""), "Path 2": ad.get("path2", ""), "Status": status,
+                "Final URL": utm_link(ad["final_url"], "google", "cpc", campaign, ascii_slug(group) or campaign,
+                                      replace=False)})
+    for number, line in enumerate(ad["headlines"][:HEADLINES[1]], start=1):
+        row[f"Headline {number}"] = line
+    for number, line in enumerate(ad["descriptions"][:DESCRIPTIONS[1]], start=1):
+        row[f"Description {number}"] = line
+    return row
+
+
+def editor_csv(rows: list[dict]) -> bytes:
+    """UTF-8 with a byte order mark: how Google Ads Editor (and spreadsheets) know it is UTF-8."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EDITOR_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def export(folder: Path, post_id: int, filename: str, row: dict) -> Path:
+    """Puts the post's row in ``filename``, out of any other campaign file it was in before, rewriting
+    each changed file whole and atomically; the index is written last, so a failure halfway is mended by
+    the next attempt. A lock keeps two deliveries from losing each other's rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with locked(folder / ".refrain-ads.lock"):
+        index = read_index(folder / INDEX_NAME)
+        before = index.get(str(post_id), {}).get("file")
+        index[str(post_id)] = {"file": filename, "row": row}
+        for name in {filename, before} - {None}:
+            rows = [entry["row"] for key, entry in sorted(index.items(), key=lambda item: int(item[0]))
+                    if entry["file"] == name]
+            if rows:
+                write_atomically(folder / name, editor_csv(rows))
+            else:
+                (folder / name).unlink(missing_ok=True)
+        write_atomically(folder / INDEX_NAME, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
+    return folder / filename
+
+
+def read_index(path: Path) -> dict:
+    """{post id: {"file": "<campaign>.csv", "row": {column: value}}}; a missing or unreadable index is empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: entry for key, entry in data.items() if key.isdigit() and isinstance(entry, dict)
+            and isinstance(entry.get("file"), str) and isinstance(entry.get("row"), dict)}
+
+
+@contextmanager
+def locked(path: Path):
+    try:
+        import fcntl
+    except ImportError:  # not on a POSIX system: one worker at a time is assumed
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    sync_folder(target.parent)
 
 
 register(PPC)

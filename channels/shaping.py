@@ -284,3 +284,81 @@ def key_sentences(markdown: str, most: int = 4, skip: str = "") -> list[str]:
         if len(chosen) == most:
             break
     return chosen
+
+
+# --- live delivery: steps that publish nothing yet ------------------------------------------------
+
+IMAGE_EXTENSIONS = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                    ".webp": "image/webp"}
+
+
+class before_publishing:
+    """Around a request that publishes nothing (a login, a lookup, an upload, fetching a picture):
+    had it no answer, nothing can have gone out, so sending it again is safe and "unconfirmed"
+    becomes "retry". With ``foreign=True`` (a request to someone else's server, such as the one
+    hosting a picture) a 401/403 says nothing about the channel's account, so it is a rejection
+    instead of "unauthorized", which would make the account wait to be reconnected."""
+
+    def __init__(self, step: str, foreign: bool = False):
+        self.step, self.foreign = step, foreign
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        from .base import DeliveryFailure, Outcome  # base imports this module
+        if not isinstance(error, DeliveryFailure):
+            return False
+        status = error.outcome.status
+        if status == "unconfirmed":
+            raise DeliveryFailure(Outcome.retry(
+                f"{self.step}: no answer came back; nothing was published yet, so it will be tried again")) from None
+        if status == "unauthorized" and self.foreign:
+            raise DeliveryFailure(Outcome.rejected(f"{self.step}: {error.outcome.message}")) from None
+        if status in ("rejected", "retry") and not error.outcome.message.startswith(self.step):
+            raise DeliveryFailure(Outcome(status, f"{self.step}: {error.outcome.message}",
+                                          retry_after=error.outcome.retry_after)) from None
+        return False
+
+
+def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes, str]:
+    """The bytes and MIME type of an attached picture, fetched through the delivery's client (bounded,
+    logged without its query); a picture bigger than ``most_bytes`` or not a picture is refused
+    before anything is published."""
+    from .base import DeliveryFailure, Outcome
+    from .http import MAX_BODY
+    most_bytes = min(most_bytes, MAX_BODY - 1)  # the client cuts a longer body at MAX_BODY
+    url = item["url"]
+    with before_publishing(f"fetching the image {url}", foreign=True):
+        response = http.request("GET", url, headers={"Accept": "image/*"})
+    kind = response.header("content-type").split(";")[0].strip().lower()
+    if not kind.startswith("image/"):
+        guessed = IMAGE_EXTENSIONS.get("." + urlsplit(url).path.rsplit(".", 1)[-1].lower(), "")
+        if kind and kind != "application/octet-stream" or not guessed:
+            raise DeliveryFailure(Outcome.rejected(
+                f"the image {url} is not a picture (it is served as {kind or 'an unknown type'})"))
+        kind = guessed
+    if len(response.body) > most_bytes:
+        raise DeliveryFailure(Outcome.rejected(
+            f"the image {url} is {len(response.body) // 1024} KB or more; {label} takes at most "
+            f"{most_bytes // 1024} KB: attach a smaller one"))
+    if not response.body:
+        raise DeliveryFailure(Outcome.rejected(f"the image {url} is empty"))
+    return response.body, kind
+
+
+def file_name(url: str, kind: str) -> str:
+    """A plain file name for an upload, from the address or else the type."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", name)[:80]
+    return name or "image." + kind.split("/")[-1]
+
+
+def refuse_unsupported_media(media: list[dict], label: str) -> None:
+    """Live delivery uploads pictures only: anything else is refused before a request is made."""
+    from .base import DeliveryFailure, Outcome
+    for number, item in enumerate(media, start=1):
+        if item.get("type") not in ("image", ""):
+            raise DeliveryFailure(Outcome.rejected(
+                f"attachment {number} ({item['url']}) is a {item['type']}: live delivery to {label} uploads "
+                "pictures only; remove it, or link to it in the text"))

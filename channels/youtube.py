@@ -1,13 +1,31 @@
 """YouTube: the metadata of an uploaded video (title, description, tags, publish time) per the Data API,
-and the thumbnail to set (thumbnails.set) when the post carries an image."""
+and the thumbnail to set (thumbnails.set) when the post carries an image.
+
+Live delivery schedules a video already uploaded as private (YouTube Studio, or any uploader): the
+post names it by its id (extra field ``video_id``), and ``videos.update`` (``PUT
+{api}/youtube/v3/videos?part=snippet,status``) sets its title, description, tags and category, and
+keeps it private with ``publishAt`` at the post's time, when YouTube itself makes it public. A post
+delivered at or after its time (YouTube refuses a ``publishAt`` in the past) makes the video public
+at once. The thumbnail is not sent yet. Access is OAuth 2.0: an expired access token is renewed
+with the refresh token (``POST {oauth}/token``), kept through ``context.save_secrets``, and the
+update is sent once more.
+"""
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 from . import feeds
-from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem, as_utc
+from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, MissingField, Outcome, PostContent,
+                   Problem, as_utc)
 from .registry import register
 from .shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
 
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"
 ANGLE_BRACKETS = "<>"
+VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+API_URL, OAUTH_URL = "https://www.googleapis.com", "https://oauth2.googleapis.com"
+PUBLISH_AT_MARGIN = timedelta(minutes=1)  # closer than this to now, publishAt could already be past on arrival
 
 
 def tags_length(tags: list[str]) -> int:
@@ -46,8 +64,18 @@ class YouTube(Channel):
     name = "youtube"
     label = "YouTube"
     limits = {"title": TITLE_MAX, "description_bytes": DESCRIPTION_MAX_BYTES, "tags_total": TAGS_MAX}
-    extra_fields = {"tags": list, "category_id": str, "media": Media}
+    extra_fields = {"tags": list, "category_id": str, "media": Media, "video_id": str}
     feed_content_type = "video"
+    account_fields = (
+        AccountField("client_id", "OAuth client ID", help="of the Google Cloud project with the YouTube Data API"),
+        AccountField("client_secret", "OAuth client secret", secret=True),
+        AccountField("refresh_token", "Refresh token", secret=True,
+                     help="granted for the https://www.googleapis.com/auth/youtube scope"),
+        AccountField("access_token", "Access token", secret=True, required=False,
+                     help="optional: renewed from the refresh token when it expires"),
+        AccountField("api_url", "Data API address", required=False, default=API_URL),
+        AccountField("oauth_url", "OAuth token address", required=False, default=OAUTH_URL),
+    )
 
     def render(self, post):
         title = post.title.strip()
@@ -60,6 +88,9 @@ class YouTube(Channel):
                         "categoryId": post.extra.get("category_id") or PEOPLE_AND_BLOGS},
             "status": {"privacyStatus": "private", "publishAt": publish_at(post)},
         }
+        video_id = str(post.extra.get("video_id") or "").strip()
+        if video_id:
+            payload = {"id": video_id, **payload}
         images = images_of(post.extra)
         if images:
             payload["thumbnail"] = {"url": images[0]["url"], "alt": images[0]["alt"]}
@@ -82,7 +113,50 @@ class YouTube(Channel):
             problems.append(Problem("tags_too_long", f"the tags take {total} characters (a tag with a space counts "
                                     f"2 more for its quotes, plus a comma between tags); YouTube allows {TAGS_MAX}",
                                     field="tags"))
+        if "id" in draft.payload and not VIDEO_ID.match(draft.payload["id"]):
+            problems.append(Problem("invalid_video_id", f"{draft.payload['id']!r} is not a YouTube video id: 11 "
+                                    "letters, digits, '-' or '_', as in youtube.com/watch?v=<id>", field="video_id"))
         return Length(size, DESCRIPTION_MAX_BYTES, "bytes"), problems
+
+    def deliver_live(self, draft, post, context):
+        """Schedules the uploaded private video: its metadata and publish time, in one videos.update."""
+        video_id = str(draft.payload.get("id") or "")
+        if not video_id:
+            return Outcome.rejected("no video to schedule: upload the video as private, then give its id "
+                                    "(video_id) on the post")
+        _, problems = self.check(post, draft)
+        refusals = [p.message for p in problems if p.severity == "error"]
+        if refusals:
+            return Outcome.rejected("YouTube would refuse this video's details: " + "; ".join(refusals))
+        account = context.account
+        if not account.secret("refresh_token") and not account.secret("access_token"):
+            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+        tokens = Tokens(account, context)
+        update = video_update(video_id, draft, datetime.now(timezone.utc))
+        address = f"{account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/videos"
+        try:
+            try:
+                response = self.put(context, address, update, tokens.access())
+            except DeliveryFailure as failure:
+                if failure.outcome.status != "unauthorized" or tokens.renewed or out_of_quota(failure.outcome):
+                    raise
+                response = self.put(context, address, update, tokens.renew())
+            answer = response.json()
+        except DeliveryFailure as failure:
+            outcome = failure.outcome
+            if out_of_quota(outcome):
+                outcome = Outcome.retry(f"{outcome.message} (the daily quota returns at midnight Pacific time)",
+                                        retry_after=until_quota_resets(datetime.now(timezone.utc)))
+            raise DeliveryFailure(tokens.scrub(outcome)) from None
+        remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id
+        when = update["status"].get("publishAt")
+        return Outcome.published(remote_id, f"https://www.youtube.com/watch?v={remote_id}",
+                                 message=f"scheduled to go public at {when}" if when else "made public")
+
+    @staticmethod
+    def put(context, address, update, token):
+        return context.http.request("PUT", address, params={"part": "snippet,status"}, json=update,
+                                    headers={"Authorization": f"Bearer {token}"})
 
     @staticmethod
     def angle_brackets(snippet: dict) -> list[Problem]:
@@ -127,6 +201,87 @@ class YouTube(Channel):
             entry, "video", remote_id=video_id or feeds.remote_id(entry),
             media=[{"url": thumbnail, "type": "image", "alt": title}] if thumbnail else [],
             metrics=feeds.metrics(views=statistics.get("views"), likes=rating.get("count")))
+
+
+def video_update(video_id: str, draft: Draft, now: datetime) -> dict:
+    """The videos.update body: the snippet as drafted; private until publishAt while that is ahead,
+    public at once when the post's time has come (YouTube refuses a publishAt in the past)."""
+    snippet = draft.payload["snippet"]
+    publish = draft.payload["status"].get("publishAt")
+    status = {"privacyStatus": "private", "publishAt": publish}
+    if not publish or datetime.fromisoformat(publish) <= now + PUBLISH_AT_MARGIN:
+        status = {"privacyStatus": "public"}
+    return {"id": video_id, "snippet": {key: snippet[key] for key in ("title", "description", "tags", "categoryId")},
+            "status": status}
+
+
+def out_of_quota(outcome: Outcome) -> bool:
+    """YouTube answers an exhausted daily quota with 403 (quotaExceeded): a wait, not a lost authorization."""
+    return outcome.status == "unauthorized" and "answered 403" in outcome.message and "quota" in outcome.message
+
+
+def until_quota_resets(now: datetime) -> float:
+    """Seconds to the next midnight in California, when the Data API's daily quota is reset."""
+    pacific = now.astimezone(ZoneInfo("America/Los_Angeles"))
+    midnight = datetime.combine(pacific.date() + timedelta(days=1), datetime.min.time(), pacific.tzinfo)
+    return max((midnight - pacific).total_seconds(), 60.0)
+
+
+class Tokens:
+    """The account's OAuth access token, renewed at most once per delivery with its refresh token."""
+
+    def __init__(self, account, context):
+        self.account, self.context = account, context
+        self.current = account.secret("access_token")
+        self.renewed = False
+
+    def access(self) -> str:
+        return self.current or self.renew()
+
+    def renew(self) -> str:
+        self.renewed = True
+        account = self.account
+        if not account.secret("refresh_token"):
+            raise DeliveryFailure(Outcome.unauthorized("YouTube refused the access token and the account has no "
+                                                       "refresh token: reconnect it on the Accounts page"))
+        form = {"grant_type": "refresh_token", "refresh_token": account.secret("refresh_token"),
+                "client_id": account.setting("client_id"), "client_secret": account.secret("client_secret")}
+        address = f"{account.setting('oauth_url', OAUTH_URL).rstrip('/')}/token"
+        try:
+            answer = self.context.http.request("POST", address, form=form).json()
+        except DeliveryFailure as failure:
+            raise DeliveryFailure(self.refresh_failed(failure.outcome)) from None
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise DeliveryFailure(Outcome.retry("Google's token service answered without an access token"))
+        self.current = token
+        if self.context.save_secrets:
+            renewed = {"access_token": token}
+            if isinstance(answer.get("refresh_token"), str) and answer["refresh_token"]:
+                renewed["refresh_token"] = answer["refresh_token"]  # Google may rotate it
+            self.context.save_secrets(renewed)
+        return token
+
+    def refresh_failed(self, outcome: Outcome) -> Outcome:
+        """A refused refresh (invalid_grant: revoked, expired, password changed) needs the user; a
+        refresh that got no answer published nothing, so it may simply be tried again later."""
+        message = self.scrub(outcome).message
+        if outcome.status in ("rejected", "unauthorized"):
+            return Outcome.unauthorized(f"YouTube's access could not be renewed ({message}): reconnect the "
+                                        "account on the Accounts page")
+        if outcome.status == "unconfirmed":
+            return Outcome.retry(f"renewing YouTube's access got no answer ({message}); nothing was published")
+        return self.scrub(outcome)
+
+    def scrub(self, outcome: Outcome) -> Outcome:
+        """No token or client secret in an outcome, even if a service echoes one."""
+        message = outcome.message
+        for secret in (self.current, *self.account.secrets.values()):
+            if isinstance(secret, str) and len(secret) >= 4:
+                message = message.replace(secret, "[secret]")
+        if message == outcome.message:
+            return outcome
+        return Outcome(outcome.status, message, outcome.remote_id, outcome.url, outcome.retry_after)
 
 
 register(YouTube)

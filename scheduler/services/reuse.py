@@ -44,6 +44,18 @@ def item_text(item: ContentItem) -> str:
     return f"{title}\n{text}" if text else title
 
 
+def targets_for(item: ContentItem) -> list[tuple[str, str]]:
+    """Each channel and why the item cannot go there ("" when it can): a pin needs a picture, say.
+    Only the channel's own errors count here; the style guide speaks once the draft exists."""
+    source = PostContent(channel=item.channel, body=item.summary_text or item.title, title=item.title,
+                         link=item.link, extra={"media": list(item.media or [])})
+    targets = []
+    for adapter in channel_registry.all_channels():
+        errors = [p.message for p in adapter.validate(adapter.adapt(source)).problems if p.severity == "error"]
+        targets.append((adapter.name, "; ".join(errors)))
+    return targets
+
+
 def adapt_item(item: ContentItem, data) -> Post:
     """A draft on ``channel`` in ``plan_id``, shaped by that channel's adapter; at ``scheduled_at``,
     or in the channel's next free slot of the plan when no time is given."""

@@ -57,3 +57,22 @@ def remove_account(account_id):
     accounts.disconnect(accounts.get_account(account_id))
     flash("Account removed; its secrets are gone.")
     return redirect(url_for("ui.accounts_page"))
+
+
+@blueprint.route("/tools/utm", methods=["GET", "POST"])
+def utm_builder():
+    """The UTM link builder: what a campaign's links need to be counted, tagged consistently."""
+    from channels.ppc import utm_link
+
+    form, link, errors = request.form, "", {}
+    if request.method == "POST":
+        url = form.get("url", "").strip()
+        if not url.lower().startswith(("http://", "https://")):
+            errors["url"] = "must be an http:// or https:// address"
+        for name in ("source", "medium", "campaign"):
+            if not form.get(name, "").strip():
+                errors[name] = "is required"
+        if not errors:
+            link = utm_link(url, *(form.get(n, "").strip() for n in ("source", "medium", "campaign", "content",
+                                                                       "term")))
+    return render_template("utm.html", form=form, link=link, errors=errors), 422 if errors else 200

@@ -102,7 +102,7 @@ def item_page(item_id, errors=None, status=200):
     series = items.metric_series(item)
     made = reuse.posts_from_item(item)
     return render_template("library/item.html", item=item, ranked=mine, series=series, made=made,
-                           chart=charts.metric_series_chart(series), channels=channel_registry.all_channels(),
+                           chart=charts.metric_series_chart(series), targets=reuse.targets_for(item),
                            plans=plans.all_plans(), current=current_plan(), errors=errors or {},
                            form=request.form), status
 

@@ -87,7 +87,8 @@ def test_extra_fields_of_the_wrong_type_are_problems():
 
 
 def test_registry_lookups():
-    assert registry.names() == ["blog", "bluesky", "mastodon", "newsletter", "ppc", "twitter", "youtube"]
+    assert registry.names() == ["blog", "bluesky", "facebook", "mastodon", "newsletter", "pinterest", "ppc",
+                                "twitter", "webhook", "youtube"]
     assert registry.names() == sorted(registry.names())
     assert [c.name for c in registry.all_channels()] == registry.names()
     assert registry.get("ppc").label and registry.get("ppc") is registry.get("ppc")

@@ -1,4 +1,5 @@
 """Turning a winner into a draft elsewhere, evergreen re-runs, and the media library."""
+import re
 from datetime import datetime, timedelta, timezone
 from itertools import product
 
@@ -6,8 +7,9 @@ import pytest
 
 import channels.registry as channel_registry
 from scheduler.extensions import db
-from scheduler.models import Post
+from scheduler.models import ContentItem, Post
 from scheduler.services import items as item_store
+from scheduler.services import reuse
 from tests.factories import commit, make_plan, make_post
 from tests.library.builders import add_items
 
@@ -63,6 +65,12 @@ def test_use_on_makes_a_draft_on_the_plan_with_its_lineage(client, plan):
 @pytest.mark.parametrize("source, target", list(product(SOURCES, channel_registry.names())))
 def test_every_use_on_the_ui_offers_gives_a_draft_that_passes_validation(client, plan, source, target):
     item_id = item_of(source)
+    offered = dict(reuse.targets_for(db.session.get(ContentItem, item_id)))
+    if offered[target]:
+        assert target == "pinterest" and "image" in offered[target].lower(), "only a pin without a picture is refused"
+        page = client.get(f"/library/items/{item_id}").get_data(as_text=True)
+        assert re.search(rf'value="{target}"[^>]*disabled', page), "the page offers it greyed out, with why"
+        return
     answer = client.post(f"/api/v1/library/items/{item_id}/adapt",
                          json={"channel": target, "plan_id": plan.id,
                                "scheduled_at": (datetime.now(timezone.utc) + timedelta(days=3)).isoformat()})

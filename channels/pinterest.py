@@ -1,0 +1,112 @@
+"""Pinterest: a pin, per API v5 (``POST {api}/v5/pins``), on the board named in the account's settings.
+
+A pin is a picture first: it needs an image (the post's first image attachment, sent by URL as
+``media_source: {source_type: "image_url", url}``), then a title of up to 100 characters, a
+description of up to 500, alt text of up to 500 and a destination link. The board is the
+account's, so the draft leaves it out and delivery adds it.
+"""
+from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
+                   WARNING)
+from .registry import register
+from .shaping import (headline_from, images_of, is_web_address, media_of, plain_text, shorten,
+                      youtube_thumbnail, youtube_video_id)
+
+TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
+API_URL = "https://api.pinterest.com"
+
+
+class Pinterest(Channel):
+    name = "pinterest"
+    label = "Pinterest"
+    limits = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "alt_text": ALT_MAX, "link": LINK_MAX,
+              "media": 1}
+    extra_fields = {"media": Media}
+    feed_content_type = "image"
+    account_fields = (
+        AccountField("board_id", "Board ID", help="the board pins go to (GET /v5/boards lists them with their ids)"),
+        AccountField("access_token", "Access token", secret=True,
+                     help="an OAuth token with the boards:read, pins:read and pins:write scopes"),
+        AccountField("api_url", "API address", required=False, default=API_URL),
+    )
+
+    def render(self, post):
+        images = images_of(post.extra)
+        payload = {"title": " ".join(post.title.split()), "description": plain_text(post.body),
+                   "link": post.link.strip(), "alt_text": images[0]["alt"] if images else "",
+                   "media_source": {"source_type": "image_url", "url": images[0]["url"]} if images else None}
+        preview = "\n\n".join(part for part in (payload["title"], payload["description"], payload["link"]) if part)
+        return Draft(self.name, payload, preview)
+
+    def check(self, post, draft):
+        pin, problems = draft.payload, []
+        if not pin["media_source"]:
+            problems.append(Problem("missing_image", "a pin needs a picture: attach an image (with alt text)",
+                                    field="media"))
+        for field_name, key, most in (("title", "title", TITLE_MAX), ("body", "description", DESCRIPTION_MAX),
+                                      ("media", "alt_text", ALT_MAX)):
+            size = len(pin[key])
+            if size > most:
+                problems.append(Problem(f"{key}_too_long", f"the pin's {key.replace('_', ' ')} has {size} "
+                                        f"characters, {size - most} over Pinterest's {most}", field=field_name,
+                                        start=most if field_name != "media" else None,
+                                        end=size if field_name != "media" else None))
+        if pin["link"] and (not is_web_address(pin["link"]) or len(pin["link"]) > LINK_MAX):
+            problems.append(Problem("bad_link", f"the link must be an http(s) address of at most {LINK_MAX} "
+                                    "characters", field="link"))
+        media = media_of(post.extra)
+        if len(media) > 1:
+            problems.append(Problem("media_not_sent", "a pin shows one picture: only the first image is sent",
+                                    severity=WARNING, field="media"))
+        return Length(len(pin["description"]), DESCRIPTION_MAX, "characters"), problems
+
+    def adapt(self, source):
+        """The source's first picture (a video link gives its thumbnail), its headline as the title,
+        its text shortened to a description, and its link as the pin's destination."""
+        pictures = images_of(source.extra)[:1]
+        video = youtube_video_id(source.link)
+        if not pictures and video:
+            pictures = [{"url": youtube_thumbnail(video), "type": "image", "alt": " ".join(source.title.split())}]
+        pictures = [{**picture, "alt": shorten(picture["alt"], lambda t: len(t) <= ALT_MAX)} for picture in pictures]
+        text = plain_text(source.body)
+        if source.link:
+            text = text.replace(source.link, "").strip()
+        headline = source.title or headline_from(text)
+        return PostContent(channel=self.name, title=shorten(headline, lambda t: len(t) <= TITLE_MAX),
+                           body=shorten(text, lambda t: len(t) <= DESCRIPTION_MAX),
+                           link=source.link if is_web_address(source.link) else "",
+                           campaign=source.campaign, scheduled_at=source.scheduled_at,
+                           extra={"media": pictures} if pictures else {})
+
+    def deliver_live(self, draft, post, context):
+        account = context.account
+        board, token = account.setting("board_id").strip(), account.secret("access_token")
+        if not token:
+            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the "
+                                        "Accounts page")
+        if not board:
+            return Outcome.rejected("the Pinterest account names no board: set its Board ID on the Accounts page")
+        if not draft.payload.get("media_source"):
+            return Outcome.rejected("a pin needs a picture: attach an image to the post")
+        pin = {"board_id": board, **{key: value for key, value in draft.payload.items() if value}}
+        base = account.setting("api_url", API_URL).rstrip("/")
+        try:
+            answer = context.http.request("POST", f"{base}/v5/pins", json=pin,
+                                          headers={"Authorization": f"Bearer {token}"}).json()
+        except DeliveryFailure as failure:
+            raise DeliveryFailure(without_secret(failure.outcome, token)) from None
+        pin_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
+        if not pin_id:
+            return Outcome.unconfirmed("Pinterest accepted the pin but gave no id; check the board, then mark it "
+                                       "published or send it again")
+        return Outcome.published(pin_id, f"https://www.pinterest.com/pin/{pin_id}/")
+
+
+def without_secret(outcome: Outcome, secret: str) -> Outcome:
+    """Never let a token reach an outcome, even if a service echoes it."""
+    if secret and secret in outcome.message:
+        return Outcome(outcome.status, outcome.message.replace(secret, "[token]"), outcome.remote_id, outcome.url,
+                       outcome.retry_after)
+    return outcome
+
+
+register(Pinterest)

@@ -1,0 +1,350 @@
+"""Blog live delivery: a static site's folder (committed when it is a git repository), WordPress's REST
+API, a Micropub endpoint; each against what a real one would see."""
+import base64
+import json
+import subprocess
+from datetime import datetime, timezone
+
+import pytest
+
+from channels import registry
+from channels.base import Account, DeliveryContext
+from channels.http import HttpClient
+from tests.support.stand_in import StandIn
+
+from .helpers import post as make_post
+
+BODY = "Hello *world*.\n\nA second paragraph with a [link](https://example.com)."
+PAST = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def service():
+    stand_in = StandIn()
+    yield stand_in
+    stand_in.close()
+
+
+def blog_post(title="Summer plans", body=BODY, id=42, **fields):
+    return make_post("blog", body, title=title, id=id, **fields)
+
+
+def deliver(post, tmp_path, settings, secrets=None):
+    adapter = registry.get("blog")
+    validation = adapter.validate(post)
+    assert validation.draft is not None, validation.problems
+    account = Account(1, "blog", "my blog", settings=settings, secrets=secrets or {})
+    context = DeliveryContext("live", tmp_path / "outbox", account=account, http=HttpClient(timeout=2),
+                              idempotency_key=f"refrain-post-{post.id}")
+    return adapter.deliver(validation.draft, post, context)
+
+
+def parse(markdown):
+    """Front matter written as 'key: <JSON value>' lines (what YAML reads too), then the body."""
+    assert markdown.startswith("---\n")
+    head, _, body = markdown[4:].partition("\n---\n")
+    values = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(": ")
+        values[key] = json.loads(value)
+    return values, body
+
+
+def test_the_account_form_covers_every_target_and_hides_its_secrets():
+    fields = {f.name: f for f in registry.get("blog").account_fields}
+    assert {"target", "folder", "content_dir", "site_url", "user", "app_password", "micropub_endpoint",
+            "micropub_token"} <= set(fields)
+    assert {name for name, f in fields.items() if f.secret} == {"app_password", "micropub_token"}
+    assert [name for name, f in fields.items() if f.required] == ["target"] and fields["target"].default == "folder"
+
+
+def test_an_unknown_target_is_rejected(tmp_path):
+    outcome = deliver(blog_post(), tmp_path, {"target": "ghost"})
+    assert outcome.status == "rejected" and "folder, wordpress, micropub" in outcome.message
+
+
+# --- folder ------------------------------------------------------------------------------------------
+
+def folder_settings(site, **more):
+    return {"target": "folder", "folder": str(site), **more}
+
+
+def posts_in(site):
+    return sorted(p.relative_to(site).as_posix() for p in (site / "content" / "posts").iterdir())
+
+
+def test_folder_writes_front_matter_and_body(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    outcome = deliver(blog_post(extra={"tags": ["planning", "été"]}, link="https://example.com/orig"), tmp_path,
+                      folder_settings(site))
+    assert outcome.status == "published", outcome.message
+    assert outcome.remote_id == "content/posts/2031-09-01-summer-plans.md"
+    assert outcome.url == (site / outcome.remote_id).as_uri()
+    assert posts_in(site) == ["content/posts/2031-09-01-summer-plans.md"], "no temporary file left"
+    values, body = parse((site / outcome.remote_id).read_text(encoding="utf-8"))
+    assert list(values) == ["title", "date", "publishDate", "draft", "slug", "tags", "canonical_url", "refrain_id"]
+    assert values == {"title": "Summer plans", "date": "2031-09-01T08:00:00+00:00",
+                      "publishDate": "2031-09-01T08:00:00+00:00", "draft": False, "slug": "summer-plans",
+                      "tags": ["planning", "été"], "canonical_url": "https://example.com/orig", "refrain_id": 42}
+    assert body == "\n" + BODY + "\n"
+
+
+def test_a_past_post_has_no_publish_date_and_a_site_url_gives_the_address(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    outcome = deliver(blog_post(scheduled_at=PAST), tmp_path,
+                      folder_settings(site, site_url="https://blog.example/posts/", content_dir="_posts"))
+    assert outcome.status == "published" and outcome.remote_id == "_posts/2021-03-04-summer-plans.md"
+    assert outcome.url == "https://blog.example/posts/summer-plans/"
+    values, _ = parse((site / outcome.remote_id).read_text())
+    assert values["date"] == "2021-03-04T05:06:07+00:00" and "publishDate" not in values
+
+
+@pytest.mark.parametrize("title", ["a: b", "'single' and \"double\" quotes", "two\nlines", "冬季优惠", "# hash",
+                                   "- dash", "yes", "tab\tand \\ backslash", "line\u2028separator"])
+def test_hostile_titles_stay_one_yaml_string(tmp_path, title):
+    site = tmp_path / "site"
+    site.mkdir()
+    outcome = deliver(blog_post(title=title), tmp_path, folder_settings(site))
+    assert outcome.status == "published", outcome.message
+    text = (site / outcome.remote_id).read_text(encoding="utf-8")
+    values, _ = parse(text)
+    assert values["title"] == " ".join(title.split())
+    assert "\u2028" not in text and text.count("\n---\n") == 1
+
+
+def test_delivering_again_rewrites_the_same_file(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    first = deliver(blog_post(body="First version."), tmp_path, folder_settings(site))
+    second = deliver(blog_post(body="Second version."), tmp_path, folder_settings(site))
+    assert first.remote_id == second.remote_id and posts_in(site) == [first.remote_id]
+    assert (site / first.remote_id).read_text().endswith("\nSecond version.\n")
+
+
+def test_a_new_slug_or_date_replaces_the_old_file_of_the_same_post(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    deliver(blog_post(title="Old title"), tmp_path, folder_settings(site))
+    deliver(blog_post(title="Other post", id=7), tmp_path, folder_settings(site))
+    renamed = deliver(blog_post(title="New title"), tmp_path, folder_settings(site))
+    assert posts_in(site) == ["content/posts/2031-09-01-new-title.md", "content/posts/2031-09-01-other-post.md"]
+    moved = deliver(blog_post(title="New title", scheduled_at=PAST), tmp_path, folder_settings(site))
+    assert renamed.remote_id != moved.remote_id
+    assert posts_in(site) == ["content/posts/2021-03-04-new-title.md", "content/posts/2031-09-01-other-post.md"]
+
+
+def test_a_long_front_matter_is_still_recognised_as_this_posts(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    tags = [f"tag number {n} " + "x" * 40 for n in range(200)]
+    first = deliver(blog_post(extra={"tags": tags}), tmp_path, folder_settings(site))
+    assert (site / first.remote_id).stat().st_size > 10_000
+    again = deliver(blog_post(extra={"tags": tags}), tmp_path, folder_settings(site))
+    assert again.status == "published" and posts_in(site) == [first.remote_id]
+
+
+def test_a_file_that_is_not_this_posts_is_never_overwritten(tmp_path):
+    site = tmp_path / "site"
+    (site / "content" / "posts").mkdir(parents=True)
+    theirs = site / "content" / "posts" / "2031-09-01-summer-plans.md"
+    theirs.write_text("---\ntitle: Mine\n---\nHand written.\n")
+    outcome = deliver(blog_post(), tmp_path, folder_settings(site))
+    assert outcome.status == "rejected" and "another slug" in outcome.message
+    assert theirs.read_text() == "---\ntitle: Mine\n---\nHand written.\n"
+
+
+def test_folder_settings_are_checked(tmp_path):
+    missing = deliver(blog_post(), tmp_path, {"target": "folder"})
+    assert missing.status == "rejected" and "Site folder (folder)" in missing.message
+    absent = deliver(blog_post(), tmp_path, folder_settings(tmp_path / "nowhere"))
+    assert absent.status == "rejected" and "does not exist" in absent.message
+    (tmp_path / "site").mkdir()
+    outside = deliver(blog_post(), tmp_path, folder_settings(tmp_path / "site", content_dir="../elsewhere"))
+    assert outside.status == "rejected" and not (tmp_path / "elsewhere").exists()
+
+
+def git(site, *arguments):
+    return subprocess.run(["git", *arguments], cwd=site, capture_output=True, text=True, check=True).stdout
+
+
+def test_a_git_repository_gets_one_commit_per_change(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    git(site, "init", "-q")
+    (site / "notes.txt").write_text("the owner's own work, staged")
+    git(site, "add", "notes.txt")
+    first = deliver(blog_post(title="Summer: plans"), tmp_path, folder_settings(site))
+    assert first.status == "published" and "committed" in first.message, first.message
+    log = git(site, "log", "--format=%an <%ae>|%cn <%ce>|%s").splitlines()
+    assert log == ["Refrain <refrain@localhost>|Refrain <refrain@localhost>|Refrain: publish Summer: plans"]
+    assert git(site, "show", "--name-only", "--format=", "HEAD").split() == [first.remote_id]
+    assert "A  notes.txt" in git(site, "status", "--porcelain"), "the owner's staged file is left alone"
+
+    again = deliver(blog_post(title="Summer: plans"), tmp_path, folder_settings(site))
+    assert again.status == "published" and len(git(site, "log", "--format=%s").splitlines()) == 1
+
+    renamed = deliver(blog_post(title="Winter plans"), tmp_path, folder_settings(site))
+    assert renamed.status == "published"
+    assert git(site, "log", "--format=%s").splitlines()[0] == "Refrain: publish Winter plans"
+    assert git(site, "ls-files", "content").split() == [renamed.remote_id], "the old file is removed in git too"
+    assert git(site, "status", "--porcelain", "content") == ""
+
+
+def test_a_failed_commit_is_a_retry_and_the_next_attempt_commits(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    git(site, "init", "-q")
+    lock = site / ".git" / "index.lock"
+    lock.write_text("")  # someone else is running git
+    busy = deliver(blog_post(), tmp_path, folder_settings(site))
+    assert busy.status == "retry" and "commit" in busy.message
+    lock.unlink()
+    assert deliver(blog_post(), tmp_path, folder_settings(site)).status == "published"
+    assert git(site, "log", "--format=%s").splitlines() == ["Refrain: publish Summer plans"]
+
+
+# --- WordPress -----------------------------------------------------------------------------------------
+
+POSTS, TAGS = "/wp-json/wp/v2/posts", "/wp-json/wp/v2/tags"
+
+
+def wordpress(service, **more):
+    return {"settings": {"target": "wordpress", "site_url": service.url + "/", "user": "ann", **more},
+            "secrets": {"app_password": "abcd efgh ijkl"}}
+
+
+def deliver_wp(service, post, tmp_path, **more):
+    account = wordpress(service, **more)
+    return deliver(post, tmp_path, account["settings"], account["secrets"])
+
+
+def test_wordpress_creates_a_scheduled_post(service, tmp_path):
+    service.answer("GET", POSTS, 200, [])
+    service.answer("GET", TAGS, 200, [{"id": 5, "name": "Planning"}, {"id": 6, "name": "planning-old"}])
+    service.answer("POST", TAGS, 201, {"id": 9, "name": "été"})
+    service.answer("POST", POSTS, 201, {"id": 31, "link": "https://blog.example/summer-plans/"})
+    outcome = deliver_wp(service, blog_post(extra={"tags": ["planning", "été"]}), tmp_path)
+    assert (outcome.status, outcome.remote_id, outcome.url) == ("published", "31", "https://blog.example/summer-plans/")
+    created = service.received("POST", POSTS)[0]
+    assert created.json() == {
+        "title": "Summer plans",
+        "content": '<p>Hello <em>world</em>.</p>\n<p>A second paragraph with a '
+                   '<a href="https://example.com">link</a>.</p>\n',
+        "status": "future", "date_gmt": "2031-09-01T08:00:00", "slug": "summer-plans", "tags": [5, 9]}
+    token = base64.b64encode(b"ann:abcd efgh ijkl").decode()
+    assert all(seen.headers["authorization"] == f"Basic {token}" for seen in service.requests)
+    lookup = service.received("GET", POSTS)[0]
+    assert lookup.query == {"slug": ["summer-plans"], "status": ["future,publish,draft"], "context": ["edit"]}
+    assert service.received("POST", TAGS)[0].json() == {"name": "été"}
+
+
+def test_wordpress_publishes_a_post_whose_time_has_passed(service, tmp_path):
+    service.answer("GET", POSTS, 200, [])
+    service.answer("POST", POSTS, 201, {"id": 3, "link": "https://blog.example/?p=3"})
+    outcome = deliver_wp(service, blog_post(scheduled_at=PAST), tmp_path)
+    sent = service.received("POST", POSTS)[0].json()
+    assert outcome.status == "published" and (sent["status"], sent["date_gmt"]) == ("publish", "2021-03-04T05:06:07")
+    assert "tags" not in sent and not service.received("GET", TAGS)
+
+
+def test_wordpress_updates_the_post_an_earlier_attempt_created(service, tmp_path):
+    service.answer("GET", POSTS, 200, [{"id": 7, "slug": "summer-plans", "title": {"raw": "Summer plans"},
+                                        "date_gmt": "2031-09-01T08:00:00"}])
+    service.answer("POST", POSTS + "/7", 200, {"id": 7, "link": "https://blog.example/summer-plans/"})
+    outcome = deliver_wp(service, blog_post(), tmp_path)
+    assert (outcome.status, outcome.remote_id) == ("published", "7") and "updated" in outcome.message
+    assert not service.received("POST", POSTS) and service.received("POST", POSTS + "/7")[0].json()["slug"] == \
+        "summer-plans"
+
+
+def test_wordpress_never_overwrites_another_post_with_the_same_slug(service, tmp_path):
+    service.answer("GET", POSTS, 200, [{"id": 2, "title": {"raw": "An old post"}, "date_gmt": "2019-01-01T00:00:00"}])
+    service.answer("POST", POSTS, 201, {"id": 8, "link": "https://blog.example/summer-plans-2/"})
+    assert deliver_wp(service, blog_post(), tmp_path).remote_id == "8"
+    assert not service.received("POST", POSTS + "/2")
+
+
+@pytest.mark.parametrize("status, kind", [(401, "unauthorized"), (403, "unauthorized"), (500, "retry"),
+                                          (400, "rejected")])
+def test_wordpress_answers_become_outcomes(service, tmp_path, status, kind):
+    service.answer("GET", POSTS, 200, [])
+    service.answer("POST", POSTS, status, {"code": "x", "message": "said WordPress"})
+    outcome = deliver_wp(service, blog_post(), tmp_path)
+    assert outcome.status == kind and "said WordPress" in outcome.message
+
+
+def test_wordpress_rejects_a_wrong_password_at_the_lookup(service, tmp_path):
+    service.answer("GET", POSTS, 401, {"code": "incorrect_password", "message": "The password is incorrect."})
+    assert deliver_wp(service, blog_post(), tmp_path).status == "unauthorized"
+    assert not service.received("POST")
+
+
+def test_a_dropped_connection_after_creating_is_unconfirmed_but_after_looking_a_retry(service, tmp_path):
+    service.answer("GET", POSTS, 200, [])
+    service.answer("POST", POSTS, drop=True)
+    assert deliver_wp(service, blog_post(), tmp_path).status == "unconfirmed"
+    looking = StandIn()
+    try:
+        looking.answer("GET", POSTS, drop=True)
+        outcome = deliver_wp(looking, blog_post(), tmp_path)
+        assert outcome.status == "retry" and not looking.received("POST")
+    finally:
+        looking.close()
+
+
+def test_an_address_that_is_not_wordpress_is_rejected(service, tmp_path):
+    service.answer("GET", POSTS, 200, "<html>a parked domain</html>")
+    outcome = deliver_wp(service, blog_post(), tmp_path)
+    assert outcome.status == "rejected" and "Site address" in outcome.message and not service.received("POST")
+
+
+def test_wordpress_settings_are_checked_before_any_request(service, tmp_path):
+    outcome = deliver(blog_post(), tmp_path, {"target": "wordpress", "site_url": service.url, "user": "ann"})
+    assert outcome.status == "rejected" and "application password (app_password)" in outcome.message
+    assert not service.requests
+
+
+# --- Micropub ------------------------------------------------------------------------------------------
+
+def deliver_micropub(service, post, tmp_path):
+    return deliver(post, tmp_path, {"target": "micropub", "micropub_endpoint": service.url + "/micropub"},
+                   {"micropub_token": "tok-123"})
+
+
+def test_micropub_sends_a_form_and_reads_the_location(service, tmp_path):
+    service.answer("POST", "/micropub", 201, "", headers={"Location": "https://site.example/2031/summer-plans"})
+    outcome = deliver_micropub(service, blog_post(extra={"tags": ["planning", "été"]}), tmp_path)
+    assert outcome.status == "published"
+    assert outcome.remote_id == outcome.url == "https://site.example/2031/summer-plans"
+    sent = service.requests[0]
+    assert sent.headers["authorization"] == "Bearer tok-123"
+    assert sent.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    assert sent.headers["idempotency-key"] == "refrain-post-42"
+    assert sent.form() == {"h": "entry", "name": "Summer plans", "content": BODY, "category[]": ["planning", "été"],
+                           "published": "2031-09-01T08:00:00+00:00", "mp-slug": "summer-plans"}
+
+
+def test_a_relative_location_is_made_absolute(service, tmp_path):
+    service.answer("POST", "/micropub", 202, "", headers={"Location": "/posts/9"})
+    outcome = deliver_micropub(service, blog_post(), tmp_path)
+    assert outcome.status == "published" and outcome.url == service.url + "/posts/9"
+
+
+@pytest.mark.parametrize("status", [202, 201, 200])
+def test_micropub_without_a_location_is_unconfirmed(service, tmp_path, status):
+    service.answer("POST", "/micropub", status, "")
+    outcome = deliver_micropub(service, blog_post(), tmp_path)
+    assert outcome.status == "unconfirmed" and "Location" in outcome.message
+
+
+def test_micropub_refused_token_is_unauthorized(service, tmp_path):
+    service.answer("POST", "/micropub", 401, {"error": "unauthorized", "error_description": "token expired"})
+    outcome = deliver_micropub(service, blog_post(), tmp_path)
+    assert outcome.status == "unauthorized" and "token expired" in outcome.message
+
+
+def test_micropub_settings_are_checked(tmp_path):
+    outcome = deliver(blog_post(), tmp_path, {"target": "micropub", "micropub_endpoint": "https://x.example/mp"})
+    assert outcome.status == "rejected" and "micropub_token" in outcome.message

@@ -1,0 +1,229 @@
+"""Live delivery to Bluesky: a session from the app password, facets with DIDs at UTF-8 byte offsets,
+blobs, and a record key that makes a second attempt find the first, played by a stand-in PDS."""
+import re
+import time
+
+import pytest
+
+from channels import registry
+from channels.base import Account, DeliveryContext
+from channels.bluesky import record_key
+from channels.http import HttpClient
+from tests.support.stand_in import StandIn
+
+from .helpers import post
+
+PASSWORD, JWT = "abcd-efgh-ijkl-mnop", "eyJ-ACCESS-JWT-7777"
+DID = "did:plc:refrain4567abcdefghijkl"
+SESSION = "/xrpc/com.atproto.server.createSession"
+CREATE = "/xrpc/com.atproto.repo.createRecord"
+GET_RECORD = "/xrpc/com.atproto.repo.getRecord"
+RESOLVE = "/xrpc/com.atproto.identity.resolveHandle"
+BLOB = "/xrpc/com.atproto.repo.uploadBlob"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+RKEY = record_key("refrain-post-7")
+
+
+def session_answer():
+    return {"did": DID, "handle": "refrain.bsky.social", "email": "team@example.com", "accessJwt": JWT,
+            "refreshJwt": "eyJ-REFRESH-JWT-8888", "active": True}
+
+
+def created(rkey=RKEY):
+    return {"uri": f"at://{DID}/app.bsky.feed.post/{rkey}", "cid": "bafyreib2rxk3rh6kzwq", "validationStatus": "valid"}
+
+
+@pytest.fixture(scope="module")
+def stand_in():
+    stand_in = StandIn()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def service(stand_in, tmp_path):
+    stand_in.routes.clear()
+    stand_in.requests.clear()
+    stand_in.tmp = tmp_path
+    stand_in.answer("POST", SESSION, 200, session_answer())
+    stand_in.answer("GET", GET_RECORD, 400, {"error": "RecordNotFound", "message": "Could not locate record"})
+    return stand_in
+
+
+class Delivery:
+    def __init__(self, service, timeout=2.0):
+        self.pauses = []
+        self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
+        self.context = DeliveryContext(
+            mode="live", outbox_dir=service.tmp, http=self.http, save_secrets=None, idempotency_key="refrain-post-7",
+            account=Account(id=1, channel="bluesky", name="refrain.bsky.social",
+                            settings={"pds": service.url, "handle": "refrain.bsky.social"},
+                            secrets={"app_password": PASSWORD}))
+
+    def send(self, body="Hello from Refrain", **fields):
+        adapter = registry.get("bluesky")
+        content = post("bluesky", body, id=7, **fields)
+        outcome = adapter.deliver(adapter.render(content), content, self.context)
+        shown = " ".join(str(part) for part in (outcome.message, outcome.remote_id, outcome.url, self.http.log))
+        assert PASSWORD not in shown and JWT not in shown
+        return outcome
+
+
+@pytest.fixture
+def deliver(service):
+    return lambda **kwargs: Delivery(service, **kwargs)
+
+
+def test_a_post_is_a_record_created_under_the_session(service, deliver):
+    service.answer("POST", CREATE, 200, created())
+    outcome = deliver().send("Hello from Refrain", extra={"langs": ["en"]})
+    assert outcome.status == "published" and outcome.remote_id == f"at://{DID}/app.bsky.feed.post/{RKEY}"
+    assert outcome.url == f"https://bsky.app/profile/refrain.bsky.social/post/{RKEY}"
+    session, create = service.requests
+    assert (session.method, session.path) == ("POST", SESSION) and "authorization" not in session.headers
+    assert session.json() == {"identifier": "refrain.bsky.social", "password": PASSWORD}
+    assert (create.method, create.path) == ("POST", CREATE)
+    assert create.headers["authorization"] == f"Bearer {JWT}" and create.headers["content-type"] == "application/json"
+    body = create.json()
+    record = body.pop("record")
+    assert body == {"repo": DID, "collection": "app.bsky.feed.post", "rkey": RKEY}
+    created_at = record.pop("createdAt")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", created_at)
+    assert record == {"$type": "app.bsky.feed.post", "text": "Hello from Refrain", "langs": ["en"]}
+
+
+def test_the_record_key_is_a_tid_of_the_idempotency_key():
+    assert TID.match(RKEY) and record_key("refrain-post-7") == RKEY
+    assert record_key("refrain-post-8") != RKEY and TID.match(record_key("refrain-post-8"))
+
+
+def test_facets_carry_dids_at_utf8_byte_offsets(service, deliver):
+    service.answer("GET", RESOLVE, 200, {"did": "did:plc:alice"})
+    service.answer("GET", RESOLVE, 400, {"error": "InvalidRequest", "message": "Unable to resolve handle"})
+    service.answer("POST", CREATE, 200, created())
+    text = "Café 🌍👨‍👩‍👧 夏季 @alice.bsky.social: #été! https://example.com/été?x=1 et @ghost.bsky.social 优惠"
+    assert deliver().send(text).status == "published"
+    assert [r.query for r in service.received("GET", RESOLVE)] == [{"handle": ["alice.bsky.social"]},
+                                                                   {"handle": ["ghost.bsky.social"]}]
+    record = service.received("POST", CREATE)[0].json()["record"]
+    assert record["text"] == text
+    data = record["text"].encode("utf-8")
+    covered = [(data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"), f["features"])
+               for f in record["facets"]]
+    assert covered == [
+        ("@alice.bsky.social", [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:alice"}]),
+        ("#été", [{"$type": "app.bsky.richtext.facet#tag", "tag": "été"}]),
+        ("https://example.com/été?x=1", [{"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/été?x=1"}]),
+    ], "the unresolvable @ghost stays plain text"
+    assert record["facets"][0]["index"]["byteStart"] == len("Café 🌍👨‍👩‍👧 夏季 ".encode("utf-8"))
+
+
+def test_a_second_attempt_finds_the_first_and_is_published_once(service, deliver):
+    """The first create went out but its answer was lost; the second names the same record key, the PDS
+    refuses to create it again, and the record is there with the same text."""
+    service.answer("POST", CREATE, drop=True)
+    service.answer("POST", CREATE, 500, {"error": "InternalServerError", "message": "Internal Server Error"})
+    assert deliver().send("Once only").status == "unconfirmed"
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 200, {"uri": f"at://{DID}/app.bsky.feed.post/{RKEY}", "cid": "bafy",
+                                            "value": {"$type": "app.bsky.feed.post", "text": "Once only",
+                                                      "createdAt": "2031-09-01T08:00:00.000Z"}})
+    outcome = deliver().send("Once only")
+    assert outcome.status == "published" and outcome.remote_id.endswith(f"/{RKEY}") and "earlier attempt" in outcome.message
+    creates = service.received("POST", CREATE)
+    assert [c.json()["rkey"] for c in creates] == [RKEY, RKEY]
+    lookup = service.received("GET", GET_RECORD)[-1]
+    assert lookup.query == {"repo": [DID], "collection": ["app.bsky.feed.post"], "rkey": [RKEY]}
+
+
+def test_an_error_saying_the_record_exists_is_published(service, deliver):
+    service.answer("POST", CREATE, 400, {"error": "RecordAlreadyExists", "message": "Record already exists"})
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 503, {"error": "Unavailable"})
+    assert deliver().send().status == "published"
+
+
+def test_a_different_post_under_the_same_key_is_refused(service, deliver):
+    service.answer("POST", CREATE, 500, {"error": "InternalServerError"})
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Something else"}})
+    outcome = deliver().send("Once only")
+    assert outcome.status == "rejected" and "different text" in outcome.message
+
+
+def test_a_refused_sign_in_is_unauthorized_and_posts_nothing(service, deliver):
+    service.routes[("POST", SESSION)] = []
+    service.answer("POST", SESSION, 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+    outcome = deliver().send()
+    assert outcome.status == "unauthorized" and "Invalid identifier or password" in outcome.message
+    assert service.received("POST", CREATE) == []
+
+
+def test_a_429_waits_until_the_reset_and_pauses_the_account(service, deliver):
+    reset = int(time.time()) + 300
+    service.answer("POST", CREATE, 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+                   headers={"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(reset)})
+    delivery = deliver()
+    outcome = delivery.send()
+    assert outcome.status == "retry" and 280 < outcome.retry_after <= 300
+    assert len(delivery.pauses) == 1 and 280 < delivery.pauses[0] <= 300
+    assert service.received("GET", GET_RECORD) == [], "a refusal to create needs no lookup"
+
+
+def test_a_500_is_a_retry_once_the_record_is_known_to_be_absent(service, deliver):
+    service.answer("POST", CREATE, 502, {"error": "UpstreamFailure", "message": "Upstream Failure"})
+    outcome = deliver().send()
+    assert outcome.status == "retry" and "Upstream Failure" in outcome.message
+    assert len(service.received("GET", GET_RECORD)) == 1
+
+
+def test_a_dropped_answer_is_unconfirmed_unless_the_record_is_found(service, deliver):
+    service.answer("POST", CREATE, drop=True)
+    assert deliver().send().status == "unconfirmed"
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Hello from Refrain"}})
+    assert deliver().send().status == "published"
+
+
+def test_a_slow_answer_is_unconfirmed(service, deliver):
+    service.answer("POST", CREATE, 200, created(), delay=1.0)
+    assert deliver(timeout=0.5).send().status == "unconfirmed"
+
+
+def test_no_answer_to_the_sign_in_is_a_plain_retry(service, deliver):
+    service.routes[("POST", SESSION)] = []
+    service.answer("POST", SESSION, drop=True)
+    outcome = deliver().send()
+    assert outcome.status == "retry" and "nothing was published" in outcome.message
+
+
+def test_a_picture_becomes_a_blob_in_an_images_embed(service, deliver):
+    blob = {"$type": "blob", "ref": {"$link": "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa"},
+            "mimeType": "image/png", "size": len(PNG)}
+    service.answer("GET", "/pictures/summer.png", 200, PNG, headers={"Content-Type": "image/png"})
+    service.answer("POST", BLOB, 200, {"blob": blob})
+    service.answer("POST", CREATE, 200, created())
+    picture = {"url": service.url + "/pictures/summer.png", "type": "image", "alt": "A beach at sunset"}
+    assert deliver().send("Summer", extra={"media": [picture]}).status == "published"
+    upload = service.received("POST", BLOB)[0]
+    assert upload.body == PNG and upload.headers["content-type"] == "image/png"
+    assert upload.headers["authorization"] == f"Bearer {JWT}"
+    record = service.received("POST", CREATE)[0].json()["record"]
+    assert record["embed"] == {"$type": "app.bsky.embed.images", "images": [{"alt": "A beach at sunset", "image": blob}]}
+
+
+def test_a_picture_over_a_megabyte_is_refused_before_posting(service, deliver):
+    service.answer("GET", "/pictures/huge.png", 200, b"\x89PNG" + b"0" * 1_000_000, headers={"Content-Type": "image/png"})
+    picture = {"url": service.url + "/pictures/huge.png", "type": "image", "alt": "Huge"}
+    outcome = deliver().send("Summer", extra={"media": [picture]})
+    assert outcome.status == "rejected" and "smaller" in outcome.message
+    assert service.received("POST", BLOB) == [] and service.received("POST", CREATE) == []
+
+
+def test_outbox_mode_is_unchanged(service, tmp_path):
+    adapter = registry.get("bluesky")
+    content = post("bluesky", "Hello", id=7)
+    outcome = adapter.deliver(adapter.render(content), content, DeliveryContext("outbox", tmp_path))
+    assert outcome.status == "published" and (tmp_path / "bluesky" / "7.json").exists()
+    assert service.requests == []
