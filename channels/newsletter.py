@@ -1,9 +1,13 @@
 """Newsletter: an issue with a subject, a preheader and feature sections taken from Markdown headings.
-An attached image illustrates the lead feature (its section gains "image": {"url", "alt"})."""
+An attached image illustrates the lead feature (its section gains "image": {"url", "alt"}).
+
+Live delivery mails the issue to the confirmed subscribers over SMTP, in batches run by RQ jobs; the
+bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.services.newsletter``."""
 import re
+from typing import ClassVar
 
 from . import feeds
-from .base import Channel, Draft, Length, Media, MissingField, PostContent, Problem, WARNING
+from .base import AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem, WARNING
 from .registry import register
 from .shaping import images_of, is_web_address, media_extra, plain_text, sentences, shorten, untracked_links, with_utm
 
@@ -97,6 +101,37 @@ class Newsletter(Channel):
                            scheduled_at=source.scheduled_at,
                            extra={"preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX),
                                   **media_extra(images_of(source.extra)[:1])})
+
+    account_fields = (
+        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server"),
+        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL"),
+        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none"),
+        AccountField("user", "SMTP user name", required=False, help="leave empty if the server needs no login"),
+        AccountField("password", "SMTP password", secret=True, required=False),
+        AccountField("from_address", "From address", help="newsletter@example.com"),
+        AccountField("from_name", "From name", required=False),
+        AccountField("reply_to", "Reply-To address", required=False),
+        AccountField("public_url", "Public address of Refrain",
+                     help="https://… where readers reach the confirm and unsubscribe links"),
+    )
+
+    # the app's side of a live delivery (subscribers, rows, batch jobs, SMTP), plugged in by the app at
+    # start-up: an object with ``settings_problem(account) -> str`` and
+    # ``start_issue(post_id, payload, account) -> (recipients, batches)``; adapters know no database
+    mailing_list: ClassVar[object | None] = None
+
+    def deliver_live(self, draft, post, context):
+        """Writes down who is to receive the issue and queues its batches; the batch jobs do the mailing."""
+        if post.id is None:
+            return Outcome.rejected("only a saved post (one with an id) can be mailed")
+        if self.mailing_list is None:
+            return Outcome.rejected("this process has no mailing list to send the issue to")
+        problem = self.mailing_list.settings_problem(context.account)
+        if problem:
+            return Outcome.rejected(f"{problem}: fix it on the Accounts page")
+        recipients, batches = self.mailing_list.start_issue(post.id, draft.payload, context.account)
+        return Outcome.published(remote_id=f"issue-{post.id}",
+                                 message=f"queued for {recipients} subscribers in {batches} batches")
 
     def read_feed_entry(self, entry):
         """A newsletter's archive feed: each issue, whole (its content rather than its summary, when given)."""

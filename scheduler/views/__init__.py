@@ -13,3 +13,5 @@ def init_app(app):
     csrf.exempt(api.blueprint)  # it only accepts application/json, which no cross-site form can send
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)
+    from .newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
+    app.register_blueprint(newsletter_blueprint)
