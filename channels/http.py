@@ -93,6 +93,10 @@ class HttpClient:
                 raise DeliveryFailure(Outcome.retry(f"could not reach {parts.hostname}: {_reason(error)}")) from None
             try:
                 connection.request(method, path, body=payload, headers=headers)
+            except (ValueError, UnicodeError):  # a header (a token pasted with a newline or a curly quote)
+                raise DeliveryFailure(Outcome.rejected(
+                    "a header of the request cannot be sent (an account setting or secret holds a character "
+                    "HTTP headers refuse): reconnect the account")) from None
             except (OSError, http.client.HTTPException) as error:
                 raise DeliveryFailure(Outcome.retry(
                     f"the connection to {parts.hostname} broke before the request was sent: {_reason(error)}")) from None

@@ -57,7 +57,7 @@ class Newsletter(Channel):
     feed_content_type = "email"
 
     def render(self, post):
-        subject = post.title.strip()
+        subject = " ".join(post.title.split())  # one line: a header cannot hold a line break
         if not subject:
             raise MissingField("title", "an issue needs a subject (the post's title)")
         parts = sections(post)

@@ -8,6 +8,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
+LARGEST_ID = 2 ** 63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
+
+
+def is_id(value) -> bool:
+    """A number that can name a row (the databases raise on larger ones rather than find nothing)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID
+
+
 class Invalid(ValueError):
     """Bad input: carries the HTTP status and the per-field messages."""
 
@@ -95,8 +103,10 @@ class Reader:
             return default
         if minimum is not None and value < minimum:
             self.fail(name, f"must be at least {minimum}")
-        if maximum is not None and value > maximum:
+        maximum = LARGEST_ID if maximum is None else maximum
+        if value > maximum:
             self.fail(name, f"must be at most {maximum}")
+            return default
         return value
 
     def fraction(self, name, required=True, default=None):

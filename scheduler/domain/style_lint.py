@@ -19,6 +19,8 @@ the rules are compiled once. ``lint(draft, rules, topics)`` is the one-off short
 from __future__ import annotations
 
 import re
+
+import regex
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -279,7 +281,15 @@ def _quote(text: str, most: int = 60) -> str:
     return f"“{text if len(text) <= most else text[:most - 1] + '…'}”"
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+PATTERN_TIMEOUT = 0.2  # seconds a pattern rule may spend on one field
+
+
+def _slow_rule(rule, field_name: str):
+    return Finding("style.pattern_timeout", f"the rule {_quote(rule.avoid)} took too long on this text and was "
+                   "skipped; ask the guide's editor to simplify it", WARNING, field_name, 0, 0, rule.id)
+
+
+def compile_pattern(pattern: str):
     """A rule's regular expression, compiled, or InvalidPattern saying what is wrong with it."""
     if not pattern or not pattern.strip():
         raise InvalidPattern("the pattern is empty: write the regular expression to look for")
@@ -287,13 +297,19 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         raise InvalidPattern(f"the pattern is {len(pattern)} characters long; "
                              f"keep it to {MAX_PATTERN_LENGTH}")
     try:
-        compiled = re.compile(pattern, re.IGNORECASE)
-    except re.error as error:
+        # the `regex` engine, for its match timeout: a rule like (a+)+$ must not hang a worker
+        compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+    except (re.error, regex.error) as error:
         raise InvalidPattern(f"the pattern {_quote(pattern)} is not a valid regular expression: {error}") from None
     except (OverflowError, RecursionError, ValueError) as error:
         raise InvalidPattern(f"the pattern {_quote(pattern)} cannot be used: {error}") from None
     for probe in _EMPTY_PROBES:
-        if any(match.end() == match.start() for match in compiled.finditer(probe)):
+        try:
+            empty = any(match.end() == match.start() for match in compiled.finditer(probe, timeout=PATTERN_TIMEOUT))
+        except TimeoutError:
+            raise InvalidPattern(f"the pattern {_quote(pattern)} takes too long to match even a short text; "
+                                 "simplify it (nested repetitions such as (a+)+ are the usual cause)") from None
+        if empty:
             raise InvalidPattern(f"the pattern {_quote(pattern)} matches the empty string, so it would "
                                  "flag every draft: make it require at least one character")
     return compiled
@@ -463,7 +479,12 @@ class Linter:
             if not text:
                 continue
             for compiled in plan.patterns:
-                spans = [m.span() for m in compiled.pattern.finditer(text) if m.end() > m.start()]
+                try:
+                    spans = [m.span() for m in compiled.pattern.finditer(text, timeout=PATTERN_TIMEOUT)
+                             if m.end() > m.start()]
+                except TimeoutError:  # a pathological rule on this text: say so, never hang
+                    findings.append(_slow_rule(compiled.rule, name))
+                    continue
                 findings.extend(_term_findings(compiled, name, text, spans))
             if plan.terms:
                 field_folded = folded_of(name)

@@ -11,13 +11,13 @@ from channels.base import Account
 from .. import secrets
 from ..extensions import db
 from ..models import ChannelAccount
-from ..validation import Invalid, NotFound, Reader
+from ..validation import Invalid, NotFound, Reader, is_id
 
 CONNECTED, UNAUTHORIZED = "connected", "unauthorized"
 
 
 def get_account(account_id) -> ChannelAccount:
-    account = db.session.get(ChannelAccount, account_id) if isinstance(account_id, int) else None
+    account = db.session.get(ChannelAccount, account_id) if is_id(account_id) else None
     if account is None:
         raise NotFound(f"account {account_id}")
     return account
@@ -52,6 +52,8 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
     settings, sealed = {}, {}
     for field in fields:
         value = reader.text(field.name, required=False, max_length=5000)
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            reader.fail(field.name, "holds a line break or a control character: paste it again as one line")
         if field.secret:
             value = value or old_secrets.get(field.name, "")
         else:

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..fetching import FetchError, fetch
 from ..models import ContentItem, Feed
 from ..sanitise import plain_line
-from ..validation import Conflict, NotFound, Reader
+from ..validation import Conflict, NotFound, Reader, is_id
 from . import items as item_store
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def now() -> datetime:
 
 
 def get_feed(feed_id) -> Feed:
-    feed = db.session.get(Feed, feed_id) if isinstance(feed_id, int) else None
+    feed = db.session.get(Feed, feed_id) if is_id(feed_id) else None
     if feed is None:
         raise NotFound(f"feed {feed_id}")
     return feed

@@ -19,7 +19,7 @@ from ..domain.themes import match_keywords
 from ..extensions import db
 from ..models import ContentItem, ItemMetric, Plan
 from ..sanitise import clean_html, html_to_text, plain_line
-from ..validation import Invalid, NotFound, Reader
+from ..validation import Invalid, NotFound, Reader, is_id
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
 MEDIA_KEPT = 20
@@ -40,7 +40,7 @@ def link_key(url: str) -> str:
 
 
 def get_item(item_id) -> ContentItem:
-    item = db.session.get(ContentItem, item_id) if isinstance(item_id, int) else None
+    item = db.session.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
         raise NotFound(f"item {item_id}")
     return item
@@ -284,7 +284,7 @@ def query_args(args) -> dict:
     plan = None
     if reader.data.get("plan_id"):
         plan_id = reader.integer("plan_id", minimum=1)
-        plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+        plan = db.session.get(Plan, plan_id) if is_id(plan_id) else None
         if plan is None and "plan_id" not in reader.errors:
             reader.fail("plan_id", f"no plan with id {reader.data['plan_id']}")
     if theme and plan is None:

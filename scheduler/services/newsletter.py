@@ -593,7 +593,12 @@ def send_batch(post_id: int, batch_no: int) -> str:
         todo = []
     try:
         for index, (row_id, mid, subscriber_id, email, name, _) in enumerate(todo):
-            message = issue_message(payload, post_id, subscriber_id, email, name, mid, account, rendered)
+            try:
+                message = issue_message(payload, post_id, subscriber_id, email, name, mid, account, rendered)
+            except (ValueError, UnicodeError) as error:  # this one message cannot be built: the others can
+                failed += 1
+                _set([row_id], claim, FAILED, claim="", error=f"the message could not be built: {error}")
+                continue
             try:
                 mailer.send(message, email)
             except smtplib.SMTPRecipientsRefused as error:

@@ -8,14 +8,14 @@ from channels.shaping import ascii_slug
 
 from ..extensions import db
 from ..models import Commitment, Plan
-from ..validation import Invalid, NotFound, Reader
+from ..validation import Invalid, NotFound, Reader, is_id
 
 PERIODS = ("day", "week", "month", "quarter")
 LONGEST_PLAN = timedelta(days=400)
 
 
 def get_plan(plan_id) -> Plan:
-    plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+    plan = db.session.get(Plan, plan_id) if is_id(plan_id) else None
     if plan is None:
         raise NotFound(f"plan {plan_id}")
     return plan

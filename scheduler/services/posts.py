@@ -11,7 +11,7 @@ from ..domain.periods import local_day
 from ..domain.themes import decide_theme
 from ..extensions import db
 from ..models import Plan, Post
-from ..validation import Conflict, Invalid, NotFound, Reader
+from ..validation import Conflict, Invalid, NotFound, Reader, is_id
 from . import lifecycle, style
 from .lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
 from .plans import slug
@@ -20,7 +20,7 @@ TEXT_LIMIT = 100_000
 
 
 def get_post(post_id) -> Post:
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = db.session.get(Post, post_id) if is_id(post_id) else None
     if post is None:
         raise NotFound(f"post {post_id}")
     return post
@@ -225,7 +225,7 @@ def schedule_post(post: Post) -> Post:
                       message="the post has problems to fix before it can be scheduled")
     if post.status != QUEUED:
         lifecycle.move(post.id, SCHEDULED, {DRAFT, FAILED, UNCONFIRMED, SCHEDULED}, note="scheduled",
-                       failure_reason="")
+                       failure_reason="", attempts=0)  # sent again: a fresh count for the backoff
     _requeue(post)
     db.session.refresh(post)
     return post

@@ -67,9 +67,11 @@ def _deliver_claimed(post: Post) -> str:
     try:
         outcome = adapter.deliver(validation.draft, content, context)
     except Exception as error:  # an adapter bug must not leave the post claimed forever
-        log.exception("adapter %s raised while delivering post %s", post.channel, post.id)
-        lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=repr(error),
-                       failure_reason=f"the {post.channel} adapter failed mid-delivery: {error}")
+        # the error's type only: its text may quote what was being sent, secrets included
+        log.error("adapter %s raised %s while delivering post %s", post.channel, type(error).__name__, post.id)
+        lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=f"adapter error: {type(error).__name__}",
+                       failure_reason=f"the {post.channel} adapter failed mid-delivery ({type(error).__name__}); "
+                                      "check the channel, then mark it published or send it again")
         return "unconfirmed"
     return _record(post, outcome)
 
@@ -87,10 +89,11 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         return None, "waiting: account to reconnect"
     connection = queue.service().connection
     paused = ratelimits.paused_for(connection, account.id)
-    if paused:
+    if paused:  # not an attempt: the claim's count is given back, and the job is keyed by it
+        attempts = max((post.attempts or 1) - 1, 0)
         lifecycle.move(post.id, QUEUED, {PUBLISHING}, note=f"the account rests for {paused:.0f} s (rate limit)",
-                       attempts=max((post.attempts or 1) - 1, 0))
-        queue.enqueue_delivery(post.id, now() + timedelta(seconds=paused), retry=post.attempts or 0)
+                       attempts=attempts)
+        queue.enqueue_delivery(post.id, now() + timedelta(seconds=paused), retry=attempts)
         return None, "paused: rate limit"
     try:
         account_data = accounts.as_adapter_account(account)

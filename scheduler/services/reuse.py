@@ -18,7 +18,7 @@ from ..domain.periods import local_day, local_to_utc
 from ..domain.themes import match_keywords
 from ..extensions import db
 from ..models import ContentItem, Plan, Post
-from ..validation import Reader
+from ..validation import Reader, is_id
 from . import items as item_store
 from .plans import slug
 from .posts import create_post
@@ -62,7 +62,7 @@ def adapt_item(item: ContentItem, data) -> Post:
     reader = Reader(data)
     channel = reader.choice("channel", channel_registry.names())
     plan_id = reader.integer("plan_id", minimum=1)
-    plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+    plan = db.session.get(Plan, plan_id) if is_id(plan_id) else None
     if plan is None and "plan_id" not in reader.errors:
         reader.fail("plan_id", f"no plan with id {plan_id}")
     scheduled_at = reader.instant("scheduled_at", required=False)

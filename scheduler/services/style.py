@@ -19,7 +19,7 @@ from ..domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, 
 from ..extensions import db
 from ..models import StyleEntry, StyleEntryVersion
 from ..sanitise import html_to_text, render_markdown
-from ..validation import Invalid, NotFound, Reader
+from ..validation import Invalid, NotFound, Reader, is_id
 
 KINDS = ("script", "guideline", "example", "term_rule", "topic")
 RULES = ("term", "disclosure")
@@ -36,7 +36,7 @@ def now() -> datetime:
 
 
 def get_entry(entry_id) -> StyleEntry:
-    entry = db.session.get(StyleEntry, entry_id) if isinstance(entry_id, int) else None
+    entry = db.session.get(StyleEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.deleted_at is not None:
         raise NotFound(f"style entry {entry_id}")
     return entry

@@ -2,15 +2,27 @@
 
 
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
+
+from ..validation import LARGEST_ID
 
 csrf = CSRFProtect()
 
 
+class BoundedInt(IntegerConverter):
+    """<int:…> in every route: a number past the databases' range is a 404, not an overflow (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app):
+    app.url_map.converters["int"] = BoundedInt
     from . import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
 
     csrf.init_app(app)
-    csrf.exempt(api.blueprint)  # it only accepts application/json, which no cross-site form can send
+    csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)
     from .newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe

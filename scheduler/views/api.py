@@ -1,4 +1,6 @@
 """The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -33,6 +35,23 @@ def _conflict(exc: Conflict):
 @blueprint.errorhandler(HTTPException)
 def _http(exc: HTTPException):
     return error(exc.code or 500, exc.description or exc.name)
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+
+
+@blueprint.before_request
+def _refuse_cross_site_writes():
+    """The API has no CSRF token: it takes only what no other site can make a browser send. A browser
+    says where a request comes from (Origin, Sec-Fetch-Site), and a form can only send form types."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (origin and urlsplit(origin).netloc != request.host):
+        return error(403, "requests from another site are refused; call the API from a script or from Refrain's pages")
+    if request.mimetype in FORM_TYPES:
+        return error(415, "send JSON (Content-Type: application/json), or no body at all")
+    return None
 
 
 @blueprint.record_once

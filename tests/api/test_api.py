@@ -213,3 +213,27 @@ def test_a_wrong_method_is_a_405_in_the_contract_shape(client):
     response = client.put("/api/v1/plans")
     assert response.status_code == 405
     error_fields(response)
+
+
+def test_numbers_past_the_databases_range_are_not_found_not_a_crash(client):
+    huge = 10 ** 30
+    assert client.get(f"/api/v1/posts/{huge}").status_code == 404
+    assert client.get(f"/api/v1/plans/{huge}").status_code == 404
+    answer = client.post("/api/v1/posts", json={"plan_id": huge, "channel": "twitter", "body": "x",
+                                                "scheduled_at": "2031-06-02T10:00:00+02:00"})
+    assert answer.status_code == 422 and "plan_id" in answer.get_json()["error"]["fields"]
+
+
+def test_another_site_cannot_make_a_browser_write_through_the_api(client):
+    plan = client.post("/api/v1/plans", json={"name": "P", "theme": "T", "keywords": [], "starts_on": "2031-06-01",
+                                              "ends_on": "2031-06-30", "timezone": "UTC"}).get_json()
+    post = client.post("/api/v1/posts", json={"plan_id": plan["id"], "channel": "twitter", "body": "Hello",
+                                              "scheduled_at": "2031-06-02T10:00:00+00:00"}).get_json()
+    as_a_form = client.post(f"/api/v1/posts/{post['id']}/schedule", data={"x": "1"})
+    assert as_a_form.status_code == 415
+    from_elsewhere = client.post(f"/api/v1/posts/{post['id']}/schedule", headers={"Origin": "https://evil.example"})
+    assert from_elsewhere.status_code == 403
+    cross_site = client.post(f"/api/v1/posts/{post['id']}/schedule", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status_code == 403
+    assert client.get(f"/api/v1/posts/{post['id']}").get_json()["status"] == "draft", "nothing happened"
+    assert client.post(f"/api/v1/posts/{post['id']}/schedule").status_code == 200, "a script without a body is fine"

@@ -47,3 +47,10 @@ def test_untracked_links_are_warnings_and_a_subject_is_required():
     assert result.valid and {p.field for p in untracked} == {"body", "link"}
     assert all(p.severity == "warning" for p in untracked)
     assert "missing_title" in codes(check("newsletter", "body only"))
+
+
+def test_a_subject_is_one_line_whatever_was_typed():
+    from channels import registry
+    from channels.base import PostContent
+    draft = registry.get("newsletter").validate(PostContent("newsletter", "## A\n\nText.", title="Hi\nBcc: x@example.com")).draft
+    assert draft.payload["subject"] == "Hi Bcc: x@example.com"

@@ -136,3 +136,30 @@ def test_no_account_means_unauthorized_without_a_request(app, client, live):
     failed = reloaded(post)
     assert failed.status == "failed" and "Accounts page" in failed.failure_reason
     assert live.requests == []
+
+
+def test_a_secret_with_a_character_headers_refuse_is_named_not_leaked(app, client, live):
+    refused = client.post("/api/v1/accounts", json={"channel": "echotest", "name": "x", "api_url": live.url,
+                                                    "token": "line\nbreak"})
+    assert refused.status_code == 422 and "line break" in refused.get_json()["error"]["fields"]["token"]
+    connect(client, live, token="curly’quote-secret")
+    post = due_post()
+    run_worker(app, burst=True)
+    failed = reloaded(post)
+    assert failed.status == "failed" and "reconnect the account" in failed.failure_reason
+    history = client.get(f"/api/v1/posts/{post}/events").get_data(as_text=True)
+    assert "curly" not in history and "curly" not in failed.failure_reason
+    assert live.requests == [], "nothing was sent"
+
+
+def test_a_post_sent_again_starts_its_attempts_afresh(app, client, live):
+    live.answer("POST", "/posts", drop=True)
+    live.answer("POST", "/posts", 201, {"id": "5"})
+    connect(client, live)
+    post = due_post()
+    run_worker(app, burst=True)
+    assert reloaded(post).status == "unconfirmed"
+    client.post(f"/api/v1/posts/{post}/schedule")
+    assert reloaded(post).attempts == 0
+    run_worker(app, burst=True)
+    assert reloaded(post).status == "published" and reloaded(post).attempts == 1
