@@ -309,20 +309,27 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
               "delivered_at": datetime.now(timezone.utc).isoformat(), "draft": draft.payload}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{post.id}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(record, out, ensure_ascii=False, indent=2)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        sync_folder(folder)
+        write_atomically(target, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))
     except OSError as error:
         return Outcome.retry(f"could not write to the outbox: {error}")
     return Outcome.published(remote_id=target.name, url=target.as_uri())
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """All of ``data`` or nothing at ``target``, even across a crash: a temporary file beside it,
+    flushed to disk, renamed over it, and the rename itself made durable."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    sync_folder(target.parent)
 
 
 def sync_folder(folder: Path) -> None:

@@ -21,14 +21,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 from . import feeds
 from .base import (Account, AccountField, Channel, DeliveryContext, DeliveryFailure, Draft, Length, MissingField,
-                   Outcome, PostContent, Problem, WARNING, as_utc, sync_folder)
+                   Outcome, PostContent, Problem, WARNING, as_utc, write_atomically)
 from .registry import register
 from .shaping import (ascii_slug, images_of, markdown_image, sentences, shorten, youtube_thumbnail,
                       youtube_video_id)
@@ -238,21 +237,6 @@ def owner_of(path: Path):
     except (OSError, ValueError):
         return None
     return None
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
 
 
 def inside_git_repository(folder: Path) -> bool:

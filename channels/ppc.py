@@ -13,15 +13,14 @@ builder (here rather than in ``shaping``, whose ``with_utm`` only fills in missi
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .base import AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem, sync_folder
+from .base import (AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem,
+                   write_atomically)
 from .registry import register
 from .shaping import URL, ascii_slug, images_of, is_web_address, media_extra, sentences, shorten, with_utm
 
@@ -290,21 +289,6 @@ def locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
 
 
 register(PPC)
