@@ -20,7 +20,12 @@ def get(name: str) -> Channel:
     try:
         return _channels[name]
     except KeyError:
-        raise UnknownChannel(f"unknown channel {name!r}; known: {', '.join(names())}") from None
+        raise UnknownChannel(why_unknown(name)) from None
+
+
+def why_unknown(name) -> str:
+    """"" for a registered channel, else what every caller tells its user: the name and the known ones."""
+    return "" if name in _channels else f"unknown channel {name!r}; known: {', '.join(names())}"
 
 
 def names() -> list[str]:

@@ -130,9 +130,8 @@ def style_lint_command(file, channel, title, link, fmt):
     from .services import style
     from .validation import Invalid
 
-    if channel not in channel_registry.names():
-        raise click.BadParameter(f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}",
-                                 param_hint="--channel")
+    if channel_registry.why_unknown(channel):
+        raise click.BadParameter(channel_registry.why_unknown(channel), param_hint="--channel")
     body = file.read()
     try:
         result = style.lint_request({"channel": channel, "body": body, "title": title, "link": link})

@@ -47,8 +47,8 @@ def add_feed(data) -> Feed:
     if url and not url.lower().startswith(("http://", "https://")):
         reader.fail("url", "must be an http:// or https:// address")
     channel = reader.text("channel", max_length=40)
-    if channel and channel not in channel_registry.names():
-        reader.fail("channel", f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}")
+    if channel and channel_registry.why_unknown(channel):
+        reader.fail("channel", channel_registry.why_unknown(channel))
     minutes = reader.integer("refresh_minutes", minimum=REFRESH_BOUNDS[0], maximum=REFRESH_BOUNDS[1],
                              required=False, default=60)
     reader.done()
@@ -204,7 +204,13 @@ def _progress(feed_id: int, done: int, total: int) -> None:
     db.session.commit()
 
 
-def feed_dict(feed: Feed) -> dict:
+def item_counts() -> dict[int, int]:
+    """Items per feed, in one query (a feed with none is absent)."""
+    return dict(db.session.execute(select(ContentItem.feed_id, func.count(ContentItem.id))
+                                   .where(ContentItem.feed_id.is_not(None)).group_by(ContentItem.feed_id)).all())
+
+
+def feed_dict(feed: Feed, items: int | None = None) -> dict:
     return {
         "id": feed.id, "url": feed.url, "channel": feed.channel, "title": feed.title, "status": feed.status,
         "last_error": feed.last_error or None, "notes": list(feed.notes or []),
@@ -212,7 +218,8 @@ def feed_dict(feed: Feed) -> dict:
         "last_fetched_at": feed.last_fetched_at.isoformat() if feed.last_fetched_at else None,
         "last_success_at": feed.last_success_at.isoformat() if feed.last_success_at else None,
         "progress": {"done": feed.progress_done, "total": feed.progress_total},
-        "items": db.session.scalar(select(func.count(ContentItem.id)).where(ContentItem.feed_id == feed.id)),
+        "items": items if items is not None else
+        db.session.scalar(select(func.count(ContentItem.id)).where(ContentItem.feed_id == feed.id)),
     }
 
 

@@ -258,9 +258,14 @@ def score_of(item: ContentItem) -> float | None:
     return None if ranked is None else ranked.score
 
 
-def patterns(query: dict) -> list:
-    """The patterns behind what worked, for the list's filters (``query_args``)."""
-    facts, _ = rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+def rank_for(query: dict):
+    """(facts, ranked) for the list's filters (``query_args``): what the list and its patterns share."""
+    return rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+
+
+def patterns(query: dict, facts=None) -> list:
+    """The patterns behind what worked, for the list's filters; ``facts`` when already ranked."""
+    facts = facts if facts is not None else rank_for(query)[0]
     if query["since"]:
         facts = [f for f in facts if f.published_at >= query["since"]]
     return find_patterns(facts, time_zone=query["plan"].timezone if query["plan"] else "UTC")
@@ -269,11 +274,10 @@ def patterns(query: dict) -> list:
 def query_args(args) -> dict:
     """The list's filters, read and checked once for the API and the pages."""
     reader = Reader(dict(args))
-    known = channel_registry.names()
     wanted = [c for c in str(reader.data.get("channel") or "").split(",") if c]
-    unknown = [c for c in wanted if c not in known]
+    unknown = [channel_registry.why_unknown(c) for c in wanted if channel_registry.why_unknown(c)]
     if unknown:
-        reader.fail("channel", f"unknown channel {unknown[0]!r}; known: {', '.join(known)}")
+        reader.fail("channel", unknown[0])
     since = reader.instant("since") if reader.has("since") and reader.data["since"] else None
     until = reader.instant("until") if reader.has("until") and reader.data["until"] else None
     top = reader.integer("top", minimum=1, maximum=1000, required=False) if reader.data.get("top") else None
@@ -298,7 +302,10 @@ def query_args(args) -> dict:
 def list_items(args) -> list[tuple[ContentItem, object]]:
     """(item, Ranked) pairs: best first when ``top`` is given, newest first otherwise."""
     query = query_args(args)
-    facts, ranked = rank(query["channels"] or None, as_of=query["until"], plan=query["plan"])
+    return chosen_items(query, *rank_for(query))
+
+
+def chosen_items(query: dict, facts, ranked) -> list[tuple[ContentItem, object]]:
     by_id = {f.id: f for f in facts}
     chosen = [r for r in ranked if _wanted(by_id[r.item_id], query)]
     if query["top"]:

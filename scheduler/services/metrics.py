@@ -71,8 +71,8 @@ def read_mapping(raw, header) -> Mapping:
 
 def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filename: str = "") -> MetricImport:
     fields = {}
-    if channel not in channel_registry.names():
-        fields["channel"] = f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}"
+    if channel_registry.why_unknown(channel):
+        fields["channel"] = channel_registry.why_unknown(channel)
     name = (name or "").strip()[:100]
     if not name:
         fields["name"] = "is required: the mapping is remembered under this name"

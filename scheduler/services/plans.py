@@ -73,9 +73,8 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
 def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
     """Create or replace the plan's commitment on one channel; returns it and whether it is new."""
     reader = Reader(data)
-    if channel not in channel_registry.names():
-        raise Invalid({"channel": f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}"},
-                      status=404)
+    if channel_registry.why_unknown(channel):
+        raise Invalid({"channel": channel_registry.why_unknown(channel)}, status=404)
     posts = reader.integer("posts", minimum=1, maximum=10000)
     per = reader.choice("per", PERIODS)
     on_theme_min = reader.integer("on_theme_min", minimum=0, maximum=10000, required=False, default=0)

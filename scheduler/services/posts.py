@@ -146,8 +146,8 @@ def _plan_field(reader: Reader) -> Plan | None:
 
 def _channel_field(reader: Reader) -> str | None:
     channel = reader.text("channel", max_length=40)
-    if channel and channel not in channel_registry.names():
-        reader.fail("channel", f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}")
+    if channel and channel_registry.why_unknown(channel):
+        reader.fail("channel", channel_registry.why_unknown(channel))
         return None
     return channel or None
 

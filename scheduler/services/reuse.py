@@ -122,10 +122,8 @@ def evergreen_proposals(plan: Plan) -> RerunProposals:
             Post.source_item_id.in_([i.id for i in items]), Post.status != "cancelled")):
         if at is not None:
             reruns[item_id].append(at)
-    scores = {}
-    for channel in {i.channel for i in items}:
-        _, ranked = item_store.rank([channel])
-        scores.update((r.item_id, r.score) for r in ranked)
+    _, ranked = item_store.rank(sorted({i.channel for i in items}))
+    scores = {r.item_id: r.score for r in ranked}
     candidates = [EvergreenCandidate(
         item_id=i.id, channel=i.channel, text=item_text(i),
         on_theme=bool(match_keywords(item_text(i), plan.keywords or [])),

@@ -104,9 +104,8 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
         entry.kind = reader.choice("kind", KINDS)
     if wanted("channel"):
         channel = reader.data.get("channel") or None
-        if channel is not None and channel not in channel_registry.names():
-            reader.fail("channel", f"unknown channel {channel!r}; known: {', '.join(channel_registry.names())}, "
-                                   "or null for every channel")
+        if channel is not None and channel_registry.why_unknown(channel):
+            reader.fail("channel", channel_registry.why_unknown(channel) + ", or null for every channel")
         entry.channel = channel
     if wanted("title"):
         entry.title = reader.text("title", max_length=300)

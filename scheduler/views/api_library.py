@@ -16,7 +16,8 @@ def add_feed():
 
 @blueprint.get("/library/feeds")
 def list_feeds():
-    return jsonify([feeds.feed_dict(f) for f in feeds.list_feeds()])
+    counts = feeds.item_counts()
+    return jsonify([feeds.feed_dict(f, counts.get(f.id, 0)) for f in feeds.list_feeds()])
 
 
 @blueprint.get("/library/feeds/<int:feed_id>")

@@ -37,8 +37,10 @@ def library_page():
     args = {k: v for k, v in request.args.items() if v}
     args.setdefault("top", "25")
     try:
-        ranked = items.list_items(args)
-        found_patterns = items.patterns(items.query_args(args))
+        query = items.query_args(args)
+        facts, ranking = items.rank_for(query)  # once for the list and its patterns: the costly part
+        ranked = items.chosen_items(query, facts, ranking)
+        found_patterns = items.patterns(query, facts)
     except Invalid as error:
         flash(error.message)
         args, ranked, found_patterns = {"top": "25"}, items.list_items({"top": "25"}), []
@@ -53,8 +55,7 @@ def library_page():
 @blueprint.get("/library/feeds")
 def feeds_page(errors=None, status=200):
     return render_template("library/feeds.html", feeds=feeds.list_feeds(), channels=channel_registry.all_channels(),
-                           errors=errors or {}, form=request.form, counts={f.id: feeds.feed_dict(f)["items"]
-                                                                           for f in feeds.list_feeds()}), status
+                           errors=errors or {}, form=request.form, counts=feeds.item_counts()), status
 
 
 @blueprint.post("/library/feeds")
