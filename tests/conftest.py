@@ -1,18 +1,32 @@
-"""Fixtures in the Flask tutorial's shape: a fresh app per test, on a fresh SQLite database, and one
-real Redis server (the embedded one) for the whole session, emptied before each test."""
+"""Fixtures in the Flask tutorial's shape: a fresh app per test on a fresh database, and one real
+Redis server for the whole session, emptied before each test.
+
+By default the database is an SQLite file and Redis the embedded server: what `refrain serve` runs
+with no configuration. CI runs the same suite again on the production engines:
+``REFRAIN_TEST_DATABASE_URL`` (PostgreSQL, migrated once per session and emptied before each test)
+and ``REFRAIN_TEST_REDIS_URL`` (Debian's redis-server).
+"""
 import os
 import shutil
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from scheduler import create_app, migrate
 from scheduler.embedded_redis import EmbeddedRedis
 from scheduler.extensions import db
 
+TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("REFRAIN_TEST_REDIS_URL", "")
+ENVIRONMENT_SETTINGS = ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY")
+
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory):
+    if TEST_REDIS_URL:
+        yield SimpleNamespace(url=TEST_REDIS_URL)
+        return
     server = EmbeddedRedis(tmp_path_factory.mktemp("redis"))
     server.ensure_running()
     yield server
@@ -30,24 +44,44 @@ def migrated_sqlite(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def empty_test_database(migrated_sqlite):
+    """A function that gives the URL of an empty database at the newest schema.
+
+    On PostgreSQL the schema is rebuilt by the real migrations once per session, and each test
+    starts from a TRUNCATE: dropping and migrating again for each of a thousand tests would cost
+    minutes. On SQLite each test gets its own copy of the migrated file."""
+    if not TEST_DATABASE_URL:
+        def fresh_sqlite(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(migrated_sqlite, folder / "refrain.sqlite3")
+            return f"sqlite:///{folder / 'refrain.sqlite3'}"
+        return fresh_sqlite
+    engine = create_engine(TEST_DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    tables = [name for name in inspect(engine).get_table_names() if name != "alembic_version"]
+    emptied = "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"
+    engine.dispose()
+
+    def emptied_postgresql(_folder):
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as connection:
+            connection.execute(text(emptied))
+        engine.dispose()
+        return TEST_DATABASE_URL
+    return emptied_postgresql
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch, redis_server, migrated_sqlite):
-    for name in ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY"):
+def app(tmp_path, monkeypatch, redis_server, empty_test_database):
+    for name in ENVIRONMENT_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REFRAIN_INSTANCE", str(tmp_path / "instance"))
-    config = {"REDIS_URL": redis_server.url, "TESTING": True, "WTF_CSRF_ENABLED": False}
-    if os.environ.get("REFRAIN_TEST_DATABASE_URL"):  # the same suite on PostgreSQL
-        config["DATABASE_URL"] = os.environ["REFRAIN_TEST_DATABASE_URL"]
-    else:
-        database = tmp_path / "instance" / "refrain.sqlite3"
-        database.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(migrated_sqlite, database)
-        config["DATABASE_URL"] = f"sqlite:///{database}"
-    app = create_app(config)
+    app = create_app({"REDIS_URL": redis_server.url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "DATABASE_URL": empty_test_database(tmp_path / "instance")})
     with app.app_context():
-        if not app.config["DATABASE_URL"].startswith("sqlite"):
-            _empty_database()
-        migrate.upgrade(db.engine)  # at head already on SQLite: this only checks
         app.extensions["refrain.queue"].connection.flushall()
         yield app
         db.session.remove()
@@ -62,8 +96,3 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def _empty_database():
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -2,7 +2,7 @@
 through Playwright's sync API.
 
 * ``live_server`` (one per test module): an app built like tests/conftest.py builds it (a tmp instance
-  folder, an SQLite file, the session's real Redis) but with CSRF left ON, since a real browser must
+  folder, the test database, the session's real Redis) but with CSRF left ON, since a real browser must
   carry the token like any user would. It is per module because ``scheduler.extensions.db`` is one
   global engine that every ``create_app`` rebinds: the function-scoped ``app`` fixture of the other
   suites would otherwise repoint a long-lived server at their own databases.
@@ -17,8 +17,9 @@ import threading
 
 import pytest
 
-from scheduler import create_app, migrate
+from scheduler import create_app
 from scheduler.extensions import db
+from tests.conftest import ENVIRONMENT_SETTINGS
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -39,19 +40,18 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, redis_server):
+def live_server(tmp_path_factory, redis_server, empty_test_database):
     from werkzeug.serving import make_server
 
     instance = tmp_path_factory.mktemp("browser-instance")
     with pytest.MonkeyPatch.context() as mp:  # the environment as tests/conftest.py leaves it, only for create_app
-        for name in ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY"):
+        for name in ENVIRONMENT_SETTINGS:
             mp.delenv(name, raising=False)
         mp.setenv("REFRAIN_INSTANCE", str(instance))
-        app = create_app({"REDIS_URL": redis_server.url, "DATABASE_URL": f"sqlite:///{instance / 'browser.sqlite3'}",
+        app = create_app({"REDIS_URL": redis_server.url, "DATABASE_URL": empty_test_database(instance),
                           "WTF_CSRF_ENABLED": True})
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
-        migrate.upgrade(db.engine)
         app.extensions["refrain.queue"].connection.flushall()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},

@@ -2,8 +2,6 @@
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,6 +15,7 @@ from scheduler.services import posts
 from scheduler.services.publishing import sweep
 from scheduler.workers import run_worker
 from tests.factories import make_plan
+from tests.support.workers import start_worker
 
 
 def outbox(app, channel="twitter") -> Path:
@@ -38,17 +37,6 @@ def statuses(post_ids) -> dict:
     db.session.expire_all()
     rows = db.session.execute(select(Post.id, Post.status).where(Post.id.in_(post_ids))).all()
     return dict(rows)
-
-
-def worker_env(app, **extra):
-    env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"], DATABASE_URL=app.config["DATABASE_URL"],
-               REDIS_URL=app.config["REDIS_URL"], **extra)
-    return env
-
-
-def start_worker(app, burst=True, **extra):
-    args = [sys.executable, "-m", "scheduler", "worker"] + (["--burst"] if burst else [])
-    return subprocess.Popen(args, env=worker_env(app, **extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def test_two_workers_deliver_200_due_posts_exactly_once(app):
