@@ -7,6 +7,8 @@ import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .domain.periods import clock_change_notice, read_wall_clock
+
 
 LARGEST_ID = 2 ** 63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
 
@@ -62,6 +64,7 @@ class Reader:
             raise Invalid(message="the request body must be a JSON object", status=400)
         self.data = data
         self.errors: dict[str, str] = {}
+        self.notices: dict[str, str] = {}  # accepted, but the user should know (a clock change moved a time)
 
     def has(self, name) -> bool:
         return name in self.data
@@ -157,13 +160,23 @@ class Reader:
             self.fail(name, "must be a date such as 2031-01-31")
             return None
 
-    def instant(self, name, required=True):
+    def instant(self, name, required=True, time_zone=None):
+        """An ISO 8601 time with an offset. Given the plan's ``time_zone``, a wall-clock time written
+        that its clocks skip or show twice is noted (``notices``): the offset decides the instant, but
+        the user wrote a time the plan's calendar will show differently, or one it shows twice."""
         value = self.data.get(name)
         if value is None or value == "":
             if required:
                 self.fail(name, "is required (ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00)")
             return None
-        return parse_instant(value, lambda problem: self.fail(name, problem))
+        parsed = parse_instant(value, lambda problem: self.fail(name, problem))
+        if parsed is not None and time_zone and valid_time_zone(time_zone) and on_the_clock_of(parsed, time_zone):
+            self.note(name, clock_change_notice(parsed, parsed, time_zone))
+        return parsed
+
+    def note(self, name, notice):
+        if notice:
+            self.notices[name] = notice
 
     def time_zone(self, name, required=True):
         value = self.data.get(name)
@@ -216,3 +229,23 @@ def parse_instant(value, fail):
         fail("must carry an offset (such as +02:00 or Z), so the time is not ambiguous")
         return None
     return parsed
+
+
+def on_the_clock_of(written: datetime, time_zone: str) -> bool:
+    """Whether a time with an offset was written on the zone's clock (its offset is one the zone uses
+    at that wall-clock time, before or after a change). A time in UTC or another zone reads no clock
+    of the plan's, so it cannot name a skipped or repeated time of it."""
+    wall, zone = written.replace(tzinfo=None), ZoneInfo(time_zone)
+    return written.utcoffset() in {wall.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1)}
+
+
+def parse_wall_clock(value: str, time_zone: str):
+    """A form's local date and time (``2031-09-01T10:00``) on the plan's clock.
+
+    Returns the ``WallClockReading`` (UTC instant and the notice for a skipped or repeated time), or
+    None when the text is not a date and time. A time with an offset is taken as that instant.
+    """
+    try:
+        return read_wall_clock(datetime.fromisoformat(value.strip()), time_zone)
+    except ValueError:
+        return None

@@ -1,7 +1,7 @@
 """The compliance report: is the team keeping its commitments, on theme but not one-note?
 
 Every period is a union of the plan's local days, so posts are tallied once per local day (one
-pass, one bisect each over the days' UTC starts) and periods and weeks are summed from those
+pass, each by the local date its clock shows) and periods and weeks are summed from those
 tallies. This keeps the report linear in the number of posts (it runs over 100k-1M posts).
 The shape of the result is fixed by CONTRACT.md, "The compliance report".
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from bisect import bisect_right
 from datetime import date, datetime, timezone
 from itertools import accumulate
 from typing import Iterable, Sequence
@@ -122,11 +121,13 @@ def report_rows_csv(report: dict) -> str:
 
 
 def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts: Iterable[PostFacts]):
-    """One pass: tally counted posts per channel and local day; keep them for repetition."""
+    """One pass: tally counted posts per channel and the local day a clock in the plan's zone shows;
+    keep them for repetition. (Where a zone's date runs backwards, e.g. Goose Bay falling back from
+    00:01 to 23:01 until 2011, the clock's day differs from "after which local midnight".)"""
     tz = zone(plan.timezone)
     days = (plan.ends_on - plan.starts_on).days + 1
-    day_starts = [day_start_utc(plan.starts_on + i * ONE_DAY, tz).timestamp() for i in range(days + 1)]
-    first, end = day_starts[0], day_starts[-1]
+    first = day_start_utc(plan.starts_on, tz).timestamp()
+    end = day_start_utc(plan.ends_on + ONE_DAY, tz).timestamp()
     tallies = empty_tallies(plan, commitments)
     counted = []
     for post in posts:
@@ -136,7 +137,8 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
         at = _timestamp(post.scheduled_at)
         if not first <= at < end:
             continue
-        tally.add(bisect_right(day_starts, at) - 1, 1, post.on_theme, post.status == "published")
+        day_index = (datetime.fromtimestamp(at, tz).date() - plan.starts_on).days
+        tally.add(min(max(day_index, 0), days - 1), 1, post.on_theme, post.status == "published")
         counted.append(post)
     return tallies, counted
 

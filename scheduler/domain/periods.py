@@ -97,6 +97,89 @@ def local_to_utc(local: datetime, tz: str | tzinfo) -> datetime:
     return local.replace(tzinfo=zone(tz), fold=0).astimezone(timezone.utc)
 
 
+@dataclass(frozen=True)
+class WallClockReading:
+    """Where a time typed on the plan's clock goes out, and what to tell the user if a clock change
+    moved it (a skipped time) or chose for them (a repeated one): never a silent shift."""
+    utc: datetime
+    notice: str | None = None
+
+
+def read_wall_clock(local: datetime, tz: str | tzinfo) -> WallClockReading:
+    """A naive wall-clock time in the zone: its instant (see ``local_to_utc``) and the notice, if any."""
+    instant = local_to_utc(local, tz)
+    return WallClockReading(instant, clock_change_notice(local, instant, tz))
+
+
+def clock_change_notice(written: datetime, instant: datetime, tz: str | tzinfo) -> str | None:
+    """What a user must be told when the wall-clock time they wrote is skipped or repeated in the zone.
+
+    ``written`` is the time as typed (its offset, if any, is ignored: it is the clock reading that
+    can be missing or doubled); ``instant`` is where it was actually put. The message names the
+    time the plan's clock will show when the post goes out, which is what the calendar shows too.
+    """
+    tz = zone(tz)
+    wall = written.replace(tzinfo=None, fold=0)
+    shown = instant.astimezone(tz)
+    if is_skipped(wall, tz):
+        return (f"{_clock(wall)} does not exist on {_long_date(wall)} in {_zone_name(tz)} "
+                f"(clocks go forward); it will go out at {_clock_on(shown, wall)}")
+    if is_repeated(wall, tz):
+        return (f"{_clock(wall)} happens twice on {_long_date(wall)} in {_zone_name(tz)} "
+                f"(clocks go back); it will go out at {_which_occurrence(wall, instant, tz)}")
+    return None
+
+
+def is_skipped(wall: datetime, tz: str | tzinfo) -> bool:
+    """A wall-clock time the zone's clocks jump over (spring forward): no instant shows it."""
+    wall = wall.replace(tzinfo=None, fold=0)
+    return local_to_utc(wall, tz).astimezone(zone(tz)).replace(tzinfo=None) != wall
+
+
+def is_repeated(wall: datetime, tz: str | tzinfo) -> bool:
+    """A wall-clock time the zone's clocks show twice (fall back)."""
+    wall, tz = wall.replace(tzinfo=None), zone(tz)
+    first, second = (wall.replace(tzinfo=tz, fold=fold).utcoffset() for fold in (0, 1))
+    return first != second and not is_skipped(wall, tz)
+
+
+def _which_occurrence(wall: datetime, instant: datetime, tz: tzinfo) -> str:
+    first = local_to_utc(wall, tz)
+    second = wall.replace(tzinfo=tz, fold=1).astimezone(timezone.utc)
+    shown = instant.astimezone(tz)
+    label = f"{_clock_on(shown, wall)} ({_utc_offset(shown)})"
+    if instant == first:
+        return f"the first {label}, before the clocks go back"
+    if instant == second:
+        return f"the second {label}, after the clocks go back"
+    return label
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M:%S" if moment.second or moment.microsecond else "%H:%M")
+
+
+def _clock_on(shown: datetime, written: datetime) -> str:
+    """The clock reading, with its date when that differs from the date written (a whole day skipped)."""
+    if shown.date() == written.date():
+        return _clock(shown)
+    return f"{_clock(shown)} on {_long_date(shown)}"
+
+
+def _long_date(day: date | datetime) -> str:
+    return f"{day.day} {day:%B %Y}"  # 8 March 2026: no leading zero, no locale
+
+
+def _utc_offset(moment: datetime) -> str:
+    minutes = int(moment.utcoffset().total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _zone_name(tz: tzinfo) -> str:
+    return getattr(tz, "key", None) or str(tz)
+
+
 def _period_end(first: date, per: str, ends_on: date) -> date:
     if per == "day":
         return first
@@ -111,7 +194,11 @@ def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: time
     """The plan's span cut where the zone's UTC offset changes: [(start_utc, end_utc, offset_seconds)].
 
     Within a segment the local day of an instant is a plain division, ``(epoch + offset) // 86400``,
-    which a database can compute for a GROUP BY; clock changes fall on quarter hours in every zone.
+    which a database can compute for a GROUP BY. Each cut is the exact second of the clock change:
+    most zones change on a quarter hour, but not all (Goose Bay and St John's changed at 00:01 until
+    2011, Casey at 16:01 UTC in 2020-2022), and a cut on the probing grid would give the minutes
+    after such a change the old offset, and sometimes the wrong day. ``step`` is only how often
+    the offset is probed, so it must be shorter than the time between two changes.
     """
     tz = zone(tz)
     start, end = day_start_utc(starts_on, tz), day_start_utc(ends_on + ONE_DAY, tz)
@@ -120,11 +207,25 @@ def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: time
     probe = begin + step
     while probe < end:
         if _offset(probe, tz) != offset:
-            segments.append((begin, probe, offset))
-            begin, offset = probe, _offset(probe, tz)
+            change = _first_instant_with_new_offset(probe - step, probe, tz)
+            segments.append((begin, change, offset))
+            begin, offset = change, _offset(change, tz)
         probe += step
     segments.append((begin, end, offset))
     return segments
+
+
+def _first_instant_with_new_offset(before: datetime, after: datetime, tz: tzinfo) -> datetime:
+    """Bisect to the whole second at which the offset in force at ``before`` stops (zones change on seconds)."""
+    old = _offset(before, tz)
+    low, high = 0, int((after - before).total_seconds())  # old offset at low, a new one at high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _offset(before + timedelta(seconds=middle), tz) == old:
+            low = middle
+        else:
+            high = middle
+    return before + timedelta(seconds=high)
 
 
 def _offset(instant: datetime, tz: tzinfo) -> int:

@@ -163,9 +163,11 @@ def _apply_fields(post: Post, reader: Reader, partial: bool) -> None:
     if wanted("link"):
         post.link = _link(reader)
     if wanted("scheduled_at"):
-        post.scheduled_at = reader.instant("scheduled_at", required=not partial)
+        time_zone = post.plan.timezone if post.plan else None
+        post.scheduled_at = reader.instant("scheduled_at", required=not partial, time_zone=time_zone)
         if post.scheduled_at is not None:
             post.scheduled_at = post.scheduled_at.astimezone(timezone.utc)
+        post.notices = dict(reader.notices)  # this answer's only: not stored
     if reader.has("on_theme"):
         on_theme = reader.boolean_or_none("on_theme")
         post.theme_source = "keywords" if on_theme is None else "manual"
@@ -311,6 +313,7 @@ def post_dict(post: Post) -> dict:
         "on_theme": post.on_theme,
         "theme_match": {"matched": list(post.theme_matched or []), "source": post.theme_source},
         "problems": list(post.problems or []),
+        "notices": dict(getattr(post, "notices", None) or {}),
         "attempts": post.attempts,
         "published_at": post.published_at.isoformat() if post.published_at else None,
         "failure_reason": post.failure_reason or None,

@@ -12,10 +12,10 @@ import channels.registry as channel_registry
 from channels.base import Media, PostContent
 
 from .. import charts
-from ..domain.periods import day_start_utc, local_to_utc
+from ..domain.periods import day_start_utc
 from ..extensions import db
 from ..services import calendar, lifecycle, plans, posts, reports
-from ..validation import Conflict, Invalid, NotFound
+from ..validation import Conflict, Invalid, NotFound, parse_wall_clock
 
 blueprint = Blueprint("ui", __name__)
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
@@ -190,19 +190,33 @@ def posts_page(plan_id):
                            today=datetime.now(ZoneInfo(plan.timezone)).date())
 
 
-def post_form_data(form, channel: str, plan) -> dict:
+FORM_TIME = "%Y-%m-%dT%H:%M"  # the datetime-local field's value
+
+
+def scheduled_from_form(form, plan, post=None) -> tuple[str | None, str | None]:
+    """The form's time, typed on the plan's clock → (the service's ISO instant, the notice to show).
+
+    A time the clocks skip or show twice is not shifted silently: the notice says where it goes.
+    A time left as the form showed it keeps the post's instant, so saving an edit to the text never
+    moves a post (its seconds, or the second of two repeated 01:30s, cannot be typed in the field).
+    """
+    local = form.get("scheduled_local", "").strip()
+    if not local:
+        return None, None
+    if post is not None and post.scheduled_at and local == local_time(post.scheduled_at, plan, FORM_TIME):
+        return post.scheduled_at.isoformat(), None
+    reading = parse_wall_clock(local, plan.timezone)
+    if reading is None:
+        return local, None  # refused by the service with a message on the field
+    return reading.utc.isoformat(), reading.notice
+
+
+def post_form_data(form, channel: str, plan, post=None) -> dict:
     """Form fields → the service's input; the scheduled time is typed in the plan's time zone."""
     data = {"title": form.get("title", ""), "body": form.get("body", ""), "link": form.get("link", "")}
     theme = form.get("theme", "auto")
     data["on_theme"] = {"on": True, "off": False}.get(theme)
-    local = form.get("scheduled_local", "").strip()
-    if local:
-        try:
-            data["scheduled_at"] = local_to_utc(datetime.fromisoformat(local), plan.timezone).isoformat()
-        except ValueError:
-            data["scheduled_at"] = local  # refused by the service with a message on the field
-    else:
-        data["scheduled_at"] = None
+    data["scheduled_at"], _ = scheduled_from_form(form, plan, post)
     adapter = channel_registry.get(channel)
     extra = {}
     for name, kind in adapter.extra_fields.items():
@@ -245,14 +259,16 @@ def new_post():
     channel = request.values.get("channel") or (plan.commitments[0].channel if plan.commitments else "twitter")
     if channel not in channel_registry.names():
         abort(404)
-    errors = {}
+    errors, time_notice = {}, None
     if request.method == "POST":
         data = post_form_data(request.form, channel, plan)
+        time_notice = scheduled_from_form(request.form, plan)[1]
         if not data.get("scheduled_at"):
             data.pop("scheduled_at")
         try:
             post = posts.create_post({**data, "plan_id": plan.id, "channel": channel,
                                       "scheduled_at": data.get("scheduled_at")})
+            _flash_time_notice(time_notice)
             if request.form.get("action") == "schedule":
                 return _act(post, "schedule")
             flash("Draft saved.")
@@ -266,20 +282,28 @@ def new_post():
     form = request.form if request.method == "POST" else {"scheduled_local": f"{day}T10:00" if day else ""}
     return render_template("posts/editor.html", plan=plan, post=None, channel=channel,
                            adapter=channel_registry.get(channel), form=form, errors=errors,
-                           channels=channel_registry.all_channels())
+                           time_notice=time_notice, channels=channel_registry.all_channels())
+
+
+def _flash_time_notice(notice: str | None) -> None:
+    """Said once the post is saved, before what happened next (saved, scheduled)."""
+    if notice:
+        flash(f"When: {notice}.")
 
 
 @blueprint.route("/posts/<int:post_id>", methods=["GET", "POST"])
 def edit_post(post_id):
     post = posts.get_post(post_id)
     plan = post.plan
-    errors, form = {}, None
+    errors, form, time_notice = {}, None, None
     if request.method == "POST":
         action = request.form.get("action", "save")
         if action in ("save", "schedule"):
             try:
                 if post.status in lifecycle.EDITABLE:
-                    posts.update_post(post, post_form_data(request.form, post.channel, plan))
+                    time_notice = scheduled_from_form(request.form, plan, post)[1]
+                    posts.update_post(post, post_form_data(request.form, post.channel, plan, post))
+                    _flash_time_notice(time_notice)
                 elif action == "save":
                     raise Conflict(f"A {post.status} post cannot be changed any more; nothing was saved.")
                 if action == "save":
@@ -297,6 +321,7 @@ def edit_post(post_id):
         form = post_form_values(post)
     return render_template("posts/editor.html", plan=plan, post=post, channel=post.channel,
                            adapter=channel_registry.get(post.channel), form=form, errors=errors,
+                           time_notice=time_notice if errors else None,
                            channels=channel_registry.all_channels())
 
 
@@ -318,7 +343,7 @@ def post_form_values(post) -> dict:
     extra = post.extra or {}
     values = {"title": post.title, "body": post.body, "link": post.link,
               "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
-              "scheduled_local": local_time(post.scheduled_at, post.plan, "%Y-%m-%dT%H:%M") if post.scheduled_at else ""}
+              "scheduled_local": local_time(post.scheduled_at, post.plan, FORM_TIME) if post.scheduled_at else ""}
     for name, kind in channel_registry.get(post.channel).extra_fields.items():
         value = extra.get(name)
         if kind is Media:

@@ -2,7 +2,7 @@
 import with its column-mapping screen, the media library, and evergreen re-runs of a plan."""
 import re
 import secrets
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,11 +12,10 @@ import channels.registry as channel_registry
 
 from .. import charts
 from ..domain.metrics_csv import KEY_KINDS, METRICS, Mapping
-from ..domain.periods import local_to_utc
 from ..extensions import db
 from ..models import Plan
 from ..services import feeds, items, metrics, plans, reuse
-from ..validation import Conflict, Invalid
+from ..validation import Conflict, Invalid, parse_wall_clock
 from .ui import blueprint
 
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
@@ -114,19 +113,21 @@ def adapt_item(item_id):
     form = request.form
     data = {"channel": form.get("channel", ""), "plan_id": form.get("plan_id") or None}
     plan = db.session.get(Plan, int(data["plan_id"])) if str(data["plan_id"] or "").isdigit() else None
+    time_notice = None
     if plan is not None and form.get("scheduled_local"):
-        try:  # typed in the plan's time zone
-            data["scheduled_at"] = local_to_utc(datetime.fromisoformat(form["scheduled_local"]),
-                                                plan.timezone).isoformat()
-        except ValueError:
+        reading = parse_wall_clock(form["scheduled_local"], plan.timezone)  # typed on the plan's clock
+        if reading is None:
             return item_page(item_id, errors={"scheduled_at": "must be a date and time, e.g. 2026-12-01 10:00"},
                              status=422)
+        data["scheduled_at"], time_notice = reading.utc.isoformat(), reading.notice
     try:
         post = reuse.adapt_item(item, data)
     except Invalid as error:
         db.session.rollback()
         return item_page(item_id, errors=error.fields, status=422)
     flash(f"Draft created on {channel_registry.get(post.channel).label} from “{item.title or item.link}”.")
+    if time_notice:
+        flash(f"When: {time_notice}.")
     return redirect(url_for("ui.edit_post", post_id=post.id))
 
 

@@ -172,3 +172,14 @@ def test_score_of_an_item_matches_the_list(app, client):
     listed = {i["id"]: i["score"] for i in client.get("/api/v1/library/items?top=5").get_json()}
     item = db.session.get(item_store.ContentItem, ids["b4"])
     assert round(item_store.score_of(item), 1) == listed[ids["b4"]]
+
+
+def test_use_on_says_where_a_time_the_clocks_skip_goes_out(client):
+    plan = make_plan(timezone="America/New_York", starts_on="2027-01-01", ends_on="2027-03-31")
+    commit(plan, "blog")
+    answer = client.post(f"/library/items/{item_of('youtube')}/adapt", follow_redirects=True,
+                         data={"channel": "blog", "plan_id": plan.id, "scheduled_local": "2027-03-14T02:30"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "02:30 does not exist on 14 March 2027" in page and "03:30" in page
+    post = db.session.query(Post).one()
+    assert post.scheduled_at.replace(tzinfo=timezone.utc) == datetime(2027, 3, 14, 7, 30, tzinfo=timezone.utc)
