@@ -3,7 +3,8 @@
 The database is plain SQLAlchemy 2 (engine + scoped session), not Flask-SQLAlchemy, so that RQ jobs,
 the CLI and the benchmarks use the very same session machinery without a request.
 """
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 
@@ -29,7 +30,46 @@ def make_engine(url: str):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, future=True)
+    return create_engine(url, pool_pre_ping=True, future=True, connect_args=_connect_args(url))
+
+
+CONNECT_TIMEOUT = 5  # seconds
+
+
+def _connect_args(url: str) -> dict:
+    """A PostgreSQL host that drops off the network would hold a page, or a worker's ``SELECT 1``, for the
+    system's TCP timeout (minutes); a live server accepts within milliseconds, so 5 s says "unavailable"
+    soon enough for a 503 and for the workers' back-off. A ``connect_timeout`` in the URL wins."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or "connect_timeout" in parsed.query:
+        return {}
+    return {"connect_timeout": CONNECT_TIMEOUT}
+
+
+def outage_error_classes() -> tuple[type[Exception], ...]:
+    """Errors that mean the database did not answer (stopped, unreachable, refusing connections, locked)
+    rather than that a statement was wrong. SQLAlchemy wraps the driver's; psycopg's own are listed for
+    code that reaches the driver directly."""
+    classes = [exc.OperationalError, exc.InterfaceError, exc.TimeoutError]
+    try:
+        import psycopg
+    except ImportError:
+        return tuple(classes)
+    return tuple(classes + [psycopg.OperationalError, psycopg.InterfaceError])
+
+
+def describe_error(error: BaseException) -> str:
+    """The driver's error type and the first line of its message: for the operator's log, on one line."""
+    cause = getattr(error, "orig", None) or error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first_line}"[:300] if first_line else type(cause).__name__
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` is an outage (wait and try again) and not a bug or bad data."""
+    if isinstance(error, outage_error_classes()):
+        return True
+    return isinstance(error, exc.DBAPIError) and bool(error.connection_invalidated)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):

@@ -2,40 +2,96 @@
 
 They run inside the worker's app context (``worker.py`` pushes it) and leave no session behind, so
 one long-lived worker process never carries stale rows from one job into the next.
+
+A job that meets a database outage is not failed: a keyed job returns RQ's ``Retry``, which puts the
+very same job (same id, so the sweeper still sees it alive and adds no second one) back a few seconds
+later; a periodic job just skips its turn. Either way ``database_outage`` tells the worker to stop
+taking jobs until the database answers again (``workers.RefrainWorker.wait_for_database``).
 """
-from .extensions import db
+import functools
+import logging
+import threading
+
+from rq import Retry
+
+from .extensions import database_unavailable, db, describe_error
 from .services import feeds, items, newsletter, publishing, style
 
+log = logging.getLogger(__name__)
+database_outage = threading.Event()  # set by a job that met an outage; cleared by the worker once SELECT 1 works
+BACK_AFTER_OUTAGE = 5  # seconds; the worker itself waits for the database before taking it again
+OUTAGE_RETRIES = 100_000  # an outage is not the job's fault: never fail a job for it
 
+
+def put_back_on_outage(job_function):
+    """A keyed job that meets a database outage comes back later instead of failing."""
+
+    @functools.wraps(job_function)
+    def run(*args, **kwargs):
+        try:
+            return job_function(*args, **kwargs)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            database_outage.set()
+            log.warning("database unavailable (%s); the job is put back for %d s", describe_error(error),
+                        BACK_AFTER_OUTAGE)
+            return Retry(max=OUTAGE_RETRIES, interval=BACK_AFTER_OUTAGE)
+        finally:
+            _remove_session()
+
+    return run
+
+
+def skip_turn_on_outage(job_function):
+    """A periodic job that meets a database outage skips this turn; the next one comes by itself."""
+
+    @functools.wraps(job_function)
+    def run(*args, **kwargs):
+        try:
+            return job_function(*args, **kwargs)
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            database_outage.set()
+            log.warning("database unavailable (%s); skipping this turn", describe_error(error))
+            return {"skipped": "database unavailable"}
+        finally:
+            _remove_session()
+
+    return run
+
+
+def _remove_session() -> None:
+    """Closing a session whose connection died must not replace the job's own outcome."""
+    try:
+        db.session.remove()
+    except Exception as error:  # noqa: BLE001
+        if not database_unavailable(error):
+            raise
+
+
+@put_back_on_outage
 def deliver_post(post_id: int) -> str:
-    try:
-        return publishing.deliver(post_id)
-    finally:
-        db.session.remove()
+    return publishing.deliver(post_id)
 
 
+@skip_turn_on_outage
 def sweep() -> dict:
-    try:
-        return publishing.sweep()
-    finally:
-        db.session.remove()
+    return publishing.sweep()
 
 
+@put_back_on_outage
 def refresh_feed(feed_id: int) -> str:
-    try:
-        return feeds.import_feed(feed_id)
-    finally:
-        db.session.remove()
+    return feeds.import_feed(feed_id)
 
 
+@skip_turn_on_outage
 def refresh_library() -> dict:
     """Periodic: queue the feeds that are due, bring published posts into the library, and show its top
     performers in the style guide."""
-    try:
-        return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published(),
-                "style_examples": style.refresh_examples()}
-    finally:
-        db.session.remove()
+    return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published(),
+            "style_examples": style.refresh_examples()}
 
 
 # periodic jobs, in one place: (function, stable name, interval setting)
@@ -45,26 +101,20 @@ PERIODIC = [
 ]
 
 
+@put_back_on_outage
 def send_newsletter_batch(post_id: int, batch_no: int) -> str:
     """One batch of a newsletter issue; only its rows still pending are sent (see services.newsletter)."""
-    try:
-        return newsletter.send_batch(post_id, batch_no)
-    finally:
-        db.session.remove()
+    return newsletter.send_batch(post_id, batch_no)
 
 
+@put_back_on_outage
 def send_newsletter_confirmation(subscriber_id: int, base_url: str = "") -> str:
-    try:
-        return newsletter.send_confirmation(subscriber_id, base_url)
-    finally:
-        db.session.remove()
+    return newsletter.send_confirmation(subscriber_id, base_url)
 
 
+@skip_turn_on_outage
 def sweep_newsletter() -> dict:
-    try:
-        return newsletter.sweep()
-    finally:
-        db.session.remove()
+    return newsletter.sweep()
 
 
 PERIODIC.append((sweep_newsletter, "refrain-newsletter", "REFRAIN_SWEEP_INTERVAL"))

@@ -27,3 +27,5 @@ def init_app(app):
     app.register_blueprint(ui.blueprint)
     from .newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
     app.register_blueprint(newsletter_blueprint)
+    from . import errors  # a 503 page when the database does not answer
+    errors.init_app(app)
