@@ -1,21 +1,40 @@
-"""`python -m bench [report|deliveries|library|style] [--posts N]`: each figure a ratio against a baseline measured
-in the same run, on this machine, so the numbers compare across machines."""
+"""`python -m bench [report|deliveries|library|style] [--posts N] [--database URL]`: each figure a ratio
+against a baseline measured in the same run, on this machine, so the numbers compare across machines."""
 import argparse
+import os
 import sys
 
 from . import deliveries, library, report, style
+from .common import DATABASE_VARIABLE
+from . import lateness, web
+
+# minutes long, so they run only when named
+LONG = {"lateness": lambda args: lateness.main(args.minutes, args.per_minute, args.workers),
+        "web": lambda args: web.main(args.users, args.duration, args.posts, args.think, args.pages)}
 
 BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main,
            "style": style.main}
+ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(BENCHES)} (default: all)")
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"any of {', '.join([*BENCHES, *LONG])} (default: all but {', '.join(LONG)})")
     parser.add_argument("--posts", type=int, default=None, help="size of the run (each bench has its default)")
+    parser.add_argument("--database", default=os.environ.get(DATABASE_VARIABLE),
+                        help=f"SQLAlchemy URL for {', '.join(sorted(ON_ANY_DATABASE))} (default: ${DATABASE_VARIABLE}, "
+                             "else a fresh SQLite file); a PostgreSQL database is emptied first")
+    lateness.add_options(parser)
+    web.add_options(parser)
     args = parser.parse_args()
-    unknown = [name for name in args.names if name not in BENCHES]
+    unknown = [name for name in args.names if name not in BENCHES and name not in LONG]
     if unknown:
-        parser.error(f"unknown benchmark {unknown[0]!r}; known: {', '.join(BENCHES)}")
+        parser.error(f"unknown benchmark {unknown[0]!r}; known: {', '.join([*BENCHES, *LONG])}")
     for name in args.names or BENCHES:
-        BENCHES[name](args.posts)
+        if name in LONG:
+            LONG[name](args)
+        elif name in ON_ANY_DATABASE:
+            BENCHES[name](args.posts, database=args.database)
+        else:
+            BENCHES[name](args.posts)
     sys.exit(0)

@@ -4,13 +4,14 @@ Redis holds reminders, not truth: a delivery job carries only a post id, and its
 that post, so enqueueing the same post twice replaces the reminder instead of adding a second one.
 If Redis loses everything, the sweeper rebuilds the reminders from the database.
 """
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import redis
 from flask import current_app
 from rq import Queue
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
+from rq.utils import utcparse
 
 from .embedded_redis import EmbeddedRedis
 
@@ -102,17 +103,53 @@ def withdraw_delivery(post_id: int) -> None:
         current_app.logger.warning("could not withdraw job %s from Redis; the worker will skip it", job_id)
 
 
-def jobs_alive(job_ids) -> set[str]:
-    """The job ids that still wait or run in Redis (one round trip for all of them)."""
+def jobs_alive(job_ids, started_within: timedelta | None = None, overdue_after: timedelta | None = None) -> set[str]:
+    """The delivery job ids that still wait or run in Redis (two round trips for all of them).
+
+    A worker SIGKILLed while it takes a job leaves it behind, apparently alive, with its post
+    ``queued`` and no one to deliver it: killed just after moving it off the queue, the job still
+    says ``queued`` but is on no queue; killed between starting it and claiming the post, it says
+    ``started`` for ever. So a ``queued`` job counts only while it is on the deliveries queue, and,
+    with ``started_within``, a ``started`` one only while it started that recently. Likewise, with
+    ``overdue_after``, a ``scheduled`` job counts only until it is that late: RQ's scheduler moves
+    due jobs every second, but when its worker is killed its lock holds the others off for a minute.
+    """
     job_ids = list(job_ids)
     if not job_ids:
         return set()
     connection = service().connection
+    scheduled_key = ScheduledJobRegistry(queue=service().deliveries).key
     with connection.pipeline(transaction=False) as pipe:
         for job_id in job_ids:
-            pipe.hget(Job.key_for(job_id), "status")
-        statuses = pipe.execute()
-    return {
-        job_id for job_id, status in zip(job_ids, statuses)
-        if status is not None and status.decode() in LIVE_JOB_STATUSES
-    }
+            pipe.hmget(Job.key_for(job_id), "status", "started_at")
+            pipe.zscore(scheduled_key, job_id)
+        replies = pipe.execute()
+    answers = [(status, started_at, due) for (status, started_at), due in zip(replies[::2], replies[1::2])]
+    waiting = set()
+    if any(status == JobStatus.QUEUED.value.encode() for status, _, _ in answers):
+        waiting = set(service().deliveries.get_job_ids())
+    now = datetime.now(timezone.utc)
+    limits = {"oldest_start": now - started_within if started_within is not None else None,
+              "latest_due": (now - overdue_after).timestamp() if overdue_after is not None else None}
+    return {job_id for job_id, answer in zip(job_ids, answers) if _alive(job_id, *answer, waiting, **limits)}
+
+
+def _alive(job_id: str, status: bytes | None, started_at: bytes | None, due: float | None, waiting: set[str],
+           oldest_start: datetime | None, latest_due: float | None) -> bool:
+    status = status.decode() if status is not None else None
+    if status not in LIVE_JOB_STATUSES:
+        return False
+    if status == JobStatus.QUEUED.value:
+        return job_id in waiting
+    if status == JobStatus.STARTED.value and oldest_start is not None and started_at:
+        return utcparse(started_at.decode()).replace(tzinfo=timezone.utc) >= oldest_start
+    if status == JobStatus.SCHEDULED.value and latest_due is not None and due is not None:
+        return due >= latest_due
+    return True
+
+
+def unschedule(job_ids) -> None:
+    """Take jobs out of the scheduled registry (they are being enqueued now, by someone else than RQ's scheduler)."""
+    job_ids = list(job_ids)
+    if job_ids:
+        service().connection.zrem(ScheduledJobRegistry(queue=service().deliveries).key, *job_ids)

@@ -32,8 +32,9 @@ def run(app, host: str, port: int, workers: int, web_processes: int) -> None:
     service = app.extensions["refrain.queue"]
     env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"])
     env["REDIS_URL"] = service.embedded.ensure_running() if service.embedded else service.url
-    children = [Child(f"worker {n}", [sys.executable, "-m", "scheduler", "worker", "--name",
-                                      f"serve-{os.getpid()}-{n}"], env) for n in range(workers)]
+    # no --name: RQ refuses a name whose last owner was killed until its key expires (minutes), so a
+    # restarted worker takes a fresh one
+    children = [Child(f"worker {n}", [sys.executable, "-m", "scheduler", "worker"], env) for n in range(workers)]
     web = Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
                         str(web_processes), "--threads", "4", "--graceful-timeout", "5",
                         "--access-logfile", "-", "scheduler.wsgi:app"], env)

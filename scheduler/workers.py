@@ -6,11 +6,12 @@ worker loop, a thread runs RQ's CronScheduler for the periodic jobs of ``tasks.P
 in the process, not in Redis, so the sweeper survives a Redis flush. Sweeps take a Redis lock,
 so many workers on many hosts still sweep once per interval.
 
-Two kinds of trouble must not stop a worker or burn through its queue:
+Three kinds of trouble must not stop a worker or burn through its queue:
 
 - the database stops answering: a job that meets the outage puts itself back (``tasks``) and the
   worker stops taking jobs, checking the database with a cheap ``SELECT 1`` at growing intervals,
   until it answers again;
+- Redis goes away mid-job (RQ's loop quits then): the worker waits for it and starts a fresh loop;
 - a job it cannot run (left by an older version, damaged in Redis): one log line naming the job and
   what is wrong, the job goes to RQ's failed registry (or is set aside when RQ cannot even read
   it), and the worker takes the next one.
@@ -35,12 +36,20 @@ log = logging.getLogger(__name__)
 
 FIRST_DATABASE_WAIT = 1
 LONGEST_DATABASE_WAIT = 30
+FIRST_RESTART_PAUSE = 0.5
 DATABASE_CHECK_INTERVAL = 60  # even without a failed job: a quiet worker learns of an outage before its next job
 UNREADABLE_JOB_PREFIX = "refrain:unreadable-job:"
 
 
 class RefrainWorker(SimpleWorker):
     _database_checked_at = 0.0
+
+    def _shutdown(self):
+        """RQ stops an idle worker by raising StopRequested from the signal handler, wherever the main
+        thread is; an ``except Exception`` there (in RQ, redis-py or a log filter) swallows it and the
+        worker would go on. The flag makes the loop stop at its next turn anyway."""
+        self._stop_requested = True
+        super()._shutdown()
 
     def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
         """Only take a job once the database answers; a job Redis cannot even read is set aside, not fatal
@@ -191,19 +200,67 @@ def make_worker(app, name: str | None = None) -> RefrainWorker:
 
 
 def run_worker(app, burst: bool = False, name: str | None = None) -> bool:
-    """Work until stopped (or, with ``burst``, until nothing is due); returns whether any job ran."""
+    """Work until stopped (or, with ``burst``, until nothing is due); returns whether any job ran.
+
+    RQ's loop quits when Redis goes away in the middle of a job (a restart, a failover): the worker
+    then waits for Redis and starts a fresh loop, since nothing is lost (the posts are in the database
+    and the sweeper rebuilds their jobs). Only a stop request or a burst's end ends this function."""
     with app.app_context():
-        worker = make_worker(app, name=name)
-        console = log_to_console(worker)
         stop = threading.Event()
         if not burst:
             thread = threading.Thread(target=run_periodic_jobs, args=(app, stop), name="refrain-cron", daemon=True)
             thread.start()
+        worked, restarts, pause = False, 0, FIRST_RESTART_PAUSE
         try:
-            return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+            while True:
+                worker = make_worker(app, name=name if not restarts else _fresh_name(name, restarts))
+                console, started = log_to_console(worker), time.monotonic()
+                try:
+                    worked |= worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+                except (redis.ConnectionError, redis.TimeoutError) as error:
+                    log.warning("worker %s: Redis unavailable (%s)", worker.name, describe_error(error))
+                except StopRequested:
+                    return worked
+                finally:
+                    logging.getLogger("scheduler").removeHandler(console)
+                if burst or stop_was_requested(worker):
+                    return worked
+                # a loop that keeps quitting at once (a bug, not an outage) must not spin
+                pause = FIRST_RESTART_PAUSE if time.monotonic() - started > 60 else min(pause * 2, 30)
+                if not wait_for_redis(worker, pause):
+                    return worked
+                restarts += 1
         finally:
             stop.set()
-            logging.getLogger("scheduler").removeHandler(console)
+
+
+def _fresh_name(name: str | None, restarts: int) -> str | None:
+    """RQ refuses a name still registered by the loop that just died; None lets RQ choose one."""
+    return f"{name}-{restarts}" if name else None
+
+
+def stop_was_requested(worker: RefrainWorker) -> bool:
+    """SIGTERM or Ctrl-C reached RQ's handler (RQ sets ``_stop_requested`` only when a job was running)."""
+    return bool(worker._stop_requested or worker._shutdown_requested_date)
+
+
+def wait_for_redis(worker: RefrainWorker, pause: float) -> bool:
+    """Pause, then ping Redis (doubling the pause up to 5 s) until it answers; False if a stop was
+    requested meanwhile."""
+    while not stop_was_requested(worker):
+        try:
+            time.sleep(pause)
+        except StopRequested:
+            return False
+        try:
+            worker.connection.ping()
+            log.info("worker %s: Redis answers; starting the worker loop again", worker.name)
+            return True
+        except redis.RedisError as error:
+            pause = min(pause * 2, 5)
+            log.warning("worker %s: Redis unavailable (%s); trying again in %.1f s", worker.name,
+                        describe_error(error), pause)
+    return False
 
 
 def run_periodic_jobs(app, stop: threading.Event) -> None:

@@ -34,6 +34,9 @@ from rapidfuzz import fuzz, process
 from .facts import COUNTED_STATUSES, PostFacts
 from .text import CJK_CLASS, has_cjk, message_text
 
+# Part of the fingerprint of stored results (services.reports): change it whenever a change to this
+# module can change which groups are found, and every stored result is found again.
+REPETITION_VERSION = 1
 MIN_WORDS, MIN_CHARS, MIN_CJK_CHARS = 3, 10, 8  # shorter texts are only compared exactly
 # LSH: texts become candidates when the 4 min-hashes of one of 32 bands agree. The chance of that
 # for two texts sharing a fraction J of their tokens is 1 - (1 - J^4)^32: 99.9% at J = 0.6, 87% at

@@ -27,6 +27,7 @@ from .posts import blocking_errors, check_post, content_of
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)
 SWEEP_LOCK = "refrain:sweeper:lock"
+OVERDUE_SCHEDULED_JOB = timedelta(seconds=10)  # RQ's scheduler moves due jobs every second while it lives
 
 
 def now() -> datetime:
@@ -173,14 +174,19 @@ def _enqueue_scheduled() -> int:
 
 
 def _requeue_lost(until: datetime) -> int:
-    """Queued posts due soon whose job is gone (Redis restarted or flushed, or the job ran too early)."""
+    """Queued posts due soon whose job is gone (Redis restarted or flushed, the job ran too early, or
+    its worker died after taking it but before claiming the post)."""
     rows = db.session.execute(
         select(Post.id, Post.scheduled_at, Post.attempts).where(Post.status == QUEUED, Post.scheduled_at <= until)
     ).all()
     db.session.rollback()  # end the read transaction; SQLite writers must not wait on us
     expected = {post_id: queue.delivery_job_id(post_id, attempts or 0) for post_id, _, attempts in rows}
-    alive = queue.jobs_alive(expected.values())
+    # a job started that long ago without claiming its post lost its worker; running it again is
+    # safe, since only a claim (queued → publishing) delivers
+    alive = queue.jobs_alive(expected.values(), overdue_after=OVERDUE_SCHEDULED_JOB,
+                             started_within=timedelta(seconds=current_app.config["REFRAIN_PUBLISH_TIMEOUT"]))
     lost = [(post_id, when, attempts or 0) for post_id, when, attempts in rows if expected[post_id] not in alive]
+    queue.unschedule(expected[post_id] for post_id, _, _ in lost)  # RQ's scheduler must not enqueue them again
     for post_id, when, attempts in lost:
         log.info("post %s had no job in Redis; enqueueing it again", post_id)
         queue.enqueue_delivery(post_id, when, retry=attempts)

@@ -7,8 +7,11 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import redis
+from rq.job import Job
 from sqlalchemy import func, select
 
+from scheduler import queue
 from scheduler.extensions import db
 from scheduler.models import Post, PostEvent
 from scheduler.services import accounts, posts
@@ -66,21 +69,30 @@ def claims_per_post(ids) -> Counter:
     return counts
 
 
-def wait_until_settled(ids, timeout: float, quiet_for: float = 1.5) -> Counter:
-    """Until no post waits in ``queued``/``publishing``, or nothing has moved for ``quiet_for`` seconds
-    (what is left then needs a sweep), or the deadline: the counts at that moment."""
+def wait_until_settled(ids, timeout: float, quiet_for: float = 1.5, fleet=None) -> Counter:
+    """Until no post waits in ``queued``/``publishing``, or no job waits in Redis and nothing has
+    moved for ``quiet_for`` seconds (what is left then needs a sweep), or the deadline, or every
+    worker of ``fleet`` is dead: the counts then. While jobs wait, workers (maybe still starting,
+    on a busy machine) will take them."""
     deadline = time.monotonic() + timeout
     last, last_change = None, time.monotonic()
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (fleet is None or any(w.running for w in fleet.workers)):
         counts = status_counts(ids)
         if not any(counts[s] for s in UNSETTLED):
             return counts
         if counts != last:
             last, last_change = counts, time.monotonic()
-        elif time.monotonic() - last_change >= quiet_for:
+        elif time.monotonic() - last_change >= quiet_for and not jobs_waiting():
             return counts
         time.sleep(0.2)
     return status_counts(ids)
+
+
+def jobs_waiting() -> int:
+    try:
+        return queue.service().deliveries.count
+    except redis.RedisError:  # Redis is down: nothing waits there
+        return 0
 
 
 def sweep_once(timeout: float = 10) -> dict:
@@ -91,6 +103,22 @@ def sweep_once(timeout: float = 10) -> dict:
         if "skipped" not in result or time.monotonic() > deadline:
             return result
         time.sleep(0.1)
+
+
+def jobs_of_unsettled(ids) -> dict:
+    """For the diagnostics: each post still queued or publishing, with what Redis holds for its job."""
+    db.session.expire_all()
+    rows = db.session.execute(select(Post.id, Post.status, Post.attempts).where(
+        Post.id.in_(ids), Post.status.in_(UNSETTLED))).all()
+    db.session.rollback()
+    try:
+        connection = queue.service().connection
+        return {post_id: (status, {k.decode(): v.decode(errors="replace")[:40] for k, v in connection.hgetall(
+            Job.key_for(queue.delivery_job_id(post_id, attempts or 0))).items()
+            if k in (b"status", b"started_at", b"enqueued_at", b"worker_name", b"ended_at")})
+            for post_id, status, attempts in rows}
+    except redis.RedisError as error:
+        return {post_id: (status, f"Redis: {error}") for post_id, status, _ in rows}
 
 
 def received_per_post(service: StandIn) -> Counter:

@@ -6,7 +6,9 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import func, select
+from rq import Worker
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import func, select, update
 
 from scheduler import queue
 from scheduler.extensions import db
@@ -96,6 +98,23 @@ def test_after_flushall_the_sweeper_brings_every_due_post_back(app):
     assert set(statuses(ids).values()) == {"published"}
 
 
+def test_a_job_whose_scheduler_died_is_enqueued_by_the_sweeper(app):
+    """RQ's scheduler lock outlives a SIGKILLed worker by a minute; the sweeper must not wait for it."""
+    post = due_posts(make_plan(), 1, seconds_ago=-60)[0]
+    posts.schedule_post(post)
+    job_id = queue.delivery_job_id(post.id)
+    registry = ScheduledJobRegistry(queue=queue.service().deliveries)
+    assert job_id in registry.get_job_ids()
+    overdue = datetime.now(timezone.utc) - timedelta(seconds=30)  # its time came and no scheduler moved it
+    queue.service().connection.zadd(registry.key, {job_id: overdue.timestamp()})
+    db.session.execute(update(Post).where(Post.id == post.id).values(scheduled_at=overdue))
+    db.session.commit()
+    assert sweep()["requeued"] == 1
+    assert job_id in queue.service().deliveries.get_job_ids() and job_id not in registry.get_job_ids()
+    run_worker(app, burst=True)
+    assert statuses([post.id]) == {post.id: "published"} and claims(post.id) == 1
+
+
 def test_posts_scheduled_while_redis_was_down_are_queued_by_the_sweeper(app, monkeypatch):
     post = due_posts(make_plan(), 1)[0]
 
@@ -137,3 +156,15 @@ def test_a_worker_killed_mid_delivery_leaves_the_post_unconfirmed(app, monkeypat
     assert "stopped before it could confirm" in post.failure_reason
     assert not list(outbox(app, "slowtest").glob("*.json"))
     assert claims(post.id) == 1
+
+
+def test_an_idle_worker_stops_on_sigterm(app):
+    """systemd's stop and Ctrl-C: an idle worker leaves at once instead of waiting to be killed."""
+    worker = start_worker(app, burst=False)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any(
+            w.get_state() == "idle" for w in Worker.all(connection=queue.service().connection)):
+        time.sleep(0.1)  # waiting for a job, its signal handlers in place
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=10) == 0
+    assert not Worker.all(connection=queue.service().connection)  # it said goodbye to RQ's registry

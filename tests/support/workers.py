@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -30,19 +31,25 @@ class LongRunningWorker:
     """
 
     def __init__(self, app, log_path: Path, **extra):
-        self.env = worker_env(app, **extra)
+        self.env = worker_env(app, PYTHONUNBUFFERED="1", **extra)  # a SIGKILL must not eat the last lines
         self.log_path = Path(log_path)
         self.process: subprocess.Popen | None = None
         self.lives = 0
+        self.started_at = 0.0
 
     def start(self) -> "LongRunningWorker":
         self.lives += 1
+        self.started_at = time.monotonic()
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- life {self.lives} ---\n".encode())
             log.flush()
             self.process = subprocess.Popen(worker_command(burst=False), env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         return self
+
+    @property
+    def uptime(self) -> float:
+        return time.monotonic() - self.started_at if self.running else 0.0
 
     @property
     def running(self) -> bool:

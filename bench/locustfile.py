@@ -1,0 +1,52 @@
+"""Locust users for ``python -m bench web`` (run by it as a subprocess; settings come from the environment).
+
+BENCH_PHASE picks what the users read: ``trivial`` (a static file, the baseline) or ``pages`` (the
+calendar's week and month views and the compliance report, or those BENCH_PAGES names). Every
+request's own time, and the error's text for a failed one, is written to BENCH_SAMPLES as JSON when
+Locust quits, so the bench computes exact percentiles instead of Locust's rounded ones.
+"""
+import json
+import os
+import random
+from datetime import date, timedelta
+
+from locust import HttpUser, between, constant, events, task
+
+PLAN_ID = os.environ.get("BENCH_PLAN_ID", "1")
+FIRST_DAY = date.fromisoformat(os.environ.get("BENCH_FIRST_DAY", "2031-01-01"))
+DAYS = int(os.environ.get("BENCH_DAYS", "90"))
+THINK = float(os.environ.get("BENCH_THINK", "0"))
+PHASE = os.environ.get("BENCH_PHASE", "pages")
+PAGES = os.environ.get("BENCH_PAGES", "week,month,report").split(",")
+SAMPLES = []
+
+
+@events.request.add_listener
+def _keep(request_type, name, response_time, response_length, exception, **_):
+    SAMPLES.append((name, response_time, str(exception)[:160] if exception else ""))
+
+
+@events.quitting.add_listener
+def _save(**_):
+    with open(os.environ["BENCH_SAMPLES"], "w") as handle:
+        json.dump(SAMPLES, handle)
+
+
+def some_day() -> str:
+    return (FIRST_DAY + timedelta(days=random.randrange(DAYS))).isoformat()
+
+
+class Reader(HttpUser):
+    """A planner reading: a page, a pause to look at it (BENCH_THINK seconds at most), the next."""
+    wait_time = between(THINK / 3, THINK) if THINK else constant(0)
+
+    @task
+    def look(self):
+        if PHASE == "trivial":
+            self.client.get("/static/refrain.css", name="trivial: static file")
+            return
+        page = random.choice(PAGES)
+        if page == "report":
+            self.client.get(f"/plans/{PLAN_ID}/report", name="report")
+        else:
+            self.client.get(f"/plans/{PLAN_ID}/calendar?view={page}&date={some_day()}", name=f"calendar ({page})")

@@ -1,0 +1,150 @@
+"""What the fault tests need beyond tests/conftest.py: a Redis server each test owns and may kill,
+a reproducible source of chaos, and a way to count outbox deliveries that a repeat cannot hide.
+
+``redis_server`` is overridden here, per test: the shared ``app`` fixture then runs on a server
+this test started, so killing or flushing it harms no other test, and everything else about the
+app (the migrated database, PostgreSQL when REFRAIN_TEST_DATABASE_URL is set) stays as everywhere.
+"""
+import ctypes
+import ctypes.util
+import os
+import random
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+
+from scheduler.embedded_redis import redis_server_binary
+
+DEBIAN_REDIS = "/usr/bin/redis-server"
+
+
+class KillableRedis:
+    """A real redis-server on a Unix socket, which the test can SIGKILL and start again at the same
+    address. It keeps nothing on disk, so a restart comes back empty: the worst a crash can do."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.binary = DEBIAN_REDIS if os.path.exists(DEBIAN_REDIS) else redis_server_binary()
+        self.socket_path = folder / "redis.sock"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket_path}"
+
+    def start(self, timeout: float = 10) -> "KillableRedis":
+        self.socket_path.unlink(missing_ok=True)
+        args = [self.binary, "--port", "0", "--unixsocket", str(self.socket_path), "--unixsocketperm", "700",
+                "--dir", str(self.folder), "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--logfile", str(self.folder / "redis.log")]
+        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.binary} did not start: {self.log_tail()}")
+            time.sleep(0.02)
+        return self
+
+    def answers(self) -> bool:
+        try:
+            return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=1).ping()
+        except (redis.RedisError, OSError):
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no save, no goodbye to the clients."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, characters: int = 1500) -> str:
+        log = self.folder / "redis.log"
+        return log.read_text(errors="replace")[-characters:] if log.exists() else "(no log)"
+
+
+@pytest.fixture
+def redis_server():
+    """A server per test, in a short temporary folder (a Unix socket's path holds 108 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="refrain-faults-"))
+    server = KillableRedis(folder).start()
+    yield server
+    server.kill()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def chaos(request) -> random.Random:
+    """Seeded randomness, the seed printed (shown with a failure): REFRAIN_FAULT_SEED=<seed> replays a run."""
+    seed = int(os.environ.get("REFRAIN_FAULT_SEED") or random.SystemRandom().randrange(2 ** 32))
+    print(f"{request.node.name}: fault seed {seed} (replay with REFRAIN_FAULT_SEED={seed})")
+    rng = random.Random(seed)
+    rng.seed_value = seed
+    return rng
+
+
+# inotify(7): the outbox replaces a post's file on a repeat delivery, so the files alone cannot show
+# a double; every delivery is one rename into the folder, and the kernel reports each one.
+IN_MOVED_TO, IN_Q_OVERFLOW = 0x80, 0x4000
+EVENT_HEADER = struct.Struct("iIII")
+
+
+class RenameCounter:
+    """Counts, per file name, the renames into one folder, from a thread reading the kernel's events."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        self.fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0 or self.libc.inotify_add_watch(self.fd, str(folder).encode(), IN_MOVED_TO) < 0:
+            raise OSError(ctypes.get_errno(), "inotify is not available")
+        self.renames: Counter = Counter()
+        self.overflowed = False
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._read_until_stopped, name="outbox-renames", daemon=True)
+        self.thread.start()
+
+    def _read_until_stopped(self) -> None:
+        while not self.stopping.is_set():
+            select.select([self.fd], [], [], 0.1)
+            self._drain()
+        self._drain()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 64 * 1024)
+            except BlockingIOError:
+                return
+            offset = 0
+            while offset < len(data):
+                _, mask, _, length = EVENT_HEADER.unpack_from(data, offset)
+                name = data[offset + EVENT_HEADER.size: offset + EVENT_HEADER.size + length].rstrip(b"\0").decode()
+                offset += EVENT_HEADER.size + length
+                self.overflowed |= bool(mask & IN_Q_OVERFLOW)
+                if mask & IN_MOVED_TO:
+                    self.renames[name] += 1
+
+    def close(self) -> Counter:
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        os.close(self.fd)
+        assert not self.overflowed, "the kernel dropped outbox events: the count would be a guess"
+        return self.renames
+
+
+@pytest.fixture
+def outbox_renames(app):
+    """Outbox deliveries per post id on the webhook channel, counted as they happen."""
+    counter = RenameCounter(Path(app.config["INSTANCE_PATH"]) / "outbox" / "webhook")
+    yield counter
+    if not counter.stopping.is_set():
+        counter.close()

@@ -1,0 +1,172 @@
+"""Issue 7: PostgreSQL stops for 30 s while posts fall due. The workers back off instead of failing
+every job and take up the work when it is back; the web app says 503 with a clear page (JSON under
+/api/), never a stack trace; every post is published exactly once.
+
+A real private PostgreSQL cluster (tests/support/postgres.py), real ``refrain worker`` processes,
+a real gunicorn serving ``scheduler.wsgi:app``, Redis from tests/faults/conftest.py.
+"""
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from rq.registry import FailedJobRegistry
+
+from scheduler import create_app, migrate, queue
+from scheduler.extensions import db
+from scheduler.services import posts
+from tests.factories import make_plan
+from tests.faults import claims_per_post, statuses
+from tests.support.postgres import PostgresCluster, PostgresMissing
+from tests.support.workers import LongRunningWorker, WorkerFleet, worker_env
+
+OUTAGE_SECONDS = 30
+SWEEP_INTERVAL = 5
+LONGEST_WORKER_WAIT = 30  # workers.LONGEST_DATABASE_WAIT: the last back-off may run past the restart
+DRIVER_WORDS = ("psycopg", "OperationalError", "Traceback", "socket", "rfpg-", "postgres@")
+
+
+@pytest.fixture
+def postgres():
+    try:
+        cluster = PostgresCluster().init()
+    except PostgresMissing as missing:
+        pytest.fail(str(missing), pytrace=False)
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def pg_app(tmp_path, monkeypatch, redis_server, postgres):
+    """The app on the private cluster, migrated by the real migrations."""
+    for name in ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REFRAIN_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"DATABASE_URL": postgres.url, "REDIS_URL": redis_server.url, "TESTING": True,
+                      "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def web(pg_app, tmp_path):
+    """gunicorn on the real WSGI entry point: no test client, no TESTING flag, the production error path."""
+    port = _free_port()
+    log = open(tmp_path / "gunicorn.log", "wb")
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
+                               "scheduler.wsgi:app"], env=worker_env(pg_app), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while fetch(base + "/api/v1/channels")[0] != 200:
+        assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+        time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+def fetch(url: str) -> tuple[int, dict, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=15) as answer:
+            return answer.status, dict(answer.headers), answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+    except OSError:
+        return 0, {}, ""
+
+
+@pytest.fixture
+def fleet(pg_app, tmp_path):
+    workers = WorkerFleet([LongRunningWorker(pg_app, tmp_path / f"worker-{n}.log",
+                                             REFRAIN_SWEEP_INTERVAL=str(SWEEP_INTERVAL)) for n in range(2)]).start()
+    yield workers
+    workers.stop()
+
+
+def schedule_posts(plan, count: int, first_due_in: float, spacing: float) -> list[int]:
+    start = datetime.now(timezone.utc) + timedelta(seconds=first_due_in)
+    ids = []
+    for number in range(count):
+        when = start + timedelta(seconds=number * spacing)
+        post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "scheduled_at": when.isoformat(),
+                                  "body": f"Post {number} falls due while the database is down"})
+        ids.append(posts.schedule_post(post).id)
+    return ids
+
+
+def wait_for_published(ids, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while set((found := statuses(ids)).values()) != {"published"} and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return found
+
+
+def outbox_files(app) -> list[str]:
+    return sorted(p.name for p in (Path(app.config["INSTANCE_PATH"]) / "outbox" / "twitter").glob("*.json"))
+
+
+def assert_clear_503(client, web_base):
+    page = client.get("/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "60"
+    assert "The database is not answering" in html and "Nothing you saved is lost" in html
+    assert "Try again in a minute" in html and not any(word in html for word in DRIVER_WORDS)
+
+    api = client.get("/api/v1/plans")
+    assert api.status_code == 503 and api.headers["Retry-After"] == "60"
+    message = api.get_json()["error"]["message"]
+    assert api.get_json()["error"]["fields"] == {} and "not answering" in message
+    assert not any(word in message for word in DRIVER_WORDS)
+
+    status, headers, body = fetch(web_base + "/api/v1/plans")
+    assert status == 503 and headers.get("Retry-After") == "60", body
+    assert "not answering" in json.loads(body)["error"]["message"]
+    status, _, body = fetch(web_base + "/")
+    assert status == 503 and "The database is not answering" in body and "Traceback" not in body
+
+
+def test_thirty_seconds_without_the_database_lose_and_double_nothing(pg_app, postgres, fleet, web):
+    client = pg_app.test_client()
+    plan = make_plan(starts_on=(datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(),
+                     ends_on=(datetime.now(timezone.utc).date() + timedelta(days=9)).isoformat())
+    warm_up = schedule_posts(plan, 2, first_due_in=-2, spacing=0)
+    assert set(wait_for_published(warm_up, timeout=30).values()) == {"published"}, fleet.report()
+
+    during = schedule_posts(plan, 6, first_due_in=4, spacing=3)  # due 4 s to 19 s into the outage
+    postgres.stop()
+    stopped_at = time.monotonic()
+    time.sleep(22)
+    assert_clear_503(client, web)
+    assert all(worker.running for worker in fleet.workers), fleet.report()
+    for worker in fleet.workers:
+        assert "database unavailable (" in worker.tail(20000), fleet.report()
+        assert "s before taking jobs" in worker.tail(20000), fleet.report()
+    time.sleep(max(OUTAGE_SECONDS - (time.monotonic() - stopped_at), 0))
+    postgres.start()
+
+    found = wait_for_published(during, timeout=LONGEST_WORKER_WAIT + 2 * SWEEP_INTERVAL + 10)
+    assert found == {post_id: "published" for post_id in during}, fleet.report()
+    ids = warm_up + during
+    assert outbox_files(pg_app) == sorted(f"{post_id}.json" for post_id in ids)
+    assert claims_per_post(ids) == {post_id: 1 for post_id in ids}
+    assert all(worker.running for worker in fleet.workers), fleet.report()
+    assert "the database answers again; taking jobs" in "".join(w.tail(20000) for w in fleet.workers)
+    failed = FailedJobRegistry(queue=queue.service().deliveries).get_job_ids()
+    assert failed == [], "an outage is no job's failure"
