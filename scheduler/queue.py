@@ -104,48 +104,60 @@ def withdraw_delivery(post_id: int) -> None:
 
 
 def jobs_alive(job_ids, started_within: timedelta | None = None, overdue_after: timedelta | None = None) -> set[str]:
-    """The delivery job ids that still wait or run in Redis (two round trips for all of them).
+    """The job ids that still wait or run in Redis (a few round trips for all of them).
 
-    A worker SIGKILLed while it takes a job leaves it behind, apparently alive, with its post
-    ``queued`` and no one to deliver it: killed just after moving it off the queue, the job still
-    says ``queued`` but is on no queue; killed between starting it and claiming the post, it says
-    ``started`` for ever. So a ``queued`` job counts only while it is on the deliveries queue, and,
-    with ``started_within``, a ``started`` one only while it started that recently. Likewise, with
-    ``overdue_after``, a ``scheduled`` job counts only until it is that late: RQ's scheduler moves
-    due jobs every second, but when its worker is killed its lock holds the others off for a minute.
+    A worker SIGKILLed while it takes a job leaves it behind, apparently alive, with no one to run
+    it: killed just after moving it off its queue, the job still says ``queued`` but is on no queue;
+    killed between starting it and claiming its post, it says ``started`` for ever. So a ``queued``
+    job counts only while it is on its queue, and, with ``started_within``, a ``started`` one only
+    while it started that recently. Likewise, with ``overdue_after``, a ``scheduled`` job counts
+    only until it is that late: RQ's scheduler moves due jobs every second, but when its worker is
+    killed its lock holds the other workers' schedulers off for a minute or two.
     """
     job_ids = list(job_ids)
     if not job_ids:
         return set()
     connection = service().connection
-    scheduled_key = ScheduledJobRegistry(queue=service().deliveries).key
     with connection.pipeline(transaction=False) as pipe:
         for job_id in job_ids:
-            pipe.hmget(Job.key_for(job_id), "status", "started_at")
-            pipe.zscore(scheduled_key, job_id)
-        replies = pipe.execute()
-    answers = [(status, started_at, due) for (status, started_at), due in zip(replies[::2], replies[1::2])]
-    waiting = set()
-    if any(status == JobStatus.QUEUED.value.encode() for status, _, _ in answers):
-        waiting = set(service().deliveries.get_job_ids())
+            pipe.hmget(Job.key_for(job_id), "status", "started_at", "origin")
+        jobs = {job_id: _decoded(answer) for job_id, answer in zip(job_ids, pipe.execute())}
     now = datetime.now(timezone.utc)
-    limits = {"oldest_start": now - started_within if started_within is not None else None,
-              "latest_due": (now - overdue_after).timestamp() if overdue_after is not None else None}
-    return {job_id for job_id, answer in zip(job_ids, answers) if _alive(job_id, *answer, waiting, **limits)}
+    waiting = _waiting_in_queues({origin for status, _, origin in jobs.values() if status == JobStatus.QUEUED.value})
+    due = _scheduled_times([job_id for job_id, (status, _, _) in jobs.items() if status == JobStatus.SCHEDULED.value],
+                           jobs) if overdue_after is not None else {}
+    alive = set()
+    for job_id, (status, started_at, _) in jobs.items():
+        if status not in LIVE_JOB_STATUSES:
+            continue
+        if status == JobStatus.QUEUED.value and job_id not in waiting:
+            continue
+        if status == JobStatus.STARTED.value and started_within is not None and started_at \
+                and utcparse(started_at).replace(tzinfo=timezone.utc) < now - started_within:
+            continue
+        if job_id in due and due[job_id] < (now - overdue_after).timestamp():
+            continue
+        alive.add(job_id)
+    return alive
 
 
-def _alive(job_id: str, status: bytes | None, started_at: bytes | None, due: float | None, waiting: set[str],
-           oldest_start: datetime | None, latest_due: float | None) -> bool:
-    status = status.decode() if status is not None else None
-    if status not in LIVE_JOB_STATUSES:
-        return False
-    if status == JobStatus.QUEUED.value:
-        return job_id in waiting
-    if status == JobStatus.STARTED.value and oldest_start is not None and started_at:
-        return utcparse(started_at.decode()).replace(tzinfo=timezone.utc) >= oldest_start
-    if status == JobStatus.SCHEDULED.value and latest_due is not None and due is not None:
-        return due >= latest_due
-    return True
+def _decoded(answer) -> tuple:
+    return tuple(value.decode() if value is not None else None for value in answer)
+
+
+def _waiting_in_queues(queue_names) -> set[str]:
+    connection = service().connection
+    return {job_id for name in queue_names if name
+            for job_id in Queue(name, connection=connection).get_job_ids()}
+
+
+def _scheduled_times(job_ids, jobs) -> dict[str, float]:
+    """When each scheduled job is due, from its queue's scheduled registry."""
+    connection = service().connection
+    with connection.pipeline(transaction=False) as pipe:
+        for job_id in job_ids:
+            pipe.zscore(ScheduledJobRegistry(jobs[job_id][2], connection=connection).key, job_id)
+        return {job_id: score for job_id, score in zip(job_ids, pipe.execute()) if score is not None}
 
 
 def unschedule(job_ids) -> None:
