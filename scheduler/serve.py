@@ -35,9 +35,7 @@ def run(app, host: str, port: int, workers: int, web_processes: int) -> None:
     # no --name: RQ refuses a name whose last owner was killed until its key expires (minutes), so a
     # restarted worker takes a fresh one
     children = [Child(f"worker {n}", [sys.executable, "-m", "scheduler", "worker"], env) for n in range(workers)]
-    web = Child("web", [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
-                        str(web_processes), "--threads", "4", "--graceful-timeout", "5",
-                        "--access-logfile", "-", "scheduler.wsgi:app"], env)
+    web = Child("web", gunicorn_args(host, port, web_processes), env)
     children.append(web)
     for child in children:
         child.start()
@@ -62,6 +60,24 @@ def run(app, host: str, port: int, workers: int, web_processes: int) -> None:
         _stop(children)
         if service.embedded:
             service.embedded.stop()
+
+
+WEB_THREADS = 4
+# Seconds an idle connection stays open for its next request. Gunicorn's default (2 s) is shorter than
+# a person's pause between pages: the server closed connections that browsers and proxies were about
+# to reuse, and those requests failed with "connection reset by peer" (every error of the web bench,
+# 50 users pausing 1-3 s). gthread keeps idle connections in its poller, not in a thread, so holding
+# them is cheap; 75 s outlasts any reading pause and stays above the usual 60 s idle timeout of a
+# reverse proxy in front, so the client or the proxy, not the server, ends an idle connection.
+KEEP_ALIVE_SECONDS = 75
+
+
+def gunicorn_args(host: str, port: int, web_processes: int) -> list[str]:
+    """gthread workers: a few threads per process overlap database and Redis waits, and a process per
+    core does the Python work (the pages are CPU-bound: more threads would only queue on the GIL)."""
+    return [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_processes),
+            "--worker-class", "gthread", "--threads", str(WEB_THREADS), "--keep-alive", str(KEEP_ALIVE_SECONDS),
+            "--graceful-timeout", "5", "--access-logfile", "-", "scheduler.wsgi:app"]
 
 
 def _stop(children, timeout: float = 20) -> None:

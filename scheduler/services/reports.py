@@ -1,16 +1,21 @@
 """The compliance report of a plan: database rows in, the domain's report out."""
 import hashlib
+from time import monotonic, sleep
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as date_type
 from datetime import datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from flask import current_app
+from redis.exceptions import LockError, RedisError
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
+from .. import queue
 from ..dbfunctions import epoch_seconds
 from ..domain.compliance import compliance_from_tallies, empty_tallies, report_rows_csv
 from ..domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
@@ -149,23 +154,98 @@ def compliance(plan: Plan, with_repetition: bool = True) -> dict:
 
 def repeated_messages(plan: Plan, facts: PlanFacts, commitments, revision: int | None) -> list[dict]:
     """The plan's repeated messages: the stored groups while their fingerprint is current, else
-    found again (seconds at 100k posts) and stored.
+    found again (a third of a second at 10k posts, seconds at 100k) and stored.
 
     Always current, because the revision was read before the posts are: a change committed in
     between makes the stored fingerprint older than the groups (found again next time, never
-    served stale), and revisions only grow, so an equal fingerprint means nothing changed since.
+    served stale), and revisions only grow, so a fingerprint at least as new means nothing changed
+    since ours was read.
+
+    Finding them again is single-flight: after an edit, every concurrent reader would otherwise
+    repeat the same work at once and each take as long as all of them together. One request holds
+    a short Redis lock and finds them; the others wait for its stored result (never for an older
+    one), and find them themselves if Redis is away or the wait grows too long.
     """
-    fingerprint = None if revision is None else repetition_fingerprint(facts, commitments, revision)
-    if fingerprint is not None:
-        stored = db.session.execute(
-            select(RepetitionResult.fingerprint, RepetitionResult.groups).where(RepetitionResult.plan_id == plan.id)
-        ).first()
-        if stored is not None and stored.fingerprint == fingerprint:
-            return stored.groups
+    if revision is None:
+        return find_repeated_messages(counted_posts(plan))
+    fingerprint = repetition_fingerprint(facts, commitments, revision)
+    deadline = monotonic() + RECOMPUTE_WAIT_SECONDS
+    while True:
+        groups = current_groups(plan.id, fingerprint)
+        if groups is not None:
+            return groups
+        with recompute_lock(plan.id) as held:
+            if held is not False or monotonic() >= deadline:  # ours, no Redis, or waited enough
+                groups = current_groups(plan.id, fingerprint) if held else None  # done while we asked?
+                return groups if groups is not None else find_and_store(plan, fingerprint)
+        sleep(RECOMPUTE_POLL_SECONDS)
+
+
+RECOMPUTE_LOCK_SECONDS = 60  # the lock's expiry: a request killed while finding frees it by then
+RECOMPUTE_WAIT_SECONDS = 5.0  # the longest a request waits for another's result before finding its own
+RECOMPUTE_POLL_SECONDS = 0.05
+
+
+def current_groups(plan_id: int, fingerprint: str) -> list[dict] | None:
+    """The stored groups if they are as new as ``fingerprint`` or newer, else None."""
+    stored = db.session.execute(
+        select(RepetitionResult.fingerprint, RepetitionResult.groups).where(RepetitionResult.plan_id == plan_id)
+    ).first()
+    if stored is None or not fingerprint_is_current(stored.fingerprint, fingerprint):
+        return None
+    return stored.groups
+
+
+def fingerprint_is_current(stored: str, wanted: str) -> bool:
+    """Same inputs (the part after the colon) at the same or a later revision (the number before it)."""
+    stored_revision, _, stored_inputs = stored.partition(":")
+    wanted_revision, _, wanted_inputs = wanted.partition(":")
+    return stored_inputs == wanted_inputs and stored_revision.isdigit() and int(stored_revision) >= int(wanted_revision)
+
+
+def find_and_store(plan: Plan, fingerprint: str) -> list[dict]:
     groups = find_repeated_messages(counted_posts(plan))
-    if fingerprint is not None:
-        _store_repetition(plan.id, fingerprint, groups)
+    _store_repetition(plan.id, fingerprint, groups)
     return groups
+
+
+@contextmanager
+def recompute_lock(plan_id: int):
+    """Yields True while this request holds the plan's recompute lock, False while another does, and
+    None when Redis cannot be asked (not running, unreachable): then everyone just computes."""
+    connection = lock_connection()
+    lock = None if connection is None else connection.lock(
+        f"{current_app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan_id}",
+        timeout=RECOMPUTE_LOCK_SECONDS)
+    try:
+        held = None if lock is None else lock.acquire(blocking=False)
+    except RedisError:
+        lock = held = None
+    try:
+        yield held
+    finally:
+        if held:
+            _release(lock)
+
+
+def lock_connection():
+    """The app's Redis, unless it is the embedded server and that is not running (the CLI, say): a
+    lock is not worth starting a server for."""
+    service = queue.service()
+    if service.embedded is not None and not service.embedded.socket_path.exists():
+        return None
+    try:
+        return service.connection
+    except (RedisError, OSError):
+        return None
+
+
+def _release(lock) -> None:
+    """An expired lock (a very slow find) is another's by now, or nobody's: nothing to give back."""
+    try:
+        lock.release()
+    except (LockError, RedisError):
+        pass
 
 
 def repetition_fingerprint(facts: PlanFacts, commitments, revision: int) -> str:

@@ -160,7 +160,18 @@ def calendar_page(plan_id):
     days = calendar.view_days(view, anchor)
     return render_template("calendar.html", plan=plan, rows=rows, days=days, view=view, anchor=anchor,
                            previous=calendar.shift(view, anchor, -1), next=calendar.shift(view, anchor, 1),
-                           today=datetime.now(ZoneInfo(plan.timezone)).date())
+                           today=datetime.now(ZoneInfo(plan.timezone)).date(),
+                           chips_shown=calendar.CHIPS_SHOWN[view], links=calendar_links(plan))
+
+
+def calendar_links(plan) -> dict:
+    """The beginnings of the links a calendar repeats per post, day and channel, built once: a month
+    has hundreds of them and ``url_for`` for each was a fifth of the page's time. The page appends
+    the post id, or ``&channel=…&date=…`` (a channel name is a plain identifier, a date is ISO)."""
+    return {"post": url_for("ui.edit_post", post_id=0).removesuffix("0"),
+            "new_post": url_for("ui.new_post", plan_id=plan.id),
+            "week": url_for("ui.calendar_page", plan_id=plan.id, view="week"),
+            "day_posts": url_for("ui.posts_page", plan_id=plan.id)}
 
 
 @blueprint.get("/plans/<int:plan_id>/posts")
