@@ -37,6 +37,9 @@ class DayTally:
         self.published = [0] * days
 
     def add(self, day: int, posts: int, on_theme: int, published: int) -> None:
+        """A post inside the plan's span whose clock shows a day outside it (a zone whose date runs
+        backwards at the plan's edge) counts on the nearest day of the plan, never on a wrapped index."""
+        day = min(max(day, 0), len(self.posts) - 1)
         self.posts[day] += posts
         self.on_theme[day] += on_theme
         self.published[day] += published
@@ -125,7 +128,6 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
     keep them for repetition. (Where a zone's date runs backwards, e.g. Goose Bay falling back from
     00:01 to 23:01 until 2011, the clock's day differs from "after which local midnight".)"""
     tz = zone(plan.timezone)
-    days = (plan.ends_on - plan.starts_on).days + 1
     first = day_start_utc(plan.starts_on, tz).timestamp()
     end = day_start_utc(plan.ends_on + ONE_DAY, tz).timestamp()
     tallies = empty_tallies(plan, commitments)
@@ -138,7 +140,7 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
         if not first <= at < end:
             continue
         day_index = (datetime.fromtimestamp(at, tz).date() - plan.starts_on).days
-        tally.add(min(max(day_index, 0), days - 1), 1, post.on_theme, post.status == "published")
+        tally.add(day_index, 1, post.on_theme, post.status == "published")
         counted.append(post)
     return tallies, counted
 
