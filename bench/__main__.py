@@ -24,6 +24,7 @@ if __name__ == "__main__":
     parser.add_argument("--database", default=os.environ.get(DATABASE_VARIABLE),
                         help=f"SQLAlchemy URL for {', '.join(sorted(ON_ANY_DATABASE))} (default: ${DATABASE_VARIABLE}, "
                              "else a fresh SQLite file); a PostgreSQL database is emptied first")
+    parser.add_argument("--only", choices=report.PARTS, help="report: run only this part (repetition: detection growth)")
     lateness.add_options(parser)
     web.add_options(parser)
     args = parser.parse_args()
@@ -34,7 +35,7 @@ if __name__ == "__main__":
         if name in LONG:
             LONG[name](args)
         elif name in ON_ANY_DATABASE:
-            BENCHES[name](args.posts, database=args.database)
+            BENCHES[name](args.posts, database=args.database, only=args.only)
         else:
             BENCHES[name](args.posts)
     sys.exit(0)

@@ -23,43 +23,33 @@ BACK_AFTER_OUTAGE = 5  # seconds; the worker itself waits for the database befor
 OUTAGE_RETRIES = 100_000  # an outage is not the job's fault: never fail a job for it
 
 
-def put_back_on_outage(job_function):
-    """A keyed job that meets a database outage comes back later instead of failing."""
+def on_database_outage(answer, what_happens: str):
+    """A job decorator: when the database is away, log one line, tell the worker to wait for it, and
+    return ``answer()`` as the job's result instead of failing the job."""
 
-    @functools.wraps(job_function)
-    def run(*args, **kwargs):
-        try:
-            return job_function(*args, **kwargs)
-        except Exception as error:
-            if not database_unavailable(error):
-                raise
-            database_outage.set()
-            log.warning("database unavailable (%s); the job is put back for %d s", describe_error(error),
-                        BACK_AFTER_OUTAGE)
-            return Retry(max=OUTAGE_RETRIES, interval=BACK_AFTER_OUTAGE)
-        finally:
-            _remove_session()
+    def decorate(job_function):
+        @functools.wraps(job_function)
+        def run(*args, **kwargs):
+            try:
+                return job_function(*args, **kwargs)
+            except Exception as error:
+                if not database_unavailable(error):
+                    raise
+                database_outage.set()
+                log.warning("database unavailable (%s); %s", describe_error(error), what_happens)
+                return answer()
+            finally:
+                _remove_session()
 
-    return run
+        return run
+
+    return decorate
 
 
-def skip_turn_on_outage(job_function):
-    """A periodic job that meets a database outage skips this turn; the next one comes by itself."""
-
-    @functools.wraps(job_function)
-    def run(*args, **kwargs):
-        try:
-            return job_function(*args, **kwargs)
-        except Exception as error:
-            if not database_unavailable(error):
-                raise
-            database_outage.set()
-            log.warning("database unavailable (%s); skipping this turn", describe_error(error))
-            return {"skipped": "database unavailable"}
-        finally:
-            _remove_session()
-
-    return run
+# a keyed job comes back later under the same id; a periodic one skips this turn, the next comes by itself
+put_back_on_outage = on_database_outage(lambda: Retry(max=OUTAGE_RETRIES, interval=BACK_AFTER_OUTAGE),
+                                        f"the job is put back for {BACK_AFTER_OUTAGE} s")
+skip_turn_on_outage = on_database_outage(lambda: {"skipped": "database unavailable"}, "skipping this turn")
 
 
 def _remove_session() -> None:

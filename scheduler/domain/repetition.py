@@ -9,6 +9,7 @@ channel's post) is reuse, not repetition, and is never linked. Linked posts form
 components), and a group's similarity is its weakest link.
 
 To scale to 100k+ posts without comparing every pair in a window:
+- each distinct text is normalised once, and each distinct word in it once (text.FoldedWords);
 - identical texts are found by hashing (posts numbered by text, sorted by channel, text and time);
 - near-duplicate candidates come from MinHash + LSH banding over each text's tokens (the start and
   end of each word, so a changed ending or a typo changes few of them; character bigrams for CJK),
@@ -32,7 +33,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .facts import COUNTED_STATUSES, PostFacts
-from .text import CJK_CLASS, has_cjk, message_text
+from .text import CJK_CLASS, FoldedWords, has_cjk, message_text
 
 # Part of the fingerprint of stored results (services.reports): change it whenever a change to this
 # module can change which groups are found, and every stored result is found again.
@@ -63,15 +64,17 @@ def find_repeated_messages(posts: Iterable[PostFacts], window_days: int = 14, th
 
 class _Messages(dict):
     """Each distinct post text normalised once, and numbered: posts saying the same thing (by
-    message_text) get the same number."""
+    message_text) get the same number. Posts share most of their words: each distinct word is
+    folded once, for all of them (FoldedWords)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.numbers: dict[str, int] = {}
         self.texts: list[str] = []
+        self.words = FoldedWords()
 
     def __missing__(self, raw: str) -> int:
-        text = message_text(raw)
+        text = message_text(raw, self.words)
         number = self.numbers.setdefault(text, len(self.texts))
         if number == len(self.texts):
             self.texts.append(text)
@@ -369,15 +372,18 @@ def _candidate_runs(keys: np.ndarray, run_message: np.ndarray, run_channel: np.n
     # A run's window reaches the runs starting up to its end + window: the highest such rank.
     reach = (np.searchsorted(run_start[by_start], run_end + window + 1.0, side="right") - 1).astype(np.uint64)
     bits = max(1, runs.bit_length())
-    high = np.uint64(_M64 ^ ((1 << bits) - 1))
+    low = np.uint64((1 << bits) - 1)
+    high = np.uint64(_M64 ^ int(low))
     salt = _mix(np.arange(1, int(run_channel.max()) + 2, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
     salted = np.ascontiguousarray((keys[run_message] ^ salt[run_channel][:, None]).T)  # band -> run -> key
     found, size = [], 0
     for key in salted:
         # Sorted by bucket (channel and band key, top bits), then by start: a bucket's runs in time order.
+        # The rank in the low bits makes each composite unique and names its run, so sorting the
+        # values (much faster than argsort) gives the same order as sorting the runs.
         composite = (key & high) | rank
-        order = np.argsort(composite)
-        ordered = composite[order]
+        ordered = np.sort(composite)
+        order = by_start[(ordered & low).astype(np.int64)]
         bucket = ordered & high
         i = np.flatnonzero(bucket[1:] == bucket[:-1])  # runs followed by another in their bucket
         if not len(i):
