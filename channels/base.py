@@ -317,7 +317,16 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
 
 def write_atomically(target: Path, data: bytes) -> None:
     """All of ``data`` or nothing at ``target``, even across a crash: a temporary file beside it,
-    flushed to disk, renamed over it, and the rename itself made durable."""
+    flushed to disk, renamed over it, and the rename itself made durable.
+
+    Both syncs stay, since the caller reports the post published as soon as this returns. Without the
+    file's fsync, a power cut after the rename can leave ``target`` empty or truncated (the rename may
+    reach the disk before the data); without the folder's, it can leave no ``target`` at all while the
+    database says published: a post lost without anyone being told. Measured on the benchmark disk
+    (ext4 on a virtual disk): about 0.4 ms for the file's and 0.2 ms for the folder's when the machine
+    is quiet, 1-3 ms together under load; ``fdatasync`` saved nothing measurable, a new file's size being
+    metadata it must write too.
+    """
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -3,8 +3,13 @@
 Every change of status is one ``UPDATE ... WHERE id = :id AND status IN (:allowed)``: when two
 processes race (a worker claiming a post while a manager cancels it), exactly one of them wins and
 the other sees that it lost. Each change that happens is written to the post's history.
+
+The statements are Core statements built once per process and kept (see ``_status_update``): a worker
+changes two statuses per delivery, and building an ORM ``update()`` each time cost more than running it.
 """
-from sqlalchemy import insert, update
+import functools
+
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import Post, PostEvent, utcnow
@@ -26,6 +31,13 @@ TRANSITIONS = {
 }
 EDITABLE = {DRAFT, SCHEDULED, QUEUED, FAILED, UNCONFIRMED}
 
+_posts, _events = Post.__table__, PostEvent.__table__
+_CURRENT_STATUS = select(_posts.c.status).where(_posts.c.id == bindparam("post_id"))
+_ATTEMPTS = select(_posts.c.attempts).where(_posts.c.id == bindparam("post_id"))
+_HISTORY_ROW = _events.insert().values(
+    post_id=bindparam("post_id"), at=bindparam("at", type_=_events.c.at.type), from_status=bindparam("from_status"),
+    to_status=bindparam("to_status"), note=bindparam("note"))
+
 
 def sources_of(target: str) -> set[str]:
     return {source for source, targets in TRANSITIONS.items() if target in targets}
@@ -38,24 +50,73 @@ def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> 
     """
     allowed = set(allowed_from) if allowed_from is not None else sources_of(to)
     allowed &= sources_of(to)
-    session = db.session
+    connection = db.session.connection()
     if len(allowed) == 1:  # the hot path (a worker's claim and its result): no need to read first
         (current,) = allowed
     else:
-        current = session.scalar(Post.__table__.select().with_only_columns(Post.status).where(Post.id == post_id))
+        current = connection.execute(_CURRENT_STATUS, {"post_id": post_id}).scalar()
         if current is None or current not in allowed:
-            session.rollback()
+            db.session.rollback()
             return False
-    result = session.execute(
-        update(Post)
-        .where(Post.id == post_id, Post.status == current)
-        .values(status=to, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.rollback()
+    changed = connection.execute(_status_update(tuple(sorted(values))), _update_parameters(post_id, current, to, values))
+    if changed.rowcount != 1:
+        db.session.rollback()
         return False
-    session.execute(insert(PostEvent).values(post_id=post_id, at=utcnow(), from_status=current, to_status=to,
-                                             note=note[:2000]))
-    session.commit()
+    _write_history(connection, post_id, current, to, note)
+    db.session.commit()
     return True
+
+
+def claim(post_id: int, note: str, claimed_at) -> int | None:
+    """queued → publishing for a worker about to deliver; commits. Returns the attempt's number, or None
+    when the post was no longer queued (claimed elsewhere, cancelled, rescheduled: nothing to deliver).
+
+    The attempt is counted by the database (``attempts + 1``), not from a row read before the claim, so
+    the number is right even if the post was rescheduled meanwhile; where ``UPDATE ... RETURNING`` exists
+    (SQLite 3.35+, PostgreSQL) the same statement gives it back, else it is read in the claim's transaction.
+    """
+    connection = db.session.connection()
+    returning = connection.dialect.update_returning
+    parameters = _update_parameters(post_id, QUEUED, PUBLISHING, {"claimed_at": claimed_at})
+    result = connection.execute(_claim_statement(returning), parameters)
+    attempts = result.scalar() if returning else (connection.execute(_ATTEMPTS, {"post_id": post_id}).scalar()
+                                                  if result.rowcount == 1 else None)
+    if attempts is None:
+        db.session.rollback()
+        return None
+    _write_history(connection, post_id, QUEUED, PUBLISHING, note)
+    db.session.commit()
+    return attempts
+
+
+
+def _write_history(connection, post_id: int, current: str, to: str, note: str) -> None:
+    connection.execute(_HISTORY_ROW, {"post_id": post_id, "at": utcnow(), "from_status": current, "to_status": to,
+                                      "note": note[:2000]})
+
+
+def _update_parameters(post_id: int, current: str, to: str, values: dict) -> dict:
+    return {"guard_id": post_id, "guard_status": current, "new_status": to, "new_updated_at": utcnow(),
+            **{f"new_{name}": value for name, value in values.items()}}
+
+
+def _guarded_update(columns: tuple[str, ...]):
+    """``UPDATE posts SET status, updated_at, <columns> WHERE id = :guard_id AND status = :guard_status``,
+    every value a named parameter (``new_<column>``: a parameter may not share its column's name)."""
+    names = ("status", "updated_at", *columns)
+    return (_posts.update()
+            .where(_posts.c.id == bindparam("guard_id"), _posts.c.status == bindparam("guard_status"))
+            .values({name: bindparam(f"new_{name}", type_=_posts.c[name].type) for name in names}))
+
+
+@functools.lru_cache(maxsize=128)
+def _status_update(columns: tuple[str, ...]):
+    """One statement per set of changed columns, kept: SQLAlchemy then finds its compiled form by identity
+    instead of building and hashing a new statement on every change. The callers use a few dozen sets."""
+    return _guarded_update(columns)
+
+
+@functools.lru_cache(maxsize=2)
+def _claim_statement(returning: bool):
+    statement = _guarded_update(("claimed_at",)).values(attempts=func.coalesce(_posts.c.attempts, 0) + 1)
+    return statement.returning(_posts.c.attempts) if returning else statement

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
@@ -36,7 +38,7 @@ def now() -> datetime:
 
 def deliver(post_id: int) -> str:
     """Deliver one post if it is due and still queued; returns what happened, for the job's result."""
-    post = db.session.get(Post, post_id)
+    post = _post_with_plan(post_id)
     if post is None:
         log.warning("post %s is gone; nothing to deliver", post_id)
         return "missing"
@@ -44,11 +46,29 @@ def deliver(post_id: int) -> str:
         return f"skipped: {post.status}"
     if post.scheduled_at and post.scheduled_at - EARLY_TOLERANCE > now():
         return "skipped: rescheduled for later"  # the job for the new time is already in Redis
-    if not lifecycle.move(post_id, PUBLISHING, {QUEUED}, note="claimed by a worker", claimed_at=now(),
-                          attempts=(post.attempts or 0) + 1):
+    claimed_at = now()
+    attempts = lifecycle.claim(post_id, note="claimed by a worker", claimed_at=claimed_at)
+    if attempts is None:
         return "skipped: claimed elsewhere"
-    db.session.expire(post, ["status", "attempts", "claimed_at"])  # reread only if needed
+    _as_claimed(post, attempts, claimed_at)
     return _deliver_claimed(post)
+
+
+# built once: a delivery reads its post and the post's plan (check_post needs both) in one query
+_POST_WITH_PLAN = select(Post).options(joinedload(Post.plan)).where(Post.id == bindparam("post_id"))
+
+
+def _post_with_plan(post_id: int) -> Post | None:
+    return db.session.execute(_POST_WITH_PLAN, {"post_id": post_id}).scalar_one_or_none()
+
+
+def _as_claimed(post: Post, attempts: int, claimed_at: datetime) -> None:
+    """The loaded post as the claim left the row, without reading it again: the claim's UPDATE set exactly
+    these, and nothing else can change a post in ``publishing`` but this worker (or the sweeper, after
+    REFRAIN_PUBLISH_TIMEOUT, whose own guarded UPDATE the result's ``move`` would then lose)."""
+    set_committed_value(post, "status", PUBLISHING)
+    set_committed_value(post, "attempts", attempts)
+    set_committed_value(post, "claimed_at", claimed_at)
 
 
 def _deliver_claimed(post: Post) -> str:

@@ -7,6 +7,7 @@ term rules and topics and rebuilt only when one of them changes, since the edito
 keystroke.
 """
 import threading
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select, text
@@ -59,6 +60,7 @@ def create_entry(data, author: str = "") -> StyleEntry:
     db.session.flush()
     _keep_version(entry, "create")
     db.session.commit()
+    forget_guide_stamp()
     return entry
 
 
@@ -70,6 +72,7 @@ def update_entry(entry: StyleEntry, data, author: str = "") -> StyleEntry:
     entry.updated_by = _author(author)
     _keep_version(entry, "edit")
     db.session.commit()
+    forget_guide_stamp()
     return entry
 
 
@@ -80,6 +83,7 @@ def delete_entry(entry: StyleEntry, author: str = "") -> None:
     entry.updated_by = _author(author)
     _keep_version(entry, "delete")
     db.session.commit()
+    forget_guide_stamp()
 
 
 def _author(author: str) -> str:
@@ -219,22 +223,53 @@ def _ranked_ids(terms: list[str], limit: int) -> list[tuple[int, float]]:
 
 _linter_lock = threading.Lock()
 _linter_cache: dict = {}
+_stamp_cache: dict = {}
+LINTED_KINDS = ("term_rule", "topic")
+# How long a process trusts its last look at the guide's rules. Safe because no check can be fresher than
+# the moment it ran anyway: a rule saved in another process while a worker re-checks a post just before
+# sending it was always a race, and this only widens that window from the query's duration to 2 s, as if
+# the rule had been saved 2 s later. A change made in this process is seen at once (``forget_guide_stamp``).
+GUIDE_STAMP_MAX_AGE = 2.0  # seconds
+_GUIDE_STAMP = select(func.count(StyleEntry.id), func.max(StyleEntry.updated_at)).where(
+    StyleEntry.kind.in_(LINTED_KINDS))
 
 
 def linter() -> Linter:
     """Rebuilt only when a rule or topic changed (a count and the newest change, in one query)."""
-    stamp = tuple(db.session.execute(select(func.count(StyleEntry.id), func.max(StyleEntry.updated_at)).where(
-        StyleEntry.kind.in_(("term_rule", "topic")))).one())
-    key = (db.engine.url.render_as_string(), stamp)
+    key = (db.engine.url.render_as_string(), _guide_stamp())
     with _linter_lock:
         if _linter_cache.get("key") != key:
             entries = list(db.session.scalars(select(StyleEntry).where(
-                StyleEntry.kind.in_(("term_rule", "topic")), StyleEntry.deleted_at.is_(None))))
+                StyleEntry.kind.in_(LINTED_KINDS), StyleEntry.deleted_at.is_(None))))
             rules = [term_rule(e) for e in entries if e.kind == "term_rule"]
             topics = [Topic(id=e.id, title=e.title, keywords=tuple(e.keywords or ())) for e in entries
                       if e.kind == "topic"]
             _linter_cache.update(key=key, linter=Linter(rules, topics))
         return _linter_cache["linter"]
+
+
+def _guide_stamp() -> tuple:
+    """The rules' count and newest change, asked of the database at most every GUIDE_STAMP_MAX_AGE seconds;
+    a worker otherwise spent a query per delivery on it. Kept per engine, so a new app (a test's, another
+    database) always asks."""
+    engine, checked = db.engine, time.monotonic()
+    with _linter_lock:
+        if _stamp_cache.get("engine") is engine and checked - _stamp_cache["at"] < GUIDE_STAMP_MAX_AGE:
+            return _stamp_cache["stamp"]
+        generation = _stamp_cache.get("generation", 0)
+    stamp = tuple(db.session.execute(_GUIDE_STAMP).one())
+    with _linter_lock:
+        if _stamp_cache.get("generation", 0) == generation:  # else a change here began meanwhile: not kept
+            _stamp_cache.update(engine=engine, at=checked, stamp=stamp)
+    return stamp
+
+
+def forget_guide_stamp() -> None:
+    """After this process changed the guide: its next lint must see the change, not wait for the stamp to age."""
+    with _linter_lock:
+        generation = _stamp_cache.get("generation", 0) + 1
+        _stamp_cache.clear()
+        _stamp_cache["generation"] = generation
 
 
 def style_findings(content: PostContent) -> list[dict]:

@@ -90,7 +90,8 @@ def test_adapt_between_channels_gives_a_valid_draft(sources, source, target):
 
 
 def test_every_channel_has_sources_in_both_languages():
-    assert set(ENGLISH) == set(FRENCH_AND_CHINESE) == set(registry.names()) and len(PAIRS) == 90
+    shipped = {name for name in registry.names() if type(registry.get(name)).__module__.startswith("channels.")}
+    assert set(ENGLISH) == set(FRENCH_AND_CHINESE) == shipped and len(PAIRS) == 90  # not the tests' own channels
 
 
 def use_on(target, source):
