@@ -190,7 +190,7 @@ def _period_end(first: date, per: str, ends_on: date) -> date:
     return ends_on
 
 
-def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: timedelta = timedelta(minutes=15)):
+def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: timedelta = timedelta(hours=6)):
     """The plan's span cut where the zone's UTC offset changes: [(start_utc, end_utc, offset_seconds)].
 
     Within a segment the local day of an instant is a plain division, ``(epoch + offset) // 86400``,
@@ -198,7 +198,9 @@ def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: time
     most zones change on a quarter hour, but not all (Goose Bay and St John's changed at 00:01 until
     2011, Casey at 16:01 UTC in 2020-2022), and a cut on the probing grid would give the minutes
     after such a change the old offset, and sometimes the wrong day. ``step`` is only how often
-    the offset is probed, so it must be shorter than the time between two changes.
+    the offset is probed, so it must be shorter than the time between two changes (never under a
+    week in any zone since 1970, by the tz database): six hours leaves room and costs well under a
+    millisecond for a quarter.
     """
     tz = zone(tz)
     start, end = day_start_utc(starts_on, tz), day_start_utc(ends_on + ONE_DAY, tz)

@@ -1,11 +1,10 @@
 """The compliance report of a plan: database rows in, the domain's report out."""
 import hashlib
-from time import monotonic, sleep
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as date_type
 from datetime import datetime, time, timedelta, timezone
-from functools import lru_cache
+from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -68,7 +67,7 @@ def day_tallies(plan: Plan, facts: PlanFacts, commitments) -> dict:
 def read_rollup(plan: Plan, facts: PlanFacts, commitments) -> RollupReading:
     """Tallies summed from the per-quarter-hour rollup, one GROUP BY per UTC-offset segment: at most
     ~8,800 rows per channel for a quarter, however many posts it holds."""
-    segments = plan_segments(facts.starts_on, facts.ends_on, facts.timezone)
+    segments = offset_segments(facts.starts_on, facts.ends_on, facts.timezone)
     if not all(_quarter_hour_aligned(start, end, offset) for start, end, offset in segments):
         return RollupReading(tallies_from_posts(plan, facts, commitments), None)  # a pre-1970s zone's offset
     tallies = empty_tallies(facts, commitments)
@@ -94,13 +93,6 @@ BUCKET_SECONDS = 900  # the rollup's bucket: a UTC quarter hour (every offset in
 BUCKETS_PER_DAY = 86400 // BUCKET_SECONDS
 
 
-@lru_cache(maxsize=256)
-def plan_segments(starts_on, ends_on, zone_name: str) -> tuple:
-    """offset_segments, remembered: it probes every quarter hour of the plan (~12 ms for a quarter,
-    a quarter of the report's budget), and a plan's dates and zone rarely change."""
-    return tuple(offset_segments(starts_on, ends_on, zone_name))
-
-
 def _bucket(instant: datetime) -> int:
     return int(instant.timestamp()) // BUCKET_SECONDS
 
@@ -114,7 +106,7 @@ def tallies_from_posts(plan: Plan, facts: PlanFacts, commitments) -> dict:
     UTC offset): what the rollup replaces, kept for zones whose offsets are not whole quarter hours."""
     tallies = empty_tallies(facts, commitments)
     first_day = (facts.starts_on - EPOCH_DAY).days
-    for start, end, offset in plan_segments(facts.starts_on, facts.ends_on, facts.timezone):
+    for start, end, offset in offset_segments(facts.starts_on, facts.ends_on, facts.timezone):
         local_day = (epoch_seconds(Post.scheduled_at) + offset) // 86400
         rows = db.session.execute(
             select(Post.channel, local_day, func.count(),
