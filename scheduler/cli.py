@@ -160,13 +160,16 @@ def _position(name: str, problem: dict, texts: dict) -> str:
 
 
 @cli.command("demo")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Build the demo around this day (YYYY-MM-DD) instead of today: its quarter, what is "
+                   "already published and what is still scheduled.")
 @with_appcontext
-def demo_command():
+def demo_command(today):
     """Load a realistic demo quarter (English, French and Chinese posts) into the configured database."""
     from .services import demo
 
     _migrate()
-    plan = demo.load()
+    plan = demo.load(today.date() if today else None)
     click.echo(f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
                f"see it with `refrain report {plan.id}` or on the web with `refrain serve`")
 

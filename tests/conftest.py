@@ -8,6 +8,8 @@ and ``REFRAIN_TEST_REDIS_URL`` (Debian's redis-server).
 """
 import os
 import shutil
+from contextlib import ExitStack
+from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 from scheduler import create_app, migrate
 from scheduler.embedded_redis import EmbeddedRedis
 from scheduler.extensions import db
+from scheduler.services import clock
 
 TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("REFRAIN_TEST_REDIS_URL", "")
@@ -96,3 +99,11 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def clock_at():
+    """Pins the app's clock for the rest of the test: ``clock_at("2031-05-10T12:00:00+02:00")``.
+    A test that needs "today" pins it, so it passes on whatever day it runs."""
+    with ExitStack() as pins:
+        yield lambda instant: pins.enter_context(clock.pinned(datetime.fromisoformat(instant)))

@@ -38,12 +38,16 @@ def test_bad_input_exits_non_zero_with_one_line(runner):
     assert not_a_number.exit_code != 0
 
 
-def test_demo_fills_a_quarter_on_every_channel(runner):
-    result = run(runner, "demo")
-    assert result.exit_code == 0
+def test_demo_fills_a_quarter_on_every_channel(runner, clock_at):
+    """Built around a pinned day, so the demo (and this test) is the same whatever day it runs."""
+    clock_at("2031-05-10T12:00:00+02:00")
+    result = run(runner, "demo", "--today", "2031-05-10")
+    assert result.exit_code == 0 and "2031-04-01 to 2031-06-30" in result.output
     from scheduler.services import plans, reports
 
     plan = plans.all_plans()[0]
+    statuses_of_posts = {post.status for post in plan_posts(plan)}
+    assert {"published", "scheduled"} <= statuses_of_posts, "before the day published, after it scheduled"
     report = reports.compliance(plan)
     channels = {row["channel"]: row for row in report["channels"]}
     assert set(channels) == {"twitter", "youtube", "newsletter", "blog", "ppc"}
@@ -59,6 +63,17 @@ def test_demo_fills_a_quarter_on_every_channel(runner):
     assert any(p.value == "/guides/" and p.metric == "replies" for p in found), "the demo's guides pattern"
     assert reuse.evergreen_proposals(plan).proposals, "evergreen items find free slots"
     count = len(items.list_items({"limit": "5000"}))
-    again = run(runner, "demo")  # loading twice replaces the demo instead of doubling it
+    again = run(runner, "demo", "--today", "2031-05-10")  # loading twice replaces the demo instead of doubling it
     assert again.exit_code == 0 and len(plans.all_plans()) == 1
     assert len(items.list_items({"limit": "5000"})) == count
+
+
+def plan_posts(plan):
+    from scheduler.services import posts
+
+    return posts.list_posts({"plan_id": plan.id, "limit": 5000})
+
+
+def test_demo_refuses_a_day_that_is_not_a_date(runner):
+    result = runner.invoke(cli, ["demo", "--today", "10/05/2031"])
+    assert result.exit_code != 0 and "10/05/2031" in result.output

@@ -1,7 +1,8 @@
 """A realistic demo quarter, so a newcomer sees a full calendar and report in a minute.
 
-The quarter is the current one, in Paris time; the team posts in English, French and Chinese.
-Past posts are published, future ones scheduled (the sweeper hands them to the queue as soon as a
+The quarter is the one containing the day it is built around (today, in Paris time, unless
+``refrain demo --today`` names another); the team posts in English, French and Chinese.
+Posts before that day's noon are published, later ones scheduled (the sweeper hands them to the queue as soon as a
 worker runs), and a few are left the way real quarters leave them: a draft, a failure, a delivery
 that could not be confirmed, a cancelled post, a message repeated too often.
 """
@@ -14,7 +15,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..models import Plan, Post, PostEvent
-from . import demo_library, demo_style, plans, style
+from . import clock, demo_library, demo_style, plans, style
 from .lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
 from .posts import check_post
 
@@ -124,8 +125,18 @@ REPEATED = "Atlas 2.0 is here! Plan your whole quarter in one afternoon #Atlas2 
 
 
 def load(today: date | None = None, seed: int = 7) -> Plan:
-    """Replace any earlier demo plan with a fresh one for the quarter containing ``today``."""
-    today = today or datetime.now(ZoneInfo(ZONE)).date()
+    """Replace any earlier demo plan with a fresh one for the quarter containing ``today``.
+
+    Built around another day than today, the whole demo (its library's last months, the evergreen
+    cool-downs) is as it would be at noon of that day, Paris time: the same day gives the same demo."""
+    if today is None:
+        return _load(clock.today(ZONE), seed, clock.now())
+    noon = datetime.combine(today, time(12), ZoneInfo(ZONE))
+    with clock.pinned(noon):
+        return _load(today, seed, noon.astimezone(timezone.utc))
+
+
+def _load(today: date, seed: int, now: datetime) -> Plan:
     starts_on = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     ends_on = (date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1)
                - timedelta(days=1))
@@ -139,7 +150,6 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
     })
     for channel, (numbers, note) in COMMITMENTS.items():
         plans.set_commitment(plan, channel, dict(numbers, note=note))
-    now = datetime.now(timezone.utc)
     builder = _Builder(plan, random.Random(seed), now)
     builder.all_channels(starts_on, ends_on)
     db.session.commit()

@@ -6,7 +6,7 @@ a refresh pressed twice) never import it at the same time. A broken feed is repo
 page and never stops another feed or the worker: every failure becomes the feed's ``last_error``.
 """
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import feedparser
 from flask import current_app
@@ -21,6 +21,7 @@ from ..models import ContentItem, Feed
 from ..sanitise import plain_line
 from ..validation import Conflict, NotFound, Reader, is_id
 from . import items as item_store
+from .clock import now
 
 log = logging.getLogger(__name__)
 NEW, IMPORTING, OK, ERROR = "new", "importing", "ok", "error"
@@ -28,10 +29,6 @@ STALE_CLAIM = timedelta(minutes=15)  # an import claimed longer ago than this di
 BATCH = 250
 NOTES_KEPT = 20
 REFRESH_BOUNDS = (5, 7 * 24 * 60)
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def get_feed(feed_id) -> Feed:

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import ContentItem, ItemMetric, Plan
 from ..sanitise import clean_html, html_to_text, plain_line
 from ..validation import Invalid, NotFound, Reader, is_id
+from . import clock
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
 MEDIA_KEPT = 20
@@ -187,7 +188,7 @@ def collect_published(limit: int = 2000) -> int:
 def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: date | None = None) -> int:
     """One reading per item, source and day: a repeated import replaces the day's reading. The
     item's latest values move with it (the caller commits both together)."""
-    observed_on = observed_on or datetime.now(timezone.utc).date()
+    observed_on = observed_on or clock.now().date()
     item_ids = list(values_by_item)
     for start in range(0, len(item_ids), IN_CHUNK):
         chunk = item_ids[start:start + IN_CHUNK]
@@ -201,7 +202,7 @@ def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: da
                 db.session.add(ItemMetric(item_id=item_id, source=source, observed_on=observed_on, values=values))
             else:
                 reading.values = {**reading.values, **values}
-                reading.observed_at = datetime.now(timezone.utc)
+                reading.observed_at = clock.now()
             items[item_id].metrics = {**items[item_id].metrics, **values}
     return len(item_ids)
 
@@ -241,7 +242,7 @@ def item_facts(channels=None, until: datetime | None = None, plan: Plan | None =
 
 def rank(channels=None, as_of: datetime | None = None, plan: Plan | None = None):
     """Every item of the channels ranked against its channel's trailing window ending ``as_of``."""
-    as_of = as_of or datetime.now(timezone.utc)
+    as_of = as_of or clock.now()
     facts = item_facts(channels, until=as_of + timedelta(seconds=1), plan=plan)
     return facts, rank_items(facts, as_of=as_of, trailing_days=TRAILING_DAYS)
 

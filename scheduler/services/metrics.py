@@ -6,7 +6,6 @@ Readings are stored per item, source and day, so importing the same file twice c
 next week's export adds a point to each item's series.
 """
 import hashlib
-from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from ..extensions import db
 from ..models import ContentItem, MetricImport, MetricMapping
 from ..validation import Invalid
 from . import items as item_store
+from . import clock
 
 ERRORS_KEPT = 500
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -134,7 +134,7 @@ def _remember(name: str, channel: str, mapping: Mapping, header) -> MetricMappin
         db.session.add(saved)
     saved.channel, saved.mapping = channel, mapping.to_dict()
     saved.header_signature = header_signature(header)
-    saved.updated_at = datetime.now(timezone.utc)
+    saved.updated_at = clock.now()
     db.session.flush()
     return saved
 

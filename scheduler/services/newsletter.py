@@ -31,7 +31,7 @@ import smtplib
 import socket
 import ssl
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -55,6 +55,7 @@ from ..sanitise import render_markdown
 from ..secrets import UnreadableSecrets
 from ..validation import Invalid, NotFound, Reader
 from . import accounts
+from .clock import now
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +85,6 @@ class BadToken(ValueError):
 
 class MailNotConfigured(RuntimeError):
     pass
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # signed links

@@ -15,6 +15,7 @@ from ..validation import Conflict, Invalid, NotFound, Reader, is_id
 from . import lifecycle, style
 from .lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
 from .plans import slug
+from . import clock
 
 TEXT_LIMIT = 100_000
 
@@ -94,7 +95,7 @@ def override_style(post: Post, data) -> Post:
                 and str(p.get("code", "")).startswith("style.")]
     if not findings:
         raise Conflict("the post has no style errors to override")
-    post.style_override = {"reason": reason, "by": by, "at": datetime.now(timezone.utc).isoformat(),
+    post.style_override = {"reason": reason, "by": by, "at": clock.now().isoformat(),
                            "findings": findings}
     db.session.commit()
     return post
@@ -268,7 +269,7 @@ def cancel_post(post: Post) -> Post:
 def confirm_published(post: Post, url: str = "") -> Post:
     """For an unconfirmed post that a person checked: it did go out."""
     if not lifecycle.move(post.id, "published", {UNCONFIRMED}, note="confirmed by hand",
-                          published_at=datetime.now(timezone.utc), remote_url=url[:2000]):
+                          published_at=clock.now(), remote_url=url[:2000]):
         raise Conflict(f"only an unconfirmed post can be confirmed (this one is {post.status})")
     db.session.refresh(post)
     return post

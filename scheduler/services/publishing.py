@@ -6,7 +6,7 @@ left in ``publishing`` by a worker that died may or may not have reached the cha
 ``unconfirmed`` and waits for a person, because sending it again could publish it twice.
 """
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -25,15 +25,12 @@ from ..models import Post
 from . import accounts, lifecycle
 from .lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
 from .posts import blocking_errors, check_post, content_of
+from .clock import now
 
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)
 SWEEP_LOCK = "refrain:sweeper:lock"
 OVERDUE_SCHEDULED_JOB = timedelta(seconds=10)  # RQ's scheduler moves due jobs every second while it lives
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def deliver(post_id: int) -> str:

@@ -23,10 +23,7 @@ from . import items as item_store
 from .plans import slug
 from .posts import create_post
 from .reports import commitment_facts, counted_posts, day_tallies, plan_facts
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
+from .clock import now
 
 
 def source_content(item: ContentItem, plan: Plan, scheduled_at: datetime | None) -> PostContent:

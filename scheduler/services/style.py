@@ -8,7 +8,6 @@ keystroke.
 """
 import threading
 import time
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select, text
 
@@ -20,7 +19,8 @@ from ..domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, 
 from ..extensions import db
 from ..models import StyleEntry, StyleEntryVersion
 from ..sanitise import html_to_text, render_markdown
-from ..validation import Invalid, NotFound, Reader, is_id
+from ..validation import NotFound, Reader, is_id
+from .clock import now
 
 KINDS = ("script", "guideline", "example", "term_rule", "topic")
 RULES = ("term", "disclosure")
@@ -30,10 +30,6 @@ SEARCH_LIMIT = 20
 SNIPPET_SOURCE = 4000  # characters of an entry's text searched for the snippet's words
 VERSIONED = ("kind", "channel", "title", "body", "avoid", "prefer", "is_pattern", "severity", "rule", "requires",
              "triggers", "keywords")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def get_entry(entry_id) -> StyleEntry:
