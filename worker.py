@@ -2,7 +2,7 @@
 import sys
 
 from scheduler import create_app
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 
 if __name__ == "__main__":
     run_worker(create_app(), burst="--burst" in sys.argv[1:])

@@ -4,9 +4,9 @@ import argparse
 import os
 import sys
 
-from . import deliveries, library, report, style
-from .common import DATABASE_VARIABLE
-from . import lateness, web
+from bench import deliveries, library, report, style
+from bench.common import DATABASE_VARIABLE
+from bench import lateness, web
 
 # minutes long, so they run only when named
 LONG = {"lateness": lambda args: lateness.main(args.minutes, args.per_minute, args.workers),

@@ -7,8 +7,9 @@ import time
 
 from sqlalchemy import text
 
-from scheduler import create_app, migrate
-from scheduler.extensions import db
+from scheduler import create_app
+from scheduler.infra import migrate
+from scheduler.models.database import db
 
 DATABASE_VARIABLE = "REFRAIN_BENCH_DATABASE_URL"  # or --database: where `python -m bench report` runs
 

@@ -20,12 +20,12 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post
-from scheduler.queue import delivery_job_id
+from scheduler.infra.queue import delivery_job_id
 from scheduler.services import plans, posts
 
-from .common import bench_app
+from bench.common import bench_app
 
 WORKERS = 2
 

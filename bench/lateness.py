@@ -31,12 +31,12 @@ from rq.job import Job
 from rq.registry import FinishedJobRegistry
 from sqlalchemy import func, select
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post, PostEvent
-from scheduler.queue import delivery_job_id
+from scheduler.infra.queue import delivery_job_id
 from scheduler.services import plans, posts
 
-from .common import bench_app
+from bench.common import bench_app
 
 TOP_OF_MINUTE = 0.8
 TARGET_P99 = 2.0

@@ -9,12 +9,12 @@ import feedparser
 from sqlalchemy import func, insert, select
 
 import channels.registry as channel_registry
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import ContentItem, Feed
 from scheduler.services import feeds, items
 from scheduler.services.items import normalised_entry
 
-from .common import bench_app, timed
+from bench.common import bench_app, timed
 
 START = datetime(2031, 1, 1, tzinfo=timezone.utc)
 CHANNELS = {"twitter": "impressions", "mastodon": "impressions", "bluesky": "impressions", "youtube": "views",

@@ -11,11 +11,11 @@ from sqlalchemy import func, insert, select, text, update
 from scheduler.domain.compliance import compliance_from_tallies
 from scheduler.domain.periods import plan_periods
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post
 from scheduler.services import plans, reports
 
-from .common import bench_app, database_name, timed
+from bench.common import bench_app, database_name, timed
 
 CHANNELS = {"twitter": (40, "day"), "youtube": (1, "week"), "newsletter": (2, "week"), "blog": (4, "week"),
             "ppc": (3, "month")}

@@ -9,11 +9,11 @@ from sqlalchemy import case, insert, or_, select
 
 from scheduler.domain.search_text import index_text
 from scheduler.domain.style_lint import Draft
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import StyleEntry
 from scheduler.services import style
 
-from .common import bench_app
+from bench.common import bench_app
 
 WORDS_EN = ("calendar tweet newsletter theme plan quarter launch report refund complaint customer answer hour "
             "reply guide link image alt campaign budget headline subject preheader video thumbnail").split()

@@ -29,12 +29,12 @@ from zoneinfo import ZoneInfo
 from rq.registry import StartedJobRegistry
 from sqlalchemy import insert
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post
 from scheduler.services import demo, items, publishing
 
-from .common import bench_app
-from .report import sentence, vocabulary
+from bench.common import bench_app
+from bench.report import sentence, vocabulary
 
 POSTS = 6000
 THINK = 3.0

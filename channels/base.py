@@ -13,8 +13,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, ClassVar, Mapping
 
-from . import feeds
-from .shaping import MEDIA_TYPES
+from channels import feeds
+from channels.shaping import MEDIA_TYPES
 
 ERROR, WARNING = "error", "warning"
 

@@ -25,12 +25,33 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
-from . import feeds
-from .base import (Account, AccountField, Channel, DeliveryContext, DeliveryFailure, Draft, Length, MissingField,
-                   Outcome, PostContent, Problem, WARNING, as_utc, write_atomically)
-from .registry import register
-from .shaping import (ascii_slug, images_of, markdown_image, sentences, shorten, youtube_thumbnail,
-                      youtube_video_id)
+from channels import feeds
+from channels.base import (
+    Account,
+    AccountField,
+    Channel,
+    DeliveryContext,
+    DeliveryFailure,
+    Draft,
+    Length,
+    MissingField,
+    Outcome,
+    PostContent,
+    Problem,
+    WARNING,
+    as_utc,
+    write_atomically,
+)
+from channels.registry import register
+from channels.shaping import (
+    ascii_slug,
+    images_of,
+    markdown_image,
+    sentences,
+    shorten,
+    youtube_thumbnail,
+    youtube_video_id,
+)
 
 SHORT_POST_WORDS, TITLE_MAX, SLUG_MAX, ADAPTED_TITLE_MAX = 50, 200, 80, 90
 TARGETS = ("folder", "wordpress", "micropub")

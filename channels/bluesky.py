@@ -19,12 +19,33 @@ from datetime import datetime, timezone
 
 import regex
 
-from . import feeds
-from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
-                   media_count_problems)
-from .registry import register
-from .shaping import (GRAPHEME, attachments_for, before_publishing, fetch_image, grapheme_count, headline_from,
-                      links_in, media_extra, media_of, refuse_unsupported_media, short_post_text)
+from channels import feeds
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    media_count_problems,
+)
+from channels.registry import register
+from channels.shaping import (
+    GRAPHEME,
+    attachments_for,
+    before_publishing,
+    fetch_image,
+    grapheme_count,
+    headline_from,
+    links_in,
+    media_extra,
+    media_of,
+    refuse_unsupported_media,
+    short_post_text,
+)
 
 MAX_GRAPHEMES, MEDIA_MAX, TAG_MAX = 300, 4, 64
 FACET = "app.bsky.richtext.facet"

@@ -14,11 +14,22 @@ code itself; an answer without an error object gets the client's usual verdict b
 import json
 import re
 
-from .base import (Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem, WARNING,
-                   AccountField, media_count_problems)
-from .http import outcome_for
-from .registry import register
-from .shaping import (attachments_for, images_of, is_web_address, media_extra, media_of, plain_text, shorten)
+from channels.base import (
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    WARNING,
+    AccountField,
+    media_count_problems,
+)
+from channels.http import outcome_for
+from channels.registry import register
+from channels.shaping import attachments_for, images_of, is_web_address, media_extra, media_of, plain_text, shorten
 
 MAX_CHARACTERS, MEDIA_MAX = 63206, 1
 GRAPH_URL, GRAPH_VERSION = "https://graph.facebook.com", "v21.0"

@@ -25,7 +25,7 @@ from email.utils import parsedate_to_datetime
 from typing import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
-from .base import DeliveryFailure, Outcome
+from channels.base import DeliveryFailure, Outcome
 
 USER_AGENT = "Refrain/0.1 (+https://github.com/refrain)"
 MAX_BODY = 5 * 1024 * 1024

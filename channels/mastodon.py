@@ -14,14 +14,36 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from . import feeds
-from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
-                   media_count_problems)
-from .http import multipart
-from .registry import register
-from .shaping import (GRAPHEME, attachments_for, before_publishing, fetch_image, file_name, grapheme_count,
-                      headline_from, links_in, media_extra, media_of, read_html, refuse_unsupported_media,
-                      short_post_text)
+from channels import feeds
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    media_count_problems,
+)
+from channels.http import multipart
+from channels.registry import register
+from channels.shaping import (
+    GRAPHEME,
+    attachments_for,
+    before_publishing,
+    fetch_image,
+    file_name,
+    grapheme_count,
+    headline_from,
+    links_in,
+    media_extra,
+    media_of,
+    read_html,
+    refuse_unsupported_media,
+    short_post_text,
+)
 
 MAX_CHARACTERS, URL_WEIGHT, MEDIA_MAX = 500, 23, 4
 VISIBILITIES = ("public", "unlisted", "private", "direct")

@@ -6,10 +6,30 @@ bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.se
 import re
 from typing import ClassVar
 
-from . import feeds
-from .base import AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem, WARNING
-from .registry import register
-from .shaping import images_of, is_web_address, media_extra, plain_text, sentences, shorten, untracked_links, with_utm
+from channels import feeds
+from channels.base import (
+    AccountField,
+    Channel,
+    Draft,
+    Length,
+    Media,
+    MissingField,
+    Outcome,
+    PostContent,
+    Problem,
+    WARNING,
+)
+from channels.registry import register
+from channels.shaping import (
+    images_of,
+    is_web_address,
+    media_extra,
+    plain_text,
+    sentences,
+    shorten,
+    untracked_links,
+    with_utm,
+)
 
 SUBJECT_MAX, SUBJECT_COMFORT, PREHEADER_MAX = 150, 60, 150
 HEADING_MAX, LEAD_SENTENCES = 80, 3

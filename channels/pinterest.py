@@ -5,11 +5,29 @@ A pin is a picture first: it needs an image (the post's first image attachment, 
 description of up to 500, alt text of up to 500 and a destination link. The board is the
 account's, so the draft leaves it out and delivery adds it.
 """
-from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
-                   WARNING)
-from .registry import register
-from .shaping import (headline_from, images_of, is_web_address, media_of, plain_text, shorten,
-                      youtube_thumbnail, youtube_video_id)
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    WARNING,
+)
+from channels.registry import register
+from channels.shaping import (
+    headline_from,
+    images_of,
+    is_web_address,
+    media_of,
+    plain_text,
+    shorten,
+    youtube_thumbnail,
+    youtube_video_id,
+)
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
 API_URL = "https://api.pinterest.com"

@@ -19,10 +19,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .base import (AccountField, Channel, Draft, Length, Media, MissingField, Outcome, PostContent, Problem,
-                   write_atomically)
-from .registry import register
-from .shaping import URL, ascii_slug, images_of, is_web_address, media_extra, sentences, shorten, with_utm
+from channels.base import (
+    AccountField,
+    Channel,
+    Draft,
+    Length,
+    Media,
+    MissingField,
+    Outcome,
+    PostContent,
+    Problem,
+    write_atomically,
+)
+from channels.registry import register
+from channels.shaping import URL, ascii_slug, images_of, is_web_address, media_extra, sentences, shorten, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
 DESCRIPTIONS, DESCRIPTION_MAX = (2, 4), 90

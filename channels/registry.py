@@ -1,5 +1,5 @@
 """Channels by name, the way Redash registers its destinations: each module calls ``register`` at its end."""
-from .base import Channel
+from channels.base import Channel
 
 _channels: dict[str, Channel] = {}
 

@@ -306,7 +306,7 @@ class before_publishing:
         return self
 
     def __exit__(self, kind, error, trace):
-        from .base import DeliveryFailure, Outcome  # base imports this module
+        from channels.base import DeliveryFailure, Outcome  # base imports this module
         if not isinstance(error, DeliveryFailure):
             return False
         status = error.outcome.status
@@ -325,8 +325,8 @@ def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes
     """The bytes and MIME type of an attached picture, fetched through the delivery's client (bounded,
     logged without its query); a picture bigger than ``most_bytes`` or not a picture is refused
     before anything is published."""
-    from .base import DeliveryFailure, Outcome
-    from .http import MAX_BODY
+    from channels.base import DeliveryFailure, Outcome
+    from channels.http import MAX_BODY
     most_bytes = min(most_bytes, MAX_BODY - 1)  # the client cuts a longer body at MAX_BODY
     url = item["url"]
     with before_publishing(f"fetching the image {url}", foreign=True):
@@ -356,7 +356,7 @@ def file_name(url: str, kind: str) -> str:
 
 def refuse_unsupported_media(media: list[dict], label: str) -> None:
     """Live delivery uploads pictures only: anything else is refused before a request is made."""
-    from .base import DeliveryFailure, Outcome
+    from channels.base import DeliveryFailure, Outcome
     for number, item in enumerate(media, start=1):
         if item.get("type") not in ("image", ""):
             raise DeliveryFailure(Outcome.rejected(

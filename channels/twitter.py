@@ -15,12 +15,36 @@ from functools import lru_cache
 
 from twitter_text import parse_tweet
 
-from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem,
-                   WARNING, media_count_problems, as_utc)
-from .http import multipart
-from .registry import register
-from .shaping import (URL, attachments_for, before_publishing, fetch_image, file_name, key_sentences, media_extra,
-                      media_of, plain_text, refuse_unsupported_media, sentences, shorten)
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    WARNING,
+    media_count_problems,
+    as_utc,
+)
+from channels.http import multipart
+from channels.registry import register
+from channels.shaping import (
+    URL,
+    attachments_for,
+    before_publishing,
+    fetch_image,
+    file_name,
+    key_sentences,
+    media_extra,
+    media_of,
+    plain_text,
+    refuse_unsupported_media,
+    sentences,
+    shorten,
+)
 
 MAX_WEIGHTED = 280
 LONG_THREAD = 25

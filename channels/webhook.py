@@ -25,9 +25,20 @@ import hmac
 import json
 import time
 
-from .base import AccountField, Channel, DeliveryFailure, Draft, Length, Media, Outcome, PostContent, Problem, as_utc
-from .registry import register
-from .shaping import is_web_address, media_extra, media_of
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    Outcome,
+    PostContent,
+    Problem,
+    as_utc,
+)
+from channels.registry import register
+from channels.shaping import is_web_address, media_extra, media_of
 
 BODY_MAX = 100_000
 SIGNATURE_HEADER, IDEMPOTENCY_HEADER = "X-Refrain-Signature", "X-Refrain-Idempotency-Key"

@@ -14,11 +14,22 @@ import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from . import feeds
-from .base import (AccountField, Channel, DeliveryFailure, Draft, Length, Media, MissingField, Outcome, PostContent,
-                   Problem, as_utc)
-from .registry import register
-from .shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
+from channels import feeds
+from channels.base import (
+    AccountField,
+    Channel,
+    DeliveryFailure,
+    Draft,
+    Length,
+    Media,
+    MissingField,
+    Outcome,
+    PostContent,
+    Problem,
+    as_utc,
+)
+from channels.registry import register
+from channels.shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
 
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config as settings
+from scheduler import config as settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in app.config["REFRAIN_EXTRA_CHANNELS"]:
         importlib.import_module(module)
 
-    from . import queue, views
-    from .extensions import db
+    from scheduler.infra import queue
+    from scheduler import web as views
+    from scheduler.models.database import db
 
     db.init_app(app)
     queue.init_app(app)

@@ -1,3 +1,3 @@
-from .cli import main
+from scheduler.cli import main
 
 main()

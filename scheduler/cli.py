@@ -4,11 +4,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .config import ConfigError
+from scheduler.config import ConfigError
 
 
 def _create_app():
-    from . import create_app
+    from scheduler import create_app
 
     try:
         return create_app()
@@ -30,8 +30,8 @@ def init_command():
 
 
 def _migrate():
-    from . import migrate
-    from .extensions import db
+    from scheduler.infra import migrate
+    from scheduler.models.database import db
 
     try:
         migrate.upgrade(db.engine)
@@ -51,7 +51,7 @@ def _safe_url(url: str) -> str:
 @with_appcontext
 def worker_command(burst, name):
     """Run one RQ worker (deliveries and the periodic sweeper) on the configured Redis."""
-    from .workers import run_worker
+    from scheduler.jobs.workers import run_worker
 
     run_worker(current_app._get_current_object(), burst=burst, name=name)
 
@@ -60,7 +60,7 @@ def worker_command(burst, name):
 @with_appcontext
 def sweep_command():
     """Run the sweeper once now: enqueue lost jobs, mark stuck deliveries unconfirmed."""
-    from .services.publishing import sweep
+    from scheduler.services.publishing import sweep
 
     click.echo(json.dumps(sweep()))
 
@@ -71,8 +71,8 @@ def sweep_command():
 @with_appcontext
 def report_command(plan_id, fmt):
     """Print a plan's compliance report."""
-    from .services import plans, reports
-    from .validation import NotFound
+    from scheduler.services import plans, reports
+    from scheduler.services.validation import NotFound
 
     try:
         plan = plans.get_plan(plan_id)
@@ -98,7 +98,7 @@ def style_group():
 @with_appcontext
 def style_lookup_command(words, limit):
     """Search the guide (entries, scripts, examples), best first."""
-    from .services import style
+    from scheduler.services import style
 
     results = style.search(" ".join(words), limit)
     if not results:
@@ -127,8 +127,8 @@ def _plain(html_text: str) -> str:
 def style_lint_command(file, channel, title, link, fmt):
     """Lint a draft against its channel and the guide; exit 1 when an error is found."""
     import channels.registry as channel_registry
-    from .services import style
-    from .validation import Invalid
+    from scheduler.services import style
+    from scheduler.services.validation import Invalid
 
     if channel_registry.why_unknown(channel):
         raise click.BadParameter(channel_registry.why_unknown(channel), param_hint="--channel")
@@ -166,7 +166,7 @@ def _position(name: str, problem: dict, texts: dict) -> str:
 @with_appcontext
 def demo_command(today):
     """Load a realistic demo quarter (English, French and Chinese posts) into the configured database."""
-    from .services import demo
+    from scheduler.services import demo
 
     _migrate()
     plan = demo.load(today.date() if today else None)
@@ -182,7 +182,7 @@ def demo_command(today):
 @with_appcontext
 def serve_command(host, port, workers, web_processes):
     """Everything in one process tree: web server, embedded Redis (unless REDIS_URL), workers, sweeper."""
-    from . import serve
+    from scheduler.infra import serve
 
     _migrate()
     serve.run(current_app._get_current_object(), host, port, workers, web_processes)

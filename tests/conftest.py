@@ -15,9 +15,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from scheduler import create_app, migrate
-from scheduler.embedded_redis import EmbeddedRedis
-from scheduler.extensions import db
+from scheduler import create_app
+from scheduler.infra import migrate
+from scheduler.infra.embedded_redis import EmbeddedRedis
+from scheduler.models.database import db
 from scheduler.services import clock
 
 TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import insert
 
 from scheduler.domain.compliance import compliance_report
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post
 from scheduler.services import reports
 from tests.factories import commit, make_plan

@@ -13,9 +13,9 @@ from datetime import date, datetime, timezone
 from itertools import accumulate
 from typing import Iterable, Sequence
 
-from .facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
-from .periods import ONE_DAY, Period, day_start_utc, iso_weeks, plan_periods, zone
-from .repetition import find_repeated_messages
+from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
+from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, iso_weeks, plan_periods, zone
+from scheduler.domain.repetition import find_repeated_messages
 
 CSV_COLUMNS = (
     "channel", "per", "committed_posts", "posts", "published", "on_theme", "coverage_ratio", "floor",

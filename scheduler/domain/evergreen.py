@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Sequence
 
-from .compliance import DayTally
-from .facts import CommitmentFacts, PlanFacts, PostFacts
-from .periods import Period, local_to_utc, plan_periods
-from .repetition import find_repeated_messages
+from scheduler.domain.compliance import DayTally
+from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
+from scheduler.domain.periods import Period, local_to_utc, plan_periods
+from scheduler.domain.repetition import find_repeated_messages
 
 WINDOW_DAYS = 14
 RERUN_HOUR = time(10, 0)  # local; the editor can move it

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from .ranking import ItemFacts, engagement
+from scheduler.domain.ranking import ItemFacts, engagement
 
 FEATURES = ("link_path", "link_domain", "content_type", "on_theme", "weekday", "hour")  # first wins a tie
 PATTERN_METRICS = ("replies", "clicks", "likes", "shares", "views", "engagement_rate")

@@ -32,8 +32,8 @@ from typing import Iterable
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .facts import COUNTED_STATUSES, PostFacts
-from .text import CJK_CLASS, FoldedWords, has_cjk, message_text
+from scheduler.domain.facts import COUNTED_STATUSES, PostFacts
+from scheduler.domain.text import CJK_CLASS, FoldedWords, has_cjk, message_text
 
 # Part of the fingerprint of stored results (services.reports): change it whenever a change to this
 # module can change which groups are found, and every stored result is found again.

@@ -27,7 +27,7 @@ from typing import Iterable
 
 from channels.shaping import URL, has_utm, is_web_address
 
-from .text import _ELISION, CJK_CLASS, _fold_unicode, _straighten, _tables, is_cjk
+from scheduler.domain.text import _ELISION, CJK_CLASS, _fold_unicode, _straighten, _tables, is_cjk
 
 ERROR, WARNING = "error", "warning"
 SEVERITIES = (ERROR, WARNING)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .text import CJK_CLASS, fold, is_cjk
+from scheduler.domain.text import CJK_CLASS, fold, is_cjk
 
 # In folded text every character is a space, a CJK character or part of a spaced-script word.
 _WORD_START = f"(?<![^ {CJK_CLASS}])"

@@ -8,10 +8,10 @@ from sqlalchemy import select, update
 import channels.registry as channel_registry
 from channels.base import Account
 
-from .. import secrets
-from ..extensions import db
-from ..models import ChannelAccount
-from ..validation import Invalid, NotFound, Reader, is_id
+from scheduler.infra import secrets
+from scheduler.models.database import db
+from scheduler.models import ChannelAccount
+from scheduler.services.validation import Invalid, NotFound, Reader, is_id
 
 CONNECTED, UNAUTHORIZED = "connected", "unauthorized"
 

@@ -14,11 +14,11 @@ from functools import cached_property
 
 from sqlalchemy import case, func, select
 
-from ..domain.compliance import period_status
-from ..domain.facts import COUNTED_STATUSES, CommitmentFacts
-from ..domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
-from ..extensions import db
-from ..models import Plan, Post
+from scheduler.domain.compliance import period_status
+from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts
+from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
+from scheduler.models.database import db
+from scheduler.models import Plan, Post
 
 VIEWS = ("week", "month")
 # chips (week) or dots (month) drawn per channel and day; the rest is "+N more", linked to the day's list:

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import Plan, Post, PostEvent
-from . import clock, demo_library, demo_style, plans, style
-from .lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
-from .posts import check_post
+from scheduler.models.database import db
+from scheduler.models import Plan, Post, PostEvent
+from scheduler.services import clock, demo_library, demo_style, plans, style
+from scheduler.services.lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
+from scheduler.services.posts import check_post
 
 DEMO_NAME = "Demo: Atlas 2.0 winter launch"
 ZONE = "Europe/Paris"

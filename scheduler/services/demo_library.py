@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, select, update
 
-from ..extensions import db
-from ..models import ContentItem, ItemMetric
-from . import items
+from scheduler.models.database import db
+from scheduler.models import ContentItem, ItemMetric
+from scheduler.services import items
 
 PREFIX = "demo-"
 BEACH = {"url": "https://images.example.com/atlas/winter-launch.png", "type": "image",

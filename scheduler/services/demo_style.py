@@ -4,9 +4,9 @@ Loaded before the demo's posts, so the posts are checked against it as a real te
 """
 from sqlalchemy import delete, select
 
-from ..extensions import db
-from ..models import StyleEntry, StyleEntryVersion
-from . import style
+from scheduler.models.database import db
+from scheduler.models import StyleEntry, StyleEntryVersion
+from scheduler.services import style
 
 AUTHOR = "demo"
 ENTRIES = [

@@ -14,14 +14,14 @@ from sqlalchemy import func, or_, select, update
 
 import channels.registry as channel_registry
 
-from .. import queue
-from ..extensions import db
-from ..fetching import FetchError, fetch
-from ..models import ContentItem, Feed
-from ..sanitise import plain_line
-from ..validation import Conflict, NotFound, Reader, is_id
-from . import items as item_store
-from .clock import now
+from scheduler.infra import queue
+from scheduler.models.database import db
+from scheduler.infra.fetching import FetchError, fetch
+from scheduler.models import ContentItem, Feed
+from scheduler.infra.sanitise import plain_line
+from scheduler.services.validation import Conflict, NotFound, Reader, is_id
+from scheduler.services import items as item_store
+from scheduler.services.clock import now
 
 log = logging.getLogger(__name__)
 NEW, IMPORTING, OK, ERROR = "new", "importing", "ok", "error"
@@ -75,7 +75,7 @@ def request_refresh(feed: Feed) -> bool:
     try:
         if queue.jobs_alive([job_id]):
             return True
-        from ..tasks import refresh_feed
+        from scheduler.jobs.tasks import refresh_feed
         queue.service().library.enqueue(refresh_feed, feed.id, job_id=job_id, job_timeout=600,
                                         result_ttl=600, failure_ttl=7 * 24 * 3600,
                                         description=f"import feed {feed.id}")

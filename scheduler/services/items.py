@@ -13,14 +13,14 @@ from sqlalchemy import insert, select, update
 
 import channels.registry as channel_registry
 
-from ..domain.patterns import find_patterns
-from ..domain.ranking import METRICS, ItemFacts, rank_items
-from ..domain.themes import match_keywords
-from ..extensions import db
-from ..models import ContentItem, ItemMetric, Plan
-from ..sanitise import clean_html, html_to_text, plain_line
-from ..validation import Invalid, NotFound, Reader, is_id
-from . import clock
+from scheduler.domain.patterns import find_patterns
+from scheduler.domain.ranking import METRICS, ItemFacts, rank_items
+from scheduler.domain.themes import match_keywords
+from scheduler.models.database import db
+from scheduler.models import ContentItem, ItemMetric, Plan
+from scheduler.infra.sanitise import clean_html, html_to_text, plain_line
+from scheduler.services.validation import Invalid, NotFound, Reader, is_id
+from scheduler.services import clock
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
 MEDIA_KEPT = 20
@@ -164,7 +164,7 @@ def collect_published(limit: int = 2000) -> int:
     """Posts Refrain published join the library, so they are ranked and reused like any feed item,
     and a channel's analytics export finds them by their remote id or URL. A batch job, not part of
     each delivery: the worker's hot path stays a claim, a send and a status change."""
-    from ..models import Post
+    from scheduler.models import Post
     known = select(ContentItem.post_id).where(ContentItem.post_id.is_not(None))
     published = list(db.session.scalars(select(Post).where(Post.status == "published", Post.id.not_in(known))
                                         .order_by(Post.id).limit(limit)))

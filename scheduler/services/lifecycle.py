@@ -11,8 +11,8 @@ import functools
 
 from sqlalchemy import bindparam, func, select
 
-from ..extensions import db
-from ..models import Post, PostEvent, utcnow
+from scheduler.models.database import db
+from scheduler.models import Post, PostEvent, utcnow
 
 DRAFT, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED = "draft", "scheduled", "queued", "publishing", "published"
 FAILED, UNCONFIRMED, CANCELLED = "failed", "unconfirmed", "cancelled"

@@ -11,13 +11,22 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 
-from ..domain.metrics_csv import PRESETS, Mapping, MappingError, RowError, Table, check_mapping, guess_preset, parse_metrics
-from ..domain.metrics_csv import read_table, suggest_mapping
-from ..extensions import db
-from ..models import ContentItem, MetricImport, MetricMapping
-from ..validation import Invalid
-from . import items as item_store
-from . import clock
+from scheduler.domain.metrics_csv import (
+    PRESETS,
+    Mapping,
+    MappingError,
+    RowError,
+    Table,
+    check_mapping,
+    guess_preset,
+    parse_metrics,
+)
+from scheduler.domain.metrics_csv import read_table, suggest_mapping
+from scheduler.models.database import db
+from scheduler.models import ContentItem, MetricImport, MetricMapping
+from scheduler.services.validation import Invalid
+from scheduler.services import items as item_store
+from scheduler.services import clock
 
 ERRORS_KEPT = 500
 MAX_UPLOAD = 20 * 1024 * 1024

@@ -48,14 +48,14 @@ from sqlalchemy.exc import IntegrityError
 from channels.base import Account
 from channels.newsletter import Newsletter
 
-from .. import queue
-from ..extensions import db
-from ..models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
-from ..sanitise import render_markdown
-from ..secrets import UnreadableSecrets
-from ..validation import Invalid, NotFound, Reader
-from . import accounts
-from .clock import now
+from scheduler.infra import queue
+from scheduler.models.database import db
+from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
+from scheduler.infra.sanitise import render_markdown
+from scheduler.infra.secrets import UnreadableSecrets
+from scheduler.services.validation import Invalid, NotFound, Reader
+from scheduler.services import accounts
+from scheduler.services.clock import now
 
 log = logging.getLogger(__name__)
 
@@ -418,7 +418,7 @@ def confirmation_message(subscriber: Subscriber, account: Account | None, base_u
 
 def request_confirmation(subscriber: Subscriber, base_url: str = "") -> None:
     """The confirmation mail goes out from a worker; when Redis cannot take the job, from here."""
-    from ..tasks import send_newsletter_confirmation
+    from scheduler.jobs.tasks import send_newsletter_confirmation
 
     try:
         queue.service().deliveries.enqueue(
@@ -497,7 +497,7 @@ def _batches_with(post_id: int, statuses: set[str]) -> list[int]:
 
 
 def enqueue_batch(post_id: int, batch_no: int, when: datetime | None = None, retry: int = 0):
-    from ..tasks import send_newsletter_batch
+    from scheduler.jobs.tasks import send_newsletter_batch
 
     deliveries = queue.service().deliveries
     options = dict(job_id=batch_job_id(post_id, batch_no, retry), job_timeout=BATCH_JOB_TIMEOUT,

@@ -6,9 +6,9 @@ from sqlalchemy import select
 import channels.registry as channel_registry
 from channels.shaping import ascii_slug
 
-from ..extensions import db
-from ..models import Commitment, Plan
-from ..validation import Invalid, NotFound, Reader, is_id
+from scheduler.models.database import db
+from scheduler.models import Commitment, Plan
+from scheduler.services.validation import Invalid, NotFound, Reader, is_id
 
 PERIODS = ("day", "week", "month", "quarter")
 LONGEST_PLAN = timedelta(days=400)

@@ -6,16 +6,16 @@ from sqlalchemy import select
 import channels.registry as channel_registry
 from channels.base import PostContent
 
-from .. import queue
-from ..domain.periods import local_day
-from ..domain.themes import decide_theme
-from ..extensions import db
-from ..models import Plan, Post
-from ..validation import Conflict, Invalid, NotFound, Reader, is_id
-from . import lifecycle, style
-from .lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
-from .plans import slug
-from . import clock
+from scheduler.infra import queue
+from scheduler.domain.periods import local_day
+from scheduler.domain.themes import decide_theme
+from scheduler.models.database import db
+from scheduler.models import Plan, Post
+from scheduler.services.validation import Conflict, Invalid, NotFound, Reader, is_id
+from scheduler.services import lifecycle, style
+from scheduler.services.lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
+from scheduler.services.plans import slug
+from scheduler.services import clock
 
 TEXT_LIMIT = 100_000
 

@@ -18,14 +18,14 @@ import channels.registry as channel_registry
 from channels.base import DeliveryContext
 from channels.http import HttpClient
 
-from .. import queue, ratelimits
-from ..secrets import UnreadableSecrets
-from ..extensions import db
-from ..models import Post
-from . import accounts, lifecycle
-from .lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
-from .posts import blocking_errors, check_post, content_of
-from .clock import now
+from scheduler.infra import queue, ratelimits
+from scheduler.infra.secrets import UnreadableSecrets
+from scheduler.models.database import db
+from scheduler.models import Post
+from scheduler.services import accounts, lifecycle
+from scheduler.services.lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
+from scheduler.services.posts import blocking_errors, check_post, content_of
+from scheduler.services.clock import now
 
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)

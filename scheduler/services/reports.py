@@ -14,14 +14,14 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
-from .. import queue
-from ..dbfunctions import epoch_seconds
-from ..domain.compliance import compliance_from_tallies, empty_tallies, report_rows_csv
-from ..domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
-from ..domain.periods import offset_segments
-from ..domain.repetition import REPETITION_VERSION, find_repeated_messages
-from ..extensions import db
-from ..models import Plan, Post, PostCount, RepetitionResult, utcnow
+from scheduler.infra import queue
+from scheduler.models.functions import epoch_seconds
+from scheduler.domain.compliance import compliance_from_tallies, empty_tallies, report_rows_csv
+from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
+from scheduler.domain.periods import offset_segments
+from scheduler.domain.repetition import REPETITION_VERSION, find_repeated_messages
+from scheduler.models.database import db
+from scheduler.models import Plan, Post, PostCount, RepetitionResult, utcnow
 
 EPOCH_DAY = date_type(1970, 1, 1)
 

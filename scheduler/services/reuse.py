@@ -13,17 +13,17 @@ from sqlalchemy import select
 import channels.registry as channel_registry
 from channels.base import PostContent
 
-from ..domain.evergreen import RERUN_HOUR, EvergreenCandidate, last_run, propose_reruns
-from ..domain.periods import local_day, local_to_utc
-from ..domain.themes import match_keywords
-from ..extensions import db
-from ..models import ContentItem, Plan, Post
-from ..validation import Reader, is_id
-from . import items as item_store
-from .plans import slug
-from .posts import create_post
-from .reports import commitment_facts, counted_posts, day_tallies, plan_facts
-from .clock import now
+from scheduler.domain.evergreen import RERUN_HOUR, EvergreenCandidate, last_run, propose_reruns
+from scheduler.domain.periods import local_day, local_to_utc
+from scheduler.domain.themes import match_keywords
+from scheduler.models.database import db
+from scheduler.models import ContentItem, Plan, Post
+from scheduler.services.validation import Reader, is_id
+from scheduler.services import items as item_store
+from scheduler.services.plans import slug
+from scheduler.services.posts import create_post
+from scheduler.services.reports import commitment_facts, counted_posts, day_tallies, plan_facts
+from scheduler.services.clock import now
 
 
 def source_content(item: ContentItem, plan: Plan, scheduled_at: datetime | None) -> PostContent:

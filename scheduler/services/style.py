@@ -14,13 +14,13 @@ from sqlalchemy import func, select, text
 import channels.registry as channel_registry
 from channels.base import PostContent
 
-from ..domain.search_text import fts5_match, highlight, index_text, query_terms, tsquery
-from ..domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
-from ..extensions import db
-from ..models import StyleEntry, StyleEntryVersion
-from ..sanitise import html_to_text, render_markdown
-from ..validation import NotFound, Reader, is_id
-from .clock import now
+from scheduler.domain.search_text import fts5_match, highlight, index_text, query_terms, tsquery
+from scheduler.domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
+from scheduler.models.database import db
+from scheduler.models import StyleEntry, StyleEntryVersion
+from scheduler.infra.sanitise import html_to_text, render_markdown
+from scheduler.services.validation import NotFound, Reader, is_id
+from scheduler.services.clock import now
 
 KINDS = ("script", "guideline", "example", "term_rule", "topic")
 RULES = ("term", "disclosure")
@@ -312,7 +312,7 @@ LIBRARY_AUTHOR = "library (top performers)"
 def refresh_examples() -> int:
     """The top performers of each channel appear in the guide as examples, with their figures; an
     item that fell out of the top leaves the guide (its history stays)."""
-    from . import items
+    from scheduler.services import items
 
     _, ranked = items.rank()
     best: dict[str, list] = {}

@@ -178,7 +178,7 @@ def test_compliance_report_json_and_csv(client, plan):
 
 
 def test_unschedule_returns_a_post_to_draft_and_its_job_is_withdrawn(client, plan, app):
-    from scheduler import queue
+    from scheduler.infra import queue
 
     post = new_post(client, plan).get_json()
     client.post(f"/api/v1/posts/{post['id']}/schedule", json={})

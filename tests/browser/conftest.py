@@ -18,7 +18,7 @@ import threading
 import pytest
 
 from scheduler import create_app
-from scheduler.extensions import db
+from scheduler.models.database import db
 from tests.conftest import ENVIRONMENT_SETTINGS
 
 try:

@@ -2,7 +2,7 @@
 reconnect it, and the warning goes."""
 from scheduler.services import accounts
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 
 def test_connect_see_the_refusal_everywhere_and_reconnect(page, seed):

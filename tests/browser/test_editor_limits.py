@@ -4,7 +4,7 @@ import re
 
 from tests.factories import commit, make_plan
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 CJK = "夏季优惠活动现在开始，" * 15  # 165 characters, each weighing 2: 330 weighted
 

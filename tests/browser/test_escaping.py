@@ -3,7 +3,7 @@ import re
 
 from tests.factories import commit, make_plan, make_post
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 

@@ -7,7 +7,7 @@ from tests.factories import commit, make_plan
 from tests.library.conftest import FeedHost
 from tests.library.feeds import blog_rss
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 POSTS = [{"slug": f"guide-{n}", "title": f"Guide number {n}", "summary": f"<p>Step {n}. Plan the quarter.</p>",
           "days": n % 60} for n in range(300)]

@@ -1,7 +1,7 @@
 """From an empty app to a scheduled post, the way a manager and a creator click through it."""
 import re
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 
 def test_plan_commitment_calendar_editor_schedule(page, live_server):

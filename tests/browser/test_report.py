@@ -3,7 +3,7 @@ from scheduler.domain.compliance import CSV_COLUMNS
 from scheduler.services import posts
 from tests.factories import commit, make_plan, make_post
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 
 def test_report_charts_and_csv_download(page, seed):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from scheduler.services import style
 from tests.factories import commit, make_plan
 
-from .conftest import expect
+from tests.browser.conftest import expect
 
 
 def test_slash_opens_the_lookup_and_answers_as_you_type(page, seed):

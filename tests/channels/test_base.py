@@ -10,7 +10,7 @@ from channels import registry
 from channels.base import DeliveryContext, Media, Outcome, PostContent, Problem
 from channels.registry import UnknownChannel
 
-from .helpers import check
+from tests.channels.helpers import check
 
 
 def deliver(tmp_path, post, mode="outbox"):

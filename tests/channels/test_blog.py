@@ -5,7 +5,7 @@ import pytest
 
 from channels.blog import slugify
 
-from .helpers import check, codes
+from tests.channels.helpers import check, codes
 
 
 def front_matter(markdown):

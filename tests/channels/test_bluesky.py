@@ -4,7 +4,7 @@ import pytest
 from channels import registry
 from channels.bluesky import facets
 
-from .helpers import check, codes
+from tests.channels.helpers import check, codes
 
 FAMILY = "👨‍👩‍👧‍👦"  # four people joined by zero-width joiners: 7 code points, 25 bytes, 1 grapheme
 E_ACUTE = "e\u0301"  # e and a combining accent: 2 code points, 1 grapheme

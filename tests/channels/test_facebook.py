@@ -8,7 +8,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import check, codes, errors, post
+from tests.channels.helpers import check, codes, errors, post
 
 TOKEN = "EAAGpagetoken-secret-1234"
 FEED, PHOTOS = "/v21.0/1122334455/feed", "/v21.0/1122334455/photos"

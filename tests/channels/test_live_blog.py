@@ -12,7 +12,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import post as make_post
+from tests.channels.helpers import post as make_post
 
 BODY = "Hello *world*.\n\nA second paragraph with a [link](https://example.com)."
 PAST = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ from channels.bluesky import record_key
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import post
+from tests.channels.helpers import post
 
 PASSWORD, JWT = "abcd-efgh-ijkl-mnop", "eyJ-ACCESS-JWT-7777"
 DID = "did:plc:refrain4567abcdefghijkl"

@@ -11,7 +11,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import post
+from tests.channels.helpers import post
 
 TOKEN = "tok-MASTODON-ACCESS-9999"
 STATUSES, INSTANCE = "/api/v1/statuses", "/api/v2/instance"

@@ -11,7 +11,7 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.ppc import EXPORTED, utm_link
 
-from .helpers import post as make_post
+from tests.channels.helpers import post as make_post
 
 BOM = b"\xef\xbb\xbf"
 HEADER = (["Campaign", "Ad group", "Ad type"] + [f"Headline {n}" for n in range(1, 16)]

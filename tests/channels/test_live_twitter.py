@@ -11,7 +11,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import post
+from tests.channels.helpers import post
 
 TOKEN, REFRESH, SECRET = "tok-ACCESS-1111", "tok-REFRESH-2222", "tok-CLIENTSECRET-3333"
 NEW_TOKEN, NEW_REFRESH = "tok-ACCESS-NEW-4444", "tok-REFRESH-NEW-5555"

@@ -9,7 +9,7 @@ from channels.http import HttpClient
 from channels.youtube import until_quota_resets
 from tests.support.stand_in import StandIn
 
-from .helpers import WHEN, check, errors, post
+from tests.channels.helpers import WHEN, check, errors, post
 
 ACCESS, REFRESH, CLIENT_SECRET = "ya29.old-access", "1//refresh-secret", "GOCSPX-client-secret"
 VIDEO = "dQw4w9WgXcQ"

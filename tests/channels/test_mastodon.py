@@ -3,7 +3,7 @@ import pytest
 
 from channels import registry
 
-from .helpers import check, codes
+from tests.channels.helpers import check, codes
 
 LONG_LINK = "https://example.com/" + "x" * 200
 

@@ -1,7 +1,7 @@
 """Newsletter: subject, preheader, feature sections from '## ' headings, tracked links."""
 import pytest
 
-from .helpers import check, codes
+from tests.channels.helpers import check, codes
 
 TRACKED = "https://example.com/ete?utm_source=newsletter&utm_medium=email"
 

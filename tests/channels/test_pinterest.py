@@ -6,7 +6,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import check, codes, errors, post
+from tests.channels.helpers import check, codes, errors, post
 
 TOKEN = "pina_secret-token-5678"
 PICTURE = {"url": "https://cdn.example.com/pin.png", "type": "image", "alt": "A planning board"}

@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from .helpers import check, codes
+from tests.channels.helpers import check, codes
 
 AD = {"headlines": ["Offre d'été", "Plan a quarter", "x" * 30], "descriptions": ["d" * 90, "Short one"],
       "path1": "summer", "path2": "offer"}

@@ -6,7 +6,7 @@ import pytest
 from channels import registry
 from channels.twitter import weighted_length
 
-from .helpers import check, codes, post
+from tests.channels.helpers import check, codes, post
 
 URL = "https://example.com/summer-offer"
 

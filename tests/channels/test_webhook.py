@@ -10,7 +10,7 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.support.stand_in import StandIn
 
-from .helpers import WHEN, check, errors, post
+from tests.channels.helpers import WHEN, check, errors, post
 
 SECRET = "whsec_0123456789abcdef"
 

@@ -5,7 +5,7 @@ import pytest
 
 from channels.youtube import tags_length
 
-from .helpers import WHEN, check, codes
+from tests.channels.helpers import WHEN, check, codes
 
 
 @pytest.mark.parametrize("title, valid", [("t" * 100, True), ("t" * 101, False), ("é" * 100, True),

@@ -11,8 +11,8 @@ import redis
 from rq.job import Job
 from sqlalchemy import func, select
 
-from scheduler import queue
-from scheduler.extensions import db
+from scheduler.infra import queue
+from scheduler.models.database import db
 from scheduler.models import Post, PostEvent
 from scheduler.services import accounts, posts
 from scheduler.services.publishing import sweep

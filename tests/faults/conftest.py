@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from scheduler.embedded_redis import redis_server_binary
+from scheduler.infra.embedded_redis import redis_server_binary
 
 DEBIAN_REDIS = "/usr/bin/redis-server"
 

@@ -16,11 +16,11 @@ import pytest
 from rq.registry import FailedJobRegistry
 from sqlalchemy import delete
 
-from scheduler import queue
-from scheduler.extensions import db
+from scheduler.infra import queue
+from scheduler.models.database import db
 from scheduler.models import Post
 from scheduler.services import posts
-from scheduler.workers import UNREADABLE_JOB_PREFIX
+from scheduler.jobs.workers import UNREADABLE_JOB_PREFIX
 from tests.factories import make_plan
 from tests.faults import statuses
 from tests.support.workers import LongRunningWorker
@@ -66,21 +66,21 @@ def assert_went_on(worker: LongRunningWorker, log: str) -> None:
 def test_jobs_from_an_older_version_or_damaged_fail_with_one_line_each(app, worker):
     deliveries = queue.service().deliveries
     redis = queue.service().connection
-    deliveries.enqueue("scheduler.tasks.publish_post_v0", 1, job_id="old-function")
-    deliveries.enqueue("scheduler.tasks.deliver_post", 1, "twitter", job_id="old-arguments")
-    garbage = deliveries.enqueue("scheduler.tasks.deliver_post", 2, job_id="garbage-payload")
+    deliveries.enqueue("scheduler.jobs.tasks.publish_post_v0", 1, job_id="old-function")
+    deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 1, "twitter", job_id="old-arguments")
+    garbage = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 2, job_id="garbage-payload")
     redis.hset(garbage.key, "data", b"\x80\x05 this is no pickle")
-    foreign = deliveries.enqueue("scheduler.tasks.deliver_post", 3, job_id="foreign-serializer")
-    redis.hset(foreign.key, "data", zlib.compress(json.dumps(["scheduler.tasks.deliver_post", None, [3], {}]).encode()))
-    unreadable = deliveries.enqueue("scheduler.tasks.deliver_post", 4, job_id="unreadable-hash")
+    foreign = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 3, job_id="foreign-serializer")
+    redis.hset(foreign.key, "data", zlib.compress(json.dumps(["scheduler.jobs.tasks.deliver_post", None, [3], {}]).encode()))
+    unreadable = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 4, job_id="unreadable-hash")
     redis.hset(unreadable.key, "created_at", "last Tuesday")
     good = due_post()
     schedule(good)
 
     wait_for_published(good, worker)
     log = worker.tail(50000)
-    expected = {"old-function": "its function scheduler.tasks.publish_post_v0 does not exist in this version",
-                "old-arguments": "do not fit scheduler.tasks.deliver_post: too many positional arguments",
+    expected = {"old-function": "its function scheduler.jobs.tasks.publish_post_v0 does not exist in this version",
+                "old-arguments": "do not fit scheduler.jobs.tasks.deliver_post: too many positional arguments",
                 "garbage-payload": "its payload cannot be read (UnpicklingError",
                 "foreign-serializer": "its payload cannot be read (UnpicklingError",
                 "unreadable-hash": "cannot be read (ValueError: time data 'last Tuesday'"}

@@ -20,7 +20,7 @@ from scheduler.domain.periods import (
     offset_segments, period_of, plan_periods, read_wall_clock,
 )
 from scheduler.services import calendar, posts, reports
-from scheduler.validation import Reader
+from scheduler.services.validation import Reader
 from tests.factories import commit, make_plan
 
 UTC = timezone.utc

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from rq.registry import FailedJobRegistry
 
-from scheduler import create_app, migrate, queue
-from scheduler.extensions import db
+from scheduler import create_app
+from scheduler.infra import migrate, queue
+from scheduler.models.database import db
 from scheduler.services import posts
 from tests.factories import make_plan
 from tests.faults import claims_per_post, statuses

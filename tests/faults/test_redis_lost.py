@@ -4,7 +4,7 @@ is delivered exactly once, by the same `refrain worker` processes, which must ou
 """
 import time
 
-from scheduler import queue
+from scheduler.infra import queue
 from scheduler.services.lifecycle import PUBLISHED
 from tests.faults import (claims_per_post, due_webhook_posts, jobs_of_unsettled, outbox_per_post, status_counts, statuses, sweep_once,
                           wait_until_settled)

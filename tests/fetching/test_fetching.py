@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scheduler import fetching
-from scheduler.fetching import FetchError, Refused, check_address, fetch, parse_allow
+from scheduler.infra import fetching
+from scheduler.infra.fetching import FetchError, Refused, check_address, fetch, parse_allow
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 ETAG = '"v1"'

@@ -16,6 +16,6 @@ def add_items(channel: str, entries: list[dict]) -> dict:
         "content_type": e.get("content_type", "link"), "media": e.get("media", []),
         "metrics": e.get("metrics", {}),
     } for e in entries])
-    from scheduler.extensions import db
+    from scheduler.models.database import db
     from scheduler.models import ContentItem
     return {i.remote_id: i.id for i in db.session.query(ContentItem).filter_by(channel=channel)}

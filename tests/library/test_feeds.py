@@ -1,11 +1,11 @@
 """Feed import: real HTTP from a local server, real RQ jobs on the real Redis, the database as truth."""
 from sqlalchemy import func, select
 
-from scheduler import queue
-from scheduler.extensions import db
+from scheduler.infra import queue
+from scheduler.models.database import db
 from scheduler.models import ContentItem, Feed, ItemMetric
 from scheduler.services import feeds
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 from tests.library.feeds import blog_rss, mastodon_rss, youtube_atom
 
 POSTS = [{"slug": f"post-{n}", "title": f"Guide number {n}", "summary": f"<p>All about <b>topic {n}</b>.</p>",
@@ -164,7 +164,7 @@ def test_the_feeds_page_adds_a_feed_and_shows_bad_input(client, feed_host):
 
 
 def test_a_gigantic_entry_is_cut_and_a_wrongly_declared_encoding_is_noted(app, client, feed_host):
-    from scheduler.sanitise import SUMMARY_MAX
+    from scheduler.infra.sanitise import SUMMARY_MAX
     huge = [{"slug": "huge", "title": "Huge", "summary": "<p>" + "word " * 300_000 + "</p>"}]
     add(client, feed_host.serve("/huge.xml", blog_rss(huge)))
     latin = blog_rss([{"slug": "ete", "title": "Offre d'été", "summary": "Un été réussi"}]).encode("latin-1")
@@ -180,7 +180,7 @@ def test_a_gigantic_entry_is_cut_and_a_wrongly_declared_encoding_is_noted(app, c
 def test_published_posts_join_the_library(app, client):
     from datetime import datetime, timedelta, timezone
 
-    from scheduler import tasks
+    from scheduler.jobs import tasks
     from scheduler.services import posts
     from tests.factories import make_plan
     today = datetime.now(timezone.utc).date()

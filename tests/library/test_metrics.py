@@ -1,7 +1,7 @@
 """Metrics from the channels' CSV exports: row-level errors, good rows kept, re-imports never double."""
 from sqlalchemy import func, select
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import ContentItem, ItemMetric, MetricMapping
 from tests.library.builders import add_items
 

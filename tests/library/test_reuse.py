@@ -6,7 +6,7 @@ from itertools import product
 import pytest
 
 import channels.registry as channel_registry
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import ContentItem, Post
 from scheduler.services import items as item_store
 from scheduler.services import reuse

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, insert, select
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
 from scheduler.services import newsletter, posts
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 from tests.factories import make_plan
 
 BODY = ("Three ideas for a summer on one theme.\n\n## The calendar\n\nPlan the offer week by week.\n\n"

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import ChannelAccount, NewsletterIssue, NewsletterSend, Post
 from scheduler.services import accounts, newsletter
 from tests.factories import make_plan

@@ -4,10 +4,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Subscriber
 from scheduler.services import newsletter
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 
 
 def subscriber(email) -> Subscriber:

@@ -10,12 +10,12 @@ from rq import Worker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select, update
 
-from scheduler import queue
-from scheduler.extensions import db
+from scheduler.infra import queue
+from scheduler.models.database import db
 from scheduler.models import Post, PostEvent
 from scheduler.services import posts
 from scheduler.services.publishing import sweep
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 from tests.factories import make_plan
 from tests.support.workers import start_worker
 

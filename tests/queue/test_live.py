@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 
 import channels.registry as channel_registry
-from scheduler import queue, ratelimits
-from scheduler.extensions import db
+from scheduler.infra import queue, ratelimits
+from scheduler.models.database import db
 from scheduler.models import ChannelAccount, Post, PostEvent
 from scheduler.services import accounts, posts
 from scheduler.services.publishing import sweep
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 from tests.factories import make_plan
 from tests.support.stand_in import StandIn
 

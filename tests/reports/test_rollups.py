@@ -8,14 +8,14 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, delete, insert, select, text, update
 
-from scheduler import migrate
+from scheduler.infra import migrate
 from scheduler.domain.compliance import compliance_report
 from scheduler.domain.facts import COUNTED_STATUSES, PostFacts
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post, PostCount
 from scheduler.services import lifecycle, plans, posts, reports
-from scheduler.validation import Conflict, Invalid
+from scheduler.services.validation import Conflict, Invalid
 from tests.factories import commit, make_plan, make_post
 
 TEXTS = [  # few enough that repeats and near-repeats happen

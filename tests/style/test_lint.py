@@ -5,10 +5,10 @@ import pytest
 
 from scheduler.cli import cli
 
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Post
 from scheduler.services import posts
-from scheduler.workers import run_worker
+from scheduler.jobs.workers import run_worker
 from tests.factories import commit, make_plan
 
 RULES = [

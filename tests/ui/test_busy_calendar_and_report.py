@@ -6,7 +6,7 @@ import threading
 import time
 
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.extensions import db
+from scheduler.models.database import db
 from scheduler.models import Plan
 from scheduler.services import calendar, posts, reports
 from tests.factories import commit, make_plan, make_post

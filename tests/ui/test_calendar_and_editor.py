@@ -2,10 +2,10 @@
 import re
 from datetime import date
 
-from scheduler import charts
+from scheduler.web import charts
 from scheduler.domain.facts import CommitmentFacts
 from scheduler.services import calendar, posts
-from scheduler.views.ui import share_input
+from scheduler.web.ui import share_input
 from tests.factories import commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"

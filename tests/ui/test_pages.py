@@ -11,7 +11,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def demo_plan(app):
+def demo_plan(app, clock_at):
+    clock_at("2031-11-12T12:00:00+01:00")
     return demo.load(today=date(2031, 11, 12))
 
 

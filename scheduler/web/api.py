@@ -7,8 +7,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 import channels.registry as channel_registry
 from channels.base import PostContent
 
-from ..services import plans, posts, reports
-from ..validation import Conflict, Invalid, NotFound, Reader
+from scheduler.services import plans, posts, reports
+from scheduler.services.validation import Conflict, Invalid, NotFound, Reader
 
 blueprint = Blueprint("api", __name__)
 

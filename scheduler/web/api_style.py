@@ -1,8 +1,8 @@
 """The style guide's JSON API: entries and their history, lookups, and the linter."""
 from flask import jsonify, request
 
-from ..services import posts, style
-from .api import blueprint, body
+from scheduler.services import posts, style
+from scheduler.web.api import blueprint, body
 
 
 def author(data: dict | None = None) -> str:

@@ -2,7 +2,6 @@
 import with its column-mapping screen, the media library, and evergreen re-runs of a plan."""
 import re
 import secrets
-from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,13 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 import channels.registry as channel_registry
 
-from .. import charts
-from ..domain.metrics_csv import KEY_KINDS, METRICS, Mapping
-from ..extensions import db
-from ..models import Plan
-from ..services import feeds, items, metrics, plans, reuse
-from ..validation import Conflict, Invalid, parse_wall_clock
-from .ui import blueprint
+from scheduler.web import charts
+from scheduler.domain.metrics_csv import KEY_KINDS, METRICS, Mapping
+from scheduler.models.database import db
+from scheduler.models import Plan
+from scheduler.services import clock, feeds, items, metrics, plans, reuse
+from scheduler.services.validation import Conflict, Invalid, parse_wall_clock
+from scheduler.web.ui import blueprint
 
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 
@@ -24,8 +23,7 @@ UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 def current_plan():
     """The plan running today, else the latest: where "Use on…" puts a draft unless told otherwise."""
     every = plans.all_plans()
-    today = date.today()
-    running = [p for p in every if p.starts_on <= today <= p.ends_on]
+    running = [p for p in every if p.starts_on <= clock.today(p.timezone) <= p.ends_on]
     return (running or sorted(every, key=lambda p: p.ends_on, reverse=True) or [None])[0]
 
 

@@ -8,9 +8,9 @@ link scanners follow every link of a message.
 """
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from ..services import newsletter
-from ..validation import Invalid, NotFound
-from . import csrf
+from scheduler.services import newsletter
+from scheduler.services.validation import Invalid, NotFound
+from scheduler.web import csrf
 
 blueprint = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 

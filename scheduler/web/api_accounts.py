@@ -1,8 +1,8 @@
 """Channel accounts over the API: connect, reconnect, remove; secrets go in and never come back out."""
 from flask import jsonify
 
-from ..services import accounts
-from .api import blueprint, body
+from scheduler.services import accounts
+from scheduler.web.api import blueprint, body
 
 
 @blueprint.get("/accounts")

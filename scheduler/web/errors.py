@@ -6,7 +6,7 @@ operator: it is logged once per request and never shown.
 """
 from flask import current_app, jsonify, make_response, render_template, request
 
-from ..extensions import db, describe_error, outage_error_classes
+from scheduler.models.database import db, describe_error, outage_error_classes
 
 RETRY_AFTER = 60  # seconds; the page says "in a minute"
 API_MESSAGE = ("the database is not answering; nothing you saved is lost and this request changed nothing. "

@@ -7,7 +7,7 @@ import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .domain.periods import clock_change_notice, read_wall_clock
+from scheduler.domain.periods import clock_change_notice, read_wall_clock
 
 
 LARGEST_ID = 2 ** 63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise

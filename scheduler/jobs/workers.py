@@ -28,9 +28,10 @@ from rq.exceptions import DeserializationError, StopRequested
 from rq.worker import SimpleWorker, WorkerStatus
 from sqlalchemy import text
 
-from . import queue, tasks
-from .extensions import db, describe_error
-from .tasks import PERIODIC
+from scheduler.infra import queue
+from scheduler.jobs import tasks
+from scheduler.models.database import db, describe_error
+from scheduler.jobs.tasks import PERIODIC
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
 
-from ..extensions import db
-from ..services import accounts
-from ..validation import Invalid
-from .ui import blueprint
+from scheduler.models.database import db
+from scheduler.services import accounts
+from scheduler.services.validation import Invalid
+from scheduler.web.ui import blueprint
 
 
 @blueprint.app_context_processor

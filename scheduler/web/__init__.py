@@ -4,7 +4,7 @@
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
-from ..validation import LARGEST_ID
+from scheduler.services.validation import LARGEST_ID
 
 csrf = CSRFProtect()
 
@@ -19,13 +19,13 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from . import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
+    from scheduler.web import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
 
     csrf.init_app(app)
     csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)
-    from .newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
+    from scheduler.web.newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
     app.register_blueprint(newsletter_blueprint)
-    from . import errors  # a 503 page when the database does not answer
+    from scheduler.web import errors  # a 503 page when the database does not answer
     errors.init_app(app)

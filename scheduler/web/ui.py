@@ -3,7 +3,7 @@
 Views only turn form fields into the services' input and their answers into pages; every rule lives
 in the services, so a page and the API can never disagree.
 """
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -11,11 +11,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 import channels.registry as channel_registry
 from channels.base import Media, PostContent
 
-from .. import charts
-from ..domain.periods import day_start_utc
-from ..extensions import db
-from ..services import calendar, lifecycle, plans, posts, reports
-from ..validation import Conflict, Invalid, NotFound, parse_wall_clock
+from scheduler.web import charts
+from scheduler.domain.periods import day_start_utc
+from scheduler.models.database import db
+from scheduler.services import calendar, clock, lifecycle, plans, posts, reports
+from scheduler.services.validation import Conflict, Invalid, NotFound, parse_wall_clock
 
 blueprint = Blueprint("ui", __name__)
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
@@ -154,13 +154,13 @@ def calendar_page(plan_id):
     except ValueError:
         anchor = None
     if anchor is None or not 1900 < anchor.year < 9000:  # far dates have no neighbours to page to
-        today = datetime.now(ZoneInfo(plan.timezone)).date()
+        today = clock.today(plan.timezone)
         anchor = min(max(today, plan.starts_on), plan.ends_on)
     rows = calendar.build(plan, view, anchor)
     days = calendar.view_days(view, anchor)
     return render_template("calendar.html", plan=plan, rows=rows, days=days, view=view, anchor=anchor,
                            previous=calendar.shift(view, anchor, -1), next=calendar.shift(view, anchor, 1),
-                           today=datetime.now(ZoneInfo(plan.timezone)).date(),
+                           today=clock.today(plan.timezone),
                            chips_shown=calendar.CHIPS_SHOWN[view], links=calendar_links(plan))
 
 
@@ -198,7 +198,7 @@ def posts_page(plan_id):
         flash(error.message)
         found = posts.list_posts({"plan_id": plan.id})
     return render_template("posts/index.html", plan=plan, posts=found, filters=shown, statuses=lifecycle.STATUSES,
-                           today=datetime.now(ZoneInfo(plan.timezone)).date())
+                           today=clock.today(plan.timezone))
 
 
 FORM_TIME = "%Y-%m-%dT%H:%M"  # the datetime-local field's value

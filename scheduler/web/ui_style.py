@@ -3,11 +3,11 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 import channels.registry as channel_registry
 
-from ..extensions import db
-from ..sanitise import render_markdown
-from ..services import posts, style
-from ..validation import Conflict, Invalid
-from .ui import blueprint
+from scheduler.models.database import db
+from scheduler.infra.sanitise import render_markdown
+from scheduler.services import posts, style
+from scheduler.services.validation import Conflict, Invalid
+from scheduler.web.ui import blueprint
 
 KIND_LABELS = {"guideline": "Guidelines", "script": "Scripts", "example": "Examples that work",
                "term_rule": "Term rules", "topic": "Acceptable blog topics"}

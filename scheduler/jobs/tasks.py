@@ -14,8 +14,8 @@ import threading
 
 from rq import Retry
 
-from .extensions import database_unavailable, db, describe_error
-from .services import feeds, items, newsletter, publishing, style
+from scheduler.models.database import database_unavailable, db, describe_error
+from scheduler.services import feeds, items, newsletter, publishing, style
 
 log = logging.getLogger(__name__)
 database_outage = threading.Event()  # set by a job that met an outage; cleared by the worker once SELECT 1 works

@@ -4,9 +4,9 @@ import binascii
 
 from flask import jsonify, request
 
-from ..services import feeds, items, metrics, plans, posts, reuse
-from ..validation import Invalid
-from .api import blueprint, body
+from scheduler.services import feeds, items, metrics, plans, posts, reuse
+from scheduler.services.validation import Invalid
+from scheduler.web.api import blueprint, body
 
 
 @blueprint.post("/library/feeds")

@@ -13,7 +13,7 @@ from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 from rq.utils import utcparse
 
-from .embedded_redis import EmbeddedRedis
+from scheduler.infra.embedded_redis import EmbeddedRedis
 
 LIVE_JOB_STATUSES = {s.value for s in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED)}
 DELIVERY_JOB_TIMEOUT = 120
@@ -76,7 +76,7 @@ def service() -> QueueService:
 
 def enqueue_delivery(post_id: int, when: datetime, retry: int = 0) -> Job:
     """Due now: straight onto the queue; later: into RQ's scheduled registry, moved by a worker's scheduler."""
-    from .tasks import deliver_post
+    from scheduler.jobs.tasks import deliver_post
 
     deliveries = service().deliveries
     options = dict(
