@@ -1,4 +1,5 @@
 """`python worker.py`: one RQ worker with the app's configuration (the same as `refrain worker`)."""
+
 import sys
 
 from scheduler import create_app

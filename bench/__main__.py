@@ -1,30 +1,40 @@
 """`python -m bench [report|deliveries|library|style] [--posts N] [--database URL]`: each figure a ratio
 against a baseline measured in the same run, on this machine, so the numbers compare across machines."""
+
 import argparse
 import os
 import sys
 
-from bench import deliveries, library, report, style
+from bench import deliveries, lateness, library, report, style, web
 from bench.common import DATABASE_VARIABLE
-from bench import lateness, web
 
 # minutes long, so they run only when named
-LONG = {"lateness": lambda args: lateness.main(args.minutes, args.per_minute, args.workers),
-        "web": lambda args: web.main(args.users, args.duration, args.posts, args.think, args.pages)}
+LONG = {
+    "lateness": lambda args: lateness.main(args.minutes, args.per_minute, args.workers),
+    "web": lambda args: web.main(args.users, args.duration, args.posts, args.think, args.pages),
+}
 
-BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main,
-           "style": style.main}
+BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main, "style": style.main}
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("names", nargs="*", metavar="NAME",
-                        help=f"any of {', '.join([*BENCHES, *LONG])} (default: all but {', '.join(LONG)})")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"any of {', '.join([*BENCHES, *LONG])} (default: all but {', '.join(LONG)})",
+    )
     parser.add_argument("--posts", type=int, default=None, help="size of the run (each bench has its default)")
-    parser.add_argument("--database", default=os.environ.get(DATABASE_VARIABLE),
-                        help=f"SQLAlchemy URL for {', '.join(sorted(ON_ANY_DATABASE))} (default: ${DATABASE_VARIABLE}, "
-                             "else a fresh SQLite file); a PostgreSQL database is emptied first")
-    parser.add_argument("--only", choices=report.PARTS, help="report: run only this part (repetition: detection growth)")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(DATABASE_VARIABLE),
+        help=f"SQLAlchemy URL for {', '.join(sorted(ON_ANY_DATABASE))} (default: ${DATABASE_VARIABLE}, "
+        "else a fresh SQLite file); a PostgreSQL database is emptied first",
+    )
+    parser.add_argument(
+        "--only", choices=report.PARTS, help="report: run only this part (repetition: detection growth)"
+    )
     lateness.add_options(parser)
     web.add_options(parser)
     args = parser.parse_args()

@@ -1,5 +1,6 @@
 """A throwaway installation for a benchmark: its own instance folder, SQLite and Redis, or a given
 database (which is emptied first: give it one made for the purpose)."""
+
 import contextlib
 import os
 import tempfile

@@ -6,6 +6,7 @@ leaves out what a worker pays once (imports, creating the app) and is the rate a
 delivers at. And the workers' CPU time per job (user + system, start-up included): on a shared machine the
 rates move with everyone else's load, the CPU a job costs much less.
 """
+
 import os
 import resource
 import shutil
@@ -20,12 +21,11 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
-from scheduler.models.database import db
-from scheduler.models import Post
-from scheduler.infra.queue import delivery_job_id
-from scheduler.services import plans, posts
-
 from bench.common import bench_app
+from scheduler.infra.queue import delivery_job_id
+from scheduler.models import Post
+from scheduler.models.database import db
+from scheduler.services import plans, posts
 
 WORKERS = 2
 
@@ -39,8 +39,9 @@ noop = time.time
 def run_workers(args, env) -> tuple[float, float]:
     """Wall time and the workers' CPU seconds (user + system) for one burst of WORKERS processes."""
     cpu_before, start = _children_cpu(), time.perf_counter()
-    processes = [subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for _ in range(WORKERS)]
+    processes = [
+        subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(WORKERS)
+    ]
     for process in processes:
         process.wait()
     return time.perf_counter() - start, _children_cpu() - cpu_before
@@ -62,19 +63,29 @@ def baseline(app, count, env) -> tuple[float, float, float]:
     queue = Queue("bench-empty", connection=connection)
     jobs = queue.enqueue_many([Queue.prepare_data(noop, result_ttl=3600) for _ in range(count)])
     rq = shutil.which("rq", path=os.path.dirname(sys.executable))
-    elapsed, cpu = run_workers([rq, "worker", "--burst", "-w", "rq.worker.SimpleWorker", "--url", env["REDIS_URL"],
-                                "bench-empty"], env)
+    elapsed, cpu = run_workers(
+        [rq, "worker", "--burst", "-w", "rq.worker.SimpleWorker", "--url", env["REDIS_URL"], "bench-empty"], env
+    )
     return elapsed, steady_seconds(connection, (job.id for job in jobs)), cpu
 
 
 def ours(app, count, env) -> tuple[float, float, float]:
-    plan = plans.create_plan({"name": "Bench", "theme": "Atlas", "keywords": ["atlas"], "starts_on": "2031-01-01",
-                              "ends_on": "2031-03-31", "timezone": "UTC"})
+    plan = plans.create_plan(
+        {
+            "name": "Bench",
+            "theme": "Atlas",
+            "keywords": ["atlas"],
+            "starts_on": "2031-01-01",
+            "ends_on": "2031-03-31",
+            "timezone": "UTC",
+        }
+    )
     due = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
     post_ids = []
     for n in range(count):
-        post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": f"Atlas post {n}",
-                                  "scheduled_at": due})
+        post = posts.create_post(
+            {"plan_id": plan.id, "channel": "twitter", "body": f"Atlas post {n}", "scheduled_at": due}
+        )
         posts.schedule_post(post)
         post_ids.append(post.id)
     elapsed, cpu = run_workers([sys.executable, "-m", "scheduler", "worker", "--burst"], env)
@@ -89,16 +100,27 @@ def main(count=None):
     count = count or 3000
     with bench_app() as app:
         service = app.extensions["refrain.queue"]
-        env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"], REDIS_URL=service.embedded.ensure_running(),
-                   DATABASE_URL=app.config["DATABASE_URL"], PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+        env = dict(
+            os.environ,
+            REFRAIN_INSTANCE=app.config["INSTANCE_PATH"],
+            REDIS_URL=service.embedded.ensure_running(),
+            DATABASE_URL=app.config["DATABASE_URL"],
+            PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+        )
         empty, empty_steady, empty_cpu = baseline(app, count, env)
         delivered, delivered_steady, delivered_cpu = ours(app, count, env)
         print(f"deliveries, {WORKERS} worker processes, {count:,} due posts, outbox mode, SQLite, embedded Redis:")
-        print(f"  RQ empty jobs:      {count / empty:8.0f} jobs/s ({empty:.2f} s, process start included);"
-              f"  steady: {count / empty_steady:6.0f} jobs/s")
-        print(f"  Refrain deliveries: {count / delivered:8.0f} posts/s ({delivered:.2f} s)"
-              f"  = {empty / delivered:.2f}x of RQ's empty-job rate;  steady: {count / delivered_steady:6.0f} posts/s"
-              f" = {empty_steady / delivered_steady:.2f}x")
-        print(f"  workers' CPU per job (start-up included): RQ empty {empty_cpu / count * 1000:.2f} ms, "
-              f"Refrain {delivered_cpu / count * 1000:.2f} ms")
+        print(
+            f"  RQ empty jobs:      {count / empty:8.0f} jobs/s ({empty:.2f} s, process start included);"
+            f"  steady: {count / empty_steady:6.0f} jobs/s"
+        )
+        print(
+            f"  Refrain deliveries: {count / delivered:8.0f} posts/s ({delivered:.2f} s)"
+            f"  = {empty / delivered:.2f}x of RQ's empty-job rate;  steady: {count / delivered_steady:6.0f} posts/s"
+            f" = {empty_steady / delivered_steady:.2f}x"
+        )
+        print(
+            f"  workers' CPU per job (start-up included): RQ empty {empty_cpu / count * 1000:.2f} ms, "
+            f"Refrain {delivered_cpu / count * 1000:.2f} ms"
+        )
         print(f"  every post published exactly once: yes ({count:,} outbox files)")

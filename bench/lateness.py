@@ -15,6 +15,7 @@ The two phases run one after the other (Refrain first, then the baseline), never
 neither slows the other down. Each phase's lateness is also split into the part RQ's scheduler adds
 (due → moved onto the queue), the wait on the queue, and the job itself, from RQ's job timestamps.
 """
+
 import math
 import os
 import random
@@ -31,12 +32,11 @@ from rq.job import Job
 from rq.registry import FinishedJobRegistry
 from sqlalchemy import func, select
 
-from scheduler.models.database import db
-from scheduler.models import Post, PostEvent
-from scheduler.infra.queue import delivery_job_id
-from scheduler.services import plans, posts
-
 from bench.common import bench_app
+from scheduler.infra.queue import delivery_job_id
+from scheduler.models import Post, PostEvent
+from scheduler.models.database import db
+from scheduler.services import plans, posts
 
 TOP_OF_MINUTE = 0.8
 TARGET_P99 = 2.0
@@ -52,6 +52,7 @@ record_run_time = time.time
 
 
 # the schedule
+
 
 def due_moments(first_minute: datetime, minutes: int, per_minute: int, rng: random.Random) -> list[datetime]:
     """``per_minute`` moments in each minute: most at second 0, the rest at a random second."""
@@ -70,16 +71,24 @@ def next_minute(after: datetime) -> datetime:
 
 # worker processes
 
+
 def worker_env(app) -> dict:
     service = app.extensions["refrain.queue"]
-    return dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"], DATABASE_URL=app.config["DATABASE_URL"],
-                REDIS_URL=service.embedded.ensure_running(), PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    return dict(
+        os.environ,
+        REFRAIN_INSTANCE=app.config["INSTANCE_PATH"],
+        DATABASE_URL=app.config["DATABASE_URL"],
+        REDIS_URL=service.embedded.ensure_running(),
+        PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+    )
 
 
 def start_workers(args: list[str], env: dict, count: int) -> list[subprocess.Popen]:
     """Each in its own process group: RQ forks its scheduler into a child, which must stop too."""
-    return [subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True) for _ in range(count)]
+    return [
+        subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        for _ in range(count)
+    ]
 
 
 def stop_workers(processes: list[subprocess.Popen]) -> None:
@@ -117,15 +126,17 @@ def wait_until_done(count_done, total: int, last_due: datetime, label: str) -> i
 
 # RQ's job timestamps: where the lateness comes from
 
+
 def job_breakdown(connection, job_ids: list[str], due: dict[str, float]) -> dict[str, list[float]]:
     """Per job: due → enqueued by the scheduler, enqueued → started by a worker, started → ended."""
     parts = {"scheduler pickup": [], "queue wait": [], "job run": []}
     for job in Job.fetch_many(job_ids, connection=connection):
         if job is None or not (job.enqueued_at and job.started_at and job.ended_at):
             continue
-        enqueued, started, ended = (moment.replace(tzinfo=timezone.utc).timestamp()
-                                    if moment.tzinfo is None else moment.timestamp()
-                                    for moment in (job.enqueued_at, job.started_at, job.ended_at))
+        enqueued, started, ended = (
+            moment.replace(tzinfo=timezone.utc).timestamp() if moment.tzinfo is None else moment.timestamp()
+            for moment in (job.enqueued_at, job.started_at, job.ended_at)
+        )
         parts["scheduler pickup"].append(enqueued - due[job.id])
         parts["queue wait"].append(started - enqueued)
         parts["job run"].append(ended - started)
@@ -134,14 +145,23 @@ def job_breakdown(connection, job_ids: list[str], due: dict[str, float]) -> dict
 
 # Refrain: posts scheduled through the real service, delivered by `refrain worker`
 
+
 def schedule_posts(moments: list[datetime]) -> dict[int, datetime]:
-    plan = plans.create_plan({"name": "Lateness", "theme": "Atlas", "keywords": ["atlas"],
-                              "starts_on": (date.today() - timedelta(days=1)).isoformat(),
-                              "ends_on": (date.today() + timedelta(days=2)).isoformat(), "timezone": "UTC"})
+    plan = plans.create_plan(
+        {
+            "name": "Lateness",
+            "theme": "Atlas",
+            "keywords": ["atlas"],
+            "starts_on": (date.today() - timedelta(days=1)).isoformat(),
+            "ends_on": (date.today() + timedelta(days=2)).isoformat(),
+            "timezone": "UTC",
+        }
+    )
     scheduled = {}
     for n, moment in enumerate(moments):
-        post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": f"Atlas post {n}",
-                                  "scheduled_at": moment.isoformat()})
+        post = posts.create_post(
+            {"plan_id": plan.id, "channel": "twitter", "body": f"Atlas post {n}", "scheduled_at": moment.isoformat()}
+        )
         posts.schedule_post(post)
         scheduled[post.id] = moment
         if n % 250 == 249:
@@ -169,9 +189,14 @@ def refrain_phase(app, moments: list[datetime], workers: int) -> dict:
     connection = app.extensions["refrain.queue"].connection
     job_due = {delivery_job_id(post_id): moment.timestamp() for post_id, moment in scheduled.items()}
     late = post_lateness()
-    return {"lateness": [seconds for seconds, _ in late], "latest": late[-3:],
-            "file lateness": outbox_lateness(app, scheduled), "done": done,
-            "breakdown": job_breakdown(connection, list(job_due), job_due), "exactly once": published_once(app)}
+    return {
+        "lateness": [seconds for seconds, _ in late],
+        "latest": late[-3:],
+        "file lateness": outbox_lateness(app, scheduled),
+        "done": done,
+        "breakdown": job_breakdown(connection, list(job_due), job_due),
+        "exactly once": published_once(app),
+    }
 
 
 def post_lateness() -> list[tuple[float, datetime]]:
@@ -187,8 +212,13 @@ def outbox_lateness(app, scheduled: dict[int, datetime]) -> list[float]:
 
 def published_once(app) -> tuple[bool, str]:
     """One 'published' event per post, one outbox file per post, and no post in any other state."""
-    events = dict(db.session.execute(select(PostEvent.post_id, func.count()).where(PostEvent.to_status == "published")
-                                     .group_by(PostEvent.post_id)).all())
+    events = dict(
+        db.session.execute(
+            select(PostEvent.post_id, func.count())
+            .where(PostEvent.to_status == "published")
+            .group_by(PostEvent.post_id)
+        ).all()
+    )
     statuses = dict(db.session.execute(select(Post.status, func.count()).group_by(Post.status)).all())
     files = len(list((Path(app.config["INSTANCE_PATH"]) / "outbox" / "twitter").glob("*.json")))
     total = sum(statuses.values())
@@ -197,6 +227,7 @@ def published_once(app) -> tuple[bool, str]:
 
 
 # the baseline: RQ's scheduler and workers running an empty function at the same moments
+
 
 def baseline_phase(app, moments: list[datetime], workers: int) -> dict:
     connection = app.extensions["refrain.queue"].connection
@@ -208,18 +239,25 @@ def baseline_phase(app, moments: list[datetime], workers: int) -> dict:
     print(f"RQ baseline: {len(moments):,} empty jobs scheduled with enqueue_at", flush=True)
     env = worker_env(app)
     rq = shutil.which("rq", path=os.path.dirname(sys.executable))
-    processes = start_workers([rq, "worker", "-w", "rq.worker.SimpleWorker", "--with-scheduler", "--url",
-                               env["REDIS_URL"], BASELINE_QUEUE], env, workers)
+    processes = start_workers(
+        [rq, "worker", "-w", "rq.worker.SimpleWorker", "--with-scheduler", "--url", env["REDIS_URL"], BASELINE_QUEUE],
+        env,
+        workers,
+    )
     try:
         done = wait_until_done(lambda: FinishedJobRegistry(queue=queue).count, len(moments), moments[-1], "RQ")
     finally:
         stop_workers(processes)
-    ran = [job.return_value() - due[job.id] for job in Job.fetch_many(list(due), connection=connection)
-           if job is not None and job.return_value() is not None]
+    ran = [
+        job.return_value() - due[job.id]
+        for job in Job.fetch_many(list(due), connection=connection)
+        if job is not None and job.return_value() is not None
+    ]
     return {"lateness": ran, "done": done, "breakdown": job_breakdown(connection, list(due), due)}
 
 
 # the report
+
 
 def percentile(values: list[float], share: float) -> float:
     """Nearest rank: the smallest value with at least ``share`` of the values at or below it."""
@@ -230,8 +268,10 @@ def percentile(values: list[float], share: float) -> float:
 def spread(values: list[float]) -> str:
     if not values:
         return "no values"
-    return (f"p50 {percentile(values, .5):6.3f} s  p95 {percentile(values, .95):6.3f} s  "
-            f"p99 {percentile(values, .99):6.3f} s  max {max(values):6.3f} s")
+    return (
+        f"p50 {percentile(values, 0.5):6.3f} s  p95 {percentile(values, 0.95):6.3f} s  "
+        f"p99 {percentile(values, 0.99):6.3f} s  max {max(values):6.3f} s"
+    )
 
 
 def print_breakdown(breakdown: dict[str, list[float]]) -> None:
@@ -240,8 +280,10 @@ def print_breakdown(breakdown: dict[str, list[float]]) -> None:
 
 
 def report(ours: dict, baseline: dict, total: int, workers: int) -> None:
-    print(f"\nlateness of scheduled deliveries, {total:,} posts ({TOP_OF_MINUTE:.0%} at second 0 of their minute), "
-          f"{workers} workers, outbox mode, SQLite, embedded Redis:")
+    print(
+        f"\nlateness of scheduled deliveries, {total:,} posts ({TOP_OF_MINUTE:.0%} at second 0 of their minute), "
+        f"{workers} workers, outbox mode, SQLite, embedded Redis:"
+    )
     print(f"  RQ empty jobs, enqueue_at:       {spread(baseline['lateness'])}  ({baseline['done']:,} ran)")
     print_breakdown(baseline["breakdown"])
     print(f"  Refrain, published_at:           {spread(ours['lateness'])}  ({ours['done']:,} published)")
@@ -249,10 +291,11 @@ def report(ours: dict, baseline: dict, total: int, workers: int) -> None:
     print(f"  Refrain, outbox file written:    {spread(ours['file lateness'])}")
     latest = ", ".join(f"{seconds:.2f} s (due {due:%H:%M:%S})" for seconds, due in reversed(ours["latest"]))
     print(f"  Refrain's latest posts:          {latest}")
-    ratios = "  ".join(f"p{round(share * 100)} {_ratio(ours['lateness'], baseline['lateness'], share)}"
-                       for share in (.5, .95, .99))
+    ratios = "  ".join(
+        f"p{round(share * 100)} {_ratio(ours['lateness'], baseline['lateness'], share)}" for share in (0.5, 0.95, 0.99)
+    )
     print(f"  Refrain / RQ baseline:           {ratios}")
-    p99 = percentile(ours["lateness"], .99) if ours["lateness"] else float("inf")
+    p99 = percentile(ours["lateness"], 0.99) if ours["lateness"] else float("inf")
     print(f"  target p99 <= {TARGET_P99:.0f} s: {'met' if p99 <= TARGET_P99 else 'MISSED'} ({p99:.3f} s)")
     ok, detail = ours["exactly once"]
     print(f"  every post published exactly once: {'yes' if ok else 'NO'} ({detail})")
@@ -272,9 +315,11 @@ def main(minutes: int = 10, per_minute: int = 100, workers: int = 2) -> None:
     with bench_app() as app:
         first_minute = next_minute(datetime.now(timezone.utc) + lead)
         ours_moments = due_moments(first_minute, minutes, per_minute, rng)
-        print(f"lateness: {minutes} min x {per_minute} posts, {workers} workers; Refrain's first posts are due at "
-              f"{first_minute:%H:%M:%S} UTC; the whole run takes about {2 * minutes + 4 + lead.seconds // 60} min",
-              flush=True)
+        print(
+            f"lateness: {minutes} min x {per_minute} posts, {workers} workers; Refrain's first posts are due at "
+            f"{first_minute:%H:%M:%S} UTC; the whole run takes about {2 * minutes + 4 + lead.seconds // 60} min",
+            flush=True,
+        )
         ours = refrain_phase(app, ours_moments, workers)
         baseline_minute = next_minute(datetime.now(timezone.utc) + timedelta(seconds=20))
         same_moments = [baseline_minute + (moment - first_minute) for moment in ours_moments]

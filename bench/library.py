@@ -1,5 +1,6 @@
 """The library at scale: importing a 10k-entry feed, and ranking 100k items, each against the
 straightforward way of doing the same work, measured in the same run."""
+
 import bisect
 import random
 from datetime import datetime, timedelta, timezone
@@ -9,16 +10,22 @@ import feedparser
 from sqlalchemy import func, insert, select
 
 import channels.registry as channel_registry
-from scheduler.models.database import db
+from bench.common import bench_app, timed
 from scheduler.models import ContentItem, Feed
+from scheduler.models.database import db
 from scheduler.services import feeds, items
 from scheduler.services.items import normalised_entry
 
-from bench.common import bench_app, timed
-
 START = datetime(2031, 1, 1, tzinfo=timezone.utc)
-CHANNELS = {"twitter": "impressions", "mastodon": "impressions", "bluesky": "impressions", "youtube": "views",
-            "newsletter": "opens", "blog": "impressions", "ppc": "impressions"}
+CHANNELS = {
+    "twitter": "impressions",
+    "mastodon": "impressions",
+    "bluesky": "impressions",
+    "youtube": "views",
+    "newsletter": "opens",
+    "blog": "impressions",
+    "ppc": "impressions",
+}
 
 
 def big_feed(entries: int, rng: random.Random) -> bytes:
@@ -27,9 +34,12 @@ def big_feed(entries: int, rng: random.Random) -> bytes:
         f"<link>https://blog.example.com/{n}/</link><guid>https://blog.example.com/?p={n}</guid>"
         f"<pubDate>{format_datetime(START + timedelta(hours=n))}</pubDate>"
         f"<description><![CDATA[<p>Entry {n} says something <b>useful</b> about planning.</p>]]></description></item>"
-        for n in range(entries))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Big</title>'
-            f"<link>https://blog.example.com</link><description>x</description>{items_xml}</channel></rss>").encode()
+        for n in range(entries)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Big</title>'
+        f"<link>https://blog.example.com</link><description>x</description>{items_xml}</channel></rss>"
+    ).encode()
 
 
 def naive_import(content: bytes) -> int:
@@ -39,8 +49,9 @@ def naive_import(content: bytes) -> int:
     for entry in parsed.entries:
         clean = normalised_entry(adapter.read_feed_entry(entry))
         clean.pop("metrics")
-        item = db.session.scalar(select(ContentItem).where(ContentItem.channel == "blog",
-                                                           ContentItem.remote_id == clean["remote_id"]))
+        item = db.session.scalar(
+            select(ContentItem).where(ContentItem.channel == "blog", ContentItem.remote_id == clean["remote_id"])
+        )
         if item is None:
             db.session.add(ContentItem(channel="blog", **clean))
         else:
@@ -61,8 +72,9 @@ def import_bench(entries: int):
     db.session.add(feed)
     db.session.commit()
     parse_time, _ = timed(lambda: feedparser.parse(content), repeat=1)
-    ours_time, _ = timed(lambda: (wipe_items(), feeds.import_content(feed, content, "application/rss+xml",
-                                                                      feed.url)), repeat=1)
+    ours_time, _ = timed(
+        lambda: (wipe_items(), feeds.import_content(feed, content, "application/rss+xml", feed.url)), repeat=1
+    )
     again_time, _ = timed(lambda: feeds.import_content(feed, content, "application/rss+xml", feed.url), repeat=1)
     stored = db.session.scalar(select(func.count()).select_from(ContentItem))
     wipe_items()
@@ -72,9 +84,11 @@ def import_bench(entries: int):
     print(f"importing a feed of {entries:,} entries ({len(content) / 1e6:.1f} MB), SQLite:")
     print(f"  feedparser alone:                              {parse_time:8.2f} s")
     print(f"  naive (look up, write, commit per entry):      {naive_time:8.2f} s;  again: {naive_again:.2f} s")
-    print(f"  Refrain (batches of {feeds.BATCH}, progress kept):      {ours_time:8.2f} s"
-          f"  = {ours_time / naive_time:.2f}x;  again (all updates): {again_time:.2f} s = "
-          f"{again_time / naive_again:.2f}x")
+    print(
+        f"  Refrain (batches of {feeds.BATCH}, progress kept):      {ours_time:8.2f} s"
+        f"  = {ours_time / naive_time:.2f}x;  again (all updates): {again_time:.2f} s = "
+        f"{again_time / naive_again:.2f}x"
+    )
 
 
 def populate_items(count: int, rng: random.Random):
@@ -84,13 +98,26 @@ def populate_items(count: int, rng: random.Random):
         channel = names[n % len(names)]
         seen = int(rng.lognormvariate(7, 1.5)) + 1
         rate = min(rng.betavariate(2, 60 if channel != "youtube" else 12), 1)
-        rows.append({"channel": channel, "remote_id": f"r{n}", "title": f"item {n}", "link": f"https://e.com/{n}",
-                     "link_key": f"e.com/{n}", "summary_html": "", "summary_text": "", "content_type": "link",
-                     "media": [], "published_at": START - timedelta(minutes=rng.randrange(200 * 24 * 60)),
-                     CHANNELS[channel]: seen, "clicks": int(seen * rate), "evergreen": False,
-                     "cooldown_days": 60})
+        rows.append(
+            {
+                "channel": channel,
+                "remote_id": f"r{n}",
+                "title": f"item {n}",
+                "link": f"https://e.com/{n}",
+                "link_key": f"e.com/{n}",
+                "summary_html": "",
+                "summary_text": "",
+                "content_type": "link",
+                "media": [],
+                "published_at": START - timedelta(minutes=rng.randrange(200 * 24 * 60)),
+                CHANNELS[channel]: seen,
+                "clicks": int(seen * rate),
+                "evergreen": False,
+                "cooldown_days": 60,
+            }
+        )
     for chunk in range(0, count, 5000):
-        db.session.execute(insert(ContentItem), rows[chunk:chunk + 5000])
+        db.session.execute(insert(ContentItem), rows[chunk : chunk + 5000])
     db.session.commit()
 
 
@@ -123,10 +150,14 @@ def rank_bench(count: int):
     top_channels = {r.channel for r in ranked[:50]}
     print(f"ranking {count:,} items on {len(CHANNELS)} channels (90-day window), SQLite:")
     print(f"  naive (ORM rows, raw rates, bisect per item):  {naive_time * 1000:8.0f} ms")
-    print(f"  Refrain (columns only, shrinkage, numpy):      {ours_time * 1000:8.0f} ms"
-          f"  = {ours_time / naive_time:.2f}x the naive ranking")
-    print(f"  scored: {sum(r.score is not None for r in ranked):,} (naive: {len(naive):,}); "
-          f"channels among the top 50: {len(top_channels)}")
+    print(
+        f"  Refrain (columns only, shrinkage, numpy):      {ours_time * 1000:8.0f} ms"
+        f"  = {ours_time / naive_time:.2f}x the naive ranking"
+    )
+    print(
+        f"  scored: {sum(r.score is not None for r in ranked):,} (naive: {len(naive):,}); "
+        f"channels among the top 50: {len(top_channels)}"
+    )
 
 
 def main(count=None):

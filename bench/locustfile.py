@@ -5,6 +5,7 @@ calendar's week and month views and the compliance report, or those BENCH_PAGES 
 request's own time, and the error's text for a failed one, is written to BENCH_SAMPLES as JSON when
 Locust quits, so the bench computes exact percentiles instead of Locust's rounded ones.
 """
+
 import json
 import os
 import random
@@ -38,6 +39,7 @@ def some_day() -> str:
 
 class Reader(HttpUser):
     """A planner reading: a page, a pause to look at it (BENCH_THINK seconds at most), the next."""
+
     wait_time = between(THINK / 3, THINK) if THINK else constant(0)
 
     @task

@@ -1,24 +1,29 @@
 """The compliance report of a quarter over 1,000,000 posts vs a naive recount (one COUNT query per period
 and channel), on SQLite or PostgreSQL (``--database``): target 50 ms, the same numbers. Also how
 repeated-message detection grows from 10k to 100k posts (target <= 5 s at 100k, linear)."""
+
 import random
-from time import perf_counter
 from datetime import datetime, time, timedelta, timezone
+from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text, update
 
+from bench.common import bench_app, database_name, timed
 from scheduler.domain.compliance import compliance_from_tallies
 from scheduler.domain.periods import plan_periods
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.models.database import db
 from scheduler.models import Post
+from scheduler.models.database import db
 from scheduler.services import plans, reports
 
-from bench.common import bench_app, database_name, timed
-
-CHANNELS = {"twitter": (40, "day"), "youtube": (1, "week"), "newsletter": (2, "week"), "blog": (4, "week"),
-            "ppc": (3, "month")}
+CHANNELS = {
+    "twitter": (40, "day"),
+    "youtube": (1, "week"),
+    "newsletter": (2, "week"),
+    "blog": (4, "week"),
+    "ppc": (3, "month"),
+}
 COMMON = "the a of to and in for our we your with on is this new atlas offre été 冬季 发布".split()
 
 
@@ -29,8 +34,10 @@ def vocabulary(rng, size=5000):
 
 
 def sentence(rng, words):
-    return " ".join(rng.choice(COMMON) if rng.random() < 0.4 else words[int(len(words) * rng.random() ** 3)]
-                    for _ in range(rng.randint(8, 30)))
+    return " ".join(
+        rng.choice(COMMON) if rng.random() < 0.4 else words[int(len(words) * rng.random() ** 3)]
+        for _ in range(rng.randint(8, 30))
+    )
 
 
 def populate(plan, count, rng, chunk=5000) -> float:
@@ -38,20 +45,32 @@ def populate(plan, count, rng, chunk=5000) -> float:
     for any insert); returns the seconds spent in the database (making up the rows is not counted)."""
     zone = ZoneInfo(plan.timezone)
     start = datetime.combine(plan.starts_on, time(), zone).astimezone(timezone.utc)
-    seconds = int((datetime.combine(plan.ends_on, time(23, 59), zone).astimezone(timezone.utc) - start)
-                  .total_seconds())
+    seconds = int((datetime.combine(plan.ends_on, time(23, 59), zone).astimezone(timezone.utc) - start).total_seconds())
     names = list(CHANNELS)
     words = vocabulary(rng)
     spent = 0.0
     for first in range(0, count, chunk):
-        rows = [{
-            "plan_id": plan.id, "channel": names[n % len(names)], "title": "",
-            "body": sentence(rng, words),
-            "link": "", "extra": {}, "scheduled_at": start + timedelta(seconds=rng.randrange(seconds)),
-            "status": rng.choice(["published", "published", "queued", "scheduled", "draft"]),
-            "on_theme": rng.random() < 0.4, "theme_source": "keywords", "theme_matched": [], "problems": [],
-            "attempts": 0, "failure_reason": "", "remote_id": "", "remote_url": "",
-        } for n in range(first, min(first + chunk, count))]
+        rows = [
+            {
+                "plan_id": plan.id,
+                "channel": names[n % len(names)],
+                "title": "",
+                "body": sentence(rng, words),
+                "link": "",
+                "extra": {},
+                "scheduled_at": start + timedelta(seconds=rng.randrange(seconds)),
+                "status": rng.choice(["published", "published", "queued", "scheduled", "draft"]),
+                "on_theme": rng.random() < 0.4,
+                "theme_source": "keywords",
+                "theme_matched": [],
+                "problems": [],
+                "attempts": 0,
+                "failure_reason": "",
+                "remote_id": "",
+                "remote_url": "",
+            }
+            for n in range(first, min(first + chunk, count))
+        ]
         began = perf_counter()
         db.session.execute(insert(Post), rows)
         db.session.commit()  # an import commits as it goes (and PostgreSQL can then prune old versions)
@@ -69,9 +88,17 @@ def naive_recount(plan):
         for period in plan_periods(plan.starts_on, plan.ends_on, commitment.per):
             start = datetime.combine(period.first_day, time(), zone).astimezone(timezone.utc)
             end = datetime.combine(period.last_day + timedelta(days=1), time(), zone).astimezone(timezone.utc)
-            base = select(func.count()).select_from(Post).where(
-                Post.plan_id == plan.id, Post.channel == commitment.channel, Post.status.in_(counted),
-                Post.scheduled_at >= start, Post.scheduled_at < end)
+            base = (
+                select(func.count())
+                .select_from(Post)
+                .where(
+                    Post.plan_id == plan.id,
+                    Post.channel == commitment.channel,
+                    Post.status.in_(counted),
+                    Post.scheduled_at >= start,
+                    Post.scheduled_at < end,
+                )
+            )
             posts += db.session.scalar(base)
             on_theme += db.session.scalar(base.where(Post.on_theme.is_(True)))
         result[commitment.channel] = (posts, on_theme)
@@ -79,11 +106,20 @@ def naive_recount(plan):
 
 
 def make_plan(name):
-    plan = plans.create_plan({"name": name, "theme": "Atlas", "keywords": ["atlas"],
-                              "starts_on": "2031-01-01", "ends_on": "2031-03-31", "timezone": "Europe/Paris"})
+    plan = plans.create_plan(
+        {
+            "name": name,
+            "theme": "Atlas",
+            "keywords": ["atlas"],
+            "starts_on": "2031-01-01",
+            "ends_on": "2031-03-31",
+            "timezone": "Europe/Paris",
+        }
+    )
     for channel, (posts, per) in CHANNELS.items():
-        plans.set_commitment(plan, channel, {"posts": posts, "per": per, "on_theme_min": 1,
-                                             "one_note_max_share": max(0.6, 1 / posts)})
+        plans.set_commitment(
+            plan, channel, {"posts": posts, "per": per, "on_theme_min": 1, "one_note_max_share": max(0.6, 1 / posts)}
+        )
     return plan
 
 
@@ -124,12 +160,16 @@ def report_figures(plan, count):
     by_posts = compliance_from_tallies(facts, commitments, reports.tallies_from_posts(plan, facts, commitments), [])
     assert counts_of(by_posts) == counts_of(counts)
     print(f"  naive recount (a COUNT per period and channel):  {naive_time * 1000:9.1f} ms")
-    for label, seconds in (("report counts (rollup, no repetition):", counts_time),
-                           ("full report, repeated messages stored:", fresh_time),
-                           ("full report, after an edit (found again):", stale_time)):
+    for label, seconds in (
+        ("report counts (rollup, no repetition):", counts_time),
+        ("full report, repeated messages stored:", fresh_time),
+        ("full report, after an edit (found again):", stale_time),
+    ):
         print(f"  {label:<48}{seconds * 1000:9.1f} ms  = {seconds / naive_time:.3f}x the naive recount")
-    print(f"  same numbers as the naive recount: yes ({sum(p for p, _ in naive.values()):,} counted posts, "
-          f"{len(stale['repeated_messages'])} repeated messages)")
+    print(
+        f"  same numbers as the naive recount: yes ({sum(p for p, _ in naive.values()):,} counted posts, "
+        f"{len(stale['repeated_messages'])} repeated messages)"
+    )
     return counts_time
 
 
@@ -139,7 +179,7 @@ def detection_growth(rng):
     for size in (10_000, 100_000):
         plan = make_plan(f"Detection {size}")
         populate(plan, size, rng)
-        times[size], _ = timed(lambda: detect_afresh(plan), repeat=2)
+        times[size], _ = timed(lambda: detect_afresh(plan), repeat=2)  # noqa: B023 (called at once)
         print(f"  repeated-message detection at {size:>7,} posts: {times[size]:7.2f} s")
     print(f"  growth for 10x the posts: {times[100_000] / times[10_000]:.1f}x (linear: 10x; target <= 5 s at 100k)")
 

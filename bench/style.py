@@ -1,5 +1,6 @@
 """The style guide at scale: lookups over 10k entries (the database's full-text index vs a LIKE scan,
 median and p95 per query), and linting 10k drafts (the compiled linter vs a regex per rule and draft)."""
+
 import random
 import re
 import statistics
@@ -7,18 +8,21 @@ import time
 
 from sqlalchemy import case, insert, or_, select
 
+from bench.common import bench_app
 from scheduler.domain.search_text import index_text
 from scheduler.domain.style_lint import Draft
-from scheduler.models.database import db
 from scheduler.models import StyleEntry
+from scheduler.models.database import db
 from scheduler.services import style
 
-from bench.common import bench_app
-
-WORDS_EN = ("calendar tweet newsletter theme plan quarter launch report refund complaint customer answer hour "
-            "reply guide link image alt campaign budget headline subject preheader video thumbnail").split()
-WORDS_FR = ("calendrier réclamation été offre lancement rapport courriel réponse client guide thème trimestre "
-            "campagne vidéo titre").split()
+WORDS_EN = (
+    "calendar tweet newsletter theme plan quarter launch report refund complaint customer answer hour "
+    "reply guide link image alt campaign budget headline subject preheader video thumbnail"
+).split()
+WORDS_FR = (
+    "calendrier réclamation été offre lancement rapport courriel réponse client guide thème trimestre "
+    "campagne vidéo titre"
+).split()
 WORDS_ZH = ["夏季优惠", "客户投诉", "内容规划", "冬季发布", "回复", "指南", "视频", "标题"]
 KINDS = ("script", "guideline", "example", "topic")
 
@@ -41,12 +45,29 @@ def populate(count: int, rng: random.Random, words: list[str]) -> None:
     for n in range(count):
         title = f"{sentence(rng, 3, words)} {n}"
         body = ". ".join(sentence(rng, rng.randint(6, 14), words) for _ in range(rng.randint(2, 6)))
-        rows.append({"kind": KINDS[n % len(KINDS)], "channel": None, "title": title, "body": body, "avoid": "",
-                     "prefer": "", "is_pattern": False, "severity": "warning", "rule": "term", "requires": "",
-                     "triggers": [], "keywords": [], "version": 1, "updated_by": "bench",
-                     "body_text": body, "search_title": index_text(title), "search_body": index_text(body)})
+        rows.append(
+            {
+                "kind": KINDS[n % len(KINDS)],
+                "channel": None,
+                "title": title,
+                "body": body,
+                "avoid": "",
+                "prefer": "",
+                "is_pattern": False,
+                "severity": "warning",
+                "rule": "term",
+                "requires": "",
+                "triggers": [],
+                "keywords": [],
+                "version": 1,
+                "updated_by": "bench",
+                "body_text": body,
+                "search_title": index_text(title),
+                "search_body": index_text(body),
+            }
+        )
     for start in range(0, count, 2000):
-        db.session.execute(insert(StyleEntry), rows[start:start + 2000])
+        db.session.execute(insert(StyleEntry), rows[start : start + 2000])
     db.session.commit()
 
 
@@ -56,8 +77,12 @@ def like_scan(query: str, limit: int = 20):
     words = query.split() or [query]
     in_title = [StyleEntry.title.ilike(f"%{w}%") for w in words]
     clauses = [or_(StyleEntry.title.ilike(f"%{w}%"), StyleEntry.body.ilike(f"%{w}%")) for w in words]
-    return db.session.execute(select(StyleEntry.id, StyleEntry.title).where(or_(*clauses))
-                              .order_by(case((or_(*in_title), 0), else_=1), StyleEntry.id).limit(limit)).all()
+    return db.session.execute(
+        select(StyleEntry.id, StyleEntry.title)
+        .where(or_(*clauses))
+        .order_by(case((or_(*in_title), 0), else_=1), StyleEntry.id)
+        .limit(limit)
+    ).all()
 
 
 def latencies(function, queries) -> list[float]:
@@ -80,23 +105,33 @@ def lookup_bench(count: int):
 
     def word():
         return words[int(len(words) * rng.random() ** 2)]
-    queries = [word()[:rng.randint(3, 8)] for _ in range(100)] + [rng.choice(WORDS_ZH) for _ in range(50)] + \
-              [f"{word()} {word()}" for _ in range(50)]
+
+    queries = (
+        [word()[: rng.randint(3, 8)] for _ in range(100)]
+        + [rng.choice(WORDS_ZH) for _ in range(50)]
+        + [f"{word()} {word()}" for _ in range(50)]
+    )
     style.search(queries[0])  # warm the page cache for both
     ours = latencies(style.search, queries)
     scan = latencies(like_scan, queries)
     found = sum(bool(style.search(q)) for q in queries)
     print(f"style guide lookups over {count:,} entries (English, French, Chinese), SQLite, {len(queries)} queries:")
-    print(f"  LIKE scan (no folding, no highlights): median {statistics.median(scan) * 1000:7.2f} ms, "
-          f"p95 {p95(scan) * 1000:7.2f} ms")
-    print(f"  FTS5, ranked, highlighted, top 20:     median {statistics.median(ours) * 1000:7.2f} ms, "
-          f"p95 {p95(ours) * 1000:7.2f} ms  = {statistics.median(ours) / statistics.median(scan):.2f}x / "
-          f"{p95(ours) / p95(scan):.2f}x the scan")
+    print(
+        f"  LIKE scan (no folding, no highlights): median {statistics.median(scan) * 1000:7.2f} ms, "
+        f"p95 {p95(scan) * 1000:7.2f} ms"
+    )
+    print(
+        f"  FTS5, ranked, highlighted, top 20:     median {statistics.median(ours) * 1000:7.2f} ms, "
+        f"p95 {p95(ours) * 1000:7.2f} ms  = {statistics.median(ours) / statistics.median(scan):.2f}x / "
+        f"{p95(ours) / p95(scan):.2f}x the scan"
+    )
     print(f"  queries with results: {found} of {len(queries)}")
 
 
-RULES = [{"kind": "term_rule", "title": f"rule {n}", "avoid": f"{w}", "prefer": f"better {w}", "severity": "warning"}
-         for n, w in enumerate(WORDS_EN + WORDS_FR + WORDS_ZH[:4])]
+RULES = [
+    {"kind": "term_rule", "title": f"rule {n}", "avoid": f"{w}", "prefer": f"better {w}", "severity": "warning"}
+    for n, w in enumerate(WORDS_EN + WORDS_FR + WORDS_ZH[:4])
+]
 
 
 def naive_lint(drafts, rules):
@@ -114,8 +149,14 @@ def lint_bench(count: int):
         style.create_entry(rule, "bench")
     rng = random.Random(6)
     words = vocabulary(rng)
-    drafts = [Draft(channel=rng.choice(("twitter", "blog", "newsletter")), title=sentence(rng, 4, words),
-                    body=". ".join(sentence(rng, rng.randint(8, 20), words) for _ in range(3))) for _ in range(count)]
+    drafts = [
+        Draft(
+            channel=rng.choice(("twitter", "blog", "newsletter")),
+            title=sentence(rng, 4, words),
+            body=". ".join(sentence(rng, rng.randint(8, 20), words) for _ in range(3)),
+        )
+        for _ in range(count)
+    ]
     linter = style.linter()
     start = time.perf_counter()
     findings = sum(len(linter.lint(d)) for d in drafts)
@@ -125,8 +166,10 @@ def lint_bench(count: int):
     baseline = time.perf_counter() - start
     print(f"linting {count:,} drafts against {len(RULES)} term rules (+ topics, UTM, alt text):")
     print(f"  naive (a regex per rule and draft):  {baseline:6.2f} s  ({naive:,} matches)")
-    print(f"  Refrain's linter (folded, indexed):  {ours:6.2f} s  = {ours / baseline:.2f}x; "
-          f"{count / ours:,.0f} drafts/s ({findings:,} findings)")
+    print(
+        f"  Refrain's linter (folded, indexed):  {ours:6.2f} s  = {ours / baseline:.2f}x; "
+        f"{count / ours:,.0f} drafts/s ({findings:,} findings)"
+    )
 
 
 def main(count=None):

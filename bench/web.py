@@ -10,6 +10,7 @@ queue by a sweep, as a running installation holds them.
 Users think between pages (1 to THINK seconds, a person reading a calendar), so the figures are the
 latency a person sees at that traffic, not the server's saturation point; ``--think 0`` finds that.
 """
+
 import json
 import math
 import os
@@ -22,19 +23,19 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter, defaultdict
-from datetime import datetime, time as clock, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rq.registry import StartedJobRegistry
 from sqlalchemy import insert
 
-from scheduler.models.database import db
-from scheduler.models import Post
-from scheduler.services import demo, items, publishing
-
 from bench.common import bench_app
 from bench.report import sentence, vocabulary
+from scheduler.models import Post
+from scheduler.models.database import db
+from scheduler.services import demo, items, publishing
 
 POSTS = 6000
 THINK = 3.0
@@ -48,6 +49,7 @@ LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 
 # the dataset
 
+
 def load_dataset(extra_posts: int):
     """The demo plan, a quarter's worth of extra posts on it; the future ones queued by a sweep and the
     past ones collected into the library, so the workers start from a running installation's state."""
@@ -58,8 +60,11 @@ def load_dataset(extra_posts: int):
     collected = 0
     while batch := items.collect_published():
         collected += batch
-    print(f"  before serving, as the workers would: sweep {swept}, {collected} published posts into the library, "
-          f"in {time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"  before serving, as the workers would: sweep {swept}, {collected} published posts into the library, "
+        f"in {time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
     return plan
 
 
@@ -68,25 +73,41 @@ def add_posts(plan, count: int, rng: random.Random) -> None:
     first = datetime.combine(plan.starts_on, clock(8), ZoneInfo(plan.timezone)).astimezone(timezone.utc)
     days = (plan.ends_on - plan.starts_on).days + 1
     words = vocabulary(rng)
-    rows = [post_row(plan, first + timedelta(days=rng.randrange(days), minutes=15 * rng.randrange(4 * 13)), rng, words)
-            for _ in range(count)]
+    rows = [
+        post_row(plan, first + timedelta(days=rng.randrange(days), minutes=15 * rng.randrange(4 * 13)), rng, words)
+        for _ in range(count)
+    ]
     for chunk in range(0, count, 2000):
-        db.session.execute(insert(Post), rows[chunk:chunk + 2000])
+        db.session.execute(insert(Post), rows[chunk : chunk + 2000])
     db.session.commit()
 
 
 def post_row(plan, when: datetime, rng: random.Random, words: list[str]) -> dict:
     channel = rng.choices(list(EXTRA_CHANNELS), list(EXTRA_CHANNELS.values()))[0]
     published = when < datetime.now(timezone.utc)
-    return {"plan_id": plan.id, "channel": channel, "title": "" if channel == "twitter" else sentence(rng, words)[:80],
-            "body": sentence(rng, words), "link": "", "extra": {}, "scheduled_at": when,
-            "status": "published" if published else "scheduled",
-            "published_at": when + timedelta(seconds=2) if published else None,
-            "on_theme": rng.random() < 0.4, "theme_source": "keywords", "theme_matched": [], "problems": [],
-            "attempts": 0, "failure_reason": "", "remote_id": "", "remote_url": ""}
+    return {
+        "plan_id": plan.id,
+        "channel": channel,
+        "title": "" if channel == "twitter" else sentence(rng, words)[:80],
+        "body": sentence(rng, words),
+        "link": "",
+        "extra": {},
+        "scheduled_at": when,
+        "status": "published" if published else "scheduled",
+        "published_at": when + timedelta(seconds=2) if published else None,
+        "on_theme": rng.random() < 0.4,
+        "theme_source": "keywords",
+        "theme_matched": [],
+        "problems": [],
+        "attempts": 0,
+        "failure_reason": "",
+        "remote_id": "",
+        "remote_url": "",
+    }
 
 
 # the server
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -98,10 +119,24 @@ def start_server(app, port: int, web_processes: int, rq_workers: int, log) -> su
     """``refrain serve`` exactly as a user starts it, on the bench's instance folder and Redis; its
     output (gunicorn's access and error logs, the workers') goes to ``log``."""
     service = app.extensions["refrain.queue"]
-    env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"], DATABASE_URL=app.config["DATABASE_URL"],
-               REDIS_URL=service.embedded.ensure_running())
-    args = [sys.executable, "-m", "scheduler", "serve", "--port", str(port), "--workers", str(rq_workers),
-            "--web-processes", str(web_processes)]
+    env = dict(
+        os.environ,
+        REFRAIN_INSTANCE=app.config["INSTANCE_PATH"],
+        DATABASE_URL=app.config["DATABASE_URL"],
+        REDIS_URL=service.embedded.ensure_running(),
+    )
+    args = [
+        sys.executable,
+        "-m",
+        "scheduler",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(rq_workers),
+        "--web-processes",
+        str(web_processes),
+    ]
     server = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     wait_for(f"http://127.0.0.1:{port}/static/refrain.css", server)
     return server
@@ -123,8 +158,11 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
 def server_troubles(log_path: Path) -> list[str]:
     """What the server itself said went wrong (worker timeouts, tracebacks), to explain errors."""
     signs = ("[ERROR]", "[CRITICAL]", "Traceback", "WORKER TIMEOUT")
-    return [line.strip() for line in log_path.read_text(errors="replace").splitlines()
-            if any(sign in line for sign in signs)]
+    return [
+        line.strip()
+        for line in log_path.read_text(errors="replace").splitlines()
+        if any(sign in line for sign in signs)
+    ]
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -160,19 +198,46 @@ def warm_up(port: int, plan) -> None:
 
 # the load
 
+
 def run_locust(port: int, plan, phase: str, users: int, duration: int, think: float, pages: str) -> list:
     """A bounded headless Locust run against the local server; returns (name, ms, error text or "") per request."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         samples = Path(out.name)
-    env = dict(os.environ, BENCH_PHASE=phase, BENCH_SAMPLES=str(samples), BENCH_PLAN_ID=str(plan.id),
-               BENCH_FIRST_DAY=plan.starts_on.isoformat(), BENCH_DAYS=str((plan.ends_on - plan.starts_on).days + 1),
-               BENCH_THINK=str(think), BENCH_PAGES=pages)
-    locust = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--users", str(users),
-              "--spawn-rate", str(users), "--run-time", f"{duration}s", "--host", f"http://127.0.0.1:{port}",
-              "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "10"]
+    env = dict(
+        os.environ,
+        BENCH_PHASE=phase,
+        BENCH_SAMPLES=str(samples),
+        BENCH_PLAN_ID=str(plan.id),
+        BENCH_FIRST_DAY=plan.starts_on.isoformat(),
+        BENCH_DAYS=str((plan.ends_on - plan.starts_on).days + 1),
+        BENCH_THINK=str(think),
+        BENCH_PAGES=pages,
+    )
+    locust = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{duration}s",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "10",
+    ]
     print(f"  {phase}: {users} users for {duration} s ...", flush=True)
-    subprocess.run(locust, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=duration + 120, check=False)
+    subprocess.run(
+        locust, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=duration + 120, check=False
+    )
     try:
         return json.loads(samples.read_text())
     finally:
@@ -180,6 +245,7 @@ def run_locust(port: int, plan, phase: str, users: int, duration: int, think: fl
 
 
 # the report
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -199,32 +265,40 @@ def by_page(samples: list) -> dict[str, tuple[list[float], list[str]]]:
 
 def report(pages: dict, baseline: dict, users: int, duration: int, think: float, posts: int) -> None:
     base_times, base_errors = next(iter(baseline.values()))
-    print(f"\nweb pages under load: {users} users, {duration} s a phase, think time "
-          f"{f'{think / 3:.0f}-{think:.0f} s' if think else 'none'}; refrain serve with {WEB_PROCESSES} gunicorn "
-          f"processes x 4 threads and {RQ_WORKERS} RQ workers; demo plan + {posts:,} posts, SQLite:")
+    print(
+        f"\nweb pages under load: {users} users, {duration} s a phase, think time "
+        f"{f'{think / 3:.0f}-{think:.0f} s' if think else 'none'}; refrain serve with {WEB_PROCESSES} gunicorn "
+        f"processes x 4 threads and {RQ_WORKERS} RQ workers; demo plan + {posts:,} posts, SQLite:"
+    )
     print(f"  {'page':20} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}   ratios to baseline")
     print(f"  {'static file (base)':20} {line(base_times, base_errors)}")
     slowest = 0.0
     for name, (times, errors) in sorted(pages.items()):
-        ratios = "  ".join(f"p{round(s * 100)} {percentile(times, s) / percentile(base_times, s):.1f}x"
-                           for s in (.5, .95, .99))
+        ratios = "  ".join(
+            f"p{round(s * 100)} {percentile(times, s) / percentile(base_times, s):.1f}x" for s in (0.5, 0.95, 0.99)
+        )
         print(f"  {name:20} {line(times, errors)}   {ratios}")
-        slowest = max(slowest, percentile(times, .95))
+        slowest = max(slowest, percentile(times, 0.95))
     errors = [e for _, page_errors in [*pages.values(), (base_times, base_errors)] for e in page_errors]
     verdict = "met" if slowest <= TARGET_P95_MS and not errors else "MISSED"
-    print(f"  target p95 <= {TARGET_P95_MS} ms on every page and no errors: {verdict} "
-          f"(slowest p95 {slowest:.0f} ms, {len(errors)} errors)")
+    print(
+        f"  target p95 <= {TARGET_P95_MS} ms on every page and no errors: {verdict} "
+        f"(slowest p95 {slowest:.0f} ms, {len(errors)} errors)"
+    )
     for error, count in Counter(errors).most_common(3):
         print(f"    {count} x {error}")
 
 
 def line(times: list[float], errors: list[str]) -> str:
-    return (f"{len(times):8,} {len(errors):6} {percentile(times, .5):8.1f} {percentile(times, .95):8.1f} "
-            f"{percentile(times, .99):8.1f}")
+    return (
+        f"{len(times):8,} {len(errors):6} {percentile(times, 0.5):8.1f} {percentile(times, 0.95):8.1f} "
+        f"{percentile(times, 0.99):8.1f}"
+    )
 
 
-def main(users: int = 50, duration: int = 60, posts: int | None = None, think: float = THINK,
-         pages: str = PAGES) -> None:
+def main(
+    users: int = 50, duration: int = 60, posts: int | None = None, think: float = THINK, pages: str = PAGES
+) -> None:
     posts = posts or POSTS
     with bench_app() as app:
         print(f"web: loading the demo quarter and {posts:,} more posts", flush=True)
@@ -249,7 +323,10 @@ def add_options(parser) -> None:
     group = parser.add_argument_group("web")
     group.add_argument("--users", type=int, default=50, help="concurrent users (default 50)")
     group.add_argument("--duration", type=int, default=60, help="seconds of load per phase (default 60)")
-    group.add_argument("--think", type=float, default=THINK,
-                       help=f"most seconds a user pauses between pages, the least a third of it (default {THINK:g}; "
-                            "0: none)")
+    group.add_argument(
+        "--think",
+        type=float,
+        default=THINK,
+        help=f"most seconds a user pauses between pages, the least a third of it (default {THINK:g}; 0: none)",
+    )
     group.add_argument("--pages", default=PAGES, help=f"pages the users open, in equal shares (default {PAGES})")

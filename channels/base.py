@@ -5,13 +5,15 @@ newsletter issue...), says what is wrong with it in that shape, adapts a post fr
 and delivers a draft. A delivery always answers with a typed ``Outcome``, never a bare exception,
 so the worker can decide between published, retry and giving up without guessing.
 """
+
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, ClassVar, Mapping
+from typing import ClassVar
 
 from channels import feeds
 from channels.shaping import MEDIA_TYPES
@@ -235,8 +237,14 @@ class Channel:
 
     def adapt(self, source: PostContent) -> PostContent:
         """A post from another channel, reshaped for this one; the base keeps text, title and link."""
-        return PostContent(channel=self.name, body=source.body, title=source.title, link=source.link,
-                           campaign=source.campaign, scheduled_at=source.scheduled_at)
+        return PostContent(
+            channel=self.name,
+            body=source.body,
+            title=source.title,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+        )
 
     # what connecting an account asks for (the accounts page builds its form from these)
     account_fields: ClassVar[tuple[AccountField, ...]] = ()
@@ -266,24 +274,39 @@ class Channel:
 
 def media_problems(name: str, value) -> list[Problem]:
     if not isinstance(value, list):
-        return [Problem(f"invalid_{name}", f"{name} must be a list of attachments, each with a url, a type "
-                        f"({', '.join(t for t in MEDIA_TYPES if t)}) and alt text", field=name)]
+        return [
+            Problem(
+                f"invalid_{name}",
+                f"{name} must be a list of attachments, each with a url, a type "
+                f"({', '.join(t for t in MEDIA_TYPES if t)}) and alt text",
+                field=name,
+            )
+        ]
     problems = []
     for number, item in enumerate(value, start=1):
         wrong = attachment_fault(item)
         if wrong:
             problems.append(Problem(f"invalid_{name}", f"attachment {number} {wrong}", field=name))
         elif item.get("type") == "image" and not str(item.get("alt") or "").strip():
-            problems.append(Problem("image_without_alt", f"image {number} ({item['url']}) has no alt text: describe "
-                                    "it for readers who cannot see it", severity=WARNING, field=name))
+            problems.append(
+                Problem(
+                    "image_without_alt",
+                    f"image {number} ({item['url']}) has no alt text: describe it for readers who cannot see it",
+                    severity=WARNING,
+                    field=name,
+                )
+            )
     return problems
 
 
 def media_count_problems(media: list, most: int, label: str) -> list[Problem]:
     if len(media) <= most:
         return []
-    return [Problem("too_many_media", f"{label} takes at most {most} attachments (this post has {len(media)})",
-                    field="media")]
+    return [
+        Problem(
+            "too_many_media", f"{label} takes at most {most} attachments (this post has {len(media)})", field="media"
+        )
+    ]
 
 
 def attachment_fault(item) -> str:
@@ -305,8 +328,12 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
         return Outcome.rejected("only a saved post (one with an id) can be delivered")
     folder = outbox_dir / draft.channel
     target = folder / f"{post.id}.json"
-    record = {"post_id": post.id, "channel": draft.channel,
-              "delivered_at": datetime.now(timezone.utc).isoformat(), "draft": draft.payload}
+    record = {
+        "post_id": post.id,
+        "channel": draft.channel,
+        "delivered_at": datetime.now(timezone.utc).isoformat(),
+        "draft": draft.payload,
+    }
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(target, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))

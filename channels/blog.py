@@ -14,6 +14,7 @@ Live delivery goes where the account's ``target`` says:
 - micropub: a form-encoded h-entry to the site's Micropub endpoint with a bearer token.
 Front matter values are JSON, which YAML reads as the same values: no YAML library is needed to write it safely.
 """
+
 import base64
 import hashlib
 import html
@@ -27,6 +28,7 @@ from urllib.parse import urlencode, urljoin
 
 from channels import feeds
 from channels.base import (
+    WARNING,
     Account,
     AccountField,
     Channel,
@@ -38,7 +40,6 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    WARNING,
     as_utc,
     write_atomically,
 )
@@ -122,8 +123,12 @@ class Blog(Channel):
             raise MissingField("title", "a blog post needs a title")
         slug = slugify(post.extra.get("slug") or title)
         when = as_utc(post.scheduled_at)
-        matter = {"title": title, "date": when.isoformat() if when else None, "slug": slug,
-                  "tags": [" ".join(tag.split()) for tag in post.extra.get("tags") or [] if tag.strip()]}
+        matter = {
+            "title": title,
+            "date": when.isoformat() if when else None,
+            "slug": slug,
+            "tags": [" ".join(tag.split()) for tag in post.extra.get("tags") or [] if tag.strip()],
+        }
         if post.link:
             matter["canonical_url"] = post.link
         markdown = front_matter(matter) + "\n" + post.body.strip() + "\n"
@@ -136,13 +141,22 @@ class Blog(Channel):
         words = word_count(post.body)
         title = draft.payload["front_matter"]["title"]
         if len(title) > TITLE_MAX:
-            problems.append(Problem("title_too_long", f"the title has {len(title)} characters; keep it under "
-                                    f"{TITLE_MAX}", field="title"))
+            problems.append(
+                Problem(
+                    "title_too_long", f"the title has {len(title)} characters; keep it under {TITLE_MAX}", field="title"
+                )
+            )
         if not post.body.strip():
             problems.append(Problem("empty", "the post has no body", field="body"))
         elif words < SHORT_POST_WORDS:
-            problems.append(Problem("short_post", f"{words} words: a blog post usually needs at least "
-                                    f"{SHORT_POST_WORDS}", severity=WARNING, field="body"))
+            problems.append(
+                Problem(
+                    "short_post",
+                    f"{words} words: a blog post usually needs at least {SHORT_POST_WORDS}",
+                    severity=WARNING,
+                    field="body",
+                )
+            )
         return Length(words, SHORT_POST_WORDS, "words (minimum)"), problems
 
     def adapt(self, source):
@@ -153,27 +167,65 @@ class Blog(Channel):
         if source.link and source.link not in body:
             body += f"\n\n[Read the original]({source.link})"
         tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
-        return PostContent(channel=self.name, title=title, body=body, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra={"tags": list(tags)})
+        return PostContent(
+            channel=self.name,
+            title=title,
+            body=body,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra={"tags": list(tags)},
+        )
 
     account_fields = (
-        AccountField("target", "Publish to", default="folder",
-                     help="folder (a Hugo or Jekyll site on this server), wordpress or micropub"),
-        AccountField("folder", "Site folder", required=False,
-                     help="folder target: the site's root folder on the server running Refrain; committed when it "
-                          "is a git repository"),
-        AccountField("content_dir", "Content folder", required=False, default=CONTENT_DIR,
-                     help="folder target: where posts go, inside the site folder"),
-        AccountField("site_url", "Site address", required=False,
-                     help="the blog's public address (https://example.com): WordPress's address, or for a "
-                          "folder the address a post's slug is appended to (https://example.com/posts)"),
+        AccountField(
+            "target",
+            "Publish to",
+            default="folder",
+            help="folder (a Hugo or Jekyll site on this server), wordpress or micropub",
+        ),
+        AccountField(
+            "folder",
+            "Site folder",
+            required=False,
+            help="folder target: the site's root folder on the server running Refrain; committed when it "
+            "is a git repository",
+        ),
+        AccountField(
+            "content_dir",
+            "Content folder",
+            required=False,
+            default=CONTENT_DIR,
+            help="folder target: where posts go, inside the site folder",
+        ),
+        AccountField(
+            "site_url",
+            "Site address",
+            required=False,
+            help="the blog's public address (https://example.com): WordPress's address, or for a "
+            "folder the address a post's slug is appended to (https://example.com/posts)",
+        ),
         AccountField("user", "WordPress user", required=False),
-        AccountField("app_password", "WordPress application password", secret=True, required=False,
-                     help="Users → Profile → Application Passwords in WordPress"),
-        AccountField("micropub_endpoint", "Micropub endpoint", required=False,
-                     help="micropub target: the endpoint your site announces (rel=\"micropub\")"),
-        AccountField("micropub_token", "Micropub token", secret=True, required=False,
-                     help="micropub target: an IndieAuth access token with the create scope"),
+        AccountField(
+            "app_password",
+            "WordPress application password",
+            secret=True,
+            required=False,
+            help="Users → Profile → Application Passwords in WordPress",
+        ),
+        AccountField(
+            "micropub_endpoint",
+            "Micropub endpoint",
+            required=False,
+            help='micropub target: the endpoint your site announces (rel="micropub")',
+        ),
+        AccountField(
+            "micropub_token",
+            "Micropub token",
+            secret=True,
+            required=False,
+            help="micropub target: an IndieAuth access token with the create scope",
+        ),
     )
 
     def deliver_live(self, draft, post, context):
@@ -186,11 +238,16 @@ class Blog(Channel):
     def read_feed_entry(self, entry):
         """A blog's feed (WordPress RSS, say): the whole article (content:encoded) rather than the
         excerpt when the feed gives it, since adapting reads the text; the comment count as replies."""
-        return feeds.content_item(entry, "article", summary=feeds.full_content(entry) or feeds.summary_of(entry),
-                                  metrics=feeds.metrics(replies=entry.get("slash_comments")))
+        return feeds.content_item(
+            entry,
+            "article",
+            summary=feeds.full_content(entry) or feeds.summary_of(entry),
+            metrics=feeds.metrics(replies=entry.get("slash_comments")),
+        )
 
 
 # --- live delivery -------------------------------------------------------------------------------------
+
 
 def markdown_body(draft: Draft) -> str:
     """The draft's Markdown without its front matter (render() writes JSON values, never a raw line break,
@@ -212,6 +269,7 @@ def publication_time(post: PostContent) -> tuple[datetime, bool]:
 def html_of(markdown: str) -> str:
     """CommonMark (plus tables and strikethrough) as HTML, for services that take HTML."""
     from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
 
 
@@ -221,11 +279,13 @@ def missing_settings(account: Account, names: tuple[str, ...], target: str) -> O
     if not missing:
         return None
     labels = ", ".join(f"{fields[name].label} ({name})" for name in missing)
-    return Outcome.rejected(f"the blog account's target is {target} but it has no {labels}: "
-                            "set it on the Accounts page")
+    return Outcome.rejected(
+        f"the blog account's target is {target} but it has no {labels}: set it on the Accounts page"
+    )
 
 
 # folder: a static site's content folder, committed when it is a git repository
+
 
 def folder_front_matter(draft: Draft, post: PostContent, when: datetime, future: bool) -> dict:
     matter = draft.payload["front_matter"]
@@ -266,15 +326,29 @@ def inside_git_repository(folder: Path) -> bool:
 
 def git(folder: Path, *arguments: str) -> subprocess.CompletedProcess:
     name, email = GIT_AUTHOR
-    environment = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-                   "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_TERMINAL_PROMPT": "0"}
-    return subprocess.run(["git", "-c", "commit.gpgsign=false", *arguments], cwd=folder, env=environment,
-                          capture_output=True, text=True, timeout=GIT_TIMEOUT, check=False)
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    return subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *arguments],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=GIT_TIMEOUT,
+        check=False,
+    )
 
 
 def commit(folder: Path, written: str, removed: list[str], title: str) -> str:
     """Stages and commits only the post's files (anything else the owner has staged is left alone).
     Returns "" when committed or when there was nothing new, else what went wrong."""
+
     def failed(step, result):
         return f"git {step} failed: {' '.join((result.stderr or result.stdout).split())[:300]}"
 
@@ -285,8 +359,9 @@ def commit(folder: Path, written: str, removed: list[str], title: str) -> str:
         dropped = git(folder, "rm", "--cached", "--ignore-unmatch", "-q", "--", *removed)
         if dropped.returncode:
             return failed("rm", dropped)
-    changed = git(folder, "diff", "--cached", "--name-only", "--no-renames", "-z", "--relative", "--",
-                  written, *removed)
+    changed = git(
+        folder, "diff", "--cached", "--name-only", "--no-renames", "-z", "--relative", "--", written, *removed
+    )
     if changed.returncode:
         return failed("diff", changed)
     paths = [path for path in changed.stdout.split("\0") if path]
@@ -344,6 +419,7 @@ def deliver_to_folder(draft: Draft, post: PostContent, account: Account) -> Outc
 
 # wordpress: the REST API with an application password
 
+
 def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
     account = context.account
     missing = missing_settings(account, ("site_url", "user", "app_password"), "wordpress")
@@ -354,9 +430,13 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     headers = {"Authorization": f"Basic {token}"}
     when, future = publication_time(post)
     matter = draft.payload["front_matter"]
-    article = {"title": matter["title"], "content": html_of(markdown_body(draft)),
-               "status": "future" if future else "publish", "date_gmt": when.strftime("%Y-%m-%dT%H:%M:%S"),
-               "slug": matter["slug"]}
+    article = {
+        "title": matter["title"],
+        "content": html_of(markdown_body(draft)),
+        "status": "future" if future else "publish",
+        "date_gmt": when.strftime("%Y-%m-%dT%H:%M:%S"),
+        "slug": matter["slug"],
+    }
     tags = matter.get("tags") or []
     if tags:
         article["tags"] = [wordpress_tag(context.http, api, headers, tag) for tag in tags]
@@ -366,9 +446,11 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     if not isinstance(answer, dict) or not answer.get("id"):
         return Outcome.unconfirmed(f"WordPress accepted the post but its answer has no id: check {api}/posts")
     verb = "updated" if existing else "created"
-    return Outcome.published(remote_id=str(answer["id"]), url=answer.get("link") or None,
-                             message=f"{verb} as {'scheduled' if future else 'published'} WordPress post "
-                                     f"{answer['id']}")
+    return Outcome.published(
+        remote_id=str(answer["id"]),
+        url=answer.get("link") or None,
+        message=f"{verb} as {'scheduled' if future else 'published'} WordPress post {answer['id']}",
+    )
 
 
 def looked_up(http, url: str, **kwargs):
@@ -383,16 +465,21 @@ def looked_up(http, url: str, **kwargs):
     try:
         return json.loads(response.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise DeliveryFailure(Outcome.rejected(
-            f"{url} did not answer as the WordPress REST API does: check the account's Site address")) from None
+        raise DeliveryFailure(
+            Outcome.rejected(f"{url} did not answer as the WordPress REST API does: check the account's Site address")
+        ) from None
 
 
 def wordpress_existing(http, api: str, headers: dict, article: dict):
     """The id of this very post if an earlier attempt created it (a lost answer, a retry): a post with the
     same slug and the same title or date. Another post that merely shares the slug is never overwritten
     (WordPress then gives the new one a slug of its own)."""
-    found = looked_up(http, f"{api}/posts", headers=headers,
-                      params={"slug": article["slug"], "status": "future,publish,draft", "context": "edit"})
+    found = looked_up(
+        http,
+        f"{api}/posts",
+        headers=headers,
+        params={"slug": article["slug"], "status": "future,publish,draft", "context": "edit"},
+    )
     for item in found if isinstance(found, list) else []:
         if not isinstance(item, dict) or not item.get("id"):
             continue
@@ -417,6 +504,7 @@ def wordpress_tag(http, api: str, headers: dict, name: str) -> int:
 
 # micropub: any IndieWeb site (micro.blog, Known, WordPress with the Micropub plugin...)
 
+
 def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
     account = context.account
     missing = missing_settings(account, ("micropub_endpoint", "micropub_token"), "micropub")
@@ -431,20 +519,33 @@ def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContex
     headers = {"Authorization": f"Bearer {account.secret('micropub_token')}"}
     if context.idempotency_key:
         headers["Idempotency-Key"] = context.idempotency_key
-    response = context.http.request("POST", endpoint, body=urlencode(fields).encode("utf-8"), headers=headers,
-                                    content_type="application/x-www-form-urlencoded; charset=utf-8")
+    response = context.http.request(
+        "POST",
+        endpoint,
+        body=urlencode(fields).encode("utf-8"),
+        headers=headers,
+        content_type="application/x-www-form-urlencoded; charset=utf-8",
+    )
     location = response.header("location").strip()
     if response.status in (201, 202) and location:
         url = urljoin(endpoint, location)
-        return Outcome.published(remote_id=url, url=url, message="accepted by the Micropub endpoint"
-                                 + (" (202: it will appear once the server has processed it)"
-                                    if response.status == 202 else ""))
-    return Outcome.unconfirmed(f"the Micropub endpoint answered {response.status} without the new post's address "
-                               "(Location): check the site, then mark it published or send it again")
+        return Outcome.published(
+            remote_id=url,
+            url=url,
+            message="accepted by the Micropub endpoint"
+            + (" (202: it will appear once the server has processed it)" if response.status == 202 else ""),
+        )
+    return Outcome.unconfirmed(
+        f"the Micropub endpoint answered {response.status} without the new post's address "
+        "(Location): check the site, then mark it published or send it again"
+    )
 
 
-DELIVERIES = {"folder": lambda draft, post, context: deliver_to_folder(draft, post, context.account),
-              "wordpress": deliver_to_wordpress, "micropub": deliver_to_micropub}
+DELIVERIES = {
+    "folder": lambda draft, post, context: deliver_to_folder(draft, post, context.account),
+    "wordpress": deliver_to_wordpress,
+    "micropub": deliver_to_micropub,
+}
 
 
 register(Blog)

@@ -14,6 +14,7 @@ creates the post record under a record key derived from the post's idempotency k
 same post again names the same record, which the PDS refuses to create twice, and finding it there
 means the earlier attempt went out.
 """
+
 import hashlib
 from datetime import datetime, timezone
 
@@ -72,8 +73,7 @@ def byte_span(text: str, start: int, end: int) -> dict:
 
 
 def facet(text: str, start: int, end: int, feature: dict) -> dict:
-    return {"index": byte_span(text, start, end), "features": [{"$type": f"{FACET}#{feature.pop('kind')}",
-                                                                **feature}]}
+    return {"index": byte_span(text, start, end), "features": [{"$type": f"{FACET}#{feature.pop('kind')}", **feature}]}
 
 
 def link_facets(text: str) -> list[dict]:
@@ -81,8 +81,11 @@ def link_facets(text: str) -> list[dict]:
 
 
 def mention_facets(text: str) -> list[dict]:
-    return [facet(text, m.start(), m.end(), {"kind": "mention", "handle": m.group(1).lower()})
-            for m in MENTION.finditer(text) if HANDLE.match(m.group(1))]
+    return [
+        facet(text, m.start(), m.end(), {"kind": "mention", "handle": m.group(1).lower()})
+        for m in MENTION.finditer(text)
+        if HANDLE.match(m.group(1))
+    ]
 
 
 def tag_facets(text: str) -> list[dict]:
@@ -98,8 +101,9 @@ def tag_facets(text: str) -> list[dict]:
 def facets(text: str) -> list[dict]:
     """Links, mentions and hashtags, in the order they appear; none overlaps another."""
     found, taken = [], []
-    for candidate in sorted(link_facets(text) + mention_facets(text) + tag_facets(text),
-                            key=lambda f: f["index"]["byteStart"]):
+    for candidate in sorted(
+        link_facets(text) + mention_facets(text) + tag_facets(text), key=lambda f: f["index"]["byteStart"]
+    ):
         span = (candidate["index"]["byteStart"], candidate["index"]["byteEnd"])
         if not any(span[0] < end and start < span[1] for start, end in taken):
             found.append(candidate)
@@ -139,36 +143,60 @@ class Bluesky(Channel):
         if not post.body.strip() and not draft.payload["media"]:
             problems.append(Problem("empty", "write something: the post is empty", field="body"))
         elif length > MAX_GRAPHEMES:
-            problems.append(Problem(
-                "too_long", f"{length - MAX_GRAPHEMES} characters over Bluesky's {MAX_GRAPHEMES} (links count in "
-                            "full; an emoji or an accented letter counts 1): shorten it", field="body",
-                start=first_overflow(text), end=len(text)))
+            problems.append(
+                Problem(
+                    "too_long",
+                    f"{length - MAX_GRAPHEMES} characters over Bluesky's {MAX_GRAPHEMES} (links count in "
+                    "full; an emoji or an accented letter counts 1): shorten it",
+                    field="body",
+                    start=first_overflow(text),
+                    end=len(text),
+                )
+            )
         problems += media_count_problems(draft.payload["media"], MEDIA_MAX, self.label)
         return Length(length, MAX_GRAPHEMES, "characters"), problems
 
     def adapt(self, source):
         """A post from the source: its headline, as much of its text as fits, its link, its pictures."""
         room = f"\n\n{source.link}" if source.link else ""
-        text = short_post_text(source.title, source.body, source.link,
-                               lambda t: grapheme_count(t + room) <= MAX_GRAPHEMES)
-        return PostContent(channel=self.name, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at,
-                           extra=media_extra(attachments_for(source.extra, source.link, MEDIA_MAX)))
+        text = short_post_text(
+            source.title, source.body, source.link, lambda t: grapheme_count(t + room) <= MAX_GRAPHEMES
+        )
+        return PostContent(
+            channel=self.name,
+            body=text,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra=media_extra(attachments_for(source.extra, source.link, MEDIA_MAX)),
+        )
 
     def read_feed_entry(self, entry):
         """A profile's RSS (https://bsky.app/profile/<handle>/rss): untitled items whose description is
         the post's plain text, linking to the post, with the post's at:// URI as guid."""
         text = feeds.summary_of(entry)
         media = feeds.media_of_entry(entry)
-        return feeds.content_item(entry, feeds.social_content_type(media, bool(links_in(text))),
-                                  title=feeds.text_of(entry.get("title")).strip() or headline_from(text))
+        return feeds.content_item(
+            entry,
+            feeds.social_content_type(media, bool(links_in(text))),
+            title=feeds.text_of(entry.get("title")).strip() or headline_from(text),
+        )
 
     account_fields = (
-        AccountField("pds", "Server (PDS)", required=False, default=PDS,
-                     help="Where the account lives: https://bsky.social unless you host your own."),
+        AccountField(
+            "pds",
+            "Server (PDS)",
+            required=False,
+            default=PDS,
+            help="Where the account lives: https://bsky.social unless you host your own.",
+        ),
         AccountField("handle", "Handle", help="e.g. alice.bsky.social"),
-        AccountField("app_password", "App password", secret=True,
-                     help="Settings → Privacy and security → App passwords: never your account's own password."),
+        AccountField(
+            "app_password",
+            "App password",
+            secret=True,
+            help="Settings → Privacy and security → App passwords: never your account's own password.",
+        ),
     )
 
     def deliver_live(self, draft, post, context):
@@ -185,9 +213,10 @@ class Bluesky(Channel):
         if payload.get("langs"):
             record["langs"] = list(payload["langs"])
         if media:
-            record["embed"] = {"$type": "app.bsky.embed.images",
-                               "images": [{"alt": item.get("alt") or "", "image": client.upload(item)}
-                                          for item in media]}
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": item.get("alt") or "", "image": client.upload(item)} for item in media],
+            }
         rkey = record_key(context.idempotency_key) if context.idempotency_key else ""
         uri, message = client.create(record, rkey)
         return Outcome.published(remote_id=uri, url=client.post_url(uri), message=message)
@@ -232,11 +261,17 @@ class BlueskyClient:
     def sign_in(self) -> None:
         """com.atproto.server.createSession: a refusal there is the account's to fix (unauthorized)."""
         if not (self.handle and self.password):
-            raise DeliveryFailure(Outcome.unauthorized(
-                "the Bluesky account needs its handle and an app password: set them on the Accounts page"))
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "the Bluesky account needs its handle and an app password: set them on the Accounts page"
+                )
+            )
         with before_publishing("signing in to Bluesky"):
-            answer = self.http.request("POST", self._url("com.atproto.server.createSession"),
-                                       json={"identifier": self.handle, "password": self.password}).json()
+            answer = self.http.request(
+                "POST",
+                self._url("com.atproto.server.createSession"),
+                json={"identifier": self.handle, "password": self.password},
+            ).json()
         if not isinstance(answer, dict) or not answer.get("accessJwt") or not answer.get("did"):
             raise DeliveryFailure(Outcome.retry("signing in to Bluesky gave no session"))
         self.access, self.did = answer["accessJwt"], answer["did"]
@@ -265,8 +300,12 @@ class BlueskyClient:
     def resolve(self, handle: str) -> str:
         try:
             with before_publishing(f"looking up @{handle}"):
-                answer = self.http.request("GET", self._url("com.atproto.identity.resolveHandle"),
-                                           params={"handle": handle}, headers=self._auth()).json()
+                answer = self.http.request(
+                    "GET",
+                    self._url("com.atproto.identity.resolveHandle"),
+                    params={"handle": handle},
+                    headers=self._auth(),
+                ).json()
         except DeliveryFailure as failure:
             if failure.outcome.status == "rejected":
                 return ""  # no such handle (400 "Unable to resolve handle")
@@ -278,8 +317,9 @@ class BlueskyClient:
         """com.atproto.repo.uploadBlob with the picture's bytes; the blob to put in the embed."""
         data, kind = fetch_image(self.http, item, IMAGE_MAX_BYTES, "Bluesky")
         with before_publishing(f"uploading the image {item['url']} to Bluesky"):
-            answer = self.http.request("POST", self._url("com.atproto.repo.uploadBlob"), body=data,
-                                       content_type=kind, headers=self._auth()).json()
+            answer = self.http.request(
+                "POST", self._url("com.atproto.repo.uploadBlob"), body=data, content_type=kind, headers=self._auth()
+            ).json()
         blob = answer.get("blob") if isinstance(answer, dict) else None
         if not isinstance(blob, dict):
             raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} to Bluesky gave no blob"))
@@ -295,8 +335,9 @@ class BlueskyClient:
         if rkey:
             body["rkey"] = rkey
         try:
-            answer = self.http.request("POST", self._url("com.atproto.repo.createRecord"), json=body,
-                                       headers=self._auth()).json()
+            answer = self.http.request(
+                "POST", self._url("com.atproto.repo.createRecord"), json=body, headers=self._auth()
+            ).json()
         except DeliveryFailure as failure:
             if not rkey or failure.outcome.status == "unauthorized" or self._last_status() == 429:
                 raise
@@ -305,16 +346,22 @@ class BlueskyClient:
             if existing is None and not said_exists:
                 raise
             if existing is not None and existing.get("text") != record["text"]:
-                raise DeliveryFailure(Outcome.rejected(
-                    f"another post already has this post's record key {rkey} "
-                    f"({self.post_url(self.uri(rkey))}) with a different text: check it, then mark this one "
-                    "published or delete that one and send it again")) from None
+                raise DeliveryFailure(
+                    Outcome.rejected(
+                        f"another post already has this post's record key {rkey} "
+                        f"({self.post_url(self.uri(rkey))}) with a different text: check it, then mark this one "
+                        "published or delete that one and send it again"
+                    )
+                ) from None
             return self.uri(rkey), "already published by an earlier attempt (same record key)"
         uri = answer.get("uri") if isinstance(answer, dict) else None
         if not uri:
-            raise DeliveryFailure(Outcome.unconfirmed(
-                "Bluesky accepted the post but named no record: check the profile, then mark it published or "
-                "send it again"))
+            raise DeliveryFailure(
+                Outcome.unconfirmed(
+                    "Bluesky accepted the post but named no record: check the profile, then mark it published or "
+                    "send it again"
+                )
+            )
         return uri, ""
 
     def _last_status(self) -> int | None:
@@ -325,8 +372,12 @@ class BlueskyClient:
         """The post record already under ``rkey`` (com.atproto.repo.getRecord), or None when there is none
         or the repository cannot be read now."""
         try:
-            answer = self.http.request("GET", self._url("com.atproto.repo.getRecord"), headers=self._auth(),
-                                       params={"repo": self.did, "collection": POST_COLLECTION, "rkey": rkey}).json()
+            answer = self.http.request(
+                "GET",
+                self._url("com.atproto.repo.getRecord"),
+                headers=self._auth(),
+                params={"repo": self.did, "collection": POST_COLLECTION, "rkey": rkey},
+            ).json()
         except DeliveryFailure:
             return None
         value = answer.get("value") if isinstance(answer, dict) else None

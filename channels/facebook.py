@@ -11,10 +11,13 @@ The Graph API answers most failures with 400 and says what it means in its error
 even though the status is 400. So the adapter takes every answer from the HTTP client and reads the
 code itself; an answer without an error object gets the client's usual verdict by its status.
 """
+
 import json
 import re
 
 from channels.base import (
+    WARNING,
+    AccountField,
     Channel,
     DeliveryFailure,
     Draft,
@@ -23,8 +26,6 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    WARNING,
-    AccountField,
     media_count_problems,
 )
 from channels.http import outcome_for
@@ -57,8 +58,12 @@ class Facebook(Channel):
     feed_content_type = "text"
     account_fields = (
         AccountField("page_id", "Page ID", help="the number in the Page's About section (Page transparency)"),
-        AccountField("page_access_token", "Page access token", secret=True,
-                     help="a long-lived Page token with pages_manage_posts and pages_read_engagement"),
+        AccountField(
+            "page_access_token",
+            "Page access token",
+            secret=True,
+            help="a long-lived Page token with pages_manage_posts and pages_read_engagement",
+        ),
         AccountField("graph_url", "Graph API address", required=False, default=GRAPH_URL),
         AccountField("graph_version", "Graph API version", required=False, default=GRAPH_VERSION),
     )
@@ -82,17 +87,29 @@ class Facebook(Channel):
         if not text and not payload.get("link") and not payload.get("url"):
             problems.append(Problem("empty", "write something: the post is empty", field="body"))
         elif len(text) > MAX_CHARACTERS:
-            problems.append(Problem("too_long", f"{len(text) - MAX_CHARACTERS} characters over Facebook's "
-                                    f"{MAX_CHARACTERS}: shorten it", field="body",
-                                    start=MAX_CHARACTERS, end=len(text)))
+            problems.append(
+                Problem(
+                    "too_long",
+                    f"{len(text) - MAX_CHARACTERS} characters over Facebook's {MAX_CHARACTERS}: shorten it",
+                    field="body",
+                    start=MAX_CHARACTERS,
+                    end=len(text),
+                )
+            )
         if post.link.strip() and not is_web_address(post.link.strip()):
             problems.append(Problem("bad_link", "the link must be an http:// or https:// address", field="link"))
         media = media_of(post.extra)
         images = [item for item in media if item["type"] == "image"]
         problems += media_count_problems(images, MEDIA_MAX, self.label)
         if len(images) < len(media):
-            problems.append(Problem("media_not_sent", "only a picture goes with a Facebook post here; the other "
-                                    "attachments are left out", severity=WARNING, field="media"))
+            problems.append(
+                Problem(
+                    "media_not_sent",
+                    "only a picture goes with a Facebook post here; the other attachments are left out",
+                    severity=WARNING,
+                    field="media",
+                )
+            )
         return Length(len(text), MAX_CHARACTERS, "characters"), problems
 
     def adapt(self, source):
@@ -106,22 +123,28 @@ class Facebook(Channel):
         if len(text) > MAX_CHARACTERS:
             text = shorten(text, lambda t: len(t) <= MAX_CHARACTERS - len(source.link) - 2)
         pictures = [item for item in attachments_for(source.extra, source.link) if item["type"] == "image"]
-        return PostContent(channel=self.name, body=text, title=source.title, link=source.link,
-                           campaign=source.campaign, scheduled_at=source.scheduled_at,
-                           extra=media_extra(pictures[:MEDIA_MAX]))
+        return PostContent(
+            channel=self.name,
+            body=text,
+            title=source.title,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra=media_extra(pictures[:MEDIA_MAX]),
+        )
 
     def deliver_live(self, draft, post, context):
         account = context.account
         page, token = account.setting("page_id").strip(), account.secret("page_access_token")
         if not page or not token:
-            return Outcome.unauthorized("the Facebook account needs its Page ID and Page access token: "
-                                        "reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                "the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page"
+            )
         base = account.setting("graph_url", GRAPH_URL).rstrip("/")
         version = account.setting("graph_version", GRAPH_VERSION).strip("/")
         edge = "photos" if "url" in draft.payload else "feed"
         fields = {**draft.payload, "access_token": token}
-        response = context.http.request("POST", f"{base}/{version}/{page}/{edge}", form=fields,
-                                        errors_as_answers=True)
+        response = context.http.request("POST", f"{base}/{version}/{page}/{edge}", form=fields, errors_as_answers=True)
         answer = _json_or_none(response)
         error = answer.get("error") if isinstance(answer, dict) else None
         verdict = outcome_for(response)
@@ -133,12 +156,14 @@ class Facebook(Channel):
         if verdict is not None:
             return without_secret(verdict, token)
         if answer is None:
-            return Outcome.unconfirmed("Facebook answered without JSON; check the Page, then mark it published "
-                                       "or send it again")
+            return Outcome.unconfirmed(
+                "Facebook answered without JSON; check the Page, then mark it published or send it again"
+            )
         remote_id = str(answer.get("post_id") or answer.get("id") or "") if isinstance(answer, dict) else ""
         if not remote_id:
-            return Outcome.unconfirmed("Facebook accepted the post but gave no id; check the Page, then mark it "
-                                       "published or send it again")
+            return Outcome.unconfirmed(
+                "Facebook accepted the post but gave no id; check the Page, then mark it published or send it again"
+            )
         return Outcome.published(remote_id, f"https://www.facebook.com/{remote_id}")
 
 
@@ -178,8 +203,7 @@ def regain_in(headers) -> float:
     """Seconds until Graph lets the Page post again: x-business-use-case-usage gives minutes."""
     try:
         usage = json.loads((headers or {}).get("x-business-use-case-usage") or "{}")
-        minutes = [entry.get("estimated_time_to_regain_access") or 0
-                   for entries in usage.values() for entry in entries]
+        minutes = [entry.get("estimated_time_to_regain_access") or 0 for entries in usage.values() for entry in entries]
         longest = max(float(m) for m in minutes) if minutes else 0
     except (ValueError, TypeError, AttributeError):
         longest = 0
@@ -189,8 +213,13 @@ def regain_in(headers) -> float:
 def without_secret(outcome: Outcome, secret: str) -> Outcome:
     """Some services echo what they were sent: never let a token reach an outcome (the UI shows them)."""
     if secret and secret in outcome.message:
-        return Outcome(outcome.status, outcome.message.replace(secret, "[token]"), outcome.remote_id, outcome.url,
-                       outcome.retry_after)
+        return Outcome(
+            outcome.status,
+            outcome.message.replace(secret, "[token]"),
+            outcome.remote_id,
+            outcome.url,
+            outcome.retry_after,
+        )
     return outcome
 
 

@@ -6,9 +6,10 @@ here; a channel overrides only what its service publishes differently (YouTube's
 Mastodon's untitled posts...). Feeds are written by others: every value is checked, and anything
 unreadable is left out rather than raised.
 """
+
 import time
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Mapping
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email")
 METRICS = ("impressions", "clicks", "likes", "replies", "shares", "views", "opens", "conversions")
@@ -50,7 +51,7 @@ def full_content(entry: Mapping) -> str:
 
 
 def media_kind(item: Mapping) -> str:
-    """"image", "video", "audio" from Media RSS's medium or the MIME type, else ""."""
+    """ "image", "video", "audio" from Media RSS's medium or the MIME type, else ""."""
     medium = text_of(item.get("medium"))
     if medium in MEDIA_KINDS:
         return medium

@@ -12,6 +12,7 @@ Whether a request may be sent again depends on one question: could the service h
 ``http.client`` is used directly because it tells these moments apart; higher-level clients retry
 and redirect on their own, which is exactly what a publisher must not do.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -20,9 +21,9 @@ import socket
 import ssl
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
 from channels.base import DeliveryFailure, Outcome
@@ -44,8 +45,11 @@ class Response:
         try:
             return jsonlib.loads(self.body.decode("utf-8") or "null")
         except (UnicodeDecodeError, ValueError):
-            raise DeliveryFailure(Outcome.unconfirmed(
-                f"{self.url} answered {self.status} with a body that is not JSON; check whether it was published"))
+            raise DeliveryFailure(
+                Outcome.unconfirmed(
+                    f"{self.url} answered {self.status} with a body that is not JSON; check whether it was published"
+                )
+            )
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)
@@ -59,9 +63,19 @@ class HttpClient:
     user_agent: str = USER_AGENT
     log: list = field(default_factory=list)  # method, url and status of each exchange: never bodies or headers
 
-    def request(self, method: str, url: str, *, json=None, form: Mapping | None = None, body: bytes | None = None,
-                headers: Mapping[str, str] | None = None, params: Mapping | None = None,
-                content_type: str = "", errors_as_answers: bool = False) -> Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        json=None,
+        form: Mapping | None = None,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping | None = None,
+        content_type: str = "",
+        errors_as_answers: bool = False,
+    ) -> Response:
         """One exchange; returns 2xx responses, raises ``DeliveryFailure`` with the right outcome otherwise.
 
         With ``errors_as_answers`` every answer comes back, for services whose error bodies say more
@@ -94,19 +108,28 @@ class HttpClient:
             try:
                 connection.request(method, path, body=payload, headers=headers)
             except (ValueError, UnicodeError):  # a header (a token pasted with a newline or a curly quote)
-                raise DeliveryFailure(Outcome.rejected(
-                    "a header of the request cannot be sent (an account setting or secret holds a character "
-                    "HTTP headers refuse): reconnect the account")) from None
+                raise DeliveryFailure(
+                    Outcome.rejected(
+                        "a header of the request cannot be sent (an account setting or secret holds a character "
+                        "HTTP headers refuse): reconnect the account"
+                    )
+                ) from None
             except (OSError, http.client.HTTPException) as error:
-                raise DeliveryFailure(Outcome.retry(
-                    f"the connection to {parts.hostname} broke before the request was sent: {_reason(error)}")) from None
+                raise DeliveryFailure(
+                    Outcome.retry(
+                        f"the connection to {parts.hostname} broke before the request was sent: {_reason(error)}"
+                    )
+                ) from None
             try:
                 answer = connection.getresponse()
                 data = answer.read(MAX_BODY + 1)
             except (OSError, http.client.HTTPException) as error:
-                raise DeliveryFailure(Outcome.unconfirmed(
-                    f"{parts.hostname} received the request but gave no answer ({_reason(error)}); it may have "
-                    "been published: check, then mark it published or send it again")) from None
+                raise DeliveryFailure(
+                    Outcome.unconfirmed(
+                        f"{parts.hostname} received the request but gave no answer ({_reason(error)}); it may have "
+                        "been published: check, then mark it published or send it again"
+                    )
+                ) from None
             return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, data[:MAX_BODY], url)
         finally:
             connection.close()
@@ -120,8 +143,9 @@ class HttpClient:
 def _connection(parts, timeout):
     port = parts.port
     if parts.scheme == "https":
-        return http.client.HTTPSConnection(parts.hostname, port or 443, timeout=timeout,
-                                           context=ssl.create_default_context())
+        return http.client.HTTPSConnection(
+            parts.hostname, port or 443, timeout=timeout, context=ssl.create_default_context()
+        )
     return http.client.HTTPConnection(parts.hostname, port or 80, timeout=timeout)
 
 
@@ -151,13 +175,18 @@ def multipart(fields: Mapping[str, str], files: Mapping[str, tuple[str, bytes, s
     for name, value in fields.items():
         chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for name, (filename, data, kind) in files.items():
-        chunks.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                      f"Content-Type: {kind}\r\n\r\n".encode() + data + b"\r\n")
+        chunks.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: {kind}\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     chunks.append(f"--{boundary}--\r\n".encode())
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
 # --- what an answer means ----------------------------------------------------------------------------
+
 
 def outcome_for(response: Response) -> Outcome | None:
     """None for a 2xx (the adapter reads it); the outcome any other status means."""
@@ -228,6 +257,7 @@ def _reset_in(response: Response) -> float | None:
         except ValueError:
             try:  # Mastodon gives an ISO 8601 time
                 from datetime import datetime
+
                 return max(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - time.time(), 0.0)
             except ValueError:
                 continue

@@ -9,6 +9,7 @@ limit is read first (many allow more than 500, some fewer), pictures are uploade
 posted with an ``Idempotency-Key``, the same for every attempt at one post, so that a request sent
 again after a lost answer never posts twice (Mastodon remembers a key for an hour).
 """
+
 import re
 import threading
 import time
@@ -59,8 +60,11 @@ MENTION = re.compile(r"(?<![=/\w])@([a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?)(?:@[\w.
 def weighted_pieces(text: str) -> list[tuple[int, int, int]]:
     """(start, end, weight) for each link and mention and for each grapheme between them."""
     special = [(m.start(), m.end(), URL_WEIGHT) for m in links_in(text)]
-    special += [(m.start(), m.end(), 1 + grapheme_count(m.group(1))) for m in MENTION.finditer(text)
-                if not any(start <= m.start() < end for start, end, _ in special)]
+    special += [
+        (m.start(), m.end(), 1 + grapheme_count(m.group(1)))
+        for m in MENTION.finditer(text)
+        if not any(start <= m.start() < end for start, end, _ in special)
+    ]
     pieces, position = [], 0
     for start, end, weight in sorted(special):
         pieces += grapheme_pieces(text, position, start)
@@ -102,9 +106,12 @@ class Mastodon(Channel):
     def render(self, post):
         text = status_text(post)
         spoiler = " ".join(str(post.extra.get("spoiler_text") or "").split())
-        payload = {"status": text, "spoiler_text": spoiler,
-                   "visibility": post.extra.get("visibility") or "public",
-                   "media": media_of(post.extra)}
+        payload = {
+            "status": text,
+            "spoiler_text": spoiler,
+            "visibility": post.extra.get("visibility") or "public",
+            "media": media_of(post.extra),
+        }
         preview = f"CW: {spoiler}\n\n{text}" if spoiler else text
         return Draft(self.name, payload, preview)
 
@@ -115,13 +122,22 @@ class Mastodon(Channel):
         if not post.body.strip() and not payload["media"]:
             problems.append(Problem("empty", "write something: the post is empty", field="body"))
         elif used > budget:
-            problems.append(Problem(
-                "too_long", f"{used - budget} characters over Mastodon's {MAX_CHARACTERS} (every link counts 23, "
-                            "and the content warning counts too): shorten it", field="body",
-                start=first_overflow(payload["status"], budget), end=len(payload["status"])))
+            problems.append(
+                Problem(
+                    "too_long",
+                    f"{used - budget} characters over Mastodon's {MAX_CHARACTERS} (every link counts 23, "
+                    "and the content warning counts too): shorten it",
+                    field="body",
+                    start=first_overflow(payload["status"], budget),
+                    end=len(payload["status"]),
+                )
+            )
         if payload["visibility"] not in VISIBILITIES:
-            problems.append(Problem("invalid_visibility", f"visibility must be one of {', '.join(VISIBILITIES)}",
-                                    field="visibility"))
+            problems.append(
+                Problem(
+                    "invalid_visibility", f"visibility must be one of {', '.join(VISIBILITIES)}", field="visibility"
+                )
+            )
         problems += media_count_problems(payload["media"], MEDIA_MAX, self.label)
         total = used + MAX_CHARACTERS - budget
         return Length(total, MAX_CHARACTERS, "characters"), problems
@@ -129,11 +145,17 @@ class Mastodon(Channel):
     def adapt(self, source):
         """A status from the source: its headline, as much of its text as fits, its link, its pictures."""
         room = f"\n\n{source.link}" if source.link else ""
-        text = short_post_text(source.title, source.body, source.link,
-                               lambda t: status_length(t + room) <= MAX_CHARACTERS)
-        return PostContent(channel=self.name, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at,
-                           extra=media_extra(attachments_for(source.extra, source.link, MEDIA_MAX)))
+        text = short_post_text(
+            source.title, source.body, source.link, lambda t: status_length(t + room) <= MAX_CHARACTERS
+        )
+        return PostContent(
+            channel=self.name,
+            body=text,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra=media_extra(attachments_for(source.extra, source.link, MEDIA_MAX)),
+        )
 
     def read_feed_entry(self, entry):
         """A profile's RSS (https://instance/@user.rss): untitled items whose description is the post's
@@ -146,16 +168,23 @@ class Mastodon(Channel):
         if len(media) == 1 and len(descriptions) == 1:
             media[0]["alt"] = " ".join(feeds.text_of(descriptions[0]).split())
         links_out = any(is_outbound(anchor) for anchor in anchors)
-        return feeds.content_item(entry, feeds.social_content_type(media, links_out),
-                                  title=feeds.text_of(entry.get("title")).strip() or headline_from(text),
-                                  summary=html, media=media)
-
+        return feeds.content_item(
+            entry,
+            feeds.social_content_type(media, links_out),
+            title=feeds.text_of(entry.get("title")).strip() or headline_from(text),
+            summary=html,
+            media=media,
+        )
 
     account_fields = (
         AccountField("instance", "Instance address", help="Your server, e.g. https://mastodon.social"),
-        AccountField("access_token", "Access token", secret=True,
-                     help="Preferences → Development → New application, with the write:statuses and "
-                          "write:media scopes: its access token."),
+        AccountField(
+            "access_token",
+            "Access token",
+            secret=True,
+            help="Preferences → Development → New application, with the write:statuses and "
+            "write:media scopes: its access token.",
+        ),
     )
 
     def deliver_live(self, draft, post, context):
@@ -174,7 +203,8 @@ class Mastodon(Channel):
         if used > limit:
             return Outcome.rejected(
                 f"the post has {used} characters and {urlsplit(instance).hostname} takes at most {limit} (every "
-                "link counts 23, and the content warning counts too): shorten it")
+                "link counts 23, and the content warning counts too): shorten it"
+            )
         media_ids = [upload(context.http, instance, auth, item) for item in media]
         body = {"status": payload["status"], "visibility": payload.get("visibility") or "public"}
         if payload.get("spoiler_text"):
@@ -187,8 +217,10 @@ class Mastodon(Channel):
         answer = context.http.request("POST", instance + "/api/v1/statuses", json=body, headers=headers).json()
         status_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not status_id:
-            return Outcome.unconfirmed(f"{urlsplit(instance).hostname} accepted the status but named no id: check "
-                                       "the profile, then mark it published or send it again")
+            return Outcome.unconfirmed(
+                f"{urlsplit(instance).hostname} accepted the status but named no id: check "
+                "the profile, then mark it published or send it again"
+            )
         return Outcome.published(remote_id=status_id, url=answer.get("url") or answer.get("uri") or None)
 
 
@@ -236,8 +268,7 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
     fields = {"description": item["alt"]} if item.get("alt") else {}
     body, content_type = multipart(fields, {"file": (file_name(item["url"], kind), data, kind)})
     with before_publishing(f"uploading the image {item['url']} to {urlsplit(instance).hostname}"):
-        response = http.request("POST", instance + "/api/v2/media", body=body, content_type=content_type,
-                                headers=auth)
+        response = http.request("POST", instance + "/api/v2/media", body=body, content_type=content_type, headers=auth)
         answer = response.json()
         media_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not media_id:
@@ -253,8 +284,11 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
 
 def is_outbound(anchor: dict) -> bool:
     """A link to elsewhere, not one of Mastodon's own mention or hashtag links."""
-    return bool(anchor["href"]) and not ({"mention", "hashtag", "u-url"} & set(anchor["class"])) \
+    return (
+        bool(anchor["href"])
+        and not ({"mention", "hashtag", "u-url"} & set(anchor["class"]))
         and "tag" not in anchor["rel"]
+    )
 
 
 register(Mastodon)

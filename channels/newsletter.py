@@ -3,11 +3,13 @@ An attached image illustrates the lead feature (its section gains "image": {"url
 
 Live delivery mails the issue to the confirmed subscribers over SMTP, in batches run by RQ jobs; the
 bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.services.newsletter``."""
+
 import re
 from typing import ClassVar
 
 from channels import feeds
 from channels.base import (
+    WARNING,
     AccountField,
     Channel,
     Draft,
@@ -17,7 +19,6 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    WARNING,
 )
 from channels.registry import register
 from channels.shaping import (
@@ -41,11 +42,11 @@ def sections(post: PostContent) -> list[dict]:
     headed by the subject, since an issue's first block needs a heading like the others."""
     body = post.body.strip()
     starts = list(SECTION_HEADING.finditer(body))
-    lead = body[:starts[0].start()].strip() if starts else body
+    lead = body[: starts[0].start()].strip() if starts else body
     found = [{"heading": post.title.strip(), "body": lead, "link": ""}] if lead else []
     for n, match in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(body)
-        found.append({"heading": match.group(1).strip(), "body": body[match.end():end].strip(), "link": ""})
+        found.append({"heading": match.group(1).strip(), "body": body[match.end() : end].strip(), "link": ""})
     if found and post.link:
         found[0]["link"] = post.link
     images = images_of(post.extra)
@@ -65,8 +66,9 @@ def preheader(post: PostContent, parts: list[dict]) -> str:
 
 def text_version(parts: list[dict]) -> str:
     """The plain-text part of the email, for clients that do not show HTML."""
-    return "\n\n".join(f"{s['heading']}\n\n{plain_text(s['body'])}" + (f"\n\n{s['link']}" if s["link"] else "")
-                       for s in parts)
+    return "\n\n".join(
+        f"{s['heading']}\n\n{plain_text(s['body'])}" + (f"\n\n{s['link']}" if s["link"] else "") for s in parts
+    )
 
 
 class Newsletter(Channel):
@@ -81,29 +83,57 @@ class Newsletter(Channel):
         if not subject:
             raise MissingField("title", "an issue needs a subject (the post's title)")
         parts = sections(post)
-        payload = {"subject": subject, "preheader": preheader(post, parts), "sections": parts,
-                   "text": text_version(parts)}
+        payload = {
+            "subject": subject,
+            "preheader": preheader(post, parts),
+            "sections": parts,
+            "text": text_version(parts),
+        }
         return Draft(self.name, payload, f"{subject}\n{payload['preheader']}\n\n{payload['text']}")
 
     def check(self, post, draft):
         payload, problems = draft.payload, []
         subject = payload["subject"]
         if len(subject) > SUBJECT_MAX:
-            problems.append(Problem("subject_too_long", f"the subject has {len(subject)} characters, "
-                                    f"{len(subject) - SUBJECT_MAX} over the limit of {SUBJECT_MAX}", field="title"))
+            problems.append(
+                Problem(
+                    "subject_too_long",
+                    f"the subject has {len(subject)} characters, "
+                    f"{len(subject) - SUBJECT_MAX} over the limit of {SUBJECT_MAX}",
+                    field="title",
+                )
+            )
         elif len(subject) > SUBJECT_COMFORT:
-            problems.append(Problem("long_subject", f"subjects over {SUBJECT_COMFORT} characters are cut off in "
-                                    "most inboxes", severity=WARNING, field="title"))
+            problems.append(
+                Problem(
+                    "long_subject",
+                    f"subjects over {SUBJECT_COMFORT} characters are cut off in most inboxes",
+                    severity=WARNING,
+                    field="title",
+                )
+            )
         if len(payload["preheader"]) > PREHEADER_MAX:
-            problems.append(Problem("preheader_too_long", f"the preheader has {len(payload['preheader'])} "
-                                    f"characters; keep it to {PREHEADER_MAX}", field="preheader"))
+            problems.append(
+                Problem(
+                    "preheader_too_long",
+                    f"the preheader has {len(payload['preheader'])} characters; keep it to {PREHEADER_MAX}",
+                    field="preheader",
+                )
+            )
         if not any(s["body"] for s in payload["sections"]):
-            problems.append(Problem("no_feature", "an issue needs at least one feature section: write the body",
-                                    field="body"))
+            problems.append(
+                Problem("no_feature", "an issue needs at least one feature section: write the body", field="body")
+            )
         for link in dict.fromkeys(untracked_links(f"{post.body}\n{post.link}")):
-            problems.append(Problem("untracked_link", f"{link} has no UTM tags: add utm_source=newsletter"
-                                    "&utm_medium=email&utm_campaign=… so its clicks can be counted",
-                                    severity=WARNING, field="link" if link == post.link else "body"))
+            problems.append(
+                Problem(
+                    "untracked_link",
+                    f"{link} has no UTM tags: add utm_source=newsletter"
+                    "&utm_medium=email&utm_campaign=… so its clicks can be counted",
+                    severity=WARNING,
+                    field="link" if link == post.link else "body",
+                )
+            )
         return Length(len(subject), SUBJECT_MAX, "characters"), problems
 
     def adapt(self, source):
@@ -114,13 +144,23 @@ class Newsletter(Channel):
         lead = " ".join(first[:LEAD_SENTENCES]) or plain_text(source.body)
         if source.link:  # it becomes the call to action
             lead = " ".join(lead.replace(source.link, "").split())
-        link = (with_utm(source.link, "newsletter", "email", source.campaign)
-                if is_web_address(source.link) else source.link)
-        return PostContent(channel=self.name, title=shorten(heading, lambda t: len(t) <= SUBJECT_COMFORT),
-                           body=f"## {heading}\n\n{lead}", link=link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at,
-                           extra={"preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX),
-                                  **media_extra(images_of(source.extra)[:1])})
+        link = (
+            with_utm(source.link, "newsletter", "email", source.campaign)
+            if is_web_address(source.link)
+            else source.link
+        )
+        return PostContent(
+            channel=self.name,
+            title=shorten(heading, lambda t: len(t) <= SUBJECT_COMFORT),
+            body=f"## {heading}\n\n{lead}",
+            link=link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra={
+                "preheader": shorten(lead, lambda t: len(t) <= PREHEADER_MAX),
+                **media_extra(images_of(source.extra)[:1]),
+            },
+        )
 
     account_fields = (
         AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server"),
@@ -131,8 +171,11 @@ class Newsletter(Channel):
         AccountField("from_address", "From address", help="newsletter@example.com"),
         AccountField("from_name", "From name", required=False),
         AccountField("reply_to", "Reply-To address", required=False),
-        AccountField("public_url", "Public address of Refrain",
-                     help="https://… where readers reach the confirm and unsubscribe links"),
+        AccountField(
+            "public_url",
+            "Public address of Refrain",
+            help="https://… where readers reach the confirm and unsubscribe links",
+        ),
     )
 
     # the app's side of a live delivery (subscribers, rows, batch jobs, SMTP), plugged in by the app at
@@ -150,8 +193,9 @@ class Newsletter(Channel):
         if problem:
             return Outcome.rejected(f"{problem}: fix it on the Accounts page")
         recipients, batches = self.mailing_list.start_issue(post.id, draft.payload, context.account)
-        return Outcome.published(remote_id=f"issue-{post.id}",
-                                 message=f"queued for {recipients} subscribers in {batches} batches")
+        return Outcome.published(
+            remote_id=f"issue-{post.id}", message=f"queued for {recipients} subscribers in {batches} batches"
+        )
 
     def read_feed_entry(self, entry):
         """A newsletter's archive feed: each issue, whole (its content rather than its summary, when given)."""

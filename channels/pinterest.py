@@ -5,7 +5,9 @@ A pin is a picture first: it needs an image (the post's first image attachment, 
 description of up to 500, alt text of up to 500 and a destination link. The board is the
 account's, so the draft leaves it out and delivery adds it.
 """
+
 from channels.base import (
+    WARNING,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -15,7 +17,6 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    WARNING,
 )
 from channels.registry import register
 from channels.shaping import (
@@ -36,45 +37,71 @@ API_URL = "https://api.pinterest.com"
 class Pinterest(Channel):
     name = "pinterest"
     label = "Pinterest"
-    limits = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "alt_text": ALT_MAX, "link": LINK_MAX,
-              "media": 1}
+    limits = {"title": TITLE_MAX, "description": DESCRIPTION_MAX, "alt_text": ALT_MAX, "link": LINK_MAX, "media": 1}
     extra_fields = {"media": Media}
     feed_content_type = "image"
     account_fields = (
         AccountField("board_id", "Board ID", help="the board pins go to (GET /v5/boards lists them with their ids)"),
-        AccountField("access_token", "Access token", secret=True,
-                     help="an OAuth token with the boards:read, pins:read and pins:write scopes"),
+        AccountField(
+            "access_token",
+            "Access token",
+            secret=True,
+            help="an OAuth token with the boards:read, pins:read and pins:write scopes",
+        ),
         AccountField("api_url", "API address", required=False, default=API_URL),
     )
 
     def render(self, post):
         images = images_of(post.extra)
-        payload = {"title": " ".join(post.title.split()), "description": plain_text(post.body),
-                   "link": post.link.strip(), "alt_text": images[0]["alt"] if images else "",
-                   "media_source": {"source_type": "image_url", "url": images[0]["url"]} if images else None}
+        payload = {
+            "title": " ".join(post.title.split()),
+            "description": plain_text(post.body),
+            "link": post.link.strip(),
+            "alt_text": images[0]["alt"] if images else "",
+            "media_source": {"source_type": "image_url", "url": images[0]["url"]} if images else None,
+        }
         preview = "\n\n".join(part for part in (payload["title"], payload["description"], payload["link"]) if part)
         return Draft(self.name, payload, preview)
 
     def check(self, post, draft):
         pin, problems = draft.payload, []
         if not pin["media_source"]:
-            problems.append(Problem("missing_image", "a pin needs a picture: attach an image (with alt text)",
-                                    field="media"))
-        for field_name, key, most in (("title", "title", TITLE_MAX), ("body", "description", DESCRIPTION_MAX),
-                                      ("media", "alt_text", ALT_MAX)):
+            problems.append(
+                Problem("missing_image", "a pin needs a picture: attach an image (with alt text)", field="media")
+            )
+        for field_name, key, most in (
+            ("title", "title", TITLE_MAX),
+            ("body", "description", DESCRIPTION_MAX),
+            ("media", "alt_text", ALT_MAX),
+        ):
             size = len(pin[key])
             if size > most:
-                problems.append(Problem(f"{key}_too_long", f"the pin's {key.replace('_', ' ')} has {size} "
-                                        f"characters, {size - most} over Pinterest's {most}", field=field_name,
-                                        start=most if field_name != "media" else None,
-                                        end=size if field_name != "media" else None))
+                problems.append(
+                    Problem(
+                        f"{key}_too_long",
+                        f"the pin's {key.replace('_', ' ')} has {size} "
+                        f"characters, {size - most} over Pinterest's {most}",
+                        field=field_name,
+                        start=most if field_name != "media" else None,
+                        end=size if field_name != "media" else None,
+                    )
+                )
         if pin["link"] and (not is_web_address(pin["link"]) or len(pin["link"]) > LINK_MAX):
-            problems.append(Problem("bad_link", f"the link must be an http(s) address of at most {LINK_MAX} "
-                                    "characters", field="link"))
+            problems.append(
+                Problem(
+                    "bad_link", f"the link must be an http(s) address of at most {LINK_MAX} characters", field="link"
+                )
+            )
         media = media_of(post.extra)
         if len(media) > 1:
-            problems.append(Problem("media_not_sent", "a pin shows one picture: only the first image is sent",
-                                    severity=WARNING, field="media"))
+            problems.append(
+                Problem(
+                    "media_not_sent",
+                    "a pin shows one picture: only the first image is sent",
+                    severity=WARNING,
+                    field="media",
+                )
+            )
         return Length(len(pin["description"]), DESCRIPTION_MAX, "characters"), problems
 
     def adapt(self, source):
@@ -89,18 +116,21 @@ class Pinterest(Channel):
         if source.link:
             text = text.replace(source.link, "").strip()
         headline = source.title or headline_from(text)
-        return PostContent(channel=self.name, title=shorten(headline, lambda t: len(t) <= TITLE_MAX),
-                           body=shorten(text, lambda t: len(t) <= DESCRIPTION_MAX),
-                           link=source.link if is_web_address(source.link) else "",
-                           campaign=source.campaign, scheduled_at=source.scheduled_at,
-                           extra={"media": pictures} if pictures else {})
+        return PostContent(
+            channel=self.name,
+            title=shorten(headline, lambda t: len(t) <= TITLE_MAX),
+            body=shorten(text, lambda t: len(t) <= DESCRIPTION_MAX),
+            link=source.link if is_web_address(source.link) else "",
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra={"media": pictures} if pictures else {},
+        )
 
     def deliver_live(self, draft, post, context):
         account = context.account
         board, token = account.setting("board_id").strip(), account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the "
-                                        "Accounts page")
+            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
         if not board:
             return Outcome.rejected("the Pinterest account names no board: set its Board ID on the Accounts page")
         if not draft.payload.get("media_source"):
@@ -108,22 +138,29 @@ class Pinterest(Channel):
         pin = {"board_id": board, **{key: value for key, value in draft.payload.items() if value}}
         base = account.setting("api_url", API_URL).rstrip("/")
         try:
-            answer = context.http.request("POST", f"{base}/v5/pins", json=pin,
-                                          headers={"Authorization": f"Bearer {token}"}).json()
+            answer = context.http.request(
+                "POST", f"{base}/v5/pins", json=pin, headers={"Authorization": f"Bearer {token}"}
+            ).json()
         except DeliveryFailure as failure:
             raise DeliveryFailure(without_secret(failure.outcome, token)) from None
         pin_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not pin_id:
-            return Outcome.unconfirmed("Pinterest accepted the pin but gave no id; check the board, then mark it "
-                                       "published or send it again")
+            return Outcome.unconfirmed(
+                "Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again"
+            )
         return Outcome.published(pin_id, f"https://www.pinterest.com/pin/{pin_id}/")
 
 
 def without_secret(outcome: Outcome, secret: str) -> Outcome:
     """Never let a token reach an outcome, even if a service echoes it."""
     if secret and secret in outcome.message:
-        return Outcome(outcome.status, outcome.message.replace(secret, "[token]"), outcome.remote_id, outcome.url,
-                       outcome.retry_after)
+        return Outcome(
+            outcome.status,
+            outcome.message.replace(secret, "[token]"),
+            outcome.remote_id,
+            outcome.url,
+            outcome.retry_after,
+        )
     return outcome
 
 

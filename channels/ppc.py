@@ -10,6 +10,7 @@ spreadsheets read it as UTF-8. Which post each row came from is kept beside the 
 Attached images are not exported (image assets are added in the editor). ``utm_link`` is the UTM link
 builder (here rather than in ``shaping``, whose ``with_utm`` only fills in missing tags).
 """
+
 import csv
 import io
 import json
@@ -42,9 +43,12 @@ CLAUSE_BREAK = re.compile(r"\s*[,;:–—]\s+|\s+-\s+|[，；：]")
 FALLBACK_HEADLINES = ["Learn more", "See how it works", "Start today"]
 FALLBACK_DESCRIPTIONS = ["Find out more on our site.", "Read the whole story today."]
 # Google Ads Editor's column names for a responsive search ad
-EDITOR_COLUMNS = (["Campaign", "Ad group", "Ad type"] + [f"Headline {n}" for n in range(1, HEADLINES[1] + 1)]
-                  + [f"Description {n}" for n in range(1, DESCRIPTIONS[1] + 1)]
-                  + ["Path 1", "Path 2", "Final URL", "Status"])
+EDITOR_COLUMNS = (
+    ["Campaign", "Ad group", "Ad type"]
+    + [f"Headline {n}" for n in range(1, HEADLINES[1] + 1)]
+    + [f"Description {n}" for n in range(1, DESCRIPTIONS[1] + 1)]
+    + ["Path 1", "Path 2", "Final URL", "Status"]
+)
 AD_TYPE = "Responsive search ad"
 AD_STATUSES = ("Enabled", "Paused")
 INDEX_NAME = ".refrain-ads.json"
@@ -52,8 +56,9 @@ EXPORTED = "exported for Google Ads Editor: upload it with the editor (Refrain d
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
 
-def utm_link(url: str, source: str, medium: str, campaign: str, content: str = "", term: str = "",
-             replace: bool = True) -> str:
+def utm_link(
+    url: str, source: str, medium: str, campaign: str, content: str = "", term: str = "", replace: bool = True
+) -> str:
     """A link builder: ``url`` with the given UTM tags (empty ones left out), every other parameter kept
     in its order. A tag already in the link takes the new value in place, or with ``replace=False`` is
     kept as it is (someone chose it) and only the missing tags are added."""
@@ -114,20 +119,32 @@ def count_problems(kind: str, lines: list[str], bounds: tuple[int, int], limit: 
     plural = f"{kind}s"
     problems = []
     if len(lines) < low:
-        problems.append(Problem(f"too_few_{plural}", f"an ad needs at least {low} {plural} (it has {len(lines)})",
-                                field=plural))
+        problems.append(
+            Problem(f"too_few_{plural}", f"an ad needs at least {low} {plural} (it has {len(lines)})", field=plural)
+        )
     if len(lines) > high:
-        problems.append(Problem(f"too_many_{plural}", f"an ad takes at most {high} {plural} (it has {len(lines)})",
-                                field=plural))
+        problems.append(
+            Problem(f"too_many_{plural}", f"an ad takes at most {high} {plural} (it has {len(lines)})", field=plural)
+        )
     seen = set()
     for index, line in enumerate(lines, start=1):
         if ads_length(line) > limit:
-            problems.append(Problem(f"{kind}_too_long", f"{kind} {index} is {ads_length(line)} characters; the "
-                                    f"limit is {limit} (Chinese, Japanese and Korean characters count 2)",
-                                    field=plural))
+            problems.append(
+                Problem(
+                    f"{kind}_too_long",
+                    f"{kind} {index} is {ads_length(line)} characters; the "
+                    f"limit is {limit} (Chinese, Japanese and Korean characters count 2)",
+                    field=plural,
+                )
+            )
         if line.casefold() in seen:
-            problems.append(Problem(f"duplicate_{kind}", f"{kind} {index} repeats an earlier one; Google Ads "
-                                    "wants each to be different", field=plural))
+            problems.append(
+                Problem(
+                    f"duplicate_{kind}",
+                    f"{kind} {index} repeats an earlier one; Google Ads wants each to be different",
+                    field=plural,
+                )
+            )
         seen.add(line.casefold())
     return problems
 
@@ -135,16 +152,36 @@ def count_problems(kind: str, lines: list[str], bounds: tuple[int, int], limit: 
 class PPC(Channel):
     name = "ppc"
     label = "PPC (Google Ads search)"
-    limits = {"headlines": list(HEADLINES), "headline_length": HEADLINE_MAX, "descriptions": list(DESCRIPTIONS),
-              "description_length": DESCRIPTION_MAX, "path_length": PATH_MAX}
-    extra_fields = {"headlines": list, "descriptions": list, "path1": str, "path2": str, "ad_group": str,
-                    "media": Media}
+    limits = {
+        "headlines": list(HEADLINES),
+        "headline_length": HEADLINE_MAX,
+        "descriptions": list(DESCRIPTIONS),
+        "description_length": DESCRIPTION_MAX,
+        "path_length": PATH_MAX,
+    }
+    extra_fields = {
+        "headlines": list,
+        "descriptions": list,
+        "path1": str,
+        "path2": str,
+        "ad_group": str,
+        "media": Media,
+    }
     account_fields = (
-        AccountField("folder", "Export folder", required=False,
-                     help="where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the "
-                          "outbox's ppc folder"),
-        AccountField("ad_status", "Status of exported ads", required=False, default="Enabled",
-                     help="Enabled or Paused, as the ads arrive in Google Ads Editor"),
+        AccountField(
+            "folder",
+            "Export folder",
+            required=False,
+            help="where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the "
+            "outbox's ppc folder",
+        ),
+        AccountField(
+            "ad_status",
+            "Status of exported ads",
+            required=False,
+            default="Enabled",
+            help="Enabled or Paused, as the ads arrive in Google Ads Editor",
+        ),
     )
 
     def render(self, post):
@@ -152,11 +189,13 @@ class PPC(Channel):
         if not link:
             raise MissingField("link", "an ad needs a final URL (the post's link)")
         final_url = with_utm(link, "google", "cpc", post.campaign) if is_web_address(link) else link
-        payload = {"final_url": final_url,
-                   "headlines": given_lines(post, "headlines") or derived_headlines(post.title, post.body),
-                   "descriptions": given_lines(post, "descriptions") or derived_descriptions(post.title, post.body),
-                   "path1": str(post.extra.get("path1") or "").strip(),
-                   "path2": str(post.extra.get("path2") or "").strip()}
+        payload = {
+            "final_url": final_url,
+            "headlines": given_lines(post, "headlines") or derived_headlines(post.title, post.body),
+            "descriptions": given_lines(post, "descriptions") or derived_descriptions(post.title, post.body),
+            "path1": str(post.extra.get("path1") or "").strip(),
+            "path2": str(post.extra.get("path2") or "").strip(),
+        }
         images = images_of(post.extra)
         if images:
             payload["images"] = [{"url": image["url"], "alt": image["alt"]} for image in images]
@@ -167,8 +206,9 @@ class PPC(Channel):
         ad = draft.payload
         problems = []
         if not is_web_address(ad["final_url"]):
-            problems.append(Problem("bad_final_url", "the final URL must be an http:// or https:// address",
-                                    field="link"))
+            problems.append(
+                Problem("bad_final_url", "the final URL must be an http:// or https:// address", field="link")
+            )
         problems += count_problems("headline", ad["headlines"], HEADLINES, HEADLINE_MAX)
         problems += count_problems("description", ad["descriptions"], DESCRIPTIONS, DESCRIPTION_MAX)
         problems += self.path_problems(ad)
@@ -180,25 +220,36 @@ class PPC(Channel):
         problems = []
         for name in ("path1", "path2"):
             if ads_length(ad[name]) > PATH_MAX:
-                problems.append(Problem("path_too_long", f"{name} is {ads_length(ad[name])} characters; the limit "
-                                        f"is {PATH_MAX}", field=name))
+                problems.append(
+                    Problem(
+                        "path_too_long",
+                        f"{name} is {ads_length(ad[name])} characters; the limit is {PATH_MAX}",
+                        field=name,
+                    )
+                )
             if " " in ad[name] or "/" in ad[name]:
                 problems.append(Problem("bad_path", f"{name} cannot hold spaces or '/'", field=name))
         if ad["path2"] and not ad["path1"]:
-            problems.append(Problem("path2_without_path1", "Google Ads shows path2 only after path1: fill path1",
-                                    field="path1"))
+            problems.append(
+                Problem("path2_without_path1", "Google Ads shows path2 only after path1: fill path1", field="path1")
+            )
         return problems
 
     def adapt(self, source):
         """An ad from a post: headlines from its title and sentences, its link as the final URL."""
         headlines = derived_headlines(source.title, source.body)
         descriptions = derived_descriptions(source.title, source.body)
-        headlines += [h for h in FALLBACK_HEADLINES if h not in headlines][:max(0, HEADLINES[0] - len(headlines))]
-        descriptions += FALLBACK_DESCRIPTIONS[:max(0, DESCRIPTIONS[0] - len(descriptions))]
-        return PostContent(channel=self.name, title=source.title, body=source.body, link=source.link,
-                           campaign=source.campaign, scheduled_at=source.scheduled_at,
-                           extra={"headlines": headlines, "descriptions": descriptions,
-                                  **media_extra(images_of(source.extra))})
+        headlines += [h for h in FALLBACK_HEADLINES if h not in headlines][: max(0, HEADLINES[0] - len(headlines))]
+        descriptions += FALLBACK_DESCRIPTIONS[: max(0, DESCRIPTIONS[0] - len(descriptions))]
+        return PostContent(
+            channel=self.name,
+            title=source.title,
+            body=source.body,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra={"headlines": headlines, "descriptions": descriptions, **media_extra(images_of(source.extra))},
+        )
 
     def deliver_live(self, draft, post, context):
         """The ad as a row of its campaign's Google Ads Editor CSV (see the module's notes)."""
@@ -218,6 +269,7 @@ class PPC(Channel):
 
 # --- the Google Ads Editor export --------------------------------------------------------------------
 
+
 def campaign_slug(campaign: str) -> str:
     return ascii_slug(campaign) or "refrain"
 
@@ -234,13 +286,22 @@ def editor_row(ad: dict, post: PostContent, status: str) -> dict:
     UTM tags the link already has are kept (they are what the editor previewed), utm_content names the ad group."""
     campaign, group = campaign_slug(post.campaign), ad_group_name(post)
     row = {column: "" for column in EDITOR_COLUMNS}
-    row.update({"Campaign": post.campaign.strip() or campaign, "Ad group": group, "Ad type": AD_TYPE,
-                "Path 1": ad.get("path1", ""), "Path 2": ad.get("path2", ""), "Status": status,
-                "Final URL": utm_link(ad["final_url"], "google", "cpc", campaign, ascii_slug(group) or campaign,
-                                      replace=False)})
-    for number, line in enumerate(ad["headlines"][:HEADLINES[1]], start=1):
+    row.update(
+        {
+            "Campaign": post.campaign.strip() or campaign,
+            "Ad group": group,
+            "Ad type": AD_TYPE,
+            "Path 1": ad.get("path1", ""),
+            "Path 2": ad.get("path2", ""),
+            "Status": status,
+            "Final URL": utm_link(
+                ad["final_url"], "google", "cpc", campaign, ascii_slug(group) or campaign, replace=False
+            ),
+        }
+    )
+    for number, line in enumerate(ad["headlines"][: HEADLINES[1]], start=1):
         row[f"Headline {number}"] = line
-    for number, line in enumerate(ad["descriptions"][:DESCRIPTIONS[1]], start=1):
+    for number, line in enumerate(ad["descriptions"][: DESCRIPTIONS[1]], start=1):
         row[f"Description {number}"] = line
     return row
 
@@ -264,8 +325,11 @@ def export(folder: Path, post_id: int, filename: str, row: dict) -> Path:
         before = index.get(str(post_id), {}).get("file")
         index[str(post_id)] = {"file": filename, "row": row}
         for name in {filename, before} - {None}:
-            rows = [entry["row"] for key, entry in sorted(index.items(), key=lambda item: int(item[0]))
-                    if entry["file"] == name]
+            rows = [
+                entry["row"]
+                for key, entry in sorted(index.items(), key=lambda item: int(item[0]))
+                if entry["file"] == name
+            ]
             if rows:
                 write_atomically(folder / name, editor_csv(rows))
             else:
@@ -282,8 +346,14 @@ def read_index(path: Path) -> dict:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {key: entry for key, entry in data.items() if key.isdigit() and isinstance(entry, dict)
-            and isinstance(entry.get("file"), str) and isinstance(entry.get("row"), dict)}
+    return {
+        key: entry
+        for key, entry in data.items()
+        if key.isdigit()
+        and isinstance(entry, dict)
+        and isinstance(entry.get("file"), str)
+        and isinstance(entry.get("row"), dict)
+    }
 
 
 @contextmanager

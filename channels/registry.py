@@ -1,4 +1,5 @@
 """Channels by name, the way Redash registers its destinations: each module calls ``register`` at its end."""
+
 from channels.base import Channel
 
 _channels: dict[str, Channel] = {}
@@ -24,7 +25,7 @@ def get(name: str) -> Channel:
 
 
 def why_unknown(name) -> str:
-    """"" for a registered channel, else what every caller tells its user: the name and the known ones."""
+    """ "" for a registered channel, else what every caller tells its user: the name and the known ones."""
     return "" if name in _channels else f"unknown channel {name!r}; known: {', '.join(names())}"
 
 

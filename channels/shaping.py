@@ -1,9 +1,10 @@
 """Text shaping the adapters share: cutting at word boundaries, sentences, plain text, links and UTM tags,
 counting as readers see characters, HTML from feeds, and attachments ("media")."""
+
 import re
 import unicodedata
+from collections.abc import Mapping
 from html.parser import HTMLParser
-from typing import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import regex  # grapheme clusters (\X), which the standard re module cannot match
@@ -145,7 +146,7 @@ def links_in(text: str) -> list[re.Match]:
 def headline_from(text: str, most: int = 80) -> str:
     """A title for an item that has none (a toot, a skeet): its first sentence, shortened. Only the
     start of the text is read, so a huge text costs no more than a short one."""
-    start = " ".join(text[:4 * most].split())
+    start = " ".join(text[: 4 * most].split())
     first = next(iter(SENTENCE_END.split(start)), "")
     return shorten(first, lambda t: len(t) <= most)
 
@@ -168,8 +169,13 @@ class _HtmlReader(HTMLParser):
             self.parts.append("\n\n")
         if tag == "a":
             values = dict(attrs)
-            self.anchors.append({"href": values.get("href") or "", "class": (values.get("class") or "").split(),
-                                 "rel": (values.get("rel") or "").split()})
+            self.anchors.append(
+                {
+                    "href": values.get("href") or "",
+                    "class": (values.get("class") or "").split(),
+                    "rel": (values.get("rel") or "").split(),
+                }
+            )
 
     def handle_endtag(self, tag):
         if tag in BLOCK_TAGS:
@@ -222,8 +228,10 @@ def markdown_image(url: str, alt: str) -> str:
     return f"![{alt}]({url})"
 
 
-YOUTUBE_VIDEO = re.compile(r"^https?://(?:(?:www\.|m\.)?youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|"
-                           r"live/)|youtu\.be/)([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])")
+YOUTUBE_VIDEO = re.compile(
+    r"^https?://(?:(?:www\.|m\.)?youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|"
+    r"live/)|youtu\.be/)([A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
+)
 
 
 def youtube_video_id(url: str) -> str:
@@ -288,8 +296,13 @@ def key_sentences(markdown: str, most: int = 4, skip: str = "") -> list[str]:
 
 # --- live delivery: steps that publish nothing yet ------------------------------------------------
 
-IMAGE_EXTENSIONS = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-                    ".webp": "image/webp"}
+IMAGE_EXTENSIONS = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
 
 
 class before_publishing:
@@ -307,17 +320,20 @@ class before_publishing:
 
     def __exit__(self, kind, error, trace):
         from channels.base import DeliveryFailure, Outcome  # base imports this module
+
         if not isinstance(error, DeliveryFailure):
             return False
         status = error.outcome.status
         if status == "unconfirmed":
-            raise DeliveryFailure(Outcome.retry(
-                f"{self.step}: no answer came back; nothing was published yet, so it will be tried again")) from None
+            raise DeliveryFailure(
+                Outcome.retry(f"{self.step}: no answer came back; nothing was published yet, so it will be tried again")
+            ) from None
         if status == "unauthorized" and self.foreign:
             raise DeliveryFailure(Outcome.rejected(f"{self.step}: {error.outcome.message}")) from None
         if status in ("rejected", "retry") and not error.outcome.message.startswith(self.step):
-            raise DeliveryFailure(Outcome(status, f"{self.step}: {error.outcome.message}",
-                                          retry_after=error.outcome.retry_after)) from None
+            raise DeliveryFailure(
+                Outcome(status, f"{self.step}: {error.outcome.message}", retry_after=error.outcome.retry_after)
+            ) from None
         return False
 
 
@@ -327,6 +343,7 @@ def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes
     before anything is published."""
     from channels.base import DeliveryFailure, Outcome
     from channels.http import MAX_BODY
+
     most_bytes = min(most_bytes, MAX_BODY - 1)  # the client cuts a longer body at MAX_BODY
     url = item["url"]
     with before_publishing(f"fetching the image {url}", foreign=True):
@@ -335,13 +352,17 @@ def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes
     if not kind.startswith("image/"):
         guessed = IMAGE_EXTENSIONS.get("." + urlsplit(url).path.rsplit(".", 1)[-1].lower(), "")
         if kind and kind != "application/octet-stream" or not guessed:
-            raise DeliveryFailure(Outcome.rejected(
-                f"the image {url} is not a picture (it is served as {kind or 'an unknown type'})"))
+            raise DeliveryFailure(
+                Outcome.rejected(f"the image {url} is not a picture (it is served as {kind or 'an unknown type'})")
+            )
         kind = guessed
     if len(response.body) > most_bytes:
-        raise DeliveryFailure(Outcome.rejected(
-            f"the image {url} is {len(response.body) // 1024} KB or more; {label} takes at most "
-            f"{most_bytes // 1024} KB: attach a smaller one"))
+        raise DeliveryFailure(
+            Outcome.rejected(
+                f"the image {url} is {len(response.body) // 1024} KB or more; {label} takes at most "
+                f"{most_bytes // 1024} KB: attach a smaller one"
+            )
+        )
     if not response.body:
         raise DeliveryFailure(Outcome.rejected(f"the image {url} is empty"))
     return response.body, kind
@@ -357,8 +378,12 @@ def file_name(url: str, kind: str) -> str:
 def refuse_unsupported_media(media: list[dict], label: str) -> None:
     """Live delivery uploads pictures only: anything else is refused before a request is made."""
     from channels.base import DeliveryFailure, Outcome
+
     for number, item in enumerate(media, start=1):
         if item.get("type") not in ("image", ""):
-            raise DeliveryFailure(Outcome.rejected(
-                f"attachment {number} ({item['url']}) is a {item['type']}: live delivery to {label} uploads "
-                "pictures only; remove it, or link to it in the text"))
+            raise DeliveryFailure(
+                Outcome.rejected(
+                    f"attachment {number} ({item['url']}) is a {item['type']}: live delivery to {label} uploads "
+                    "pictures only; remove it, or link to it in the text"
+                )
+            )

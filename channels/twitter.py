@@ -7,6 +7,7 @@ key sentence per tweet.
 Live delivery goes through the X API v2 with an OAuth 2.0 user token (see ``XSession``): pictures
 are uploaded first and attached to the first tweet, and a thread is posted tweet by tweet, each a
 reply to the one before."""
+
 import base64
 import re
 import time
@@ -16,6 +17,7 @@ from functools import lru_cache
 from twitter_text import parse_tweet
 
 from channels.base import (
+    WARNING,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -25,9 +27,8 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    WARNING,
-    media_count_problems,
     as_utc,
+    media_count_problems,
 )
 from channels.http import multipart
 from channels.registry import register
@@ -100,7 +101,7 @@ def _pieces(sentence: str, glue: str, room: str):
             # no character weighs less than 1, so a tweet's piece lies in the first 280 characters
             piece = shorten(word[:MAX_WEIGHTED], lambda t: fits(t, room), ellipsis="") or word[0]
             yield glue, piece
-            glue, word = "", word[len(piece):]
+            glue, word = "", word[len(piece) :]
         glue = " "
 
 
@@ -149,9 +150,8 @@ def _pack(units: list[tuple[str, str]], link: str, numbering: str) -> list[str]:
     parts, start = [], 0
     while start < len(units):
         room = (f" {link}" if link and not parts else "") + numbering
-        count = _most_that_fit(len(units) - start,
-                               lambda n: fits(_joined(units[start:start + n]), room)) or 1
-        parts.append(_joined(units[start:start + count]))
+        count = _most_that_fit(len(units) - start, lambda n: fits(_joined(units[start : start + n]), room)) or 1  # noqa: B023 (called at once)
+        parts.append(_joined(units[start : start + count]))
         start += count
     if link:
         parts[:1] = [f"{parts[0]} {link}" if parts else link]
@@ -174,7 +174,7 @@ def split_thread(text: str, link: str = "") -> list[str]:
         parts = []
         for number, part in enumerate(hand_cuts(text) or [""]):
             parts += _pack(_units(part, widest_room), link if number == 0 else "", numbering)
-        if len(parts) < 10 ** digits:
+        if len(parts) < 10**digits:
             break
         digits += 1
     if len(parts) == 1:
@@ -219,13 +219,22 @@ class Twitter(Channel):
         if not post.body.strip():
             problems.append(Problem("empty", "write something: the tweet is empty", field="body"))
         elif longest > MAX_WEIGHTED:
-            problems.append(Problem(
-                "too_long", f"{longest - MAX_WEIGHTED} weighted characters over the limit of {MAX_WEIGHTED} "
-                            "(links count 23, Chinese characters and emoji 2): shorten it or turn on thread",
-                field="body", start=first_overflow(tweets[0]), end=len(tweets[0])))
+            problems.append(
+                Problem(
+                    "too_long",
+                    f"{longest - MAX_WEIGHTED} weighted characters over the limit of {MAX_WEIGHTED} "
+                    "(links count 23, Chinese characters and emoji 2): shorten it or turn on thread",
+                    field="body",
+                    start=first_overflow(tweets[0]),
+                    end=len(tweets[0]),
+                )
+            )
         if len(tweets) > LONG_THREAD:
-            problems.append(Problem("long_thread", f"a thread of {len(tweets)} tweets is hard to read",
-                                    severity=WARNING, field="body"))
+            problems.append(
+                Problem(
+                    "long_thread", f"a thread of {len(tweets)} tweets is hard to read", severity=WARNING, field="body"
+                )
+            )
         problems += media_count_problems(draft.payload.get("media", []), MEDIA_MAX, self.label)
         return Length(longest, MAX_WEIGHTED, "weighted characters"), problems
 
@@ -243,22 +252,49 @@ class Twitter(Channel):
             text, extra["thread"] = "\n---\n".join(tweets), True
         else:
             text = shorten(headline, lambda t: fits(t + room))
-        return PostContent(channel=self.name, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at, extra=extra)
-
+        return PostContent(
+            channel=self.name,
+            body=text,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra=extra,
+        )
 
     account_fields = (
-        AccountField("api_base", "API address", required=False, default=API,
-                     help="The X API; change it only to test against a stand-in."),
-        AccountField("client_id", "OAuth 2.0 client ID", required=False,
-                     help="Your app's client ID (developer portal, Keys and tokens): needed to renew the token."),
-        AccountField("access_token", "Access token", secret=True,
-                     help="An OAuth 2.0 user token with tweet.read, tweet.write, users.read, media.write "
-                          "and offline.access."),
-        AccountField("refresh_token", "Refresh token", secret=True, required=False,
-                     help="Given with the access token (offline.access): lets Refrain renew it, every two hours."),
-        AccountField("client_secret", "Client secret", secret=True, required=False,
-                     help="Only for a confidential client: the token is then renewed with Basic authentication."),
+        AccountField(
+            "api_base",
+            "API address",
+            required=False,
+            default=API,
+            help="The X API; change it only to test against a stand-in.",
+        ),
+        AccountField(
+            "client_id",
+            "OAuth 2.0 client ID",
+            required=False,
+            help="Your app's client ID (developer portal, Keys and tokens): needed to renew the token.",
+        ),
+        AccountField(
+            "access_token",
+            "Access token",
+            secret=True,
+            help="An OAuth 2.0 user token with tweet.read, tweet.write, users.read, media.write and offline.access.",
+        ),
+        AccountField(
+            "refresh_token",
+            "Refresh token",
+            secret=True,
+            required=False,
+            help="Given with the access token (offline.access): lets Refrain renew it, every two hours.",
+        ),
+        AccountField(
+            "client_secret",
+            "Client secret",
+            secret=True,
+            required=False,
+            help="Only for a confidential client: the token is then renewed with Basic authentication.",
+        ),
     )
 
     def deliver_live(self, draft, post, context):
@@ -295,7 +331,8 @@ class Twitter(Channel):
                 if session.failed_status == 403 and "duplicate" in failure.outcome.message.lower():
                     return Outcome.unconfirmed(
                         f"X refused the tweet as a duplicate of a recent one ({failure.outcome.message}): if an "
-                        "earlier attempt at this post went out, mark it published; otherwise change the text")
+                        "earlier attempt at this post went out, mark it published; otherwise change the text"
+                    )
                 raise
         message = f"a thread of {len(posted)} tweets; the last is {posted[-1]}" if len(posted) > 1 else ""
         return Outcome.published(remote_id=posted[0], url=STATUS_URL.format(posted[0]), message=message)
@@ -307,13 +344,16 @@ def partly_published(posted: list[str], total: int, failure: Outcome) -> Outcome
         then = f"then tweet {number} got no answer and may have gone out too ({failure.message})"
     else:
         then = f"then tweet {number} failed ({failure.status}: {failure.message})"
-    return Outcome("unconfirmed",
-                   f"the thread is only partly published: tweets 1 to {len(posted)} of {total} went out (the first is "
-                   f"{head}, {STATUS_URL.format(head)}; the last is {posted[-1]}), {then}. "
-                   "Sending the post again would publish the thread "
-                   f"a second time: reply to {posted[-1]} with the rest by hand and mark it published, or delete the "
-                   "published tweets and send it again",
-                   remote_id=head, url=STATUS_URL.format(head))
+    return Outcome(
+        "unconfirmed",
+        f"the thread is only partly published: tweets 1 to {len(posted)} of {total} went out (the first is "
+        f"{head}, {STATUS_URL.format(head)}; the last is {posted[-1]}), {then}. "
+        "Sending the post again would publish the thread "
+        f"a second time: reply to {posted[-1]} with the rest by hand and mark it published, or delete the "
+        "published tweets and send it again",
+        remote_id=head,
+        url=STATUS_URL.format(head),
+    )
 
 
 class XSession:
@@ -334,8 +374,9 @@ class XSession:
         self.failed_status: int | None = None
 
     def expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at - EXPIRY_MARGIN <= time.time() \
-            and bool(self.refresh_token)
+        return (
+            self.expires_at is not None and self.expires_at - EXPIRY_MARGIN <= time.time() and bool(self.refresh_token)
+        )
 
     def call(self, method: str, path: str, **kwargs):
         try:
@@ -366,9 +407,12 @@ class XSession:
         """POST /2/oauth2/token (grant_type=refresh_token); a refusal means the account must be reconnected."""
         self.refreshed = True
         if not (self.refresh_token and self.client_id):
-            raise DeliveryFailure(Outcome.unauthorized(
-                "the X access token has expired and cannot be renewed without a refresh token and the client ID: "
-                "reconnect the account on the Accounts page"))
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "the X access token has expired and cannot be renewed without a refresh token and the client ID: "
+                    "reconnect the account on the Accounts page"
+                )
+            )
         headers = {}
         if self.client_secret:
             pair = f"{self.client_id}:{self.client_secret}".encode()
@@ -380,34 +424,49 @@ class XSession:
         except DeliveryFailure as failure:
             if failure.outcome.status == "retry":
                 raise
-            raise DeliveryFailure(Outcome.unauthorized(
-                f"could not renew the X access token ({failure.outcome.message}): reconnect the account on the "
-                "Accounts page")) from None
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    f"could not renew the X access token ({failure.outcome.message}): reconnect the account on the "
+                    "Accounts page"
+                )
+            ) from None
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
-            raise DeliveryFailure(Outcome.unauthorized(
-                "X renewed no access token (its answer had none): reconnect the account on the Accounts page"))
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "X renewed no access token (its answer had none): reconnect the account on the Accounts page"
+                )
+            )
         self.token = token
         self.refresh_token = data.get("refresh_token") or self.refresh_token
         lifetime = data.get("expires_in")
         self.expires_at = time.time() + float(lifetime) if isinstance(lifetime, (int, float)) else None
         if self.context.save_secrets:
-            self.context.save_secrets({"access_token": self.token, "refresh_token": self.refresh_token,
-                                       "expires_at": str(int(self.expires_at)) if self.expires_at else ""})
+            self.context.save_secrets(
+                {
+                    "access_token": self.token,
+                    "refresh_token": self.refresh_token,
+                    "expires_at": str(int(self.expires_at)) if self.expires_at else "",
+                }
+            )
 
     def upload(self, item: dict) -> str:
         """POST /2/media/upload (multipart: media, media_category), then its alt text (POST /2/media/metadata)."""
         data, kind = fetch_image(self.http, item, IMAGE_MAX_BYTES, "X")
-        body, content_type = multipart({"media_category": "tweet_image"},
-                                       {"media": (file_name(item["url"], kind), data, kind)})
+        body, content_type = multipart(
+            {"media_category": "tweet_image"}, {"media": (file_name(item["url"], kind), data, kind)}
+        )
         with before_publishing(f"uploading the image {item['url']} to X"):
             answer = self.call("POST", "/2/media/upload", body=body, content_type=content_type).json()
             media_id = _data_id(answer)
             if not media_id:
                 raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} to X gave no media id"))
             if item.get("alt"):
-                self.call("POST", "/2/media/metadata",
-                          json={"id": media_id, "metadata": {"alt_text": {"text": item["alt"][:ALT_MAX]}}})
+                self.call(
+                    "POST",
+                    "/2/media/metadata",
+                    json={"id": media_id, "metadata": {"alt_text": {"text": item["alt"][:ALT_MAX]}}},
+                )
         return media_id
 
     def tweet(self, body: dict) -> str:
@@ -415,8 +474,11 @@ class XSession:
         answer = self.call("POST", "/2/tweets", json=body).json()
         tweet_id = _data_id(answer)
         if not tweet_id:
-            raise DeliveryFailure(Outcome.unconfirmed(
-                "X accepted the tweet but named no id: check the profile, then mark it published or send it again"))
+            raise DeliveryFailure(
+                Outcome.unconfirmed(
+                    "X accepted the tweet but named no id: check the profile, then mark it published or send it again"
+                )
+            )
         return tweet_id
 
 

@@ -20,6 +20,7 @@ The receiver answers any 2xx once it has the post; a JSON answer's ``"id"`` (and
 kept as the published post's. 401/403 mark the account for reconnection, 429 and 5xx are retried
 (honouring Retry-After), any other status fails the post with the receiver's words.
 """
+
 import hashlib
 import hmac
 import json
@@ -53,8 +54,15 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
 def delivery_body(draft: Draft, post: PostContent, idempotency_key: str) -> bytes:
     when = as_utc(post.scheduled_at)
     document = {
-        "post": {"id": post.id, "channel": post.channel, "title": post.title, "body": post.body, "link": post.link,
-                 "scheduled_at": when.isoformat() if when else None, "extra": dict(post.extra or {})},
+        "post": {
+            "id": post.id,
+            "channel": post.channel,
+            "title": post.title,
+            "body": post.body,
+            "link": post.link,
+            "scheduled_at": when.isoformat() if when else None,
+            "extra": dict(post.extra or {}),
+        },
         "draft": draft.payload,
         "idempotency_key": idempotency_key,
     }
@@ -69,8 +77,12 @@ class Webhook(Channel):
     feed_content_type = "text"
     account_fields = (
         AccountField("url", "Webhook URL", help="where each post is sent as a signed JSON POST"),
-        AccountField("signing_secret", "Signing secret", secret=True,
-                     help="shared with the receiver, which checks X-Refrain-Signature with it"),
+        AccountField(
+            "signing_secret",
+            "Signing secret",
+            secret=True,
+            help="shared with the receiver, which checks X-Refrain-Signature with it",
+        ),
     )
 
     def render(self, post):
@@ -87,8 +99,15 @@ class Webhook(Channel):
         if not (payload["title"] or payload["body"].strip() or payload["link"] or payload.get("media")):
             problems.append(Problem("empty", "write something: the post is empty", field="body"))
         if size > BODY_MAX:
-            problems.append(Problem("too_long", f"the text has {size} characters, {size - BODY_MAX} over the "
-                                    f"webhook's {BODY_MAX}", field="body", start=BODY_MAX, end=size))
+            problems.append(
+                Problem(
+                    "too_long",
+                    f"the text has {size} characters, {size - BODY_MAX} over the webhook's {BODY_MAX}",
+                    field="body",
+                    start=BODY_MAX,
+                    end=size,
+                )
+            )
         if payload["link"] and not is_web_address(payload["link"]):
             problems.append(Problem("bad_link", "the link must be an http:// or https:// address", field="link"))
         return Length(size, BODY_MAX, "characters"), problems
@@ -96,9 +115,15 @@ class Webhook(Channel):
     def adapt(self, source):
         """The post as it is: title, text, link and attachments (a receiver shapes it its own way)."""
         body = source.body if len(source.body) <= BODY_MAX else source.body[:BODY_MAX]
-        return PostContent(channel=self.name, body=body, title=source.title, link=source.link,
-                           campaign=source.campaign, scheduled_at=source.scheduled_at,
-                           extra=media_extra(media_of(source.extra)))
+        return PostContent(
+            channel=self.name,
+            body=body,
+            title=source.title,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra=media_extra(media_of(source.extra)),
+        )
 
     def deliver_live(self, draft, post, context):
         account = context.account
@@ -106,11 +131,12 @@ class Webhook(Channel):
         if not url:
             return Outcome.rejected("the webhook account has no URL: set it on the Accounts page")
         if not secret:
-            return Outcome.unauthorized("the webhook account has no signing secret: reconnect it on the "
-                                        "Accounts page")
+            return Outcome.unauthorized("the webhook account has no signing secret: reconnect it on the Accounts page")
         body = delivery_body(draft, post, context.idempotency_key)
-        headers = {SIGNATURE_HEADER: signature(secret, int(time.time()), body),
-                   IDEMPOTENCY_HEADER: context.idempotency_key}
+        headers = {
+            SIGNATURE_HEADER: signature(secret, int(time.time()), body),
+            IDEMPOTENCY_HEADER: context.idempotency_key,
+        }
         try:
             response = context.http.request("POST", url, body=body, headers=headers, content_type="application/json")
         except DeliveryFailure as failure:
@@ -122,15 +148,22 @@ class Webhook(Channel):
         answer = answer if isinstance(answer, dict) else {}
         remote_id = answer.get("id")
         remote_url = answer.get("url")
-        return Outcome.published(str(remote_id) if remote_id not in (None, "") else None,
-                                 remote_url if isinstance(remote_url, str) and is_web_address(remote_url) else None,
-                                 message=f"the webhook answered {response.status}")
+        return Outcome.published(
+            str(remote_id) if remote_id not in (None, "") else None,
+            remote_url if isinstance(remote_url, str) and is_web_address(remote_url) else None,
+            message=f"the webhook answered {response.status}",
+        )
 
 
 def without_secret(outcome: Outcome, secret: str) -> Outcome:
     if secret and secret in outcome.message:
-        return Outcome(outcome.status, outcome.message.replace(secret, "[secret]"), outcome.remote_id, outcome.url,
-                       outcome.retry_after)
+        return Outcome(
+            outcome.status,
+            outcome.message.replace(secret, "[secret]"),
+            outcome.remote_id,
+            outcome.url,
+            outcome.retry_after,
+        )
     return outcome
 
 

@@ -10,6 +10,7 @@ at once. The thumbnail is not sent yet. Access is OAuth 2.0: an expired access t
 with the refresh token (``POST {oauth}/token``), kept through ``context.save_secrets``, and the
 update is sent once more.
 """
+
 import re
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -80,10 +81,19 @@ class YouTube(Channel):
     account_fields = (
         AccountField("client_id", "OAuth client ID", help="of the Google Cloud project with the YouTube Data API"),
         AccountField("client_secret", "OAuth client secret", secret=True),
-        AccountField("refresh_token", "Refresh token", secret=True,
-                     help="granted for the https://www.googleapis.com/auth/youtube scope"),
-        AccountField("access_token", "Access token", secret=True, required=False,
-                     help="optional: renewed from the refresh token when it expires"),
+        AccountField(
+            "refresh_token",
+            "Refresh token",
+            secret=True,
+            help="granted for the https://www.googleapis.com/auth/youtube scope",
+        ),
+        AccountField(
+            "access_token",
+            "Access token",
+            secret=True,
+            required=False,
+            help="optional: renewed from the refresh token when it expires",
+        ),
         AccountField("api_url", "Data API address", required=False, default=API_URL),
         AccountField("oauth_url", "OAuth token address", required=False, default=OAUTH_URL),
     )
@@ -95,8 +105,12 @@ class YouTube(Channel):
         tags = [tag.strip() for tag in post.extra.get("tags") or [] if tag.strip()]
         text = description(post)
         payload = {
-            "snippet": {"title": title, "description": text, "tags": tags,
-                        "categoryId": post.extra.get("category_id") or PEOPLE_AND_BLOGS},
+            "snippet": {
+                "title": title,
+                "description": text,
+                "tags": tags,
+                "categoryId": post.extra.get("category_id") or PEOPLE_AND_BLOGS,
+            },
             "status": {"privacyStatus": "private", "publishAt": publish_at(post)},
         }
         video_id = str(post.extra.get("video_id") or "").strip()
@@ -111,30 +125,54 @@ class YouTube(Channel):
         snippet = draft.payload["snippet"]
         problems = []
         if len(snippet["title"]) > TITLE_MAX:
-            problems.append(Problem("title_too_long", f"the title has {len(snippet['title'])} characters, "
-                                    f"{len(snippet['title']) - TITLE_MAX} over YouTube's {TITLE_MAX}", field="title"))
+            problems.append(
+                Problem(
+                    "title_too_long",
+                    f"the title has {len(snippet['title'])} characters, "
+                    f"{len(snippet['title']) - TITLE_MAX} over YouTube's {TITLE_MAX}",
+                    field="title",
+                )
+            )
         size = len(snippet["description"].encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
-            problems.append(Problem("description_too_long", f"the description (text and link) is {size} bytes, "
-                                    f"{size - DESCRIPTION_MAX_BYTES} over YouTube's {DESCRIPTION_MAX_BYTES} "
-                                    "(accented letters take 2 bytes, Chinese characters 3)", field="body"))
+            problems.append(
+                Problem(
+                    "description_too_long",
+                    f"the description (text and link) is {size} bytes, "
+                    f"{size - DESCRIPTION_MAX_BYTES} over YouTube's {DESCRIPTION_MAX_BYTES} "
+                    "(accented letters take 2 bytes, Chinese characters 3)",
+                    field="body",
+                )
+            )
         problems += self.angle_brackets(snippet)
         total = tags_length(snippet["tags"])
         if total > TAGS_MAX:
-            problems.append(Problem("tags_too_long", f"the tags take {total} characters (a tag with a space counts "
-                                    f"2 more for its quotes, plus a comma between tags); YouTube allows {TAGS_MAX}",
-                                    field="tags"))
+            problems.append(
+                Problem(
+                    "tags_too_long",
+                    f"the tags take {total} characters (a tag with a space counts "
+                    f"2 more for its quotes, plus a comma between tags); YouTube allows {TAGS_MAX}",
+                    field="tags",
+                )
+            )
         if "id" in draft.payload and not VIDEO_ID.match(draft.payload["id"]):
-            problems.append(Problem("invalid_video_id", f"{draft.payload['id']!r} is not a YouTube video id: 11 "
-                                    "letters, digits, '-' or '_', as in youtube.com/watch?v=<id>", field="video_id"))
+            problems.append(
+                Problem(
+                    "invalid_video_id",
+                    f"{draft.payload['id']!r} is not a YouTube video id: 11 "
+                    "letters, digits, '-' or '_', as in youtube.com/watch?v=<id>",
+                    field="video_id",
+                )
+            )
         return Length(size, DESCRIPTION_MAX_BYTES, "bytes"), problems
 
     def deliver_live(self, draft, post, context):
         """Schedules the uploaded private video: its metadata and publish time, in one videos.update."""
         video_id = str(draft.payload.get("id") or "")
         if not video_id:
-            return Outcome.rejected("no video to schedule: upload the video as private, then give its id "
-                                    "(video_id) on the post")
+            return Outcome.rejected(
+                "no video to schedule: upload the video as private, then give its id (video_id) on the post"
+            )
         _, problems = self.check(post, draft)
         refusals = [p.message for p in problems if p.severity == "error"]
         if refusals:
@@ -156,31 +194,46 @@ class YouTube(Channel):
         except DeliveryFailure as failure:
             outcome = failure.outcome
             if out_of_quota(outcome):
-                outcome = Outcome.retry(f"{outcome.message} (the daily quota returns at midnight Pacific time)",
-                                        retry_after=until_quota_resets(datetime.now(timezone.utc)))
+                outcome = Outcome.retry(
+                    f"{outcome.message} (the daily quota returns at midnight Pacific time)",
+                    retry_after=until_quota_resets(datetime.now(timezone.utc)),
+                )
             raise DeliveryFailure(tokens.scrub(outcome)) from None
         remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id
         when = update["status"].get("publishAt")
-        return Outcome.published(remote_id, f"https://www.youtube.com/watch?v={remote_id}",
-                                 message=f"scheduled to go public at {when}" if when else "made public")
+        return Outcome.published(
+            remote_id,
+            f"https://www.youtube.com/watch?v={remote_id}",
+            message=f"scheduled to go public at {when}" if when else "made public",
+        )
 
     @staticmethod
     def put(context, address, update, token):
-        return context.http.request("PUT", address, params={"part": "snippet,status"}, json=update,
-                                    headers={"Authorization": f"Bearer {token}"})
+        return context.http.request(
+            "PUT", address, params={"part": "snippet,status"}, json=update, headers={"Authorization": f"Bearer {token}"}
+        )
 
     @staticmethod
     def angle_brackets(snippet: dict) -> list[Problem]:
         """YouTube refuses '<' and '>' anywhere in the metadata, and says only 'invalid' when it does."""
         problems = []
-        texts = (("title", "title", snippet["title"]), ("body", "description", snippet["description"]),
-                 ("tags", "tags", ",".join(snippet["tags"])))
+        texts = (
+            ("title", "title", snippet["title"]),
+            ("body", "description", snippet["description"]),
+            ("tags", "tags", ",".join(snippet["tags"])),
+        )
         for field_name, shown_as, text in texts:
             position = next((i for i, ch in enumerate(text) if ch in ANGLE_BRACKETS), None)
             if position is not None:
-                problems.append(Problem("angle_brackets", f"YouTube refuses '<' and '>' in the {shown_as}; "
-                                        "write 'less than' or use other brackets", field=field_name,
-                                        start=position, end=position + 1))
+                problems.append(
+                    Problem(
+                        "angle_brackets",
+                        f"YouTube refuses '<' and '>' in the {shown_as}; write 'less than' or use other brackets",
+                        field=field_name,
+                        start=position,
+                        end=position + 1,
+                    )
+                )
         return problems
 
     def adapt(self, source):
@@ -192,9 +245,15 @@ class YouTube(Channel):
         if len(text.encode()) > budget:
             text = shorten(text, lambda t: len(t.encode()) <= budget)
         tags = source.extra.get("tags") if isinstance(source.extra.get("tags"), list) else []
-        return PostContent(channel=self.name, title=title, body=text, link=source.link, campaign=source.campaign,
-                           scheduled_at=source.scheduled_at,
-                           extra={"tags": fitting_tags(tags), **media_extra(images_of(source.extra)[:1])})
+        return PostContent(
+            channel=self.name,
+            title=title,
+            body=text,
+            link=source.link,
+            campaign=source.campaign,
+            scheduled_at=source.scheduled_at,
+            extra={"tags": fitting_tags(tags), **media_extra(images_of(source.extra)[:1])},
+        )
 
     def read_feed_entry(self, entry):
         """A channel's feed (https://www.youtube.com/feeds/videos.xml?channel_id=…): the video id as
@@ -209,9 +268,12 @@ class YouTube(Channel):
         statistics = entry.get("media_statistics") if isinstance(entry.get("media_statistics"), dict) else {}
         rating = entry.get("media_starrating") if isinstance(entry.get("media_starrating"), dict) else {}
         return feeds.content_item(
-            entry, "video", remote_id=video_id or feeds.remote_id(entry),
+            entry,
+            "video",
+            remote_id=video_id or feeds.remote_id(entry),
             media=[{"url": thumbnail, "type": "image", "alt": title}] if thumbnail else [],
-            metrics=feeds.metrics(views=statistics.get("views"), likes=rating.get("count")))
+            metrics=feeds.metrics(views=statistics.get("views"), likes=rating.get("count")),
+        )
 
 
 def video_update(video_id: str, draft: Draft, now: datetime) -> dict:
@@ -222,8 +284,11 @@ def video_update(video_id: str, draft: Draft, now: datetime) -> dict:
     status = {"privacyStatus": "private", "publishAt": publish}
     if not publish or datetime.fromisoformat(publish) <= now + PUBLISH_AT_MARGIN:
         status = {"privacyStatus": "public"}
-    return {"id": video_id, "snippet": {key: snippet[key] for key in ("title", "description", "tags", "categoryId")},
-            "status": status}
+    return {
+        "id": video_id,
+        "snippet": {key: snippet[key] for key in ("title", "description", "tags", "categoryId")},
+        "status": status,
+    }
 
 
 def out_of_quota(outcome: Outcome) -> bool:
@@ -253,10 +318,18 @@ class Tokens:
         self.renewed = True
         account = self.account
         if not account.secret("refresh_token"):
-            raise DeliveryFailure(Outcome.unauthorized("YouTube refused the access token and the account has no "
-                                                       "refresh token: reconnect it on the Accounts page"))
-        form = {"grant_type": "refresh_token", "refresh_token": account.secret("refresh_token"),
-                "client_id": account.setting("client_id"), "client_secret": account.secret("client_secret")}
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "YouTube refused the access token and the account has no "
+                    "refresh token: reconnect it on the Accounts page"
+                )
+            )
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": account.secret("refresh_token"),
+            "client_id": account.setting("client_id"),
+            "client_secret": account.secret("client_secret"),
+        }
         address = f"{account.setting('oauth_url', OAUTH_URL).rstrip('/')}/token"
         try:
             answer = self.context.http.request("POST", address, form=form).json()
@@ -278,8 +351,9 @@ class Tokens:
         refresh that got no answer published nothing, so it may simply be tried again later."""
         message = self.scrub(outcome).message
         if outcome.status in ("rejected", "unauthorized"):
-            return Outcome.unauthorized(f"YouTube's access could not be renewed ({message}): reconnect the "
-                                        "account on the Accounts page")
+            return Outcome.unauthorized(
+                f"YouTube's access could not be renewed ({message}): reconnect the account on the Accounts page"
+            )
         if outcome.status == "unconfirmed":
             return Outcome.retry(f"renewing YouTube's access got no answer ({message}); nothing was published")
         return self.scrub(outcome)

@@ -1,4 +1,5 @@
 """Refrain: a multichannel content scheduler that keeps a team on theme without going one-note."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -13,8 +14,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     conf = settings.from_environment()
     conf.update(test_config or {})
     settings.check(conf)
-    app = Flask(__name__, instance_path=conf["INSTANCE_PATH"], template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=conf["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
     app.config.update(conf)
     app.config.setdefault("JSON_SORT_KEYS", False)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -26,8 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for module in app.config["REFRAIN_EXTRA_CHANNELS"]:
         importlib.import_module(module)
 
-    from scheduler.infra import queue
     from scheduler import web as views
+    from scheduler.infra import queue
     from scheduler.models.database import db
 
     db.init_app(app)

@@ -1,5 +1,7 @@
 """The ``refrain`` command group: a Flask CLI around ``create_app``."""
+
 import json
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -114,6 +116,7 @@ def style_lookup_command(words, limit):
 def _plain(html_text: str) -> str:
     """The highlighted snippet for a terminal: marks become *stars*, entities become characters."""
     import html
+
     return html.unescape(html_text.replace("<mark>", "*").replace("</mark>", "*"))
 
 
@@ -142,8 +145,9 @@ def style_lint_command(file, channel, title, link, fmt):
     else:
         texts = {"body": body, "title": title, "link": link}
         for problem in result["problems"]:
-            click.echo(f"{_position(file.name, problem, texts)}: {problem['severity']} {problem['code']}: "
-                       f"{problem['message']}")
+            click.echo(
+                f"{_position(file.name, problem, texts)}: {problem['severity']} {problem['code']}: {problem['message']}"
+            )
         errors = sum(p["severity"] == "error" for p in result["problems"])
         click.echo(f"{errors} error(s), {len(result['problems']) - errors} warning(s)")
     if not result["valid"]:
@@ -160,9 +164,13 @@ def _position(name: str, problem: dict, texts: dict) -> str:
 
 
 @cli.command("demo")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Build the demo around this day (YYYY-MM-DD) instead of today: its quarter, what is "
-                   "already published and what is still scheduled.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Build the demo around this day (YYYY-MM-DD) instead of today: its quarter, what is "
+    "already published and what is still scheduled.",
+)
 @with_appcontext
 def demo_command(today):
     """Load a realistic demo quarter (English, French and Chinese posts) into the configured database."""
@@ -170,8 +178,10 @@ def demo_command(today):
 
     _migrate()
     plan = demo.load(today.date() if today else None)
-    click.echo(f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
-               f"see it with `refrain report {plan.id}` or on the web with `refrain serve`")
+    click.echo(
+        f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
+        f"see it with `refrain report {plan.id}` or on the web with `refrain serve`"
+    )
 
 
 @cli.command("serve")

@@ -4,6 +4,7 @@ Every other module reads ``app.config``; nothing else looks at ``os.environ``. T
 embedded ones (SQLite and a Redis server in the instance folder) so that a fresh checkout runs with
 no configuration, and the same code scales out when ``DATABASE_URL`` and ``REDIS_URL`` are set.
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -62,8 +63,9 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_MAX_ATTEMPTS": _int(environ, "REFRAIN_MAX_ATTEMPTS", 5),
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
-        "REFRAIN_EXTRA_CHANNELS": [m.strip() for m in (environ.get("REFRAIN_EXTRA_CHANNELS") or "").split(",")
-                                   if m.strip()],
+        "REFRAIN_EXTRA_CHANNELS": [
+            m.strip() for m in (environ.get("REFRAIN_EXTRA_CHANNELS") or "").split(",") if m.strip()
+        ],
     }
 
 

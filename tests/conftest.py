@@ -6,6 +6,7 @@ with no configuration. CI runs the same suite again on the production engines:
 ``REFRAIN_TEST_DATABASE_URL`` (PostgreSQL, migrated once per session and emptied before each test)
 and ``REFRAIN_TEST_REDIS_URL`` (Debian's redis-server).
 """
+
 import os
 import shutil
 from contextlib import ExitStack
@@ -56,10 +57,12 @@ def empty_test_database(migrated_sqlite):
     starts from a TRUNCATE: dropping and migrating again for each of a thousand tests would cost
     minutes. On SQLite each test gets its own copy of the migrated file."""
     if not TEST_DATABASE_URL:
+
         def fresh_sqlite(folder):
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(migrated_sqlite, folder / "refrain.sqlite3")
             return f"sqlite:///{folder / 'refrain.sqlite3'}"
+
         return fresh_sqlite
     engine = create_engine(TEST_DATABASE_URL)
     with engine.begin() as connection:
@@ -75,6 +78,7 @@ def empty_test_database(migrated_sqlite):
             connection.execute(text(emptied))
         engine.dispose()
         return TEST_DATABASE_URL
+
     return emptied_postgresql
 
 
@@ -83,8 +87,14 @@ def app(tmp_path, monkeypatch, redis_server, empty_test_database):
     for name in ENVIRONMENT_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REFRAIN_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"REDIS_URL": redis_server.url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "DATABASE_URL": empty_test_database(tmp_path / "instance")})
+    app = create_app(
+        {
+            "REDIS_URL": redis_server.url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": empty_test_database(tmp_path / "instance"),
+        }
+    )
     with app.app_context():
         app.extensions["refrain.queue"].connection.flushall()
         yield app

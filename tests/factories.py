@@ -1,4 +1,5 @@
 """Small builders for test data, through the same services the app uses."""
+
 from scheduler.services import plans, posts
 
 SEED_COMMITMENTS = {
@@ -11,9 +12,15 @@ SEED_COMMITMENTS = {
 
 
 def make_plan(**overrides):
-    data = {"name": "Offre d'été 2031", "theme": "Offre d'été", "key_message": "Summer, simplified",
-            "keywords": ["offre ete", "summer offer", "夏季优惠"], "starts_on": "2031-06-01",
-            "ends_on": "2031-08-31", "timezone": "Europe/Paris"}
+    data = {
+        "name": "Offre d'été 2031",
+        "theme": "Offre d'été",
+        "key_message": "Summer, simplified",
+        "keywords": ["offre ete", "summer offer", "夏季优惠"],
+        "starts_on": "2031-06-01",
+        "ends_on": "2031-08-31",
+        "timezone": "Europe/Paris",
+    }
     data.update(overrides)
     return plans.create_plan(data)
 

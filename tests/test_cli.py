@@ -1,4 +1,5 @@
 """The `refrain` command group, run in-process through Flask's CLI runner."""
+
 import json
 
 from scheduler.cli import cli
@@ -57,6 +58,7 @@ def test_demo_fills_a_quarter_on_every_channel(runner, clock_at):
     statuses = {row["status"] for row in channels.values()}
     assert len(statuses) > 1, "a realistic quarter is not all green"
     from scheduler.services import items, reuse
+
     top = items.list_items({"top": "10"})
     assert len({item.channel for item, _ in top}) >= 3, "the library's top performers span channels"
     found = items.patterns(items.query_args({"channel": "twitter"}))

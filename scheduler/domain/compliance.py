@@ -5,22 +5,35 @@ pass, each by the local date its clock shows) and periods and weeks are summed f
 tallies. This keeps the report linear in the number of posts (it runs over 100k-1M posts).
 The shape of the result is fixed by CONTRACT.md, "The compliance report".
 """
+
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from itertools import accumulate
-from typing import Iterable, Sequence
 
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, iso_weeks, plan_periods, zone
 from scheduler.domain.repetition import find_repeated_messages
 
 CSV_COLUMNS = (
-    "channel", "per", "committed_posts", "posts", "published", "on_theme", "coverage_ratio", "floor",
-    "ceiling", "periods_total", "periods_met", "periods_short", "periods_below_floor",
-    "periods_one_note", "status",
+    "channel",
+    "per",
+    "committed_posts",
+    "posts",
+    "published",
+    "on_theme",
+    "coverage_ratio",
+    "floor",
+    "ceiling",
+    "periods_total",
+    "periods_met",
+    "periods_short",
+    "periods_below_floor",
+    "periods_one_note",
+    "status",
 )
 
 
@@ -110,12 +123,25 @@ def report_rows_csv(report: dict) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in report["channels"]:
         periods = row["periods"]
-        writer.writerow([
-            row["channel"], row["per"], row["committed_posts"], row["posts"], row["published"],
-            row["on_theme"], _blank_if_none(row["coverage_ratio"]), row["floor"], row["ceiling"],
-            periods["total"], periods["met"], periods["short"], periods["below_floor"],
-            periods["one_note"], row["status"],
-        ])
+        writer.writerow(
+            [
+                row["channel"],
+                row["per"],
+                row["committed_posts"],
+                row["posts"],
+                row["published"],
+                row["on_theme"],
+                _blank_if_none(row["coverage_ratio"]),
+                row["floor"],
+                row["ceiling"],
+                periods["total"],
+                periods["met"],
+                periods["short"],
+                periods["below_floor"],
+                periods["one_note"],
+                row["status"],
+            ]
+        )
     writer.writerow([])
     writer.writerow(["channel", "post_ids", "similarity"])
     for group in report["repeated_messages"]:
@@ -213,15 +239,17 @@ def _week_rows(starts_on: date, weeks: list[Period], periods: list[Period], per_
     for week in weeks:
         posts, on_theme, published = _sums(starts_on, week, totals)
         begin = (week.first_day - starts_on).days
-        rows.append({
-            "week_start": week.first_day.isoformat(),
-            "week_end": week.last_day.isoformat(),
-            "committed": round(sum(daily_commitment[begin:begin + week.days]), 2),
-            "posts": posts,
-            "on_theme": on_theme,
-            "published": published,
-            "coverage_ratio": on_theme / posts if posts else None,
-        })
+        rows.append(
+            {
+                "week_start": week.first_day.isoformat(),
+                "week_end": week.last_day.isoformat(),
+                "committed": round(sum(daily_commitment[begin : begin + week.days]), 2),
+                "posts": posts,
+                "on_theme": on_theme,
+                "published": published,
+                "coverage_ratio": on_theme / posts if posts else None,
+            }
+        )
     return rows
 
 

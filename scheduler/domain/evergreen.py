@@ -9,11 +9,12 @@ An evergreen item is proposed for a day when all of this holds:
   (the compliance report's own detector decides).
 Each accepted proposal takes its slot, so two winners never get the same free place.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Sequence
 
 from scheduler.domain.compliance import DayTally
 from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
@@ -44,9 +45,14 @@ class Proposal:
     reason: str
 
 
-def propose_reruns(plan: PlanFacts, commitments: Sequence[CommitmentFacts], tallies: dict[str, DayTally],
-                   candidates: Sequence[EvergreenCandidate], posts: Sequence[PostFacts],
-                   today: date) -> tuple[list[Proposal], dict[int, str]]:
+def propose_reruns(
+    plan: PlanFacts,
+    commitments: Sequence[CommitmentFacts],
+    tallies: dict[str, DayTally],
+    candidates: Sequence[EvergreenCandidate],
+    posts: Sequence[PostFacts],
+    today: date,
+) -> tuple[list[Proposal], dict[int, str]]:
     """(proposals, why each other candidate got none), best-scored candidates first."""
     by_channel = {c.channel: c for c in commitments}
     posts = list(posts)
@@ -56,8 +62,11 @@ def propose_reruns(plan: PlanFacts, commitments: Sequence[CommitmentFacts], tall
         if commitment is None:
             refused[candidate.item_id] = f"the plan has no commitment on {candidate.channel}"
             continue
-        earliest = max(today + timedelta(days=1), plan.starts_on,
-                       candidate.last_run.date() + timedelta(days=candidate.cooldown_days))
+        earliest = max(
+            today + timedelta(days=1),
+            plan.starts_on,
+            candidate.last_run.date() + timedelta(days=candidate.cooldown_days),
+        )
         proposal, why = _first_fitting_day(plan, commitment, tallies[candidate.channel], candidate, posts, earliest)
         if proposal is None:
             refused[candidate.item_id] = why
@@ -86,15 +95,17 @@ def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date
         if _would_repeat(candidate, at, posts):
             why = "it would repeat a message already posted within 14 days"
             continue
-        reason = (f"{candidate.channel} still owes {commitment.posts - count} post(s) in "
-                  f"{period.label}; last ran {candidate.last_run.date()}")
+        reason = (
+            f"{candidate.channel} still owes {commitment.posts - count} post(s) in "
+            f"{period.label}; last ran {candidate.last_run.date()}"
+        )
         return Proposal(candidate.item_id, candidate.channel, day, at, reason), ""
     return None, why
 
 
 def _period_counts(plan: PlanFacts, tally: DayTally, period: Period) -> tuple[int, int]:
     first, last = (period.first_day - plan.starts_on).days, (period.last_day - plan.starts_on).days
-    return sum(tally.posts[first:last + 1]), sum(tally.on_theme[first:last + 1])
+    return sum(tally.posts[first : last + 1]), sum(tally.on_theme[first : last + 1])
 
 
 def _quietest_day(plan: PlanFacts, tally: DayTally, period: Period, earliest: date) -> date:
@@ -105,8 +116,14 @@ def _quietest_day(plan: PlanFacts, tally: DayTally, period: Period, earliest: da
 
 def _as_post(candidate: EvergreenCandidate, at: datetime) -> PostFacts:
     # a negative id cannot clash with a saved post's
-    return PostFacts(id=-candidate.item_id, channel=candidate.channel, scheduled_at=at, status="scheduled",
-                     on_theme=candidate.on_theme, text=candidate.text)
+    return PostFacts(
+        id=-candidate.item_id,
+        channel=candidate.channel,
+        scheduled_at=at,
+        status="scheduled",
+        on_theme=candidate.on_theme,
+        text=candidate.text,
+    )
 
 
 def _would_repeat(candidate: EvergreenCandidate, at: datetime, posts: Sequence[PostFacts]) -> bool:

@@ -3,6 +3,7 @@
 The reports and matchers work on these frozen records rather than on ORM rows, so they can be
 tested without a database and fed from any storage. Callers convert their rows into these.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

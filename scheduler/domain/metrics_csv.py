@@ -33,6 +33,7 @@ Choices, so that an import is predictable:
 * ``parse_metrics`` refuses (``MappingError``, a ValueError carrying ``check_mapping``'s problems) a
   mapping that doesn't fit the file: check it first and show the problems on the mapping screen.
 """
+
 from __future__ import annotations
 
 import csv
@@ -57,9 +58,11 @@ _FIELDS = ("key_column", "key_kind", "metric_columns", "date_column")
 
 # ---------------------------------------------------------------------------------------- mapping
 
+
 @dataclass(frozen=True)
 class Mapping:
     """What the mapping screen saves: which column names the item, which hold which metrics."""
+
     key_column: str
     key_kind: str  # one of KEY_KINDS
     metric_columns: dict[str, str] = field(default_factory=dict)  # metric -> column header
@@ -68,11 +71,15 @@ class Mapping:
     def to_dict(self) -> dict:
         metrics = {m: self.metric_columns[m] for m in METRICS if m in self.metric_columns}
         metrics.update({m: c for m, c in self.metric_columns.items() if m not in metrics})
-        return {"key_column": self.key_column, "key_kind": self.key_kind, "metric_columns": metrics,
-                "date_column": self.date_column}
+        return {
+            "key_column": self.key_column,
+            "key_kind": self.key_kind,
+            "metric_columns": metrics,
+            "date_column": self.date_column,
+        }
 
     @classmethod
-    def from_dict(cls, d) -> "Mapping":
+    def from_dict(cls, d) -> Mapping:
         if not isinstance(d, dict):
             raise MappingError({"mapping": "must be an object with " + ", ".join(_FIELDS)})
         problems = {name: "unknown field" for name in d if name not in _FIELDS}
@@ -117,8 +124,9 @@ def _shape_problems(mapping: Mapping) -> dict[str, str]:
                 problems[f"metric_columns.{metric}"] = f"{metric!r} is not a metric ({', '.join(METRICS)})"
             elif not isinstance(column, str) or not column.strip():
                 problems[f"metric_columns.{metric}"] = "choose a column"
-    if mapping.date_column is not None and (not isinstance(mapping.date_column, str)
-                                            or not mapping.date_column.strip()):
+    if mapping.date_column is not None and (
+        not isinstance(mapping.date_column, str) or not mapping.date_column.strip()
+    ):
         problems["date_column"] = "must be a column name, or nothing"
     return problems
 
@@ -171,6 +179,7 @@ def _column_index(header: list[str], name: str) -> int | None:
 
 # ---------------------------------------------------------------------------------------- presets
 
+
 @dataclass(frozen=True)
 class Preset:
     name: str
@@ -180,34 +189,60 @@ class Preset:
     signature: tuple[str, ...] = ()  # headers (as _norm gives them) that identify the export
 
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (
-    # analytics.x.com "tweet activity" export (tweet_activity_metrics_<user>_<from>_<to>_en.csv)
-    Preset("x_post_analytics", "X (Twitter) post analytics", "twitter",
-           Mapping("Tweet permalink", "link",
-                   {"impressions": "impressions", "clicks": "url clicks", "likes": "likes",
-                    "replies": "replies", "shares": "retweets"}, "time"),
-           ("tweet id", "tweet permalink", "tweet text")),
-    # YouTube Studio, Analytics, Advanced mode, Content, export "Table data.csv"; Likes, Shares and
-    # Comments are not among the default columns: suggest_mapping adds them when they are there
-    Preset("youtube_studio", "YouTube Studio (Advanced mode, Table data.csv)", "youtube",
-           Mapping("Content", "remote_id", {"impressions": "Impressions", "views": "Views"},
-                   "Video publish time"),
-           ("content", "video title", "video publish time")),
-    # Mailchimp, Campaigns, Reports, "Export as CSV"
-    Preset("newsletter_campaigns", "Newsletter campaigns report (Mailchimp)", "newsletter",
-           Mapping("Subject", "title", {"opens": "Unique Opens", "clicks": "Unique Clicks"}, "Send Date"),
-           ("subject", "send date", "unique opens")),
-    # Google Ads, Ads, Download; "Day" is there when the report is segmented by day
-    Preset("google_ads", "Google Ads ad report", "ppc",
-           Mapping("Final URL", "link", {"impressions": "Impr.", "clicks": "Clicks", "conversions": "Conversions"}),
-           ("final url", "impr")),
-)}
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        # analytics.x.com "tweet activity" export (tweet_activity_metrics_<user>_<from>_<to>_en.csv)
+        Preset(
+            "x_post_analytics",
+            "X (Twitter) post analytics",
+            "twitter",
+            Mapping(
+                "Tweet permalink",
+                "link",
+                {
+                    "impressions": "impressions",
+                    "clicks": "url clicks",
+                    "likes": "likes",
+                    "replies": "replies",
+                    "shares": "retweets",
+                },
+                "time",
+            ),
+            ("tweet id", "tweet permalink", "tweet text"),
+        ),
+        # YouTube Studio, Analytics, Advanced mode, Content, export "Table data.csv"; Likes, Shares and
+        # Comments are not among the default columns: suggest_mapping adds them when they are there
+        Preset(
+            "youtube_studio",
+            "YouTube Studio (Advanced mode, Table data.csv)",
+            "youtube",
+            Mapping("Content", "remote_id", {"impressions": "Impressions", "views": "Views"}, "Video publish time"),
+            ("content", "video title", "video publish time"),
+        ),
+        # Mailchimp, Campaigns, Reports, "Export as CSV"
+        Preset(
+            "newsletter_campaigns",
+            "Newsletter campaigns report (Mailchimp)",
+            "newsletter",
+            Mapping("Subject", "title", {"opens": "Unique Opens", "clicks": "Unique Clicks"}, "Send Date"),
+            ("subject", "send date", "unique opens"),
+        ),
+        # Google Ads, Ads, Download; "Day" is there when the report is segmented by day
+        Preset(
+            "google_ads",
+            "Google Ads ad report",
+            "ppc",
+            Mapping("Final URL", "link", {"impressions": "Impr.", "clicks": "Clicks", "conversions": "Conversions"}),
+            ("final url", "impr"),
+        ),
+    )
+}
 
 # Header names (as _norm gives them) per metric, most specific first.
 METRIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "impressions": ("impressions", "impr", "impression", "post impressions", "total impressions"),
-    "clicks": ("clicks", "link clicks", "url clicks", "unique clicks", "total clicks", "clics",
-               "clics sur le lien"),
+    "clicks": ("clicks", "link clicks", "url clicks", "unique clicks", "total clicks", "clics", "clics sur le lien"),
     "likes": ("likes", "like", "reactions", "j aime", "favorites", "favourites", "hearts"),
     "replies": ("replies", "comments", "comments added", "réponses", "reponses", "commentaires"),
     "shares": ("shares", "reposts", "retweets", "partages", "forwards"),
@@ -216,14 +251,53 @@ METRIC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "conversions": ("conversions", "conv", "all conversions", "all conv"),
 }
 KEY_SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("link", ("tweet permalink", "post link", "permalink", "final url", "url", "link", "post url",
-              "video url", "landing page", "lien")),
+    (
+        "link",
+        (
+            "tweet permalink",
+            "post link",
+            "permalink",
+            "final url",
+            "url",
+            "link",
+            "post url",
+            "video url",
+            "landing page",
+            "lien",
+        ),
+    ),
     ("remote_id", ("tweet id", "post id", "video id", "media id", "campaign id", "id")),
-    ("title", ("subject", "subject line", "title", "video title", "post title", "campaign", "campaign name",
-               "name", "titre", "objet")),
+    (
+        "title",
+        (
+            "subject",
+            "subject line",
+            "title",
+            "video title",
+            "post title",
+            "campaign",
+            "campaign name",
+            "name",
+            "titre",
+            "objet",
+        ),
+    ),
 )
-DATE_SYNONYMS = ("date", "day", "time", "send date", "sent", "publish date", "published", "publication date",
-                 "video publish time", "posted", "created at", "date published", "jour")
+DATE_SYNONYMS = (
+    "date",
+    "day",
+    "time",
+    "send date",
+    "sent",
+    "publish date",
+    "published",
+    "publication date",
+    "video publish time",
+    "posted",
+    "created at",
+    "date published",
+    "jour",
+)
 
 
 def guess_preset(header: list[str]) -> Preset | None:
@@ -270,8 +344,7 @@ def suggest_mapping(header) -> Mapping | None:
     used = {key, date_column, *metrics.values()}
     for metric in METRICS:
         if metric not in metrics:
-            found = next((by_norm[n] for n in METRIC_SYNONYMS[metric] if n in by_norm and by_norm[n] not in used),
-                         None)
+            found = next((by_norm[n] for n in METRIC_SYNONYMS[metric] if n in by_norm and by_norm[n] not in used), None)
             if found is not None:
                 metrics[metric] = found
                 used.add(found)
@@ -283,6 +356,7 @@ def suggest_mapping(header) -> Mapping | None:
 
 
 # ---------------------------------------------------------------------------------------- reading
+
 
 @dataclass(frozen=True)
 class Table:
@@ -319,7 +393,7 @@ def read_table(data: bytes, *, max_rows: int = 200_000) -> Table:
     if header_at is None:
         raise ValueError("no header found: the file needs a line of column names (at least two columns)")
     header = records[header_at][1]
-    rows = [(n, cells) for n, cells in records[header_at + 1:] if not _is_total(cells)]
+    rows = [(n, cells) for n, cells in records[header_at + 1 :] if not _is_total(cells)]
     if len(rows) > max_rows:
         raise ValueError(f"the file has more than {max_rows:,} rows: split it into smaller files")
     return Table(header, rows, delimiter, encoding)
@@ -346,7 +420,7 @@ def _sniff_delimiter(text: str) -> str:
     """The delimiter that splits the most of the first lines into the same number (2+) of cells."""
     sample = text[:65536]
     if len(text) > len(sample) and "\n" in sample:
-        sample = sample[:sample.rindex("\n")]
+        sample = sample[: sample.rindex("\n")]
     best, best_score = ",", 0
     for delimiter in DELIMITERS:
         widths = []
@@ -369,7 +443,7 @@ def _sniff_delimiter(text: str) -> str:
 def _fits(header: list[str], cells: list[str]) -> bool:
     """Same width, or differing only by empty cells at the end."""
     shorter, longer = sorted((header, cells), key=len)
-    return not any(longer[len(shorter):])
+    return not any(longer[len(shorter) :])
 
 
 def _find_header(records) -> int | None:
@@ -386,6 +460,7 @@ def _is_total(cells: list[str]) -> bool:
 
 
 # ---------------------------------------------------------------------------------------- parsing
+
 
 @dataclass(frozen=True)
 class MetricRow:
@@ -421,22 +496,29 @@ def parse_metrics(table: Table, mapping: Mapping) -> Parsed:
         raise MappingError(problems)
     header = table.header
     key_index = _column_index(header, mapping.key_column)
-    metric_indexes = [(m, _column_index(header, mapping.metric_columns[m]))
-                      for m in METRICS if m in mapping.metric_columns]
+    metric_indexes = [
+        (m, _column_index(header, mapping.metric_columns[m])) for m in METRICS if m in mapping.metric_columns
+    ]
     date_index = None if mapping.date_column is None else _column_index(header, mapping.date_column)
     decimal_comma = table.delimiter == ";"
     day_first = None
     if date_index is not None:
         day_first = _day_first(
-            (cells[date_index] for _, cells in table.rows if date_index < len(cells)), table.delimiter == ";")
+            (cells[date_index] for _, cells in table.rows if date_index < len(cells)), table.delimiter == ";"
+        )
 
     kept: dict[tuple[str, date | None], MetricRow] = {}
     errors: list[RowError] = []
     for line, cells in table.rows:
         if not _fits(header, cells):
             width = f"{len(cells)} cell" + ("s" if len(cells) != 1 else "")
-            errors.append(RowError(line, None, f"this row has {width} but the header has {len(header)}: "
-                                               "it doesn't look like a row of the export"))
+            errors.append(
+                RowError(
+                    line,
+                    None,
+                    f"this row has {width} but the header has {len(header)}: it doesn't look like a row of the export",
+                )
+            )
             continue
         cells = cells + [""] * (len(header) - len(cells))
         row_errors = []
@@ -444,8 +526,9 @@ def parse_metrics(table: Table, mapping: Mapping) -> Parsed:
         if mapping.key_kind == "title":
             key = " ".join(key.split())
         if key.casefold() in KEY_MISSING:
-            row_errors.append(RowError(line, header[key_index], f"no {_KIND_LABEL[mapping.key_kind]}: "
-                                                                f"{header[key_index]!r} is empty"))
+            row_errors.append(
+                RowError(line, header[key_index], f"no {_KIND_LABEL[mapping.key_kind]}: {header[key_index]!r} is empty")
+            )
         values = {}
         for metric, index in metric_indexes:
             try:
@@ -531,16 +614,34 @@ def _plain_number(num: str, decimal_comma: bool) -> Decimal | None:
         return None
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-_TIME = (r"(?:(?:t|\s+|,\s*)(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?)?"
-         r"(?:\s*(?:z|utc|[a-z]{1,4}t))?(?:\s*[+-]\d{2}:?\d{2})?(?:\s*\([^)]*\))?")
+_TIME = (
+    r"(?:(?:t|\s+|,\s*)(?:at\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?)?"
+    r"(?:\s*(?:z|utc|[a-z]{1,4}t))?(?:\s*[+-]\d{2}:?\d{2})?(?:\s*\([^)]*\))?"
+)
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})" + _TIME)
 _YMD_DATE = re.compile(r"(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})" + _TIME)
 _COMPACT_DATE = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
-_MONTH_FIRST = re.compile(_WEEKDAY + r"(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME)
-_DAY_FIRST = re.compile(_WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>[a-z]{3,9})\.?,?\s+(?P<y>\d{4})" + _TIME)
+_MONTH_FIRST = re.compile(
+    _WEEKDAY + r"(?P<mon>[a-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _TIME
+)
+_DAY_FIRST = re.compile(
+    _WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?P<mon>[a-z]{3,9})\.?,?\s+(?P<y>\d{4})" + _TIME
+)
 _DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME)  # German: day first
 _SLASHED = re.compile(r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>\d{4})" + _TIME)
 

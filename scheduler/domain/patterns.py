@@ -29,14 +29,15 @@ items per channel most apparent differences are luck. So a pattern is shown only
 Group sums are taken with numpy bincount for every value of a feature at once, so the cost is a
 pass over the items per feature and metric.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from statistics import NormalDist
-from typing import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -51,10 +52,21 @@ _SEED = 0x5EED_2032
 FAMILY_ALPHA = 0.05
 HOURS_PER_SLOT = 3
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-CHANNEL_NOUNS = {"twitter": "tweets", "youtube": "videos", "newsletter": "issues", "blog": "blog posts",
-                 "ppc": "ads", "mastodon": "toots", "bluesky": "posts"}
-CONTENT_PHRASES = {"text": "text-only {noun}", "link": "{noun} with a link", "image": "{noun} with an image",
-                   "video": "{noun} with a video"}
+CHANNEL_NOUNS = {
+    "twitter": "tweets",
+    "youtube": "videos",
+    "newsletter": "issues",
+    "blog": "blog posts",
+    "ppc": "ads",
+    "mastodon": "toots",
+    "bluesky": "posts",
+}
+CONTENT_PHRASES = {
+    "text": "text-only {noun}",
+    "link": "{noun} with a link",
+    "image": "{noun} with an image",
+    "video": "{noun} with a video",
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class Pattern:
 @dataclass(frozen=True)
 class _Comparison:
     """One feature value against the rest, on one metric, before the noise threshold is known."""
+
     feature: str
     value: str
     other_value: str | None  # the other side, when the feature has exactly two values
@@ -88,28 +101,39 @@ class _Comparison:
         return abs(math.log(self.lift)) * math.sqrt(effective_n)
 
 
-def find_patterns(items: Iterable[ItemFacts], *, min_n: int = 10, min_lift: float = 1.5,
-                  time_zone: str = "UTC", limit: int = 20) -> list[Pattern]:
+def find_patterns(
+    items: Iterable[ItemFacts], *, min_n: int = 10, min_lift: float = 1.5, time_zone: str = "UTC", limit: int = 20
+) -> list[Pattern]:
     """The strongest patterns over all channels, at most limit. See the module docstring."""
     by_channel: dict[str, list[ItemFacts]] = {}
     for item in items:
         by_channel.setdefault(item.channel, []).append(item)
     zone = ZoneInfo(time_zone)
-    patterns = [pattern for channel in sorted(by_channel)
-                for pattern in channel_patterns(channel, by_channel[channel], zone, min_n, min_lift)]
+    patterns = [
+        pattern
+        for channel in sorted(by_channel)
+        for pattern in channel_patterns(channel, by_channel[channel], zone, min_n, min_lift)
+    ]
     patterns.sort(key=lambda scored: -scored[0])
-    return [pattern for _, pattern in patterns[:max(limit, 0)]]
+    return [pattern for _, pattern in patterns[: max(limit, 0)]]
 
 
-def channel_patterns(channel: str, items: Sequence[ItemFacts], zone: ZoneInfo, min_n: int,
-                     min_lift: float) -> list[tuple[float, Pattern]]:
+def channel_patterns(
+    channel: str, items: Sequence[ItemFacts], zone: ZoneInfo, min_n: int, min_lift: float
+) -> list[tuple[float, Pattern]]:
     """(strength, Pattern) for one channel's items, one per feature value at most."""
     metrics = _metric_columns(items)
-    comparisons = [comparison for feature in FEATURES
-                   for comparison in _compare_feature(feature, feature_values(feature, items, zone), metrics, min_n)]
+    comparisons = [
+        comparison
+        for feature in FEATURES
+        for comparison in _compare_feature(feature, feature_values(feature, items, zone), metrics, min_n)
+    ]
     threshold = noise_threshold(len(comparisons))
-    passing = [comparison for comparison in comparisons
-               if abs(comparison.t) >= threshold and _lifts_enough(comparison.lift, min_lift)]
+    passing = [
+        comparison
+        for comparison in comparisons
+        if abs(comparison.t) >= threshold and _lifts_enough(comparison.lift, min_lift)
+    ]
     passing.sort(key=lambda comparison: -comparison.strength)  # stable: FEATURES order breaks ties
     shown, seen_values, seen_groups = [], set(), set()
     for comparison in passing:
@@ -130,8 +154,9 @@ def noise_threshold(comparisons: int) -> float:
     return max(MIN_T, NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * comparisons)))
 
 
-def t_statistic(mean_a: np.ndarray, var_a: np.ndarray, n_a: np.ndarray,
-                mean_b: np.ndarray, var_b: np.ndarray, n_b: np.ndarray) -> np.ndarray:
+def t_statistic(
+    mean_a: np.ndarray, var_a: np.ndarray, n_a: np.ndarray, mean_b: np.ndarray, var_b: np.ndarray, n_b: np.ndarray
+) -> np.ndarray:
     """The t statistic of a - b, element-wise, over the larger of Welch's standard error and the
     pooled one. Welch's alone trusts a small group's own variance, which for counts shrinks with
     its mean (ten items with few shares look very sure of having few), and for skewed rates is
@@ -151,6 +176,7 @@ def _lifts_enough(lift: float, min_lift: float) -> bool:
 
 
 # Features ---------------------------------------------------------------------------------------
+
 
 def feature_values(feature: str, items: Sequence[ItemFacts], zone: ZoneInfo) -> list[str | None]:
     """Each item's value of the feature, None when it has none (no link, no content type, theme
@@ -204,10 +230,14 @@ def _hour_slot(local: datetime) -> str:
 
 # Comparisons ------------------------------------------------------------------------------------
 
+
 def _metric_columns(items: Sequence[ItemFacts]) -> dict[str, np.ndarray]:
     """Each metric as a float column over the items, nan where unknown."""
-    columns = {metric: np.array([_known(item.metrics.get(metric)) for item in items], dtype=float)
-               for metric in PATTERN_METRICS if metric != "engagement_rate"}
+    columns = {
+        metric: np.array([_known(item.metrics.get(metric)) for item in items], dtype=float)
+        for metric in PATTERN_METRICS
+        if metric != "engagement_rate"
+    }
     rates = []
     for item in items:
         engagements, exposures = engagement(item.metrics)
@@ -220,8 +250,9 @@ def _known(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-def _compare_feature(feature: str, values: list[str | None], metrics: dict[str, np.ndarray],
-                     min_n: int) -> list[_Comparison]:
+def _compare_feature(
+    feature: str, values: list[str | None], metrics: dict[str, np.ndarray], min_n: int
+) -> list[_Comparison]:
     """Every value of the feature against the rest, on every metric, where both sides have at
     least min_n items."""
     names, codes = _encode(values)
@@ -233,8 +264,7 @@ def _compare_feature(feature: str, values: list[str | None], metrics: dict[str, 
     comparisons = []
     for metric, column in metrics.items():
         known = in_population & ~np.isnan(column)
-        comparisons += _compare_groups(feature, names, codes[known], column[known], metric, min_n, binary,
-                                       group_keys)
+        comparisons += _compare_groups(feature, names, codes[known], column[known], metric, min_n, binary, group_keys)
     return comparisons
 
 
@@ -253,8 +283,16 @@ def _encode(values: list[str | None]) -> tuple[list[str], np.ndarray]:
     return names, np.array([-1 if value is None else index[value] for value in values], dtype=np.int64)
 
 
-def _compare_groups(feature: str, names: list[str], codes: np.ndarray, column: np.ndarray, metric: str,
-                    min_n: int, binary: bool, group_keys: np.ndarray) -> list[_Comparison]:
+def _compare_groups(
+    feature: str,
+    names: list[str],
+    codes: np.ndarray,
+    column: np.ndarray,
+    metric: str,
+    min_n: int,
+    binary: bool,
+    group_keys: np.ndarray,
+) -> list[_Comparison]:
     """Group statistics of every value at once (bincount over values centred on the overall mean,
     for precision), the rest being the total minus the group."""
     if len(column) == 0:
@@ -268,32 +306,55 @@ def _compare_groups(feature: str, names: list[str], codes: np.ndarray, column: n
     squares = np.bincount(codes[grouped], weights=centred[grouped] ** 2, minlength=size)
     n_other = len(column) - n
     total_other = centred.sum() - total
-    squares_other = float(np.sum(centred ** 2)) - squares
+    squares_other = float(np.sum(centred**2)) - squares
     with np.errstate(divide="ignore", invalid="ignore"):
         mean, mean_other = total / n, total_other / n_other
-        variance = np.maximum(squares - n * mean ** 2, 0) / (n - 1)
-        variance_other = np.maximum(squares_other - n_other * mean_other ** 2, 0) / (n_other - 1)
+        variance = np.maximum(squares - n * mean**2, 0) / (n - 1)
+        variance_other = np.maximum(squares_other - n_other * mean_other**2, 0) / (n_other - 1)
         t = t_statistic(mean, variance, n, mean_other, variance_other, n_other)
         lift = (mean + centre) / (mean_other + centre)
     eligible = (n >= min_n) & (n_other >= min_n) & np.isfinite(lift) & (lift > 0)
     if binary:
         eligible &= lift > 1  # the mirror image (lift < 1) says the same from the other side
-    return [_Comparison(feature, names[i], names[1 - i] if binary else None, metric, float(lift[i]),
-                        int(n[i]), int(n_other[i]), float(t[i]), float(group_keys[i]))
-            for i in np.flatnonzero(eligible)]
+    return [
+        _Comparison(
+            feature,
+            names[i],
+            names[1 - i] if binary else None,
+            metric,
+            float(lift[i]),
+            int(n[i]),
+            int(n_other[i]),
+            float(t[i]),
+            float(group_keys[i]),
+        )
+        for i in np.flatnonzero(eligible)
+    ]
 
 
 # Sentences --------------------------------------------------------------------------------------
 
+
 def _pattern(channel: str, comparison: _Comparison) -> Pattern:
     noun = CHANNEL_NOUNS.get(channel, f"{channel} posts")
     group = _group_phrase(comparison.feature, comparison.value, noun)
-    others = (f"other {noun}" if comparison.other_value is None
-              else _group_phrase(comparison.feature, comparison.other_value, noun))
+    others = (
+        f"other {noun}"
+        if comparison.other_value is None
+        else _group_phrase(comparison.feature, comparison.other_value, noun)
+    )
     metric = "engagement rate" if comparison.metric == "engagement_rate" else comparison.metric
     sentence = f"{group} get {_format_lift(comparison.lift)} the {metric} of {others} (n = {comparison.n})"
-    return Pattern(channel, comparison.feature, comparison.value, comparison.metric, comparison.lift,
-                   comparison.n, comparison.n_other, sentence)
+    return Pattern(
+        channel,
+        comparison.feature,
+        comparison.value,
+        comparison.metric,
+        comparison.lift,
+        comparison.n,
+        comparison.n_other,
+        sentence,
+    )
 
 
 def _group_phrase(feature: str, value: str, noun: str) -> str:

@@ -4,6 +4,7 @@
 23 or 25 hours long when the clocks change. Periods are made of whole local days, clipped to the
 plan's dates, and carry their UTC bounds so stored (UTC) times can be bucketed with a bisect.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -101,6 +102,7 @@ def local_to_utc(local: datetime, tz: str | tzinfo) -> datetime:
 class WallClockReading:
     """Where a time typed on the plan's clock goes out, and what to tell the user if a clock change
     moved it (a skipped time) or chose for them (a repeated one): never a silent shift."""
+
     utc: datetime
     notice: str | None = None
 
@@ -122,11 +124,15 @@ def clock_change_notice(written: datetime, instant: datetime, tz: str | tzinfo) 
     wall = written.replace(tzinfo=None, fold=0)
     shown = instant.astimezone(tz)
     if is_skipped(wall, tz):
-        return (f"{_clock(wall)} does not exist on {_long_date(wall)} in {_zone_name(tz)} "
-                f"(clocks go forward); it will go out at {_clock_on(shown, wall)}")
+        return (
+            f"{_clock(wall)} does not exist on {_long_date(wall)} in {_zone_name(tz)} "
+            f"(clocks go forward); it will go out at {_clock_on(shown, wall)}"
+        )
     if is_repeated(wall, tz):
-        return (f"{_clock(wall)} happens twice on {_long_date(wall)} in {_zone_name(tz)} "
-                f"(clocks go back); it will go out at {_which_occurrence(wall, instant, tz)}")
+        return (
+            f"{_clock(wall)} happens twice on {_long_date(wall)} in {_zone_name(tz)} "
+            f"(clocks go back); it will go out at {_which_occurrence(wall, instant, tz)}"
+        )
     return None
 
 

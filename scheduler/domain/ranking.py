@@ -30,11 +30,12 @@ every channel).
 Everything runs on numpy arrays (items grouped by channel, sorted once, percentiles by
 searchsorted), so 100,000 items rank in a fraction of a second.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -84,8 +85,13 @@ def engagement(metrics: Mapping[str, float]) -> tuple[float, float]:
         exposures = get("views")
         if exposures is None:
             exposures = get("opens")
-    engagements = ((get("clicks") or 0.0) + (get("likes") or 0.0) + (get("replies") or 0.0)
-                   + (get("shares") or 0.0) + (get("conversions") or 0.0))
+    engagements = (
+        (get("clicks") or 0.0)
+        + (get("likes") or 0.0)
+        + (get("replies") or 0.0)
+        + (get("shares") or 0.0)
+        + (get("conversions") or 0.0)
+    )
     return float(engagements), float(exposures or 0.0)
 
 
@@ -112,15 +118,18 @@ def rank_items(items: Iterable[ItemFacts], *, as_of: datetime, trailing_days: in
     for code in range(len(channel_names)):
         channel = (channels == code) & scored
         reference = channel & in_window
-        mean, strength = channel_prior(engagements[reference], exposures[reference],
-                                       fallback_mean=_pooled_rate(engagements[channel], exposures[channel],
-                                                                  default=overall_mean))
+        mean, strength = channel_prior(
+            engagements[reference],
+            exposures[reference],
+            fallback_mean=_pooled_rate(engagements[channel], exposures[channel], default=overall_mean),
+        )
         adjusted[channel] = (engagements[channel] + strength * mean) / (exposures[channel] + strength)
         reference_rates = adjusted[reference] if reference.any() else adjusted[channel]
         score[channel] = percentile_of(adjusted[channel], reference_rates)
 
-    order = np.lexsort((ids, -exposures, -np.nan_to_num(adjusted, nan=-np.inf),
-                        -np.nan_to_num(score, nan=-np.inf), ~scored))
+    order = np.lexsort(
+        (ids, -exposures, -np.nan_to_num(adjusted, nan=-np.inf), -np.nan_to_num(score, nan=-np.inf), ~scored)
+    )
     return _ranked_list(order, ids, channel_names[channels], score, raw_rate, adjusted, exposures, engagements)
 
 
@@ -128,7 +137,7 @@ def top(ranked: Iterable[Ranked], n: int, channel: str | None = None) -> list[Ra
     """The n best scored items, of one channel or of all; unscored items are never top."""
     candidates = [r for r in ranked if r.score is not None and (channel is None or r.channel == channel)]
     candidates.sort(key=lambda r: -r.score)  # stable: keeps rank_items' tie-breaks
-    return candidates[:max(n, 0)]
+    return candidates[: max(n, 0)]
 
 
 def channel_prior(engagements: np.ndarray, exposures: np.ndarray, *, fallback_mean: float) -> tuple[float, float]:
@@ -170,14 +179,27 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _ranked_list(order: np.ndarray, ids: np.ndarray, channels: np.ndarray, score: np.ndarray,
-                 raw_rate: np.ndarray, adjusted: np.ndarray, exposures: np.ndarray,
-                 engagements: np.ndarray) -> list[Ranked]:
+def _ranked_list(
+    order: np.ndarray,
+    ids: np.ndarray,
+    channels: np.ndarray,
+    score: np.ndarray,
+    raw_rate: np.ndarray,
+    adjusted: np.ndarray,
+    exposures: np.ndarray,
+    engagements: np.ndarray,
+) -> list[Ranked]:
     columns: Sequence[list] = [_optional(column[order]) for column in (score, raw_rate, adjusted)]
-    return [Ranked(item_id, channel, item_score, rate, adjusted_rate, exposed, engaged)
-            for item_id, channel, item_score, rate, adjusted_rate, exposed, engaged in zip(
-                ids[order].tolist(), channels[order].tolist(), *columns,
-                exposures[order].tolist(), engagements[order].tolist())]
+    return [
+        Ranked(item_id, channel, item_score, rate, adjusted_rate, exposed, engaged)
+        for item_id, channel, item_score, rate, adjusted_rate, exposed, engaged in zip(
+            ids[order].tolist(),
+            channels[order].tolist(),
+            *columns,
+            exposures[order].tolist(),
+            engagements[order].tolist(),
+        )
+    ]
 
 
 def _optional(column: np.ndarray) -> list[float | None]:

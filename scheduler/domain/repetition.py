@@ -21,13 +21,14 @@ To scale to 100k+ posts without comparing every pair in a window:
 A text's posts on a channel are handled as runs (each post within the window of the previous one),
 so a text posted daily is one item, not ninety.
 """
+
 from __future__ import annotations
 
 import re
 import zlib
 from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import timezone
-from typing import Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -108,7 +109,7 @@ class _Timeline:
     A post is known by its position in (channel, time, id) order. Its "text" is the pair (channel,
     message): the posts of one text are a slice of by_text, which sorts them by text, then time."""
 
-    def __init__(self, posts: list[PostFacts], lineage: "_Lineage", window: float) -> None:
+    def __init__(self, posts: list[PostFacts], lineage: _Lineage, window: float) -> None:
         self.lineage, self.window, count = lineage, window, len(posts)
         messages, channels = _Messages(), {}
         channel = np.fromiter((channels.setdefault(p.channel, len(channels)) for p in posts), np.int64, count)
@@ -120,8 +121,9 @@ class _Timeline:
         self.ats = self.at.tolist()
         self.channel_names, self.texts = list(channels), messages.texts
         self.plain = [_comparable_form(text) for text in self.texts]
-        involved = np.fromiter((p.adapted_from_post_id is not None or p.source_item_id is not None
-                                for p in self.posts), bool, count)  # _Lineage.involved
+        involved = np.fromiter(
+            (p.adapted_from_post_id is not None or p.source_item_id is not None for p in self.posts), bool, count
+        )  # _Lineage.involved
 
         self.by_text = np.lexsort((np.arange(count), self.message, self.channel))
         key = self.channel[self.by_text] * len(self.texts) + self.message[self.by_text]
@@ -148,7 +150,7 @@ class _Timeline:
 
     def _posts(self, text: int) -> list[int]:
         start = self.text_start[text]
-        return self.by_text[start:start + self.text_size[text]].tolist()
+        return self.by_text[start : start + self.text_size[text]].tolist()
 
     def link_identical(self) -> None:
         earlier, later, close = self._same_text_steps()
@@ -212,8 +214,14 @@ class _Timeline:
         if len(head) < 2:
             return none
         numbers, run_message = np.unique(self.message[head], return_inverse=True)
-        a, b = _candidate_runs(_band_keys([self.texts[m] for m in numbers.tolist()]), run_message,
-                               self.channel[head], self.at[head], self.at[tail], self.window)
+        a, b = _candidate_runs(
+            _band_keys([self.texts[m] for m in numbers.tolist()]),
+            run_message,
+            self.channel[head],
+            self.at[head],
+            self.at[tail],
+            self.window,
+        )
         # Lengths too far apart for the ratio to reach the cutoff (the sorted words have the same
         # length) rule a pair out at once.
         length = np.array([len(self.plain[m]) for m in numbers.tolist()], dtype=np.float64)[run_message]
@@ -226,12 +234,14 @@ class _Timeline:
         size = len(numbers)
         low, high = np.minimum(run_message[a], run_message[b]), np.maximum(run_message[a], run_message[b])
         pairs, where = np.unique(low * size + high, return_inverse=True)
-        scores = _scores(numbers[pairs // size].tolist(), numbers[pairs % size].tolist(), self.texts, self.plain,
-                         cutoff)[where]
+        scores = _scores(
+            numbers[pairs // size].tolist(), numbers[pairs % size].tolist(), self.texts, self.plain, cutoff
+        )[where]
         found = scores >= cutoff
         texts_a, texts_b = self.text_of[head[a[found]]], self.text_of[head[b[found]]]
-        codes, first = np.unique(np.minimum(texts_a, texts_b) * len(self.text_start) + np.maximum(texts_a, texts_b),
-                                 return_index=True)
+        codes, first = np.unique(
+            np.minimum(texts_a, texts_b) * len(self.text_start) + np.maximum(texts_a, texts_b), return_index=True
+        )
         return codes // len(self.text_start), codes % len(self.text_start), scores[found][first] / 100
 
     def groups(self) -> list[dict]:
@@ -247,9 +257,11 @@ class _Timeline:
         linked = linked[np.argsort(root[linked], kind="stable")]
         bounds = np.flatnonzero(np.diff(root[linked])) + 1
         groups = [
-            {"channel": self.channel_names[self.channel[members[0]]],
-             "post_ids": sorted(self.posts[i].id for i in members.tolist()),
-             "similarity": round(float(weakest[root[members[0]]]), 2)}
+            {
+                "channel": self.channel_names[self.channel[members[0]]],
+                "post_ids": sorted(self.posts[i].id for i in members.tolist()),
+                "similarity": round(float(weakest[root[members[0]]]), 2),
+            }
             for members in np.split(linked, bounds)
         ]
         return sorted(groups, key=lambda group: (group["channel"], group["post_ids"][0]))
@@ -272,8 +284,9 @@ def _components(size: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
             root = flatter
 
 
-def _scores(firsts: list[int], seconds: list[int], texts: list[str], plain: list[str | None],
-            cutoff: float) -> np.ndarray:
+def _scores(
+    firsts: list[int], seconds: list[int], texts: list[str], plain: list[str | None], cutoff: float
+) -> np.ndarray:
     """Best rapidfuzz ratio of each pair of messages, as written or words sorted (0 below the cutoff)."""
     scores = _ratios([plain[m] for m in firsts], [plain[m] for m in seconds], cutoff)
     reordered = {m: _reordered(texts[m], plain[m]) for m in {*firsts, *seconds}}
@@ -284,11 +297,17 @@ def _ratios(queries: list, choices: list, cutoff: float) -> np.ndarray:
     """rapidfuzz ratio of each pair (0 below the cutoff, or for None)."""
     if hasattr(process, "cpdist"):  # rapidfuzz >= 3.6: the pairs scored in C, on all cores
         return process.cpdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64, workers=-1)
-    return np.array([fuzz.ratio(q, c, score_cutoff=cutoff) if q is not None and c is not None else 0.0
-                     for q, c in zip(queries, choices)], dtype=np.float64)
+    return np.array(
+        [
+            fuzz.ratio(q, c, score_cutoff=cutoff) if q is not None and c is not None else 0.0
+            for q, c in zip(queries, choices)
+        ],
+        dtype=np.float64,
+    )
 
 
 # MinHash ---------------------------------------------------------------------------------------
+
 
 def _word_tokens(word: str) -> list[str]:
     """What a word contributes to its text's token set: its first four letters and its last three
@@ -298,9 +317,9 @@ def _word_tokens(word: str) -> list[str]:
         return [word[:4], "~" + word[-3:]] if len(word) > 4 else [word]
     tokens, last = [], 0
     for run in _CJK_RUN.finditer(word):
-        tokens += _word_tokens(word[last:run.start()]) if run.start() > last else []
+        tokens += _word_tokens(word[last : run.start()]) if run.start() > last else []
         chars = run.group()
-        tokens += [chars] if len(chars) == 1 else [chars[i:i + 2] for i in range(len(chars) - 1)]
+        tokens += [chars] if len(chars) == 1 else [chars[i : i + 2] for i in range(len(chars) - 1)]
         last = run.end()
     return tokens + (_word_tokens(word[last:]) if last < len(word) else [])
 
@@ -332,8 +351,9 @@ def _band_keys(texts: list[str]) -> np.ndarray:
         tokens = _word_tokens(word)
         tokens_per_word.append(len(tokens))
         word_tokens += [token_index.setdefault(token, len(token_index)) for token in tokens]
-    base = np.array([zlib.crc32(t.encode()) | zlib.crc32(t.encode(), _SEED) << 32 for t in token_index],
-                    dtype=np.uint64)
+    base = np.array(
+        [zlib.crc32(t.encode()) | zlib.crc32(t.encode(), _SEED) << 32 for t in token_index], dtype=np.uint64
+    )
     seeds = _mix(np.arange(1, BANDS * ROWS + 1, dtype=np.uint64) * np.uint64(_SEED))
     token_hashes = (_mix(base[:, None] ^ seeds[None, :]) >> np.uint64(48)).astype(np.uint16)
     starts = np.cumsum(tokens_per_word) - np.array(tokens_per_word)
@@ -348,7 +368,7 @@ def _band_keys(texts: list[str]) -> np.ndarray:
         size = int(words_per_message[group[0]])
         step = max(1, (1 << 21) // (size * BANDS * ROWS))
         for chunk in range(0, len(group), step):
-            members = group[chunk:chunk + step]
+            members = group[chunk : chunk + step]
             positions = message_start[members][:, None] + np.arange(size)[None, :]
             signatures[members] = word_hashes[words[positions]].min(axis=1)
     return signatures.view(np.uint64)  # ROWS consecutive uint16 make one band key
@@ -361,8 +381,14 @@ def _ragged(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(starts, counts) + offsets
 
 
-def _candidate_runs(keys: np.ndarray, run_message: np.ndarray, run_channel: np.ndarray, run_start: np.ndarray,
-                    run_end: np.ndarray, window: float) -> tuple[np.ndarray, np.ndarray]:
+def _candidate_runs(
+    keys: np.ndarray,
+    run_message: np.ndarray,
+    run_channel: np.ndarray,
+    run_start: np.ndarray,
+    run_end: np.ndarray,
+    window: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of runs (as two index arrays) on the same channel, of different messages with the
     same key in some band, that have posts within the window of each other."""
     runs = len(run_message)
@@ -413,6 +439,7 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 
 # Lineage ----------------------------------------------------------------------------------------
+
 
 class _Lineage:
     """Which posts are adaptations of which (reuse, not repetition)."""

@@ -18,6 +18,7 @@ Query terms are therefore only letters and digits: quoted in an FTS5 expression 
 cluster at a time, remembering where each folded character came from, so "é" (one or two code
 points), "ß" ("ss") or "ﬁ" ("fi") map back to the right original offsets.
 """
+
 from __future__ import annotations
 
 import re

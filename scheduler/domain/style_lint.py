@@ -16,17 +16,17 @@ place, so a finding's offsets are code point indices into the ORIGINAL text, eve
 Build a ``Linter`` once for a set of rules and topics and call ``.lint(draft)`` for each draft:
 the rules are compiled once. ``lint(draft, rules, topics)`` is the one-off shorthand.
 """
+
 from __future__ import annotations
 
 import re
-
-import regex
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Iterable
+
+import regex
 
 from channels.shaping import URL, has_utm, is_web_address
-
 from scheduler.domain.text import _ELISION, CJK_CLASS, _fold_unicode, _straighten, _tables, is_cjk
 
 ERROR, WARNING = "error", "warning"
@@ -278,15 +278,23 @@ _EMPTY_PROBES = ("", " ", "a", "ab cd", "é 中文 1\n")
 
 def _quote(text: str, most: int = 60) -> str:
     text = " ".join(text.split())
-    return f"“{text if len(text) <= most else text[:most - 1] + '…'}”"
+    return f"“{text if len(text) <= most else text[: most - 1] + '…'}”"
 
 
 PATTERN_TIMEOUT = 0.2  # seconds a pattern rule may spend on one field
 
 
 def _slow_rule(rule, field_name: str):
-    return Finding("style.pattern_timeout", f"the rule {_quote(rule.avoid)} took too long on this text and was "
-                   "skipped; ask the guide's editor to simplify it", WARNING, field_name, 0, 0, rule.id)
+    return Finding(
+        "style.pattern_timeout",
+        f"the rule {_quote(rule.avoid)} took too long on this text and was "
+        "skipped; ask the guide's editor to simplify it",
+        WARNING,
+        field_name,
+        0,
+        0,
+        rule.id,
+    )
 
 
 def compile_pattern(pattern: str):
@@ -294,8 +302,7 @@ def compile_pattern(pattern: str):
     if not pattern or not pattern.strip():
         raise InvalidPattern("the pattern is empty: write the regular expression to look for")
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise InvalidPattern(f"the pattern is {len(pattern)} characters long; "
-                             f"keep it to {MAX_PATTERN_LENGTH}")
+        raise InvalidPattern(f"the pattern is {len(pattern)} characters long; keep it to {MAX_PATTERN_LENGTH}")
     try:
         # the `regex` engine, for its match timeout: a rule like (a+)+$ must not hang a worker
         compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
@@ -307,11 +314,15 @@ def compile_pattern(pattern: str):
         try:
             empty = any(match.end() == match.start() for match in compiled.finditer(probe, timeout=PATTERN_TIMEOUT))
         except TimeoutError:
-            raise InvalidPattern(f"the pattern {_quote(pattern)} takes too long to match even a short text; "
-                                 "simplify it (nested repetitions such as (a+)+ are the usual cause)") from None
+            raise InvalidPattern(
+                f"the pattern {_quote(pattern)} takes too long to match even a short text; "
+                "simplify it (nested repetitions such as (a+)+ are the usual cause)"
+            ) from None
         if empty:
-            raise InvalidPattern(f"the pattern {_quote(pattern)} matches the empty string, so it would "
-                                 "flag every draft: make it require at least one character")
+            raise InvalidPattern(
+                f"the pattern {_quote(pattern)} matches the empty string, so it would "
+                "flag every draft: make it require at least one character"
+            )
     return compiled
 
 
@@ -325,8 +336,9 @@ def check_rule(rule: TermRule) -> None:
         if not (rule.requires or "").strip():
             raise ValueError("a disclosure rule needs the text promotional posts must carry (e.g. “#ad”)")
         if len(rule.requires) > MAX_TERM_LENGTH:
-            raise ValueError(f"the required disclosure is {len(rule.requires)} characters long; "
-                             f"keep it to {MAX_TERM_LENGTH}")
+            raise ValueError(
+                f"the required disclosure is {len(rule.requires)} characters long; keep it to {MAX_TERM_LENGTH}"
+            )
         if not _fold_mapped(rule.requires.strip()).raw.strip():
             raise ValueError(f"the required disclosure {_quote(rule.requires)} has nothing to look for")
         for trigger in rule.triggers:
@@ -343,11 +355,13 @@ def check_rule(rule: TermRule) -> None:
         if len(term) > MAX_TERM_LENGTH:
             raise ValueError(f"the term {_quote(term)} is {len(term)} characters long; keep it to {MAX_TERM_LENGTH}")
         if not _fold_words(term):
-            raise ValueError(f"the term {_quote(term)} has no letters or digits to look for; "
-                             "use a regular expression for symbols")
+            raise ValueError(
+                f"the term {_quote(term)} has no letters or digits to look for; use a regular expression for symbols"
+            )
 
 
 # --- linting -------------------------------------------------------------------------------------
+
 
 def _with_reason(message: str, reason: str) -> str:
     reason = " ".join((reason or "").split())
@@ -459,7 +473,9 @@ class Linter:
     def _plan(self, channel: str) -> _Plan:
         plan = self._by_channel.get(channel)
         if plan is None:
-            plan = self._by_channel[channel] = _Plan(c for c in self.rules if not c.rule.channel or c.rule.channel == channel)
+            plan = self._by_channel[channel] = _Plan(
+                c for c in self.rules if not c.rule.channel or c.rule.channel == channel
+            )
         return plan
 
     def lint(self, draft: Draft) -> list[Finding]:
@@ -480,8 +496,11 @@ class Linter:
                 continue
             for compiled in plan.patterns:
                 try:
-                    spans = [m.span() for m in compiled.pattern.finditer(text, timeout=PATTERN_TIMEOUT)
-                             if m.end() > m.start()]
+                    spans = [
+                        m.span()
+                        for m in compiled.pattern.finditer(text, timeout=PATTERN_TIMEOUT)
+                        if m.end() > m.start()
+                    ]
                 except TimeoutError:  # a pathological rule on this text: say so, never hang
                     findings.append(_slow_rule(compiled.rule, name))
                     continue
@@ -496,8 +515,16 @@ class Linter:
         if draft.channel == TOPIC_CHANNEL and self.topics and self._topic_terms:
             if not any(_any_span(self._topic_terms, folded_of(name), urls[name]) for name in FIELDS if texts[name]):
                 titles = ", ".join(dict.fromkeys(" ".join(topic.title.split()) for topic in self.topics))
-                findings.append(Finding("style.topic", f"name one of the acceptable blog topics: {titles}",
-                                        ERROR, "title", 0, len(texts["title"])))
+                findings.append(
+                    Finding(
+                        "style.topic",
+                        f"name one of the acceptable blog topics: {titles}",
+                        ERROR,
+                        "title",
+                        0,
+                        len(texts["title"]),
+                    )
+                )
         findings.extend(_image_findings(texts["body"]))
         if draft.channel in TRACKED_CHANNELS:
             findings.extend(_link_findings(draft.channel, texts["body"], draft.link or ""))
@@ -576,15 +603,29 @@ def _image_findings(body: str) -> list[Finding]:
         for match in _MD_IMAGE.finditer(body):
             if not match.group(1).strip():
                 url = match.group(2) or "url"
-                findings.append(Finding("style.image_without_alt", "describe the image in its alt text: "
-                                        f"![what it shows]({url})", WARNING, "body", *match.span()))
+                findings.append(
+                    Finding(
+                        "style.image_without_alt",
+                        f"describe the image in its alt text: ![what it shows]({url})",
+                        WARNING,
+                        "body",
+                        *match.span(),
+                    )
+                )
     if "<" in body:
         for match in _HTML_IMAGE.finditer(body):
             attributes = _attributes(match.group(0))
             if not attributes.get("alt", "").strip():
                 src = attributes.get("src") or "url"
-                findings.append(Finding("style.image_without_alt", "describe the image in its alt text: "
-                                        f'<img src="{src}" alt="what it shows">', WARNING, "body", *match.span()))
+                findings.append(
+                    Finding(
+                        "style.image_without_alt",
+                        f'describe the image in its alt text: <img src="{src}" alt="what it shows">',
+                        WARNING,
+                        "body",
+                        *match.span(),
+                    )
+                )
     return findings
 
 
@@ -605,12 +646,28 @@ def _link_findings(channel: str, body: str, link: str) -> list[Finding]:
             url = body[start:end]
             if has_utm(url) or not _outside(images, start, end):
                 continue
-            findings.append(Finding("style.untracked_link", f"add UTM tags to {url} ({hint}) so its clicks "
-                                    "can be counted", WARNING, "body", start, end))
+            findings.append(
+                Finding(
+                    "style.untracked_link",
+                    f"add UTM tags to {url} ({hint}) so its clicks can be counted",
+                    WARNING,
+                    "body",
+                    start,
+                    end,
+                )
+            )
     stripped = link.strip()
     if stripped and is_web_address(stripped) and not has_utm(stripped):
-        findings.append(Finding("style.untracked_link", f"add UTM tags to {stripped} ({hint}) so its clicks "
-                                "can be counted", WARNING, "link", 0, len(link)))
+        findings.append(
+            Finding(
+                "style.untracked_link",
+                f"add UTM tags to {stripped} ({hint}) so its clicks can be counted",
+                WARNING,
+                "link",
+                0,
+                len(link),
+            )
+        )
     return findings
 
 

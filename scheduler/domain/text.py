@@ -4,6 +4,7 @@ Both need to see "l'Offre d'été" and "offre ete" as the same words, and both m
 Japanese and Korean characters intact (they carry meaning without spaces between words), so the
 folding rules live in one place.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,7 +65,7 @@ def fold(text: str) -> str:
     return separators.sub(" ", text).strip()
 
 
-def message_text(text: str, words: "FoldedWords | None" = None) -> str:
+def message_text(text: str, words: FoldedWords | None = None) -> str:
     """What a post says, with links, @mentions, #hashtags and emoji set aside.
 
     Links and tags span words, so they go first, from the whole text; the rest (emoji, case,

@@ -5,12 +5,13 @@ French elisions ("l'Offre d'été" mentions "offre ete"), unless a person decide
 Words of spaced scripts must match whole ("ete" is not in "complete"); Chinese, Japanese and
 Korean keywords match anywhere, since those scripts do not separate words with spaces.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from scheduler.domain.text import CJK_CLASS, fold, is_cjk
 

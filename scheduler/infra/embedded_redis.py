@@ -5,6 +5,7 @@ ourselves on a Unix socket so that the web process, every worker and the CLI of 
 the same server through the instance folder. Whoever starts it stops it when it exits (saving its
 data first); everyone else just connects.
 """
+
 import atexit
 import fcntl
 import hashlib
@@ -65,15 +66,24 @@ class EmbeddedRedis:
         self.socket_path.unlink(missing_ok=True)
         args = [
             redis_server_binary(),
-            "--port", "0",
-            "--unixsocket", str(self.socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(self.folder),
-            "--dbfilename", "redis.rdb",
-            "--save", "60 1",
-            "--appendonly", "no",
-            "--daemonize", "no",
-            "--logfile", str(self.folder / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.folder),
+            "--dbfilename",
+            "redis.rdb",
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.folder / "redis.log"),
         ]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
         atexit.register(self.stop)
@@ -92,8 +102,9 @@ class EmbeddedRedis:
             return
         try:
             # no retries: the dropped connection is the answer, and redis-py would back off and ask again
-            redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5,
-                        retry=Retry(NoBackoff(), 0)).shutdown(save=True)
+            redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=5, retry=Retry(NoBackoff(), 0)).shutdown(
+                save=True
+            )
         except redis.RedisError:
             pass  # a shutdown closes the connection under our feet; that is the expected answer
         try:

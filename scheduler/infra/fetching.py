@@ -14,6 +14,7 @@ checks. One deadline covers the whole exchange, redirects included, and one cap 
 after decompression. Proxies from the environment are deliberately not used. The bytes returned go
 to feedparser, never the URL.
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,8 +27,8 @@ import ssl
 import threading
 import time
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Union
 from urllib.parse import quote, urljoin, urlsplit
 
 DEFAULT_TIMEOUT = 15.0
@@ -36,20 +37,25 @@ DEFAULT_MAX_REDIRECTS = 5
 
 ALLOW_SETTING = "REFRAIN_FETCH_ALLOW"
 USER_AGENT = "Refrain feed reader (+https://github.com/refrain)"
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
-          "text/xml;q=0.9, */*;q=0.1")
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.1"
+)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 READ_SIZE = 64 * 1024
 
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
-IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
-    "fd00:ec2::254",    # AWS over IPv6
-    "100.100.100.200",  # Alibaba Cloud
-))
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+    )
+)
 CARRIER_GRADE_NAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -90,9 +96,11 @@ class Fetched:
 
 # --- what the admin allows -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AllowList:
     """Host names and networks the admin lets feeds be fetched from although they aren't public."""
+
     hosts: frozenset[str] = frozenset()
     networks: tuple[IPNetwork, ...] = ()
 
@@ -141,8 +149,7 @@ def _as_network(entry: str) -> IPNetwork | None:
 def _as_host_name(entry: str) -> str:
     host = _normal_host(entry)
     labels = host.split(".")
-    valid = (host and len(host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
-             and not labels[-1].isdigit())
+    valid = host and len(host) <= 253 and all(_HOST_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
     if not valid:
         raise ValueError(f"{ALLOW_SETTING}: {entry!r} is neither a host name nor an IP address or CIDR network")
     return host
@@ -157,6 +164,7 @@ def _normal_host(host: str) -> str:
 
 
 # --- which addresses are refused -------------------------------------------------------------------
+
 
 def check_address(ip: str, host: str, allow: AllowList | Iterable[str] = ()) -> None:
     """Refuse (raise Refused) an address that isn't public, unless ``host`` or the address is allowed."""
@@ -222,9 +230,17 @@ def _unmapped(address: IPAddress) -> IPAddress:
 
 # --- fetching --------------------------------------------------------------------------------------
 
-def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None,
-          allow: AllowList | Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
-          max_bytes: int = DEFAULT_MAX_BYTES, max_redirects: int = DEFAULT_MAX_REDIRECTS) -> Fetched:
+
+def fetch(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    allow: AllowList | Iterable[str] = (),
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+) -> Fetched:
     """GET a feed, following redirects; raises FetchError (or Refused) with a message for the user."""
     allow = parse_allow(allow)
     limits = _Limits(deadline=time.monotonic() + timeout, timeout=timeout, max_bytes=max_bytes)
@@ -269,7 +285,7 @@ class _Answer:
 @dataclass(frozen=True)
 class _Target:
     scheme: str
-    host: str      # ASCII (IDNA), lower case, IPv6 without brackets
+    host: str  # ASCII (IDNA), lower case, IPv6 without brackets
     port: int
     request_path: str
 
@@ -284,8 +300,9 @@ class _Target:
         if scheme and scheme not in DEFAULT_PORTS:
             raise Refused(f"refused: only http and https feeds can be fetched, not {scheme}:")
         if not scheme or not parts.netloc:
-            raise FetchError(f"{_shown(url)} is not a web address (it should start with https:// or http://)",
-                             "bad_url")
+            raise FetchError(
+                f"{_shown(url)} is not a web address (it should start with https:// or http://)", "bad_url"
+            )
         if parts.username is not None or parts.password is not None:
             raise FetchError("feed addresses with a user name or password are not supported", "bad_url")
         host = _url_host(parts.hostname or "", url)
@@ -347,8 +364,11 @@ def _exchange(target: _Target, conditions, allow: AllowList, limits: _Limits) ->
 def _redirect_location(response: http.client.HTTPResponse) -> str:
     location = (response.getheader("Location") or "").strip()
     if not location:
-        raise FetchError(f"the server answered {_status_text(response.status)} without saying where to go",
-                         "http_status", response.status)
+        raise FetchError(
+            f"the server answered {_status_text(response.status)} without saying where to go",
+            "http_status",
+            response.status,
+        )
     return location
 
 
@@ -359,7 +379,9 @@ def _fetched(url: str, answer: _Answer, etag: str | None, last_modified: str | N
     headers = answer.headers
     not_modified = status == 304
     return Fetched(
-        url=url, status=status, content=answer.body,
+        url=url,
+        status=status,
+        content=answer.body,
         content_type=headers.get("Content-Type", "") or "",
         etag=headers.get("ETag") or (etag if not_modified else None),
         last_modified=headers.get("Last-Modified") or (last_modified if not_modified else None),
@@ -367,6 +389,7 @@ def _fetched(url: str, answer: _Answer, etag: str | None, last_modified: str | N
 
 
 # --- connecting to the checked address -------------------------------------------------------------
+
 
 def _connect(target: _Target, allow: AllowList, limits: _Limits) -> http.client.HTTPConnection:
     addresses = _allowed_only(_resolve(target.host, target.port, limits), target.host, allow)
@@ -464,6 +487,7 @@ class _DeadlineMixin:
 
     A plain socket timeout applies to each read, so a server sending one byte a second would never
     trip it; http.client reads through a buffered file, out of our reach, hence the socket itself."""
+
     deadline: float | None = None
 
     def _arm(self) -> None:
@@ -512,6 +536,7 @@ def _tls_context() -> ssl.SSLContext:
 
 # --- the request and the answer --------------------------------------------------------------------
 
+
 def _send(connection: http.client.HTTPConnection, target: _Target, conditions) -> http.client.HTTPResponse:
     connection.putrequest("GET", target.request_path, skip_host=True, skip_accept_encoding=True)
     headers = [
@@ -559,8 +584,9 @@ def _decoder_for(content_encoding: str) -> _Identity | _Inflater:
         return _Inflater(zlib.MAX_WBITS | 16)
     if encoding == "deflate":
         return _Inflater(zlib.MAX_WBITS)
-    raise FetchError(f"the server sent the feed compressed as {_shown(encoding, 40)}, which Refrain cannot read",
-                     "network")
+    raise FetchError(
+        f"the server sent the feed compressed as {_shown(encoding, 40)}, which Refrain cannot read", "network"
+    )
 
 
 class _Identity:
@@ -597,6 +623,7 @@ class _Inflater:
 
 # --- messages --------------------------------------------------------------------------------------
 
+
 def _network_problem(error: BaseException, host: str) -> str:
     if isinstance(error, socket.gaierror):
         return f"could not find the server {host}"
@@ -614,8 +641,11 @@ def _network_problem(error: BaseException, host: str) -> str:
         return f"{host} refused the connection"
     if isinstance(error, ConnectionResetError):
         return f"{host} reset the connection"
-    return f"could not reach {host} ({error.strerror or error})" if isinstance(error, OSError) \
+    return (
+        f"could not reach {host} ({error.strerror or error})"
+        if isinstance(error, OSError)
         else f"could not reach {host}"
+    )
 
 
 def _status_text(status: int) -> str:

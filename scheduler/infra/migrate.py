@@ -1,4 +1,5 @@
 """Schema management: ``refrain init`` creates or upgrades the database through Alembic migrations."""
+
 from pathlib import Path
 
 from alembic import command

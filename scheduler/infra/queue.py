@@ -4,6 +4,7 @@ Redis holds reminders, not truth: a delivery job carries only a post id, and its
 that post, so enqueueing the same post twice replaces the reminder instead of adding a second one.
 If Redis loses everything, the sweeper rebuilds the reminders from the database.
 """
+
 from datetime import datetime, timedelta, timezone
 
 import redis
@@ -124,16 +125,25 @@ def jobs_alive(job_ids, started_within: timedelta | None = None, overdue_after: 
         jobs = {job_id: _decoded(answer) for job_id, answer in zip(job_ids, pipe.execute())}
     now = datetime.now(timezone.utc)
     waiting = _waiting_in_queues({origin for status, _, origin in jobs.values() if status == JobStatus.QUEUED.value})
-    due = _scheduled_times([job_id for job_id, (status, _, _) in jobs.items() if status == JobStatus.SCHEDULED.value],
-                           jobs) if overdue_after is not None else {}
+    due = (
+        _scheduled_times(
+            [job_id for job_id, (status, _, _) in jobs.items() if status == JobStatus.SCHEDULED.value], jobs
+        )
+        if overdue_after is not None
+        else {}
+    )
     alive = set()
     for job_id, (status, started_at, _) in jobs.items():
         if status not in LIVE_JOB_STATUSES:
             continue
         if status == JobStatus.QUEUED.value and job_id not in waiting:
             continue
-        if status == JobStatus.STARTED.value and started_within is not None and started_at \
-                and utcparse(started_at).replace(tzinfo=timezone.utc) < now - started_within:
+        if (
+            status == JobStatus.STARTED.value
+            and started_within is not None
+            and started_at
+            and utcparse(started_at).replace(tzinfo=timezone.utc) < now - started_within
+        ):
             continue
         if job_id in due and due[job_id] < (now - overdue_after).timestamp():
             continue
@@ -147,8 +157,7 @@ def _decoded(answer) -> tuple:
 
 def _waiting_in_queues(queue_names) -> set[str]:
     connection = service().connection
-    return {job_id for name in queue_names if name
-            for job_id in Queue(name, connection=connection).get_job_ids()}
+    return {job_id for name in queue_names if name for job_id in Queue(name, connection=connection).get_job_ids()}
 
 
 def _scheduled_times(job_ids, jobs) -> dict[str, float]:

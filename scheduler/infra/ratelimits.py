@@ -3,6 +3,7 @@
 When a service says "no more for now" (a 429 with Retry-After, or its rate-limit headers reach zero),
 every worker on every host must hold back that account until the reset, not only the one that
 heard it. A key per account holds the time until which it rests; it expires by itself."""
+
 import time
 
 KEY = "refrain:pause:account:{}"

@@ -3,6 +3,7 @@
 Feeds are written by anyone who controls a URL: their HTML is cleaned with nh3 (the Rust ammonia
 sanitiser) when it is stored, so no page ever has to remember to do it.
 """
+
 import html
 import re
 
@@ -18,8 +19,9 @@ _BLOCK_ENDS = re.compile(r"(?i)<\s*(br|/p|/div|/li|/h[1-6]|/blockquote|/tr)\b[^>
 
 def clean_html(fragment: str) -> str:
     """Safe to put on a page as it is: no scripts, handlers, styles or javascript: links."""
-    return nh3.clean(fragment[:SUMMARY_MAX], url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        fragment[:SUMMARY_MAX], url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow"
+    )
 
 
 def html_to_text(fragment: str) -> str:

@@ -1,6 +1,7 @@
 """Channel credentials at rest: encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from the
 `cryptography` package), with a key derived from SECRET_KEY. A database dump alone reveals no token;
 changing SECRET_KEY makes stored credentials unreadable, and the accounts page asks to reconnect."""
+
 import base64
 import hashlib
 import json
@@ -41,5 +42,6 @@ def unseal(token: str) -> dict:
     try:
         return json.loads(fernet().decrypt(token.encode("ascii")))
     except (InvalidToken, ValueError):
-        raise UnreadableSecrets("the stored credentials cannot be read with this SECRET_KEY; reconnect the account") \
-            from None
+        raise UnreadableSecrets(
+            "the stored credentials cannot be read with this SECRET_KEY; reconnect the account"
+        ) from None

@@ -4,6 +4,7 @@ as one foreground process tree that a single user starts and stops with Ctrl-C.
 It supervises: a worker that dies is started again, and so is the embedded Redis server, since
 the database keeps every post and the sweeper rebuilds whatever Redis lost.
 """
+
 import os
 import signal
 import subprocess
@@ -75,9 +76,26 @@ KEEP_ALIVE_SECONDS = 75
 def gunicorn_args(host: str, port: int, web_processes: int) -> list[str]:
     """gthread workers: a few threads per process overlap database and Redis waits, and a process per
     core does the Python work (the pages are CPU-bound: more threads would only queue on the GIL)."""
-    return [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_processes),
-            "--worker-class", "gthread", "--threads", str(WEB_THREADS), "--keep-alive", str(KEEP_ALIVE_SECONDS),
-            "--graceful-timeout", "5", "--access-logfile", "-", "scheduler.wsgi:app"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(web_processes),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(WEB_THREADS),
+        "--keep-alive",
+        str(KEEP_ALIVE_SECONDS),
+        "--graceful-timeout",
+        "5",
+        "--access-logfile",
+        "-",
+        "scheduler.wsgi:app",
+    ]
 
 
 def _stop(children, timeout: float = 20) -> None:

@@ -8,6 +8,7 @@ very same job (same id, so the sweeper still sees it alive and adds no second on
 later; a periodic job just skips its turn. Either way ``database_outage`` tells the worker to stop
 taking jobs until the database answers again (``workers.RefrainWorker.wait_for_database``).
 """
+
 import functools
 import logging
 import threading
@@ -47,8 +48,9 @@ def on_database_outage(answer, what_happens: str):
 
 
 # a keyed job comes back later under the same id; a periodic one skips this turn, the next comes by itself
-put_back_on_outage = on_database_outage(lambda: Retry(max=OUTAGE_RETRIES, interval=BACK_AFTER_OUTAGE),
-                                        f"the job is put back for {BACK_AFTER_OUTAGE} s")
+put_back_on_outage = on_database_outage(
+    lambda: Retry(max=OUTAGE_RETRIES, interval=BACK_AFTER_OUTAGE), f"the job is put back for {BACK_AFTER_OUTAGE} s"
+)
 skip_turn_on_outage = on_database_outage(lambda: {"skipped": "database unavailable"}, "skipping this turn")
 
 
@@ -80,8 +82,11 @@ def refresh_feed(feed_id: int) -> str:
 def refresh_library() -> dict:
     """Periodic: queue the feeds that are due, bring published posts into the library, and show its top
     performers in the style guide."""
-    return {"feeds_queued": feeds.refresh_due_feeds(), "posts_collected": items.collect_published(),
-            "style_examples": style.refresh_examples()}
+    return {
+        "feeds_queued": feeds.refresh_due_feeds(),
+        "posts_collected": items.collect_published(),
+        "style_examples": style.refresh_examples(),
+    }
 
 
 # periodic jobs, in one place: (function, stable name, interval setting)

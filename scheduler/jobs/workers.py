@@ -16,6 +16,7 @@ Three kinds of trouble must not stop a worker or burn through its queue:
   what is wrong, the job goes to RQ's failed registry (or is set aside when RQ cannot even read
   it), and the worker takes the next one.
 """
+
 import inspect
 import logging
 import sys
@@ -30,8 +31,8 @@ from sqlalchemy import text
 
 from scheduler.infra import queue
 from scheduler.jobs import tasks
-from scheduler.models.database import db, describe_error
 from scheduler.jobs.tasks import PERIODIC
+from scheduler.models.database import db, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -72,16 +73,22 @@ class RefrainWorker(SimpleWorker):
         problem = why_job_cannot_run(job)
         if problem is None:
             return super().execute_job(job, queue_, *args, **kwargs)
-        self.log.error("Worker %s: job %s (%s) cannot run: %s; moved to the failed jobs",
-                       self.name, job.id, job.origin, problem)
+        self.log.error(
+            "Worker %s: job %s (%s) cannot run: %s; moved to the failed jobs", self.name, job.id, job.origin, problem
+        )
         self.fail_without_running(job, queue_, problem)
 
     def fail_without_running(self, job, queue_, problem: str) -> None:
         """RQ's own failure path (failed registry, its TTL, dependents), minus the run and the traceback."""
         execution = self.prepare_execution(job)
         self.connection.lrem(queue_.intermediate_queue_key, 1, job.id)
-        self.handle_job_failure(job, queue_, started_job_registry=queue_.started_job_registry,
-                                exc_string=f"Refrain refused to run this job: {problem}", execution=execution)
+        self.handle_job_failure(
+            job,
+            queue_,
+            started_job_registry=queue_.started_job_registry,
+            exc_string=f"Refrain refused to run this job: {problem}",
+            execution=execution,
+        )
         self.set_state(WorkerStatus.IDLE)
 
     def set_aside_unreadable_job(self, job_id: str, queue_, error: Exception) -> None:
@@ -97,25 +104,33 @@ class RefrainWorker(SimpleWorker):
         if moved:
             self.connection.rename(key, aside)
             self.connection.expire(aside, queue.KEEP_FAILURES_FOR)
-        self.log.error("Worker %s: job %s (%s) cannot be read (%s); %s", self.name, job_id,
-                       getattr(queue_, "name", "?"), describe_error(error),
-                       f"set aside as {aside} for 7 days" if moved else "dropped")
+        self.log.error(
+            "Worker %s: job %s (%s) cannot be read (%s); %s",
+            self.name,
+            job_id,
+            getattr(queue_, "name", "?"),
+            describe_error(error),
+            f"set aside as {aside} for 7 days" if moved else "dropped",
+        )
 
     def wait_for_database(self, burst: bool = False) -> None:
         """Back off (1 s doubling to 30 s) while the database is unreachable, keeping the worker's heartbeat;
         checked only after a job met an outage, or now and then. A burst worker stops instead: it was asked
         to do what is due now, not to wait for an outage to end; its jobs stay in Redis."""
-        if not (tasks.database_outage.is_set()
-                or time.monotonic() - self._database_checked_at > DATABASE_CHECK_INTERVAL):
+        if not (
+            tasks.database_outage.is_set() or time.monotonic() - self._database_checked_at > DATABASE_CHECK_INTERVAL
+        ):
             return
         wait, waited = FIRST_DATABASE_WAIT, False
         while (problem := database_problem()) is not None:
             if burst:
-                self.log.warning("Worker %s: database unavailable (%s); stopping, the jobs wait in Redis",
-                                 self.name, problem)
+                self.log.warning(
+                    "Worker %s: database unavailable (%s); stopping, the jobs wait in Redis", self.name, problem
+                )
                 raise StopRequested()
-            self.log.warning("Worker %s: database unavailable (%s); waiting %d s before taking jobs",
-                             self.name, problem, wait)
+            self.log.warning(
+                "Worker %s: database unavailable (%s); waiting %d s before taking jobs", self.name, problem, wait
+            )
             self.sleep_alive(wait)
             wait, waited = min(wait * 2, LONGEST_DATABASE_WAIT), True
         if waited:
@@ -259,8 +274,9 @@ def wait_for_redis(worker: RefrainWorker, pause: float) -> bool:
             return True
         except redis.RedisError as error:
             pause = min(pause * 2, 5)
-            log.warning("worker %s: Redis unavailable (%s); trying again in %.1f s", worker.name,
-                        describe_error(error), pause)
+            log.warning(
+                "worker %s: Redis unavailable (%s); trying again in %.1f s", worker.name, describe_error(error), pause
+            )
     return False
 
 
@@ -273,9 +289,15 @@ def run_periodic_jobs(app, stop: threading.Event) -> None:
         service = queue.service()
         cron = CronScheduler(connection=service.connection)
         for func, name, interval_setting in PERIODIC:
-            cron.register(func, queue_name=service.maintenance.name, interval=app.config[interval_setting],
-                          name=name, job_timeout=max(app.config[interval_setting] * 4, 60), result_ttl=600,
-                          failure_ttl=24 * 3600)
+            cron.register(
+                func,
+                queue_name=service.maintenance.name,
+                interval=app.config[interval_setting],
+                name=name,
+                job_timeout=max(app.config[interval_setting] * 4, 60),
+                result_ttl=600,
+                failure_ttl=24 * 3600,
+            )
         registered, last_error = False, None
         while not stop.is_set():
             try:

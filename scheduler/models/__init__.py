@@ -3,10 +3,24 @@
 The database is the source of truth for every post; Redis only holds reminders of when to act.
 Times are stored as UTC and always come back time-zone aware.
 """
+
 from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -93,8 +107,8 @@ class Post(Base):
     problems: Mapped[list] = mapped_column(JSON, default=list)
     adapted_from_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True)
     source_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item", use_alter=True),
-        nullable=True)
+        ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item", use_alter=True), nullable=True
+    )
     # where a reused post came from, as it stood then: {item_id, channel, title, link, score, at}
     lineage: Mapped[dict] = mapped_column(JSON, default=dict)
     # a manager's decision to schedule despite style errors: {reason, by, at}; empty when none
@@ -163,8 +177,7 @@ class ContentItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int | None] = mapped_column(ForeignKey("feeds.id", ondelete="SET NULL"), nullable=True)
     # the Refrain post this item is, when Refrain published it
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True,
-                                                unique=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True, unique=True)
     channel: Mapped[str] = mapped_column(String(40))
     remote_id: Mapped[str] = mapped_column(String(500))
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -243,8 +256,7 @@ class MetricImport(Base):
     __tablename__ = "metric_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mapping_id: Mapped[int | None] = mapped_column(ForeignKey("metric_mappings.id", ondelete="SET NULL"),
-                                                   nullable=True)
+    mapping_id: Mapped[int | None] = mapped_column(ForeignKey("metric_mappings.id", ondelete="SET NULL"), nullable=True)
     channel: Mapped[str] = mapped_column(String(40))
     filename: Mapped[str] = mapped_column(String(300), default="")
     rows_stored: Mapped[int] = mapped_column(Integer, default=0)
@@ -275,8 +287,9 @@ class StyleEntry(Base):
     requires: Mapped[str] = mapped_column(String(100), default="")
     triggers: Mapped[list] = mapped_column(JSON, default=list)  # disclosure: words that make a post promotional
     keywords: Mapped[list] = mapped_column(JSON, default=list)  # topic: words that name it
-    source_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id", ondelete="SET NULL"),
-                                                       nullable=True)  # an example taken from the library
+    source_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="SET NULL"), nullable=True
+    )  # an example taken from the library
     version: Mapped[int] = mapped_column(Integer, default=1)
     body_text: Mapped[str] = mapped_column(Text, default="")  # the Markdown's words, for search snippets
     search_title: Mapped[str] = mapped_column(Text, default="")
@@ -423,8 +436,9 @@ class RepetitionResult(Base):
 
     __tablename__ = "repetition_results"
 
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True,
-                                         autoincrement=False)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
     fingerprint: Mapped[str] = mapped_column(String(200))
     groups: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

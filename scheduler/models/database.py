@@ -3,6 +3,7 @@
 The database is plain SQLAlchemy 2 (engine + scoped session), not Flask-SQLAlchemy, so that RQ jobs,
 the CLI and the benchmarks use the very same session machinery without a request.
 """
+
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker

@@ -1,4 +1,5 @@
 """SQL that differs between SQLite and PostgreSQL, written once as SQLAlchemy constructs."""
+
 from sqlalchemy import BigInteger
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement

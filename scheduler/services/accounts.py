@@ -3,14 +3,14 @@
 An account the service refused (401/403) is marked ``unauthorized``; its posts wait in the calendar
 (the sweeper does not queue them) until someone reconnects it, and every page says so.
 """
+
 from sqlalchemy import select, update
 
 import channels.registry as channel_registry
 from channels.base import Account
-
 from scheduler.infra import secrets
-from scheduler.models.database import db
 from scheduler.models import ChannelAccount
+from scheduler.models.database import db
 from scheduler.services.validation import Invalid, NotFound, Reader, is_id
 
 CONNECTED, UNAUTHORIZED = "connected", "unauthorized"
@@ -29,8 +29,9 @@ def list_accounts() -> list[ChannelAccount]:
 
 def for_channel(channel: str) -> ChannelAccount | None:
     """The account a channel's posts go out through: its first connected one (the oldest)."""
-    return db.session.scalar(select(ChannelAccount).where(ChannelAccount.channel == channel)
-                             .order_by(ChannelAccount.id).limit(1))
+    return db.session.scalar(
+        select(ChannelAccount).where(ChannelAccount.channel == channel).order_by(ChannelAccount.id).limit(1)
+    )
 
 
 def waiting_channels() -> set[str]:
@@ -85,22 +86,31 @@ def disconnect(account: ChannelAccount) -> None:
 
 
 def as_adapter_account(account: ChannelAccount) -> Account:
-    return Account(id=account.id, channel=account.channel, name=account.name, settings=dict(account.settings or {}),
-                   secrets=secrets.unseal(account.secrets))
+    return Account(
+        id=account.id,
+        channel=account.channel,
+        name=account.name,
+        settings=dict(account.settings or {}),
+        secrets=secrets.unseal(account.secrets),
+    )
 
 
 def save_renewed_secrets(account_id: int, renewed: dict) -> None:
     """A token refreshed during a delivery is kept at once (its predecessor may already be void)."""
     account = db.session.get(ChannelAccount, account_id)
     values = {**_stored_secrets(account), **renewed}
-    db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id)
-                       .values(secrets=secrets.seal(values)))
+    db.session.execute(
+        update(ChannelAccount).where(ChannelAccount.id == account_id).values(secrets=secrets.seal(values))
+    )
     db.session.commit()
 
 
 def mark_unauthorized(account_id: int, message: str) -> None:
-    db.session.execute(update(ChannelAccount).where(ChannelAccount.id == account_id)
-                       .values(status=UNAUTHORIZED, status_message=message[:1000]))
+    db.session.execute(
+        update(ChannelAccount)
+        .where(ChannelAccount.id == account_id)
+        .values(status=UNAUTHORIZED, status_message=message[:1000])
+    )
     db.session.commit()
 
 
@@ -108,6 +118,12 @@ def account_dict(account: ChannelAccount) -> dict:
     """Never the secrets: only which of them are set."""
     fields = channel_registry.get(account.channel).account_fields if account.channel in channel_registry.names() else ()
     stored = _stored_secrets(account)
-    return {"id": account.id, "channel": account.channel, "name": account.name, "settings": dict(account.settings or {}),
-            "secrets_set": sorted(f.name for f in fields if f.secret and stored.get(f.name)),
-            "status": account.status, "status_message": account.status_message or None}
+    return {
+        "id": account.id,
+        "channel": account.channel,
+        "name": account.name,
+        "settings": dict(account.settings or {}),
+        "secrets_set": sorted(f.name for f in fields if f.secret and stored.get(f.name)),
+        "status": account.status,
+        "status_message": account.status_message or None,
+    }

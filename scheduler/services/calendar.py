@@ -8,6 +8,7 @@ A busy month holds thousands of posts, so ``build`` reads only the few columns a
 ``Chip``, no ORM objects and their JSON columns) and the page shows a handful of chips per cell
 (``CHIPS_SHOWN``); every post still counts in the cell's figures.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -17,8 +18,8 @@ from sqlalchemy import case, func, select
 from scheduler.domain.compliance import period_status
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts
 from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
-from scheduler.models.database import db
 from scheduler.models import Plan, Post
+from scheduler.models.database import db
 
 VIEWS = ("week", "month")
 # chips (week) or dots (month) drawn per channel and day; the rest is "+N more", linked to the day's list:
@@ -31,6 +32,7 @@ LABEL_LENGTH = 120  # the longest text a chip shows (its tooltip)
 class Chip:
     """What a chip shows of a post: read as plain columns, since loading whole posts (JSON columns and
     all) for a busy month cost more than drawing it."""
+
     id: int
     status: str
     on_theme: bool
@@ -41,6 +43,7 @@ class Chip:
 @dataclass(frozen=True)
 class Entry:
     """One post as the calendar sees it: its channel, local day, and whether it counts."""
+
     channel: str
     day: date
     counted: bool
@@ -52,6 +55,7 @@ class Entry:
 class Cell:
     """A channel's day. Its figures are computed once (the page reads them several times); ``entries``
     is complete when the cell is made and not changed after."""
+
     day: date
     entries: list = field(default_factory=list)
     owed: int | None = None  # only under a daily commitment; longer periods are summed per period
@@ -134,7 +138,7 @@ def period_label(period: Period, per: str) -> str:
     if per == "week":
         return f"week {first.isocalendar()[1]} ({first:%d %b}–{last:%d %b})"
     if per == "month":
-        whole = (first.day == 1 and last == month_bounds(first)[1])
+        whole = first.day == 1 and last == month_bounds(first)[1]
         return f"{first:%B %Y}" + ("" if whole else f" ({first:%d}–{last:%d %b})")
     return f"whole plan ({first:%d %b}–{last:%d %b %Y})"
 
@@ -147,8 +151,14 @@ def touching_periods(starts_on: date, ends_on: date, per: str, days: list[date])
     return [p for p in plan_periods(starts_on, ends_on, per) if p.first_day <= inside[-1] and p.last_day >= inside[0]]
 
 
-def lay_out(days: list[date], focus: list[date], starts_on: date, ends_on: date,
-            commitments: list[CommitmentFacts], entries: list[Entry]) -> list[Row]:
+def lay_out(
+    days: list[date],
+    focus: list[date],
+    starts_on: date,
+    ends_on: date,
+    commitments: list[CommitmentFacts],
+    entries: list[Entry],
+) -> list[Row]:
     """Rows (committed channels first, then channels with posts but no commitment) of cells per day.
 
     ``entries`` must cover ``days`` and every period of a commitment that touches ``focus``.
@@ -174,12 +184,23 @@ def lay_out(days: list[date], focus: list[date], starts_on: date, ends_on: date,
         summaries = []
         if commitment.per != "day":
             for period in touching_periods(starts_on, ends_on, commitment.per, focus):
-                counted = [e for e in by_channel.get(commitment.channel, [])
-                           if e.counted and period.first_day <= e.day <= period.last_day]
+                counted = [
+                    e
+                    for e in by_channel.get(commitment.channel, [])
+                    if e.counted and period.first_day <= e.day <= period.last_day
+                ]
                 on_theme = sum(1 for e in counted if e.on_theme)
-                summaries.append(PeriodSummary(period, period_label(period, commitment.per), len(counted),
-                                               commitment.posts, on_theme, commitment.on_theme_min,
-                                               period_status(len(counted), on_theme, commitment)))
+                summaries.append(
+                    PeriodSummary(
+                        period,
+                        period_label(period, commitment.per),
+                        len(counted),
+                        commitment.posts,
+                        on_theme,
+                        commitment.on_theme_min,
+                        period_status(len(counted), on_theme, commitment),
+                    )
+                )
         rows.append(Row(commitment.channel, commitment, cells(commitment.channel, commitment), summaries))
     committed = {c.channel for c in commitments}
     shown = set(days)
@@ -188,35 +209,55 @@ def lay_out(days: list[date], focus: list[date], starts_on: date, ends_on: date,
     return rows
 
 
-CHIP_COLUMNS = (Post.id, Post.status, Post.on_theme, Post.scheduled_at,
-                func.substr(case((func.coalesce(Post.title, "") != "", Post.title),
-                                 else_=func.coalesce(Post.body, "")), 1, LABEL_LENGTH))
+CHIP_COLUMNS = (
+    Post.id,
+    Post.status,
+    Post.on_theme,
+    Post.scheduled_at,
+    func.substr(
+        case((func.coalesce(Post.title, "") != "", Post.title), else_=func.coalesce(Post.body, "")), 1, LABEL_LENGTH
+    ),
+)
 
 
 def build(plan: Plan, view: str, anchor: date) -> list[Row]:
     days, focus = view_days(view, anchor), focus_days(view, anchor)
-    commitments = [CommitmentFacts(c.channel, c.posts, c.per, c.on_theme_min, c.one_note_max_share)
-                   for c in plan.commitments]
+    commitments = [
+        CommitmentFacts(c.channel, c.posts, c.per, c.on_theme_min, c.one_note_max_share) for c in plan.commitments
+    ]
     tz = plan.timezone
 
     def between(first: date, last: date):
         return Post.scheduled_at >= day_start_utc(first, tz), Post.scheduled_at < day_start_utc(last + ONE_DAY, tz)
 
-    shown = db.session.execute(select(Post.channel, *CHIP_COLUMNS)
-                               .where(Post.plan_id == plan.id, *between(days[0], days[-1]))
-                               .order_by(Post.scheduled_at, Post.id))
-    entries = [Entry(channel, local_day(scheduled_at, tz), status in COUNTED_STATUSES, bool(on_theme),
-                     Chip(post_id, status, bool(on_theme), scheduled_at, label))
-               for channel, post_id, status, on_theme, scheduled_at, label in shown]
+    shown = db.session.execute(
+        select(Post.channel, *CHIP_COLUMNS)
+        .where(Post.plan_id == plan.id, *between(days[0], days[-1]))
+        .order_by(Post.scheduled_at, Post.id)
+    )
+    entries = [
+        Entry(
+            channel,
+            local_day(scheduled_at, tz),
+            status in COUNTED_STATUSES,
+            bool(on_theme),
+            Chip(post_id, status, bool(on_theme), scheduled_at, label),
+        )
+        for channel, post_id, status, on_theme, scheduled_at, label in shown
+    ]
     # weeks, months and the quarter reach beyond the screen: count their other days from a light query
     for commitment in commitments:
         periods = touching_periods(plan.starts_on, plan.ends_on, commitment.per, focus)
         if commitment.per == "day" or not periods:
             continue
         rows = db.session.execute(
-            select(Post.scheduled_at, Post.on_theme)
-            .where(Post.plan_id == plan.id, Post.channel == commitment.channel,
-                   Post.status.in_(COUNTED_STATUSES), *between(periods[0].first_day, periods[-1].last_day)))
+            select(Post.scheduled_at, Post.on_theme).where(
+                Post.plan_id == plan.id,
+                Post.channel == commitment.channel,
+                Post.status.in_(COUNTED_STATUSES),
+                *between(periods[0].first_day, periods[-1].last_day),
+            )
+        )
         for scheduled_at, on_theme in rows:
             day = local_day(scheduled_at, tz)
             if not days[0] <= day <= days[-1]:

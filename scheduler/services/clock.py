@@ -5,6 +5,7 @@ date (so no test depends on the day it runs). A pin is a context variable: it ho
 that set it (its thread or task) and for nothing else, so a worker or a request elsewhere keeps the
 real clock.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

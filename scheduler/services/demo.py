@@ -6,15 +6,16 @@ Posts before that day's noon are published, later ones scheduled (the sweeper ha
 worker runs), and a few are left the way real quarters leave them: a draft, a failure, a delivery
 that could not be confirmed, a cancelled post, a message repeated too often.
 """
+
 import random
-from itertools import cycle, product
 from datetime import date, datetime, time, timedelta, timezone
+from itertools import cycle, product
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from scheduler.models.database import db
 from scheduler.models import Plan, Post, PostEvent
+from scheduler.models.database import db
 from scheduler.services import clock, demo_library, demo_style, plans, style
 from scheduler.services.lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
 from scheduler.services.posts import check_post
@@ -22,33 +23,61 @@ from scheduler.services.posts import check_post
 DEMO_NAME = "Demo: Atlas 2.0 winter launch"
 ZONE = "Europe/Paris"
 COMMITMENTS = {
-    "twitter": ({"posts": 4, "per": "day", "on_theme_min": 1, "one_note_max_share": 0.5},
-                "4 tweets a day, at least 1 on theme"),
-    "youtube": ({"posts": 1, "per": "month", "on_theme_min": 1, "one_note_max_share": 1.0},
-                "at least one video on the theme"),
-    "newsletter": ({"posts": 1, "per": "week", "on_theme_min": 1, "one_note_max_share": 1.0},
-                   "the feature article of every issue covers it"),
-    "blog": ({"posts": 4, "per": "month", "on_theme_min": 2, "one_note_max_share": 0.75},
-             "4 blog posts a month, at least 2 on theme"),
-    "ppc": ({"posts": 1, "per": "quarter", "on_theme_min": 1, "one_note_max_share": 1.0},
-            "one short, trackable search campaign"),
+    "twitter": (
+        {"posts": 4, "per": "day", "on_theme_min": 1, "one_note_max_share": 0.5},
+        "4 tweets a day, at least 1 on theme",
+    ),
+    "youtube": (
+        {"posts": 1, "per": "month", "on_theme_min": 1, "one_note_max_share": 1.0},
+        "at least one video on the theme",
+    ),
+    "newsletter": (
+        {"posts": 1, "per": "week", "on_theme_min": 1, "one_note_max_share": 1.0},
+        "the feature article of every issue covers it",
+    ),
+    "blog": (
+        {"posts": 4, "per": "month", "on_theme_min": 2, "one_note_max_share": 0.75},
+        "4 blog posts a month, at least 2 on theme",
+    ),
+    "ppc": (
+        {"posts": 1, "per": "quarter", "on_theme_min": 1, "one_note_max_share": 1.0},
+        "one short, trackable search campaign",
+    ),
 }
 # tweets are put together from parts, so a quarter of them reads like a team wrote it, not a template
 ON_THEME_OPENERS = [
-    "Atlas 2.0 is here:", "Lancement d'hiver :", "冬季发布：", "New in Atlas 2.0:", "Atlas 2.0 en bref :",
-    "Winter launch recap:", "Atlas 2.0 小贴士：", "Just shipped in Atlas 2.0:",
+    "Atlas 2.0 is here:",
+    "Lancement d'hiver :",
+    "冬季发布：",
+    "New in Atlas 2.0:",
+    "Atlas 2.0 en bref :",
+    "Winter launch recap:",
+    "Atlas 2.0 小贴士：",
+    "Just shipped in Atlas 2.0:",
 ]
 ON_THEME_POINTS = [
-    "plan a whole quarter in one afternoon", "one-note alerts before your feed repeats itself",
-    "le rapport de conformité par canal et par semaine", "日历视图一眼看清每个渠道的进度",
-    "calendar views that show what each channel still owes", "les mots-clés du thème détectés en français",
-    "theme coverage at a glance for every channel", "排期提醒，再也不会错过发布时间",
-    "un calendrier partagé pour toute l'équipe", "CSV export for the Monday meeting",
-    "drafts checked against each channel's limits", "复用表现最好的内容到其他渠道",
+    "plan a whole quarter in one afternoon",
+    "one-note alerts before your feed repeats itself",
+    "le rapport de conformité par canal et par semaine",
+    "日历视图一眼看清每个渠道的进度",
+    "calendar views that show what each channel still owes",
+    "les mots-clés du thème détectés en français",
+    "theme coverage at a glance for every channel",
+    "排期提醒，再也不会错过发布时间",
+    "un calendrier partagé pour toute l'équipe",
+    "CSV export for the Monday meeting",
+    "drafts checked against each channel's limits",
+    "复用表现最好的内容到其他渠道",
 ]
 ON_THEME_CLOSERS = [
-    "Try it today.", "Qu'en pensez-vous ?", "欢迎试用！", "Tell us what you'd plan first.",
-    "Démo jeudi à 11 h.", "Link in bio.", "现在就开始吧。", "Feedback welcome!",
+    "Try it today.",
+    "Qu'en pensez-vous ?",
+    "欢迎试用！",
+    "Tell us what you'd plan first.",
+    "Démo jeudi à 11 h.",
+    "Link in bio.",
+    "现在就开始吧。",
+    "Feedback welcome!",
 ]
 OFF_THEME = [
     "Tip: batch your writing on Mondays and schedule the week in one go.",
@@ -59,46 +88,81 @@ OFF_THEME = [
     "Behind the scenes: how support answered every ticket last week without a backlog.",
     "Question du jour : combien de canaux gérez-vous seul·e ?",
     "Our engineering blog explains how we cut page loads in half.",
-    "周末愉快！下周见。", "Throwback: our very first office, a kitchen table in 2019.",
-    "What's the one metric your team checks every morning?", "On a testé dix outils de design cette semaine.",
-    "Podcast: a marketing lead on saying no to good ideas.", "本周团队读书会：《写作是门手艺》。",
-    "Conference season: where will you be in December?", "Astuce : écrivez le titre en dernier.",
-    "We fixed 41 small bugs this sprint. Thank you for the reports!", "雨天适合写长文。",
-    "Poll: threads or single posts?", "Merci aux 500 personnes inscrites à la newsletter ce mois-ci !",
+    "周末愉快！下周见。",
+    "Throwback: our very first office, a kitchen table in 2019.",
+    "What's the one metric your team checks every morning?",
+    "On a testé dix outils de design cette semaine.",
+    "Podcast: a marketing lead on saying no to good ideas.",
+    "本周团队读书会：《写作是门手艺》。",
+    "Conference season: where will you be in December?",
+    "Astuce : écrivez le titre en dernier.",
+    "We fixed 41 small bugs this sprint. Thank you for the reports!",
+    "雨天适合写长文。",
+    "Poll: threads or single posts?",
+    "Merci aux 500 personnes inscrites à la newsletter ce mois-ci !",
     "Customer question of the week: can I plan two themes at once? Not yet, and here is why.",
-    "Un café, une liste, trois priorités : notre rituel du lundi.", "新功能投票开始啦，欢迎留言。",
+    "Un café, une liste, trois priorités : notre rituel du lundi.",
+    "新功能投票开始啦，欢迎留言。",
     "Office dog update: Biscuit has learned to open the fridge.",
-    "Five questions to ask before you start a new channel.", "Notre équipe support répond désormais le samedi.",
-    "今天我们庆祝公司成立七周年。", "Hiring: a designer who loves typography and spreadsheets.",
-    "Le saviez-vous ? Le mardi matin est notre meilleur créneau.", "Our favourite newsletter this month is about maps.",
-    "Workshop recording: writing subject lines people open.", "深夜加班的同事们，辛苦了！",
-    "A short guide to alt text for your images.", "Nouvelle recette à la cantine : le gratin du vendredi.",
-    "Accessibility check: we audited every page of our site.", "Book club pick: a history of the printing press.",
-    "Open office hours every Wednesday at four.", "下周二我们将在北京举办线下交流会。",
-    "How we plan holidays so nobody works on Christmas Eve.", "Vos meilleures astuces de productivité ? On prend.",
-    "Shout-out to the volunteers at the city marathon.", "Lessons from a failed experiment with daily videos.",
-    "La neige est tombée sur Lyon ce matin.", "New tutorial: exporting a month of posts to a spreadsheet.",
-    "Our intern built a tiny robot that waters the plants.", "感谢每一位参加问卷调查的用户。",
+    "Five questions to ask before you start a new channel.",
+    "Notre équipe support répond désormais le samedi.",
+    "今天我们庆祝公司成立七周年。",
+    "Hiring: a designer who loves typography and spreadsheets.",
+    "Le saviez-vous ? Le mardi matin est notre meilleur créneau.",
+    "Our favourite newsletter this month is about maps.",
+    "Workshop recording: writing subject lines people open.",
+    "深夜加班的同事们，辛苦了！",
+    "A short guide to alt text for your images.",
+    "Nouvelle recette à la cantine : le gratin du vendredi.",
+    "Accessibility check: we audited every page of our site.",
+    "Book club pick: a history of the printing press.",
+    "Open office hours every Wednesday at four.",
+    "下周二我们将在北京举办线下交流会。",
+    "How we plan holidays so nobody works on Christmas Eve.",
+    "Vos meilleures astuces de productivité ? On prend.",
+    "Shout-out to the volunteers at the city marathon.",
+    "Lessons from a failed experiment with daily videos.",
+    "La neige est tombée sur Lyon ce matin.",
+    "New tutorial: exporting a month of posts to a spreadsheet.",
+    "Our intern built a tiny robot that waters the plants.",
+    "感谢每一位参加问卷调查的用户。",
 ]
 OFF_THEME_DETAILS = [
-    "Full story on the blog.", "Plus de détails dans le fil.", "详情见评论区。", "Reply and tell us.",
-    "Photo by the team.", "Bonne semaine à tous !", "More on Thursday.", "大家怎么看？",
-    "Share it with a colleague.", "Lien en bio.", "Thread below.", "谢谢支持！",
+    "Full story on the blog.",
+    "Plus de détails dans le fil.",
+    "详情见评论区。",
+    "Reply and tell us.",
+    "Photo by the team.",
+    "Bonne semaine à tous !",
+    "More on Thursday.",
+    "大家怎么看？",
+    "Share it with a colleague.",
+    "Lien en bio.",
+    "Thread below.",
+    "谢谢支持！",
 ]
 NEWSLETTER_FEATURES = [
-    "Atlas 2.0: the winter launch, explained", "Atlas 2.0 : le calendrier partagé en pratique",
-    "How one team used Atlas 2.0 to stop repeating itself", "Atlas 2.0 冬季发布：合规报告详解",
-    "Atlas 2.0 and the one-note ceiling", "Lancement d'hiver : vos questions, nos réponses",
+    "Atlas 2.0: the winter launch, explained",
+    "Atlas 2.0 : le calendrier partagé en pratique",
+    "How one team used Atlas 2.0 to stop repeating itself",
+    "Atlas 2.0 冬季发布：合规报告详解",
+    "Atlas 2.0 and the one-note ceiling",
+    "Lancement d'hiver : vos questions, nos réponses",
 ]
 NEWSLETTER_LEADS = [
-    "What changed this week, in three minutes.", "Trois captures d'écran valent mieux qu'un long discours.",
-    "A customer walks us through her Monday planning.", "本周我们回答了大家最关心的五个问题。",
-    "The numbers behind our own launch quarter.", "Ce que nous avons appris en écoutant vos retours.",
+    "What changed this week, in three minutes.",
+    "Trois captures d'écran valent mieux qu'un long discours.",
+    "A customer walks us through her Monday planning.",
+    "本周我们回答了大家最关心的五个问题。",
+    "The numbers behind our own launch quarter.",
+    "Ce que nous avons appris en écoutant vos retours.",
     "Why a ceiling matters as much as a floor.",
 ]
 NEWSLETTER_CORNERS = [
-    "Une équipe lyonnaise raconte son trimestre.", "A bakery chain plans its holiday posts.",
-    "一家上海初创公司的内容日历。", "Un club de sport et ses trois newsletters.",
+    "Une équipe lyonnaise raconte son trimestre.",
+    "A bakery chain plans its holiday posts.",
+    "一家上海初创公司的内容日历。",
+    "Un club de sport et ses trois newsletters.",
     "A museum shop on posting less, but better.",
 ]
 BLOG_PARAGRAPHS = [
@@ -138,16 +202,20 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
 
 def _load(today: date, seed: int, now: datetime) -> Plan:
     starts_on = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    ends_on = (date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1)
-               - timedelta(days=1))
+    ends_on = date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1) - timedelta(days=1)
     _remove_earlier_demo()
     demo_style.load()
-    plan = plans.create_plan({
-        "name": DEMO_NAME, "theme": "Atlas 2.0 winter launch",
-        "key_message": "Atlas 2.0 keeps every channel on theme without going one-note.",
-        "keywords": ["atlas 2.0", "atlas 2", "lancement d'hiver", "冬季发布"],
-        "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "timezone": ZONE,
-    })
+    plan = plans.create_plan(
+        {
+            "name": DEMO_NAME,
+            "theme": "Atlas 2.0 winter launch",
+            "key_message": "Atlas 2.0 keeps every channel on theme without going one-note.",
+            "keywords": ["atlas 2.0", "atlas 2", "lancement d'hiver", "冬季发布"],
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "timezone": ZONE,
+        }
+    )
     for channel, (numbers, note) in COMMITMENTS.items():
         plans.set_commitment(plan, channel, dict(numbers, note=note))
     builder = _Builder(plan, random.Random(seed), now)
@@ -177,8 +245,18 @@ class _Builder:
 
     def add(self, channel, when, body, title="", link="", extra=None, status=None, **fields) -> Post:
         status = status or (PUBLISHED if when < self.now else SCHEDULED)
-        post = Post(plan=self.plan, channel=channel, title=title, body=body, link=link, extra=extra or {},
-                    scheduled_at=when, status=DRAFT, theme_source="keywords", **fields)
+        post = Post(
+            plan=self.plan,
+            channel=channel,
+            title=title,
+            body=body,
+            link=link,
+            extra=extra or {},
+            scheduled_at=when,
+            status=DRAFT,
+            theme_source="keywords",
+            **fields,
+        )
         check_post(post)
         if status != DRAFT and any(p["severity"] == "error" for p in post.problems):
             status = DRAFT  # the demo never schedules a post its channel would refuse
@@ -187,8 +265,11 @@ class _Builder:
             post.published_at, post.remote_id = when + timedelta(seconds=2), f"demo-{channel}"
         db.session.add(post)
         db.session.flush()
-        db.session.add(PostEvent(post_id=post.id, from_status=DRAFT, to_status=status, note="loaded by the demo",
-                                 at=min(when, self.now)))
+        db.session.add(
+            PostEvent(
+                post_id=post.id, from_status=DRAFT, to_status=status, note="loaded by the demo", at=min(when, self.now)
+            )
+        )
         return post
 
     def all_channels(self, first: date, last: date):
@@ -212,13 +293,21 @@ class _Builder:
         # a message repeated three times in ten days: the report flags it
         for offset in (20, 24, 29):
             self.add("twitter", self.at(days[offset], 20), REPEATED.replace("!", "!" * (offset % 2 + 1)))
-        self.add("twitter", self.at(days[-3], 11), "Draft: a thread on Atlas 2.0 pricing, to be finished",
-                 status=DRAFT)
-        self.add("twitter", self.at(days[10], 22), "Atlas 2.0 webinar replay is online", status=FAILED,
-                 failure_reason="the channel refused the post: duplicate status")
-        self.add("twitter", self.at(days[11], 22, 30), "Dernière chance pour le webinaire Atlas 2.0 !",
-                 status=UNCONFIRMED,
-                 failure_reason="the worker stopped before it could confirm the delivery; check the channel")
+        self.add("twitter", self.at(days[-3], 11), "Draft: a thread on Atlas 2.0 pricing, to be finished", status=DRAFT)
+        self.add(
+            "twitter",
+            self.at(days[10], 22),
+            "Atlas 2.0 webinar replay is online",
+            status=FAILED,
+            failure_reason="the channel refused the post: duplicate status",
+        )
+        self.add(
+            "twitter",
+            self.at(days[11], 22, 30),
+            "Dernière chance pour le webinaire Atlas 2.0 !",
+            status=UNCONFIRMED,
+            failure_reason="the worker stopped before it could confirm the delivery; check the channel",
+        )
         self.add("twitter", self.at(days[12], 7), "Cancelled: the old launch date", status=CANCELLED)
 
     def shuffled(self, *parts):
@@ -238,44 +327,82 @@ class _Builder:
                 continue
             week = day.isocalendar().week
             on = week % 5 != 0  # one issue in five forgets the feature
-            feature = (NEWSLETTER_FEATURES[week % len(NEWSLETTER_FEATURES)] if on
-                       else "Five editorial calendars we admire")
+            feature = (
+                NEWSLETTER_FEATURES[week % len(NEWSLETTER_FEATURES)] if on else "Five editorial calendars we admire"
+            )
             corner = NEWSLETTER_CORNERS[week % len(NEWSLETTER_CORNERS)]
-            body = (f"## {feature}\n\n{NEWSLETTER_LEADS[week % len(NEWSLETTER_LEADS)]}\n\n"
-                    f"## Customer corner\n\n{corner}\n\n## 本周精选\n\n第 {week} 周：三篇关于内容规划的文章。")
-            self.add("newsletter", self.at(day, 8), body, title=f"Refrain weekly: {feature}",
-                     link="https://example.com/newsletter?utm_source=newsletter&utm_medium=email&utm_campaign=atlas",
-                     extra={"preheader": "Your Thursday digest"})
+            body = (
+                f"## {feature}\n\n{NEWSLETTER_LEADS[week % len(NEWSLETTER_LEADS)]}\n\n"
+                f"## Customer corner\n\n{corner}\n\n## 本周精选\n\n第 {week} 周：三篇关于内容规划的文章。"
+            )
+            self.add(
+                "newsletter",
+                self.at(day, 8),
+                body,
+                title=f"Refrain weekly: {feature}",
+                link="https://example.com/newsletter?utm_source=newsletter&utm_medium=email&utm_campaign=atlas",
+                extra={"preheader": "Your Thursday digest"},
+            )
 
     def blog(self, days):
         made = []
         for index, day in enumerate(d for d in days if d.weekday() == 1):
             title, _ = BLOG_TITLES[index % len(BLOG_TITLES)]
             paragraphs = self.rng.sample(BLOG_PARAGRAPHS, 6)
-            body = (f"# {title}\n\n" + "\n\n".join(paragraphs)
-                    + "\n\nAtlas 2.0 est disponible aujourd'hui." * (index % 2))
-            made.append(self.add("blog", self.at(day, 7, 30), body, title=title,
-                                 link=f"https://example.com/blog/{index}", extra={"tags": ["planning"]}))
+            body = (
+                f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n\nAtlas 2.0 est disponible aujourd'hui." * (index % 2)
+            )
+            made.append(
+                self.add(
+                    "blog",
+                    self.at(day, 7, 30),
+                    body,
+                    title=title,
+                    link=f"https://example.com/blog/{index}",
+                    extra={"tags": ["planning"]},
+                )
+            )
         return made
 
     def videos(self, first):
-        for month_offset, (title, hour) in enumerate([("Atlas 2.0 in 4 minutes", 17),
-                                                      ("Atlas 2.0 : la visite guidée", 18)]):
+        for month_offset, (title, hour) in enumerate(
+            [("Atlas 2.0 in 4 minutes", 17), ("Atlas 2.0 : la visite guidée", 18)]
+        ):
             day = first + timedelta(days=10 + 30 * month_offset)
-            self.add("youtube", self.at(day, hour), "A short tour of the winter launch: calendars, one-note "
-                     "alerts and the compliance report.", title=title, extra={"tags": ["Atlas 2.0", "launch"]})
+            self.add(
+                "youtube",
+                self.at(day, hour),
+                "A short tour of the winter launch: calendars, one-note alerts and the compliance report.",
+                title=title,
+                extra={"tags": ["Atlas 2.0", "launch"]},
+            )
 
     def campaign(self, first):
-        self.add("ppc", self.at(first + timedelta(days=14), 6), "Plan every channel around one theme.",
-                 title="Atlas 2.0 winter launch", link="https://example.com/atlas",
-                 extra={"headlines": ["Atlas 2.0 is here", "Plan a quarter in a day", "Stay on theme"],
-                        "descriptions": ["Calendars, one-note alerts and reports for marketing teams.",
-                                         "Try Atlas 2.0 free for 30 days."],
-                        "path1": "atlas", "path2": "launch"})
+        self.add(
+            "ppc",
+            self.at(first + timedelta(days=14), 6),
+            "Plan every channel around one theme.",
+            title="Atlas 2.0 winter launch",
+            link="https://example.com/atlas",
+            extra={
+                "headlines": ["Atlas 2.0 is here", "Plan a quarter in a day", "Stay on theme"],
+                "descriptions": [
+                    "Calendars, one-note alerts and reports for marketing teams.",
+                    "Try Atlas 2.0 free for 30 days.",
+                ],
+                "path1": "atlas",
+                "path2": "launch",
+            },
+        )
 
     def newsletter_from_blog(self, source: Post):
         """Cross-channel reuse: the first blog post becomes a newsletter feature, with its lineage."""
-        self.add("newsletter", source.scheduled_at + timedelta(days=2, hours=1), source.body,
-                 title=f"From the blog: {source.title}", link=source.link + "?utm_source=newsletter&utm_medium"
-                 "=email&utm_campaign=atlas", adapted_from_post_id=source.id,
-                 extra={"preheader": "Our most read article this week"})
+        self.add(
+            "newsletter",
+            source.scheduled_at + timedelta(days=2, hours=1),
+            source.body,
+            title=f"From the blog: {source.title}",
+            link=source.link + "?utm_source=newsletter&utm_medium=email&utm_campaign=atlas",
+            adapted_from_post_id=source.id,
+            extra={"preheader": "Our most read article this week"},
+        )

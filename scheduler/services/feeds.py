@@ -5,6 +5,7 @@ handed bytes, never a URL. A feed is claimed in the database before it is read, 
 a refresh pressed twice) never import it at the same time. A broken feed is reported on its own
 page and never stops another feed or the worker: every failure becomes the feed's ``last_error``.
 """
+
 import logging
 from datetime import timedelta
 
@@ -13,15 +14,14 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 import channels.registry as channel_registry
-
 from scheduler.infra import queue
-from scheduler.models.database import db
 from scheduler.infra.fetching import FetchError, fetch
-from scheduler.models import ContentItem, Feed
 from scheduler.infra.sanitise import plain_line
-from scheduler.services.validation import Conflict, NotFound, Reader, is_id
+from scheduler.models import ContentItem, Feed
+from scheduler.models.database import db
 from scheduler.services import items as item_store
 from scheduler.services.clock import now
+from scheduler.services.validation import Conflict, NotFound, Reader, is_id
 
 log = logging.getLogger(__name__)
 NEW, IMPORTING, OK, ERROR = "new", "importing", "ok", "error"
@@ -46,8 +46,9 @@ def add_feed(data) -> Feed:
     channel = reader.text("channel", max_length=40)
     if channel and channel_registry.why_unknown(channel):
         reader.fail("channel", channel_registry.why_unknown(channel))
-    minutes = reader.integer("refresh_minutes", minimum=REFRESH_BOUNDS[0], maximum=REFRESH_BOUNDS[1],
-                             required=False, default=60)
+    minutes = reader.integer(
+        "refresh_minutes", minimum=REFRESH_BOUNDS[0], maximum=REFRESH_BOUNDS[1], required=False, default=60
+    )
     reader.done()
     if db.session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
         raise Conflict("this feed is already in the library", {"url": "is already added"})
@@ -76,9 +77,16 @@ def request_refresh(feed: Feed) -> bool:
         if queue.jobs_alive([job_id]):
             return True
         from scheduler.jobs.tasks import refresh_feed
-        queue.service().library.enqueue(refresh_feed, feed.id, job_id=job_id, job_timeout=600,
-                                        result_ttl=600, failure_ttl=7 * 24 * 3600,
-                                        description=f"import feed {feed.id}")
+
+        queue.service().library.enqueue(
+            refresh_feed,
+            feed.id,
+            job_id=job_id,
+            job_timeout=600,
+            result_ttl=600,
+            failure_ttl=7 * 24 * 3600,
+            description=f"import feed {feed.id}",
+        )
         return True
     except Exception as error:
         current_app.logger.warning("could not queue feed %s: %s", feed.id, error)
@@ -112,12 +120,19 @@ def import_feed(feed_id: int) -> str:
 
 
 def _claim(feed_id: int) -> bool:
-    claimed = db.session.execute(
-        update(Feed).where(Feed.id == feed_id)
-        .where(or_(Feed.status != IMPORTING, Feed.last_fetched_at.is_(None),
-                   Feed.last_fetched_at < now() - STALE_CLAIM))
-        .values(status=IMPORTING, last_fetched_at=now(), progress_done=0, progress_total=0)
-    ).rowcount == 1
+    claimed = (
+        db.session.execute(
+            update(Feed)
+            .where(Feed.id == feed_id)
+            .where(
+                or_(
+                    Feed.status != IMPORTING, Feed.last_fetched_at.is_(None), Feed.last_fetched_at < now() - STALE_CLAIM
+                )
+            )
+            .values(status=IMPORTING, last_fetched_at=now(), progress_done=0, progress_total=0)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     return claimed
 
@@ -137,8 +152,14 @@ def _import(feed: Feed) -> str:
     if fetched.not_modified:
         _finish(feed.id, OK, last_error="", last_success_at=now())
         return "not modified"
-    return import_content(feed, fetched.content, fetched.content_type, fetched.url,
-                          etag=(fetched.etag or "")[:300], last_modified=(fetched.last_modified or "")[:100])
+    return import_content(
+        feed,
+        fetched.content,
+        fetched.content_type,
+        fetched.url,
+        etag=(fetched.etag or "")[:300],
+        last_modified=(fetched.last_modified or "")[:100],
+    )
 
 
 def import_content(feed: Feed, content: bytes, content_type: str, url: str, **validators) -> str:
@@ -147,16 +168,27 @@ def import_content(feed: Feed, content: bytes, content_type: str, url: str, **va
     if refusal:
         _finish(feed.id, ERROR, last_error=refusal)
         return "failed: refused"
-    parsed = feedparser.parse(content, response_headers={
-        "content-type": content_type or "application/xml", "content-location": url})
+    parsed = feedparser.parse(
+        content, response_headers={"content-type": content_type or "application/xml", "content-location": url}
+    )
     if not parsed.entries and parsed.bozo:
         _finish(feed.id, ERROR, last_error=f"this is not a feed Refrain can read: {_bozo_message(parsed)}")
         return "failed: unreadable"
-    notes = [f"the feed is not well-formed ({_bozo_message(parsed)}); what could be read was imported"] \
-        if parsed.bozo else []
+    notes = (
+        [f"the feed is not well-formed ({_bozo_message(parsed)}); what could be read was imported"]
+        if parsed.bozo
+        else []
+    )
     stored, skipped = _store_entries(feed, parsed.entries, notes)
-    _finish(feed.id, OK, last_error="", last_success_at=now(), notes=notes[:NOTES_KEPT],
-            title=plain_line(parsed.feed.get("title", ""), 300) or feed.title, **validators)
+    _finish(
+        feed.id,
+        OK,
+        last_error="",
+        last_success_at=now(),
+        notes=notes[:NOTES_KEPT],
+        title=plain_line(parsed.feed.get("title", ""), 300) or feed.title,
+        **validators,
+    )
     return f"imported {stored} entries" + (f", skipped {skipped}" if skipped else "")
 
 
@@ -184,7 +216,7 @@ def _store_entries(feed: Feed, entries, notes: list) -> tuple[int, int]:
     _progress(feed.id, 0, total)
     for start in range(0, total, BATCH):
         batch = []
-        for number, entry in enumerate(entries[start:start + BATCH], start=start + 1):
+        for number, entry in enumerate(entries[start : start + BATCH], start=start + 1):
             try:
                 batch.append(adapter.read_feed_entry(entry))
             except Exception as error:
@@ -203,20 +235,31 @@ def _progress(feed_id: int, done: int, total: int) -> None:
 
 def item_counts() -> dict[int, int]:
     """Items per feed, in one query (a feed with none is absent)."""
-    return dict(db.session.execute(select(ContentItem.feed_id, func.count(ContentItem.id))
-                                   .where(ContentItem.feed_id.is_not(None)).group_by(ContentItem.feed_id)).all())
+    return dict(
+        db.session.execute(
+            select(ContentItem.feed_id, func.count(ContentItem.id))
+            .where(ContentItem.feed_id.is_not(None))
+            .group_by(ContentItem.feed_id)
+        ).all()
+    )
 
 
 def feed_dict(feed: Feed, items: int | None = None) -> dict:
     return {
-        "id": feed.id, "url": feed.url, "channel": feed.channel, "title": feed.title, "status": feed.status,
-        "last_error": feed.last_error or None, "notes": list(feed.notes or []),
+        "id": feed.id,
+        "url": feed.url,
+        "channel": feed.channel,
+        "title": feed.title,
+        "status": feed.status,
+        "last_error": feed.last_error or None,
+        "notes": list(feed.notes or []),
         "refresh_minutes": feed.refresh_minutes,
         "last_fetched_at": feed.last_fetched_at.isoformat() if feed.last_fetched_at else None,
         "last_success_at": feed.last_success_at.isoformat() if feed.last_success_at else None,
         "progress": {"done": feed.progress_done, "total": feed.progress_total},
-        "items": items if items is not None else
-        db.session.scalar(select(func.count(ContentItem.id)).where(ContentItem.feed_id == feed.id)),
+        "items": items
+        if items is not None
+        else db.session.scalar(select(func.count(ContentItem.id)).where(ContentItem.feed_id == feed.id)),
     }
 
 

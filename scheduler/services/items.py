@@ -5,6 +5,7 @@ adding copies. Metrics are a time series, one reading per item, source and day (
 the same day replaces that day's reading); the item keeps the latest value of each metric beside it,
 written in the same transaction, so ranking reads one row per item.
 """
+
 import math
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -12,15 +13,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import insert, select, update
 
 import channels.registry as channel_registry
-
 from scheduler.domain.patterns import find_patterns
 from scheduler.domain.ranking import METRICS, ItemFacts, rank_items
 from scheduler.domain.themes import match_keywords
-from scheduler.models.database import db
-from scheduler.models import ContentItem, ItemMetric, Plan
 from scheduler.infra.sanitise import clean_html, html_to_text, plain_line
-from scheduler.services.validation import Invalid, NotFound, Reader, is_id
+from scheduler.models import ContentItem, ItemMetric, Plan
+from scheduler.models.database import db
 from scheduler.services import clock
+from scheduler.services.validation import Invalid, NotFound, Reader, is_id
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
 MEDIA_KEPT = 20
@@ -35,8 +35,9 @@ def link_key(url: str) -> str:
         return ""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not k.lower().startswith("utm_")])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+    )
     return urlunsplit(("", host, parts.path.rstrip("/"), query, "")).removeprefix("//")[:2000]
 
 
@@ -56,8 +57,13 @@ def _clean_metrics(raw) -> dict:
     """Known counters with finite, non-negative values; anything else a feed says is dropped."""
     clean = {}
     for name, value in (raw or {}).items():
-        if name in METRICS and isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and math.isfinite(value) and value >= 0:
+        if (
+            name in METRICS
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value >= 0
+        ):
             clean[name] = value
     return clean
 
@@ -66,8 +72,13 @@ def _clean_media(raw) -> list[dict]:
     media = []
     for entry in (raw or [])[:MEDIA_KEPT]:
         if isinstance(entry, dict) and _web_link(entry.get("url")):
-            media.append({"url": _web_link(entry["url"]), "type": str(entry.get("type") or "")[:20],
-                          "alt": plain_line(str(entry.get("alt") or ""), 1000)})
+            media.append(
+                {
+                    "url": _web_link(entry["url"]),
+                    "type": str(entry.get("type") or "")[:20],
+                    "alt": plain_line(str(entry.get("alt") or ""), 1000),
+                }
+            )
     return media
 
 
@@ -83,8 +94,10 @@ def normalised_entry(entry: dict) -> dict | None:
     return {
         "remote_id": remote_id,
         "title": plain_line(str(entry.get("title") or ""), 300) or _headline(text),
-        "link": link, "link_key": link_key(link),
-        "summary_html": clean_html(summary), "summary_text": text,
+        "link": link,
+        "link_key": link_key(link),
+        "summary_html": clean_html(summary),
+        "summary_text": text,
         "content_type": entry.get("content_type") if entry.get("content_type") in CONTENT_TYPES else "text",
         "media": _clean_media(entry.get("media")),
         "published_at": published if isinstance(published, datetime) and published.tzinfo else None,
@@ -114,8 +127,9 @@ def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes:
     metrics = {remote_id: clean.pop("metrics") for remote_id, clean in by_remote.items()}
     stored = _stored_fields(channel, list(by_remote))
     new = [{**clean, "channel": channel, "feed_id": feed_id} for r, clean in by_remote.items() if r not in stored]
-    changed = [change for r, clean in by_remote.items() if r in stored
-               if (change := _changes(stored[r], clean, feed_id))]
+    changed = [
+        change for r, clean in by_remote.items() if r in stored if (change := _changes(stored[r], clean, feed_id))
+    ]
     if new:
         db.session.execute(insert(ContentItem), new)
     if changed:
@@ -131,12 +145,17 @@ _STORED = ("title", "link", "link_key", "summary_html", "summary_text", "content
 
 def _stored_fields(channel: str, remote_ids: list[str]) -> dict[str, dict]:
     found = {}
-    columns = (ContentItem.id, ContentItem.remote_id, ContentItem.feed_id,
-               *(getattr(ContentItem, name) for name in _STORED))
+    columns = (
+        ContentItem.id,
+        ContentItem.remote_id,
+        ContentItem.feed_id,
+        *(getattr(ContentItem, name) for name in _STORED),
+    )
     for start in range(0, len(remote_ids), IN_CHUNK):
-        chunk = remote_ids[start:start + IN_CHUNK]
-        for row in db.session.execute(select(*columns).where(ContentItem.channel == channel,
-                                                             ContentItem.remote_id.in_(chunk))):
+        chunk = remote_ids[start : start + IN_CHUNK]
+        for row in db.session.execute(
+            select(*columns).where(ContentItem.channel == channel, ContentItem.remote_id.in_(chunk))
+        ):
             found[row.remote_id] = row._asdict()
     return found
 
@@ -144,8 +163,11 @@ def _stored_fields(channel: str, remote_ids: list[str]) -> dict[str, dict]:
 def _changes(stored: dict, clean: dict, feed_id: int | None) -> dict:
     """What differs, with the item's id (for a bulk UPDATE); a feed that stopped giving dates does
     not erase the one we had."""
-    change = {name: clean[name] for name in _STORED
-              if clean[name] != stored[name] and not (name == "published_at" and clean[name] is None)}
+    change = {
+        name: clean[name]
+        for name in _STORED
+        if clean[name] != stored[name] and not (name == "published_at" and clean[name] is None)
+    }
     if stored["feed_id"] is None and feed_id is not None:
         change["feed_id"] = feed_id
     return {"id": stored["id"], **change} if change else {}
@@ -154,9 +176,14 @@ def _changes(stored: dict, clean: dict, feed_id: int | None) -> dict:
 def _ids_by_remote(channel: str, remote_ids: list[str]) -> dict[str, int]:
     found = {}
     for start in range(0, len(remote_ids), IN_CHUNK):
-        chunk = remote_ids[start:start + IN_CHUNK]
-        found.update(db.session.execute(select(ContentItem.remote_id, ContentItem.id).where(
-            ContentItem.channel == channel, ContentItem.remote_id.in_(chunk))).all())
+        chunk = remote_ids[start : start + IN_CHUNK]
+        found.update(
+            db.session.execute(
+                select(ContentItem.remote_id, ContentItem.id).where(
+                    ContentItem.channel == channel, ContentItem.remote_id.in_(chunk)
+                )
+            ).all()
+        )
     return found
 
 
@@ -165,18 +192,31 @@ def collect_published(limit: int = 2000) -> int:
     and a channel's analytics export finds them by their remote id or URL. A batch job, not part of
     each delivery: the worker's hot path stays a claim, a send and a status change."""
     from scheduler.models import Post
+
     known = select(ContentItem.post_id).where(ContentItem.post_id.is_not(None))
-    published = list(db.session.scalars(select(Post).where(Post.status == "published", Post.id.not_in(known))
-                                        .order_by(Post.id).limit(limit)))
+    published = list(
+        db.session.scalars(
+            select(Post).where(Post.status == "published", Post.id.not_in(known)).order_by(Post.id).limit(limit)
+        )
+    )
     for post in published:
         public = _web_link(post.remote_url)
         remote_id = (post.remote_id if public and post.remote_id else f"refrain-post-{post.id}")[:500]
-        entry = normalised_entry({"remote_id": remote_id, "title": post.title, "link": public or post.link,
-                                  "summary": post.body, "published_at": post.published_at,
-                                  "content_type": "text", "media": (post.extra or {}).get("media")})
+        entry = normalised_entry(
+            {
+                "remote_id": remote_id,
+                "title": post.title,
+                "link": public or post.link,
+                "summary": post.body,
+                "published_at": post.published_at,
+                "content_type": "text",
+                "media": (post.extra or {}).get("media"),
+            }
+        )
         entry.pop("metrics")
-        existing = db.session.scalar(select(ContentItem).where(ContentItem.channel == post.channel,
-                                                              ContentItem.remote_id == remote_id))
+        existing = db.session.scalar(
+            select(ContentItem).where(ContentItem.channel == post.channel, ContentItem.remote_id == remote_id)
+        )
         if existing is None:
             db.session.add(ContentItem(channel=post.channel, post_id=post.id, **entry))
         elif existing.post_id is None:  # a feed brought it in first
@@ -191,9 +231,15 @@ def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: da
     observed_on = observed_on or clock.now().date()
     item_ids = list(values_by_item)
     for start in range(0, len(item_ids), IN_CHUNK):
-        chunk = item_ids[start:start + IN_CHUNK]
-        readings = {m.item_id: m for m in db.session.scalars(select(ItemMetric).where(
-            ItemMetric.item_id.in_(chunk), ItemMetric.source == source, ItemMetric.observed_on == observed_on))}
+        chunk = item_ids[start : start + IN_CHUNK]
+        readings = {
+            m.item_id: m
+            for m in db.session.scalars(
+                select(ItemMetric).where(
+                    ItemMetric.item_id.in_(chunk), ItemMetric.source == source, ItemMetric.observed_on == observed_on
+                )
+            )
+        }
         items = {i.id: i for i in db.session.scalars(select(ContentItem).where(ContentItem.id.in_(chunk)))}
         for item_id in chunk:
             values = values_by_item[item_id]
@@ -208,16 +254,23 @@ def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: da
 
 
 def metric_series(item: ContentItem) -> list[dict]:
-    readings = db.session.scalars(select(ItemMetric).where(ItemMetric.item_id == item.id)
-                                  .order_by(ItemMetric.observed_on, ItemMetric.source))
+    readings = db.session.scalars(
+        select(ItemMetric).where(ItemMetric.item_id == item.id).order_by(ItemMetric.observed_on, ItemMetric.source)
+    )
     return [{"observed_on": r.observed_on.isoformat(), "source": r.source, "values": r.values} for r in readings]
 
 
 # --- listing and ranking ---------------------------------------------------------------------------
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_FACT_COLUMNS = (ContentItem.id, ContentItem.channel, ContentItem.published_at, ContentItem.link,
-                 ContentItem.content_type, *(getattr(ContentItem, name) for name in METRICS))
+_FACT_COLUMNS = (
+    ContentItem.id,
+    ContentItem.channel,
+    ContentItem.published_at,
+    ContentItem.link,
+    ContentItem.content_type,
+    *(getattr(ContentItem, name) for name in METRICS),
+)
 _THEME_COLUMNS = (ContentItem.title, ContentItem.summary_text)
 
 
@@ -235,8 +288,17 @@ def item_facts(channels=None, until: datetime | None = None, plan: Plan | None =
     for row in db.session.execute(query):
         metrics = {name: value for name, value in zip(METRICS, row[5:width]) if value is not None}
         on_theme = bool(match_keywords(f"{row[width]}\n{row[width + 1]}", keywords)) if keywords else None
-        facts.append(ItemFacts(id=row[0], channel=row[1], published_at=row[2] or _EPOCH, metrics=metrics,
-                               link=row[3] or "", content_type=row[4] or "", on_theme=on_theme))
+        facts.append(
+            ItemFacts(
+                id=row[0],
+                channel=row[1],
+                published_at=row[2] or _EPOCH,
+                metrics=metrics,
+                link=row[3] or "",
+                content_type=row[4] or "",
+                on_theme=on_theme,
+            )
+        )
     return facts
 
 
@@ -296,8 +358,15 @@ def query_args(args) -> dict:
         reader.fail("plan_id", "is required to filter by theme (the theme is the plan's)")
     if reader.errors:
         raise Invalid(reader.errors, status=400)
-    return {"channels": wanted, "since": since, "until": until, "top": top, "limit": limit, "theme": theme,
-            "plan": plan}
+    return {
+        "channels": wanted,
+        "since": since,
+        "until": until,
+        "top": top,
+        "limit": limit,
+        "theme": theme,
+        "plan": plan,
+    }
 
 
 def list_items(args) -> list[tuple[ContentItem, object]]:
@@ -310,10 +379,10 @@ def chosen_items(query: dict, facts, ranked) -> list[tuple[ContentItem, object]]
     by_id = {f.id: f for f in facts}
     chosen = [r for r in ranked if _wanted(by_id[r.item_id], query)]
     if query["top"]:
-        chosen = [r for r in chosen if r.score is not None][:query["top"]]
+        chosen = [r for r in chosen if r.score is not None][: query["top"]]
     else:
         chosen.sort(key=lambda r: by_id[r.item_id].published_at, reverse=True)
-        chosen = chosen[:query["limit"]]
+        chosen = chosen[: query["limit"]]
     items = _load([r.item_id for r in chosen])
     return [(items[r.item_id], r) for r in chosen]
 
@@ -329,7 +398,7 @@ def _wanted(fact: ItemFacts, query: dict) -> bool:
 def _load(item_ids: list[int]) -> dict:
     found = {}
     for start in range(0, len(item_ids), IN_CHUNK):
-        chunk = item_ids[start:start + IN_CHUNK]
+        chunk = item_ids[start : start + IN_CHUNK]
         found.update((i.id, i) for i in db.session.scalars(select(ContentItem).where(ContentItem.id.in_(chunk))))
     return found
 
@@ -353,12 +422,19 @@ def set_evergreen(item: ContentItem, data) -> ContentItem:
 
 def item_dict(item: ContentItem, ranked=None) -> dict:
     return {
-        "id": item.id, "channel": item.channel, "title": item.title, "link": item.link,
+        "id": item.id,
+        "channel": item.channel,
+        "title": item.title,
+        "link": item.link,
         "published_at": item.published_at.isoformat() if item.published_at else None,
         "metrics": item.metrics,
         "score": None if ranked is None or ranked.score is None else round(ranked.score, 1),
         "engagement_rate": None if ranked is None else ranked.engagement_rate,
-        "content_type": item.content_type, "media": list(item.media or []),
-        "remote_id": item.remote_id, "feed_id": item.feed_id, "evergreen": item.evergreen,
-        "cooldown_days": item.cooldown_days, "summary_html": item.summary_html,
+        "content_type": item.content_type,
+        "media": list(item.media or []),
+        "remote_id": item.remote_id,
+        "feed_id": item.feed_id,
+        "evergreen": item.evergreen,
+        "cooldown_days": item.cooldown_days,
+        "summary_html": item.summary_html,
     }

@@ -7,12 +7,13 @@ the other sees that it lost. Each change that happens is written to the post's h
 The statements are Core statements built once per process and kept (see ``_status_update``): a worker
 changes two statuses per delivery, and building an ORM ``update()`` each time cost more than running it.
 """
+
 import functools
 
 from sqlalchemy import bindparam, func, select
 
-from scheduler.models.database import db
 from scheduler.models import Post, PostEvent, utcnow
+from scheduler.models.database import db
 
 DRAFT, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED = "draft", "scheduled", "queued", "publishing", "published"
 FAILED, UNCONFIRMED, CANCELLED = "failed", "unconfirmed", "cancelled"
@@ -35,8 +36,12 @@ _posts, _events = Post.__table__, PostEvent.__table__
 _CURRENT_STATUS = select(_posts.c.status).where(_posts.c.id == bindparam("post_id"))
 _ATTEMPTS = select(_posts.c.attempts).where(_posts.c.id == bindparam("post_id"))
 _HISTORY_ROW = _events.insert().values(
-    post_id=bindparam("post_id"), at=bindparam("at", type_=_events.c.at.type), from_status=bindparam("from_status"),
-    to_status=bindparam("to_status"), note=bindparam("note"))
+    post_id=bindparam("post_id"),
+    at=bindparam("at", type_=_events.c.at.type),
+    from_status=bindparam("from_status"),
+    to_status=bindparam("to_status"),
+    note=bindparam("note"),
+)
 
 
 def sources_of(target: str) -> set[str]:
@@ -58,7 +63,9 @@ def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> 
         if current is None or current not in allowed:
             db.session.rollback()
             return False
-    changed = connection.execute(_status_update(tuple(sorted(values))), _update_parameters(post_id, current, to, values))
+    changed = connection.execute(
+        _status_update(tuple(sorted(values))), _update_parameters(post_id, current, to, values)
+    )
     if changed.rowcount != 1:
         db.session.rollback()
         return False
@@ -79,8 +86,11 @@ def claim(post_id: int, note: str, claimed_at) -> int | None:
     returning = connection.dialect.update_returning
     parameters = _update_parameters(post_id, QUEUED, PUBLISHING, {"claimed_at": claimed_at})
     result = connection.execute(_claim_statement(returning), parameters)
-    attempts = result.scalar() if returning else (connection.execute(_ATTEMPTS, {"post_id": post_id}).scalar()
-                                                  if result.rowcount == 1 else None)
+    attempts = (
+        result.scalar()
+        if returning
+        else (connection.execute(_ATTEMPTS, {"post_id": post_id}).scalar() if result.rowcount == 1 else None)
+    )
     if attempts is None:
         db.session.rollback()
         return None
@@ -89,24 +99,31 @@ def claim(post_id: int, note: str, claimed_at) -> int | None:
     return attempts
 
 
-
 def _write_history(connection, post_id: int, current: str, to: str, note: str) -> None:
-    connection.execute(_HISTORY_ROW, {"post_id": post_id, "at": utcnow(), "from_status": current, "to_status": to,
-                                      "note": note[:2000]})
+    connection.execute(
+        _HISTORY_ROW, {"post_id": post_id, "at": utcnow(), "from_status": current, "to_status": to, "note": note[:2000]}
+    )
 
 
 def _update_parameters(post_id: int, current: str, to: str, values: dict) -> dict:
-    return {"guard_id": post_id, "guard_status": current, "new_status": to, "new_updated_at": utcnow(),
-            **{f"new_{name}": value for name, value in values.items()}}
+    return {
+        "guard_id": post_id,
+        "guard_status": current,
+        "new_status": to,
+        "new_updated_at": utcnow(),
+        **{f"new_{name}": value for name, value in values.items()},
+    }
 
 
 def _guarded_update(columns: tuple[str, ...]):
     """``UPDATE posts SET status, updated_at, <columns> WHERE id = :guard_id AND status = :guard_status``,
     every value a named parameter (``new_<column>``: a parameter may not share its column's name)."""
     names = ("status", "updated_at", *columns)
-    return (_posts.update()
-            .where(_posts.c.id == bindparam("guard_id"), _posts.c.status == bindparam("guard_status"))
-            .values({name: bindparam(f"new_{name}", type_=_posts.c[name].type) for name in names}))
+    return (
+        _posts.update()
+        .where(_posts.c.id == bindparam("guard_id"), _posts.c.status == bindparam("guard_status"))
+        .values({name: bindparam(f"new_{name}", type_=_posts.c[name].type) for name in names})
+    )
 
 
 @functools.lru_cache(maxsize=128)

@@ -5,12 +5,12 @@ names no known item, or has a bad cell, is reported by line and skipped; every g
 Readings are stored per item, source and day, so importing the same file twice changes nothing and
 next week's export adds a point to each item's series.
 """
+
 import hashlib
 
 from sqlalchemy import select
 
 import channels.registry as channel_registry
-
 from scheduler.domain.metrics_csv import (
     PRESETS,
     Mapping,
@@ -20,13 +20,14 @@ from scheduler.domain.metrics_csv import (
     check_mapping,
     guess_preset,
     parse_metrics,
+    read_table,
+    suggest_mapping,
 )
-from scheduler.domain.metrics_csv import read_table, suggest_mapping
-from scheduler.models.database import db
 from scheduler.models import ContentItem, MetricImport, MetricMapping
-from scheduler.services.validation import Invalid
-from scheduler.services import items as item_store
+from scheduler.models.database import db
 from scheduler.services import clock
+from scheduler.services import items as item_store
+from scheduler.services.validation import Invalid
 
 ERRORS_KEPT = 500
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -50,21 +51,38 @@ def read_upload(data: bytes) -> Table:
 
 
 def remembered(table: Table) -> MetricMapping | None:
-    return db.session.scalar(select(MetricMapping).where(MetricMapping.header_signature == header_signature(
-        table.header)).order_by(MetricMapping.updated_at.desc()).limit(1))
+    return db.session.scalar(
+        select(MetricMapping)
+        .where(MetricMapping.header_signature == header_signature(table.header))
+        .order_by(MetricMapping.updated_at.desc())
+        .limit(1)
+    )
 
 
 def proposal(table: Table) -> dict:
     """What the mapping screen starts from: a remembered mapping, else a known export's, else a guess."""
     saved = remembered(table)
     if saved is not None:
-        return {"name": saved.name, "channel": saved.channel, "mapping": Mapping.from_dict(saved.mapping),
-                "origin": f"remembered from the last “{saved.name}” import"}
+        return {
+            "name": saved.name,
+            "channel": saved.channel,
+            "mapping": Mapping.from_dict(saved.mapping),
+            "origin": f"remembered from the last “{saved.name}” import",
+        }
     preset = guess_preset(table.header)
     if preset is not None:
-        return {"name": preset.label, "channel": preset.channel, "mapping": preset.mapping,
-                "origin": f"recognised as {preset.label}"}
-    return {"name": "", "channel": "", "mapping": suggest_mapping(table.header), "origin": "guessed from the column names"}
+        return {
+            "name": preset.label,
+            "channel": preset.channel,
+            "mapping": preset.mapping,
+            "origin": f"recognised as {preset.label}",
+        }
+    return {
+        "name": "",
+        "channel": "",
+        "mapping": suggest_mapping(table.header),
+        "origin": "guessed from the column names",
+    }
 
 
 def read_mapping(raw, header) -> Mapping:
@@ -94,8 +112,13 @@ def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filenam
     errors = sorted([*parsed.errors, *errors], key=lambda e: e.line)
     item_store.record_metrics(values, source=f"csv:{name}")
     saved = _remember(name, channel, mapping, table.header)
-    record = MetricImport(mapping_id=saved.id, channel=channel, filename=(filename or "")[:300],
-                          rows_stored=len(values), errors=[_error_dict(e) for e in errors[:ERRORS_KEPT]])
+    record = MetricImport(
+        mapping_id=saved.id,
+        channel=channel,
+        filename=(filename or "")[:300],
+        rows_stored=len(values),
+        errors=[_error_dict(e) for e in errors[:ERRORS_KEPT]],
+    )
     db.session.add(record)
     db.session.commit()
     return record
@@ -109,9 +132,14 @@ def _match_items(channel: str, mapping: Mapping, rows) -> tuple[dict, list[RowEr
     for row in rows:
         item_id = lookup.get(_key(row.key, mapping.key_kind))
         if item_id is None:
-            errors.append(RowError(row.line, mapping.key_column,
-                                   f"no {label} item has the {mapping.key_kind.replace('_', ' ')} {row.key!r}; "
-                                   "add the feed it was published in (or check the channel) and import again"))
+            errors.append(
+                RowError(
+                    row.line,
+                    mapping.key_column,
+                    f"no {label} item has the {mapping.key_kind.replace('_', ' ')} {row.key!r}; "
+                    "add the feed it was published in (or check the channel) and import again",
+                )
+            )
             continue
         values[item_id] = {**values.get(item_id, {}), **row.values}
     return values, errors
@@ -153,11 +181,18 @@ def _error_dict(error: RowError) -> dict:
 
 
 def import_dict(record: MetricImport) -> dict:
-    return {"id": record.id, "channel": record.channel, "filename": record.filename,
-            "rows_stored": record.rows_stored, "errors": list(record.errors or []),
-            "created_at": record.created_at.isoformat() if record.created_at else None}
+    return {
+        "id": record.id,
+        "channel": record.channel,
+        "filename": record.filename,
+        "rows_stored": record.rows_stored,
+        "errors": list(record.errors or []),
+        "created_at": record.created_at.isoformat() if record.created_at else None,
+    }
 
 
 def presets() -> list[dict]:
-    return [{"name": p.name, "label": p.label, "channel": p.channel, "mapping": p.mapping.to_dict()}
-            for p in PRESETS.values()]
+    return [
+        {"name": p.name, "label": p.label, "channel": p.channel, "mapping": p.mapping.to_dict()}
+        for p in PRESETS.values()
+    ]

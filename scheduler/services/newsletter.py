@@ -22,7 +22,7 @@ sent in id order and committed one by one, that is at most ONE row per crash: th
 to ``pending``, notes that first row, and the retry sends it again with the same Message-ID, which
 lets receivers that keep Message-IDs drop the copy. Every other recipient is mailed exactly once.
 """
-from email.policy import default as default_policy
+
 import hashlib
 import logging
 import re
@@ -34,28 +34,28 @@ import uuid
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, render_template
-from markupsafe import escape
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from markupsafe import escape
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Account
 from channels.newsletter import Newsletter
-
 from scheduler.infra import queue
-from scheduler.models.database import db
-from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
 from scheduler.infra.sanitise import render_markdown
 from scheduler.infra.secrets import UnreadableSecrets
-from scheduler.services.validation import Invalid, NotFound, Reader
+from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
+from scheduler.models.database import db
 from scheduler.services import accounts
 from scheduler.services.clock import now
+from scheduler.services.validation import Invalid, NotFound, Reader
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,10 @@ SECURITY_MODES = ("starttls", "ssl", "none")
 MAIL_OUTBOX = "newsletter-mail"
 
 # ASCII addresses only: a UTF-8 local part needs SMTPUTF8 all along the way
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,39}$")
 
 
@@ -88,6 +90,7 @@ class MailNotConfigured(RuntimeError):
 
 
 # signed links
+
 
 def _serializer(purpose: str, timed: bool = True) -> URLSafeSerializer:
     """Confirmation links expire; unsubscribe links never do (and stay the same in every retry)."""
@@ -110,8 +113,11 @@ def unsubscribe_token(subscriber_id: int, email: str) -> str:
 
 def _read(token: str, purpose: str, max_age: int | None = None) -> list:
     try:
-        value = (_serializer(purpose).loads(token, max_age=max_age) if max_age
-                 else _serializer(purpose, timed=False).loads(token))
+        value = (
+            _serializer(purpose).loads(token, max_age=max_age)
+            if max_age
+            else _serializer(purpose, timed=False).loads(token)
+        )
     except SignatureExpired:
         raise BadToken("this link has expired: sign up again to get a new one") from None
     except BadSignature:
@@ -122,6 +128,7 @@ def _read(token: str, purpose: str, max_age: int | None = None) -> list:
 
 
 # subscribers
+
 
 def new_nonce() -> str:
     return secrets.token_hex(8)
@@ -143,8 +150,16 @@ def signup(data) -> tuple[Subscriber, bool]:
     code = ref if ref and db.session.scalar(select(ReferralCode.id).where(ReferralCode.code == ref)) else None
     subscriber = db.session.scalar(select(Subscriber).where(Subscriber.email == email))
     if subscriber is None:
-        subscriber = Subscriber(email=email, name=name, status=PENDING, referral_code=code, source="signup",
-                                token_nonce=new_nonce(), created_at=now(), confirm_sent_at=now())
+        subscriber = Subscriber(
+            email=email,
+            name=name,
+            status=PENDING,
+            referral_code=code,
+            source="signup",
+            token_nonce=new_nonce(),
+            created_at=now(),
+            confirm_sent_at=now(),
+        )
         db.session.add(subscriber)
         try:
             db.session.commit()
@@ -174,8 +189,11 @@ def confirm(token: str) -> Subscriber:
         return subscriber
     if subscriber.status != PENDING or not secrets.compare_digest(nonce, subscriber.token_nonce or ""):
         raise BadToken("this link was replaced by a newer one: use the latest email, or sign up again")
-    db.session.execute(update(Subscriber).where(Subscriber.id == subscriber.id, Subscriber.status == PENDING)
-                       .values(status=CONFIRMED, confirmed_at=now()))
+    db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber.id, Subscriber.status == PENDING)
+        .values(status=CONFIRMED, confirmed_at=now())
+    )
     db.session.commit()
     db.session.refresh(subscriber)
     return subscriber
@@ -193,11 +211,14 @@ def unsubscribe(token: str) -> Subscriber:
     """One click, no questions: also drops the subscriber from every issue still being mailed."""
     subscriber = subscriber_for_unsubscribe(token)
     if subscriber.status != UNSUBSCRIBED:
-        db.session.execute(update(Subscriber).where(Subscriber.id == subscriber.id)
-                           .values(status=UNSUBSCRIBED, unsubscribed_at=now()))
-        db.session.execute(update(NewsletterSend).where(NewsletterSend.subscriber_id == subscriber.id,
-                                                        NewsletterSend.status == PENDING)
-                           .values(status=SKIPPED, error="unsubscribed before this issue reached them"))
+        db.session.execute(
+            update(Subscriber).where(Subscriber.id == subscriber.id).values(status=UNSUBSCRIBED, unsubscribed_at=now())
+        )
+        db.session.execute(
+            update(NewsletterSend)
+            .where(NewsletterSend.subscriber_id == subscriber.id, NewsletterSend.status == PENDING)
+            .values(status=SKIPPED, error="unsubscribed before this issue reached them")
+        )
         db.session.commit()
         db.session.refresh(subscriber)
     return subscriber
@@ -209,6 +230,7 @@ def counts_by_status() -> dict:
 
 
 # referral codes
+
 
 def add_referral_code(data) -> ReferralCode:
     reader = Reader(dict(data))
@@ -231,19 +253,30 @@ def add_referral_code(data) -> ReferralCode:
 
 def referral_report() -> list[dict]:
     """Per staff member: their codes and the signups each brought (all, and confirmed ones)."""
-    counted = {code: (total, confirmed) for code, total, confirmed in db.session.execute(
-        select(Subscriber.referral_code, func.count(),
-               func.sum(case((Subscriber.status == CONFIRMED, 1), else_=0)))
-        .where(Subscriber.referral_code.is_not(None)).group_by(Subscriber.referral_code)).all()}
+    counted = {
+        code: (total, confirmed)
+        for code, total, confirmed in db.session.execute(
+            select(Subscriber.referral_code, func.count(), func.sum(case((Subscriber.status == CONFIRMED, 1), else_=0)))
+            .where(Subscriber.referral_code.is_not(None))
+            .group_by(Subscriber.referral_code)
+        ).all()
+    }
     rows = []
     for referral in db.session.scalars(select(ReferralCode).order_by(ReferralCode.staff_name, ReferralCode.code)):
         total, confirmed = counted.get(referral.code, (0, 0))
-        rows.append({"code": referral.code, "staff_name": referral.staff_name, "signups": total,
-                     "confirmed": int(confirmed or 0)})
+        rows.append(
+            {
+                "code": referral.code,
+                "staff_name": referral.staff_name,
+                "signups": total,
+                "confirmed": int(confirmed or 0),
+            }
+        )
     return rows
 
 
 # the mail account
+
 
 def mail_account() -> Account | None:
     """The newsletter's connected account (SMTP and addresses), decrypted; None when there is none."""
@@ -307,8 +340,9 @@ class Mailer:
         host, port = self.account.setting("host"), int(self.account.setting("port", "587"))
         security = self.account.setting("security", "starttls")
         if security == "ssl":
-            smtp = smtplib.SMTP_SSL(host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT)
         try:
@@ -352,10 +386,12 @@ def _close(smtp) -> None:
 
 # messages
 
+
 def _addresses(message: EmailMessage, account: Account | None, to_email: str, to_name: str) -> None:
     from_address = account.setting("from_address") if account else "newsletter@localhost"
-    message["From"] = Address(display_name=account.setting("from_name") if account else "Refrain",
-                              addr_spec=from_address)
+    message["From"] = Address(
+        display_name=account.setting("from_name") if account else "Refrain", addr_spec=from_address
+    )
     message["To"] = Address(display_name=to_name or "", addr_spec=to_email)
     if account and account.setting("reply_to"):
         message["Reply-To"] = account.setting("reply_to")
@@ -368,14 +404,27 @@ UNSUBSCRIBE_SLOT, NAME_SLOT = "@@refrain-unsubscribe-url@@", "@@refrain-subscrib
 def render_issue(payload: dict, account: Account | None) -> tuple[str, str]:
     """The issue's text and HTML, rendered once per batch from templates/newsletter/issue.*; each
     recipient's unsubscribe link and name go into their slots afterwards."""
-    context = {"issue": payload, "sections": payload.get("sections") or [], "name": NAME_SLOT,
-               "unsubscribe_url": UNSUBSCRIBE_SLOT, "render_markdown": render_markdown,
-               "from_name": account.setting("from_name") if account else ""}
+    context = {
+        "issue": payload,
+        "sections": payload.get("sections") or [],
+        "name": NAME_SLOT,
+        "unsubscribe_url": UNSUBSCRIBE_SLOT,
+        "render_markdown": render_markdown,
+        "from_name": account.setting("from_name") if account else "",
+    }
     return render_template("newsletter/issue.txt", **context), render_template("newsletter/issue.html", **context)
 
 
-def issue_message(payload: dict, post_id: int, subscriber_id: int, email: str, name: str, message_id: str,
-                  account: Account | None, rendered: tuple[str, str] | None = None) -> EmailMessage:
+def issue_message(
+    payload: dict,
+    post_id: int,
+    subscriber_id: int,
+    email: str,
+    name: str,
+    message_id: str,
+    account: Account | None,
+    rendered: tuple[str, str] | None = None,
+) -> EmailMessage:
     """The issue for one subscriber: text and HTML alternatives, with one-click unsubscribe (RFC 8058)."""
     unsubscribe_url = f"{public_url(account)}/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, email)}"
     sender = account.setting("from_address") if account else "newsletter@localhost"
@@ -391,8 +440,9 @@ def issue_message(payload: dict, post_id: int, subscriber_id: int, email: str, n
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["X-Refrain-Issue"] = str(post_id)
     message.set_content(text.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(NAME_SLOT, name or ""))
-    message.add_alternative(html.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(NAME_SLOT, str(escape(name or ""))),
-                            subtype="html")
+    message.add_alternative(
+        html.replace(UNSUBSCRIBE_SLOT, unsubscribe_url).replace(NAME_SLOT, str(escape(name or ""))), subtype="html"
+    )
     # the bodies are encoded (quoted-printable, 76 a line) by now; the headers are folded when the message
     # is written, and at 78 a line a List-Unsubscribe URL would come out as an RFC 2047 encoded word that no
     # mail client reads as a URL: headers may run to RFC 5322's 998
@@ -403,8 +453,11 @@ def issue_message(payload: dict, post_id: int, subscriber_id: int, email: str, n
 def confirmation_message(subscriber: Subscriber, account: Account | None, base_url: str = "") -> EmailMessage:
     link = f"{public_url(account, base_url)}/newsletter/confirm/{confirm_token(subscriber)}"
     sender = account.setting("from_address") if account else "newsletter@localhost"
-    context = {"name": subscriber.name, "confirm_url": link,
-               "from_name": (account.setting("from_name") if account else "") or "our newsletter"}
+    context = {
+        "name": subscriber.name,
+        "confirm_url": link,
+        "from_name": (account.setting("from_name") if account else "") or "our newsletter",
+    }
     message = EmailMessage()
     _addresses(message, account, subscriber.email, subscriber.name)
     message["Subject"] = f"Confirm your subscription to {context['from_name']}"
@@ -422,10 +475,15 @@ def request_confirmation(subscriber: Subscriber, base_url: str = "") -> None:
 
     try:
         queue.service().deliveries.enqueue(
-            send_newsletter_confirmation, subscriber.id, base_url,
-            job_id=f"newsletter-confirm-{subscriber.id}-{subscriber.token_nonce}", job_timeout=120,
-            result_ttl=queue.KEEP_RESULTS_FOR, failure_ttl=queue.KEEP_FAILURES_FOR,
-            description=f"newsletter: confirm subscriber {subscriber.id}")
+            send_newsletter_confirmation,
+            subscriber.id,
+            base_url,
+            job_id=f"newsletter-confirm-{subscriber.id}-{subscriber.token_nonce}",
+            job_timeout=120,
+            result_ttl=queue.KEEP_RESULTS_FOR,
+            failure_ttl=queue.KEEP_FAILURES_FOR,
+            description=f"newsletter: confirm subscriber {subscriber.id}",
+        )
     except Exception as error:  # Redis down
         log.warning("could not queue the confirmation of subscriber %s (%s); sending it now", subscriber.id, error)
         send_confirmation(subscriber.id, base_url)
@@ -442,6 +500,7 @@ def send_confirmation(subscriber_id: int, base_url: str = "") -> str:
 
 
 # issues
+
 
 def message_id(post_id: int, subscriber_id: int, domain: str) -> str:
     return f"<refrain-issue-{post_id}-{subscriber_id}@{domain}>"
@@ -463,25 +522,39 @@ def start_issue(post_id: int, payload: dict, account: Account, batch_size: int =
     domain = domain_of(account.setting("from_address"))
     for _ in range(3):  # another worker may add the same rows at the same moment: the unique key refuses them
         have = set(db.session.scalars(select(NewsletterSend.subscriber_id).where(NewsletterSend.post_id == post_id)))
-        confirmed = db.session.scalars(select(Subscriber.id).where(Subscriber.status == CONFIRMED)
-                                       .order_by(Subscriber.id)).all()
+        confirmed = db.session.scalars(
+            select(Subscriber.id).where(Subscriber.status == CONFIRMED).order_by(Subscriber.id)
+        ).all()
         missing = [s for s in confirmed if s not in have]
-        rows = [{"post_id": post_id, "subscriber_id": s, "batch_no": (len(have) + n) // batch_size,
-                 "message_id": message_id(post_id, s, domain), "status": PENDING, "claim": "", "attempts": 0,
-                 "error": ""} for n, s in enumerate(missing)]
+        rows = [
+            {
+                "post_id": post_id,
+                "subscriber_id": s,
+                "batch_no": (len(have) + n) // batch_size,
+                "message_id": message_id(post_id, s, domain),
+                "status": PENDING,
+                "claim": "",
+                "attempts": 0,
+                "error": "",
+            }
+            for n, s in enumerate(missing)
+        ]
         try:
             for start in range(0, len(rows), 1000):
-                db.session.execute(insert(NewsletterSend), rows[start:start + 1000])
+                db.session.execute(insert(NewsletterSend), rows[start : start + 1000])
             db.session.commit()
             break
         except IntegrityError:
             db.session.rollback()
-    recipients = db.session.scalar(select(func.count()).select_from(NewsletterSend)
-                                   .where(NewsletterSend.post_id == post_id))
-    batches = db.session.scalar(select(func.count(func.distinct(NewsletterSend.batch_no)))
-                                .where(NewsletterSend.post_id == post_id))
-    db.session.execute(update(NewsletterIssue).where(NewsletterIssue.post_id == post_id)
-                       .values(recipients=recipients, batches=batches))
+    recipients = db.session.scalar(
+        select(func.count()).select_from(NewsletterSend).where(NewsletterSend.post_id == post_id)
+    )
+    batches = db.session.scalar(
+        select(func.count(func.distinct(NewsletterSend.batch_no))).where(NewsletterSend.post_id == post_id)
+    )
+    db.session.execute(
+        update(NewsletterIssue).where(NewsletterIssue.post_id == post_id).values(recipients=recipients, batches=batches)
+    )
     db.session.commit()
     for batch_no in _batches_with(post_id, {PENDING}):
         enqueue_batch(post_id, batch_no)
@@ -491,18 +564,27 @@ def start_issue(post_id: int, payload: dict, account: Account, batch_size: int =
 
 
 def _batches_with(post_id: int, statuses: set[str]) -> list[int]:
-    return list(db.session.scalars(select(NewsletterSend.batch_no).distinct()
-                                   .where(NewsletterSend.post_id == post_id, NewsletterSend.status.in_(statuses))
-                                   .order_by(NewsletterSend.batch_no)))
+    return list(
+        db.session.scalars(
+            select(NewsletterSend.batch_no)
+            .distinct()
+            .where(NewsletterSend.post_id == post_id, NewsletterSend.status.in_(statuses))
+            .order_by(NewsletterSend.batch_no)
+        )
+    )
 
 
 def enqueue_batch(post_id: int, batch_no: int, when: datetime | None = None, retry: int = 0):
     from scheduler.jobs.tasks import send_newsletter_batch
 
     deliveries = queue.service().deliveries
-    options = dict(job_id=batch_job_id(post_id, batch_no, retry), job_timeout=BATCH_JOB_TIMEOUT,
-                   result_ttl=queue.KEEP_RESULTS_FOR, failure_ttl=queue.KEEP_FAILURES_FOR,
-                   description=f"newsletter: post {post_id}, batch {batch_no}")
+    options = dict(
+        job_id=batch_job_id(post_id, batch_no, retry),
+        job_timeout=BATCH_JOB_TIMEOUT,
+        result_ttl=queue.KEEP_RESULTS_FOR,
+        failure_ttl=queue.KEEP_FAILURES_FOR,
+        description=f"newsletter: post {post_id}, batch {batch_no}",
+    )
     if when is None or when <= now():
         return deliveries.enqueue(send_newsletter_batch, post_id, batch_no, **options)
     return deliveries.enqueue_at(when, send_newsletter_batch, post_id, batch_no, **options)
@@ -510,10 +592,12 @@ def enqueue_batch(post_id: int, batch_no: int, when: datetime | None = None, ret
 
 def _set(ids, owner: str, status: str, **values) -> None:
     """Rows of this claim only: a row the sweeper took back meanwhile is not ours to record."""
-    db.session.execute(update(NewsletterSend)
-                       .where(NewsletterSend.id.in_(list(ids)), NewsletterSend.claim == owner,
-                              NewsletterSend.status == SENDING)
-                       .values(status=status, **values).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(NewsletterSend)
+        .where(NewsletterSend.id.in_(list(ids)), NewsletterSend.claim == owner, NewsletterSend.status == SENDING)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -521,8 +605,11 @@ def _release(ids, claim: str, why: str, in_flight_may_have_gone: bool = False) -
     ids = list(ids)
     if not ids:
         return
-    first_note = (f"{why}; the server may have accepted it, so it will go again with the same Message-ID"
-                  if in_flight_may_have_gone else why)
+    first_note = (
+        f"{why}; the server may have accepted it, so it will go again with the same Message-ID"
+        if in_flight_may_have_gone
+        else why
+    )
     _set(ids[:1], claim, PENDING, claim="", error=first_note[:2000])
     if ids[1:]:
         _set(ids[1:], claim, PENDING, claim="", error=why[:2000])
@@ -548,23 +635,37 @@ def send_batch(post_id: int, batch_no: int) -> str:
         return "waiting: account to reconnect"
     batch = (NewsletterSend.post_id == post_id, NewsletterSend.batch_no == batch_no)
     if issue.created_at < now() - GIVE_UP_AFTER:  # an outage longer than this: the issue is old news
-        db.session.execute(update(NewsletterSend).where(*batch, NewsletterSend.status == PENDING)
-                           .values(status=FAILED, error="still not accepted two days after the issue went out: "
-                                   + NewsletterSend.error))
+        db.session.execute(
+            update(NewsletterSend)
+            .where(*batch, NewsletterSend.status == PENDING)
+            .values(
+                status=FAILED, error="still not accepted two days after the issue went out: " + NewsletterSend.error
+            )
+        )
     claim = uuid.uuid4().hex
     claimed = db.session.execute(
-        update(NewsletterSend).where(*batch, NewsletterSend.status == PENDING)
+        update(NewsletterSend)
+        .where(*batch, NewsletterSend.status == PENDING)
         .values(status=SENDING, claim=claim, claimed_at=now(), attempts=NewsletterSend.attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
     if not claimed:
         finish_if_done(post_id)
         return "nothing to send"
     rows = db.session.execute(
-        select(NewsletterSend.id, NewsletterSend.message_id, Subscriber.id, Subscriber.email, Subscriber.name,
-               Subscriber.status)
+        select(
+            NewsletterSend.id,
+            NewsletterSend.message_id,
+            Subscriber.id,
+            Subscriber.email,
+            Subscriber.name,
+            Subscriber.status,
+        )
         .join(Subscriber, Subscriber.id == NewsletterSend.subscriber_id)
-        .where(NewsletterSend.claim == claim).order_by(NewsletterSend.id)).all()
+        .where(NewsletterSend.claim == claim)
+        .order_by(NewsletterSend.id)
+    ).all()
     db.session.commit()  # end the read: SQLite writers must not wait on us
     gone = [row[0] for row in rows if row[5] != CONFIRMED]
     if gone:
@@ -577,8 +678,9 @@ def send_batch(post_id: int, batch_no: int) -> str:
         mailer.open()
     except smtplib.SMTPAuthenticationError as error:
         stored = accounts.for_channel("newsletter")
-        accounts.mark_unauthorized(stored.id, f"the SMTP server refused the login: {error.smtp_code} "
-                                              f"{_text(error.smtp_error)}")
+        accounts.mark_unauthorized(
+            stored.id, f"the SMTP server refused the login: {error.smtp_code} {_text(error.smtp_error)}"
+        )
         _release([row[0] for row in todo], claim, "the SMTP login was refused")
         return "waiting: account to reconnect"
     except MailNotConfigured as error:
@@ -613,16 +715,21 @@ def send_batch(post_id: int, batch_no: int) -> str:
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
                 if not _temporary(error.smtp_code):
                     failed += 1
-                    _set([row_id], claim, FAILED, claim="", error=f"refused: {error.smtp_code} "
-                                                                   f"{_text(error.smtp_error)}")
+                    _set(
+                        [row_id], claim, FAILED, claim="", error=f"refused: {error.smtp_code} {_text(error.smtp_error)}"
+                    )
                     continue
                 stopped = f"{error.smtp_code} {_text(error.smtp_error)}"
                 _release([r[0] for r in todo[index:]], claim, f"the server asked to wait: {stopped}")
                 break
             except (smtplib.SMTPException, OSError) as error:  # the connection dropped mid-message
                 stopped = str(error) or type(error).__name__
-                _release([r[0] for r in todo[index:]], claim, f"the connection failed: {stopped}",
-                         in_flight_may_have_gone=True)
+                _release(
+                    [r[0] for r in todo[index:]],
+                    claim,
+                    f"the connection failed: {stopped}",
+                    in_flight_may_have_gone=True,
+                )
                 break
             # accepted by the server: recorded at once, so a crash can leave at most this one unrecorded
             _set([row_id], claim, SENT, claim="", sent_at=now(), error="")
@@ -640,9 +747,14 @@ def _text(reply) -> str:
 
 
 def _retry_number(post_id: int, batch_no: int) -> int:
-    return db.session.scalar(select(func.coalesce(func.max(NewsletterSend.attempts), 0))
-                             .where(NewsletterSend.post_id == post_id, NewsletterSend.batch_no == batch_no,
-                                    NewsletterSend.status == PENDING)) or 0
+    return (
+        db.session.scalar(
+            select(func.coalesce(func.max(NewsletterSend.attempts), 0)).where(
+                NewsletterSend.post_id == post_id, NewsletterSend.batch_no == batch_no, NewsletterSend.status == PENDING
+            )
+        )
+        or 0
+    )
 
 
 def _schedule_retry(post_id: int, batch_no: int) -> None:
@@ -665,9 +777,13 @@ def resume_issue(post_id: int) -> int:
 
 
 def issue_counts(post_id: int) -> dict:
-    found = dict(db.session.execute(select(NewsletterSend.status, func.count())
-                                    .where(NewsletterSend.post_id == post_id)
-                                    .group_by(NewsletterSend.status)).all())
+    found = dict(
+        db.session.execute(
+            select(NewsletterSend.status, func.count())
+            .where(NewsletterSend.post_id == post_id)
+            .group_by(NewsletterSend.status)
+        ).all()
+    )
     return {status: found.get(status, 0) for status in (PENDING, SENDING, SENT, FAILED, SKIPPED)}
 
 
@@ -677,27 +793,44 @@ def finish_if_done(post_id: int) -> bool:
     if counts[PENDING] or counts[SENDING]:
         db.session.rollback()
         return False
-    summary = (f"newsletter mailed: {counts[SENT]} sent, {counts[FAILED]} failed, "
-               f"{counts[SKIPPED]} skipped (unsubscribed meanwhile)")
-    done = db.session.execute(update(NewsletterIssue)
-                              .where(NewsletterIssue.post_id == post_id, NewsletterIssue.finished_at.is_(None))
-                              .values(finished_at=now(), summary=summary)).rowcount
+    summary = (
+        f"newsletter mailed: {counts[SENT]} sent, {counts[FAILED]} failed, "
+        f"{counts[SKIPPED]} skipped (unsubscribed meanwhile)"
+    )
+    done = db.session.execute(
+        update(NewsletterIssue)
+        .where(NewsletterIssue.post_id == post_id, NewsletterIssue.finished_at.is_(None))
+        .values(finished_at=now(), summary=summary)
+    ).rowcount
     if done:
         status = db.session.scalar(select(Post.status).where(Post.id == post_id)) or ""
-        db.session.execute(insert(PostEvent).values(post_id=post_id, at=utcnow(), from_status=status,
-                                                    to_status=status, note=summary))
+        db.session.execute(
+            insert(PostEvent).values(post_id=post_id, at=utcnow(), from_status=status, to_status=status, note=summary)
+        )
     db.session.commit()
     return bool(done)
 
 
 def issues() -> list[dict]:
     found = []
-    for issue, title in db.session.execute(select(NewsletterIssue, Post.title)
-                                           .join(Post, Post.id == NewsletterIssue.post_id)
-                                           .order_by(NewsletterIssue.created_at.desc()).limit(50)).all():
-        found.append({"post_id": issue.post_id, "title": title, "recipients": issue.recipients,
-                      "batches": issue.batches, "created_at": issue.created_at, "finished_at": issue.finished_at,
-                      "summary": issue.summary, "counts": issue_counts(issue.post_id)})
+    for issue, title in db.session.execute(
+        select(NewsletterIssue, Post.title)
+        .join(Post, Post.id == NewsletterIssue.post_id)
+        .order_by(NewsletterIssue.created_at.desc())
+        .limit(50)
+    ).all():
+        found.append(
+            {
+                "post_id": issue.post_id,
+                "title": title,
+                "recipients": issue.recipients,
+                "batches": issue.batches,
+                "created_at": issue.created_at,
+                "finished_at": issue.finished_at,
+                "summary": issue.summary,
+                "counts": issue_counts(issue.post_id),
+            }
+        )
     return found
 
 
@@ -711,16 +844,19 @@ def sweep(stale_after: float | None = None) -> dict:
         return {"skipped": "another sweep is running"}
     try:
         cutoff = now() - timedelta(seconds=CLAIM_TIMEOUT if stale_after is None else stale_after)
-        stuck = db.session.execute(select(NewsletterSend.id, NewsletterSend.claim)
-                                   .where(NewsletterSend.status == SENDING, NewsletterSend.claimed_at <= cutoff)
-                                   .order_by(NewsletterSend.id)).all()
+        stuck = db.session.execute(
+            select(NewsletterSend.id, NewsletterSend.claim)
+            .where(NewsletterSend.status == SENDING, NewsletterSend.claimed_at <= cutoff)
+            .order_by(NewsletterSend.id)
+        ).all()
         by_claim: dict[str, list[int]] = {}
         for row_id, claim in stuck:
             by_claim.setdefault(claim, []).append(row_id)
         for claim, ids in by_claim.items():
             _release(ids, claim, "its batch job stopped mid-way", in_flight_may_have_gone=True)
-        open_issues = db.session.scalars(select(NewsletterIssue.post_id)
-                                         .where(NewsletterIssue.finished_at.is_(None))).all()
+        open_issues = db.session.scalars(
+            select(NewsletterIssue.post_id).where(NewsletterIssue.finished_at.is_(None))
+        ).all()
         expected = {}
         for post_id in open_issues:
             for batch_no in _batches_with(post_id, {PENDING}):

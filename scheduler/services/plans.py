@@ -1,13 +1,13 @@
 """Plans and their per-channel commitments: create, change, read."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
 
 import channels.registry as channel_registry
 from channels.shaping import ascii_slug
-
-from scheduler.models.database import db
 from scheduler.models import Commitment, Plan
+from scheduler.models.database import db
 from scheduler.services.validation import Invalid, NotFound, Reader, is_id
 
 PERIODS = ("day", "week", "month", "quarter")
@@ -84,9 +84,11 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
         if on_theme_min > posts:
             reader.fail("on_theme_min", f"cannot be more than posts ({posts})")
         elif on_theme_min / posts > ceiling:
-            reader.fail("one_note_max_share",
-                        f"is below the floor ({on_theme_min}/{posts} = {on_theme_min / posts:.2f}): "
-                        "no period could be both on theme enough and not one-note")
+            reader.fail(
+                "one_note_max_share",
+                f"is below the floor ({on_theme_min}/{posts} = {on_theme_min / posts:.2f}): "
+                "no period could be both on theme enough and not one-note",
+            )
     reader.done()
     commitment = next((c for c in plan.commitments if c.channel == channel), None)
     created = commitment is None

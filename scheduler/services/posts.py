@@ -1,21 +1,20 @@
 """Writing, checking, scheduling and cancelling posts."""
+
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-
-from scheduler.infra import queue
 from scheduler.domain.periods import local_day
 from scheduler.domain.themes import decide_theme
-from scheduler.models.database import db
+from scheduler.infra import queue
 from scheduler.models import Plan, Post
-from scheduler.services.validation import Conflict, Invalid, NotFound, Reader, is_id
-from scheduler.services import lifecycle, style
+from scheduler.models.database import db
+from scheduler.services import clock, lifecycle, style
 from scheduler.services.lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
 from scheduler.services.plans import slug
-from scheduler.services import clock
+from scheduler.services.validation import Conflict, Invalid, NotFound, Reader, is_id
 
 TEXT_LIMIT = 100_000
 
@@ -30,8 +29,13 @@ def get_post(post_id) -> Post:
 def content_of(post: Post, plan: Plan | None = None) -> PostContent:
     plan = plan or post.plan
     return PostContent(
-        channel=post.channel, body=post.body or "", title=post.title or "", link=post.link or "",
-        extra=dict(post.extra or {}), id=post.id, campaign=slug(plan) if plan else "",
+        channel=post.channel,
+        body=post.body or "",
+        title=post.title or "",
+        link=post.link or "",
+        extra=dict(post.extra or {}),
+        id=post.id,
+        campaign=slug(plan) if plan else "",
         scheduled_at=post.scheduled_at,
     )
 
@@ -67,9 +71,14 @@ def check_post(post: Post):
     validation = channel_registry.get(post.channel).validate(content)
     problems = style.merged_problems([p.to_dict() for p in validation.problems], style.style_findings(content))
     if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
-        problems.append({"code": "outside_plan", "severity": "warning",
-                         "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
-                                    "it will not count in the compliance report"})
+        problems.append(
+            {
+                "code": "outside_plan",
+                "severity": "warning",
+                "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
+                "it will not count in the compliance report",
+            }
+        )
     if post.problems != problems:
         post.problems = problems
     return validation
@@ -79,8 +88,12 @@ def blocking_errors(post: Post) -> list[dict]:
     """Errors that stop scheduling and delivery: all of them, but for the style findings a manager
     overrode (by their message, so an edit that brings a new finding needs a new decision)."""
     overridden = set((post.style_override or {}).get("findings") or [])
-    return [p for p in post.problems or [] if p.get("severity") == "error"
-            and not (str(p.get("code", "")).startswith("style.") and p.get("message") in overridden)]
+    return [
+        p
+        for p in post.problems or []
+        if p.get("severity") == "error"
+        and not (str(p.get("code", "")).startswith("style.") and p.get("message") in overridden)
+    ]
 
 
 def override_style(post: Post, data) -> Post:
@@ -91,12 +104,14 @@ def override_style(post: Post, data) -> Post:
     reader.done()
     if post.status not in EDITABLE:
         raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
-    findings = [p["message"] for p in post.problems or [] if p.get("severity") == "error"
-                and str(p.get("code", "")).startswith("style.")]
+    findings = [
+        p["message"]
+        for p in post.problems or []
+        if p.get("severity") == "error" and str(p.get("code", "")).startswith("style.")
+    ]
     if not findings:
         raise Conflict("the post has no style errors to override")
-    post.style_override = {"reason": reason, "by": by, "at": clock.now().isoformat(),
-                           "findings": findings}
+    post.style_override = {"reason": reason, "by": by, "at": clock.now().isoformat(), "findings": findings}
     db.session.commit()
     return post
 
@@ -197,8 +212,10 @@ def _extra_fields(post: Post, reader: Reader) -> dict:
     given = {**(nested or {}), **{k: v for k, v in reader.data.items() if k in declared}}
     for name, value in given.items():
         if name not in declared:
-            reader.fail(f"extra.{name}", f"is not a field of {post.channel} posts; known: "
-                                         f"{', '.join(sorted(declared)) or 'none'}")
+            reader.fail(
+                f"extra.{name}",
+                f"is not a field of {post.channel} posts; known: {', '.join(sorted(declared)) or 'none'}",
+            )
         elif value is None:
             extra.pop(name, None)
         else:
@@ -224,11 +241,14 @@ def schedule_post(post: Post) -> Post:
     db.session.commit()
     errors = blocking_errors(post)
     if errors:
-        raise Invalid({"body": "; ".join(p["message"] for p in errors)},
-                      message="the post has problems to fix before it can be scheduled")
+        raise Invalid(
+            {"body": "; ".join(p["message"] for p in errors)},
+            message="the post has problems to fix before it can be scheduled",
+        )
     if post.status != QUEUED:
-        lifecycle.move(post.id, SCHEDULED, {DRAFT, FAILED, UNCONFIRMED, SCHEDULED}, note="scheduled",
-                       failure_reason="", attempts=0)  # sent again: a fresh count for the backoff
+        lifecycle.move(
+            post.id, SCHEDULED, {DRAFT, FAILED, UNCONFIRMED, SCHEDULED}, note="scheduled", failure_reason="", attempts=0
+        )  # sent again: a fresh count for the backoff
     _requeue(post)
     db.session.refresh(post)
     return post
@@ -258,9 +278,11 @@ def cancel_post(post: Post) -> Post:
         return post
     if not lifecycle.move(post.id, CANCELLED, note="cancelled"):
         db.session.refresh(post)
-        raise Conflict(f"a {post.status} post cannot be cancelled"
-                       + (" (it is being delivered right now)" if post.status == "publishing" else ""),
-                       {"status": post.status})
+        raise Conflict(
+            f"a {post.status} post cannot be cancelled"
+            + (" (it is being delivered right now)" if post.status == "publishing" else ""),
+            {"status": post.status},
+        )
     queue.withdraw_delivery(post.id)
     db.session.refresh(post)
     return post
@@ -268,8 +290,9 @@ def cancel_post(post: Post) -> Post:
 
 def confirm_published(post: Post, url: str = "") -> Post:
     """For an unconfirmed post that a person checked: it did go out."""
-    if not lifecycle.move(post.id, "published", {UNCONFIRMED}, note="confirmed by hand",
-                          published_at=clock.now(), remote_url=url[:2000]):
+    if not lifecycle.move(
+        post.id, "published", {UNCONFIRMED}, note="confirmed by hand", published_at=clock.now(), remote_url=url[:2000]
+    ):
         raise Conflict(f"only an unconfirmed post can be confirmed (this one is {post.status})")
     db.session.refresh(post)
     return post

@@ -5,6 +5,7 @@ so a job that runs twice, or a job for a post cancelled meanwhile, never deliver
 left in ``publishing`` by a worker that died may or may not have reached the channel: it becomes
 ``unconfirmed`` and waits for a person, because sending it again could publish it twice.
 """
+
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,15 +18,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
 from channels.http import HttpClient
-
 from scheduler.infra import queue, ratelimits
 from scheduler.infra.secrets import UnreadableSecrets
-from scheduler.models.database import db
 from scheduler.models import Post
+from scheduler.models.database import db
 from scheduler.services import accounts, lifecycle
+from scheduler.services.clock import now
 from scheduler.services.lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
 from scheduler.services.posts import blocking_errors, check_post, content_of
-from scheduler.services.clock import now
 
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)
@@ -87,9 +87,14 @@ def _deliver_claimed(post: Post) -> str:
     except Exception as error:  # an adapter bug must not leave the post claimed forever
         # the error's type only: its text may quote what was being sent, secrets included
         log.error("adapter %s raised %s while delivering post %s", post.channel, type(error).__name__, post.id)
-        lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=f"adapter error: {type(error).__name__}",
-                       failure_reason=f"the {post.channel} adapter failed mid-delivery ({type(error).__name__}); "
-                                      "check the channel, then mark it published or send it again")
+        lifecycle.move(
+            post.id,
+            UNCONFIRMED,
+            {PUBLISHING},
+            note=f"adapter error: {type(error).__name__}",
+            failure_reason=f"the {post.channel} adapter failed mid-delivery ({type(error).__name__}); "
+            "check the channel, then mark it published or send it again",
+        )
         return "unconfirmed"
     return _record(post, outcome)
 
@@ -109,8 +114,9 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
     paused = ratelimits.paused_for(connection, account.id)
     if paused:  # not an attempt: the claim's count is given back, and the job is keyed by it
         attempts = max((post.attempts or 1) - 1, 0)
-        lifecycle.move(post.id, QUEUED, {PUBLISHING}, note=f"the account rests for {paused:.0f} s (rate limit)",
-                       attempts=attempts)
+        lifecycle.move(
+            post.id, QUEUED, {PUBLISHING}, note=f"the account rests for {paused:.0f} s (rate limit)", attempts=attempts
+        )
         queue.enqueue_delivery(post.id, now() + timedelta(seconds=paused), retry=attempts)
         return None, "paused: rate limit"
     try:
@@ -119,18 +125,26 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         accounts.mark_unauthorized(account.id, str(error))
         _wait_for_reconnection(post, str(error))
         return None, "waiting: account to reconnect"
-    http = HttpClient(timeout=current_app.config["REFRAIN_DELIVERY_TIMEOUT"],
-                      on_pause=lambda seconds: ratelimits.pause(connection, account.id, seconds))
-    return DeliveryContext(mode=mode, outbox_dir=outbox, account=account_data, http=http,
-                           save_secrets=lambda renewed: accounts.save_renewed_secrets(account.id, renewed),
-                           idempotency_key=f"refrain-post-{post.id}"), ""
+    http = HttpClient(
+        timeout=current_app.config["REFRAIN_DELIVERY_TIMEOUT"],
+        on_pause=lambda seconds: ratelimits.pause(connection, account.id, seconds),
+    )
+    return DeliveryContext(
+        mode=mode,
+        outbox_dir=outbox,
+        account=account_data,
+        http=http,
+        save_secrets=lambda renewed: accounts.save_renewed_secrets(account.id, renewed),
+        idempotency_key=f"refrain-post-{post.id}",
+    ), ""
 
 
 def _wait_for_reconnection(post: Post, why: str) -> None:
     """Not lost, not failed: back on the calendar until the account works again."""
     reason = f"waiting for the {post.channel} account to be reconnected ({why})"
-    lifecycle.move(post.id, SCHEDULED, {PUBLISHING}, note=reason, failure_reason=reason,
-                   attempts=max((post.attempts or 1) - 1, 0))
+    lifecycle.move(
+        post.id, SCHEDULED, {PUBLISHING}, note=reason, failure_reason=reason, attempts=max((post.attempts or 1) - 1, 0)
+    )
 
 
 def _record(post: Post, outcome) -> str:
@@ -141,13 +155,25 @@ def _record(post: Post, outcome) -> str:
             _wait_for_reconnection(post, outcome.message)
             return outcome.status
     if outcome.status == "published":
-        lifecycle.move(post.id, PUBLISHED, {PUBLISHING}, note=outcome.message or "delivered",
-                       published_at=now(), remote_id=outcome.remote_id or "", remote_url=outcome.url or "",
-                       failure_reason="")
+        lifecycle.move(
+            post.id,
+            PUBLISHED,
+            {PUBLISHING},
+            note=outcome.message or "delivered",
+            published_at=now(),
+            remote_id=outcome.remote_id or "",
+            remote_url=outcome.url or "",
+            failure_reason="",
+        )
     elif outcome.status == "retry" and post.attempts < current_app.config["REFRAIN_MAX_ATTEMPTS"]:
         delay = outcome.retry_after or min(30 * 2 ** (post.attempts - 1), 3600)
-        lifecycle.move(post.id, QUEUED, {PUBLISHING}, note=f"will retry in {delay:.0f} s: {outcome.message}",
-                       failure_reason=outcome.message)
+        lifecycle.move(
+            post.id,
+            QUEUED,
+            {PUBLISHING},
+            note=f"will retry in {delay:.0f} s: {outcome.message}",
+            failure_reason=outcome.message,
+        )
         queue.enqueue_delivery(post.id, now() + timedelta(seconds=delay), retry=post.attempts)
     elif outcome.status == "unconfirmed":
         lifecycle.move(post.id, UNCONFIRMED, {PUBLISHING}, note=outcome.message, failure_reason=outcome.message)
@@ -181,8 +207,9 @@ def _enqueue_scheduled() -> int:
     count = 0
     waiting = accounts.waiting_channels() if current_app.config["REFRAIN_DELIVERY"] == "live" else set()
     for post_id, when in db.session.execute(
-        select(Post.id, Post.scheduled_at).where(Post.status == SCHEDULED, Post.scheduled_at.is_not(None),
-                                                 Post.channel.not_in(waiting))
+        select(Post.id, Post.scheduled_at).where(
+            Post.status == SCHEDULED, Post.scheduled_at.is_not(None), Post.channel.not_in(waiting)
+        )
     ).all():
         if lifecycle.move(post_id, QUEUED, {SCHEDULED}, note="handed to the queue by the sweeper"):
             queue.enqueue_delivery(post_id, when)
@@ -200,8 +227,11 @@ def _requeue_lost(until: datetime) -> int:
     expected = {post_id: queue.delivery_job_id(post_id, attempts or 0) for post_id, _, attempts in rows}
     # a job started that long ago without claiming its post lost its worker; running it again is
     # safe, since only a claim (queued → publishing) delivers
-    alive = queue.jobs_alive(expected.values(), overdue_after=OVERDUE_SCHEDULED_JOB,
-                             started_within=timedelta(seconds=current_app.config["REFRAIN_PUBLISH_TIMEOUT"]))
+    alive = queue.jobs_alive(
+        expected.values(),
+        overdue_after=OVERDUE_SCHEDULED_JOB,
+        started_within=timedelta(seconds=current_app.config["REFRAIN_PUBLISH_TIMEOUT"]),
+    )
     lost = [(post_id, when, attempts or 0) for post_id, when, attempts in rows if expected[post_id] not in alive]
     queue.unschedule(expected[post_id] for post_id, _, _ in lost)  # RQ's scheduler must not enqueue them again
     for post_id, when, attempts in lost:
@@ -211,10 +241,11 @@ def _requeue_lost(until: datetime) -> int:
 
 
 def _give_up_on_stuck(claimed_before: datetime) -> int:
-    stuck = db.session.scalars(
-        select(Post.id).where(Post.status == PUBLISHING, Post.claimed_at < claimed_before)
-    ).all()
-    reason = ("the worker delivering this post stopped before it could confirm the delivery; "
-              "check the channel, then mark it published or send it again")
-    return sum(lifecycle.move(post_id, UNCONFIRMED, {PUBLISHING}, note=reason, failure_reason=reason)
-               for post_id in stuck)
+    stuck = db.session.scalars(select(Post.id).where(Post.status == PUBLISHING, Post.claimed_at < claimed_before)).all()
+    reason = (
+        "the worker delivering this post stopped before it could confirm the delivery; "
+        "check the channel, then mark it published or send it again"
+    )
+    return sum(
+        lifecycle.move(post_id, UNCONFIRMED, {PUBLISHING}, note=reason, failure_reason=reason) for post_id in stuck
+    )

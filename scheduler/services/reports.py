@@ -1,4 +1,5 @@
 """The compliance report of a plan: database rows in, the domain's report out."""
+
 import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,27 +15,42 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
-from scheduler.infra import queue
-from scheduler.models.functions import epoch_seconds
 from scheduler.domain.compliance import compliance_from_tallies, empty_tallies, report_rows_csv
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import offset_segments
 from scheduler.domain.repetition import REPETITION_VERSION, find_repeated_messages
-from scheduler.models.database import db
+from scheduler.infra import queue
 from scheduler.models import Plan, Post, PostCount, RepetitionResult, utcnow
+from scheduler.models.database import db
+from scheduler.models.functions import epoch_seconds
 
 EPOCH_DAY = date_type(1970, 1, 1)
 
 
 def plan_facts(plan: Plan) -> PlanFacts:
-    return PlanFacts(id=plan.id, name=plan.name, theme=plan.theme, key_message=plan.key_message or "",
-                     keywords=tuple(plan.keywords or ()), starts_on=plan.starts_on, ends_on=plan.ends_on,
-                     timezone=plan.timezone)
+    return PlanFacts(
+        id=plan.id,
+        name=plan.name,
+        theme=plan.theme,
+        key_message=plan.key_message or "",
+        keywords=tuple(plan.keywords or ()),
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        timezone=plan.timezone,
+    )
 
 
 def commitment_facts(plan: Plan) -> list[CommitmentFacts]:
-    return [CommitmentFacts(channel=c.channel, posts=c.posts, per=c.per, on_theme_min=c.on_theme_min,
-                            one_note_max_share=c.one_note_max_share) for c in plan.commitments]
+    return [
+        CommitmentFacts(
+            channel=c.channel,
+            posts=c.posts,
+            per=c.per,
+            on_theme_min=c.on_theme_min,
+            one_note_max_share=c.one_note_max_share,
+        )
+        for c in plan.commitments
+    ]
 
 
 def plan_utc_bounds(plan: Plan | PlanFacts) -> tuple[datetime, datetime]:
@@ -45,8 +61,13 @@ def plan_utc_bounds(plan: Plan | PlanFacts) -> tuple[datetime, datetime]:
 
 
 def counted_filter(plan: Plan, start, end):
-    return (Post.plan_id == plan.id, Post.channel.in_([c.channel for c in plan.commitments]),
-            Post.status.in_(COUNTED_STATUSES), Post.scheduled_at >= start, Post.scheduled_at < end)
+    return (
+        Post.plan_id == plan.id,
+        Post.channel.in_([c.channel for c in plan.commitments]),
+        Post.status.in_(COUNTED_STATUSES),
+        Post.scheduled_at >= start,
+        Post.scheduled_at < end,
+    )
 
 
 @dataclass(frozen=True)
@@ -77,10 +98,20 @@ def read_rollup(plan: Plan, facts: PlanFacts, commitments) -> RollupReading:
     for start, end, offset in segments:
         local_day = (PostCount.bucket + offset // BUCKET_SECONDS) // BUCKETS_PER_DAY
         rows = db.session.execute(
-            select(PostCount.channel, local_day, func.sum(PostCount.posts), func.sum(PostCount.on_theme),
-                   func.sum(PostCount.published), func.sum(PostCount.revision))
-            .where(PostCount.plan_id == plan.id, PostCount.channel.in_(channels),
-                   PostCount.bucket >= _bucket(start), PostCount.bucket < _bucket(end))
+            select(
+                PostCount.channel,
+                local_day,
+                func.sum(PostCount.posts),
+                func.sum(PostCount.on_theme),
+                func.sum(PostCount.published),
+                func.sum(PostCount.revision),
+            )
+            .where(
+                PostCount.plan_id == plan.id,
+                PostCount.channel.in_(channels),
+                PostCount.bucket >= _bucket(start),
+                PostCount.bucket < _bucket(end),
+            )
             .group_by(PostCount.channel, local_day)
         ).all()
         for channel, day, posts, on_theme, published, bumps in rows:
@@ -109,9 +140,13 @@ def tallies_from_posts(plan: Plan, facts: PlanFacts, commitments) -> dict:
     for start, end, offset in offset_segments(facts.starts_on, facts.ends_on, facts.timezone):
         local_day = (epoch_seconds(Post.scheduled_at) + offset) // 86400
         rows = db.session.execute(
-            select(Post.channel, local_day, func.count(),
-                   func.sum(case((Post.on_theme.is_(True), 1), else_=0)),
-                   func.sum(case((Post.status == "published", 1), else_=0)))
+            select(
+                Post.channel,
+                local_day,
+                func.count(),
+                func.sum(case((Post.on_theme.is_(True), 1), else_=0)),
+                func.sum(case((Post.status == "published", 1), else_=0)),
+            )
             .where(*counted_filter(plan, start, end))
             .group_by(Post.channel, local_day)
         ).all()
@@ -123,16 +158,29 @@ def tallies_from_posts(plan: Plan, facts: PlanFacts, commitments) -> dict:
 def counted_posts(plan: Plan) -> list[PostFacts]:
     """Only the columns that are needed, only the posts that can count: this runs over 100k+ rows."""
     start, end = plan_utc_bounds(plan)
-    columns = [Post.id, Post.channel, Post.scheduled_at, Post.status, Post.on_theme,
-               Post.adapted_from_post_id, Post.source_item_id, Post.title, Post.body]
-    rows = db.session.execute(
-        select(*columns).where(*counted_filter(plan, start, end))
-    ).all()
+    columns = [
+        Post.id,
+        Post.channel,
+        Post.scheduled_at,
+        Post.status,
+        Post.on_theme,
+        Post.adapted_from_post_id,
+        Post.source_item_id,
+        Post.title,
+        Post.body,
+    ]
+    rows = db.session.execute(select(*columns).where(*counted_filter(plan, start, end))).all()
     return [
-        PostFacts(id=row.id, channel=row.channel, scheduled_at=row.scheduled_at, status=row.status,
-                  on_theme=bool(row.on_theme), adapted_from_post_id=row.adapted_from_post_id,
-                  source_item_id=row.source_item_id,
-                  text=f"{row.title or ''}\n{row.body or ''}".strip())
+        PostFacts(
+            id=row.id,
+            channel=row.channel,
+            scheduled_at=row.scheduled_at,
+            status=row.status,
+            on_theme=bool(row.on_theme),
+            adapted_from_post_id=row.adapted_from_post_id,
+            source_item_id=row.source_item_id,
+            text=f"{row.title or ''}\n{row.body or ''}".strip(),
+        )
         for row in rows
     ]
 
@@ -206,9 +254,14 @@ def recompute_lock(plan_id: int):
     """Yields True while this request holds the plan's recompute lock, False while another does, and
     None when Redis cannot be asked (not running, unreachable): then everyone just computes."""
     connection = lock_connection()
-    lock = None if connection is None else connection.lock(
-        f"{current_app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan_id}",
-        timeout=RECOMPUTE_LOCK_SECONDS)
+    lock = (
+        None
+        if connection is None
+        else connection.lock(
+            f"{current_app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan_id}",
+            timeout=RECOMPUTE_LOCK_SECONDS,
+        )
+    )
     try:
         held = None if lock is None else lock.acquire(blocking=False)
     except RedisError:
@@ -255,8 +308,9 @@ def _store_repetition(plan_id: int, fingerprint: str, groups: list[dict]) -> Non
     values = {"plan_id": plan_id, "fingerprint": fingerprint, "groups": groups, "computed_at": utcnow()}
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(RepetitionResult).values(**values)
-    statement = statement.on_conflict_do_update(index_elements=["plan_id"],
-                                                set_={k: statement.excluded[k] for k in values if k != "plan_id"})
+    statement = statement.on_conflict_do_update(
+        index_elements=["plan_id"], set_={k: statement.excluded[k] for k in values if k != "plan_id"}
+    )
     try:
         db.session.execute(statement)
         db.session.commit()
@@ -270,24 +324,50 @@ def as_csv(report: dict) -> str:
 
 def as_table(report: dict) -> str:
     """A plain-text table for the terminal."""
-    header = ("channel", "committed", "posts", "published", "on theme", "coverage", "floor", "ceiling",
-              "met/short/below/one-note", "status")
+    header = (
+        "channel",
+        "committed",
+        "posts",
+        "published",
+        "on theme",
+        "coverage",
+        "floor",
+        "ceiling",
+        "met/short/below/one-note",
+        "status",
+    )
     lines = [header]
     for row in report["channels"]:
         periods = row["periods"]
         coverage = "-" if row["coverage_ratio"] is None else f"{row['coverage_ratio']:.0%}"
-        lines.append((row["channel"], str(row["committed_posts"]), str(row["posts"]), str(row["published"]),
-                      str(row["on_theme"]), coverage, f"{row['floor']:.0%}", f"{row['ceiling']:.0%}",
-                      f"{periods['met']}/{periods['short']}/{periods['below_floor']}/{periods['one_note']}"
-                      f" of {periods['total']}", row["status"]))
+        lines.append(
+            (
+                row["channel"],
+                str(row["committed_posts"]),
+                str(row["posts"]),
+                str(row["published"]),
+                str(row["on_theme"]),
+                coverage,
+                f"{row['floor']:.0%}",
+                f"{row['ceiling']:.0%}",
+                f"{periods['met']}/{periods['short']}/{periods['below_floor']}/{periods['one_note']}"
+                f" of {periods['total']}",
+                row["status"],
+            )
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     ratio = report["theme_coverage_ratio"]
     plan = report["plan"]
-    text.insert(0, f"{plan['name']} ({plan['starts_on']} to {plan['ends_on']}, {plan['timezone']}): "
-                   f"theme coverage {'-' if ratio is None else f'{ratio:.0%}'}")
+    text.insert(
+        0,
+        f"{plan['name']} ({plan['starts_on']} to {plan['ends_on']}, {plan['timezone']}): "
+        f"theme coverage {'-' if ratio is None else f'{ratio:.0%}'}",
+    )
     text.append(f"repeated messages: {len(report['repeated_messages'])}")
     for group in report["repeated_messages"]:
-        text.append(f"  {group['channel']}: posts {', '.join(map(str, group['post_ids']))} "
-                    f"(similarity {group['similarity']:.2f})")
+        text.append(
+            f"  {group['channel']}: posts {', '.join(map(str, group['post_ids']))} "
+            f"(similarity {group['similarity']:.2f})"
+        )
     return "\n".join(text) + "\n"

@@ -4,6 +4,7 @@ A post made from a library item keeps where it came from (``source_item_id``) an
 stood then (``lineage``: channel, title, link, score), so the editor can show it and the repetition
 check can tell reuse from repetition.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -12,25 +13,30 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-
 from scheduler.domain.evergreen import RERUN_HOUR, EvergreenCandidate, last_run, propose_reruns
 from scheduler.domain.periods import local_day, local_to_utc
 from scheduler.domain.themes import match_keywords
-from scheduler.models.database import db
 from scheduler.models import ContentItem, Plan, Post
-from scheduler.services.validation import Reader, is_id
+from scheduler.models.database import db
 from scheduler.services import items as item_store
+from scheduler.services.clock import now
 from scheduler.services.plans import slug
 from scheduler.services.posts import create_post
 from scheduler.services.reports import commitment_facts, counted_posts, day_tallies, plan_facts
-from scheduler.services.clock import now
+from scheduler.services.validation import Reader, is_id
 
 
 def source_content(item: ContentItem, plan: Plan, scheduled_at: datetime | None) -> PostContent:
     """The item as a post of its own channel: what every adapter knows how to reshape."""
-    return PostContent(channel=item.channel, body=item.summary_text or item.title, title=item.title,
-                       link=item.link, extra={"media": list(item.media or [])}, campaign=slug(plan),
-                       scheduled_at=scheduled_at)
+    return PostContent(
+        channel=item.channel,
+        body=item.summary_text or item.title,
+        title=item.title,
+        link=item.link,
+        extra={"media": list(item.media or [])},
+        campaign=slug(plan),
+        scheduled_at=scheduled_at,
+    )
 
 
 def item_text(item: ContentItem) -> str:
@@ -44,8 +50,13 @@ def item_text(item: ContentItem) -> str:
 def targets_for(item: ContentItem) -> list[tuple[str, str]]:
     """Each channel and why the item cannot go there ("" when it can): a pin needs a picture, say.
     Only the channel's own errors count here; the style guide speaks once the draft exists."""
-    source = PostContent(channel=item.channel, body=item.summary_text or item.title, title=item.title,
-                         link=item.link, extra={"media": list(item.media or [])})
+    source = PostContent(
+        channel=item.channel,
+        body=item.summary_text or item.title,
+        title=item.title,
+        link=item.link,
+        extra={"media": list(item.media or [])},
+    )
     targets = []
     for adapter in channel_registry.all_channels():
         errors = [p.message for p in adapter.validate(adapter.adapt(source)).problems if p.severity == "error"]
@@ -67,12 +78,26 @@ def adapt_item(item: ContentItem, data) -> Post:
     scheduled_at = scheduled_at or next_free_slot(plan, channel)
     adapted = channel_registry.get(channel).adapt(source_content(item, plan, scheduled_at))
     extra = {k: v for k, v in adapted.extra.items() if k in channel_registry.get(channel).extra_fields}
-    post = create_post({"plan_id": plan.id, "channel": channel, "title": adapted.title[:300],
-                        "body": adapted.body, "link": adapted.link[:2000],
-                        "scheduled_at": scheduled_at.isoformat(), "extra": extra})
+    post = create_post(
+        {
+            "plan_id": plan.id,
+            "channel": channel,
+            "title": adapted.title[:300],
+            "body": adapted.body,
+            "link": adapted.link[:2000],
+            "scheduled_at": scheduled_at.isoformat(),
+            "extra": extra,
+        }
+    )
     post.source_item_id = item.id
-    post.lineage = {"item_id": item.id, "channel": item.channel, "title": item.title, "link": item.link,
-                    "score": _rounded(item_store.score_of(item)), "at": now().isoformat()}
+    post.lineage = {
+        "item_id": item.id,
+        "channel": item.channel,
+        "title": item.title,
+        "link": item.link,
+        "score": _rounded(item_store.score_of(item)),
+        "at": now().isoformat(),
+    }
     db.session.commit()
     return post
 
@@ -88,8 +113,14 @@ def _rounded(score):
 def next_free_slot(plan: Plan, channel: str) -> datetime:
     """Where a new post helps most: the channel's first open period from tomorrow, at the re-run hour;
     tomorrow (or the plan's first day) when the channel has no commitment or nothing is open."""
-    candidate = EvergreenCandidate(item_id=0, channel=channel, text="", on_theme=False,
-                                   last_run=datetime(1970, 1, 1, tzinfo=timezone.utc), cooldown_days=0)
+    candidate = EvergreenCandidate(
+        item_id=0,
+        channel=channel,
+        text="",
+        on_theme=False,
+        last_run=datetime(1970, 1, 1, tzinfo=timezone.utc),
+        cooldown_days=0,
+    )
     proposals, _ = _propose(plan, [candidate])
     if proposals:
         return proposals[0].at
@@ -100,8 +131,9 @@ def next_free_slot(plan: Plan, channel: str) -> datetime:
 def _propose(plan: Plan, candidates):
     facts, commitments = plan_facts(plan), commitment_facts(plan)
     tallies = day_tallies(plan, facts, commitments)
-    return propose_reruns(facts, commitments, tallies, candidates, counted_posts(plan),
-                          today=local_day(now(), plan.timezone))
+    return propose_reruns(
+        facts, commitments, tallies, candidates, counted_posts(plan), today=local_day(now(), plan.timezone)
+    )
 
 
 @dataclass
@@ -115,24 +147,36 @@ def evergreen_proposals(plan: Plan) -> RerunProposals:
     if not items:
         return RerunProposals()
     reruns = defaultdict(list)
-    for item_id, at in db.session.execute(select(Post.source_item_id, Post.scheduled_at).where(
-            Post.source_item_id.in_([i.id for i in items]), Post.status != "cancelled")):
+    for item_id, at in db.session.execute(
+        select(Post.source_item_id, Post.scheduled_at).where(
+            Post.source_item_id.in_([i.id for i in items]), Post.status != "cancelled"
+        )
+    ):
         if at is not None:
             reruns[item_id].append(at)
     _, ranked = item_store.rank(sorted({i.channel for i in items}))
     scores = {r.item_id: r.score for r in ranked}
-    candidates = [EvergreenCandidate(
-        item_id=i.id, channel=i.channel, text=item_text(i),
-        on_theme=bool(match_keywords(item_text(i), plan.keywords or [])),
-        last_run=last_run(i.published_at, reruns[i.id]), cooldown_days=i.cooldown_days,
-        score=scores.get(i.id)) for i in items]
+    candidates = [
+        EvergreenCandidate(
+            item_id=i.id,
+            channel=i.channel,
+            text=item_text(i),
+            on_theme=bool(match_keywords(item_text(i), plan.keywords or [])),
+            last_run=last_run(i.published_at, reruns[i.id]),
+            cooldown_days=i.cooldown_days,
+            score=scores.get(i.id),
+        )
+        for i in items
+    ]
     proposals, refused = _propose(plan, candidates)
     by_id = {i.id: i for i in items}
-    return RerunProposals([(p, by_id[p.item_id]) for p in proposals],
-                          [(by_id[item_id], why) for item_id, why in refused.items()])
+    return RerunProposals(
+        [(p, by_id[p.item_id]) for p in proposals], [(by_id[item_id], why) for item_id, why in refused.items()]
+    )
 
 
 # --- the media library -------------------------------------------------------------------------------
+
 
 @dataclass
 class Visual:
@@ -145,9 +189,15 @@ class Visual:
         return sum(c["items"] + c["posts"] for c in self.channels.values())
 
     def per_channel(self) -> list[dict]:
-        return [{"channel": name, "items": c["items"], "posts": c["posts"],
-                 "mean_score": round(sum(c["scores"]) / len(c["scores"]), 1) if c["scores"] else None}
-                for name, c in sorted(self.channels.items())]
+        return [
+            {
+                "channel": name,
+                "items": c["items"],
+                "posts": c["posts"],
+                "mean_score": round(sum(c["scores"]) / len(c["scores"]), 1) if c["scores"] else None,
+            }
+            for name, c in sorted(self.channels.items())
+        ]
 
 
 def media_library() -> list[Visual]:
@@ -156,8 +206,7 @@ def media_library() -> list[Visual]:
     scores = {}
     _, ranked = item_store.rank()
     scores.update((r.item_id, r.score) for r in ranked)
-    for item_id, channel, media in db.session.execute(select(ContentItem.id, ContentItem.channel,
-                                                             ContentItem.media)):
+    for item_id, channel, media in db.session.execute(select(ContentItem.id, ContentItem.channel, ContentItem.media)):
         for visual in _images(media):
             entry = visuals.setdefault(visual["url"], Visual(visual["url"], visual.get("alt", "")))
             entry.channels[channel]["items"] += 1
@@ -171,6 +220,12 @@ def media_library() -> list[Visual]:
 
 
 def _images(media) -> list[dict]:
-    return [m for m in media or [] if isinstance(m, dict) and m.get("url")
-            and (m.get("type") in ("image", "") or str(m["url"]).lower().endswith((".png", ".jpg", ".jpeg",
-                                                                                  ".gif", ".webp")))]
+    return [
+        m
+        for m in media or []
+        if isinstance(m, dict)
+        and m.get("url")
+        and (
+            m.get("type") in ("image", "") or str(m["url"]).lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp"))
+        )
+    ]

@@ -6,6 +6,7 @@ finds "夏季优惠活动" whichever database runs. The linter (``domain.style_l
 term rules and topics and rebuilt only when one of them changes, since the editor asks on every
 keystroke.
 """
+
 import threading
 import time
 
@@ -13,14 +14,13 @@ from sqlalchemy import func, select, text
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-
 from scheduler.domain.search_text import fts5_match, highlight, index_text, query_terms, tsquery
 from scheduler.domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
-from scheduler.models.database import db
-from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.infra.sanitise import html_to_text, render_markdown
-from scheduler.services.validation import NotFound, Reader, is_id
+from scheduler.models import StyleEntry, StyleEntryVersion
+from scheduler.models.database import db
 from scheduler.services.clock import now
+from scheduler.services.validation import NotFound, Reader, is_id
 
 KINDS = ("script", "guideline", "example", "term_rule", "topic")
 RULES = ("term", "disclosure")
@@ -28,8 +28,20 @@ SEVERITIES = ("error", "warning")
 BODY_LIMIT = 50_000
 SEARCH_LIMIT = 20
 SNIPPET_SOURCE = 4000  # characters of an entry's text searched for the snippet's words
-VERSIONED = ("kind", "channel", "title", "body", "avoid", "prefer", "is_pattern", "severity", "rule", "requires",
-             "triggers", "keywords")
+VERSIONED = (
+    "kind",
+    "channel",
+    "title",
+    "body",
+    "avoid",
+    "prefer",
+    "is_pattern",
+    "severity",
+    "rule",
+    "requires",
+    "triggers",
+    "keywords",
+)
 
 
 def get_entry(entry_id) -> StyleEntry:
@@ -87,13 +99,25 @@ def _author(author: str) -> str:
 
 
 def _keep_version(entry: StyleEntry, action: str) -> None:
-    db.session.add(StyleEntryVersion(entry_id=entry.id, version=entry.version, author=entry.updated_by,
-                                     action=action, data={name: getattr(entry, name) for name in VERSIONED}))
+    db.session.add(
+        StyleEntryVersion(
+            entry_id=entry.id,
+            version=entry.version,
+            author=entry.updated_by,
+            action=action,
+            data={name: getattr(entry, name) for name in VERSIONED},
+        )
+    )
 
 
 def versions(entry: StyleEntry) -> list[StyleEntryVersion]:
-    return list(db.session.scalars(select(StyleEntryVersion).where(StyleEntryVersion.entry_id == entry.id)
-                                   .order_by(StyleEntryVersion.version.desc())))
+    return list(
+        db.session.scalars(
+            select(StyleEntryVersion)
+            .where(StyleEntryVersion.entry_id == entry.id)
+            .order_by(StyleEntryVersion.version.desc())
+        )
+    )
 
 
 def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
@@ -129,8 +153,9 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
     reader.done()
     entry.body_text = html_to_text(str(render_markdown(entry.body or "")))
     entry.search_title = index_text(entry.title or "")
-    entry.search_body = index_text(" ".join((entry.body_text, entry.avoid or "", entry.prefer or "",
-                                             " ".join(entry.keywords or []))))
+    entry.search_body = index_text(
+        " ".join((entry.body_text, entry.avoid or "", entry.prefer or "", " ".join(entry.keywords or [])))
+    )
 
 
 def _boolean(reader: Reader, name: str) -> bool:
@@ -160,24 +185,44 @@ def _check_kind(entry: StyleEntry, reader: Reader) -> None:
 
 
 def term_rule(entry: StyleEntry) -> TermRule:
-    return TermRule(id=entry.id or 0, avoid=entry.avoid or "", prefer=entry.prefer or "",
-                    reason=(entry.body or "").strip()[:300], channel=entry.channel, severity=entry.severity,
-                    is_pattern=bool(entry.is_pattern), kind=entry.rule or "term", requires=entry.requires or "",
-                    triggers=tuple(entry.triggers or ()))
+    return TermRule(
+        id=entry.id or 0,
+        avoid=entry.avoid or "",
+        prefer=entry.prefer or "",
+        reason=(entry.body or "").strip()[:300],
+        channel=entry.channel,
+        severity=entry.severity,
+        is_pattern=bool(entry.is_pattern),
+        kind=entry.rule or "term",
+        requires=entry.requires or "",
+        triggers=tuple(entry.triggers or ()),
+    )
 
 
 def entry_dict(entry: StyleEntry) -> dict:
     return {
-        "id": entry.id, "kind": entry.kind, "channel": entry.channel, "title": entry.title, "body": entry.body,
-        "avoid": entry.avoid or None, "prefer": entry.prefer or None, "is_pattern": entry.is_pattern,
-        "severity": entry.severity, "rule": entry.rule, "requires": entry.requires or None,
-        "triggers": list(entry.triggers or []), "keywords": list(entry.keywords or []),
-        "source_item_id": entry.source_item_id, "version": entry.version, "updated_by": entry.updated_by,
+        "id": entry.id,
+        "kind": entry.kind,
+        "channel": entry.channel,
+        "title": entry.title,
+        "body": entry.body,
+        "avoid": entry.avoid or None,
+        "prefer": entry.prefer or None,
+        "is_pattern": entry.is_pattern,
+        "severity": entry.severity,
+        "rule": entry.rule,
+        "requires": entry.requires or None,
+        "triggers": list(entry.triggers or []),
+        "keywords": list(entry.keywords or []),
+        "source_item_id": entry.source_item_id,
+        "version": entry.version,
+        "updated_by": entry.updated_by,
         "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,
     }
 
 
 # --- lookups -----------------------------------------------------------------------------------------
+
 
 def search(query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
     """Entries best first, with the matched words marked; any text at all gives a list, never an error."""
@@ -192,25 +237,38 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         if entry is None or entry.deleted_at is not None:
             continue
         plain = (entry.body_text or entry.avoid or "")[:SNIPPET_SOURCE]
-        results.append({**entry_dict(entry), "rank": rank, "title_html": str(highlight(entry.title, terms)),
-                        "snippet_html": str(highlight(plain, terms, limit=180))})
+        results.append(
+            {
+                **entry_dict(entry),
+                "rank": rank,
+                "title_html": str(highlight(entry.title, terms)),
+                "snippet_html": str(highlight(plain, terms, limit=180)),
+            }
+        )
     return results
 
 
 def _ranked_ids(terms: list[str], limit: int) -> list[tuple[int, float]]:
     dialect = db.engine.dialect.name
     if dialect == "sqlite":
-        rows = db.session.execute(text(
-            "SELECT s.rowid, bm25(style_fts, 10.0, 1.0) AS rank FROM style_fts s "
-            "JOIN style_entries e ON e.id = s.rowid "
-            "WHERE style_fts MATCH :match AND e.deleted_at IS NULL ORDER BY rank LIMIT :limit"),
-            {"match": fts5_match(terms), "limit": limit}).all()
+        rows = db.session.execute(
+            text(
+                "SELECT s.rowid, bm25(style_fts, 10.0, 1.0) AS rank FROM style_fts s "
+                "JOIN style_entries e ON e.id = s.rowid "
+                "WHERE style_fts MATCH :match AND e.deleted_at IS NULL ORDER BY rank LIMIT :limit"
+            ),
+            {"match": fts5_match(terms), "limit": limit},
+        ).all()
         return [(row[0], -float(row[1])) for row in rows]
     if dialect == "postgresql":
-        rows = db.session.execute(text(
-            "SELECT id, ts_rank(search_vector, to_tsquery('simple', :query)) AS rank FROM style_entries "
-            "WHERE search_vector @@ to_tsquery('simple', :query) AND deleted_at IS NULL "
-            "ORDER BY rank DESC, id LIMIT :limit"), {"query": tsquery(terms), "limit": limit}).all()
+        rows = db.session.execute(
+            text(
+                "SELECT id, ts_rank(search_vector, to_tsquery('simple', :query)) AS rank FROM style_entries "
+                "WHERE search_vector @@ to_tsquery('simple', :query) AND deleted_at IS NULL "
+                "ORDER BY rank DESC, id LIMIT :limit"
+            ),
+            {"query": tsquery(terms), "limit": limit},
+        ).all()
         return [(row[0], float(row[1])) for row in rows]
     raise RuntimeError(f"style search needs SQLite or PostgreSQL, not {dialect}")
 
@@ -227,7 +285,8 @@ LINTED_KINDS = ("term_rule", "topic")
 # the rule had been saved 2 s later. A change made in this process is seen at once (``forget_guide_stamp``).
 GUIDE_STAMP_MAX_AGE = 2.0  # seconds
 _GUIDE_STAMP = select(func.count(StyleEntry.id), func.max(StyleEntry.updated_at)).where(
-    StyleEntry.kind.in_(LINTED_KINDS))
+    StyleEntry.kind.in_(LINTED_KINDS)
+)
 
 
 def linter() -> Linter:
@@ -235,11 +294,15 @@ def linter() -> Linter:
     key = (db.engine.url.render_as_string(), _guide_stamp())
     with _linter_lock:
         if _linter_cache.get("key") != key:
-            entries = list(db.session.scalars(select(StyleEntry).where(
-                StyleEntry.kind.in_(LINTED_KINDS), StyleEntry.deleted_at.is_(None))))
+            entries = list(
+                db.session.scalars(
+                    select(StyleEntry).where(StyleEntry.kind.in_(LINTED_KINDS), StyleEntry.deleted_at.is_(None))
+                )
+            )
             rules = [term_rule(e) for e in entries if e.kind == "term_rule"]
-            topics = [Topic(id=e.id, title=e.title, keywords=tuple(e.keywords or ())) for e in entries
-                      if e.kind == "topic"]
+            topics = [
+                Topic(id=e.id, title=e.title, keywords=tuple(e.keywords or ())) for e in entries if e.kind == "topic"
+            ]
             _linter_cache.update(key=key, linter=Linter(rules, topics))
         return _linter_cache["linter"]
 
@@ -269,8 +332,7 @@ def forget_guide_stamp() -> None:
 
 
 def style_findings(content: PostContent) -> list[dict]:
-    draft = Draft(channel=content.channel, body=content.body or "", title=content.title or "",
-                  link=content.link or "")
+    draft = Draft(channel=content.channel, body=content.body or "", title=content.title or "", link=content.link or "")
     return [finding.to_dict() for finding in linter().lint(draft)]
 
 
@@ -297,9 +359,12 @@ def lint_request(data) -> dict:
         problem.setdefault("field", "body")
         problem.setdefault("start", 0)
         problem.setdefault("end", problem["start"])
-    return {"problems": problems, "valid": not any(p["severity"] == "error" for p in problems),
-            "length": validation.length.to_dict() if validation.length else None,
-            "preview": validation.draft.preview if validation.draft else ""}
+    return {
+        "problems": problems,
+        "valid": not any(p["severity"] == "error" for p in problems),
+        "length": validation.length.to_dict() if validation.length else None,
+        "preview": validation.draft.preview if validation.draft else "",
+    }
 
 
 # --- examples that work, from the library -------------------------------------------------------------
@@ -317,19 +382,32 @@ def refresh_examples() -> int:
     _, ranked = items.rank()
     best: dict[str, list] = {}
     for r in ranked:
-        if r.score is not None and r.score >= EXAMPLE_MIN_SCORE and len(best.setdefault(r.channel, [])) < \
-                EXAMPLES_PER_CHANNEL:
+        if (
+            r.score is not None
+            and r.score >= EXAMPLE_MIN_SCORE
+            and len(best.setdefault(r.channel, [])) < EXAMPLES_PER_CHANNEL
+        ):
             best[r.channel].append(r)
     wanted = {r.item_id: r for top in best.values() for r in top}
-    current = {e.source_item_id: e for e in db.session.scalars(select(StyleEntry).where(
-        StyleEntry.kind == "example", StyleEntry.source_item_id.is_not(None), StyleEntry.deleted_at.is_(None)))}
+    current = {
+        e.source_item_id: e
+        for e in db.session.scalars(
+            select(StyleEntry).where(
+                StyleEntry.kind == "example", StyleEntry.source_item_id.is_not(None), StyleEntry.deleted_at.is_(None)
+            )
+        )
+    }
     for item_id, entry in current.items():
         if item_id not in wanted:
             delete_entry(entry, LIBRARY_AUTHOR)
     for item_id, ranked_item in wanted.items():
         item = items.get_item(item_id)
-        data = {"kind": "example", "channel": item.channel, "title": (item.title or item.link)[:300],
-                "body": _example_body(item, ranked_item)}
+        data = {
+            "kind": "example",
+            "channel": item.channel,
+            "title": (item.title or item.link)[:300],
+            "body": _example_body(item, ranked_item),
+        }
         entry = current.get(item_id)
         if entry is None:
             entry = create_entry(data, LIBRARY_AUTHOR)

@@ -3,14 +3,14 @@
 Every problem is collected per field, so one answer tells the user everything that is wrong, in the
 contract's shape: ``{"error": {"message": ..., "fields": {field: what is wrong}}}``.
 """
+
 import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.domain.periods import clock_change_notice, read_wall_clock
 
-
-LARGEST_ID = 2 ** 63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
+LARGEST_ID = 2**63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
 
 
 def is_id(value) -> bool:

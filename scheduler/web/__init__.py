@@ -1,6 +1,5 @@
 """Blueprints by audience: ``api`` for scripts and the editor's live checks, ``ui`` for people."""
 
-
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
@@ -26,6 +25,8 @@ def init_app(app):
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)
     from scheduler.web.newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
+
     app.register_blueprint(newsletter_blueprint)
     from scheduler.web import errors  # a 503 page when the database does not answer
+
     errors.init_app(app)

@@ -1,4 +1,5 @@
 """The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, request
@@ -6,7 +7,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-
 from scheduler.services import plans, posts, reports
 from scheduler.services.validation import Conflict, Invalid, NotFound, Reader
 
@@ -82,6 +82,7 @@ def body() -> dict:
 
 # plans and commitments
 
+
 @blueprint.post("/plans")
 def create_plan():
     return jsonify(plans.plan_dict(plans.create_plan(body()))), 201
@@ -126,8 +127,11 @@ def compliance(plan_id):
     report = reports.compliance(plans.get_plan(plan_id))
     fmt = request.args.get("format", "json")
     if fmt == "csv":
-        return Response(reports.as_csv(report), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename=compliance-plan-{plan_id}.csv"})
+        return Response(
+            reports.as_csv(report),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=compliance-plan-{plan_id}.csv"},
+        )
     if fmt != "json":
         raise Invalid({"format": "must be json or csv"}, status=400)
     return jsonify(report)
@@ -135,10 +139,15 @@ def compliance(plan_id):
 
 # channels
 
+
 @blueprint.get("/channels")
 def list_channels():
-    return jsonify([{"name": c.name, "label": c.label, "limits": c.limits,
-                     "fields": sorted(c.extra_fields)} for c in channel_registry.all_channels()])
+    return jsonify(
+        [
+            {"name": c.name, "label": c.label, "limits": c.limits, "fields": sorted(c.extra_fields)}
+            for c in channel_registry.all_channels()
+        ]
+    )
 
 
 @blueprint.post("/channels/<name>/validate")
@@ -159,6 +168,7 @@ def validate(name):
 
 
 # posts
+
 
 @blueprint.post("/posts")
 def create_post():
@@ -205,5 +215,6 @@ def cancel_post(post_id):
 @blueprint.get("/posts/<int:post_id>/events")
 def post_events(post_id):
     post = posts.get_post(post_id)
-    return jsonify([{"at": e.at.isoformat(), "from": e.from_status, "to": e.to_status, "note": e.note}
-                    for e in post.events])
+    return jsonify(
+        [{"at": e.at.isoformat(), "from": e.from_status, "to": e.to_status, "note": e.note} for e in post.events]
+    )

@@ -1,4 +1,5 @@
 """Channel accounts over the API: connect, reconnect, remove; secrets go in and never come back out."""
+
 from flask import jsonify
 
 from scheduler.services import accounts

@@ -1,4 +1,5 @@
 """The library's JSON API: feeds, items and their scores, reuse, metric imports, evergreen re-runs."""
+
 import base64
 import binascii
 
@@ -66,15 +67,23 @@ def patterns():
 
 
 def _pattern_dict(pattern) -> dict:
-    return {"channel": pattern.channel, "feature": pattern.feature, "value": pattern.value,
-            "metric": pattern.metric, "lift": round(pattern.lift, 2), "n": pattern.n,
-            "n_other": pattern.n_other, "sentence": pattern.sentence}
+    return {
+        "channel": pattern.channel,
+        "feature": pattern.feature,
+        "value": pattern.value,
+        "metric": pattern.metric,
+        "lift": round(pattern.lift, 2),
+        "n": pattern.n,
+        "n_other": pattern.n_other,
+        "sentence": pattern.sentence,
+    }
 
 
 @blueprint.get("/library/media")
 def media():
-    return jsonify([{"url": v.url, "alt": v.alt, "channels": v.per_channel(), "runs": v.runs}
-                    for v in reuse.media_library()])
+    return jsonify(
+        [{"url": v.url, "alt": v.alt, "channels": v.per_channel(), "runs": v.runs} for v in reuse.media_library()]
+    )
 
 
 @blueprint.post("/library/metrics")
@@ -82,9 +91,13 @@ def import_metrics():
     """JSON, like the rest of the API: the file's text in ``csv``, or its bytes in ``csv_base64``
     (for UTF-16 exports such as Google Ads')."""
     data = body()
-    record = metrics.import_metrics(_csv_bytes(data), channel=str(data.get("channel") or ""),
-                                    mapping_raw=data.get("mapping"), name=str(data.get("name") or ""),
-                                    filename=str(data.get("filename") or ""))
+    record = metrics.import_metrics(
+        _csv_bytes(data),
+        channel=str(data.get("channel") or ""),
+        mapping_raw=data.get("mapping"),
+        name=str(data.get("name") or ""),
+        filename=str(data.get("filename") or ""),
+    )
     return jsonify(metrics.import_dict(record)), 201
 
 
@@ -107,8 +120,18 @@ def metric_presets():
 @blueprint.get("/plans/<int:plan_id>/evergreen")
 def evergreen(plan_id):
     found = reuse.evergreen_proposals(plans.get_plan(plan_id))
-    return jsonify({
-        "proposals": [{"item_id": item.id, "channel": p.channel, "at": p.at.isoformat(), "reason": p.reason,
-                       "title": item.title} for p, item in found.proposals],
-        "not_proposed": [{"item_id": item.id, "channel": item.channel, "why": why} for item, why in found.refused],
-    })
+    return jsonify(
+        {
+            "proposals": [
+                {
+                    "item_id": item.id,
+                    "channel": p.channel,
+                    "at": p.at.isoformat(),
+                    "reason": p.reason,
+                    "title": item.title,
+                }
+                for p, item in found.proposals
+            ],
+            "not_proposed": [{"item_id": item.id, "channel": item.channel, "why": why} for item, why in found.refused],
+        }
+    )

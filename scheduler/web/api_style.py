@@ -1,4 +1,5 @@
 """The style guide's JSON API: entries and their history, lookups, and the linter."""
+
 from flask import jsonify, request
 
 from scheduler.services import posts, style
@@ -19,8 +20,12 @@ def create_style_entry():
 
 @blueprint.get("/style/entries")
 def list_style_entries():
-    return jsonify([style.entry_dict(e) for e in style.list_entries(request.args.get("kind") or None,
-                                                                     request.args.get("channel") or None)])
+    return jsonify(
+        [
+            style.entry_dict(e)
+            for e in style.list_entries(request.args.get("kind") or None, request.args.get("channel") or None)
+        ]
+    )
 
 
 @blueprint.get("/style/entries/<int:entry_id>")
@@ -42,8 +47,12 @@ def delete_style_entry(entry_id):
 
 @blueprint.get("/style/entries/<int:entry_id>/versions")
 def style_entry_versions(entry_id):
-    return jsonify([{"version": v.version, "author": v.author, "at": v.at.isoformat(), "action": v.action,
-                     "data": v.data} for v in style.versions(style.get_entry(entry_id))])
+    return jsonify(
+        [
+            {"version": v.version, "author": v.author, "at": v.at.isoformat(), "action": v.action, "data": v.data}
+            for v in style.versions(style.get_entry(entry_id))
+        ]
+    )
 
 
 @blueprint.get("/style/search")

@@ -2,6 +2,7 @@
 
 Every piece of text that reaches the SVG goes through ``escape``; numbers are formatted here.
 """
+
 from markupsafe import Markup, escape
 
 STATUS_COLOURS = {"ok": "#2e7d32", "behind": "#ef6c00", "below_floor": "#c62828", "one_note": "#6a1b9a"}
@@ -13,37 +14,48 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
     label_width, bar_height, gap, top = 150, 18, 14, 24
     scale = width - label_width - 60
     height = top + len(rows) * (bar_height + gap) + 24
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="theme coverage by channel">',
-             f'<text x="{label_width}" y="14" class="axis">0%</text>',
-             f'<text x="{label_width + scale - 24}" y="14" class="axis">100%</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="theme coverage by channel">',
+        f'<text x="{label_width}" y="14" class="axis">0%</text>',
+        f'<text x="{label_width + scale - 24}" y="14" class="axis">100%</text>',
+    ]
     for index, row in enumerate(rows):
         y = top + index * (bar_height + gap)
         floor_x = label_width + row["floor"] * scale
         ceiling_x = label_width + row["ceiling"] * scale
-        parts.append(f'<text x="0" y="{y + 13}" class="label">{escape(_short(labels.get(row["channel"], row["channel"])))}</text>')
+        label = escape(_short(labels.get(row["channel"], row["channel"])))
+        parts.append(f'<text x="0" y="{y + 13}" class="label">{label}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{scale}" height="{bar_height}" class="track"/>')
-        parts.append(f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
-                     f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
-                     f'{row["ceiling"]:.0%}</title></rect>')
+        parts.append(
+            f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
+            f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
+            f"{row['ceiling']:.0%}</title></rect>"
+        )
         coverage = row["coverage_ratio"]
         if coverage is not None:
             colour = STATUS_COLOURS.get(row["status"], "#555")
-            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
-                         f'height="{bar_height - 8}" fill="{colour}"><title>coverage {coverage:.0%}</title></rect>')
-        parts.append(f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" '
-                     f'class="floor"/>')
-        parts.append(f'<line x1="{ceiling_x:.1f}" x2="{ceiling_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" '
-                     f'class="ceiling"/>')
+            parts.append(
+                f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
+                f'height="{bar_height - 8}" fill="{colour}"><title>coverage {coverage:.0%}</title></rect>'
+            )
+        parts.append(
+            f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="floor"/>'
+        )
+        parts.append(
+            f'<line x1="{ceiling_x:.1f}" x2="{ceiling_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="ceiling"/>'
+        )
         text = "no posts" if coverage is None else f"{coverage:.0%}"
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
-    parts.append(f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
-                 'shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>')
+    parts.append(
+        f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
+        "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>"
+    )
     return Markup("".join(parts))
 
 
 def _short(text: str, limit: int = 22) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def weekly_chart(weeks: list[dict], width: int = 640, height: int = 160) -> Markup:
@@ -55,25 +67,35 @@ def weekly_chart(weeks: list[dict], width: int = 640, height: int = 160) -> Mark
     most = max(max(w["committed"], w["posts"]) for w in weeks) or 1
     slot = (width - left) / len(weeks)
     bar = max(slot * 0.6, 2)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="posts per week">',
-             f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
-             f'<line x1="{left}" x2="{width}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="posts per week">',
+        f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
+        f'<line x1="{left}" x2="{width}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>',
+    ]
     for index, week in enumerate(weeks):
         x = left + index * slot + (slot - bar) / 2
 
         def bar_height(value):
             return plot * value / most
 
-        tip = escape(f"week of {week['week_start']}: committed {week['committed']:g}, scheduled {week['posts']}, "
-                     f"published {week['published']}")
-        parts.append(f'<g><title>{tip}</title>')
-        parts.append(f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["posts"]):.1f}" width="{bar:.1f}" '
-                     f'height="{bar_height(week["posts"]):.1f}" class="scheduled"/>')
-        parts.append(f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["published"]):.1f}" width="{bar:.1f}" '
-                     f'height="{bar_height(week["published"]):.1f}" class="published"/>')
-        parts.append(f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["committed"]):.1f}" width="{bar:.1f}" '
-                     f'height="{bar_height(week["committed"]):.1f}" class="committed"/></g>')
+        tip = escape(
+            f"week of {week['week_start']}: committed {week['committed']:g}, scheduled {week['posts']}, "
+            f"published {week['published']}"
+        )
+        parts.append(f"<g><title>{tip}</title>")
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["posts"]):.1f}" width="{bar:.1f}" '
+            f'height="{bar_height(week["posts"]):.1f}" class="scheduled"/>'
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["published"]):.1f}" width="{bar:.1f}" '
+            f'height="{bar_height(week["published"]):.1f}" class="published"/>'
+        )
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["committed"]):.1f}" width="{bar:.1f}" '
+            f'height="{bar_height(week["committed"]):.1f}" class="committed"/></g>'
+        )
         if index % max(1, len(weeks) // 7) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
@@ -97,17 +119,22 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
     scale = width - label_width - 40
     height = top + len(ranked) * (bar_height + gap) + 4
     channels = sorted({item.channel for item, _ in ranked})
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">'
+    ]
     for index, (item, r) in enumerate(ranked):
         y = top + index * (bar_height + gap)
         label = escape(_short(f"{(labels or {}).get(item.channel, item.channel)} · {item.title or item.link}", 40))
         parts.append(f'<text x="0" y="{y + 11}" class="label">{label}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
-                     f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '
-                     f'{r.score:.0f}</title></rect>')
-        parts.append(f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">'
-                     f'{r.score:.0f}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
+            f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '
+            f"{r.score:.0f}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">{r.score:.0f}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -126,19 +153,25 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
     plot_w, plot_h = width - left - 120, height - top - bottom
     x_of = {day: left + plot_w * n / (len(days) - 1) for n, day in enumerate(days)}
     names = sorted(by_metric)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="metrics over time">',
-             f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
-             f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
-             f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="metrics over time">',
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
+        f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
+        f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>',
+    ]
     for index, name in enumerate(names):
         points = sorted(by_metric[name])
         most = max(value for _, value in points) or 1
         colour = CHANNEL_COLOURS[index % len(CHANNEL_COLOURS)]
         path = " ".join(f"{x_of[day]:.1f},{top + plot_h - plot_h * value / most:.1f}" for day, value in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
-                     f'<title>{escape(name)}</title></polyline>')
-        parts.append(f'<text x="{left + plot_w + 10}" y="{top + 12 + index * 15}" fill="{colour}" class="label">'
-                     f'{escape(name)} {points[-1][1]:g}</text>')
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+            f"<title>{escape(name)}</title></polyline>"
+        )
+        parts.append(
+            f'<text x="{left + plot_w + 10}" y="{top + 12 + index * 15}" fill="{colour}" class="label">'
+            f"{escape(name)} {points[-1][1]:g}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

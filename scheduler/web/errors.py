@@ -4,13 +4,15 @@ Without this, a stopped database shows a stack trace (or a bare 500) on every pa
 is wrong with what anyone saved. The driver's message (host names, sockets, users) is for the
 operator: it is logged once per request and never shown.
 """
+
 from flask import current_app, jsonify, make_response, render_template, request
 
 from scheduler.models.database import db, describe_error, outage_error_classes
 
 RETRY_AFTER = 60  # seconds; the page says "in a minute"
-API_MESSAGE = ("the database is not answering; nothing you saved is lost and this request changed nothing. "
-               "Try again in a minute")
+API_MESSAGE = (
+    "the database is not answering; nothing you saved is lost and this request changed nothing. Try again in a minute"
+)
 
 
 def init_app(app):
@@ -19,8 +21,9 @@ def init_app(app):
 
 
 def database_unavailable(error):
-    current_app.logger.error("database unavailable during %s %s: %s", request.method, request.path,
-                             describe_error(error))
+    current_app.logger.error(
+        "database unavailable during %s %s: %s", request.method, request.path, describe_error(error)
+    )
     _forget_the_broken_transaction()
     if request.path.startswith("/api/"):
         response = jsonify({"error": {"message": API_MESSAGE, "fields": {}}})

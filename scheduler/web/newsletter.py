@@ -6,6 +6,7 @@ of the List-Unsubscribe header, with no cookie and no CSRF token, so that route 
 CSRF; the signed token in its address is what authorises it. A GET only shows the button, because
 link scanners follow every link of a message.
 """
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from scheduler.services import newsletter
@@ -20,8 +21,9 @@ def signup():
     errors, form = {}, request.form if request.method == "POST" else {"ref": request.args.get("ref", "")}
     if request.method == "POST":
         try:
-            subscriber, send = newsletter.signup({"email": form.get("email", ""), "name": form.get("name", ""),
-                                                  "ref": form.get("ref", "")})
+            subscriber, send = newsletter.signup(
+                {"email": form.get("email", ""), "name": form.get("name", ""), "ref": form.get("ref", "")}
+            )
         except Invalid as error:
             errors = error.fields
         else:
@@ -45,16 +47,22 @@ def confirm(token):
 @blueprint.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token):
     try:
-        subscriber = (newsletter.unsubscribe(token) if request.method == "POST"
-                      else newsletter.subscriber_for_unsubscribe(token))
+        subscriber = (
+            newsletter.unsubscribe(token) if request.method == "POST" else newsletter.subscriber_for_unsubscribe(token)
+        )
     except newsletter.BadToken as error:
         return render_template("newsletter/public.html", page="bad_link", message=str(error)), 400
     except NotFound:
         return render_template("newsletter/public.html", page="bad_link", message="this link is not valid"), 404
     if request.method == "POST":
         return render_template("newsletter/public.html", page="unsubscribed", email=subscriber.email)
-    return render_template("newsletter/public.html", page="unsubscribe", email=subscriber.email, token=token,
-                           already=subscriber.status == newsletter.UNSUBSCRIBED)
+    return render_template(
+        "newsletter/public.html",
+        page="unsubscribe",
+        email=subscriber.email,
+        token=token,
+        already=subscriber.status == newsletter.UNSUBSCRIBED,
+    )
 
 
 csrf.exempt(unsubscribe)  # RFC 8058: a bare POST from the reader's mail client
@@ -62,9 +70,14 @@ csrf.exempt(unsubscribe)  # RFC 8058: a bare POST from the reader's mail client
 
 @blueprint.get("")
 def manage():
-    return render_template("newsletter/manage.html", counts=newsletter.counts_by_status(),
-                           referrals=newsletter.referral_report(), issues=newsletter.issues(),
-                           form={}, errors={})
+    return render_template(
+        "newsletter/manage.html",
+        counts=newsletter.counts_by_status(),
+        referrals=newsletter.referral_report(),
+        issues=newsletter.issues(),
+        form={},
+        errors={},
+    )
 
 
 @blueprint.post("/referrals")
@@ -72,9 +85,14 @@ def add_referral():
     try:
         referral = newsletter.add_referral_code(request.form)
     except Invalid as error:
-        return render_template("newsletter/manage.html", counts=newsletter.counts_by_status(),
-                               referrals=newsletter.referral_report(), issues=newsletter.issues(),
-                               form=request.form, errors=error.fields), 422
+        return render_template(
+            "newsletter/manage.html",
+            counts=newsletter.counts_by_status(),
+            referrals=newsletter.referral_report(),
+            issues=newsletter.issues(),
+            form=request.form,
+            errors=error.fields,
+        ), 422
     flash(f"Referral code “{referral.code}” added for {referral.staff_name}.")
     return redirect(url_for("newsletter.manage"))
 

@@ -3,6 +3,7 @@
 Views only turn form fields into the services' input and their answers into pages; every rule lives
 in the services, so a page and the API can never disagree.
 """
+
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,12 +11,11 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 
 import channels.registry as channel_registry
 from channels.base import Media, PostContent
-
-from scheduler.web import charts
 from scheduler.domain.periods import day_start_utc
 from scheduler.models.database import db
 from scheduler.services import calendar, clock, lifecycle, plans, posts, reports
 from scheduler.services.validation import Conflict, Invalid, NotFound, parse_wall_clock
+from scheduler.web import charts
 
 blueprint = Blueprint("ui", __name__)
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
@@ -49,6 +49,7 @@ def plan_or_404(plan_id) -> "plans.Plan":
 
 # plans
 
+
 @blueprint.get("/")
 def index():
     all_plans = plans.all_plans()
@@ -58,9 +59,15 @@ def index():
 
 def plan_form_data(form) -> dict:
     keywords = [k.strip() for line in form.get("keywords", "").splitlines() for k in line.split(",") if k.strip()]
-    return {"name": form.get("name", ""), "theme": form.get("theme", ""), "key_message": form.get("key_message", ""),
-            "keywords": keywords, "starts_on": form.get("starts_on") or None, "ends_on": form.get("ends_on") or None,
-            "timezone": form.get("timezone") or None}
+    return {
+        "name": form.get("name", ""),
+        "theme": form.get("theme", ""),
+        "key_message": form.get("key_message", ""),
+        "keywords": keywords,
+        "starts_on": form.get("starts_on") or None,
+        "ends_on": form.get("ends_on") or None,
+        "timezone": form.get("timezone") or None,
+    }
 
 
 @blueprint.route("/plans/new", methods=["GET", "POST"])
@@ -73,8 +80,9 @@ def new_plan():
             return redirect(url_for("ui.plan_page", plan_id=plan.id))
         except Invalid as error:
             errors = error.fields
-    return render_template("plans/form.html", plan=None, form=request.form, errors=errors,
-                           zones=sorted(available_timezones()))
+    return render_template(
+        "plans/form.html", plan=None, form=request.form, errors=errors, zones=sorted(available_timezones())
+    )
 
 
 @blueprint.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -90,20 +98,32 @@ def edit_plan(plan_id):
             errors = error.fields
             db.session.rollback()
     else:
-        form = {"name": plan.name, "theme": plan.theme, "key_message": plan.key_message,
-                "keywords": "\n".join(plan.keywords or []), "starts_on": plan.starts_on.isoformat(),
-                "ends_on": plan.ends_on.isoformat(), "timezone": plan.timezone}
-    return render_template("plans/form.html", plan=plan, form=form, errors=errors,
-                           zones=sorted(available_timezones()))
+        form = {
+            "name": plan.name,
+            "theme": plan.theme,
+            "key_message": plan.key_message,
+            "keywords": "\n".join(plan.keywords or []),
+            "starts_on": plan.starts_on.isoformat(),
+            "ends_on": plan.ends_on.isoformat(),
+            "timezone": plan.timezone,
+        }
+    return render_template("plans/form.html", plan=plan, form=form, errors=errors, zones=sorted(available_timezones()))
 
 
 @blueprint.get("/plans/<int:plan_id>")
 def plan_page(plan_id, errors=None, failed_channel=None, status=200):
     plan = plan_or_404(plan_id)
     committed = {c.channel: c for c in plan.commitments}
-    return render_template("plans/show.html", plan=plan, committed=committed, channels=channel_registry.all_channels(),
-                           periods=plans.PERIODS, errors=errors or {}, failed_channel=failed_channel,
-                           form=request.form), status
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        committed=committed,
+        channels=channel_registry.all_channels(),
+        periods=plans.PERIODS,
+        errors=errors or {},
+        failed_channel=failed_channel,
+        form=request.form,
+    ), status
 
 
 def share_input(text: str):
@@ -123,9 +143,13 @@ def share_input(text: str):
 def save_commitment(plan_id, channel):
     plan = plan_or_404(plan_id)
     form = request.form
-    data = {"posts": form.get("posts") or None, "per": form.get("per") or None,
-            "on_theme_min": form.get("on_theme_min") or 0,
-            "one_note_max_share": share_input(form.get("one_note_max_share", "")), "note": form.get("note", "")}
+    data = {
+        "posts": form.get("posts") or None,
+        "per": form.get("per") or None,
+        "on_theme_min": form.get("on_theme_min") or 0,
+        "one_note_max_share": share_input(form.get("one_note_max_share", "")),
+        "note": form.get("note", ""),
+    }
     try:
         plans.set_commitment(plan, channel, data)
         flash(f"{channel_registry.get(channel).label}: commitment saved.")
@@ -144,6 +168,7 @@ def delete_commitment(plan_id, channel):
 
 # calendar and posts
 
+
 @blueprint.get("/plans/<int:plan_id>/calendar")
 def calendar_page(plan_id):
     plan = plan_or_404(plan_id)
@@ -158,20 +183,31 @@ def calendar_page(plan_id):
         anchor = min(max(today, plan.starts_on), plan.ends_on)
     rows = calendar.build(plan, view, anchor)
     days = calendar.view_days(view, anchor)
-    return render_template("calendar.html", plan=plan, rows=rows, days=days, view=view, anchor=anchor,
-                           previous=calendar.shift(view, anchor, -1), next=calendar.shift(view, anchor, 1),
-                           today=clock.today(plan.timezone),
-                           chips_shown=calendar.CHIPS_SHOWN[view], links=calendar_links(plan))
+    return render_template(
+        "calendar.html",
+        plan=plan,
+        rows=rows,
+        days=days,
+        view=view,
+        anchor=anchor,
+        previous=calendar.shift(view, anchor, -1),
+        next=calendar.shift(view, anchor, 1),
+        today=clock.today(plan.timezone),
+        chips_shown=calendar.CHIPS_SHOWN[view],
+        links=calendar_links(plan),
+    )
 
 
 def calendar_links(plan) -> dict:
     """The beginnings of the links a calendar repeats per post, day and channel, built once: a month
     has hundreds of them and ``url_for`` for each was a fifth of the page's time. The page appends
     the post id, or ``&channel=…&date=…`` (a channel name is a plain identifier, a date is ISO)."""
-    return {"post": url_for("ui.edit_post", post_id=0).removesuffix("0"),
-            "new_post": url_for("ui.new_post", plan_id=plan.id),
-            "week": url_for("ui.calendar_page", plan_id=plan.id, view="week"),
-            "day_posts": url_for("ui.posts_page", plan_id=plan.id)}
+    return {
+        "post": url_for("ui.edit_post", post_id=0).removesuffix("0"),
+        "new_post": url_for("ui.new_post", plan_id=plan.id),
+        "week": url_for("ui.calendar_page", plan_id=plan.id, view="week"),
+        "day_posts": url_for("ui.posts_page", plan_id=plan.id),
+    }
 
 
 @blueprint.get("/plans/<int:plan_id>/posts")
@@ -186,8 +222,9 @@ def posts_page(plan_id):
         if shown.get("from"):
             filters["from"] = day_start_utc(date.fromisoformat(shown["from"]), plan.timezone).isoformat()
         if shown.get("to"):
-            filters["to"] = day_start_utc(date.fromisoformat(shown["to"]) + timedelta(days=1),
-                                          plan.timezone).isoformat()
+            filters["to"] = day_start_utc(
+                date.fromisoformat(shown["to"]) + timedelta(days=1), plan.timezone
+            ).isoformat()
     except ValueError:
         flash("Dates must be YYYY-MM-DD; showing every date.")
         for name in ("from", "to"):
@@ -197,8 +234,14 @@ def posts_page(plan_id):
     except Invalid as error:
         flash(error.message)
         found = posts.list_posts({"plan_id": plan.id})
-    return render_template("posts/index.html", plan=plan, posts=found, filters=shown, statuses=lifecycle.STATUSES,
-                           today=clock.today(plan.timezone))
+    return render_template(
+        "posts/index.html",
+        plan=plan,
+        posts=found,
+        filters=shown,
+        statuses=lifecycle.STATUSES,
+        today=clock.today(plan.timezone),
+    )
 
 
 FORM_TIME = "%Y-%m-%dT%H:%M"  # the datetime-local field's value
@@ -277,8 +320,9 @@ def new_post():
         if not data.get("scheduled_at"):
             data.pop("scheduled_at")
         try:
-            post = posts.create_post({**data, "plan_id": plan.id, "channel": channel,
-                                      "scheduled_at": data.get("scheduled_at")})
+            post = posts.create_post(
+                {**data, "plan_id": plan.id, "channel": channel, "scheduled_at": data.get("scheduled_at")}
+            )
             _flash_time_notice(time_notice)
             if request.form.get("action") == "schedule":
                 return _act(post, "schedule")
@@ -291,9 +335,17 @@ def new_post():
     except ValueError:
         day = None
     form = request.form if request.method == "POST" else {"scheduled_local": f"{day}T10:00" if day else ""}
-    return render_template("posts/editor.html", plan=plan, post=None, channel=channel,
-                           adapter=channel_registry.get(channel), form=form, errors=errors,
-                           time_notice=time_notice, channels=channel_registry.all_channels())
+    return render_template(
+        "posts/editor.html",
+        plan=plan,
+        post=None,
+        channel=channel,
+        adapter=channel_registry.get(channel),
+        form=form,
+        errors=errors,
+        time_notice=time_notice,
+        channels=channel_registry.all_channels(),
+    )
 
 
 def _flash_time_notice(notice: str | None) -> None:
@@ -330,10 +382,17 @@ def edit_post(post_id):
             return _act(post, action)
     if form is None:
         form = post_form_values(post)
-    return render_template("posts/editor.html", plan=plan, post=post, channel=post.channel,
-                           adapter=channel_registry.get(post.channel), form=form, errors=errors,
-                           time_notice=time_notice if errors else None,
-                           channels=channel_registry.all_channels())
+    return render_template(
+        "posts/editor.html",
+        plan=plan,
+        post=post,
+        channel=post.channel,
+        adapter=channel_registry.get(post.channel),
+        form=form,
+        errors=errors,
+        time_notice=time_notice if errors else None,
+        channels=channel_registry.all_channels(),
+    )
 
 
 @blueprint.post("/plans/<int:plan_id>/theme-check")
@@ -344,17 +403,22 @@ def theme_check(plan_id):
     if channel not in channel_registry.names():
         abort(404)
     data = post_form_data(request.form, channel, plan)
-    content = PostContent(channel=channel, body=data["body"], title=data["title"], link=data["link"],
-                          extra=data["extra"])
+    content = PostContent(
+        channel=channel, body=data["body"], title=data["title"], link=data["link"], extra=data["extra"]
+    )
     match = posts.theme_of(plan, content, data["on_theme"])
     return jsonify({"on_theme": match.on_theme, "matched": list(match.matched), "source": match.source})
 
 
 def post_form_values(post) -> dict:
     extra = post.extra or {}
-    values = {"title": post.title, "body": post.body, "link": post.link,
-              "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
-              "scheduled_local": local_time(post.scheduled_at, post.plan, FORM_TIME) if post.scheduled_at else ""}
+    values = {
+        "title": post.title,
+        "body": post.body,
+        "link": post.link,
+        "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
+        "scheduled_local": local_time(post.scheduled_at, post.plan, FORM_TIME) if post.scheduled_at else "",
+    }
     for name, kind in channel_registry.get(post.channel).extra_fields.items():
         value = extra.get(name)
         if kind is Media:
@@ -391,14 +455,21 @@ def _act(post, action):
 
 # report
 
+
 @blueprint.get("/plans/<int:plan_id>/report")
 def report_page(plan_id):
     plan = plan_or_404(plan_id)
     report = reports.compliance(plan)
     rows = report["channels"]
     labels = {c.name: c.label for c in channel_registry.all_channels()}
-    repeated = {post_id: posts.get_post(post_id) for group in report["repeated_messages"]
-                for post_id in group["post_ids"]}
-    return render_template("report.html", plan=plan, report=report, repeated=repeated,
-                           coverage_chart=charts.coverage_chart(rows, labels=labels),
-                           weekly_charts={row["channel"]: charts.weekly_chart(row["weeks"]) for row in rows})
+    repeated = {
+        post_id: posts.get_post(post_id) for group in report["repeated_messages"] for post_id in group["post_ids"]
+    }
+    return render_template(
+        "report.html",
+        plan=plan,
+        report=report,
+        repeated=repeated,
+        coverage_chart=charts.coverage_chart(rows, labels=labels),
+        weekly_charts={row["channel"]: charts.weekly_chart(row["weeks"]) for row in rows},
+    )

@@ -1,8 +1,8 @@
 """The accounts page: connect each channel, see which one the service refused, reconnect it."""
+
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-
 from scheduler.models.database import db
 from scheduler.services import accounts
 from scheduler.services.validation import Invalid
@@ -25,8 +25,9 @@ def accounts_page(errors=None, failed=None, status=200):
     for account in accounts.list_accounts():
         connected.setdefault(account.channel, []).append(account)
     live = [c for c in channel_registry.all_channels() if c.account_fields]
-    return render_template("accounts.html", channels=live, connected=connected, errors=errors or {},
-                           failed=failed, form=request.form), status
+    return render_template(
+        "accounts.html", channels=live, connected=connected, errors=errors or {}, failed=failed, form=request.form
+    ), status
 
 
 @blueprint.post("/accounts/<channel>")
@@ -73,6 +74,7 @@ def utm_builder():
             if not form.get(name, "").strip():
                 errors[name] = "is required"
         if not errors:
-            link = utm_link(url, *(form.get(n, "").strip() for n in ("source", "medium", "campaign", "content",
-                                                                       "term")))
+            link = utm_link(
+                url, *(form.get(n, "").strip() for n in ("source", "medium", "campaign", "content", "term"))
+            )
     return render_template("utm.html", form=form, link=link, errors=errors), 422 if errors else 200

@@ -1,5 +1,6 @@
 """The library's pages: top performers and their patterns, feeds, an item and "Use on…", the metric
 import with its column-mapping screen, the media library, and evergreen re-runs of a plan."""
+
 import re
 import secrets
 from pathlib import Path
@@ -8,13 +9,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-
-from scheduler.web import charts
 from scheduler.domain.metrics_csv import KEY_KINDS, METRICS, Mapping
-from scheduler.models.database import db
 from scheduler.models import Plan
+from scheduler.models.database import db
 from scheduler.services import clock, feeds, items, metrics, plans, reuse
 from scheduler.services.validation import Conflict, Invalid, parse_wall_clock
+from scheduler.web import charts
 from scheduler.web.ui import blueprint
 
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
@@ -29,6 +29,7 @@ def current_plan():
 
 # top performers
 
+
 @blueprint.get("/library")
 def library_page():
     args = {k: v for k, v in request.args.items() if v}
@@ -41,24 +42,40 @@ def library_page():
     except Invalid as error:
         flash(error.message)
         args, ranked, found_patterns = {"top": "25"}, items.list_items({"top": "25"}), []
-    return render_template("library/top.html", ranked=ranked, patterns=found_patterns, args=args,
-                           channels=channel_registry.all_channels(), plans=plans.all_plans(),
-                           chart=charts.score_chart(ranked[:15], labels={c.name: c.label for c in channel_registry.all_channels()}),
-                           current=current_plan())
+    return render_template(
+        "library/top.html",
+        ranked=ranked,
+        patterns=found_patterns,
+        args=args,
+        channels=channel_registry.all_channels(),
+        plans=plans.all_plans(),
+        chart=charts.score_chart(ranked[:15], labels={c.name: c.label for c in channel_registry.all_channels()}),
+        current=current_plan(),
+    )
 
 
 # feeds
 
+
 @blueprint.get("/library/feeds")
 def feeds_page(errors=None, status=200):
-    return render_template("library/feeds.html", feeds=feeds.list_feeds(), channels=channel_registry.all_channels(),
-                           errors=errors or {}, form=request.form, counts=feeds.item_counts()), status
+    return render_template(
+        "library/feeds.html",
+        feeds=feeds.list_feeds(),
+        channels=channel_registry.all_channels(),
+        errors=errors or {},
+        form=request.form,
+        counts=feeds.item_counts(),
+    ), status
 
 
 @blueprint.post("/library/feeds")
 def add_feed():
-    data = {"url": request.form.get("url", ""), "channel": request.form.get("channel", ""),
-            "refresh_minutes": request.form.get("refresh_minutes") or None}
+    data = {
+        "url": request.form.get("url", ""),
+        "channel": request.form.get("channel", ""),
+        "refresh_minutes": request.form.get("refresh_minutes") or None,
+    }
     try:
         feed = feeds.add_feed(data)
     except (Invalid, Conflict) as error:
@@ -79,8 +96,11 @@ def feed_page(feed_id):
 @blueprint.post("/library/feeds/<int:feed_id>/refresh")
 def refresh_feed(feed_id):
     feed = feeds.get_feed(feed_id)
-    flash("Import queued." if feeds.request_refresh(feed) else
-          "The queue is unreachable right now; the feed will be imported at the next periodic refresh.")
+    flash(
+        "Import queued."
+        if feeds.request_refresh(feed)
+        else "The queue is unreachable right now; the feed will be imported at the next periodic refresh."
+    )
     return redirect(url_for("ui.feed_page", feed_id=feed.id))
 
 
@@ -93,16 +113,26 @@ def delete_feed(feed_id):
 
 # one item, and "Use on…"
 
+
 @blueprint.get("/library/items/<int:item_id>")
 def item_page(item_id, errors=None, status=200):
     item = items.get_item(item_id)
     mine = items.ranking_of(item)
     series = items.metric_series(item)
     made = reuse.posts_from_item(item)
-    return render_template("library/item.html", item=item, ranked=mine, series=series, made=made,
-                           chart=charts.metric_series_chart(series), targets=reuse.targets_for(item),
-                           plans=plans.all_plans(), current=current_plan(), errors=errors or {},
-                           form=request.form), status
+    return render_template(
+        "library/item.html",
+        item=item,
+        ranked=mine,
+        series=series,
+        made=made,
+        chart=charts.metric_series_chart(series),
+        targets=reuse.targets_for(item),
+        plans=plans.all_plans(),
+        current=current_plan(),
+        errors=errors or {},
+        form=request.form,
+    ), status
 
 
 @blueprint.post("/library/items/<int:item_id>/adapt")
@@ -115,8 +145,9 @@ def adapt_item(item_id):
     if plan is not None and form.get("scheduled_local"):
         reading = parse_wall_clock(form["scheduled_local"], plan.timezone)  # typed on the plan's clock
         if reading is None:
-            return item_page(item_id, errors={"scheduled_at": "must be a date and time, e.g. 2026-12-01 10:00"},
-                             status=422)
+            return item_page(
+                item_id, errors={"scheduled_at": "must be a date and time, e.g. 2026-12-01 10:00"}, status=422
+            )
         data["scheduled_at"], time_notice = reading.utc.isoformat(), reading.notice
     try:
         post = reuse.adapt_item(item, data)
@@ -133,10 +164,18 @@ def adapt_item(item_id):
 def evergreen_item(item_id):
     item = items.get_item(item_id)
     try:
-        items.set_evergreen(item, {"evergreen": request.form.get("evergreen") == "on",
-                                   "cooldown_days": request.form.get("cooldown_days") or item.cooldown_days})
-        flash("Marked evergreen: it will be proposed for re-runs after its cool-down." if item.evergreen
-              else "No longer evergreen.")
+        items.set_evergreen(
+            item,
+            {
+                "evergreen": request.form.get("evergreen") == "on",
+                "cooldown_days": request.form.get("cooldown_days") or item.cooldown_days,
+            },
+        )
+        flash(
+            "Marked evergreen: it will be proposed for re-runs after its cool-down."
+            if item.evergreen
+            else "No longer evergreen."
+        )
     except Invalid as error:
         db.session.rollback()
         return item_page(item_id, errors=error.fields, status=422)
@@ -144,6 +183,7 @@ def evergreen_item(item_id):
 
 
 # metrics from CSV exports
+
 
 def _uploads() -> Path:
     folder = Path(current_app.config["INSTANCE_PATH"]) / "uploads"
@@ -158,8 +198,7 @@ def _staged(token: str) -> Path | None:
 
 @blueprint.get("/library/metrics")
 def metrics_page(errors=None, status=200):
-    return render_template("library/metrics_upload.html", errors=errors or {},
-                           presets=metrics.presets()), status
+    return render_template("library/metrics_upload.html", errors=errors or {}, presets=metrics.presets()), status
 
 
 @blueprint.post("/library/metrics")
@@ -176,9 +215,17 @@ def upload_metrics():
 
 
 def _mapping_screen(token, table, proposal, filename, errors=None, status=200):
-    return render_template("library/metrics_map.html", token=token, table=table, proposal=proposal,
-                           filename=filename, metrics_names=METRICS, key_kinds=KEY_KINDS,
-                           channels=channel_registry.all_channels(), errors=errors or {}), status
+    return render_template(
+        "library/metrics_map.html",
+        token=token,
+        table=table,
+        proposal=proposal,
+        filename=filename,
+        metrics_names=METRICS,
+        key_kinds=KEY_KINDS,
+        channels=channel_registry.all_channels(),
+        errors=errors or {},
+    ), status
 
 
 @blueprint.post("/library/metrics/import")
@@ -188,22 +235,35 @@ def import_metrics():
     if staged is None:
         flash("That upload has expired; choose the file again.")
         return redirect(url_for("ui.metrics_page"))
-    raw = {"key_column": form.get("key_column", ""), "key_kind": form.get("key_kind", ""),
-           "date_column": form.get("date_column") or None,
-           "metric_columns": {m: form[f"metric_{m}"] for m in METRICS if form.get(f"metric_{m}")}}
+    raw = {
+        "key_column": form.get("key_column", ""),
+        "key_kind": form.get("key_kind", ""),
+        "date_column": form.get("date_column") or None,
+        "metric_columns": {m: form[f"metric_{m}"] for m in METRICS if form.get(f"metric_{m}")},
+    }
     data = staged.read_bytes()
     try:
-        record = metrics.import_metrics(data, channel=form.get("channel", ""), mapping_raw=raw,
-                                        name=form.get("name", ""), filename=form.get("filename", ""))
+        record = metrics.import_metrics(
+            data,
+            channel=form.get("channel", ""),
+            mapping_raw=raw,
+            name=form.get("name", ""),
+            filename=form.get("filename", ""),
+        )
     except Invalid as error:
         db.session.rollback()
         table = metrics.read_upload(data)
-        proposal = {"name": form.get("name", ""), "channel": form.get("channel", ""),
-                    "mapping": _mapping_or_none(raw), "origin": "as you set it"}
+        proposal = {
+            "name": form.get("name", ""),
+            "channel": form.get("channel", ""),
+            "mapping": _mapping_or_none(raw),
+            "origin": "as you set it",
+        }
         return _mapping_screen(form["token"], table, proposal, form.get("filename", ""), error.fields, 422)
     staged.unlink(missing_ok=True)
-    return render_template("library/metrics_result.html", record=record,
-                           label=channel_registry.get(record.channel).label)
+    return render_template(
+        "library/metrics_result.html", record=record, label=channel_registry.get(record.channel).label
+    )
 
 
 def _mapping_or_none(raw):
@@ -215,6 +275,7 @@ def _mapping_or_none(raw):
 
 # media and evergreen
 
+
 @blueprint.get("/library/media")
 def media_page():
     return render_template("library/media.html", visuals=reuse.media_library())
@@ -223,14 +284,21 @@ def media_page():
 @blueprint.get("/plans/<int:plan_id>/evergreen")
 def evergreen_page(plan_id):
     plan = plans.get_plan(plan_id)
-    return render_template("plans/evergreen.html", plan=plan, found=reuse.evergreen_proposals(plan),
-                           zone=ZoneInfo(plan.timezone))
+    return render_template(
+        "plans/evergreen.html", plan=plan, found=reuse.evergreen_proposals(plan), zone=ZoneInfo(plan.timezone)
+    )
 
 
 @blueprint.post("/plans/<int:plan_id>/evergreen/<int:item_id>")
 def accept_rerun(plan_id, item_id):
     item = items.get_item(item_id)
-    post = reuse.adapt_item(item, {"channel": request.form.get("channel", item.channel), "plan_id": plan_id,
-                                   "scheduled_at": request.form.get("at") or None})
+    post = reuse.adapt_item(
+        item,
+        {
+            "channel": request.form.get("channel", item.channel),
+            "plan_id": plan_id,
+            "scheduled_at": request.form.get("at") or None,
+        },
+    )
     flash("Re-run drafted; check it and schedule it.")
     return redirect(url_for("ui.edit_post", post_id=post.id))

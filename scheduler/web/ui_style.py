@@ -1,16 +1,21 @@
 """The style guide's pages: the guide by kind and channel, an entry with its history, the entry form."""
+
 from flask import flash, redirect, render_template, request, session, url_for
 
 import channels.registry as channel_registry
-
-from scheduler.models.database import db
 from scheduler.infra.sanitise import render_markdown
+from scheduler.models.database import db
 from scheduler.services import posts, style
 from scheduler.services.validation import Conflict, Invalid
 from scheduler.web.ui import blueprint
 
-KIND_LABELS = {"guideline": "Guidelines", "script": "Scripts", "example": "Examples that work",
-               "term_rule": "Term rules", "topic": "Acceptable blog topics"}
+KIND_LABELS = {
+    "guideline": "Guidelines",
+    "script": "Scripts",
+    "example": "Examples that work",
+    "term_rule": "Term rules",
+    "topic": "Acceptable blog topics",
+}
 
 
 @blueprint.app_template_filter("markdown")
@@ -28,11 +33,18 @@ def is_style_error(problem) -> bool:
 def style_page():
     kind = request.args.get("kind") or None
     channel = request.args.get("channel") or None
-    entries = style.list_entries(kind if kind in style.KINDS else None,
-                                 channel if channel in channel_registry.names() else None)
+    entries = style.list_entries(
+        kind if kind in style.KINDS else None, channel if channel in channel_registry.names() else None
+    )
     grouped = {k: [e for e in entries if e.kind == k] for k in KIND_LABELS}
-    return render_template("style/index.html", grouped=grouped, kind_labels=KIND_LABELS, kind=kind,
-                           channel=channel, channels=channel_registry.all_channels())
+    return render_template(
+        "style/index.html",
+        grouped=grouped,
+        kind_labels=KIND_LABELS,
+        kind=kind,
+        channel=channel,
+        channels=channel_registry.all_channels(),
+    )
 
 
 @blueprint.get("/style/<int:entry_id>")
@@ -45,12 +57,22 @@ def _form_data(form) -> dict:
     def lines(name):
         return [v.strip() for line in form.get(name, "").splitlines() for v in line.split(",") if v.strip()]
 
-    data = {"kind": form.get("kind", ""), "channel": form.get("channel") or None, "title": form.get("title", ""),
-            "body": form.get("body", "")}
+    data = {
+        "kind": form.get("kind", ""),
+        "channel": form.get("channel") or None,
+        "title": form.get("title", ""),
+        "body": form.get("body", ""),
+    }
     if data["kind"] == "term_rule":
-        data.update(avoid=form.get("avoid", ""), prefer=form.get("prefer", ""),
-                    is_pattern=form.get("is_pattern") == "on", severity=form.get("severity", "warning"),
-                    rule=form.get("rule", "term"), requires=form.get("requires", ""), triggers=lines("triggers"))
+        data.update(
+            avoid=form.get("avoid", ""),
+            prefer=form.get("prefer", ""),
+            is_pattern=form.get("is_pattern") == "on",
+            severity=form.get("severity", "warning"),
+            rule=form.get("rule", "term"),
+            requires=form.get("requires", ""),
+            triggers=lines("triggers"),
+        )
     if data["kind"] == "topic":
         data["keywords"] = lines("keywords")
     return data
@@ -88,14 +110,25 @@ def edit_style_entry(entry_id):
             return _form(entry, request.form, error.fields, 422)
         flash("Saved as a new version.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
-    values = {**style.entry_dict(entry), "triggers": ", ".join(entry.triggers or []),
-              "keywords": ", ".join(entry.keywords or []), "is_pattern": "on" if entry.is_pattern else ""}
+    values = {
+        **style.entry_dict(entry),
+        "triggers": ", ".join(entry.triggers or []),
+        "keywords": ", ".join(entry.keywords or []),
+        "is_pattern": "on" if entry.is_pattern else "",
+    }
     return _form(entry, {k: v for k, v in values.items() if v is not None}, {})
 
 
 def _form(entry, form, errors, status=200):
-    return render_template("style/form.html", entry=entry, form=form, errors=errors, kinds=KIND_LABELS,
-                           channels=channel_registry.all_channels(), author=session.get("author", "")), status
+    return render_template(
+        "style/form.html",
+        entry=entry,
+        form=form,
+        errors=errors,
+        kinds=KIND_LABELS,
+        channels=channel_registry.all_channels(),
+        author=session.get("author", ""),
+    ), status
 
 
 @blueprint.post("/style/<int:entry_id>/delete")

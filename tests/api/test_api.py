@@ -1,9 +1,16 @@
 """The JSON API as CONTRACT.md fixes it: every endpoint, and bad input of every field."""
+
 import pytest
 
-PLAN = {"name": "Rentrée 2031", "theme": "Rentrée", "key_message": "Back to school, calmly",
-        "keywords": ["rentrée", "开学"], "starts_on": "2031-09-01", "ends_on": "2031-09-07",
-        "timezone": "Europe/Paris"}
+PLAN = {
+    "name": "Rentrée 2031",
+    "theme": "Rentrée",
+    "key_message": "Back to school, calmly",
+    "keywords": ["rentrée", "开学"],
+    "starts_on": "2031-09-01",
+    "ends_on": "2031-09-07",
+    "timezone": "Europe/Paris",
+}
 TWITTER = {"posts": 2, "per": "day", "on_theme_min": 1, "one_note_max_share": 0.5}
 
 
@@ -22,8 +29,13 @@ def plan(client):
 
 
 def new_post(client, plan, **fields):
-    data = {"plan_id": plan["id"], "channel": "twitter", "body": "C'est la Rentrée !",
-            "scheduled_at": "2031-09-01T10:00:00+02:00", **fields}
+    data = {
+        "plan_id": plan["id"],
+        "channel": "twitter",
+        "body": "C'est la Rentrée !",
+        "scheduled_at": "2031-09-01T10:00:00+02:00",
+        **fields,
+    }
     return client.post("/api/v1/posts", json=data)
 
 
@@ -36,10 +48,19 @@ def test_plan_round_trip(client, plan):
     assert patched.get_json()["theme"] == "Rentrée"
 
 
-@pytest.mark.parametrize("field, value", [
-    ("name", ""), ("theme", None), ("keywords", "rentrée"), ("keywords", [1, 2]),
-    ("starts_on", "2031-13-01"), ("ends_on", "2031-08-01"), ("timezone", "Mars/Olympus"), ("timezone", 5),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", ""),
+        ("theme", None),
+        ("keywords", "rentrée"),
+        ("keywords", [1, 2]),
+        ("starts_on", "2031-13-01"),
+        ("ends_on", "2031-08-01"),
+        ("timezone", "Mars/Olympus"),
+        ("timezone", 5),
+    ],
+)
 def test_bad_plan_fields_are_named(client, field, value):
     response = client.post("/api/v1/plans", json={**PLAN, field: value})
     assert response.status_code == 422
@@ -67,11 +88,20 @@ def test_commitments_created_then_replaced(client, plan):
     assert client.get(f"/api/v1/plans/{plan['id']}").get_json()["commitments"][0]["posts"] == 4
 
 
-@pytest.mark.parametrize("field, value", [
-    ("posts", 0), ("posts", "many"), ("per", "fortnight"), ("on_theme_min", -1), ("on_theme_min", 3),
-    ("one_note_max_share", 0), ("one_note_max_share", 1.5), ("one_note_max_share", "half"),
-    ("one_note_max_share", 0.4),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("posts", 0),
+        ("posts", "many"),
+        ("per", "fortnight"),
+        ("on_theme_min", -1),
+        ("on_theme_min", 3),
+        ("one_note_max_share", 0),
+        ("one_note_max_share", 1.5),
+        ("one_note_max_share", "half"),
+        ("one_note_max_share", 0.4),
+    ],
+)
 def test_bad_commitment_fields_are_named(client, plan, field, value):
     response = client.put(f"/api/v1/plans/{plan['id']}/commitments/twitter", json={**TWITTER, field: value})
     assert response.status_code == 422
@@ -112,11 +142,22 @@ def test_post_theme_decided_by_keywords_or_by_hand(client, plan):
     assert by_keywords["status"] == "draft" and isinstance(by_keywords["problems"], list)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("plan_id", 999), ("plan_id", "one"), ("channel", "nope"), ("body", ""), ("body", 5),
-    ("scheduled_at", "tomorrow"), ("scheduled_at", "2031-09-01T10:00:00"), ("on_theme", "yes"),
-    ("link", "ftp://example.com"), ("title", "x" * 301), ("extra", "not an object"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("plan_id", 999),
+        ("plan_id", "one"),
+        ("channel", "nope"),
+        ("body", ""),
+        ("body", 5),
+        ("scheduled_at", "tomorrow"),
+        ("scheduled_at", "2031-09-01T10:00:00"),
+        ("on_theme", "yes"),
+        ("link", "ftp://example.com"),
+        ("title", "x" * 301),
+        ("extra", "not an object"),
+    ],
+)
 def test_bad_post_fields_are_named(client, plan, field, value):
     response = new_post(client, plan, **{field: value})
     assert response.status_code == 422
@@ -148,16 +189,22 @@ def test_a_post_with_errors_cannot_be_scheduled(client, plan):
     assert client.get(f"/api/v1/posts/{post['id']}").get_json()["status"] == "draft"
 
 
-@pytest.mark.parametrize("query, field", [("status=lost", "status"), ("from=yesterday", "from"),
-                                          ("plan_id=x", "plan_id")])
+@pytest.mark.parametrize(
+    "query, field", [("status=lost", "status"), ("from=yesterday", "from"), ("plan_id=x", "plan_id")]
+)
 def test_bad_post_filters_are_named(client, query, field):
     response = client.get(f"/api/v1/posts?{query}")
     assert response.status_code == 400 and field in error_fields(response)
 
 
 def test_unknown_things_are_404_in_the_contract_shape(client):
-    for method, path in [("get", "/api/v1/plans/42"), ("get", "/api/v1/posts/42"), ("delete", "/api/v1/posts/42"),
-                         ("post", "/api/v1/posts/42/schedule"), ("get", "/api/v1/nothing-here")]:
+    for method, path in [
+        ("get", "/api/v1/plans/42"),
+        ("get", "/api/v1/posts/42"),
+        ("delete", "/api/v1/posts/42"),
+        ("post", "/api/v1/posts/42/schedule"),
+        ("get", "/api/v1/nothing-here"),
+    ]:
         response = getattr(client, method)(path)
         assert response.status_code == 404
         error_fields(response)
@@ -216,19 +263,37 @@ def test_a_wrong_method_is_a_405_in_the_contract_shape(client):
 
 
 def test_numbers_past_the_databases_range_are_not_found_not_a_crash(client):
-    huge = 10 ** 30
+    huge = 10**30
     assert client.get(f"/api/v1/posts/{huge}").status_code == 404
     assert client.get(f"/api/v1/plans/{huge}").status_code == 404
-    answer = client.post("/api/v1/posts", json={"plan_id": huge, "channel": "twitter", "body": "x",
-                                                "scheduled_at": "2031-06-02T10:00:00+02:00"})
+    answer = client.post(
+        "/api/v1/posts",
+        json={"plan_id": huge, "channel": "twitter", "body": "x", "scheduled_at": "2031-06-02T10:00:00+02:00"},
+    )
     assert answer.status_code == 422 and "plan_id" in answer.get_json()["error"]["fields"]
 
 
 def test_another_site_cannot_make_a_browser_write_through_the_api(client):
-    plan = client.post("/api/v1/plans", json={"name": "P", "theme": "T", "keywords": [], "starts_on": "2031-06-01",
-                                              "ends_on": "2031-06-30", "timezone": "UTC"}).get_json()
-    post = client.post("/api/v1/posts", json={"plan_id": plan["id"], "channel": "twitter", "body": "Hello",
-                                              "scheduled_at": "2031-06-02T10:00:00+00:00"}).get_json()
+    plan = client.post(
+        "/api/v1/plans",
+        json={
+            "name": "P",
+            "theme": "T",
+            "keywords": [],
+            "starts_on": "2031-06-01",
+            "ends_on": "2031-06-30",
+            "timezone": "UTC",
+        },
+    ).get_json()
+    post = client.post(
+        "/api/v1/posts",
+        json={
+            "plan_id": plan["id"],
+            "channel": "twitter",
+            "body": "Hello",
+            "scheduled_at": "2031-06-02T10:00:00+00:00",
+        },
+    ).get_json()
     as_a_form = client.post(f"/api/v1/posts/{post['id']}/schedule", data={"x": "1"})
     assert as_a_form.status_code == 415
     from_elsewhere = client.post(f"/api/v1/posts/{post['id']}/schedule", headers={"Origin": "https://evil.example"})

@@ -11,6 +11,7 @@ through Playwright's sync API.
 No browser is downloaded: ``REFRAIN_CHROMIUM`` or /usr/bin/chromium is used, and when it is missing
 the tests fail (they are never skipped) with a message that says what to install.
 """
+
 import os
 import shutil
 import threading
@@ -27,8 +28,15 @@ except ImportError:  # a clear failure in the fixture, not a collection error
     expect = sync_playwright = None
 
 CHROMIUM = os.environ.get("REFRAIN_CHROMIUM") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 10_000
 
 
@@ -48,14 +56,16 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
         for name in ENVIRONMENT_SETTINGS:
             mp.delenv(name, raising=False)
         mp.setenv("REFRAIN_INSTANCE", str(instance))
-        app = create_app({"REDIS_URL": redis_server.url, "DATABASE_URL": empty_test_database(instance),
-                          "WTF_CSRF_ENABLED": True})
+        app = create_app(
+            {"REDIS_URL": redis_server.url, "DATABASE_URL": empty_test_database(instance), "WTF_CSRF_ENABLED": True}
+        )
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
         app.extensions["refrain.queue"].connection.flushall()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="refrain-live-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="refrain-live-server", daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(app, server)
@@ -70,13 +80,18 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
 @pytest.fixture(scope="session")
 def browser():
     if sync_playwright is None:
-        pytest.fail("the browser tests need Playwright for Python: pip install -e '.[test]' (or pip install playwright)",
-                    pytrace=False)
+        pytest.fail(
+            "the browser tests need Playwright for Python: pip install -e '.[test]' (or pip install playwright)",
+            pytrace=False,
+        )
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         found = shutil.which("chromium")
-        pytest.fail(f"the browser tests drive Chromium at {CHROMIUM}, which is missing"
-                    f"{f' (one is at {found}: set REFRAIN_CHROMIUM)' if found else ''}; "
-                    "on Debian: apt-get install -y chromium fonts-noto-cjk", pytrace=False)
+        pytest.fail(
+            f"the browser tests drive Chromium at {CHROMIUM}, which is missing"
+            f"{f' (one is at {found}: set REFRAIN_CHROMIUM)' if found else ''}; "
+            "on Debian: apt-get install -y chromium fonts-noto-cjk",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -88,8 +103,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh context (cookies, storage) per test; every page error fails the test."""
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True, locale="en-GB",
-                                  timezone_id="Europe/Paris")
+    context = browser.new_context(
+        base_url=live_server.url, accept_downloads=True, locale="en-GB", timezone_id="Europe/Paris"
+    )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()
@@ -105,7 +121,9 @@ def page(browser, live_server):
 @pytest.fixture
 def seed(live_server):
     """Run a callable inside the live app's context (services and tests/factories.py), return its result."""
+
     def run(function, *args, **kwargs):
         with live_server.app.app_context():
             return function(*args, **kwargs)
+
     return run

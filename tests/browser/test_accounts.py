@@ -1,7 +1,7 @@
 """Accounts in a browser: connect with a password field, see a refused account named on every page,
 reconnect it, and the warning goes."""
-from scheduler.services import accounts
 
+from scheduler.services import accounts
 from tests.browser.conftest import expect
 
 
@@ -21,6 +21,7 @@ def test_connect_see_the_refusal_everywhere_and_reconnect(page, seed):
     def refuse():
         [connected] = accounts.list_accounts()
         accounts.mark_unauthorized(connected.id, "401: signature rejected")
+
     seed(refuse)
     page.goto("/library")
     banner = page.locator(".flash.reconnect")

@@ -1,10 +1,10 @@
 """The editor on a tweet that is too long: the live counter says so, and scheduling is refused
 without losing what was written."""
+
 import re
 
-from tests.factories import commit, make_plan
-
 from tests.browser.conftest import expect
+from tests.factories import commit, make_plan
 
 CJK = "夏季优惠活动现在开始，" * 15  # 165 characters, each weighing 2: 330 weighted
 
@@ -14,6 +14,7 @@ def test_overlong_cjk_tweet_is_flagged_and_refused_but_kept(page, seed):
         plan = make_plan(name="长推文 (browser)")
         commit(plan, "twitter")
         return plan.id
+
     plan_id = seed(plan_with_twitter)
 
     page.goto(f"/posts/new?plan_id={plan_id}&channel=twitter&date=2031-06-05")

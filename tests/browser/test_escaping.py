@@ -1,9 +1,9 @@
 """Hostile post text is shown as text everywhere a browser renders it, and never runs."""
+
 import re
 
-from tests.factories import commit, make_plan, make_post
-
 from tests.browser.conftest import expect
+from tests.factories import commit, make_plan, make_post
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 
@@ -20,6 +20,7 @@ def test_hostile_body_is_text_in_posts_list_editor_and_calendar(page, seed):
         commit(plan, "twitter")
         post = make_post(plan, body=HOSTILE, when="2031-06-03T11:00:00+02:00")
         return plan.id, post.id
+
     plan_id, post_id = seed(hostile_post)
 
     page.goto(f"/plans/{plan_id}/posts")

@@ -1,16 +1,23 @@
 """The library in a browser: add a feed and watch its import finish, then turn an item into a draft."""
+
 import re
 from datetime import date, timedelta
 
 from scheduler.services import feeds
+from tests.browser.conftest import expect
 from tests.factories import commit, make_plan
 from tests.library.conftest import FeedHost
 from tests.library.feeds import blog_rss
 
-from tests.browser.conftest import expect
-
-POSTS = [{"slug": f"guide-{n}", "title": f"Guide number {n}", "summary": f"<p>Step {n}. Plan the quarter.</p>",
-          "days": n % 60} for n in range(300)]
+POSTS = [
+    {
+        "slug": f"guide-{n}",
+        "title": f"Guide number {n}",
+        "summary": f"<p>Step {n}. Plan the quarter.</p>",
+        "days": n % 60,
+    }
+    for n in range(300)
+]
 
 
 def test_a_feed_imports_while_its_page_watches_and_an_item_becomes_a_draft(page, seed, live_server):
@@ -19,8 +26,16 @@ def test_a_feed_imports_while_its_page_watches_and_an_item_becomes_a_draft(page,
     try:
         url = host.serve("/feed.xml", blog_rss(POSTS, title="The guides blog"))
         today = date.today()
-        seed(lambda: commit(make_plan(name="Library plan", starts_on=(today - timedelta(days=5)).isoformat(),
-                                      ends_on=(today + timedelta(days=60)).isoformat()), "twitter"))
+        seed(
+            lambda: commit(
+                make_plan(
+                    name="Library plan",
+                    starts_on=(today - timedelta(days=5)).isoformat(),
+                    ends_on=(today + timedelta(days=60)).isoformat(),
+                ),
+                "twitter",
+            )
+        )
 
         page.goto("/library/feeds")
         page.fill("input[name=url]", url)

@@ -1,4 +1,5 @@
 """From an empty app to a scheduled post, the way a manager and a creator click through it."""
+
 import re
 
 from tests.browser.conftest import expect

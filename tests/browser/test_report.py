@@ -1,9 +1,9 @@
 """The compliance report: server-side SVG charts with real bars, and a CSV that downloads."""
+
 from scheduler.domain.compliance import CSV_COLUMNS
 from scheduler.services import posts
-from tests.factories import commit, make_plan, make_post
-
 from tests.browser.conftest import expect
+from tests.factories import commit, make_plan, make_post
 
 
 def test_report_charts_and_csv_download(page, seed):
@@ -11,11 +11,19 @@ def test_report_charts_and_csv_download(page, seed):
         plan = make_plan(name="Rapport (browser)")
         commit(plan, "twitter")
         commit(plan, "blog")
-        for day, body in ((2, "Profitez de l'Offre d'été !"), (3, "Une journée ordinaire."), (10, "Summer offer, day ten")):
+        for day, body in (
+            (2, "Profitez de l'Offre d'été !"),
+            (3, "Une journée ordinaire."),
+            (10, "Summer offer, day ten"),
+        ):
             posts.schedule_post(make_post(plan, body=body, when=f"2031-06-{day:02d}T10:00:00+02:00"))
-        posts.schedule_post(make_post(plan, "blog", title="L'offre d'été", body="Tout sur l'offre d'été.",
-                                      when="2031-06-04T09:00:00+02:00"))
+        posts.schedule_post(
+            make_post(
+                plan, "blog", title="L'offre d'été", body="Tout sur l'offre d'été.", when="2031-06-04T09:00:00+02:00"
+            )
+        )
         return plan.id
+
     plan_id = seed(quarter)
 
     page.goto(f"/plans/{plan_id}/report")

@@ -1,4 +1,5 @@
 """One way to build and validate a post in every channel test."""
+
 from datetime import datetime, timezone
 
 from channels import registry

@@ -1,5 +1,6 @@
 """Adapting a post from each channel to each other channel gives a draft that passes validation,
 and the "Use on…" routes give each channel its own shape."""
+
 from itertools import permutations
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,65 +13,153 @@ from channels.shaping import grapheme_count
 from channels.twitter import weighted_length
 
 ENGLISH = {
-    "twitter": PostContent("twitter", "Our guide to planning a quarter around one theme. It takes an afternoon. "
-                                      "https://example.com/guides/quarter", link="https://example.com/guides/quarter",
-                           campaign="q3"),
-    "youtube": PostContent("youtube", "A four-minute tour of the winter launch: calendars, alerts, reports.\n\n"
-                                      "Chapters: 0:00 intro <3", title="Atlas 2.0 in 4 minutes",
-                           link="https://example.com/video", extra={"tags": ["atlas", "content planning"]}),
-    "newsletter": PostContent("newsletter", "## What changed in June\n\nThree things changed this month. Calendars "
-                                            "sync both ways. Reports arrive on Monday.\n\n## Coming next\n\nMore.",
-                              title="The June letter", link="https://example.com/letter"),
-    "blog": PostContent("blog", "Planning a quarter around **one idea** keeps a team honest. " * 20
-                                + "\n\n## How\n\nStart with the theme, then the channels.",
-                        title="How to plan a quarter around one theme, without going one-note on every channel",
-                        link="https://example.com/blog/plan"),
-    "ppc": PostContent("ppc", "Plan every channel around one theme. Try it free.", title="Atlas 2.0",
-                       link="https://example.com/atlas",
-                       extra={"headlines": ["Atlas 2.0", "Plan a quarter", "Stay on theme"],
-                              "descriptions": ["Plan every channel.", "Try it free."]}),
-    "mastodon": PostContent("mastodon", "Our summer board, in one picture. Three columns, one theme. #planning "
-                                        "@atlas@mastodon.social https://example.com/board",
-                            link="https://example.com/board", title="Our summer board, in one picture.",
-                            extra={"media": [{"url": "https://files.example.social/board.png", "type": "image",
-                                              "alt": "A whiteboard with three columns"}]}),
-    "bluesky": PostContent("bluesky", "Shipping the calendar sync today 🎉 @atlas.bsky.social #planning",
-                           link="https://bsky.app/profile/atlas.bsky.social/post/3kxyz",
-                           title="Shipping the calendar sync today 🎉"),
-    "facebook": PostContent("facebook", "Our summer board is up: three columns, one theme, every channel.\n\n"
-                                        "Tell us what you would plan first.", link="https://example.com/board",
-                            extra={"media": [{"url": "https://cdn.example.com/board.jpg", "type": "image",
-                                              "alt": "A whiteboard with three columns"}]}),
-    "pinterest": PostContent("pinterest", "Three columns, one theme: a planning board to copy for your quarter.",
-                             title="Quarter planning board", link="https://example.com/board",
-                             extra={"media": [{"url": "https://cdn.example.com/pin.png", "type": "image",
-                                               "alt": "A planning board with three columns"}]}),
-    "webhook": PostContent("webhook", "## Release notes\n\nCalendars sync both ways. Reports arrive on Monday.",
-                           title="Atlas 2.1", link="https://example.com/releases/2.1"),
+    "twitter": PostContent(
+        "twitter",
+        "Our guide to planning a quarter around one theme. It takes an afternoon. https://example.com/guides/quarter",
+        link="https://example.com/guides/quarter",
+        campaign="q3",
+    ),
+    "youtube": PostContent(
+        "youtube",
+        "A four-minute tour of the winter launch: calendars, alerts, reports.\n\nChapters: 0:00 intro <3",
+        title="Atlas 2.0 in 4 minutes",
+        link="https://example.com/video",
+        extra={"tags": ["atlas", "content planning"]},
+    ),
+    "newsletter": PostContent(
+        "newsletter",
+        "## What changed in June\n\nThree things changed this month. Calendars "
+        "sync both ways. Reports arrive on Monday.\n\n## Coming next\n\nMore.",
+        title="The June letter",
+        link="https://example.com/letter",
+    ),
+    "blog": PostContent(
+        "blog",
+        "Planning a quarter around **one idea** keeps a team honest. " * 20
+        + "\n\n## How\n\nStart with the theme, then the channels.",
+        title="How to plan a quarter around one theme, without going one-note on every channel",
+        link="https://example.com/blog/plan",
+    ),
+    "ppc": PostContent(
+        "ppc",
+        "Plan every channel around one theme. Try it free.",
+        title="Atlas 2.0",
+        link="https://example.com/atlas",
+        extra={
+            "headlines": ["Atlas 2.0", "Plan a quarter", "Stay on theme"],
+            "descriptions": ["Plan every channel.", "Try it free."],
+        },
+    ),
+    "mastodon": PostContent(
+        "mastodon",
+        "Our summer board, in one picture. Three columns, one theme. #planning "
+        "@atlas@mastodon.social https://example.com/board",
+        link="https://example.com/board",
+        title="Our summer board, in one picture.",
+        extra={
+            "media": [
+                {
+                    "url": "https://files.example.social/board.png",
+                    "type": "image",
+                    "alt": "A whiteboard with three columns",
+                }
+            ]
+        },
+    ),
+    "bluesky": PostContent(
+        "bluesky",
+        "Shipping the calendar sync today 🎉 @atlas.bsky.social #planning",
+        link="https://bsky.app/profile/atlas.bsky.social/post/3kxyz",
+        title="Shipping the calendar sync today 🎉",
+    ),
+    "facebook": PostContent(
+        "facebook",
+        "Our summer board is up: three columns, one theme, every channel.\n\nTell us what you would plan first.",
+        link="https://example.com/board",
+        extra={
+            "media": [
+                {"url": "https://cdn.example.com/board.jpg", "type": "image", "alt": "A whiteboard with three columns"}
+            ]
+        },
+    ),
+    "pinterest": PostContent(
+        "pinterest",
+        "Three columns, one theme: a planning board to copy for your quarter.",
+        title="Quarter planning board",
+        link="https://example.com/board",
+        extra={
+            "media": [
+                {
+                    "url": "https://cdn.example.com/pin.png",
+                    "type": "image",
+                    "alt": "A planning board with three columns",
+                }
+            ]
+        },
+    ),
+    "webhook": PostContent(
+        "webhook",
+        "## Release notes\n\nCalendars sync both ways. Reports arrive on Monday.",
+        title="Atlas 2.1",
+        link="https://example.com/releases/2.1",
+    ),
 }
 FRENCH_AND_CHINESE = {
-    "twitter": PostContent("twitter", "L'offre d'été est là : trois idées pour tenir le thème tout l'été. " * 3,
-                           link="https://example.com/ete"),
-    "youtube": PostContent("youtube", "视频介绍：如何围绕一个主题规划整个季度。" * 20, title="季度规划入门",
-                           link="https://example.com/zh/video"),
-    "newsletter": PostContent("newsletter", "## L'offre d'été\n\nTout ce qu'il faut savoir sur l'offre. "
-                                            "Trois idées pour l'été.", title="La lettre de juin",
-                              link="https://example.com/lettre"),
-    "blog": PostContent("blog", "围绕一个主题规划内容，可以让团队保持一致。" * 30, title="夏季优惠：如何规划一个季度的内容",
-                        link="https://example.com/zh/blog"),
-    "ppc": PostContent("ppc", "Planifiez chaque canal autour d'un thème. Essai gratuit.",
-                       title="Atlas 2.0 en français", link="https://example.com/fr/atlas"),
-    "mastodon": PostContent("mastodon", "夏季优惠来了！👨‍👩‍👧‍👦 全家一起规划。 #夏季 " + "Café crème, thème d'été. " * 12,
-                            link="https://mastodon.example/@atlas/111", title="夏季优惠来了！",
-                            extra={"media": [{"url": "https://files.example.social/ete.jpg", "type": "image",
-                                              "alt": ""}]}),
-    "bluesky": PostContent("bluesky", "L'été de Ce\u0301cile 🇫🇷 : 三个想法 #été", link="https://bsky.app/profile/a.bsky.social/post/3k"),
+    "twitter": PostContent(
+        "twitter",
+        "L'offre d'été est là : trois idées pour tenir le thème tout l'été. " * 3,
+        link="https://example.com/ete",
+    ),
+    "youtube": PostContent(
+        "youtube",
+        "视频介绍：如何围绕一个主题规划整个季度。" * 20,
+        title="季度规划入门",
+        link="https://example.com/zh/video",
+    ),
+    "newsletter": PostContent(
+        "newsletter",
+        "## L'offre d'été\n\nTout ce qu'il faut savoir sur l'offre. Trois idées pour l'été.",
+        title="La lettre de juin",
+        link="https://example.com/lettre",
+    ),
+    "blog": PostContent(
+        "blog",
+        "围绕一个主题规划内容，可以让团队保持一致。" * 30,
+        title="夏季优惠：如何规划一个季度的内容",
+        link="https://example.com/zh/blog",
+    ),
+    "ppc": PostContent(
+        "ppc",
+        "Planifiez chaque canal autour d'un thème. Essai gratuit.",
+        title="Atlas 2.0 en français",
+        link="https://example.com/fr/atlas",
+    ),
+    "mastodon": PostContent(
+        "mastodon",
+        "夏季优惠来了！👨‍👩‍👧‍👦 全家一起规划。 #夏季 " + "Café crème, thème d'été. " * 12,
+        link="https://mastodon.example/@atlas/111",
+        title="夏季优惠来了！",
+        extra={"media": [{"url": "https://files.example.social/ete.jpg", "type": "image", "alt": ""}]},
+    ),
+    "bluesky": PostContent(
+        "bluesky", "L'été de Ce\u0301cile 🇫🇷 : 三个想法 #été", link="https://bsky.app/profile/a.bsky.social/post/3k"
+    ),
     "facebook": PostContent("facebook", "夏季优惠来了！Trois idées pour l'été. " * 40, link="https://example.com/ete"),
-    "pinterest": PostContent("pinterest", "Un tableau pour l'été : 三个想法。", title="Tableau d'été 夏季", link="https://example.com/fr/tableau",
-                             extra={"media": [{"url": "https://cdn.example.com/ete.png", "type": "image",
-                                               "alt": "Un tableau à trois colonnes"}]}),
-    "webhook": PostContent("webhook", "Notes de version : 日历双向同步。" * 200, title="Atlas 2.1 en français",
-                           link="https://example.com/fr/notes"),
+    "pinterest": PostContent(
+        "pinterest",
+        "Un tableau pour l'été : 三个想法。",
+        title="Tableau d'été 夏季",
+        link="https://example.com/fr/tableau",
+        extra={
+            "media": [{"url": "https://cdn.example.com/ete.png", "type": "image", "alt": "Un tableau à trois colonnes"}]
+        },
+    ),
+    "webhook": PostContent(
+        "webhook",
+        "Notes de version : 日历双向同步。" * 200,
+        title="Atlas 2.1 en français",
+        link="https://example.com/fr/notes",
+    ),
 }
 PAIRS = list(permutations(registry.names(), 2))
 
@@ -106,13 +195,17 @@ def test_a_blog_post_becomes_a_thread_headline_and_link_then_key_sentences():
     adapted = registry.get("twitter").adapt(blog)
     assert adapted.extra["thread"] is True
     tweets = use_on("twitter", blog).draft.payload["tweets"]
-    assert tweets == [f"{blog.title} {blog.link} 1/3", "Planning a quarter around one idea keeps a team honest. 2/3",
-                      "Start with the theme, then the channels. 3/3"]
+    assert tweets == [
+        f"{blog.title} {blog.link} 1/3",
+        "Planning a quarter around one idea keeps a team honest. 2/3",
+        "Start with the theme, then the channels. 3/3",
+    ]
 
 
 def test_a_long_article_gives_at_most_four_key_sentences_each_a_tweet():
-    body = "\n\n".join(f"Point {n} is the first sentence of paragraph {n}. It has a second sentence, too."
-                       for n in range(1, 8))
+    body = "\n\n".join(
+        f"Point {n} is the first sentence of paragraph {n}. It has a second sentence, too." for n in range(1, 8)
+    )
     article = PostContent("blog", body, title="Seven points", link="https://example.com/seven")
     tweets = use_on("twitter", article).draft.payload["tweets"]
     assert len(tweets) == 5 and tweets[0] == "Seven points https://example.com/seven 1/5"
@@ -158,10 +251,21 @@ def test_a_blog_post_becomes_an_ad_group_with_a_tracked_final_url():
     assert (query["utm_source"], query["utm_medium"]) == (["google"], ["cpc"])
 
 
-VIDEO = PostContent("youtube", "A four-minute tour of the winter launch. Calendars sync both ways.",
-                    title="Atlas 2.0 in 4 minutes", link="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-                    extra={"media": [{"url": "https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "type": "image",
-                                      "alt": "Atlas 2.0 in 4 minutes"}]})
+VIDEO = PostContent(
+    "youtube",
+    "A four-minute tour of the winter launch. Calendars sync both ways.",
+    title="Atlas 2.0 in 4 minutes",
+    link="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    extra={
+        "media": [
+            {
+                "url": "https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg",
+                "type": "image",
+                "alt": "Atlas 2.0 in 4 minutes",
+            }
+        ]
+    },
+)
 
 
 def test_a_video_becomes_a_tweet_with_the_video_link_and_no_picture_over_its_card():
@@ -171,18 +275,26 @@ def test_a_video_becomes_a_tweet_with_the_video_link_and_no_picture_over_its_car
 
 def test_a_video_becomes_a_blog_post_showing_its_thumbnail_linked_to_the_video():
     markdown = use_on("blog", VIDEO).draft.payload["markdown"]
-    block = ("[![Atlas 2.0 in 4 minutes (video)](https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg)]"
-             "(https://www.youtube.com/watch?v=dQw4w9WgXcQ)")
+    block = (
+        "[![Atlas 2.0 in 4 minutes (video)](https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg)]"
+        "(https://www.youtube.com/watch?v=dQw4w9WgXcQ)"
+    )
     assert block in markdown and markdown.index(block) < markdown.index("A four-minute tour")
     assert "<iframe" not in markdown
     bare = PostContent("youtube", "Tour.", title="Tour", link="https://youtu.be/dQw4w9WgXcQ")
-    assert "(https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg)](https://www.youtube.com/watch?v=dQw4w9WgXcQ)" \
+    assert (
+        "(https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg)](https://www.youtube.com/watch?v=dQw4w9WgXcQ)"
         in registry.get("blog").adapt(bare).body
+    )
 
 
 PICTURE = {"url": "https://cdn.example.com/board.png", "type": "image", "alt": "A whiteboard with three columns"}
-VISUAL = PostContent("mastodon", "Our summer board, in one picture. Three columns, one theme.",
-                     link="https://example.com/board", extra={"media": [PICTURE]})
+VISUAL = PostContent(
+    "mastodon",
+    "Our summer board, in one picture. Three columns, one theme.",
+    link="https://example.com/board",
+    extra={"media": [PICTURE]},
+)
 
 
 @pytest.mark.parametrize("target", ["twitter", "mastodon", "bluesky"])
@@ -193,8 +305,9 @@ def test_a_visual_is_attached_with_its_alt_text_on_social_channels(target):
 def test_a_visual_illustrates_the_newsletter_feature_the_blog_the_ad_and_the_video():
     section = use_on("newsletter", VISUAL).draft.payload["sections"][0]
     assert section["image"] == {"url": PICTURE["url"], "alt": PICTURE["alt"]}
-    blog = use_on("blog", PostContent("mastodon", VISUAL.body, title="The board", link=VISUAL.link,
-                                      extra=VISUAL.extra)).draft.payload["markdown"]
+    blog = use_on(
+        "blog", PostContent("mastodon", VISUAL.body, title="The board", link=VISUAL.link, extra=VISUAL.extra)
+    ).draft.payload["markdown"]
     assert f"![{PICTURE['alt']}]({PICTURE['url']})" in blog
     assert use_on("ppc", VISUAL).draft.payload["images"] == [{"url": PICTURE["url"], "alt": PICTURE["alt"]}]
     video = use_on("youtube", PostContent("blog", VISUAL.body, title="The board", extra=VISUAL.extra))

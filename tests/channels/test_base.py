@@ -1,4 +1,5 @@
 """What every adapter shares: outbox delivery, typed outcomes, problems as data, the registry."""
+
 import json
 import os
 import time
@@ -9,7 +10,6 @@ import channels.base
 from channels import registry
 from channels.base import DeliveryContext, Media, Outcome, PostContent, Problem
 from channels.registry import UnknownChannel
-
 from tests.channels.helpers import check
 
 
@@ -68,7 +68,13 @@ def test_an_unsaved_post_is_not_delivered(tmp_path):
 def test_problems_and_validations_as_json():
     assert Problem("too_long", "m").to_dict() == {"code": "too_long", "message": "m", "severity": "error"}
     assert Problem("x", "m", "warning", "body", 0, 3).to_dict() == {
-        "code": "x", "message": "m", "severity": "warning", "field": "body", "start": 0, "end": 3}
+        "code": "x",
+        "message": "m",
+        "severity": "warning",
+        "field": "body",
+        "start": 0,
+        "end": 3,
+    }
     as_dict = check("twitter", "Hello").to_dict()
     assert as_dict["valid"] is True and as_dict["problems"] == []
     assert as_dict["length"] == {"value": 5, "max": 280, "unit": "weighted characters"}
@@ -87,8 +93,18 @@ def test_extra_fields_of_the_wrong_type_are_problems():
 
 
 def test_registry_lookups():
-    assert registry.names() == ["blog", "bluesky", "facebook", "mastodon", "newsletter", "pinterest", "ppc",
-                                "twitter", "webhook", "youtube"]
+    assert registry.names() == [
+        "blog",
+        "bluesky",
+        "facebook",
+        "mastodon",
+        "newsletter",
+        "pinterest",
+        "ppc",
+        "twitter",
+        "webhook",
+        "youtube",
+    ]
     assert registry.names() == sorted(registry.names())
     assert [c.name for c in registry.all_channels()] == registry.names()
     assert registry.get("ppc").label and registry.get("ppc") is registry.get("ppc")
@@ -103,20 +119,38 @@ def test_every_channel_states_its_limits_and_fields():
         assert all(isinstance(kind, type) for kind in adapter.extra_fields.values())
         assert adapter.feed_content_type in ("article", "video", "image", "link", "text", "email")
     assert registry.get("youtube").limits == {"title": 100, "description_bytes": 5000, "tags_total": 500}
-    assert registry.get("ppc").limits == {"headlines": [3, 15], "headline_length": 30, "descriptions": [2, 4],
-                                          "description_length": 90, "path_length": 15}
+    assert registry.get("ppc").limits == {
+        "headlines": [3, 15],
+        "headline_length": 30,
+        "descriptions": [2, 4],
+        "description_length": 90,
+        "path_length": 15,
+    }
 
 
 def test_read_feed_entry_gives_one_shape():
-    entry = {"title": "T", "link": "https://e.com/1", "summary": "S",
-             "published_parsed": time.struct_time((2031, 9, 1, 8, 0, 0, 0, 244, 0)),
-             "media_thumbnail": [{"url": "https://e.com/t.jpg"}],
-             "enclosures": [{"href": "https://e.com/a.mp3", "type": "audio/mpeg"}, {"href": "https://e.com/t.jpg"}]}
+    entry = {
+        "title": "T",
+        "link": "https://e.com/1",
+        "summary": "S",
+        "published_parsed": time.struct_time((2031, 9, 1, 8, 0, 0, 0, 244, 0)),
+        "media_thumbnail": [{"url": "https://e.com/t.jpg"}],
+        "enclosures": [{"href": "https://e.com/a.mp3", "type": "audio/mpeg"}, {"href": "https://e.com/t.jpg"}],
+    }
     item = registry.get("ppc").read_feed_entry(entry)
-    assert item == {"remote_id": "https://e.com/1", "title": "T", "link": "https://e.com/1", "summary": "S",
-                    "published_at": item["published_at"], "content_type": "link",
-                    "media": [{"url": "https://e.com/t.jpg", "type": "image", "alt": ""},
-                              {"url": "https://e.com/a.mp3", "type": "audio", "alt": ""}], "metrics": {}}
+    assert item == {
+        "remote_id": "https://e.com/1",
+        "title": "T",
+        "link": "https://e.com/1",
+        "summary": "S",
+        "published_at": item["published_at"],
+        "content_type": "link",
+        "media": [
+            {"url": "https://e.com/t.jpg", "type": "image", "alt": ""},
+            {"url": "https://e.com/a.mp3", "type": "audio", "alt": ""},
+        ],
+        "metrics": {},
+    }
     assert item["published_at"].isoformat() == "2031-09-01T08:00:00+00:00"
     for adapter in registry.all_channels():
         empty = adapter.read_feed_entry({})
@@ -146,8 +180,11 @@ def test_media_is_a_kind_any_list_of_objects_is_an_instance_of():
 
 
 def test_an_image_without_alt_text_is_a_warning_and_the_draft_still_renders():
-    media = [{"url": "https://e.com/p.png", "type": "image"}, {"url": "https://e.com/v.mp4", "type": "video"},
-             {"url": "https://e.com/q.png", "type": "image", "alt": "  "}]
+    media = [
+        {"url": "https://e.com/p.png", "type": "image"},
+        {"url": "https://e.com/v.mp4", "type": "video"},
+        {"url": "https://e.com/q.png", "type": "image", "alt": "  "},
+    ]
     result = check("twitter", "Look", extra={"media": media})
     assert result.valid and [(p.code, p.severity) for p in result.problems] == [("image_without_alt", "warning")] * 2
     assert "image 3 (https://e.com/q.png) has no alt text" in result.problems[1].message
@@ -159,5 +196,7 @@ def test_no_web_or_database_imports_in_channels():
     for name in os.listdir(folder):
         if name.endswith(".py"):
             source = open(os.path.join(folder, name), encoding="utf-8").read()
-            assert not any(f"import {lib}" in source or f"from {lib}" in source
-                           for lib in ("flask", "sqlalchemy", "redis", "rq", "scheduler"))
+            assert not any(
+                f"import {lib}" in source or f"from {lib}" in source
+                for lib in ("flask", "sqlalchemy", "redis", "rq", "scheduler")
+            )

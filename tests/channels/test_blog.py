@@ -1,10 +1,10 @@
 """Blog: Markdown with front matter that stays valid YAML, slugs, short posts."""
+
 import json
 
 import pytest
 
 from channels.blog import slugify
-
 from tests.channels.helpers import check, codes
 
 
@@ -26,14 +26,34 @@ def test_markdown_with_front_matter_and_file_name():
     assert result.valid and not result.problems
     assert payload["slug"] == "rentree-tout-change" and payload["filename"] == "2031-09-01-rentree-tout-change.md"
     values, body = front_matter(payload["markdown"])
-    assert values == payload["front_matter"] == {"title": title, "date": "2031-09-01T08:00:00+00:00",
-                                                 "slug": "rentree-tout-change", "tags": ["planning"],
-                                                 "canonical_url": "https://example.com/orig"}
+    assert (
+        values
+        == payload["front_matter"]
+        == {
+            "title": title,
+            "date": "2031-09-01T08:00:00+00:00",
+            "slug": "rentree-tout-change",
+            "tags": ["planning"],
+            "canonical_url": "https://example.com/orig",
+        }
+    )
     assert body.strip() == ("word " * 60).strip()
 
 
-@pytest.mark.parametrize("title", ["a: b", "'quoted' \"twice\"", "# not a comment", "- not a list", "tab\there",
-                                   "line\u2028separator", "del\x7fchar", "[x], {y}", "yes"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "a: b",
+        "'quoted' \"twice\"",
+        "# not a comment",
+        "- not a list",
+        "tab\there",
+        "line\u2028separator",
+        "del\x7fchar",
+        "[x], {y}",
+        "yes",
+    ],
+)
 def test_awkward_titles_stay_one_string(title):
     payload = check("blog", "word " * 60, title=title).draft.payload
     values, _ = front_matter(payload["markdown"])
@@ -47,8 +67,9 @@ def test_canonical_url_only_with_a_link_and_no_date_when_unscheduled():
     assert payload["filename"] == "undated-plain.md"
 
 
-@pytest.mark.parametrize("title, slug", [("Ça, c'est l'été !", "ca-c-est-l-ete"), ("Straße 2031", "strae-2031"),
-                                         ("  --Hello--  ", "hello")])
+@pytest.mark.parametrize(
+    "title, slug", [("Ça, c'est l'été !", "ca-c-est-l-ete"), ("Straße 2031", "strae-2031"), ("  --Hello--  ", "hello")]
+)
 def test_slug_folds_accents(title, slug):
     assert slugify(title) == slug
 

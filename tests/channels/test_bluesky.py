@@ -1,19 +1,25 @@
 """Bluesky: 300 graphemes with links in full, and facets with UTF-8 byte offsets."""
+
 import pytest
 
 from channels import registry
 from channels.bluesky import facets
-
 from tests.channels.helpers import check, codes
 
 FAMILY = "👨‍👩‍👧‍👦"  # four people joined by zero-width joiners: 7 code points, 25 bytes, 1 grapheme
 E_ACUTE = "e\u0301"  # e and a combining accent: 2 code points, 1 grapheme
 
 
-@pytest.mark.parametrize("body, length", [
-    ("x" * 300, 300), (FAMILY * 300, 300), (E_ACUTE * 300, 300), ("夏" * 300, 300),
-    ("https://example.com/" + "x" * 80, 100),  # a link counts in full, as typed
-])
+@pytest.mark.parametrize(
+    "body, length",
+    [
+        ("x" * 300, 300),
+        (FAMILY * 300, 300),
+        (E_ACUTE * 300, 300),
+        ("夏" * 300, 300),
+        ("https://example.com/" + "x" * 80, 100),  # a link counts in full, as typed
+    ],
+)
 def test_length_is_counted_in_graphemes(body, length):
     result = check("bluesky", body)
     assert result.length.value == length and result.valid
@@ -29,7 +35,9 @@ def test_one_grapheme_over_is_an_error_pointing_at_it():
 def spans(text):
     """What each facet covers, read back through its byte offsets, with its feature."""
     data = text.encode("utf-8")
-    return [(data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in facets(text)]
+    return [
+        (data[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in facets(text)
+    ]
 
 
 def test_facets_use_utf8_byte_offsets():
@@ -37,7 +45,10 @@ def test_facets_use_utf8_byte_offsets():
     assert spans(text) == [
         ("@alice.bsky.social", {"$type": "app.bsky.richtext.facet#mention", "handle": "alice.bsky.social"}),
         ("#été", {"$type": "app.bsky.richtext.facet#tag", "tag": "été"}),
-        ("https://example.com/été?x=1", {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/été?x=1"}),
+        (
+            "https://example.com/été?x=1",
+            {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/été?x=1"},
+        ),
     ]
     first = facets(text)[0]["index"]
     # "Café " is 6 bytes, the family 25, " 夏季 " 8: the mention starts at byte 39, not at character 13
@@ -48,13 +59,15 @@ def test_what_is_not_a_facet():
     assert facets("mail me at a@b.com, #123 is a number, word#tag, @nodot and x@y.z") == []
     assert spans("#夏季优惠 (@bob.test)") == [
         ("#夏季优惠", {"$type": "app.bsky.richtext.facet#tag", "tag": "夏季优惠"}),
-        ("@bob.test", {"$type": "app.bsky.richtext.facet#mention", "handle": "bob.test"})]
+        ("@bob.test", {"$type": "app.bsky.richtext.facet#mention", "handle": "bob.test"}),
+    ]
 
 
 def test_the_draft_is_a_post_record_with_facets_langs_and_media():
     picture = {"url": "https://e.com/p.png", "type": "image", "alt": "A picture"}
-    result = check("bluesky", "Ready #launch", link="https://example.com/l",
-                   extra={"langs": ["en", "fr"], "media": [picture]})
+    result = check(
+        "bluesky", "Ready #launch", link="https://example.com/l", extra={"langs": ["en", "fr"], "media": [picture]}
+    )
     payload = result.draft.payload
     assert payload["text"] == "Ready #launch\n\nhttps://example.com/l" and payload["langs"] == ["en", "fr"]
     assert [f["features"][0]["$type"].split("#")[1] for f in payload["facets"]] == ["tag", "link"]

@@ -1,4 +1,5 @@
 """Facebook Page posts: the Graph API's shape and limits, and what each of its answers means."""
+
 import json
 
 import pytest
@@ -6,9 +7,8 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import check, codes, errors, post
+from tests.support.stand_in import StandIn
 
 TOKEN = "EAAGpagetoken-secret-1234"
 FEED, PHOTOS = "/v21.0/1122334455/feed", "/v21.0/1122334455/photos"
@@ -23,12 +23,17 @@ def service():
 
 
 def context(tmp_path, service, http=None, pauses=None):
-    account = Account(id=1, channel="facebook", name="Atlas Page",
-                      settings={"page_id": "1122334455", "graph_url": service.url, "graph_version": "v21.0"},
-                      secrets={"page_access_token": TOKEN})
+    account = Account(
+        id=1,
+        channel="facebook",
+        name="Atlas Page",
+        settings={"page_id": "1122334455", "graph_url": service.url, "graph_version": "v21.0"},
+        secrets={"page_access_token": TOKEN},
+    )
     client = http or HttpClient(timeout=2, on_pause=pauses.append if pauses is not None else None)
-    return DeliveryContext(mode="live", outbox_dir=tmp_path, account=account, http=client,
-                           idempotency_key="refrain-post-7")
+    return DeliveryContext(
+        mode="live", outbox_dir=tmp_path, account=account, http=client, idempotency_key="refrain-post-7"
+    )
 
 
 def deliver(tmp_path, service, content, **kwargs):
@@ -68,12 +73,18 @@ def test_a_text_post_goes_to_the_feed_edge_as_form_fields(tmp_path, service):
     service.answer("POST", FEED, 200, {"id": "1122334455_998877"})
     outcome = deliver(tmp_path, service, TEXT)
     assert (outcome.status, outcome.remote_id, outcome.url) == (
-        "published", "1122334455_998877", "https://www.facebook.com/1122334455_998877")
+        "published",
+        "1122334455_998877",
+        "https://www.facebook.com/1122334455_998877",
+    )
     [seen] = service.requests
     assert (seen.method, seen.path) == ("POST", FEED)
     assert seen.headers["content-type"] == "application/x-www-form-urlencoded"
-    assert seen.form() == {"message": "Our summer board is up.", "link": "https://example.com/board",
-                           "access_token": TOKEN}
+    assert seen.form() == {
+        "message": "Our summer board is up.",
+        "link": "https://example.com/board",
+        "access_token": TOKEN,
+    }
     assert seen.query == {}, "the token travels in the body, never in the address"
 
 
@@ -82,12 +93,21 @@ def test_a_post_with_a_picture_goes_to_the_photos_edge(tmp_path, service):
     content = post("facebook", "Look", link="https://example.com", extra={"media": [PICTURE]}, id=7)
     outcome = deliver(tmp_path, service, content)
     assert (outcome.status, outcome.remote_id) == ("published", "1122334455_556")
-    assert service.requests[0].form() == {"url": PICTURE["url"], "caption": "Look\n\nhttps://example.com",
-                                          "access_token": TOKEN}
+    assert service.requests[0].form() == {
+        "url": PICTURE["url"],
+        "caption": "Look\n\nhttps://example.com",
+        "access_token": TOKEN,
+    }
 
 
-GRAPH_190 = {"error": {"message": "Error validating access token: Session has expired on Tuesday.",
-                       "type": "OAuthException", "code": 190, "error_subcode": 463}}
+GRAPH_190 = {
+    "error": {
+        "message": "Error validating access token: Session has expired on Tuesday.",
+        "type": "OAuthException",
+        "code": 190,
+        "error_subcode": 463,
+    }
+}
 
 
 def test_an_expired_token_is_unauthorized_though_graph_says_400(tmp_path, service):
@@ -96,10 +116,23 @@ def test_an_expired_token_is_unauthorized_though_graph_says_400(tmp_path, servic
     assert outcome.status == "unauthorized" and "Session has expired" in outcome.message
 
 
-@pytest.mark.parametrize("code, status", [(190, "unauthorized"), (102, "unauthorized"), (10, "unauthorized"),
-                                          (200, "unauthorized"), (299, "unauthorized"), (4, "retry"),
-                                          (17, "retry"), (32, "retry"), (613, "retry"), (2, "retry"),
-                                          (100, "rejected"), (506, "rejected")])
+@pytest.mark.parametrize(
+    "code, status",
+    [
+        (190, "unauthorized"),
+        (102, "unauthorized"),
+        (10, "unauthorized"),
+        (200, "unauthorized"),
+        (299, "unauthorized"),
+        (4, "retry"),
+        (17, "retry"),
+        (32, "retry"),
+        (613, "retry"),
+        (2, "retry"),
+        (100, "rejected"),
+        (506, "rejected"),
+    ],
+)
 def test_graph_error_codes_in_a_suppressed_answer(tmp_path, service, code, status):
     """An error object in a 200 answer (as Graph sends some) says what happened."""
     service.answer("POST", FEED, 200, {"error": {"message": f"(#{code}) said Graph", "type": "X", "code": code}})
@@ -118,8 +151,13 @@ def test_graph_error_codes_in_a_400_are_read_from_the_message(tmp_path, service,
 
 def test_a_rate_limit_waits_as_long_as_graph_says(tmp_path, service):
     usage = {"1122334455": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 7}]}
-    service.answer("POST", FEED, 200, {"error": {"message": "(#32) Page request limit reached", "code": 32}},
-                   headers={"x-business-use-case-usage": json.dumps(usage)})
+    service.answer(
+        "POST",
+        FEED,
+        200,
+        {"error": {"message": "(#32) Page request limit reached", "code": 32}},
+        headers={"x-business-use-case-usage": json.dumps(usage)},
+    )
     outcome = deliver(tmp_path, service, TEXT)
     assert outcome.status == "retry" and outcome.retry_after == 420
 
@@ -158,15 +196,21 @@ def test_a_token_echoed_by_the_service_never_reaches_the_outcome(tmp_path, servi
 
 def test_an_account_without_its_token_is_unauthorized_and_sends_nothing(tmp_path, service):
     ctx = context(tmp_path, service)
-    ctx = DeliveryContext("live", tmp_path, account=Account(1, "facebook", "Page", settings={"page_id": "1"}),
-                          http=ctx.http)
+    ctx = DeliveryContext(
+        "live", tmp_path, account=Account(1, "facebook", "Page", settings={"page_id": "1"}), http=ctx.http
+    )
     draft = registry.get("facebook").validate(TEXT).draft
     assert registry.get("facebook").deliver(draft, TEXT, ctx).status == "unauthorized" and not service.requests
 
 
 def test_adapting_keeps_the_headline_text_link_and_one_picture():
-    source = post("mastodon", "Three columns. #planning", title="Our board", link="https://example.com/b",
-                  extra={"media": [PICTURE, {**PICTURE, "url": "https://cdn.example.com/2.jpg"}]})
+    source = post(
+        "mastodon",
+        "Three columns. #planning",
+        title="Our board",
+        link="https://example.com/b",
+        extra={"media": [PICTURE, {**PICTURE, "url": "https://cdn.example.com/2.jpg"}]},
+    )
     adapted = registry.get("facebook").adapt(source)
     assert adapted.body == "Our board\n\nThree columns. #planning" and adapted.link == source.link
     assert adapted.extra == {"media": [PICTURE]}

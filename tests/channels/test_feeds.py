@@ -1,4 +1,5 @@
 """read_feed_entry, end to end: feeds as the services publish them, parsed by feedparser."""
+
 from datetime import datetime, timezone
 
 import feedparser
@@ -161,13 +162,21 @@ def read(channel, xml, number=0):
 def test_a_youtube_video():
     item = read("youtube", YOUTUBE.format(likes="1234", views="56789"))
     assert item == {
-        "remote_id": "dQw4w9WgXcQ", "title": "Atlas 2.0 en 4 minutes — l'été",
+        "remote_id": "dQw4w9WgXcQ",
+        "title": "Atlas 2.0 en 4 minutes — l'été",
         "link": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-        "summary": "A tour of the winter launch: calendars, alerts, reports.", "published_at": WHEN,
+        "summary": "A tour of the winter launch: calendars, alerts, reports.",
+        "published_at": WHEN,
         "content_type": "video",
-        "media": [{"url": "https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg", "type": "image",
-                   "alt": "Atlas 2.0 en 4 minutes — l'été"}],
-        "metrics": {"views": 56789, "likes": 1234}}
+        "media": [
+            {
+                "url": "https://i1.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg",
+                "type": "image",
+                "alt": "Atlas 2.0 en 4 minutes — l'été",
+            }
+        ],
+        "metrics": {"views": 56789, "likes": 1234},
+    }
 
 
 def test_garbage_statistics_are_left_out():
@@ -182,10 +191,16 @@ def test_mastodon_posts_picture_link_and_text():
     assert picture["title"] == "Our summer board, in one picture."
     assert picture["summary"].startswith("<p>Our summer board") and "&amp; one theme" in picture["summary"]
     assert picture["content_type"] == "image" and picture["published_at"] == WHEN
-    assert picture["media"] == [{"url": "https://files.mastodon.social/media_attachments/files/111/222/333/"
-                                        "original/board.png", "type": "image",
-                                 "alt": "A whiteboard with three columns"}]
-    assert link["content_type"] == "link" and link["title"] == "New guide, thanks @bob: https://example.com/guides/quarter"
+    assert picture["media"] == [
+        {
+            "url": "https://files.mastodon.social/media_attachments/files/111/222/333/original/board.png",
+            "type": "image",
+            "alt": "A whiteboard with three columns",
+        }
+    ]
+    assert (
+        link["content_type"] == "link" and link["title"] == "New guide, thanks @bob: https://example.com/guides/quarter"
+    )
     assert link["published_at"] == datetime(2031, 9, 2, 7, 30, tzinfo=timezone.utc)
     assert text["content_type"] == "text" and text["published_at"] is None  # no date: none invented
     assert text["title"] == "Bonjour @carol !" and text["metrics"] == {}
@@ -206,7 +221,10 @@ def test_a_wordpress_post_is_the_whole_article_with_its_comment_count():
     assert item["remote_id"] == "https://blog.example.com/?p=123" and item["content_type"] == "article"
     assert item["summary"].startswith("<p>Planning a quarter") and "<h2>How</h2>" in item["summary"]
     assert (item["title"], item["published_at"], item["metrics"]) == (
-        "How to plan a quarter around one theme", WHEN, {"replies": 3})
+        "How to plan a quarter around one theme",
+        WHEN,
+        {"replies": 3},
+    )
     assert read("blog", WORDPRESS.format(comments="n/a"))["metrics"] == {}
 
 
@@ -220,14 +238,17 @@ def test_a_newsletter_issue():
 
 def test_a_one_megabyte_summary_is_kept_whole():
     huge = "word " * 200_000
-    blog = read("blog", WORDPRESS.replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + huge)
-                .format(comments="0"))
+    blog = read(
+        "blog",
+        WORDPRESS.replace("<content:encoded><![CDATA[", "<content:encoded><![CDATA[" + huge).format(comments="0"),
+    )
     assert len(blog["summary"]) > 1_000_000
     toot = read("mastodon", MASTODON.replace("&lt;p&gt;Bonjour", "&lt;p&gt;" + huge + "Bonjour"), 2)
     assert len(toot["summary"]) > 1_000_000 and len(toot["title"]) <= 80
 
 
 def test_without_an_id_the_link_is_the_remote_id():
-    feed = BLUESKY.replace('<guid isPermaLink="false">at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/'
-                           '3kq2xbzf5dq2a</guid>', "")
+    feed = BLUESKY.replace(
+        '<guid isPermaLink="false">at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2xbzf5dq2a</guid>', ""
+    )
     assert read("bluesky", feed)["remote_id"] == "https://bsky.app/profile/atlas.bsky.social/post/3kq2xbzf5dq2a"

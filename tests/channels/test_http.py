@@ -1,4 +1,5 @@
 """The live client's verdicts, against a real local server: what may be sent again and what may not."""
+
 import socket
 
 import pytest
@@ -30,8 +31,18 @@ def test_a_success_is_returned_and_logged_without_its_body(service):
     assert client.log == [("POST", service.url + "/post", 201)], "no query string (tokens), no body"
 
 
-@pytest.mark.parametrize("status, kind", [(401, "unauthorized"), (403, "unauthorized"), (400, "rejected"),
-                                          (422, "rejected"), (500, "retry"), (503, "retry"), (429, "retry")])
+@pytest.mark.parametrize(
+    "status, kind",
+    [
+        (401, "unauthorized"),
+        (403, "unauthorized"),
+        (400, "rejected"),
+        (422, "rejected"),
+        (500, "retry"),
+        (503, "retry"),
+        (429, "retry"),
+    ],
+)
 def test_each_answer_means_one_outcome_with_the_services_words(service, status, kind):
     service.answer("POST", "/post", status, {"error": {"message": "said the service"}})
     outcome = verdict(HttpClient(timeout=2), service.url + "/post")
@@ -47,8 +58,14 @@ def test_a_429_pauses_the_account_until_retry_after(service):
 
 def test_no_requests_left_pauses_until_the_reset(service):
     import time
-    service.answer("POST", "/post", 200, {"ok": True},
-                   headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(time.time()) + 120)})
+
+    service.answer(
+        "POST",
+        "/post",
+        200,
+        {"ok": True},
+        headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(time.time()) + 120)},
+    )
     pauses = []
     HttpClient(timeout=2, on_pause=pauses.append).request("POST", service.url + "/post", json={})
     assert 100 < pauses[0] <= 120

@@ -1,5 +1,6 @@
 """Blog live delivery: a static site's folder (committed when it is a git repository), WordPress's REST
 API, a Micropub endpoint; each against what a real one would see."""
+
 import base64
 import json
 import subprocess
@@ -10,9 +11,8 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import post as make_post
+from tests.support.stand_in import StandIn
 
 BODY = "Hello *world*.\n\nA second paragraph with a [link](https://example.com)."
 PAST = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
@@ -34,8 +34,13 @@ def deliver(post, tmp_path, settings, secrets=None):
     validation = adapter.validate(post)
     assert validation.draft is not None, validation.problems
     account = Account(1, "blog", "my blog", settings=settings, secrets=secrets or {})
-    context = DeliveryContext("live", tmp_path / "outbox", account=account, http=HttpClient(timeout=2),
-                              idempotency_key=f"refrain-post-{post.id}")
+    context = DeliveryContext(
+        "live",
+        tmp_path / "outbox",
+        account=account,
+        http=HttpClient(timeout=2),
+        idempotency_key=f"refrain-post-{post.id}",
+    )
     return adapter.deliver(validation.draft, post, context)
 
 
@@ -52,8 +57,16 @@ def parse(markdown):
 
 def test_the_account_form_covers_every_target_and_hides_its_secrets():
     fields = {f.name: f for f in registry.get("blog").account_fields}
-    assert {"target", "folder", "content_dir", "site_url", "user", "app_password", "micropub_endpoint",
-            "micropub_token"} <= set(fields)
+    assert {
+        "target",
+        "folder",
+        "content_dir",
+        "site_url",
+        "user",
+        "app_password",
+        "micropub_endpoint",
+        "micropub_token",
+    } <= set(fields)
     assert {name for name, f in fields.items() if f.secret} == {"app_password", "micropub_token"}
     assert [name for name, f in fields.items() if f.required] == ["target"] and fields["target"].default == "folder"
 
@@ -64,6 +77,7 @@ def test_an_unknown_target_is_rejected(tmp_path):
 
 
 # --- folder ------------------------------------------------------------------------------------------
+
 
 def folder_settings(site, **more):
     return {"target": "folder", "folder": str(site), **more}
@@ -76,33 +90,56 @@ def posts_in(site):
 def test_folder_writes_front_matter_and_body(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
-    outcome = deliver(blog_post(extra={"tags": ["planning", "été"]}, link="https://example.com/orig"), tmp_path,
-                      folder_settings(site))
+    outcome = deliver(
+        blog_post(extra={"tags": ["planning", "été"]}, link="https://example.com/orig"), tmp_path, folder_settings(site)
+    )
     assert outcome.status == "published", outcome.message
     assert outcome.remote_id == "content/posts/2031-09-01-summer-plans.md"
     assert outcome.url == (site / outcome.remote_id).as_uri()
     assert posts_in(site) == ["content/posts/2031-09-01-summer-plans.md"], "no temporary file left"
     values, body = parse((site / outcome.remote_id).read_text(encoding="utf-8"))
     assert list(values) == ["title", "date", "publishDate", "draft", "slug", "tags", "canonical_url", "refrain_id"]
-    assert values == {"title": "Summer plans", "date": "2031-09-01T08:00:00+00:00",
-                      "publishDate": "2031-09-01T08:00:00+00:00", "draft": False, "slug": "summer-plans",
-                      "tags": ["planning", "été"], "canonical_url": "https://example.com/orig", "refrain_id": 42}
+    assert values == {
+        "title": "Summer plans",
+        "date": "2031-09-01T08:00:00+00:00",
+        "publishDate": "2031-09-01T08:00:00+00:00",
+        "draft": False,
+        "slug": "summer-plans",
+        "tags": ["planning", "été"],
+        "canonical_url": "https://example.com/orig",
+        "refrain_id": 42,
+    }
     assert body == "\n" + BODY + "\n"
 
 
 def test_a_past_post_has_no_publish_date_and_a_site_url_gives_the_address(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
-    outcome = deliver(blog_post(scheduled_at=PAST), tmp_path,
-                      folder_settings(site, site_url="https://blog.example/posts/", content_dir="_posts"))
+    outcome = deliver(
+        blog_post(scheduled_at=PAST),
+        tmp_path,
+        folder_settings(site, site_url="https://blog.example/posts/", content_dir="_posts"),
+    )
     assert outcome.status == "published" and outcome.remote_id == "_posts/2021-03-04-summer-plans.md"
     assert outcome.url == "https://blog.example/posts/summer-plans/"
     values, _ = parse((site / outcome.remote_id).read_text())
     assert values["date"] == "2021-03-04T05:06:07+00:00" and "publishDate" not in values
 
 
-@pytest.mark.parametrize("title", ["a: b", "'single' and \"double\" quotes", "two\nlines", "冬季优惠", "# hash",
-                                   "- dash", "yes", "tab\tand \\ backslash", "line\u2028separator"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "a: b",
+        "'single' and \"double\" quotes",
+        "two\nlines",
+        "冬季优惠",
+        "# hash",
+        "- dash",
+        "yes",
+        "tab\tand \\ backslash",
+        "line\u2028separator",
+    ],
+)
 def test_hostile_titles_stay_one_yaml_string(tmp_path, title):
     site = tmp_path / "site"
     site.mkdir()
@@ -211,8 +248,10 @@ POSTS, TAGS = "/wp-json/wp/v2/posts", "/wp-json/wp/v2/tags"
 
 
 def wordpress(service, **more):
-    return {"settings": {"target": "wordpress", "site_url": service.url + "/", "user": "ann", **more},
-            "secrets": {"app_password": "abcd efgh ijkl"}}
+    return {
+        "settings": {"target": "wordpress", "site_url": service.url + "/", "user": "ann", **more},
+        "secrets": {"app_password": "abcd efgh ijkl"},
+    }
 
 
 def deliver_wp(service, post, tmp_path, **more):
@@ -230,9 +269,13 @@ def test_wordpress_creates_a_scheduled_post(service, tmp_path):
     created = service.received("POST", POSTS)[0]
     assert created.json() == {
         "title": "Summer plans",
-        "content": '<p>Hello <em>world</em>.</p>\n<p>A second paragraph with a '
-                   '<a href="https://example.com">link</a>.</p>\n',
-        "status": "future", "date_gmt": "2031-09-01T08:00:00", "slug": "summer-plans", "tags": [5, 9]}
+        "content": "<p>Hello <em>world</em>.</p>\n<p>A second paragraph with a "
+        '<a href="https://example.com">link</a>.</p>\n',
+        "status": "future",
+        "date_gmt": "2031-09-01T08:00:00",
+        "slug": "summer-plans",
+        "tags": [5, 9],
+    }
     token = base64.b64encode(b"ann:abcd efgh ijkl").decode()
     assert all(seen.headers["authorization"] == f"Basic {token}" for seen in service.requests)
     lookup = service.received("GET", POSTS)[0]
@@ -250,13 +293,19 @@ def test_wordpress_publishes_a_post_whose_time_has_passed(service, tmp_path):
 
 
 def test_wordpress_updates_the_post_an_earlier_attempt_created(service, tmp_path):
-    service.answer("GET", POSTS, 200, [{"id": 7, "slug": "summer-plans", "title": {"raw": "Summer plans"},
-                                        "date_gmt": "2031-09-01T08:00:00"}])
+    service.answer(
+        "GET",
+        POSTS,
+        200,
+        [{"id": 7, "slug": "summer-plans", "title": {"raw": "Summer plans"}, "date_gmt": "2031-09-01T08:00:00"}],
+    )
     service.answer("POST", POSTS + "/7", 200, {"id": 7, "link": "https://blog.example/summer-plans/"})
     outcome = deliver_wp(service, blog_post(), tmp_path)
     assert (outcome.status, outcome.remote_id) == ("published", "7") and "updated" in outcome.message
-    assert not service.received("POST", POSTS) and service.received("POST", POSTS + "/7")[0].json()["slug"] == \
-        "summer-plans"
+    assert (
+        not service.received("POST", POSTS)
+        and service.received("POST", POSTS + "/7")[0].json()["slug"] == "summer-plans"
+    )
 
 
 def test_wordpress_never_overwrites_another_post_with_the_same_slug(service, tmp_path):
@@ -266,8 +315,9 @@ def test_wordpress_never_overwrites_another_post_with_the_same_slug(service, tmp
     assert not service.received("POST", POSTS + "/2")
 
 
-@pytest.mark.parametrize("status, kind", [(401, "unauthorized"), (403, "unauthorized"), (500, "retry"),
-                                          (400, "rejected")])
+@pytest.mark.parametrize(
+    "status, kind", [(401, "unauthorized"), (403, "unauthorized"), (500, "retry"), (400, "rejected")]
+)
 def test_wordpress_answers_become_outcomes(service, tmp_path, status, kind):
     service.answer("GET", POSTS, 200, [])
     service.answer("POST", POSTS, status, {"code": "x", "message": "said WordPress"})
@@ -308,9 +358,14 @@ def test_wordpress_settings_are_checked_before_any_request(service, tmp_path):
 
 # --- Micropub ------------------------------------------------------------------------------------------
 
+
 def deliver_micropub(service, post, tmp_path):
-    return deliver(post, tmp_path, {"target": "micropub", "micropub_endpoint": service.url + "/micropub"},
-                   {"micropub_token": "tok-123"})
+    return deliver(
+        post,
+        tmp_path,
+        {"target": "micropub", "micropub_endpoint": service.url + "/micropub"},
+        {"micropub_token": "tok-123"},
+    )
 
 
 def test_micropub_sends_a_form_and_reads_the_location(service, tmp_path):
@@ -322,8 +377,14 @@ def test_micropub_sends_a_form_and_reads_the_location(service, tmp_path):
     assert sent.headers["authorization"] == "Bearer tok-123"
     assert sent.headers["content-type"].startswith("application/x-www-form-urlencoded")
     assert sent.headers["idempotency-key"] == "refrain-post-42"
-    assert sent.form() == {"h": "entry", "name": "Summer plans", "content": BODY, "category[]": ["planning", "été"],
-                           "published": "2031-09-01T08:00:00+00:00", "mp-slug": "summer-plans"}
+    assert sent.form() == {
+        "h": "entry",
+        "name": "Summer plans",
+        "content": BODY,
+        "category[]": ["planning", "été"],
+        "published": "2031-09-01T08:00:00+00:00",
+        "mp-slug": "summer-plans",
+    }
 
 
 def test_a_relative_location_is_made_absolute(service, tmp_path):

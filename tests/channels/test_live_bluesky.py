@@ -1,5 +1,6 @@
 """Live delivery to Bluesky: a session from the app password, facets with DIDs at UTF-8 byte offsets,
 blobs, and a record key that makes a second attempt find the first, played by a stand-in PDS."""
+
 import re
 import time
 
@@ -9,9 +10,8 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.bluesky import record_key
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import post
+from tests.support.stand_in import StandIn
 
 PASSWORD, JWT = "abcd-efgh-ijkl-mnop", "eyJ-ACCESS-JWT-7777"
 DID = "did:plc:refrain4567abcdefghijkl"
@@ -26,8 +26,14 @@ RKEY = record_key("refrain-post-7")
 
 
 def session_answer():
-    return {"did": DID, "handle": "refrain.bsky.social", "email": "team@example.com", "accessJwt": JWT,
-            "refreshJwt": "eyJ-REFRESH-JWT-8888", "active": True}
+    return {
+        "did": DID,
+        "handle": "refrain.bsky.social",
+        "email": "team@example.com",
+        "accessJwt": JWT,
+        "refreshJwt": "eyJ-REFRESH-JWT-8888",
+        "active": True,
+    }
 
 
 def created(rkey=RKEY):
@@ -56,10 +62,19 @@ class Delivery:
         self.pauses = []
         self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
         self.context = DeliveryContext(
-            mode="live", outbox_dir=service.tmp, http=self.http, save_secrets=None, idempotency_key="refrain-post-7",
-            account=Account(id=1, channel="bluesky", name="refrain.bsky.social",
-                            settings={"pds": service.url, "handle": "refrain.bsky.social"},
-                            secrets={"app_password": PASSWORD}))
+            mode="live",
+            outbox_dir=service.tmp,
+            http=self.http,
+            save_secrets=None,
+            idempotency_key="refrain-post-7",
+            account=Account(
+                id=1,
+                channel="bluesky",
+                name="refrain.bsky.social",
+                settings={"pds": service.url, "handle": "refrain.bsky.social"},
+                secrets={"app_password": PASSWORD},
+            ),
+        )
 
     def send(self, body="Hello from Refrain", **fields):
         adapter = registry.get("bluesky")
@@ -104,19 +119,25 @@ def test_facets_carry_dids_at_utf8_byte_offsets(service, deliver):
     service.answer("POST", CREATE, 200, created())
     text = "Café 🌍👨‍👩‍👧 夏季 @alice.bsky.social: #été! https://example.com/été?x=1 et @ghost.bsky.social 优惠"
     assert deliver().send(text).status == "published"
-    assert [r.query for r in service.received("GET", RESOLVE)] == [{"handle": ["alice.bsky.social"]},
-                                                                   {"handle": ["ghost.bsky.social"]}]
+    assert [r.query for r in service.received("GET", RESOLVE)] == [
+        {"handle": ["alice.bsky.social"]},
+        {"handle": ["ghost.bsky.social"]},
+    ]
     record = service.received("POST", CREATE)[0].json()["record"]
     assert record["text"] == text
     data = record["text"].encode("utf-8")
-    covered = [(data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"), f["features"])
-               for f in record["facets"]]
+    covered = [
+        (data[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"), f["features"]) for f in record["facets"]
+    ]
     assert covered == [
         ("@alice.bsky.social", [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:alice"}]),
         ("#été", [{"$type": "app.bsky.richtext.facet#tag", "tag": "été"}]),
-        ("https://example.com/été?x=1", [{"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/été?x=1"}]),
+        (
+            "https://example.com/été?x=1",
+            [{"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/été?x=1"}],
+        ),
     ], "the unresolvable @ghost stays plain text"
-    assert record["facets"][0]["index"]["byteStart"] == len("Café 🌍👨‍👩‍👧 夏季 ".encode("utf-8"))
+    assert record["facets"][0]["index"]["byteStart"] == len("Café 🌍👨‍👩‍👧 夏季 ".encode())
 
 
 def test_a_second_attempt_finds_the_first_and_is_published_once(service, deliver):
@@ -126,11 +147,22 @@ def test_a_second_attempt_finds_the_first_and_is_published_once(service, deliver
     service.answer("POST", CREATE, 500, {"error": "InternalServerError", "message": "Internal Server Error"})
     assert deliver().send("Once only").status == "unconfirmed"
     service.routes[("GET", GET_RECORD)] = []
-    service.answer("GET", GET_RECORD, 200, {"uri": f"at://{DID}/app.bsky.feed.post/{RKEY}", "cid": "bafy",
-                                            "value": {"$type": "app.bsky.feed.post", "text": "Once only",
-                                                      "createdAt": "2031-09-01T08:00:00.000Z"}})
+    service.answer(
+        "GET",
+        GET_RECORD,
+        200,
+        {
+            "uri": f"at://{DID}/app.bsky.feed.post/{RKEY}",
+            "cid": "bafy",
+            "value": {"$type": "app.bsky.feed.post", "text": "Once only", "createdAt": "2031-09-01T08:00:00.000Z"},
+        },
+    )
     outcome = deliver().send("Once only")
-    assert outcome.status == "published" and outcome.remote_id.endswith(f"/{RKEY}") and "earlier attempt" in outcome.message
+    assert (
+        outcome.status == "published"
+        and outcome.remote_id.endswith(f"/{RKEY}")
+        and "earlier attempt" in outcome.message
+    )
     creates = service.received("POST", CREATE)
     assert [c.json()["rkey"] for c in creates] == [RKEY, RKEY]
     lookup = service.received("GET", GET_RECORD)[-1]
@@ -154,7 +186,9 @@ def test_a_different_post_under_the_same_key_is_refused(service, deliver):
 
 def test_a_refused_sign_in_is_unauthorized_and_posts_nothing(service, deliver):
     service.routes[("POST", SESSION)] = []
-    service.answer("POST", SESSION, 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+    service.answer(
+        "POST", SESSION, 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
+    )
     outcome = deliver().send()
     assert outcome.status == "unauthorized" and "Invalid identifier or password" in outcome.message
     assert service.received("POST", CREATE) == []
@@ -162,8 +196,13 @@ def test_a_refused_sign_in_is_unauthorized_and_posts_nothing(service, deliver):
 
 def test_a_429_waits_until_the_reset_and_pauses_the_account(service, deliver):
     reset = int(time.time()) + 300
-    service.answer("POST", CREATE, 429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
-                   headers={"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(reset)})
+    service.answer(
+        "POST",
+        CREATE,
+        429,
+        {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+        headers={"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(reset)},
+    )
     delivery = deliver()
     outcome = delivery.send()
     assert outcome.status == "retry" and 280 < outcome.retry_after <= 300
@@ -199,8 +238,12 @@ def test_no_answer_to_the_sign_in_is_a_plain_retry(service, deliver):
 
 
 def test_a_picture_becomes_a_blob_in_an_images_embed(service, deliver):
-    blob = {"$type": "blob", "ref": {"$link": "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa"},
-            "mimeType": "image/png", "size": len(PNG)}
+    blob = {
+        "$type": "blob",
+        "ref": {"$link": "bafkreibabalobzn6cd366ukcsjycp4yymjymgfxcv6xczmlgpemzkz3cfa"},
+        "mimeType": "image/png",
+        "size": len(PNG),
+    }
     service.answer("GET", "/pictures/summer.png", 200, PNG, headers={"Content-Type": "image/png"})
     service.answer("POST", BLOB, 200, {"blob": blob})
     service.answer("POST", CREATE, 200, created())
@@ -210,11 +253,16 @@ def test_a_picture_becomes_a_blob_in_an_images_embed(service, deliver):
     assert upload.body == PNG and upload.headers["content-type"] == "image/png"
     assert upload.headers["authorization"] == f"Bearer {JWT}"
     record = service.received("POST", CREATE)[0].json()["record"]
-    assert record["embed"] == {"$type": "app.bsky.embed.images", "images": [{"alt": "A beach at sunset", "image": blob}]}
+    assert record["embed"] == {
+        "$type": "app.bsky.embed.images",
+        "images": [{"alt": "A beach at sunset", "image": blob}],
+    }
 
 
 def test_a_picture_over_a_megabyte_is_refused_before_posting(service, deliver):
-    service.answer("GET", "/pictures/huge.png", 200, b"\x89PNG" + b"0" * 1_000_000, headers={"Content-Type": "image/png"})
+    service.answer(
+        "GET", "/pictures/huge.png", 200, b"\x89PNG" + b"0" * 1_000_000, headers={"Content-Type": "image/png"}
+    )
     picture = {"url": service.url + "/pictures/huge.png", "type": "image", "alt": "Huge"}
     outcome = deliver().send("Summer", extra={"media": [picture]})
     assert outcome.status == "rejected" and "smaller" in outcome.message

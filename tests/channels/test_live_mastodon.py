@@ -1,5 +1,6 @@
 """Live delivery to Mastodon: the instance's own limit, the Idempotency-Key, uploads, and every answer
 an instance gives, played by a stand-in."""
+
 import email
 import email.policy
 from datetime import datetime, timedelta, timezone
@@ -9,9 +10,8 @@ import pytest
 from channels import mastodon, registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import post
+from tests.support.stand_in import StandIn
 
 TOKEN = "tok-MASTODON-ACCESS-9999"
 STATUSES, INSTANCE = "/api/v1/statuses", "/api/v2/instance"
@@ -19,14 +19,23 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
 def instance_info(limit=500):
-    return {"domain": "social.example", "title": "Example social",
-            "configuration": {"statuses": {"max_characters": limit, "max_media_attachments": 4,
-                                           "characters_reserved_per_url": 23}}}
+    return {
+        "domain": "social.example",
+        "title": "Example social",
+        "configuration": {
+            "statuses": {"max_characters": limit, "max_media_attachments": 4, "characters_reserved_per_url": 23}
+        },
+    }
 
 
 def status(number="113000000000000001"):
-    return {"id": number, "uri": f"https://social.example/users/refrain/statuses/{number}",
-            "url": f"https://social.example/@refrain/{number}", "content": "<p>Hello</p>", "visibility": "public"}
+    return {
+        "id": number,
+        "uri": f"https://social.example/users/refrain/statuses/{number}",
+        "url": f"https://social.example/@refrain/{number}",
+        "content": "<p>Hello</p>",
+        "visibility": "public",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +59,19 @@ class Delivery:
         self.pauses = []
         self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
         self.context = DeliveryContext(
-            mode="live", outbox_dir=service.tmp, http=self.http, save_secrets=None, idempotency_key="refrain-post-7",
-            account=Account(id=1, channel="mastodon", name="@refrain@social.example",
-                            settings={"instance": service.url}, secrets={"access_token": TOKEN}))
+            mode="live",
+            outbox_dir=service.tmp,
+            http=self.http,
+            save_secrets=None,
+            idempotency_key="refrain-post-7",
+            account=Account(
+                id=1,
+                channel="mastodon",
+                name="@refrain@social.example",
+                settings={"instance": service.url},
+                secrets={"access_token": TOKEN},
+            ),
+        )
 
     def send(self, body="Hello from Refrain", **fields):
         adapter = registry.get("mastodon")
@@ -124,20 +143,28 @@ def test_the_same_idempotency_key_on_every_attempt(service, deliver):
 def test_a_429_waits_until_the_reset_and_pauses_the_account(service, deliver):
     reset = (datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat()
     service.answer("GET", INSTANCE, 200, instance_info())
-    service.answer("POST", STATUSES, 429, {"error": "Too many requests"},
-                   headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+    service.answer(
+        "POST",
+        STATUSES,
+        429,
+        {"error": "Too many requests"},
+        headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
     delivery = deliver()
     outcome = delivery.send()
     assert outcome.status == "retry" and 280 < outcome.retry_after <= 300
     assert len(delivery.pauses) == 1 and 280 < delivery.pauses[0] <= 300
 
 
-@pytest.mark.parametrize("answer, kind", [(dict(status=500, body={"error": "Internal"}), "retry"),
-                                          (dict(status=401, body={"error": "The access token is invalid"}),
-                                           "unauthorized"),
-                                          (dict(status=422, body={"error": "Validation failed: Text can't be blank"}),
-                                           "rejected"),
-                                          (dict(drop=True), "unconfirmed")])
+@pytest.mark.parametrize(
+    "answer, kind",
+    [
+        (dict(status=500, body={"error": "Internal"}), "retry"),
+        (dict(status=401, body={"error": "The access token is invalid"}), "unauthorized"),
+        (dict(status=422, body={"error": "Validation failed: Text can't be blank"}), "rejected"),
+        (dict(drop=True), "unconfirmed"),
+    ],
+)
 def test_each_answer_means_its_outcome(service, deliver, answer, kind):
     service.answer("GET", INSTANCE, 200, instance_info())
     service.answer("POST", STATUSES, answer.pop("status", 200), answer.pop("body", None), **answer)
@@ -159,24 +186,31 @@ def test_no_answer_to_the_limit_question_is_a_plain_retry(service, deliver):
 
 
 def multipart_fields(seen) -> dict:
-    message = email.message_from_bytes(b"Content-Type: " + seen.headers["content-type"].encode() + b"\r\n\r\n" +
-                                       seen.body, policy=email.policy.HTTP)
-    return {part.get_param("name", header="content-disposition"): (part.get_content_type(), part.get_payload(decode=True))
-            for part in message.iter_parts()}
+    message = email.message_from_bytes(
+        b"Content-Type: " + seen.headers["content-type"].encode() + b"\r\n\r\n" + seen.body, policy=email.policy.HTTP
+    )
+    return {
+        part.get_param("name", header="content-disposition"): (part.get_content_type(), part.get_payload(decode=True))
+        for part in message.iter_parts()
+    }
 
 
 def test_a_picture_is_uploaded_with_its_description_then_attached(service, deliver):
     service.answer("GET", INSTANCE, 200, instance_info())
     service.answer("GET", "/pictures/summer.png", 200, PNG, headers={"Content-Type": "image/png"})
-    service.answer("POST", "/api/v2/media", 200, {"id": "22348641", "type": "image",
-                                                  "url": "https://files.example/summer.png", "description": "A beach"})
+    service.answer(
+        "POST",
+        "/api/v2/media",
+        200,
+        {"id": "22348641", "type": "image", "url": "https://files.example/summer.png", "description": "A beach"},
+    )
     service.answer("POST", STATUSES, 200, status())
     picture = {"url": service.url + "/pictures/summer.png", "type": "image", "alt": "A beach at sunset"}
     assert deliver().send("Summer", extra={"media": [picture]}).status == "published"
     upload = service.received("POST", "/api/v2/media")[0]
     assert upload.headers["authorization"] == f"Bearer {TOKEN}"
     fields = multipart_fields(upload)
-    assert fields["file"] == ("image/png", PNG) and fields["description"][1] == "A beach at sunset".encode()
+    assert fields["file"] == ("image/png", PNG) and fields["description"][1] == b"A beach at sunset"
     assert service.received("POST", STATUSES)[0].json()["media_ids"] == ["22348641"]
 
 

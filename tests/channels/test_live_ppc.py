@@ -1,5 +1,6 @@
 """PPC live delivery: responsive search ads exported as Google Ads Editor CSV files, one per campaign,
 one row per ad, UTM-tagged; and the UTM link builder."""
+
 import csv
 import io
 import json
@@ -10,15 +11,22 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.ppc import EXPORTED, utm_link
-
 from tests.channels.helpers import post as make_post
 
 BOM = b"\xef\xbb\xbf"
-HEADER = (["Campaign", "Ad group", "Ad type"] + [f"Headline {n}" for n in range(1, 16)]
-          + [f"Description {n}" for n in range(1, 5)] + ["Path 1", "Path 2", "Final URL", "Status"])
-AD = {"headlines": ["Offre d'été", "Plan a quarter", "Start, today"], "descriptions": ["One \"quoted\" line.",
-                                                                                    "Two, with a comma."],
-      "path1": "summer", "path2": "offer", "ad_group": "Été 2031"}
+HEADER = (
+    ["Campaign", "Ad group", "Ad type"]
+    + [f"Headline {n}" for n in range(1, 16)]
+    + [f"Description {n}" for n in range(1, 5)]
+    + ["Path 1", "Path 2", "Final URL", "Status"]
+)
+AD = {
+    "headlines": ["Offre d'été", "Plan a quarter", "Start, today"],
+    "descriptions": ['One "quoted" line.', "Two, with a comma."],
+    "path1": "summer",
+    "path2": "offer",
+    "ad_group": "Été 2031",
+}
 
 
 def ad_post(id=1, **fields):
@@ -38,7 +46,7 @@ def deliver(tmp_path, post, **settings):
 def read(path):
     data = path.read_bytes()
     assert data.startswith(BOM) and not data.startswith(BOM + BOM)
-    reader = csv.reader(io.StringIO(data[len(BOM):].decode("utf-8"), newline=""))
+    reader = csv.reader(io.StringIO(data[len(BOM) :].decode("utf-8"), newline=""))
     header, *rows = list(reader)
     return header, [dict(zip(header, row)) for row in rows]
 
@@ -50,11 +58,23 @@ def test_an_ad_becomes_one_row_of_its_campaigns_editor_file(tmp_path):
     assert outcome.message == EXPORTED
     header, rows = read(path)
     assert header == HEADER
-    assert rows == [{**{column: "" for column in HEADER}, "Campaign": "rentree-2031", "Ad group": "Été 2031",
-                     "Ad type": "Responsive search ad", "Headline 1": "Offre d'été", "Headline 2": "Plan a quarter",
-                     "Headline 3": "Start, today", "Description 1": 'One "quoted" line.',
-                     "Description 2": "Two, with a comma.", "Path 1": "summer", "Path 2": "offer",
-                     "Final URL": rows[0]["Final URL"], "Status": "Enabled"}]
+    assert rows == [
+        {
+            **{column: "" for column in HEADER},
+            "Campaign": "rentree-2031",
+            "Ad group": "Été 2031",
+            "Ad type": "Responsive search ad",
+            "Headline 1": "Offre d'été",
+            "Headline 2": "Plan a quarter",
+            "Headline 3": "Start, today",
+            "Description 1": 'One "quoted" line.',
+            "Description 2": "Two, with a comma.",
+            "Path 1": "summer",
+            "Path 2": "offer",
+            "Final URL": rows[0]["Final URL"],
+            "Status": "Enabled",
+        }
+    ]
     assert path.read_bytes().count(b"\r\n") == 2, "CRLF line ends, one header and one row"
 
 
@@ -63,8 +83,13 @@ def test_the_final_url_carries_every_utm_tag(tmp_path):
     _, rows = read(tmp_path / "ads" / "rentree-2031.csv")
     url = rows[0]["Final URL"]
     assert url.startswith("https://example.com/offer?ref=ads&")
-    assert dict(parse_qsl(urlsplit(url).query)) == {"ref": "ads", "utm_source": "google", "utm_medium": "cpc",
-                                                    "utm_campaign": "rentree-2031", "utm_content": "ete-2031"}
+    assert dict(parse_qsl(urlsplit(url).query)) == {
+        "ref": "ads",
+        "utm_source": "google",
+        "utm_medium": "cpc",
+        "utm_campaign": "rentree-2031",
+        "utm_content": "ete-2031",
+    }
 
 
 def test_delivering_again_replaces_the_row(tmp_path):
@@ -101,8 +126,9 @@ def test_an_ad_moved_to_another_campaign_leaves_the_old_file(tmp_path):
 
 def test_the_ad_group_defaults_to_the_title_and_the_status_can_be_paused(tmp_path):
     post = ad_post()
-    post = make_post("ppc", "", title="Summer offer", id=5, link=post.link,
-                     extra={k: v for k, v in AD.items() if k != "ad_group"})
+    post = make_post(
+        "ppc", "", title="Summer offer", id=5, link=post.link, extra={k: v for k, v in AD.items() if k != "ad_group"}
+    )
     deliver(tmp_path, post, ad_status="paused")
     _, rows = read(tmp_path / "ads" / "rentree-2031.csv")
     assert (rows[0]["Ad group"], rows[0]["Status"]) == ("Summer offer", "Paused")
@@ -128,18 +154,32 @@ def test_fifteen_headlines_and_four_descriptions_fill_every_column(tmp_path):
     assert [row[f"Description {n}"] for n in range(1, 5)] == descriptions
 
 
-@pytest.mark.parametrize("url, arguments, expected", [
-    ("https://e.com/p", ("google", "cpc", "summer"),
-     "https://e.com/p?utm_source=google&utm_medium=cpc&utm_campaign=summer"),
-    ("https://e.com/p?a=1#top", ("news", "email", "s", "hero", "red shoes"),
-     "https://e.com/p?a=1&utm_source=news&utm_medium=email&utm_campaign=s&utm_content=hero&utm_term=red+shoes#top"),
-    ("https://e.com/?utm_source=bing&x=2", ("google", "cpc", "c"),
-     "https://e.com/?utm_source=google&x=2&utm_medium=cpc&utm_campaign=c"),
-])
+@pytest.mark.parametrize(
+    "url, arguments, expected",
+    [
+        (
+            "https://e.com/p",
+            ("google", "cpc", "summer"),
+            "https://e.com/p?utm_source=google&utm_medium=cpc&utm_campaign=summer",
+        ),
+        (
+            "https://e.com/p?a=1#top",
+            ("news", "email", "s", "hero", "red shoes"),
+            "https://e.com/p?a=1&utm_source=news&utm_medium=email&utm_campaign=s&utm_content=hero&utm_term=red+shoes#top",
+        ),
+        (
+            "https://e.com/?utm_source=bing&x=2",
+            ("google", "cpc", "c"),
+            "https://e.com/?utm_source=google&x=2&utm_medium=cpc&utm_campaign=c",
+        ),
+    ],
+)
 def test_utm_link_builder(url, arguments, expected):
     assert utm_link(url, *arguments) == expected
 
 
 def test_utm_link_can_keep_the_tags_a_link_already_has():
-    assert utm_link("https://e.com/?utm_source=bing", "google", "cpc", "c", "g", replace=False) == \
-        "https://e.com/?utm_source=bing&utm_medium=cpc&utm_campaign=c&utm_content=g"
+    assert (
+        utm_link("https://e.com/?utm_source=bing", "google", "cpc", "c", "g", replace=False)
+        == "https://e.com/?utm_source=bing&utm_medium=cpc&utm_campaign=c&utm_content=g"
+    )

@@ -1,4 +1,5 @@
 """Live delivery to X: the exact requests the API v2 documents, played against a stand-in that answers as X does."""
+
 import base64
 import email
 import email.policy
@@ -9,9 +10,8 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import post
+from tests.support.stand_in import StandIn
 
 TOKEN, REFRESH, SECRET = "tok-ACCESS-1111", "tok-REFRESH-2222", "tok-CLIENTSECRET-3333"
 NEW_TOKEN, NEW_REFRESH = "tok-ACCESS-NEW-4444", "tok-REFRESH-NEW-5555"
@@ -42,10 +42,19 @@ class Delivery:
         self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
         stored = {"access_token": TOKEN, "refresh_token": REFRESH, "client_secret": SECRET, **secrets}
         self.context = DeliveryContext(
-            mode="live", outbox_dir=service.tmp, http=self.http, save_secrets=self.saved.append,
+            mode="live",
+            outbox_dir=service.tmp,
+            http=self.http,
+            save_secrets=self.saved.append,
             idempotency_key="refrain-post-7",
-            account=Account(id=1, channel="twitter", name="@refrain", secrets={k: v for k, v in stored.items() if v},
-                            settings={"api_base": service.url, "client_id": "client-abc"}))
+            account=Account(
+                id=1,
+                channel="twitter",
+                name="@refrain",
+                secrets={k: v for k, v in stored.items() if v},
+                settings={"api_base": service.url, "client_id": "client-abc"},
+            ),
+        )
 
     def send(self, body="Hello from Refrain", **fields):
         adapter = registry.get("twitter")
@@ -83,8 +92,18 @@ def test_a_tweet_is_posted_with_the_user_token(service, deliver):
 def test_a_401_renews_the_token_once_saves_it_and_tweets_again(service, deliver):
     service.answer("POST", TWEETS, 401, {"title": "Unauthorized", "detail": "Unauthorized", "status": 401})
     service.answer("POST", TWEETS, 201, {"data": {"id": "2"}})
-    service.answer("POST", TOKEN_PATH, 200, {"token_type": "bearer", "expires_in": 7200, "access_token": NEW_TOKEN,
-                                             "scope": "tweet.write offline.access", "refresh_token": NEW_REFRESH})
+    service.answer(
+        "POST",
+        TOKEN_PATH,
+        200,
+        {
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": NEW_TOKEN,
+            "scope": "tweet.write offline.access",
+            "refresh_token": NEW_REFRESH,
+        },
+    )
     delivery = deliver()
     assert delivery.send().status == "published"
     assert [(r.method, r.path) for r in service.requests] == [("POST", TWEETS), ("POST", TOKEN_PATH), ("POST", TWEETS)]
@@ -109,7 +128,9 @@ def test_a_public_client_renews_without_basic_authentication(service, deliver):
 
 
 def test_a_stored_expiry_in_the_past_renews_before_tweeting(service, deliver):
-    service.answer("POST", TOKEN_PATH, 200, {"access_token": NEW_TOKEN, "refresh_token": NEW_REFRESH, "expires_in": 7200})
+    service.answer(
+        "POST", TOKEN_PATH, 200, {"access_token": NEW_TOKEN, "refresh_token": NEW_REFRESH, "expires_in": 7200}
+    )
     service.answer("POST", TWEETS, 201, {"data": {"id": "3"}})
     delivery = deliver(expires_at=str(int(time.time()) - 10))
     assert delivery.send().status == "published"
@@ -119,8 +140,12 @@ def test_a_stored_expiry_in_the_past_renews_before_tweeting(service, deliver):
 
 def test_a_refused_renewal_is_unauthorized_and_saves_nothing(service, deliver):
     service.answer("POST", TWEETS, 401, {"title": "Unauthorized"})
-    service.answer("POST", TOKEN_PATH, 400, {"error": "invalid_request",
-                                             "error_description": "Value passed for the token was invalid."})
+    service.answer(
+        "POST",
+        TOKEN_PATH,
+        400,
+        {"error": "invalid_request", "error_description": "Value passed for the token was invalid."},
+    )
     delivery = deliver()
     outcome = delivery.send()
     assert outcome.status == "unauthorized" and "reconnect" in outcome.message
@@ -144,8 +169,13 @@ def test_no_refresh_token_means_reconnecting(service, deliver):
 
 def test_a_429_waits_until_the_reset_and_pauses_the_account(service, deliver):
     reset = int(time.time()) + 300
-    service.answer("POST", TWEETS, 429, {"title": "Too Many Requests"},
-                   headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    service.answer(
+        "POST",
+        TWEETS,
+        429,
+        {"title": "Too Many Requests"},
+        headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+    )
     delivery = deliver()
     outcome = delivery.send()
     assert outcome.status == "retry" and 280 < outcome.retry_after <= 300
@@ -169,8 +199,16 @@ def test_a_slow_answer_is_unconfirmed(service, deliver):
 
 
 def test_x_refusing_a_duplicate_is_not_an_account_problem(service, deliver):
-    service.answer("POST", TWEETS, 403, {"detail": "You are not allowed to create a Tweet with duplicate content.",
-                                         "status": 403, "title": "Forbidden"})
+    service.answer(
+        "POST",
+        TWEETS,
+        403,
+        {
+            "detail": "You are not allowed to create a Tweet with duplicate content.",
+            "status": 403,
+            "title": "Forbidden",
+        },
+    )
     outcome = deliver().send()
     assert outcome.status == "unconfirmed" and "mark it published" in outcome.message
 
@@ -184,15 +222,22 @@ def test_a_thread_chains_each_tweet_to_the_one_before(service, deliver):
     outcome = deliver().send(THREAD, extra={"thread": True})
     assert outcome.status == "published" and outcome.remote_id == "101" and "103" in outcome.message
     bodies = [r.json() for r in service.requests]
-    assert bodies == [{"text": "First part of the story. 1/3"},
-                      {"text": "Second part. 2/3", "reply": {"in_reply_to_tweet_id": "101"}},
-                      {"text": "Third and last part. 3/3", "reply": {"in_reply_to_tweet_id": "102"}}]
+    assert bodies == [
+        {"text": "First part of the story. 1/3"},
+        {"text": "Second part. 2/3", "reply": {"in_reply_to_tweet_id": "101"}},
+        {"text": "Third and last part. 3/3", "reply": {"in_reply_to_tweet_id": "102"}},
+    ]
 
 
-@pytest.mark.parametrize("failure", [dict(status=503, body={"title": "Service Unavailable"}),
-                                     dict(status=429, body={"title": "Too Many Requests"}, headers={"Retry-After": "60"}),
-                                     dict(status=401, body={"title": "Unauthorized"}),
-                                     dict(drop=True)])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        dict(status=503, body={"title": "Service Unavailable"}),
+        dict(status=429, body={"title": "Too Many Requests"}, headers={"Retry-After": "60"}),
+        dict(status=401, body={"title": "Unauthorized"}),
+        dict(drop=True),
+    ],
+)
 def test_a_thread_that_breaks_after_its_first_tweet_is_never_retried(service, deliver, failure):
     """Retrying would post the first tweet again: the outcome says what went out, for a person to decide."""
     service.answer("POST", TWEETS, 201, {"data": {"id": "201"}})
@@ -207,16 +252,20 @@ def test_a_thread_that_breaks_after_its_first_tweet_is_never_retried(service, de
 
 
 def multipart_fields(seen) -> dict:
-    message = email.message_from_bytes(b"Content-Type: " + seen.headers["content-type"].encode() + b"\r\n\r\n" +
-                                       seen.body, policy=email.policy.HTTP)
-    return {part.get_param("name", header="content-disposition"): (part.get_content_type(), part.get_payload(decode=True))
-            for part in message.iter_parts()}
+    message = email.message_from_bytes(
+        b"Content-Type: " + seen.headers["content-type"].encode() + b"\r\n\r\n" + seen.body, policy=email.policy.HTTP
+    )
+    return {
+        part.get_param("name", header="content-disposition"): (part.get_content_type(), part.get_payload(decode=True))
+        for part in message.iter_parts()
+    }
 
 
 def test_a_picture_is_uploaded_described_and_attached_to_the_first_tweet(service, deliver):
     service.answer("GET", "/pictures/summer.png", 200, PNG, headers={"Content-Type": "image/png"})
-    service.answer("POST", "/2/media/upload", 200, {"data": {"id": "1880028106020515840",
-                                                             "media_key": "3_1880028106020515840"}})
+    service.answer(
+        "POST", "/2/media/upload", 200, {"data": {"id": "1880028106020515840", "media_key": "3_1880028106020515840"}}
+    )
     service.answer("POST", "/2/media/metadata", 200, {"data": {"associated_metadata": {}}})
     service.answer("POST", TWEETS, 201, {"data": {"id": "301"}})
     picture = {"url": service.url + "/pictures/summer.png", "type": "image", "alt": "A beach at sunset"}

@@ -1,4 +1,5 @@
 """YouTube live delivery: scheduling an uploaded private video with videos.update, renewing OAuth once."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,9 +8,8 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from channels.youtube import until_quota_resets
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import WHEN, check, errors, post
+from tests.support.stand_in import StandIn
 
 ACCESS, REFRESH, CLIENT_SECRET = "ya29.old-access", "1//refresh-secret", "GOCSPX-client-secret"
 VIDEO = "dQw4w9WgXcQ"
@@ -24,15 +24,31 @@ def service():
 
 
 def context(tmp_path, service, saved=None, http=None, access=ACCESS):
-    account = Account(id=1, channel="youtube", name="Atlas", settings={
-        "client_id": "123.apps.googleusercontent.com", "api_url": service.url, "oauth_url": service.url},
-        secrets={"access_token": access, "refresh_token": REFRESH, "client_secret": CLIENT_SECRET})
-    return DeliveryContext(mode="live", outbox_dir=tmp_path, account=account, http=http or HttpClient(timeout=2),
-                           save_secrets=saved.append if saved is not None else None, idempotency_key="refrain-post-7")
+    account = Account(
+        id=1,
+        channel="youtube",
+        name="Atlas",
+        settings={"client_id": "123.apps.googleusercontent.com", "api_url": service.url, "oauth_url": service.url},
+        secrets={"access_token": access, "refresh_token": REFRESH, "client_secret": CLIENT_SECRET},
+    )
+    return DeliveryContext(
+        mode="live",
+        outbox_dir=tmp_path,
+        account=account,
+        http=http or HttpClient(timeout=2),
+        save_secrets=saved.append if saved is not None else None,
+        idempotency_key="refrain-post-7",
+    )
 
 
-BRIEF = post("youtube", "A four-minute tour.", title="Atlas 2.0 in 4 minutes", link="https://example.com",
-             extra={"tags": ["atlas", "content planning"], "category_id": "28", "video_id": VIDEO}, id=7)
+BRIEF = post(
+    "youtube",
+    "A four-minute tour.",
+    title="Atlas 2.0 in 4 minutes",
+    link="https://example.com",
+    extra={"tags": ["atlas", "content planning"], "category_id": "28", "video_id": VIDEO},
+    id=7,
+)
 
 
 def deliver(tmp_path, service, content=BRIEF, **kwargs):
@@ -54,23 +70,37 @@ def test_a_scheduled_video_is_updated_private_with_its_publish_time(tmp_path, se
     service.answer("PUT", VIDEOS, 200, {"kind": "youtube#video", "id": VIDEO})
     outcome = deliver(tmp_path, service)
     assert (outcome.status, outcome.remote_id, outcome.url) == (
-        "published", VIDEO, f"https://www.youtube.com/watch?v={VIDEO}")
+        "published",
+        VIDEO,
+        f"https://www.youtube.com/watch?v={VIDEO}",
+    )
     [seen] = service.requests
     assert (seen.method, seen.path, seen.query) == ("PUT", VIDEOS, {"part": ["snippet,status"]})
     assert seen.headers["authorization"] == f"Bearer {ACCESS}"
     assert seen.headers["content-type"] == "application/json"
     assert seen.json() == {
         "id": VIDEO,
-        "snippet": {"title": "Atlas 2.0 in 4 minutes", "description": "A four-minute tour.\n\nhttps://example.com",
-                    "tags": ["atlas", "content planning"], "categoryId": "28"},
-        "status": {"privacyStatus": "private", "publishAt": "2031-09-01T08:00:00+00:00"}}
+        "snippet": {
+            "title": "Atlas 2.0 in 4 minutes",
+            "description": "A four-minute tour.\n\nhttps://example.com",
+            "tags": ["atlas", "content planning"],
+            "categoryId": "28",
+        },
+        "status": {"privacyStatus": "private", "publishAt": "2031-09-01T08:00:00+00:00"},
+    }
     assert WHEN.isoformat() in outcome.message
 
 
 def test_a_video_whose_time_has_come_is_made_public_at_once(tmp_path, service):
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
-    due = post("youtube", "d", title="t", extra={"video_id": VIDEO}, id=7,
-               scheduled_at=datetime.now(timezone.utc) - timedelta(seconds=5))
+    due = post(
+        "youtube",
+        "d",
+        title="t",
+        extra={"video_id": VIDEO},
+        id=7,
+        scheduled_at=datetime.now(timezone.utc) - timedelta(seconds=5),
+    )
     assert deliver(tmp_path, service, due).status == "published"
     assert service.requests[0].json()["status"] == {"privacyStatus": "public"}
 
@@ -88,15 +118,20 @@ def test_bad_details_or_no_video_are_refused_before_any_request(tmp_path, servic
 def test_a_401_renews_the_token_keeps_it_and_sends_once_more(tmp_path, service):
     service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
-    service.answer("POST", "/token", 200, {"access_token": "ya29.new-access", "expires_in": 3599,
-                                           "token_type": "Bearer"})
+    service.answer(
+        "POST", "/token", 200, {"access_token": "ya29.new-access", "expires_in": 3599, "token_type": "Bearer"}
+    )
     saved = []
     outcome = deliver(tmp_path, service, saved=saved)
     assert outcome.status == "published" and saved == [{"access_token": "ya29.new-access"}]
     first, refresh, second = service.requests
     assert (first.method, refresh.path, second.method) == ("PUT", "/token", "PUT")
-    assert refresh.form() == {"grant_type": "refresh_token", "refresh_token": REFRESH,
-                              "client_id": "123.apps.googleusercontent.com", "client_secret": CLIENT_SECRET}
+    assert refresh.form() == {
+        "grant_type": "refresh_token",
+        "refresh_token": REFRESH,
+        "client_id": "123.apps.googleusercontent.com",
+        "client_secret": CLIENT_SECRET,
+    }
     assert second.headers["authorization"] == "Bearer ya29.new-access" and second.json() == first.json()
 
 
@@ -109,8 +144,9 @@ def test_no_access_token_renews_first(tmp_path, service):
 
 def test_a_refused_renewal_is_unauthorized(tmp_path, service):
     service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
-    service.answer("POST", "/token", 400, {"error": "invalid_grant", "error_description": "Token has been expired "
-                                                                                          "or revoked."})
+    service.answer(
+        "POST", "/token", 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
+    )
     saved = []
     outcome = deliver(tmp_path, service, saved=saved)
     assert outcome.status == "unauthorized" and "revoked" in outcome.message and saved == []
@@ -125,8 +161,12 @@ def test_a_second_401_after_renewal_is_unauthorized(tmp_path, service):
 
 
 def test_an_exhausted_quota_waits_for_midnight_in_california(tmp_path, service):
-    service.answer("PUT", VIDEOS, 403, {"error": {"code": 403, "message": "The request cannot be completed because "
-                                                  "you have exceeded your quota."}})
+    service.answer(
+        "PUT",
+        VIDEOS,
+        403,
+        {"error": {"code": 403, "message": "The request cannot be completed because you have exceeded your quota."}},
+    )
     outcome = deliver(tmp_path, service)
     assert outcome.status == "retry" and 60 <= outcome.retry_after <= 25 * 3600
     assert len(service.requests) == 1, "no token renewal for a quota"

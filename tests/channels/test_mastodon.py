@@ -1,21 +1,24 @@
 """Mastodon: 500 characters as Mastodon counts them (graphemes, links 23, remote mentions by user name)."""
+
 import pytest
 
 from channels import registry
-
 from tests.channels.helpers import check, codes
 
 LONG_LINK = "https://example.com/" + "x" * 200
 
 
-@pytest.mark.parametrize("body, length", [
-    ("x" * 500, 500),
-    (f"Read {LONG_LINK}", 5 + 23),
-    (f"Two links: {LONG_LINK} and http://e.co.", 11 + 23 + 5 + 23 + 1),  # the full stop is not the link's
-    ("Hi @alice@mastodon.example.social", 3 + len("@alice")),
-    ("👨‍👩‍👧‍👦 e\u0301 🇫🇷", 5),  # a ZWJ family, e + combining accent and a flag are one character each
-    ("夏季优惠", 4),
-])
+@pytest.mark.parametrize(
+    "body, length",
+    [
+        ("x" * 500, 500),
+        (f"Read {LONG_LINK}", 5 + 23),
+        (f"Two links: {LONG_LINK} and http://e.co.", 11 + 23 + 5 + 23 + 1),  # the full stop is not the link's
+        ("Hi @alice@mastodon.example.social", 3 + len("@alice")),
+        ("👨‍👩‍👧‍👦 e\u0301 🇫🇷", 5),  # a ZWJ family, e + combining accent and a flag are one character each
+        ("夏季优惠", 4),
+    ],
+)
 def test_length_as_mastodon_counts_it(body, length):
     assert check("mastodon", body).length.value == length
 

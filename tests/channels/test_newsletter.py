@@ -1,4 +1,5 @@
 """Newsletter: subject, preheader, feature sections from '## ' headings, tracked links."""
+
 import pytest
 
 from tests.channels.helpers import check, codes
@@ -34,8 +35,9 @@ def test_preheader_skips_headings_and_can_be_given():
     assert "preheader_too_long" in codes(check("newsletter", "Body.", title="W", extra={"preheader": "p" * 151}))
 
 
-@pytest.mark.parametrize("length, found", [(60, set()), (61, {"long_subject"}), (150, {"long_subject"}),
-                                           (151, {"subject_too_long"})])
+@pytest.mark.parametrize(
+    "length, found", [(60, set()), (61, {"long_subject"}), (150, {"long_subject"}), (151, {"subject_too_long"})]
+)
 def test_subject_length(length, found):
     result = check("newsletter", "Body.", title="s" * length)
     assert codes(result) == found and result.valid is (length <= 150)
@@ -52,5 +54,10 @@ def test_untracked_links_are_warnings_and_a_subject_is_required():
 def test_a_subject_is_one_line_whatever_was_typed():
     from channels import registry
     from channels.base import PostContent
-    draft = registry.get("newsletter").validate(PostContent("newsletter", "## A\n\nText.", title="Hi\nBcc: x@example.com")).draft
+
+    draft = (
+        registry.get("newsletter")
+        .validate(PostContent("newsletter", "## A\n\nText.", title="Hi\nBcc: x@example.com"))
+        .draft
+    )
     assert draft.payload["subject"] == "Hi Bcc: x@example.com"

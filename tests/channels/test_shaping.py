@@ -1,26 +1,43 @@
 """Shared helpers: graphemes, links at the end of a sentence, Markdown images, YouTube links, HTML."""
+
 import pytest
 
-from channels.shaping import (grapheme_count, headline_from, key_sentences, links_in, markdown_image, read_html,
-                              youtube_video_id)
+from channels.shaping import (
+    grapheme_count,
+    headline_from,
+    key_sentences,
+    links_in,
+    markdown_image,
+    read_html,
+    youtube_video_id,
+)
 
 
-@pytest.mark.parametrize("text, count", [("👨‍👩‍👧‍👦", 1), ("e\u0301", 1), ("é", 1), ("🇫🇷👍🏽", 2), ("夏季", 2), ("", 0)])
+@pytest.mark.parametrize(
+    "text, count", [("👨‍👩‍👧‍👦", 1), ("e\u0301", 1), ("é", 1), ("🇫🇷👍🏽", 2), ("夏季", 2), ("", 0)]
+)
 def test_grapheme_count(text, count):
     assert grapheme_count(text) == count
 
 
 def test_links_leave_the_sentence_its_punctuation():
     assert [m.group(0) for m in links_in("See https://e.com/a, then https://e.com/b?x=1.")] == [
-        "https://e.com/a", "https://e.com/b?x=1"]
+        "https://e.com/a",
+        "https://e.com/b?x=1",
+    ]
 
 
-@pytest.mark.parametrize("url, video_id", [
-    ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
-    ("https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=3", "dQw4w9WgXcQ"),
-    ("https://youtu.be/dQw4w9WgXcQ", "dQw4w9WgXcQ"), ("https://youtube.com/shorts/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
-    ("https://example.com/watch?v=dQw4w9WgXcQ", ""), ("https://www.youtube.com/channel/UCx", ""),
-])
+@pytest.mark.parametrize(
+    "url, video_id",
+    [
+        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+        ("https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ&t=3", "dQw4w9WgXcQ"),
+        ("https://youtu.be/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+        ("https://youtube.com/shorts/dQw4w9WgXcQ", "dQw4w9WgXcQ"),
+        ("https://example.com/watch?v=dQw4w9WgXcQ", ""),
+        ("https://www.youtube.com/channel/UCx", ""),
+    ],
+)
 def test_youtube_video_id(url, video_id):
     assert youtube_video_id(url) == video_id
 

@@ -1,24 +1,30 @@
 """Twitter: weighted length at the 280 boundary, the link, threads on demand."""
+
 import re
 
 import pytest
 
 from channels import registry
 from channels.twitter import weighted_length
-
 from tests.channels.helpers import check, codes, post
 
 URL = "https://example.com/summer-offer"
 
 
-@pytest.mark.parametrize("body, valid, length", [
-    ("x" * 280, True, 280), ("x" * 281, False, 281),
-    ("字" * 140, True, 280), ("字" * 141, False, 282),
-    ("🌍" * 140, True, 280), ("🌍" * 141, False, 282),
-    ("a" * 256 + " https://example.com/a/very/long/path/that/is/still/one/link", True, 280),
-    ("a" * 257 + " https://example.com/x", False, 281),
-    ("Bonjour 🌍 https://example.com", True, 34),
-])
+@pytest.mark.parametrize(
+    "body, valid, length",
+    [
+        ("x" * 280, True, 280),
+        ("x" * 281, False, 281),
+        ("字" * 140, True, 280),
+        ("字" * 141, False, 282),
+        ("🌍" * 140, True, 280),
+        ("🌍" * 141, False, 282),
+        ("a" * 256 + " https://example.com/a/very/long/path/that/is/still/one/link", True, 280),
+        ("a" * 257 + " https://example.com/x", False, 281),
+        ("Bonjour 🌍 https://example.com", True, 34),
+    ],
+)
 def test_weighted_length_at_the_boundary(body, valid, length):
     result = check("twitter", body)
     assert result.valid is valid
@@ -103,8 +109,10 @@ def test_a_long_thread_numbers_past_nine_and_still_fits():
 
 def test_limits_for_the_channel_list():
     assert registry.get("twitter").limits == {"weighted_length": 280, "url_length": 23}
-    assert registry.get("twitter").validate(post("twitter", "hi", extra={"thread": "yes"})).problems[0].code \
+    assert (
+        registry.get("twitter").validate(post("twitter", "hi", extra={"thread": "yes"})).problems[0].code
         == "invalid_thread"
+    )
 
 
 def test_dashes_cut_a_thread_where_the_author_chose():
@@ -115,5 +123,8 @@ def test_dashes_cut_a_thread_where_the_author_chose():
 
 def test_attached_media_are_in_the_payload_and_at_most_four():
     picture = {"url": "https://e.com/p.png", "type": "image", "alt": "A picture"}
-    assert check("twitter", "Look", extra={"media": [picture]}).draft.payload == {"tweets": ["Look"], "media": [picture]}
+    assert check("twitter", "Look", extra={"media": [picture]}).draft.payload == {
+        "tweets": ["Look"],
+        "media": [picture],
+    }
     assert "too_many_media" in codes(check("twitter", "Look", extra={"media": [picture] * 5}))

@@ -1,4 +1,5 @@
 """Webhooks: the post as signed JSON, the signature checked the way a receiver would, every answer's meaning."""
+
 import hashlib
 import hmac
 import time
@@ -8,9 +9,8 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
 from tests.channels.helpers import WHEN, check, errors, post
+from tests.support.stand_in import StandIn
 
 SECRET = "whsec_0123456789abcdef"
 
@@ -23,14 +23,30 @@ def service():
 
 
 def context(tmp_path, service, http=None, secret=SECRET):
-    account = Account(id=1, channel="webhook", name="CMS", settings={"url": service.url + "/hooks/refrain?src=1"},
-                      secrets={"signing_secret": secret})
-    return DeliveryContext(mode="live", outbox_dir=tmp_path, account=account, http=http or HttpClient(timeout=2),
-                           idempotency_key="refrain-post-7")
+    account = Account(
+        id=1,
+        channel="webhook",
+        name="CMS",
+        settings={"url": service.url + "/hooks/refrain?src=1"},
+        secrets={"signing_secret": secret},
+    )
+    return DeliveryContext(
+        mode="live",
+        outbox_dir=tmp_path,
+        account=account,
+        http=http or HttpClient(timeout=2),
+        idempotency_key="refrain-post-7",
+    )
 
 
-NOTE = post("webhook", "Calendars sync both ways.", title="Atlas 2.1", link="https://example.com/2.1",
-            extra={"media": [{"url": "https://cdn.example.com/a.png", "type": "image", "alt": "A"}]}, id=7)
+NOTE = post(
+    "webhook",
+    "Calendars sync both ways.",
+    title="Atlas 2.1",
+    link="https://example.com/2.1",
+    extra={"media": [{"url": "https://cdn.example.com/a.png", "type": "image", "alt": "A"}]},
+    id=7,
+)
 
 
 def deliver(tmp_path, service, content=NOTE, **kwargs):
@@ -50,7 +66,10 @@ def verify(seen, secret=SECRET, tolerance=300):
 
 def test_the_draft_is_the_post_itself():
     assert check("webhook", "Body", title="T", link="https://e.com").draft.payload == {
-        "title": "T", "body": "Body", "link": "https://e.com"}
+        "title": "T",
+        "body": "Body",
+        "link": "https://e.com",
+    }
 
 
 @pytest.mark.parametrize("size, valid", [(100_000, True), (100_001, False)])
@@ -74,11 +93,23 @@ def test_the_post_is_sent_as_signed_json(tmp_path, service):
     assert verify(seen), "the signature covers the exact bytes received"
     assert not verify(seen, secret="another secret")
     assert seen.json() == {
-        "post": {"id": 7, "channel": "webhook", "title": "Atlas 2.1", "body": "Calendars sync both ways.",
-                 "link": "https://example.com/2.1", "scheduled_at": WHEN.isoformat(), "extra": dict(NOTE.extra)},
-        "draft": {"title": "Atlas 2.1", "body": "Calendars sync both ways.", "link": "https://example.com/2.1",
-                  "media": NOTE.extra["media"]},
-        "idempotency_key": "refrain-post-7"}
+        "post": {
+            "id": 7,
+            "channel": "webhook",
+            "title": "Atlas 2.1",
+            "body": "Calendars sync both ways.",
+            "link": "https://example.com/2.1",
+            "scheduled_at": WHEN.isoformat(),
+            "extra": dict(NOTE.extra),
+        },
+        "draft": {
+            "title": "Atlas 2.1",
+            "body": "Calendars sync both ways.",
+            "link": "https://example.com/2.1",
+            "media": NOTE.extra["media"],
+        },
+        "idempotency_key": "refrain-post-7",
+    }
 
 
 def test_a_tampered_body_fails_the_check(tmp_path, service):
@@ -96,8 +127,9 @@ def test_any_2xx_is_published_whatever_the_answer(tmp_path, service, answer):
     assert outcome.status == "published" and outcome.remote_id is None
 
 
-@pytest.mark.parametrize("status, kind", [(401, "unauthorized"), (403, "unauthorized"), (410, "rejected"),
-                                          (500, "retry"), (502, "retry")])
+@pytest.mark.parametrize(
+    "status, kind", [(401, "unauthorized"), (403, "unauthorized"), (410, "rejected"), (500, "retry"), (502, "retry")]
+)
 def test_each_answer_means_one_outcome(tmp_path, service, status, kind):
     service.answer("POST", "/hooks/refrain", status, {"error": "said the receiver"})
     outcome = deliver(tmp_path, service)
@@ -131,8 +163,15 @@ def test_no_signing_secret_is_unauthorized_without_a_request(tmp_path, service):
 
 
 def test_adapting_keeps_the_post_and_its_attachments():
-    source = post("mastodon", "Look #planning", link="https://e.com/x", extra={"media": NOTE.extra["media"],
-                                                                               "visibility": "unlisted"})
+    source = post(
+        "mastodon",
+        "Look #planning",
+        link="https://e.com/x",
+        extra={"media": NOTE.extra["media"], "visibility": "unlisted"},
+    )
     adapted = registry.get("webhook").adapt(source)
-    assert (adapted.body, adapted.link, adapted.extra) == ("Look #planning", "https://e.com/x",
-                                                           {"media": NOTE.extra["media"]})
+    assert (adapted.body, adapted.link, adapted.extra) == (
+        "Look #planning",
+        "https://e.com/x",
+        {"media": NOTE.extra["media"]},
+    )

@@ -51,9 +51,12 @@ def test_each_period_status_counted_once_in_the_first_that_applies():
     day = [date(2031, 9, d) for d in range(1, 5)]
     posts = [
         post(1, day[0], on_theme=False),  # short (and below the floor: counted as short)
-        post(2, day[1], on_theme=False), post(3, day[1], on_theme=False),  # below_floor
-        post(4, day[2]), post(5, day[2]),  # one_note
-        post(6, day[3]), post(7, day[3], on_theme=False),  # met
+        post(2, day[1], on_theme=False),
+        post(3, day[1], on_theme=False),  # below_floor
+        post(4, day[2]),
+        post(5, day[2]),  # one_note
+        post(6, day[3]),
+        post(7, day[3], on_theme=False),  # met
     ]
     row = channel_row(compliance_report(plan, [commitment], posts))
     assert [d["status"] for d in row["period_details"]] == ["short", "below_floor", "one_note", "met"]
@@ -124,7 +127,7 @@ def test_csv_export_has_a_row_per_channel_then_the_repeated_messages():
     report = compliance_report(plan, [SEED_TWITTER, blog], posts)
     assert report["repeated_messages"] == [{"channel": "twitter", "post_ids": [1, 2], "similarity": 1.0}]
     lines = report_rows_csv(report).splitlines()
-    channels, repeated = lines[:lines.index("")], lines[lines.index("") + 1:]
+    channels, repeated = lines[: lines.index("")], lines[lines.index("") + 1 :]
     rows = list(csv.DictReader(io.StringIO("\n".join(channels))))
     assert [r["channel"] for r in rows] == ["twitter", "blog"]
     assert rows[0]["committed_posts"] == "28" and rows[0]["status"] == "one_note"

@@ -3,8 +3,21 @@ from datetime import date
 import pytest
 
 from scheduler.domain.metrics_csv import (
-    KEY_KINDS, METRICS, PRESETS, Mapping, MappingError, MetricRow, Parsed, RowError, check_mapping,
-    guess_preset, parse_count, parse_date, parse_metrics, read_table, suggest_mapping,
+    KEY_KINDS,
+    METRICS,
+    PRESETS,
+    Mapping,
+    MappingError,
+    MetricRow,
+    Parsed,
+    RowError,
+    check_mapping,
+    guess_preset,
+    parse_count,
+    parse_date,
+    parse_metrics,
+    read_table,
+    suggest_mapping,
 )
 
 # --------------------------------------------------------------------------------- sample exports
@@ -40,21 +53,23 @@ MAILCHIMP_EXPORT = (
     "700,37.04%,1100,80,4.23%,150,2,0\r\n"
 )
 
-GOOGLE_ADS_EXPORT = "\r\n".join([
-    "Ad report",
-    "November 1, 2026 - November 30, 2026",
-    "Ad status\tFinal URL\tHeadline 1\tCampaign\tAd group\tDay\tClicks\tImpr.\tCTR\tCurrency code\t"
-    "Avg. CPC\tCost\tConversions",
-    "Enabled\thttps://example.com/offer\tSummer offer\tSummer\tGroup 1\t2026-11-21\t1,234\t45,678\t2.70%\tEUR\t"
-    "0.35\t431.90\t12.00",
-    "Enabled\thttps://example.com/offer\tSummer offer\tSummer\tGroup 1\t2026-11-22\t100\t4,000\t2.50%\tEUR\t"
-    "0.30\t30.00\t1.00",
-    "Paused\thttps://example.com/school\tBack to school\tSchool\tGroup 2\t2026-11-21\t0\t --\t --\tEUR\t"
-    " --\t0.00\t0.00",
-    "Total: Account\t\t\t\t\t\t1,334\t49,678\t2.69%\tEUR\t0.35\t461.90\t13.00",
-    "Total: Search\t\t\t\t\t\t1,334\t49,678\t2.69%\tEUR\t0.35\t461.90\t13.00",
-    "",
-])
+GOOGLE_ADS_EXPORT = "\r\n".join(
+    [
+        "Ad report",
+        "November 1, 2026 - November 30, 2026",
+        "Ad status\tFinal URL\tHeadline 1\tCampaign\tAd group\tDay\tClicks\tImpr.\tCTR\tCurrency code\t"
+        "Avg. CPC\tCost\tConversions",
+        "Enabled\thttps://example.com/offer\tSummer offer\tSummer\tGroup 1\t2026-11-21\t1,234\t45,678\t2.70%\tEUR\t"
+        "0.35\t431.90\t12.00",
+        "Enabled\thttps://example.com/offer\tSummer offer\tSummer\tGroup 1\t2026-11-22\t100\t4,000\t2.50%\tEUR\t"
+        "0.30\t30.00\t1.00",
+        "Paused\thttps://example.com/school\tBack to school\tSchool\tGroup 2\t2026-11-21\t0\t --\t --\tEUR\t"
+        " --\t0.00\t0.00",
+        "Total: Account\t\t\t\t\t\t1,334\t49,678\t2.69%\tEUR\t0.35\t461.90\t13.00",
+        "Total: Search\t\t\t\t\t\t1,334\t49,678\t2.69%\tEUR\t0.35\t461.90\t13.00",
+        "",
+    ]
+)
 
 
 def table(text: str, encoding: str = "utf-8"):
@@ -62,6 +77,7 @@ def table(text: str, encoding: str = "utf-8"):
 
 
 # --------------------------------------------------------------------------------- the four exports
+
 
 def test_x_post_analytics_export_end_to_end():
     t = table(X_EXPORT)
@@ -74,11 +90,19 @@ def test_x_post_analytics_export_end_to_end():
     parsed = parse_metrics(t, mapping)
     assert parsed.errors == []
     assert parsed.rows == [
-        MetricRow(2, "https://twitter.com/refrain/status/1859000000000000001", date(2026, 11, 19),
-                  {"impressions": 1234.0, "clicks": 10.0, "likes": 40.0, "replies": 2.0, "shares": 3.0}),
+        MetricRow(
+            2,
+            "https://twitter.com/refrain/status/1859000000000000001",
+            date(2026, 11, 19),
+            {"impressions": 1234.0, "clicks": 10.0, "likes": 40.0, "replies": 2.0, "shares": 3.0},
+        ),
         # the tweet text above spans two lines: this row starts on line 4 of the file
-        MetricRow(4, "https://twitter.com/refrain/status/1859000000000000002", date(2026, 11, 20),
-                  {"impressions": 987.0, "clicks": 2.0, "likes": 9.0, "replies": 1.0, "shares": 0.0}),
+        MetricRow(
+            4,
+            "https://twitter.com/refrain/status/1859000000000000002",
+            date(2026, 11, 20),
+            {"impressions": 987.0, "clicks": 2.0, "likes": 9.0, "replies": 1.0, "shares": 0.0},
+        ),
     ]
 
 
@@ -94,24 +118,44 @@ def test_youtube_studio_table_data_end_to_end_without_its_total_row():
     preset = guess_preset(t.header)
     assert preset is PRESETS["youtube_studio"]
     mapping = suggest_mapping(t.header)
-    assert mapping == Mapping("Content", "remote_id", {"impressions": "Impressions", "views": "Views"},
-                              "Video publish time")
+    assert mapping == Mapping(
+        "Content", "remote_id", {"impressions": "Impressions", "views": "Views"}, "Video publish time"
+    )
     parsed = parse_metrics(t, mapping)
-    assert parsed == Parsed([
-        MetricRow(3, "dQw4w9WgXcQ", date(2026, 11, 21), {"impressions": 12000.0, "views": 1000.0}),
-        MetricRow(4, "abcDEF12345", date(2026, 9, 1), {"impressions": 8000.0, "views": 500.0}),
-    ], [])
+    assert parsed == Parsed(
+        [
+            MetricRow(3, "dQw4w9WgXcQ", date(2026, 11, 21), {"impressions": 12000.0, "views": 1000.0}),
+            MetricRow(4, "abcDEF12345", date(2026, 9, 1), {"impressions": 8000.0, "views": 500.0}),
+        ],
+        [],
+    )
 
 
 def test_youtube_optional_columns_are_added_when_the_export_has_them():
-    header = ["Content", "Video title", "Video publish time", "Duration", "Views", "Likes", "Comments added",
-              "Shares", "Impressions"]
+    header = [
+        "Content",
+        "Video title",
+        "Video publish time",
+        "Duration",
+        "Views",
+        "Likes",
+        "Comments added",
+        "Shares",
+        "Impressions",
+    ]
     assert guess_preset(header) is PRESETS["youtube_studio"]
     assert suggest_mapping(header) == Mapping(
-        "Content", "remote_id",
-        {"impressions": "Impressions", "likes": "Likes", "replies": "Comments added", "shares": "Shares",
-         "views": "Views"},
-        "Video publish time")
+        "Content",
+        "remote_id",
+        {
+            "impressions": "Impressions",
+            "likes": "Likes",
+            "replies": "Comments added",
+            "shares": "Shares",
+            "views": "Views",
+        },
+        "Video publish time",
+    )
     # and a preset column the export lacks is left out rather than failing the mapping
     without_impressions = ["Content", "Video title", "Video publish time", "Views"]
     assert suggest_mapping(without_impressions).metric_columns == {"views": "Views"}
@@ -137,22 +181,34 @@ def test_google_ads_utf16_tab_separated_report_with_title_lines_and_totals():
     assert [line for line, _ in t.rows] == [4, 5, 6]  # title lines skipped, totals dropped
     assert guess_preset(t.header) is PRESETS["google_ads"]
     mapping = suggest_mapping(t.header)
-    assert mapping == Mapping("Final URL", "link",
-                              {"impressions": "Impr.", "clicks": "Clicks", "conversions": "Conversions"}, "Day")
+    assert mapping == Mapping(
+        "Final URL", "link", {"impressions": "Impr.", "clicks": "Clicks", "conversions": "Conversions"}, "Day"
+    )
     parsed = parse_metrics(t, mapping)
     assert parsed.errors == []
     assert parsed.rows == [
-        MetricRow(4, "https://example.com/offer", date(2026, 11, 21),
-                  {"impressions": 45678.0, "clicks": 1234.0, "conversions": 12.0}),
-        MetricRow(5, "https://example.com/offer", date(2026, 11, 22),  # same ad, next day: a time series
-                  {"impressions": 4000.0, "clicks": 100.0, "conversions": 1.0}),
-        MetricRow(6, "https://example.com/school", date(2026, 11, 21),
-                  {"clicks": 0.0, "conversions": 0.0}),  # ' --' impressions: no value, no error
+        MetricRow(
+            4,
+            "https://example.com/offer",
+            date(2026, 11, 21),
+            {"impressions": 45678.0, "clicks": 1234.0, "conversions": 12.0},
+        ),
+        MetricRow(
+            5,
+            "https://example.com/offer",
+            date(2026, 11, 22),  # same ad, next day: a time series
+            {"impressions": 4000.0, "clicks": 100.0, "conversions": 1.0},
+        ),
+        MetricRow(
+            6, "https://example.com/school", date(2026, 11, 21), {"clicks": 0.0, "conversions": 0.0}
+        ),  # ' --' impressions: no value, no error
     ]
     # without the date, the same Final URL twice is a duplicate: the last row wins
     undated = parse_metrics(t, PRESETS["google_ads"].mapping)
     assert [(r.line, r.key, r.observed_on) for r in undated.rows] == [
-        (5, "https://example.com/offer", None), (6, "https://example.com/school", None)]
+        (5, "https://example.com/offer", None),
+        (6, "https://example.com/school", None),
+    ]
 
 
 def test_google_ads_big_endian_and_bomless_utf16_are_read_too():
@@ -175,8 +231,17 @@ def test_each_preset_is_recognised_and_unknown_headers_are_not():
 
 
 def test_recognised_header_in_another_case_is_mapped_as_the_file_spells_it():
-    header = ["TWEET ID", "Tweet Permalink", "Tweet Text", "Time", "Impressions", "Retweets", "Replies", "Likes",
-              "URL Clicks"]
+    header = [
+        "TWEET ID",
+        "Tweet Permalink",
+        "Tweet Text",
+        "Time",
+        "Impressions",
+        "Retweets",
+        "Replies",
+        "Likes",
+        "URL Clicks",
+    ]
     mapping = suggest_mapping(header)
     assert mapping.key_column == "Tweet Permalink" and mapping.date_column == "Time"
     assert mapping.metric_columns["clicks"] == "URL Clicks"
@@ -187,29 +252,55 @@ def test_recognised_header_in_another_case_is_mapped_as_the_file_spells_it():
 
 def test_best_guess_from_header_names_for_unknown_exports():
     # X's newer "account analytics" content export
-    header = ["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes", "Engagements", "Bookmarks",
-              "Shares", "New follows", "Replies", "Reposts", "Profile visits", "Detail Expands", "URL Clicks"]
+    header = [
+        "Post id",
+        "Date",
+        "Post text",
+        "Post Link",
+        "Impressions",
+        "Likes",
+        "Engagements",
+        "Bookmarks",
+        "Shares",
+        "New follows",
+        "Replies",
+        "Reposts",
+        "Profile visits",
+        "Detail Expands",
+        "URL Clicks",
+    ]
     assert guess_preset(header) is None
     assert suggest_mapping(header) == Mapping(
-        "Post Link", "link",
-        {"impressions": "Impressions", "clicks": "URL Clicks", "likes": "Likes", "replies": "Replies",
-         "shares": "Shares"},
-        "Date")
+        "Post Link",
+        "link",
+        {
+            "impressions": "Impressions",
+            "clicks": "URL Clicks",
+            "likes": "Likes",
+            "replies": "Replies",
+            "shares": "Shares",
+        },
+        "Date",
+    )
     assert suggest_mapping(["Campaign", "Impr.", "Unique opens", "Conv."]) == Mapping(
-        "Campaign", "title", {"impressions": "Impr.", "opens": "Unique opens", "conversions": "Conv."})
+        "Campaign", "title", {"impressions": "Impr.", "opens": "Unique opens", "conversions": "Conv."}
+    )
     assert suggest_mapping(["Page", "Visits"]) is None  # no key, no metric
     assert suggest_mapping(["Title", "Author"]) is None  # a key but no metric
 
 
 # --------------------------------------------------------------------------------- mappings
 
+
 def test_check_mapping_names_the_missing_column():
     header = ["Final URL", "Impr.", "Click", "Conversions"]
     assert check_mapping(PRESETS["google_ads"].mapping, header) == {
-        "metric_columns.clicks": "no column 'Clicks' in this file"}
+        "metric_columns.clicks": "no column 'Clicks' in this file"
+    }
     with pytest.raises(MappingError) as raised:
-        parse_metrics(read_table(b"Final URL,Impr.,Click,Conversions\nhttps://a.example,1,2,3\n"),
-                      PRESETS["google_ads"].mapping)
+        parse_metrics(
+            read_table(b"Final URL,Impr.,Click,Conversions\nhttps://a.example,1,2,3\n"), PRESETS["google_ads"].mapping
+        )
     assert "metric_columns.clicks" in str(raised.value)
     assert raised.value.problems == {"metric_columns.clicks": "no column 'Clicks' in this file"}
 
@@ -223,25 +314,36 @@ def test_check_mapping_reports_every_problem_by_field():
         "date_column": "no column 'When' in this file",
     }
     assert check_mapping(Mapping("Link", "link", {}), ["Link", "Clicks"]) == {
-        "metric_columns": "map at least one metric to a column"}
+        "metric_columns": "map at least one metric to a column"
+    }
     assert check_mapping(Mapping("Clicks", "link", {"clicks": "Clicks"}), ["Link", "Clicks"]) == {
-        "metric_columns.clicks": "'Clicks' is already used for the key"}
+        "metric_columns.clicks": "'Clicks' is already used for the key"
+    }
 
 
 def test_mapping_round_trips_through_a_dict():
     for preset in PRESETS.values():
         assert Mapping.from_dict(preset.mapping.to_dict()) == preset.mapping
     assert Mapping("S", "title", {"opens": "O"}).to_dict() == {
-        "key_column": "S", "key_kind": "title", "metric_columns": {"opens": "O"}, "date_column": None}
-    assert Mapping.from_dict({"key_column": "S", "key_kind": "title", "metric_columns": {"opens": "O"},
-                              "date_column": ""}).date_column is None
+        "key_column": "S",
+        "key_kind": "title",
+        "metric_columns": {"opens": "O"},
+        "date_column": None,
+    }
+    assert (
+        Mapping.from_dict(
+            {"key_column": "S", "key_kind": "title", "metric_columns": {"opens": "O"}, "date_column": ""}
+        ).date_column
+        is None
+    )
     assert KEY_KINDS == ("link", "remote_id", "title")
 
 
 def test_mapping_from_dict_names_the_bad_fields():
     with pytest.raises(ValueError) as raised:
-        Mapping.from_dict({"key_column": "", "key_kind": "url", "metric_columns": {"saves": "Saves", "clicks": " "},
-                           "colour": "blue"})
+        Mapping.from_dict(
+            {"key_column": "", "key_kind": "url", "metric_columns": {"saves": "Saves", "clicks": " "}, "colour": "blue"}
+        )
     problems = raised.value.problems
     assert set(problems) == {"key_column", "key_kind", "metric_columns.saves", "metric_columns.clicks", "colour"}
     for name in problems:
@@ -256,23 +358,25 @@ def test_mapping_from_dict_names_the_bad_fields():
 
 # --------------------------------------------------------------------------------- row errors
 
+
 def test_bad_rows_are_reported_with_their_line_and_skipped_and_good_rows_kept():
     data = (
-        "Title,Impressions,Clicks,Date\n"           # 1
-        "Good one,\"1,000\",10,2026-11-01\n"        # 2
-        ",500,5,2026-11-02\n"                       # 3 no key
-        "Bad number,12,3x,2026-11-03\n"             # 4 (unquoted, '12,3x' is two cells)
-        "Bad number,\"12,3x\",3,2026-11-03\n"       # 5
-        "Negative,100,-5,2026-11-04\n"              # 6
-        "Percent,12%,4,2026-11-05\n"                # 7
-        "Bad date,100,4,2026-13-45\n"               # 8
-        "Just a note at the end\n"                  # 9 unknown-looking row
-        "\n"                                        # 10 blank: dropped
-        "Good two,--,N/A,\n"                        # 11 missing values and date: fine
-        "Two bad cells,x,-1,2026-11-06\n"           # 12
+        "Title,Impressions,Clicks,Date\n"  # 1
+        'Good one,"1,000",10,2026-11-01\n'  # 2
+        ",500,5,2026-11-02\n"  # 3 no key
+        "Bad number,12,3x,2026-11-03\n"  # 4 (unquoted, '12,3x' is two cells)
+        'Bad number,"12,3x",3,2026-11-03\n'  # 5
+        "Negative,100,-5,2026-11-04\n"  # 6
+        "Percent,12%,4,2026-11-05\n"  # 7
+        "Bad date,100,4,2026-13-45\n"  # 8
+        "Just a note at the end\n"  # 9 unknown-looking row
+        "\n"  # 10 blank: dropped
+        "Good two,--,N/A,\n"  # 11 missing values and date: fine
+        "Two bad cells,x,-1,2026-11-06\n"  # 12
     )
-    parsed = parse_metrics(read_table(data.encode()), Mapping("Title", "title",
-                                                              {"impressions": "Impressions", "clicks": "Clicks"}, "Date"))
+    parsed = parse_metrics(
+        read_table(data.encode()), Mapping("Title", "title", {"impressions": "Impressions", "clicks": "Clicks"}, "Date")
+    )
     assert parsed.rows == [
         MetricRow(2, "Good one", date(2026, 11, 1), {"impressions": 1000.0, "clicks": 10.0}),
         MetricRow(11, "Good two", None, {}),
@@ -291,25 +395,50 @@ def test_bad_rows_are_reported_with_their_line_and_skipped_and_good_rows_kept():
 
 
 def test_duplicate_keys_keep_the_last_row_silently():
-    data = (b"Subject,Unique Opens,Send Date\n"
-            b"Offer,10,2026-11-01\n"
-            b"Other,7,2026-11-01\n"
-            b"Offer,12,2026-11-01\n"
-            b"Offer,3,2026-11-02\n")  # another day: not a duplicate
+    data = (
+        b"Subject,Unique Opens,Send Date\n"
+        b"Offer,10,2026-11-01\n"
+        b"Other,7,2026-11-01\n"
+        b"Offer,12,2026-11-01\n"
+        b"Offer,3,2026-11-02\n"
+    )  # another day: not a duplicate
     parsed = parse_metrics(read_table(data), Mapping("Subject", "title", {"opens": "Unique Opens"}, "Send Date"))
     assert parsed.errors == []
     assert [(r.line, r.key, r.values["opens"]) for r in parsed.rows] == [
-        (3, "Other", 7.0), (4, "Offer", 12.0), (5, "Offer", 3.0)]
+        (3, "Other", 7.0),
+        (4, "Offer", 12.0),
+        (5, "Offer", 3.0),
+    ]
 
 
 # --------------------------------------------------------------------------------- numbers
 
-@pytest.mark.parametrize("text, value", [
-    ("1234", 1234.0), ("1,234", 1234.0), ("12,345,678", 12345678.0), ("1234.0", 1234.0), ("1,234.5", 1234.5),
-    ("1 234", 1234.0), ("1\u00a0234", 1234.0), ("1\u202f234", 1234.0), ("1 234 567", 1234567.0),
-    ("1.2K", 1200.0), ("1.1k", 1100.0), ("3M", 3000000.0), ("2.5 M", 2500000.0), ("0", 0.0), ("+7", 7.0),
-    ("3,5", 3.5), ("1.234,5", 1234.5), ("1\u202f234,5", 1234.5), (" 42 ", 42.0), ("-0", 0.0),
-])
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1234", 1234.0),
+        ("1,234", 1234.0),
+        ("12,345,678", 12345678.0),
+        ("1234.0", 1234.0),
+        ("1,234.5", 1234.5),
+        ("1 234", 1234.0),
+        ("1\u00a0234", 1234.0),
+        ("1\u202f234", 1234.0),
+        ("1 234 567", 1234567.0),
+        ("1.2K", 1200.0),
+        ("1.1k", 1100.0),
+        ("3M", 3000000.0),
+        ("2.5 M", 2500000.0),
+        ("0", 0.0),
+        ("+7", 7.0),
+        ("3,5", 3.5),
+        ("1.234,5", 1234.5),
+        ("1\u202f234,5", 1234.5),
+        (" 42 ", 42.0),
+        ("-0", 0.0),
+    ],
+)
 def test_counts_in_every_form_exports_write_them(text, value):
     assert parse_count(text) == value
 
@@ -319,12 +448,25 @@ def test_missing_values_are_no_value_and_no_error(text):
     assert parse_count(text) is None
 
 
-@pytest.mark.parametrize("text, message", [
-    ("12,3x", "'12,3x' is not a number"), ("abc", "'abc' is not a number"), ("1,23,456", "is not a number"),
-    ("1 23", "is not a number"), ("1..2", "is not a number"), ("nan", "is not a number"), ("inf", "not a number"),
-    ("1e5", "is not a number"), ("12%", "'12%' is a percentage, not a count"), ("4.5 %", "percentage"),
-    ("-5", "'-5' is negative"), ("−5", "negative"), ("(12)", "'(12)' is negative"), ("-1.2K", "negative"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("12,3x", "'12,3x' is not a number"),
+        ("abc", "'abc' is not a number"),
+        ("1,23,456", "is not a number"),
+        ("1 23", "is not a number"),
+        ("1..2", "is not a number"),
+        ("nan", "is not a number"),
+        ("inf", "not a number"),
+        ("1e5", "is not a number"),
+        ("12%", "'12%' is a percentage, not a count"),
+        ("4.5 %", "percentage"),
+        ("-5", "'-5' is negative"),
+        ("−5", "negative"),
+        ("(12)", "'(12)' is negative"),
+        ("-1.2K", "negative"),
+    ],
+)
 def test_bad_counts_are_errors(text, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_count(text)
@@ -342,15 +484,18 @@ def test_decimal_comma_is_the_rule_in_semicolon_files():
 
 
 def test_semicolon_separated_french_export():
-    data = ("Titre;Impressions;Clics;J'aime;Date\r\n"
-            "Offre d'été;1 234;3,5;1\u00a0002;05/11/2026\r\n"
-            "Rentrée;12\u202f345;1.234;7;21/11/2026\r\n"
-            "Soldes;--;0;;01/12/2026\r\n").encode("utf-8-sig")
+    data = (
+        "Titre;Impressions;Clics;J'aime;Date\r\n"
+        "Offre d'été;1 234;3,5;1\u00a0002;05/11/2026\r\n"
+        "Rentrée;12\u202f345;1.234;7;21/11/2026\r\n"
+        "Soldes;--;0;;01/12/2026\r\n"
+    ).encode("utf-8-sig")
     t = read_table(data)
     assert (t.delimiter, t.encoding) == (";", "utf-8-sig")
     mapping = suggest_mapping(t.header)
-    assert mapping == Mapping("Titre", "title", {"impressions": "Impressions", "clicks": "Clics",
-                                                 "likes": "J'aime"}, "Date")
+    assert mapping == Mapping(
+        "Titre", "title", {"impressions": "Impressions", "clicks": "Clics", "likes": "J'aime"}, "Date"
+    )
     parsed = parse_metrics(t, mapping)
     assert parsed.errors == []
     assert parsed.rows == [
@@ -362,37 +507,54 @@ def test_semicolon_separated_french_export():
 
 # --------------------------------------------------------------------------------- dates
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-11-21", date(2026, 11, 21)),
-    ("2026-11-19 15:30 +0000", date(2026, 11, 19)),
-    ("2026-11-19T23:30:00-05:00", date(2026, 11, 19)),  # the date as written
-    ("2026-11-19T10:00:00.000Z", date(2026, 11, 19)),
-    ("2026/11/21", date(2026, 11, 21)),
-    ("20261121", date(2026, 11, 21)),
-    ("Nov 21, 2026", date(2026, 11, 21)),
-    ("November 21, 2026", date(2026, 11, 21)),
-    ("Sept 1, 2026", date(2026, 9, 1)),
-    ("Nov 21, 2026 09:00 am", date(2026, 11, 21)),
-    ("Nov 21, 2026, 9:00 PM", date(2026, 11, 21)),
-    ("Nov 21, 2026 9:00 PM EST", date(2026, 11, 21)),
-    ("2026-11-21 09:00:00 UTC", date(2026, 11, 21)),
-    ("Thu, Nov 19, 2026", date(2026, 11, 19)),
-    ("Thu Nov 19 2026 10:00:00 GMT+0000 (Coordinated Universal Time)", date(2026, 11, 19)),
-    ("Thursday, November 19, 2026", date(2026, 11, 19)),
-    ("21 Nov 2026", date(2026, 11, 21)),
-    ("21.11.2026", date(2026, 11, 21)),
-    ("21/11/2026", date(2026, 11, 21)),  # can only be day first
-    ("11/21/2026", date(2026, 11, 21)),  # can only be month first
-    ("05/05/2026", date(2026, 5, 5)),
-    ("", None), ("--", None),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11-21", date(2026, 11, 21)),
+        ("2026-11-19 15:30 +0000", date(2026, 11, 19)),
+        ("2026-11-19T23:30:00-05:00", date(2026, 11, 19)),  # the date as written
+        ("2026-11-19T10:00:00.000Z", date(2026, 11, 19)),
+        ("2026/11/21", date(2026, 11, 21)),
+        ("20261121", date(2026, 11, 21)),
+        ("Nov 21, 2026", date(2026, 11, 21)),
+        ("November 21, 2026", date(2026, 11, 21)),
+        ("Sept 1, 2026", date(2026, 9, 1)),
+        ("Nov 21, 2026 09:00 am", date(2026, 11, 21)),
+        ("Nov 21, 2026, 9:00 PM", date(2026, 11, 21)),
+        ("Nov 21, 2026 9:00 PM EST", date(2026, 11, 21)),
+        ("2026-11-21 09:00:00 UTC", date(2026, 11, 21)),
+        ("Thu, Nov 19, 2026", date(2026, 11, 19)),
+        ("Thu Nov 19 2026 10:00:00 GMT+0000 (Coordinated Universal Time)", date(2026, 11, 19)),
+        ("Thursday, November 19, 2026", date(2026, 11, 19)),
+        ("21 Nov 2026", date(2026, 11, 21)),
+        ("21.11.2026", date(2026, 11, 21)),
+        ("21/11/2026", date(2026, 11, 21)),  # can only be day first
+        ("11/21/2026", date(2026, 11, 21)),  # can only be month first
+        ("05/05/2026", date(2026, 5, 5)),
+        ("", None),
+        ("--", None),
+    ],
+)
 def test_dates_in_every_form_exports_write_them(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["2026-13-01", "Nov 31, 2026", "Foo 1, 2026", "yesterday", "32/01/2026",
-                                  "13/13/2026", "2026-11", "21/11/26x", "2026-11-21 foo",
-                                  "Nov 21, 2026 later"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13-01",
+        "Nov 31, 2026",
+        "Foo 1, 2026",
+        "yesterday",
+        "32/01/2026",
+        "13/13/2026",
+        "2026-11",
+        "21/11/26x",
+        "2026-11-21 foo",
+        "Nov 21, 2026 later",
+    ],
+)
 def test_bad_dates_are_errors(text):
     with pytest.raises(ValueError, match="is not a date"):
         parse_date(text)
@@ -401,8 +563,9 @@ def test_bad_dates_are_errors(text):
 def test_slashed_dates_follow_what_the_file_shows():
     def dates(*cells, delimiter=","):
         data = "Title,Clicks,Date\n" + "".join(f"T{i},1,{c}\n" for i, c in enumerate(cells))
-        parsed = parse_metrics(read_table(data.replace(",", delimiter).encode()),
-                               Mapping("Title", "title", {"clicks": "Clicks"}, "Date"))
+        parsed = parse_metrics(
+            read_table(data.replace(",", delimiter).encode()), Mapping("Title", "title", {"clicks": "Clicks"}, "Date")
+        )
         return [r.observed_on for r in parsed.rows], [e.message for e in parsed.errors]
 
     assert dates("05/11/2026", "21/11/2026") == ([date(2026, 11, 5), date(2026, 11, 21)], [])
@@ -411,10 +574,12 @@ def test_slashed_dates_follow_what_the_file_shows():
     assert dates("05/11/2026", delimiter=";") == ([date(2026, 11, 5)], [])  # European file: day first
     assert dates("05/11/2026", "21/11/2026", "11/21/2026") == (
         [date(2026, 11, 21), date(2026, 11, 21)],
-        ["'05/11/2026' is ambiguous: this file writes dates both day first and month first"])
+        ["'05/11/2026' is ambiguous: this file writes dates both day first and month first"],
+    )
 
 
 # --------------------------------------------------------------------------------- reading
+
 
 def test_empty_files_and_files_without_a_header_are_refused():
     for data in (b"", b"\n\n  \r\n", b"\xef\xbb\xbf", "\ufeff".encode("utf-16")):
@@ -441,18 +606,21 @@ def test_encodings_bom_and_fallback():
     assert read_table(b"A,B\n\x81\x8d,1\n").encoding == "cp1252"  # bytes cp1252 lacks: no crash
     french = read_table("Titre;Vues\nÉté;1\u00a0234\n".encode("cp1252"))  # old Excel, no-break space
     assert french.encoding == "cp1252" and parse_metrics(french, Mapping("Titre", "title", {"views": "Vues"})).rows == [
-        MetricRow(2, "Été", None, {"views": 1234.0})]
+        MetricRow(2, "Été", None, {"views": 1234.0})
+    ]
 
 
 def test_title_lines_blank_lines_and_cells_are_cleaned():
-    data = (b"Campaign report\n"
-            b"\"Nov 1, 2026 - Nov 30, 2026\"\n"
-            b"\n"
-            b" Campaign , Clicks ,Impr.\n"
-            b"  Summer  , 12 , 100 \n"
-            b"\n"
-            b"School,3,40\n"
-            b"Total,15,140\n")
+    data = (
+        b"Campaign report\n"
+        b'"Nov 1, 2026 - Nov 30, 2026"\n'
+        b"\n"
+        b" Campaign , Clicks ,Impr.\n"
+        b"  Summer  , 12 , 100 \n"
+        b"\n"
+        b"School,3,40\n"
+        b"Total,15,140\n"
+    )
     t = read_table(data)
     assert t.header == ["Campaign", "Clicks", "Impr."]
     assert t.rows == [(5, ["Summer", "12", "100"]), (7, ["School", "3", "40"])]

@@ -3,7 +3,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from scheduler.domain.periods import (
-    Period, day_bounds_utc, iso_weeks, local_day, local_to_utc, period_of, plan_periods,
+    Period,
+    day_bounds_utc,
+    iso_weeks,
+    local_day,
+    local_to_utc,
+    period_of,
+    plan_periods,
 )
 
 PARIS = "Europe/Paris"

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 from scheduler.domain.ranking import (
-    FALLBACK_STRENGTH, MAX_STRENGTH, ItemFacts, Ranked, channel_prior, engagement, rank_items, top,
+    FALLBACK_STRENGTH,
+    MAX_STRENGTH,
+    ItemFacts,
+    Ranked,
+    channel_prior,
+    engagement,
+    rank_items,
+    top,
 )
 
 AS_OF = datetime(2024, 6, 1, 12, tzinfo=timezone.utc)
@@ -30,6 +37,7 @@ def by_id(ranked):
 
 # engagement ---------------------------------------------------------------------------------------
 
+
 def test_exposures_are_impressions_else_views_else_opens():
     assert engagement({"impressions": 100, "views": 900, "clicks": 3}) == (3.0, 100.0)
     assert engagement({"views": 900, "opens": 50, "likes": 9}) == (9.0, 900.0)
@@ -46,6 +54,7 @@ def test_engagements_sum_whatever_is_present_and_missing_is_not_zero_exposure():
 
 # shrinkage ----------------------------------------------------------------------------------------
 
+
 def test_a_lucky_one_out_of_one_does_not_beat_a_solid_500_out_of_5000():
     tweets = typical_tweets() + [item(1, impressions=1, clicks=1), item(2, impressions=5000, clicks=500)]
     ranked = rank_items(tweets, as_of=AS_OF)
@@ -59,8 +68,10 @@ def test_a_lucky_one_out_of_one_does_not_beat_a_solid_500_out_of_5000():
 
 
 def test_a_lucky_one_out_of_one_does_not_win_on_a_channel_with_few_items_either():
-    ranked = rank_items([item(1, impressions=1, clicks=1), item(2, impressions=5000, clicks=500),
-                         item(3, impressions=3000, clicks=30)], as_of=AS_OF)
+    ranked = rank_items(
+        [item(1, impressions=1, clicks=1), item(2, impressions=5000, clicks=500), item(3, impressions=3000, clicks=30)],
+        as_of=AS_OF,
+    )
     assert ranked[0].item_id == 2
 
 
@@ -84,6 +95,7 @@ def test_the_prior_falls_back_to_a_fixed_strength_with_too_few_items_and_caps_it
 
 # scores -------------------------------------------------------------------------------------------
 
+
 def test_the_best_item_of_a_channel_scores_near_100_and_the_worst_near_0():
     ranked = rank_items([item(i, impressions=2000, clicks=10 + i) for i in range(50)], as_of=AS_OF)
     assert ranked[0].item_id == 49 and ranked[0].score >= 98
@@ -106,8 +118,15 @@ def test_scores_are_comparable_across_channels_with_very_different_typical_rates
 
 
 def test_items_without_an_exposure_figure_get_no_score_and_sort_last():
-    ranked = rank_items([item(1, likes=900), item(2, impressions=0, clicks=0), item(3, impressions=100, clicks=1),
-                         item(4, impressions=100, clicks=9)], as_of=AS_OF)
+    ranked = rank_items(
+        [
+            item(1, likes=900),
+            item(2, impressions=0, clicks=0),
+            item(3, impressions=100, clicks=1),
+            item(4, impressions=100, clicks=9),
+        ],
+        as_of=AS_OF,
+    )
     assert [r.item_id for r in ranked] == [4, 3, 1, 2]
     unscored = by_id(ranked)[1]
     assert unscored == Ranked(1, "twitter", None, None, None, 0.0, 900.0)
@@ -115,9 +134,17 @@ def test_items_without_an_exposure_figure_get_no_score_and_sort_last():
 
 
 def test_identical_items_tie_at_their_midrank():
-    ranked = by_id(rank_items([item(1, impressions=1000, clicks=10), item(2, impressions=1000, clicks=20),
-                               item(3, impressions=1000, clicks=20), item(4, impressions=1000, clicks=30)],
-                              as_of=AS_OF))
+    ranked = by_id(
+        rank_items(
+            [
+                item(1, impressions=1000, clicks=10),
+                item(2, impressions=1000, clicks=20),
+                item(3, impressions=1000, clicks=20),
+                item(4, impressions=1000, clicks=30),
+            ],
+            as_of=AS_OF,
+        )
+    )
     assert ranked[2].score == ranked[3].score == 50.0
     assert ranked[1].score == 12.5 and ranked[4].score == 87.5
 
@@ -159,12 +186,18 @@ def test_a_hundred_thousand_items_rank_in_one_vectorised_pass():
     exposures = rng.integers(1, 50_000, count)
     engagements = rng.binomial(exposures, rng.beta(2, 60, count))
     seconds_ago = rng.integers(0, 200 * 86400, count)
-    items = [ItemFacts(i, channels[i % 8], AS_OF - timedelta(seconds=int(seconds_ago[i])),
-                       {"impressions": float(exposures[i]), "clicks": float(engagements[i])} if i % 100 else {})
-             for i in range(count)]
+    items = [
+        ItemFacts(
+            i,
+            channels[i % 8],
+            AS_OF - timedelta(seconds=int(seconds_ago[i])),
+            {"impressions": float(exposures[i]), "clicks": float(engagements[i])} if i % 100 else {},
+        )
+        for i in range(count)
+    ]
     ranked = rank_items(items, as_of=AS_OF)
     assert len(ranked) == count and len({r.item_id for r in ranked}) == count
     assert sum(r.score is None for r in ranked) == count // 100
-    assert all(r.score is None for r in ranked[-(count // 100):])
+    assert all(r.score is None for r in ranked[-(count // 100) :])
     scores = [r.score for r in ranked if r.score is not None]
     assert scores == sorted(scores, reverse=True) and 0 <= min(scores) and max(scores) <= 100

@@ -15,8 +15,11 @@ def post(post_id, text, days=0, channel="twitter", status="scheduled", **lineage
 def test_same_message_despite_case_punctuation_links_hashtags_and_emoji():
     posts = [
         post(1, MESSAGE),
-        post(2, "OUR AUTUMN COLLECTION HAS ARRIVED!!! Come and see it in store this weekend 🍂 #autumn "
-                "https://ex.com/a", days=3),
+        post(
+            2,
+            "OUR AUTUMN COLLECTION HAS ARRIVED!!! Come and see it in store this weekend 🍂 #autumn https://ex.com/a",
+            days=3,
+        ),
         post(3, "Something else entirely, about our winter plans", days=4),
     ]
     assert find_repeated_messages(posts) == [{"channel": "twitter", "post_ids": [1, 2], "similarity": 1.0}]
@@ -71,8 +74,9 @@ def test_reordered_words_and_changed_endings_are_near_duplicates():
     reordered = "This weekend, come and see our autumn collection in store: it has arrived"
     groups = find_repeated_messages([post(1, MESSAGE), post(2, reordered, days=3)])
     assert [g["post_ids"] for g in groups] == [[1, 2]]
-    plural = find_repeated_messages([post(1, "New autumn collection in store"),
-                                     post(2, "New autumn collections in stores", days=1)])
+    plural = find_repeated_messages(
+        [post(1, "New autumn collection in store"), post(2, "New autumn collections in stores", days=1)]
+    )
     assert [g["post_ids"] for g in plural] == [[1, 2]]
 
 
@@ -81,8 +85,12 @@ def _unrelated_posts(count, days, channel="twitter", first_id=1000):
     letters = "abcdefghijklmnopqrstuvwxyz"
     words = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(3000)]
     return [
-        post(first_id + n, " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))),
-             days=rng.uniform(0, days), channel=channel)
+        post(
+            first_id + n,
+            " ".join(rng.choice(words) for _ in range(rng.randint(8, 30))),
+            days=rng.uniform(0, days),
+            channel=channel,
+        )
         for n in range(count)
     ]
 
@@ -90,9 +98,12 @@ def _unrelated_posts(count, days, channel="twitter", first_id=1000):
 def test_near_duplicates_are_found_among_twenty_thousand_unrelated_posts():
     typos = MESSAGE.replace("collection", "colection").replace("arrived", "arived")
     posts = _unrelated_posts(20_000, 90) + [
-        post(1, MESSAGE, days=40), post(2, MESSAGE.replace("weekend", "Saturday"), days=45),
-        post(3, "秋季新品已经到店，欢迎本周末来店里看看", days=60), post(4, "秋季新品已经到店，欢迎这周末来店里看看", days=61),
-        post(5, typos, days=80), post(6, MESSAGE, days=85),
+        post(1, MESSAGE, days=40),
+        post(2, MESSAGE.replace("weekend", "Saturday"), days=45),
+        post(3, "秋季新品已经到店，欢迎本周末来店里看看", days=60),
+        post(4, "秋季新品已经到店，欢迎这周末来店里看看", days=61),
+        post(5, typos, days=80),
+        post(6, MESSAGE, days=85),
     ]
     groups = find_repeated_messages(posts)
     assert [g["post_ids"] for g in groups] == [[1, 2], [3, 4], [5, 6]]
@@ -102,8 +113,12 @@ def test_near_duplicates_are_found_among_twenty_thousand_unrelated_posts():
 def test_many_variants_of_a_template_are_one_group():
     rng = random.Random(3)
     variants = [
-        post(n, f"Flash sale on {''.join(rng.choice('abcdefgh') for _ in range(5))} today only, "
-                f"use code SAVE20 in store before midnight", days=n * 30 / 2000)
+        post(
+            n,
+            f"Flash sale on {''.join(rng.choice('abcdefgh') for _ in range(5))} today only, "
+            f"use code SAVE20 in store before midnight",
+            days=n * 30 / 2000,
+        )
         for n in range(2000)
     ]
     groups = find_repeated_messages(variants + _unrelated_posts(2000, 30, first_id=5000))

@@ -1,5 +1,6 @@
 """message_text folds word by word, each distinct word once (FoldedWords): these pin that it says
 exactly what folding the whole text said, where words meet emoji, marks, elisions and links."""
+
 import pytest
 
 from scheduler.domain.text import FoldedWords, message_text

@@ -3,6 +3,7 @@
 The helpers below are shared by the fault tests: posts due now, a webhook account on a stand-in
 service, waiting on the database with deadlines, and sweeping through the product's own code.
 """
+
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -12,8 +13,8 @@ from rq.job import Job
 from sqlalchemy import func, select
 
 from scheduler.infra import queue
-from scheduler.models.database import db
 from scheduler.models import Post, PostEvent
+from scheduler.models.database import db
 from scheduler.services import accounts, posts
 from scheduler.services.publishing import sweep
 from tests.factories import make_plan
@@ -26,8 +27,14 @@ def webhook_receiver(app) -> StandIn:
     """A stand-in for a customer's webhook endpoint, connected as the webhook account."""
     service = StandIn()
     service.answer("POST", "/hook", 200, {"id": "accepted"})
-    accounts.connect({"channel": "webhook", "name": "faults receiver", "url": f"{service.url}/hook",
-                      "signing_secret": "fault-test-signing-secret"})
+    accounts.connect(
+        {
+            "channel": "webhook",
+            "name": "faults receiver",
+            "url": f"{service.url}/hook",
+            "signing_secret": "fault-test-signing-secret",
+        }
+    )
     return service
 
 
@@ -39,8 +46,15 @@ def due_webhook_posts(count: int, rng, within_seconds: float = 55) -> list[int]:
     ids = []
     for number in range(count):
         when = now - timedelta(seconds=rng.uniform(1, within_seconds))
-        post = posts.create_post({"plan_id": plan.id, "channel": "webhook", "title": f"Fault post {number}",
-                                  "body": f"Delivery {number} under fire", "scheduled_at": when.isoformat()})
+        post = posts.create_post(
+            {
+                "plan_id": plan.id,
+                "channel": "webhook",
+                "title": f"Fault post {number}",
+                "body": f"Delivery {number} under fire",
+                "scheduled_at": when.isoformat(),
+            }
+        )
         ids.append(posts.schedule_post(post).id)
     return ids
 
@@ -62,8 +76,11 @@ def statuses(ids) -> dict[int, str]:
 
 def claims_per_post(ids) -> Counter:
     """How many times a worker won the claim (queued → publishing) for each post."""
-    rows = db.session.execute(select(PostEvent.post_id, func.count()).where(
-        PostEvent.post_id.in_(ids), PostEvent.to_status == "publishing").group_by(PostEvent.post_id))
+    rows = db.session.execute(
+        select(PostEvent.post_id, func.count())
+        .where(PostEvent.post_id.in_(ids), PostEvent.to_status == "publishing")
+        .group_by(PostEvent.post_id)
+    )
     counts = Counter(dict(rows.all()))
     db.session.rollback()
     return counts
@@ -108,15 +125,23 @@ def sweep_once(timeout: float = 10) -> dict:
 def jobs_of_unsettled(ids) -> dict:
     """For the diagnostics: each post still queued or publishing, with what Redis holds for its job."""
     db.session.expire_all()
-    rows = db.session.execute(select(Post.id, Post.status, Post.attempts).where(
-        Post.id.in_(ids), Post.status.in_(UNSETTLED))).all()
+    rows = db.session.execute(
+        select(Post.id, Post.status, Post.attempts).where(Post.id.in_(ids), Post.status.in_(UNSETTLED))
+    ).all()
     db.session.rollback()
     try:
         connection = queue.service().connection
-        return {post_id: (status, {k.decode(): v.decode(errors="replace")[:40] for k, v in connection.hgetall(
-            Job.key_for(queue.delivery_job_id(post_id, attempts or 0))).items()
-            if k in (b"status", b"started_at", b"enqueued_at", b"worker_name", b"ended_at")})
-            for post_id, status, attempts in rows}
+        return {
+            post_id: (
+                status,
+                {
+                    k.decode(): v.decode(errors="replace")[:40]
+                    for k, v in connection.hgetall(Job.key_for(queue.delivery_job_id(post_id, attempts or 0))).items()
+                    if k in (b"status", b"started_at", b"enqueued_at", b"worker_name", b"ended_at")
+                },
+            )
+            for post_id, status, attempts in rows
+        }
     except redis.RedisError as error:
         return {post_id: (status, f"Redis: {error}") for post_id, status, _ in rows}
 

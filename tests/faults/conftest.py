@@ -5,6 +5,7 @@ a reproducible source of chaos, and a way to count outbox deliveries that a repe
 this test started, so killing or flushing it harms no other test, and everything else about the
 app (the migrated database, PostgreSQL when REFRAIN_TEST_DATABASE_URL is set) stays as everywhere.
 """
+
 import ctypes
 import ctypes.util
 import os
@@ -43,9 +44,25 @@ class KillableRedis:
 
     def start(self, timeout: float = 10) -> "KillableRedis":
         self.socket_path.unlink(missing_ok=True)
-        args = [self.binary, "--port", "0", "--unixsocket", str(self.socket_path), "--unixsocketperm", "700",
-                "--dir", str(self.folder), "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--logfile", str(self.folder / "redis.log")]
+        args = [
+            self.binary,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.folder / "redis.log"),
+        ]
         self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while not self.answers():
@@ -84,7 +101,7 @@ def redis_server():
 @pytest.fixture
 def chaos(request) -> random.Random:
     """Seeded randomness, the seed printed (shown with a failure): REFRAIN_FAULT_SEED=<seed> replays a run."""
-    seed = int(os.environ.get("REFRAIN_FAULT_SEED") or random.SystemRandom().randrange(2 ** 32))
+    seed = int(os.environ.get("REFRAIN_FAULT_SEED") or random.SystemRandom().randrange(2**32))
     print(f"{request.node.name}: fault seed {seed} (replay with REFRAIN_FAULT_SEED={seed})")
     rng = random.Random(seed)
     rng.seed_value = seed
@@ -127,7 +144,7 @@ class RenameCounter:
             offset = 0
             while offset < len(data):
                 _, mask, _, length = EVENT_HEADER.unpack_from(data, offset)
-                name = data[offset + EVENT_HEADER.size: offset + EVENT_HEADER.size + length].rstrip(b"\0").decode()
+                name = data[offset + EVENT_HEADER.size : offset + EVENT_HEADER.size + length].rstrip(b"\0").decode()
                 offset += EVENT_HEADER.size + length
                 self.overflowed |= bool(mask & IN_Q_OVERFLOW)
                 if mask & IN_MOVED_TO:

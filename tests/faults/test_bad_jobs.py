@@ -6,6 +6,7 @@ queued after them is still delivered, and the process neither exits nor loops.
 RQ alone would quit the whole worker on a job hash it cannot read (``Job.fetch`` raising inside
 its dequeue) and print a traceback for every unreadable payload; ``RefrainWorker`` handles both.
 """
+
 import json
 import time
 import zlib
@@ -17,10 +18,10 @@ from rq.registry import FailedJobRegistry
 from sqlalchemy import delete
 
 from scheduler.infra import queue
-from scheduler.models.database import db
-from scheduler.models import Post
-from scheduler.services import posts
 from scheduler.jobs.workers import UNREADABLE_JOB_PREFIX
+from scheduler.models import Post
+from scheduler.models.database import db
+from scheduler.services import posts
 from tests.factories import make_plan
 from tests.faults import statuses
 from tests.support.workers import LongRunningWorker
@@ -37,8 +38,9 @@ def due_post() -> int:
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=(today - timedelta(days=1)).isoformat(), ends_on=(today + timedelta(days=9)).isoformat())
     when = (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()
-    post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "A good post after the bad jobs",
-                              "scheduled_at": when})
+    post = posts.create_post(
+        {"plan_id": plan.id, "channel": "twitter", "body": "A good post after the bad jobs", "scheduled_at": when}
+    )
     return post.id
 
 
@@ -71,7 +73,9 @@ def test_jobs_from_an_older_version_or_damaged_fail_with_one_line_each(app, work
     garbage = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 2, job_id="garbage-payload")
     redis.hset(garbage.key, "data", b"\x80\x05 this is no pickle")
     foreign = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 3, job_id="foreign-serializer")
-    redis.hset(foreign.key, "data", zlib.compress(json.dumps(["scheduler.jobs.tasks.deliver_post", None, [3], {}]).encode()))
+    redis.hset(
+        foreign.key, "data", zlib.compress(json.dumps(["scheduler.jobs.tasks.deliver_post", None, [3], {}]).encode())
+    )
     unreadable = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 4, job_id="unreadable-hash")
     redis.hset(unreadable.key, "created_at", "last Tuesday")
     good = due_post()
@@ -79,17 +83,20 @@ def test_jobs_from_an_older_version_or_damaged_fail_with_one_line_each(app, work
 
     wait_for_published(good, worker)
     log = worker.tail(50000)
-    expected = {"old-function": "its function scheduler.jobs.tasks.publish_post_v0 does not exist in this version",
-                "old-arguments": "do not fit scheduler.jobs.tasks.deliver_post: too many positional arguments",
-                "garbage-payload": "its payload cannot be read (UnpicklingError",
-                "foreign-serializer": "its payload cannot be read (UnpicklingError",
-                "unreadable-hash": "cannot be read (ValueError: time data 'last Tuesday'"}
+    expected = {
+        "old-function": "its function scheduler.jobs.tasks.publish_post_v0 does not exist in this version",
+        "old-arguments": "do not fit scheduler.jobs.tasks.deliver_post: too many positional arguments",
+        "garbage-payload": "its payload cannot be read (UnpicklingError",
+        "foreign-serializer": "its payload cannot be read (UnpicklingError",
+        "unreadable-hash": "cannot be read (ValueError: time data 'last Tuesday'",
+    }
     for job_id, what in expected.items():
         [line] = lines_naming(job_id, log)
         assert what in line, line
     assert sorted(FailedJobRegistry(queue=deliveries).get_job_ids()) == sorted(set(expected) - {"unreadable-hash"})
-    assert redis.exists(UNREADABLE_JOB_PREFIX + "unreadable-hash") and 0 < redis.ttl(UNREADABLE_JOB_PREFIX
-                                                                                        + "unreadable-hash")
+    assert redis.exists(UNREADABLE_JOB_PREFIX + "unreadable-hash") and 0 < redis.ttl(
+        UNREADABLE_JOB_PREFIX + "unreadable-hash"
+    )
     assert_went_on(worker, log)
 
 

@@ -5,19 +5,29 @@ and the same day in the report, the database's tallies and the calendar. A time 
 clock that the clocks skip or show twice is never shifted silently: the editor and the API say where
 it goes, and the stored instant, the calendar cell and the report's day all agree with what they said.
 """
+
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
 
 from scheduler.domain.compliance import compliance_report
 from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import (
-    ONE_DAY, PERS, day_start_utc, is_repeated, is_skipped, local_day,
-    offset_segments, period_of, plan_periods, read_wall_clock,
+    ONE_DAY,
+    PERS,
+    day_start_utc,
+    is_repeated,
+    is_skipped,
+    local_day,
+    offset_segments,
+    period_of,
+    plan_periods,
+    read_wall_clock,
 )
 from scheduler.services import calendar, posts, reports
 from scheduler.services.validation import Reader
@@ -28,11 +38,30 @@ ALL_ZONES = sorted(available_timezones())
 # Zones whose clocks do something unusual: DST both hemispheres, half-hour and 45-minute offsets,
 # Lord Howe's 30-minute DST, changes at midnight or 00:01 (the date runs backwards), a skipped day.
 AWKWARD_ZONES = [
-    "America/New_York", "Europe/Paris", "Europe/London", "Australia/Lord_Howe", "Australia/Adelaide",
-    "Australia/Sydney", "Pacific/Auckland", "Pacific/Chatham", "Asia/Kathmandu", "Asia/Kolkata",
-    "Australia/Eucla", "Asia/Tehran", "America/St_Johns", "America/Goose_Bay", "Antarctica/Casey",
-    "America/Santiago", "America/Asuncion", "Asia/Beirut", "America/Havana", "Africa/Cairo",
-    "Pacific/Apia", "America/Sao_Paulo", "Antarctica/Troll", "UTC",
+    "America/New_York",
+    "Europe/Paris",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "Australia/Adelaide",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "Australia/Eucla",
+    "Asia/Tehran",
+    "America/St_Johns",
+    "America/Goose_Bay",
+    "Antarctica/Casey",
+    "America/Santiago",
+    "America/Asuncion",
+    "Asia/Beirut",
+    "America/Havana",
+    "Africa/Cairo",
+    "Pacific/Apia",
+    "America/Sao_Paulo",
+    "Antarctica/Troll",
+    "UTC",
 ]
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 zones = st.one_of(st.sampled_from(AWKWARD_ZONES), st.sampled_from(ALL_ZONES))
@@ -52,7 +81,9 @@ def clock_changes(zone_name: str, year: int) -> tuple[datetime, ...]:
             low, high = 0, 6 * 3600  # seconds after probe: the old offset at low, a new one at high
             while high - low > 1:
                 middle = (low + high) // 2
-                low, high = (middle, high) if offset(probe + timedelta(seconds=middle)) == offset(probe) else (low, middle)
+                low, high = (
+                    (middle, high) if offset(probe + timedelta(seconds=middle)) == offset(probe) else (low, middle)
+                )
             changes.append(probe + timedelta(seconds=high))
         probe = following
     return tuple(changes)
@@ -65,8 +96,11 @@ def plan_days(draw, zone_name: str):
     changes = clock_changes(zone_name, year)
     edges = [local_day(change, zone_name) for change in changes]
     edges += [date(leap, 2, 29) for leap in LEAP_YEARS if abs(leap - year) <= 1]
-    anchor = draw(st.one_of(st.sampled_from(edges), st.dates(date(year, 1, 1), date(year, 12, 31)))
-                  if edges else st.dates(date(year, 1, 1), date(year, 12, 31)))
+    anchor = draw(
+        st.one_of(st.sampled_from(edges), st.dates(date(year, 1, 1), date(year, 12, 31)))
+        if edges
+        else st.dates(date(year, 1, 1), date(year, 12, 31))
+    )
     length = draw(st.one_of(st.just(0), st.integers(0, 9), st.integers(0, 120)))
     anchor_is = draw(st.sampled_from(["start", "end", "inside"]))
     before = {"start": 0, "end": length, "inside": draw(st.integers(0, length))}[anchor_is]
@@ -85,10 +119,16 @@ def plans_and_instants(draw):
     """A plan and an instant inside its UTC span, often a clock change or a local midnight, ±1 s."""
     plan = draw(plans())
     start, end = reports.plan_utc_bounds(plan)
-    changes = [c for year in {plan.starts_on.year, plan.ends_on.year}
-               for c in clock_changes(plan.timezone, year) if start <= c < end]
-    midnights = [day_start_utc(plan.starts_on + ONE_DAY * n, plan.timezone)
-                 for n in range((plan.ends_on - plan.starts_on).days + 1)]
+    changes = [
+        c
+        for year in {plan.starts_on.year, plan.ends_on.year}
+        for c in clock_changes(plan.timezone, year)
+        if start <= c < end
+    ]
+    midnights = [
+        day_start_utc(plan.starts_on + ONE_DAY * n, plan.timezone)
+        for n in range((plan.ends_on - plan.starts_on).days + 1)
+    ]
     landmark = draw(st.sampled_from(changes + midnights))
     anywhere = start + (end - start) * draw(st.floats(0, 1, exclude_max=True))
     instant = draw(st.sampled_from([landmark, anywhere]))
@@ -98,6 +138,7 @@ def plans_and_instants(draw):
 
 
 # --- periods partition the plan ---------------------------------------------------------------------
+
 
 @PROPERTY
 @given(plans(), st.sampled_from(PERS))
@@ -156,10 +197,18 @@ def database_day(instant: datetime, segments) -> date:
 
 @PROPERTY
 @given(plans_and_instants())
-@example((SimpleNamespace(timezone="America/Goose_Bay", starts_on=date(2005, 10, 28), ends_on=date(2005, 10, 31)),
-          datetime(2005, 10, 30, 3, 5, tzinfo=UTC)))  # 23:05 on the 29th, four minutes after 00:01 became 23:01
-@example((SimpleNamespace(timezone="Antarctica/Casey", starts_on=date(2020, 10, 4), ends_on=date(2020, 10, 4)),
-          datetime(2020, 10, 3, 16, 1, tzinfo=UTC)))  # a change at 16:01 UTC, off the quarter hours
+@example(
+    (
+        SimpleNamespace(timezone="America/Goose_Bay", starts_on=date(2005, 10, 28), ends_on=date(2005, 10, 31)),
+        datetime(2005, 10, 30, 3, 5, tzinfo=UTC),
+    )
+)  # 23:05 on the 29th, four minutes after 00:01 became 23:01
+@example(
+    (
+        SimpleNamespace(timezone="Antarctica/Casey", starts_on=date(2020, 10, 4), ends_on=date(2020, 10, 4)),
+        datetime(2020, 10, 3, 16, 1, tzinfo=UTC),
+    )
+)  # a change at 16:01 UTC, off the quarter hours
 def test_the_database_counts_a_post_on_the_day_the_clock_shows(plan_and_instant):
     plan, instant = plan_and_instant
     segments = offset_segments(plan.starts_on, plan.ends_on, plan.timezone)
@@ -167,10 +216,26 @@ def test_the_database_counts_a_post_on_the_day_the_clock_shows(plan_and_instant)
 
 
 def one_post_report(plan, instant: datetime, per: str) -> dict:
-    facts = PlanFacts(id=1, name="p", theme="t", key_message="", keywords=(), starts_on=plan.starts_on,
-                      ends_on=plan.ends_on, timezone=plan.timezone)
-    post = PostFacts(id=1, channel="twitter", scheduled_at=instant, status="scheduled", on_theme=True,
-                     adapted_from_post_id=None, source_item_id=None, text="hello")
+    facts = PlanFacts(
+        id=1,
+        name="p",
+        theme="t",
+        key_message="",
+        keywords=(),
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        timezone=plan.timezone,
+    )
+    post = PostFacts(
+        id=1,
+        channel="twitter",
+        scheduled_at=instant,
+        status="scheduled",
+        on_theme=True,
+        adapted_from_post_id=None,
+        source_item_id=None,
+        text="hello",
+    )
     commitment = CommitmentFacts("twitter", 1, per, 0, 1.0)
     return compliance_report(facts, [commitment], [post], repeated=[])["channels"][0]
 
@@ -205,17 +270,21 @@ def test_the_calendar_and_the_report_put_a_post_in_the_same_period(plan_and_inst
     commitment = CommitmentFacts("twitter", 1, per, 0, 1.0)
     entry = calendar.Entry("twitter", day, True, True)
     shown = calendar.view_days("month", day)
-    rows = calendar.lay_out(shown, calendar.focus_days("month", day), plan.starts_on, plan.ends_on,
-                            [commitment], [entry])
+    rows = calendar.lay_out(
+        shown, calendar.focus_days("month", day), plan.starts_on, plan.ends_on, [commitment], [entry]
+    )
     [cell] = [c for c in rows[0].cells if c.day == day]
     assert cell.filled == 1
     [summary] = [s for s in rows[0].period_summaries if s.filled]
     [reported] = [d for d in one_post_report(plan, instant, per)["period_details"] if d["posts"]]
-    assert (summary.period.first_day.isoformat(), summary.period.last_day.isoformat()) == \
-        (reported["first_day"], reported["last_day"])
+    assert (summary.period.first_day.isoformat(), summary.period.last_day.isoformat()) == (
+        reported["first_day"],
+        reported["last_day"],
+    )
 
 
 # --- times the clocks skip or repeat ----------------------------------------------------------------
+
 
 @st.composite
 def wall_times_near_clock_changes(draw):
@@ -225,8 +294,14 @@ def wall_times_near_clock_changes(draw):
     assume(changes)
     change = draw(st.sampled_from(changes))
     instant = change + timedelta(minutes=draw(st.integers(-120, 120)))
-    offset = draw(st.sampled_from([instant.astimezone(ZoneInfo(zone_name)).utcoffset(),
-                                   (change - timedelta(hours=3)).astimezone(ZoneInfo(zone_name)).utcoffset()]))
+    offset = draw(
+        st.sampled_from(
+            [
+                instant.astimezone(ZoneInfo(zone_name)).utcoffset(),
+                (change - timedelta(hours=3)).astimezone(ZoneInfo(zone_name)).utcoffset(),
+            ]
+        )
+    )
     return zone_name, (instant + offset).replace(tzinfo=None)
 
 
@@ -275,10 +350,11 @@ def test_an_api_time_on_the_plans_clock_is_kept_and_explained_when_skipped_or_re
 
 # --- end to end: the editor, the API, the calendar and the report agree -----------------------------
 
-SPRING_NOTICE = ("02:30 does not exist on 8 March 2026 in America/New_York (clocks go forward); "
-                 "it will go out at 03:30")
-FALL_NOTICE = ("01:30 happens twice on 1 November 2026 in America/New_York (clocks go back); it will go out at "
-               "the first 01:30 (UTC-04:00), before the clocks go back")
+SPRING_NOTICE = "02:30 does not exist on 8 March 2026 in America/New_York (clocks go forward); it will go out at 03:30"
+FALL_NOTICE = (
+    "01:30 happens twice on 1 November 2026 in America/New_York (clocks go back); it will go out at "
+    "the first 01:30 (UTC-04:00), before the clocks go back"
+)
 
 
 def new_york_plan():
@@ -288,9 +364,11 @@ def new_york_plan():
 
 
 def save_in_editor(client, plan, typed: str):
-    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
-        "body": "Spring is here", "theme": "auto", "scheduled_local": typed, "action": "schedule"},
-        follow_redirects=True)
+    response = client.post(
+        f"/posts/new?plan_id={plan.id}&channel=twitter",
+        data={"body": "Spring is here", "theme": "auto", "scheduled_local": typed, "action": "schedule"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     return response.get_data(as_text=True), posts.list_posts({"plan_id": plan.id})[-1]
 
@@ -305,12 +383,16 @@ def calendar_cell(plan, day: date):
     return next(c for c in row.cells if c.day == day)
 
 
-@pytest.mark.parametrize("typed, notice, stored, shown", [
-    ("2026-03-08T02:30", SPRING_NOTICE, "2026-03-08T07:30:00+00:00", "2026-03-08T03:30"),
-    ("2026-11-01T01:30", FALL_NOTICE, "2026-11-01T05:30:00+00:00", "2026-11-01T01:30"),
-])
-def test_the_editor_says_where_a_skipped_or_repeated_time_goes_and_everything_agrees(client, app, typed, notice,
-                                                                                       stored, shown):
+@pytest.mark.parametrize(
+    "typed, notice, stored, shown",
+    [
+        ("2026-03-08T02:30", SPRING_NOTICE, "2026-03-08T07:30:00+00:00", "2026-03-08T03:30"),
+        ("2026-11-01T01:30", FALL_NOTICE, "2026-11-01T05:30:00+00:00", "2026-11-01T01:30"),
+    ],
+)
+def test_the_editor_says_where_a_skipped_or_repeated_time_goes_and_everything_agrees(
+    client, app, typed, notice, stored, shown
+):
     plan = new_york_plan()
     html, post = save_in_editor(client, plan, typed)
     assert f"When: {notice}." in html and "Scheduled: it will be delivered at its time." in html
@@ -331,8 +413,10 @@ def test_an_ordinary_time_gets_no_notice(client, app):
 
 def test_a_bad_form_keeps_the_notice_next_to_the_time_field(client, app):
     plan = new_york_plan()
-    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
-        "body": "", "theme": "auto", "scheduled_local": "2026-03-08T02:30", "action": "save"})
+    response = client.post(
+        f"/posts/new?plan_id={plan.id}&channel=twitter",
+        data={"body": "", "theme": "auto", "scheduled_local": "2026-03-08T02:30", "action": "save"},
+    )
     html = response.get_data(as_text=True)
     assert "Not saved" in html and f'<em class="notice" role="status">{SPRING_NOTICE}</em>' in html
 
@@ -340,26 +424,36 @@ def test_a_bad_form_keeps_the_notice_next_to_the_time_field(client, app):
 def test_saving_the_text_never_moves_the_second_of_two_repeated_times(client, app):
     """The field can only show 01:30; saving it back must not turn 01:30 EST into 01:30 EDT."""
     plan = new_york_plan()
-    post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "Fall",
-                              "scheduled_at": "2026-11-01T01:30:00-05:00"})
+    post = posts.create_post(
+        {"plan_id": plan.id, "channel": "twitter", "body": "Fall", "scheduled_at": "2026-11-01T01:30:00-05:00"}
+    )
     html = client.get(f"/posts/{post.id}").get_data(as_text=True)
     assert 'value="2026-11-01T01:30"' in html
-    client.post(f"/posts/{post.id}", data={"body": "Fall, edited", "theme": "auto",
-                                           "scheduled_local": "2026-11-01T01:30", "action": "save"})
+    client.post(
+        f"/posts/{post.id}",
+        data={"body": "Fall, edited", "theme": "auto", "scheduled_local": "2026-11-01T01:30", "action": "save"},
+    )
     assert posts.get_post(post.id).scheduled_at.isoformat() == "2026-11-01T06:30:00+00:00"
 
 
-@pytest.mark.parametrize("written, notice, stored", [
-    ("2026-03-08T02:30:00-05:00", SPRING_NOTICE, "2026-03-08T07:30:00+00:00"),
-    ("2026-11-01T01:30:00-04:00", FALL_NOTICE, "2026-11-01T05:30:00+00:00"),
-    ("2026-11-01T01:30:00-05:00", "01:30 happens twice on 1 November 2026 in America/New_York (clocks go back); "
-                                  "it will go out at the second 01:30 (UTC-05:00), after the clocks go back",
-     "2026-11-01T06:30:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "written, notice, stored",
+    [
+        ("2026-03-08T02:30:00-05:00", SPRING_NOTICE, "2026-03-08T07:30:00+00:00"),
+        ("2026-11-01T01:30:00-04:00", FALL_NOTICE, "2026-11-01T05:30:00+00:00"),
+        (
+            "2026-11-01T01:30:00-05:00",
+            "01:30 happens twice on 1 November 2026 in America/New_York (clocks go back); "
+            "it will go out at the second 01:30 (UTC-05:00), after the clocks go back",
+            "2026-11-01T06:30:00+00:00",
+        ),
+    ],
+)
 def test_the_api_explains_a_skipped_or_repeated_wall_time(client, app, written, notice, stored):
     plan = new_york_plan()
-    answer = client.post("/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks",
-                                                "scheduled_at": written})
+    answer = client.post(
+        "/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks", "scheduled_at": written}
+    )
     assert answer.status_code == 201
     body = answer.get_json()
     assert body["notices"] == {"scheduled_at": notice} and body["scheduled_at"] == stored
@@ -374,6 +468,7 @@ def test_the_api_explains_a_skipped_or_repeated_wall_time(client, app, written, 
 @pytest.mark.parametrize("written", ["2026-03-08T12:00:00-04:00", "2026-03-08T02:30:00Z"])
 def test_the_api_says_nothing_about_an_ordinary_time_or_one_written_in_utc(client, app, written):
     plan = new_york_plan()
-    answer = client.post("/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks",
-                                                "scheduled_at": written})
+    answer = client.post(
+        "/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks", "scheduled_at": written}
+    )
     assert answer.status_code == 201 and answer.get_json()["notices"] == {}

@@ -5,6 +5,7 @@ every job and take up the work when it is back; the web app says 503 with a clea
 A real private PostgreSQL cluster (tests/support/postgres.py), real ``refrain worker`` processes,
 a real gunicorn serving ``scheduler.wsgi:app``, Redis from tests/faults/conftest.py.
 """
+
 import json
 import socket
 import subprocess
@@ -50,8 +51,9 @@ def pg_app(tmp_path, monkeypatch, redis_server, postgres):
     for name in ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REFRAIN_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"DATABASE_URL": postgres.url, "REDIS_URL": redis_server.url, "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"DATABASE_URL": postgres.url, "REDIS_URL": redis_server.url, "TESTING": True, "WTF_CSRF_ENABLED": False}
+    )
     with app.app_context():
         migrate.upgrade(db.engine)
         yield app
@@ -70,8 +72,12 @@ def web(pg_app, tmp_path):
     """gunicorn on the real WSGI entry point: no test client, no TESTING flag, the production error path."""
     port = _free_port()
     log = open(tmp_path / "gunicorn.log", "wb")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                               "scheduler.wsgi:app"], env=worker_env(pg_app), stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "scheduler.wsgi:app"],
+        env=worker_env(pg_app),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while fetch(base + "/api/v1/channels")[0] != 200:
@@ -95,8 +101,12 @@ def fetch(url: str) -> tuple[int, dict, str]:
 
 @pytest.fixture
 def fleet(pg_app, tmp_path):
-    workers = WorkerFleet([LongRunningWorker(pg_app, tmp_path / f"worker-{n}.log",
-                                             REFRAIN_SWEEP_INTERVAL=str(SWEEP_INTERVAL)) for n in range(2)]).start()
+    workers = WorkerFleet(
+        [
+            LongRunningWorker(pg_app, tmp_path / f"worker-{n}.log", REFRAIN_SWEEP_INTERVAL=str(SWEEP_INTERVAL))
+            for n in range(2)
+        ]
+    ).start()
     yield workers
     workers.stop()
 
@@ -106,8 +116,14 @@ def schedule_posts(plan, count: int, first_due_in: float, spacing: float) -> lis
     ids = []
     for number in range(count):
         when = start + timedelta(seconds=number * spacing)
-        post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "scheduled_at": when.isoformat(),
-                                  "body": f"Post {number} falls due while the database is down"})
+        post = posts.create_post(
+            {
+                "plan_id": plan.id,
+                "channel": "twitter",
+                "scheduled_at": when.isoformat(),
+                "body": f"Post {number} falls due while the database is down",
+            }
+        )
         ids.append(posts.schedule_post(post).id)
     return ids
 
@@ -145,8 +161,10 @@ def assert_clear_503(client, web_base):
 
 def test_thirty_seconds_without_the_database_lose_and_double_nothing(pg_app, postgres, fleet, web):
     client = pg_app.test_client()
-    plan = make_plan(starts_on=(datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(),
-                     ends_on=(datetime.now(timezone.utc).date() + timedelta(days=9)).isoformat())
+    plan = make_plan(
+        starts_on=(datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(),
+        ends_on=(datetime.now(timezone.utc).date() + timedelta(days=9)).isoformat(),
+    )
     warm_up = schedule_posts(plan, 2, first_due_in=-2, spacing=0)
     assert set(wait_for_published(warm_up, timeout=30).values()) == {"published"}, fleet.report()
 

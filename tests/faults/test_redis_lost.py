@@ -2,12 +2,21 @@
 reminders; the database holds the truth, so at most two sweeps bring every due post back and each
 is delivered exactly once, by the same `refrain worker` processes, which must outlive the outage.
 """
+
 import time
 
 from scheduler.infra import queue
 from scheduler.services.lifecycle import PUBLISHED
-from tests.faults import (claims_per_post, due_webhook_posts, jobs_of_unsettled, outbox_per_post, status_counts, statuses, sweep_once,
-                          wait_until_settled)
+from tests.faults import (
+    claims_per_post,
+    due_webhook_posts,
+    jobs_of_unsettled,
+    outbox_per_post,
+    status_counts,
+    statuses,
+    sweep_once,
+    wait_until_settled,
+)
 from tests.support.workers import LongRunningWorker, WorkerFleet
 
 POSTS = 200
@@ -32,8 +41,17 @@ def test_redis_flushed_loses_no_post(app, tmp_path, chaos, outbox_renames, redis
 
 def check_every_post_delivered_once_despite(fault, app, tmp_path, chaos, outbox_renames, redis_server):
     ids = due_webhook_posts(POSTS, chaos)
-    fleet = WorkerFleet([LongRunningWorker(app, tmp_path / f"worker-{n}.log", REFRAIN_DELIVERY="outbox",
-                                           REFRAIN_PUBLISH_TIMEOUT=str(PUBLISH_TIMEOUT)) for n in range(2)]).start()
+    fleet = WorkerFleet(
+        [
+            LongRunningWorker(
+                app,
+                tmp_path / f"worker-{n}.log",
+                REFRAIN_DELIVERY="outbox",
+                REFRAIN_PUBLISH_TIMEOUT=str(PUBLISH_TIMEOUT),
+            )
+            for n in range(2)
+        ]
+    ).start()
     try:
         before = strike_mid_delivery(fault, ids, chaos)
         counts = recover_with_two_sweeps(app, ids, fleet)
@@ -43,8 +61,10 @@ def check_every_post_delivered_once_despite(fault, app, tmp_path, chaos, outbox_
         fleet.stop()
     outbox = outbox_per_post(outbox_renames.close())
     found = statuses(ids)
-    diagnostics = (f"seed {chaos.seed_value}, at the fault {dict(before)}, after two sweeps {dict(counts)}, "
-                   f"outbox {sum(outbox.values())}, workers alive {survivors}, unsettled {unsettled}")
+    diagnostics = (
+        f"seed {chaos.seed_value}, at the fault {dict(before)}, after two sweeps {dict(counts)}, "
+        f"outbox {sum(outbox.values())}, workers alive {survivors}, unsettled {unsettled}"
+    )
     print(diagnostics)
     diagnostics += f"\n{fleet.report()}\n=== redis ===\n{redis_server.log_tail()}"
 

@@ -8,11 +8,22 @@ Outbox deliveries are counted as the kernel reports each rename into the outbox 
 replace the file, so the files alone could hide it); live ones as the receiver's requests, by the
 idempotency key every attempt carries.
 """
+
 import time
 
 from scheduler.services.lifecycle import PUBLISHED, UNCONFIRMED
-from tests.faults import (claims_per_post, due_webhook_posts, jobs_of_unsettled, outbox_per_post, received_per_post, status_counts,
-                          statuses, sweep_once, wait_until_settled, webhook_receiver)
+from tests.faults import (
+    claims_per_post,
+    due_webhook_posts,
+    jobs_of_unsettled,
+    outbox_per_post,
+    received_per_post,
+    status_counts,
+    statuses,
+    sweep_once,
+    wait_until_settled,
+    webhook_receiver,
+)
 from tests.support.workers import LongRunningWorker, WorkerFleet
 
 POSTS = 1000
@@ -24,8 +35,9 @@ PUBLISH_TIMEOUT = 1  # seconds before a claim nobody confirmed counts as stuck
 def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path, chaos, outbox_renames):
     receiver = webhook_receiver(app)
     ids = due_webhook_posts(POSTS, chaos)
-    fleet = WorkerFleet([worker(app, tmp_path, number, mode)
-                         for number, mode in enumerate(("outbox", "outbox", "live", "live"))]).start()
+    fleet = WorkerFleet(
+        [worker(app, tmp_path, number, mode) for number, mode in enumerate(("outbox", "outbox", "live", "live"))]
+    ).start()
     try:
         kills = kill_at_random(fleet, ids, chaos)
         counts = recover_with_two_sweeps(app, ids, fleet)
@@ -36,13 +48,17 @@ def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path,
     outbox = outbox_per_post(outbox_renames.close())
     live = received_per_post(receiver)
     found = statuses(ids)
-    diagnostics = (f"seed {chaos.seed_value}, {kills} kills, statuses {dict(counts)}, "
-                   f"outbox {sum(outbox.values())}, live {sum(live.values())}, unsettled {unsettled}")
+    diagnostics = (
+        f"seed {chaos.seed_value}, {kills} kills, statuses {dict(counts)}, "
+        f"outbox {sum(outbox.values())}, live {sum(live.values())}, unsettled {unsettled}"
+    )
     print(diagnostics)
     diagnostics += "\n" + fleet.report()
 
     assert kills == KILLS, diagnostics
-    assert not (counts["queued"] or counts["publishing"] or counts["scheduled"]), f"left after two sweeps; {diagnostics}"
+    assert not (counts["queued"] or counts["publishing"] or counts["scheduled"]), (
+        f"left after two sweeps; {diagnostics}"
+    )
     assert not [i for i in ids if found[i] not in (PUBLISHED, UNCONFIRMED)], f"lost or stuck posts; {diagnostics}"
     delivered = {i: outbox[i] + live[i] for i in ids}
     assert max(delivered.values()) <= 1, f"delivered twice: {[i for i in ids if delivered[i] > 1]}; {diagnostics}"
@@ -54,8 +70,12 @@ def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path,
 
 
 def worker(app, tmp_path, number: int, mode: str) -> LongRunningWorker:
-    return LongRunningWorker(app, tmp_path / f"worker-{number}-{mode}.log", REFRAIN_DELIVERY=mode,
-                             REFRAIN_PUBLISH_TIMEOUT=str(PUBLISH_TIMEOUT))
+    return LongRunningWorker(
+        app,
+        tmp_path / f"worker-{number}-{mode}.log",
+        REFRAIN_DELIVERY=mode,
+        REFRAIN_PUBLISH_TIMEOUT=str(PUBLISH_TIMEOUT),
+    )
 
 
 def kill_at_random(fleet: WorkerFleet, ids, chaos) -> int:

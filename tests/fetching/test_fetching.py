@@ -2,6 +2,7 @@
 
 Refused addresses are refused before any connection, so those tests need no network at all. Only the
 resolver is replaced, where a test needs a host name that no DNS knows (feed.test)."""
+
 import gzip
 import pickle
 import re
@@ -230,6 +231,7 @@ def reason_of(url, **kwargs):
 
 # --- what is fetched -------------------------------------------------------------------------------
 
+
 def test_a_feed_on_an_allowed_address_is_fetched(base):
     fetched = fetch(base + "/feed", allow=LOCAL)
     assert fetched.status == 200 and not fetched.not_modified
@@ -262,6 +264,7 @@ def test_the_connection_goes_to_the_checked_address_with_the_name_in_the_host_he
 
     def no_second_lookup(*args, **kwargs):
         raise AssertionError("a second DNS lookup")
+
     monkeypatch.setattr(socket, "getaddrinfo", no_second_lookup)
     headers = fetch(f"http://feed.test:{port}/echo", allow=LOCAL).content.decode()
     assert f"Host: feed.test:{port}" in headers
@@ -296,6 +299,7 @@ def test_an_encoding_that_was_not_asked_for_is_an_error(base):
 
 # --- conditional GET and statuses ------------------------------------------------------------------
 
+
 def test_a_matching_etag_gives_not_modified(base):
     fetched = fetch(base + "/feed", etag=ETAG, allow=LOCAL)
     assert fetched.not_modified and fetched.status == 304
@@ -322,6 +326,7 @@ def test_an_error_status_is_a_fetch_error_with_the_status(base, status):
 
 # --- redirects -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_five_redirects_are_followed(base, status):
     fetched = fetch(f"{base}/redirect/5?status={status}", allow=LOCAL)
@@ -342,12 +347,15 @@ def test_a_redirect_without_location_is_an_error(base):
     assert reason_of(base + "/no-location", allow=LOCAL)[0] == "http_status"
 
 
-@pytest.mark.parametrize("target, kind", [
-    ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
-    ("http://10.1.2.3/", "a private address"),
-    ("http://[fd00:ec2::254]/", "a cloud metadata address"),
-    ("http://100.100.100.200/", "a cloud metadata address"),
-])
+@pytest.mark.parametrize(
+    "target, kind",
+    [
+        ("http://169.254.169.254/latest/meta-data/", "a cloud metadata address"),
+        ("http://10.1.2.3/", "a private address"),
+        ("http://[fd00:ec2::254]/", "a cloud metadata address"),
+        ("http://100.100.100.200/", "a cloud metadata address"),
+    ],
+)
 def test_a_redirect_to_an_inside_address_is_refused(base, target, kind):
     reason, message = reason_of(f"{base}/to?url={target}", allow=LOCAL)
     assert reason == "refused" and kind in message and "REFRAIN_FETCH_ALLOW" in message
@@ -358,6 +366,7 @@ def test_a_redirect_to_another_scheme_is_refused(base):
 
 
 # --- refusals --------------------------------------------------------------------------------------
+
 
 def test_a_loopback_address_is_refused_without_an_allow_list(base):
     reason, message = reason_of(base + "/feed")
@@ -371,19 +380,33 @@ def test_localhost_is_refused_after_resolution(base):
     assert reason == "refused" and "localhost is at" in message and "loopback" in message
 
 
-@pytest.mark.parametrize("ip, kind", [
-    ("224.0.0.1", "multicast"), ("ff02::1", "multicast"),
-    ("169.254.1.1", "link-local"), ("fe80::1", "link-local"),
-    ("0.0.0.0", "unspecified"), ("::", "unspecified"),
-    ("::1", "loopback"), ("127.0.0.1", "loopback"), ("::ffff:127.0.0.1", "loopback"),
-    ("10.0.0.5", "private"), ("172.16.0.1", "private"), ("192.168.1.1", "private"), ("fc00::1", "private"),
-    ("::ffff:10.0.0.1", "private"), ("64:ff9b::a00:1", "private"),
-    ("100.64.0.1", "carrier-grade NAT"),
-    ("169.254.169.254", "cloud metadata"), ("fd00:ec2::254", "cloud metadata"),
-    ("100.100.100.200", "cloud metadata"), ("::ffff:169.254.169.254", "cloud metadata"),
-    ("240.0.0.1", "reserved"),
-    ("2002:7f00:1::", "loopback"),  # 6to4 to 127.0.0.1
-])
+@pytest.mark.parametrize(
+    "ip, kind",
+    [
+        ("224.0.0.1", "multicast"),
+        ("ff02::1", "multicast"),
+        ("169.254.1.1", "link-local"),
+        ("fe80::1", "link-local"),
+        ("0.0.0.0", "unspecified"),
+        ("::", "unspecified"),
+        ("::1", "loopback"),
+        ("127.0.0.1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("10.0.0.5", "private"),
+        ("172.16.0.1", "private"),
+        ("192.168.1.1", "private"),
+        ("fc00::1", "private"),
+        ("::ffff:10.0.0.1", "private"),
+        ("64:ff9b::a00:1", "private"),
+        ("100.64.0.1", "carrier-grade NAT"),
+        ("169.254.169.254", "cloud metadata"),
+        ("fd00:ec2::254", "cloud metadata"),
+        ("100.100.100.200", "cloud metadata"),
+        ("::ffff:169.254.169.254", "cloud metadata"),
+        ("240.0.0.1", "reserved"),
+        ("2002:7f00:1::", "loopback"),  # 6to4 to 127.0.0.1
+    ],
+)
 def test_each_kind_of_inside_address_is_refused(ip, kind):
     with pytest.raises(Refused) as caught:
         check_address(ip, ip, ())
@@ -413,20 +436,40 @@ def test_check_address_honours_hosts_and_networks():
         check_address("10.1.2.3", "other.example", ["intranet.example", "192.168.0.0/16"])
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/feed", "gopher://example.com/",
-                                 "data:text/plain,hello", "javascript:alert(1)", "ws://example.com/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/feed",
+        "gopher://example.com/",
+        "data:text/plain,hello",
+        "javascript:alert(1)",
+        "ws://example.com/",
+    ],
+)
 def test_other_schemes_are_refused(url):
     assert reason_of(url)[0] == "refused"
 
 
-@pytest.mark.parametrize("url", ["", "not a url", "http://", "http://[::1", "http://exa mple.com/",
-                                 "http://example.com:99999/", "http://user:secret@example.com/feed"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "not a url",
+        "http://",
+        "http://[::1",
+        "http://exa mple.com/",
+        "http://example.com:99999/",
+        "http://user:secret@example.com/feed",
+    ],
+)
 def test_malformed_addresses_are_bad_urls(url):
     assert reason_of(url)[0] == "bad_url"
 
 
-@pytest.mark.parametrize("entry", ["10.0.0.0/33", "10.0.0.1/8", "not a host!", "http://intranet", "10.0.0.256",
-                                   "a..b", "host:8080"])
+@pytest.mark.parametrize(
+    "entry", ["10.0.0.0/33", "10.0.0.1/8", "not a host!", "http://intranet", "10.0.0.256", "a..b", "host:8080"]
+)
 def test_a_bad_allow_entry_raises_value_error_naming_it(entry):
     with pytest.raises(ValueError, match="REFRAIN_FETCH_ALLOW") as caught:
         parse_allow(["intranet.example", entry])
@@ -439,6 +482,7 @@ def test_fetch_rejects_a_bad_allow_entry_too(base):
 
 
 # --- limits ----------------------------------------------------------------------------------------
+
 
 def test_a_trickling_body_is_cut_off_by_the_total_deadline(base):
     started = time.monotonic()
@@ -483,6 +527,7 @@ def test_the_default_limits_are_those_of_the_issue():
 
 
 # --- network failures ------------------------------------------------------------------------------
+
 
 def test_a_body_cut_short_is_a_network_error(base):
     assert reason_of(base + "/cut-short", allow=LOCAL)[0] == "network"

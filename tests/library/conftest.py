@@ -1,4 +1,5 @@
 """A local HTTP server playing the feeds' hosts, and the app allowed to reach it."""
+
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -31,8 +32,9 @@ class FeedHost:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)  # a short poll: closing a server then takes 50 ms, not 500
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )  # a short poll: closing a server then takes 50 ms, not 500
         self.thread.start()
 
     def url(self, path: str) -> str:

@@ -1,15 +1,18 @@
 """Feed import: real HTTP from a local server, real RQ jobs on the real Redis, the database as truth."""
+
 from sqlalchemy import func, select
 
 from scheduler.infra import queue
-from scheduler.models.database import db
-from scheduler.models import ContentItem, Feed, ItemMetric
-from scheduler.services import feeds
 from scheduler.jobs.workers import run_worker
+from scheduler.models import ContentItem, Feed, ItemMetric
+from scheduler.models.database import db
+from scheduler.services import feeds
 from tests.library.feeds import blog_rss, mastodon_rss, youtube_atom
 
-POSTS = [{"slug": f"post-{n}", "title": f"Guide number {n}", "summary": f"<p>All about <b>topic {n}</b>.</p>",
-          "days": n} for n in range(12)]
+POSTS = [
+    {"slug": f"post-{n}", "title": f"Guide number {n}", "summary": f"<p>All about <b>topic {n}</b>.</p>", "days": n}
+    for n in range(12)
+]
 
 
 def add(client, url, channel="blog"):
@@ -55,8 +58,9 @@ def test_importing_again_updates_items_and_never_duplicates_them(app, client, fe
     assert len(items()) == 12
 
     changed = [dict(p, title=p["title"] + " (updated)") if p["slug"] == "post-3" else p for p in POSTS]
-    feed_host.serve("/feed.xml", blog_rss(changed + [{"slug": "post-new", "title": "A new one", "days": 20}]),
-                    ETag='"v2"')
+    feed_host.serve(
+        "/feed.xml", blog_rss(changed + [{"slug": "post-new", "title": "A new one", "days": 20}]), ETag='"v2"'
+    )
     client.post(f"/api/v1/library/feeds/{feed['id']}/refresh")
     run_worker(app, burst=True)
     titles = [i.title for i in items()]
@@ -64,10 +68,17 @@ def test_importing_again_updates_items_and_never_duplicates_them(app, client, fe
 
 
 def test_a_youtube_feed_brings_views_and_likes_as_metrics(app, client, feed_host):
-    videos = [{"id": "vid00000001", "title": "Atlas in 4 minutes", "views": 1200, "likes": 80},
-              {"id": "vid00000002", "title": "Offre d'été : le tour", "views": 300, "likes": 3, "days": 3}]
-    feed = add(client, feed_host.serve("/feeds/videos.xml?channel_id=UCatlas", youtube_atom(videos),
-                                       content_type="application/atom+xml"), channel="youtube")
+    videos = [
+        {"id": "vid00000001", "title": "Atlas in 4 minutes", "views": 1200, "likes": 80},
+        {"id": "vid00000002", "title": "Offre d'été : le tour", "views": 300, "likes": 3, "days": 3},
+    ]
+    feed = add(
+        client,
+        feed_host.serve(
+            "/feeds/videos.xml?channel_id=UCatlas", youtube_atom(videos), content_type="application/atom+xml"
+        ),
+        channel="youtube",
+    )
     run_worker(app, burst=True)
     stored = {i.remote_id: i for i in items("youtube")}
     assert {i.metrics["views"] for i in stored.values()} == {1200, 300}
@@ -80,9 +91,14 @@ def test_a_youtube_feed_brings_views_and_likes_as_metrics(app, client, feed_host
 
 
 def test_item_html_is_sanitised_before_it_is_ever_shown(app, client, feed_host):
-    hostile = [{"slug": "x", "title": "<b>Bold</b> title", "summary":
-                '<p onclick="steal()">Hi</p><script>window.pwned=1</script><img src=x onerror="pwned()">'
-                '<a href="javascript:alert(1)">link</a>'}]
+    hostile = [
+        {
+            "slug": "x",
+            "title": "<b>Bold</b> title",
+            "summary": '<p onclick="steal()">Hi</p><script>window.pwned=1</script><img src=x onerror="pwned()">'
+            '<a href="javascript:alert(1)">link</a>',
+        }
+    ]
     add(client, feed_host.serve("/feed.xml", blog_rss(hostile)))
     run_worker(app, burst=True)
     [item] = items()
@@ -94,9 +110,14 @@ def test_item_html_is_sanitised_before_it_is_ever_shown(app, client, feed_host):
 
 
 def test_mastodon_statuses_become_items_with_their_images(app, client, feed_host):
-    statuses = [{"id": "1101", "html": "<p>Trois idées pour l'été <a href=\"https://blog.example.com/ete\">"
-                                      "blog.example.com/ete</a></p>", "images": ["https://files.example/a.png"],
-                 "alt": "A beach"}]
+    statuses = [
+        {
+            "id": "1101",
+            "html": '<p>Trois idées pour l\'été <a href="https://blog.example.com/ete">blog.example.com/ete</a></p>',
+            "images": ["https://files.example/a.png"],
+            "alt": "A beach",
+        }
+    ]
     add(client, feed_host.serve("/@atlas.rss", mastodon_rss(statuses)), channel="mastodon")
     run_worker(app, burst=True)
     [item] = items("mastodon")
@@ -106,15 +127,22 @@ def test_mastodon_statuses_become_items_with_their_images(app, client, feed_host
 
 def test_a_broken_feed_is_reported_on_its_page_and_others_still_import(app, client, feed_host):
     broken = add(client, feed_host.serve("/broken.xml", "<html><body>Oops, <b>not a feed"))
-    bomb = add(client, feed_host.serve("/bomb.xml", '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                                       '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><rss><channel><title>&lol2;'
-                                       '</title></channel></rss>'))
+    bomb = add(
+        client,
+        feed_host.serve(
+            "/bomb.xml",
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><rss><channel><title>&lol2;'
+            "</title></channel></rss>",
+        ),
+    )
     missing = add(client, feed_host.url("/gone.xml"))
     good = add(client, feed_host.serve("/feed.xml", blog_rss(POSTS[:3])))
     run_worker(app, burst=True)
 
     def state(feed):
         return client.get(f"/api/v1/library/feeds/{feed['id']}").get_json()
+
     assert state(good)["status"] == "ok" and state(good)["items"] == 3
     assert state(broken)["status"] == "error" and "not a feed" in state(broken)["last_error"]
     assert state(bomb)["status"] == "error" and "entities" in state(bomb)["last_error"]
@@ -160,11 +188,12 @@ def test_the_feeds_page_adds_a_feed_and_shows_bad_input(client, feed_host):
     answer = client.post("/library/feeds", data={"url": feed_host.url("/feed.xml"), "channel": "blog"})
     assert answer.status_code == 302
     page = client.get("/library/feeds").get_data(as_text=True)
-    assert feed_host.url("/feed.xml") in page and 'data-status>new<' in page
+    assert feed_host.url("/feed.xml") in page and "data-status>new<" in page
 
 
 def test_a_gigantic_entry_is_cut_and_a_wrongly_declared_encoding_is_noted(app, client, feed_host):
     from scheduler.infra.sanitise import SUMMARY_MAX
+
     huge = [{"slug": "huge", "title": "Huge", "summary": "<p>" + "word " * 300_000 + "</p>"}]
     add(client, feed_host.serve("/huge.xml", blog_rss(huge)))
     latin = blog_rss([{"slug": "ete", "title": "Offre d'été", "summary": "Un été réussi"}]).encode("latin-1")
@@ -183,10 +212,17 @@ def test_published_posts_join_the_library(app, client):
     from scheduler.jobs import tasks
     from scheduler.services import posts
     from tests.factories import make_plan
+
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=(today - timedelta(days=3)).isoformat(), ends_on=(today + timedelta(days=3)).isoformat())
-    post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "Shipped today",
-                              "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()})
+    post = posts.create_post(
+        {
+            "plan_id": plan.id,
+            "channel": "twitter",
+            "body": "Shipped today",
+            "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat(),
+        }
+    )
     posts.schedule_post(post)
     run_worker(app, burst=True)
     assert tasks.refresh_library()["posts_collected"] == 1
@@ -197,9 +233,9 @@ def test_published_posts_join_the_library(app, client):
 
 def test_bluesky_and_newsletter_archive_feeds_import(app, client, feed_host):
     from tests.channels.test_feeds import BLUESKY, NEWSLETTER
+
     add(client, feed_host.serve("/profile/atlas/rss", BLUESKY), channel="bluesky")
-    add(client, feed_host.serve("/archive.atom", NEWSLETTER, content_type="application/atom+xml"),
-        channel="newsletter")
+    add(client, feed_host.serve("/archive.atom", NEWSLETTER, content_type="application/atom+xml"), channel="newsletter")
     run_worker(app, burst=True)
     bluesky, letters = items("bluesky"), items("newsletter")
     assert bluesky and all(i.title and i.link.startswith("https://bsky.app/") for i in bluesky)

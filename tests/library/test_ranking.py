@@ -1,16 +1,38 @@
 """Top performers through the API and the page, on data whose right order is known by construction."""
+
 from tests.factories import make_plan
 from tests.library.builders import add_items
 
 
 def build():
     # tweets: rate grows with n (n% of 10,000 impressions); one lucky tweet seen once, clicked once
-    tweets = add_items("twitter", [{"remote_id": f"t{n}", "title": f"tweet {n}", "days_ago": n,
-                                    "metrics": {"impressions": 10_000, "clicks": n * 100}} for n in range(1, 21)]
-                       + [{"remote_id": "lucky", "metrics": {"impressions": 1, "clicks": 1}, "days_ago": 2}])
+    tweets = add_items(
+        "twitter",
+        [
+            {
+                "remote_id": f"t{n}",
+                "title": f"tweet {n}",
+                "days_ago": n,
+                "metrics": {"impressions": 10_000, "clicks": n * 100},
+            }
+            for n in range(1, 21)
+        ]
+        + [{"remote_id": "lucky", "metrics": {"impressions": 1, "clicks": 1}, "days_ago": 2}],
+    )
     # videos: typical rates ten times higher; the best is v20
-    videos = add_items("youtube", [{"remote_id": f"v{n}", "title": f"video {n}", "days_ago": n, "content_type": "video",
-                                    "metrics": {"views": 5_000, "likes": n * 500}} for n in range(1, 21)])
+    videos = add_items(
+        "youtube",
+        [
+            {
+                "remote_id": f"v{n}",
+                "title": f"video {n}",
+                "days_ago": n,
+                "content_type": "video",
+                "metrics": {"views": 5_000, "likes": n * 500},
+            }
+            for n in range(1, 21)
+        ],
+    )
     return tweets, videos
 
 
@@ -34,8 +56,13 @@ def test_top_items_of_one_channel_since_a_date(app, client):
 
 
 def test_theme_filter_uses_the_plans_keywords(app, client):
-    add_items("blog", [{"remote_id": "a", "title": "Offre d'été : trois idées", "metrics": {"impressions": 100, "clicks": 5}},
-                       {"remote_id": "b", "title": "Winter news", "metrics": {"impressions": 100, "clicks": 9}}])
+    add_items(
+        "blog",
+        [
+            {"remote_id": "a", "title": "Offre d'été : trois idées", "metrics": {"impressions": 100, "clicks": 5}},
+            {"remote_id": "b", "title": "Winter news", "metrics": {"impressions": 100, "clicks": 9}},
+        ],
+    )
     plan = make_plan()
     on = client.get(f"/api/v1/library/items?theme=on&plan_id={plan.id}").get_json()
     off = client.get(f"/api/v1/library/items?theme=off&plan_id={plan.id}").get_json()
@@ -49,10 +76,27 @@ def test_bad_filters_are_named(client):
 
 
 def test_patterns_are_shown_only_with_enough_data(app, client):
-    add_items("twitter", [{"remote_id": f"g{n}", "link": f"https://example.com/guides/{n}", "days_ago": n % 30,
-                           "metrics": {"impressions": 1000, "replies": 30 + n % 3}} for n in range(40)]
-              + [{"remote_id": f"o{n}", "link": f"https://example.com/news/{n}", "days_ago": n % 30,
-                  "metrics": {"impressions": 1000, "replies": 10 + n % 3}} for n in range(60)])
+    add_items(
+        "twitter",
+        [
+            {
+                "remote_id": f"g{n}",
+                "link": f"https://example.com/guides/{n}",
+                "days_ago": n % 30,
+                "metrics": {"impressions": 1000, "replies": 30 + n % 3},
+            }
+            for n in range(40)
+        ]
+        + [
+            {
+                "remote_id": f"o{n}",
+                "link": f"https://example.com/news/{n}",
+                "days_ago": n % 30,
+                "metrics": {"impressions": 1000, "replies": 10 + n % 3},
+            }
+            for n in range(60)
+        ],
+    )
     found = client.get("/api/v1/library/patterns?channel=twitter").get_json()
     guides = next(p for p in found if p["value"] == "/guides/")
     assert guides["n"] == 40 and 2.5 < guides["lift"] < 3.5 and "/guides/" in guides["sentence"]

@@ -1,4 +1,5 @@
 """Turning a winner into a draft elsewhere, evergreen re-runs, and the media library."""
+
 import re
 from datetime import datetime, timedelta, timezone
 from itertools import product
@@ -6,37 +7,66 @@ from itertools import product
 import pytest
 
 import channels.registry as channel_registry
-from scheduler.models.database import db
 from scheduler.models import ContentItem, Post
+from scheduler.models.database import db
 from scheduler.services import items as item_store
 from scheduler.services import reuse
 from tests.factories import commit, make_plan, make_post
 from tests.library.builders import add_items
 
 SOURCES = {
-    "twitter": {"remote_id": "tw1", "title": "", "summary": "Our guide to planning a quarter around one theme "
-                "https://example.com/guides/quarter", "link": "https://example.com/guides/quarter"},
-    "blog": {"remote_id": "b1", "title": "How to plan a quarter around one theme", "content_type": "article",
-             "summary": "<p>Planning a quarter around <b>one idea</b> keeps a team honest.</p>"
-                        "<p>Start with the theme. Then pick the channels. Then count the posts.</p>" * 3,
-             "link": "https://blog.example.com/plan-a-quarter/"},
-    "youtube": {"remote_id": "vid00000001", "title": "Atlas 2.0 in 4 minutes", "content_type": "video",
-                "link": "https://www.youtube.com/watch?v=vid00000001", "summary": "A four-minute tour.",
-                "media": [{"url": "https://i2.ytimg.com/vi/vid00000001/hqdefault.jpg", "type": "image",
-                           "alt": "Atlas 2.0 in 4 minutes"}]},
-    "mastodon": {"remote_id": "https://mastodon.example/@atlas/1", "title": "Trois idées pour l'été",
-                 "summary": "<p>Trois idées pour l'été, en images.</p>", "content_type": "image",
-                 "link": "https://mastodon.example/@atlas/1",
-                 "media": [{"url": "https://files.example/summer.png", "type": "image", "alt": "Une plage"}]},
-    "newsletter": {"remote_id": "n1", "title": "夏季优惠：三个想法", "summary": "<p>围绕一个主题规划内容。</p>" * 5,
-                   "content_type": "email", "link": "https://letter.example.com/issues/12"},
+    "twitter": {
+        "remote_id": "tw1",
+        "title": "",
+        "summary": "Our guide to planning a quarter around one theme https://example.com/guides/quarter",
+        "link": "https://example.com/guides/quarter",
+    },
+    "blog": {
+        "remote_id": "b1",
+        "title": "How to plan a quarter around one theme",
+        "content_type": "article",
+        "summary": "<p>Planning a quarter around <b>one idea</b> keeps a team honest.</p>"
+        "<p>Start with the theme. Then pick the channels. Then count the posts.</p>" * 3,
+        "link": "https://blog.example.com/plan-a-quarter/",
+    },
+    "youtube": {
+        "remote_id": "vid00000001",
+        "title": "Atlas 2.0 in 4 minutes",
+        "content_type": "video",
+        "link": "https://www.youtube.com/watch?v=vid00000001",
+        "summary": "A four-minute tour.",
+        "media": [
+            {
+                "url": "https://i2.ytimg.com/vi/vid00000001/hqdefault.jpg",
+                "type": "image",
+                "alt": "Atlas 2.0 in 4 minutes",
+            }
+        ],
+    },
+    "mastodon": {
+        "remote_id": "https://mastodon.example/@atlas/1",
+        "title": "Trois idées pour l'été",
+        "summary": "<p>Trois idées pour l'été, en images.</p>",
+        "content_type": "image",
+        "link": "https://mastodon.example/@atlas/1",
+        "media": [{"url": "https://files.example/summer.png", "type": "image", "alt": "Une plage"}],
+    },
+    "newsletter": {
+        "remote_id": "n1",
+        "title": "夏季优惠：三个想法",
+        "summary": "<p>围绕一个主题规划内容。</p>" * 5,
+        "content_type": "email",
+        "link": "https://letter.example.com/issues/12",
+    },
 }
 
 
 @pytest.fixture
 def plan(app):
-    plan = make_plan(starts_on=(datetime.now(timezone.utc).date() - timedelta(days=10)).isoformat(),
-                     ends_on=(datetime.now(timezone.utc).date() + timedelta(days=80)).isoformat())
+    plan = make_plan(
+        starts_on=(datetime.now(timezone.utc).date() - timedelta(days=10)).isoformat(),
+        ends_on=(datetime.now(timezone.utc).date() + timedelta(days=80)).isoformat(),
+    )
     for channel in ("twitter", "blog", "newsletter"):
         commit(plan, channel)
     return plan
@@ -71,9 +101,14 @@ def test_every_use_on_the_ui_offers_gives_a_draft_that_passes_validation(client,
         page = client.get(f"/library/items/{item_id}").get_data(as_text=True)
         assert re.search(rf'value="{target}"[^>]*disabled', page), "the page offers it greyed out, with why"
         return
-    answer = client.post(f"/api/v1/library/items/{item_id}/adapt",
-                         json={"channel": target, "plan_id": plan.id,
-                               "scheduled_at": (datetime.now(timezone.utc) + timedelta(days=3)).isoformat()})
+    answer = client.post(
+        f"/api/v1/library/items/{item_id}/adapt",
+        json={
+            "channel": target,
+            "plan_id": plan.id,
+            "scheduled_at": (datetime.now(timezone.utc) + timedelta(days=3)).isoformat(),
+        },
+    )
     assert answer.status_code == 201, answer.get_json()
     errors = [p for p in answer.get_json()["problems"] if p["severity"] == "error"]
     assert errors == []
@@ -82,8 +117,9 @@ def test_every_use_on_the_ui_offers_gives_a_draft_that_passes_validation(client,
 def test_a_visual_is_carried_to_every_channel(client, plan):
     item_id = item_of("mastodon")
     for target in ("twitter", "newsletter", "ppc", "bluesky"):
-        post = client.post(f"/api/v1/library/items/{item_id}/adapt",
-                           json={"channel": target, "plan_id": plan.id}).get_json()
+        post = client.post(
+            f"/api/v1/library/items/{item_id}/adapt", json={"channel": target, "plan_id": plan.id}
+        ).get_json()
         draft = client.post(f"/api/v1/channels/{target}/validate", json=post).get_json()["draft"]
         assert "https://files.example/summer.png" in str(draft), target
 
@@ -92,19 +128,23 @@ def test_use_on_refuses_bad_input_and_saves_nothing(client, plan):
     item_id = item_of("blog")
     answer = client.post(f"/api/v1/library/items/{item_id}/adapt", json={"channel": "fax", "plan_id": 999})
     assert answer.status_code == 422 and set(answer.get_json()["error"]["fields"]) == {"channel", "plan_id"}
-    assert client.post("/api/v1/library/items/999/adapt", json={"channel": "blog", "plan_id": plan.id}).status_code == 404
+    assert (
+        client.post("/api/v1/library/items/999/adapt", json={"channel": "blog", "plan_id": plan.id}).status_code == 404
+    )
     assert db.session.query(Post).count() == 0
 
 
 def test_use_on_from_the_item_page(client, plan):
     item_id = item_of("youtube")
-    answer = client.post(f"/library/items/{item_id}/adapt", data={"channel": "blog", "plan_id": plan.id,
-                                                                    "scheduled_local": ""})
+    answer = client.post(
+        f"/library/items/{item_id}/adapt", data={"channel": "blog", "plan_id": plan.id, "scheduled_local": ""}
+    )
     assert answer.status_code == 302
     post = db.session.query(Post).one()
     assert post.channel == "blog" and "youtube.com/watch?v=vid00000001" in post.body
-    bad = client.post(f"/library/items/{item_id}/adapt", data={"channel": "blog", "plan_id": plan.id,
-                                                                 "scheduled_local": "tomorrow"})
+    bad = client.post(
+        f"/library/items/{item_id}/adapt", data={"channel": "blog", "plan_id": plan.id, "scheduled_local": "tomorrow"}
+    )
     assert bad.status_code == 422 and "must be a date and time" in bad.get_data(as_text=True)
 
 
@@ -114,8 +154,13 @@ def _evergreen(client, item_id, days=30):
 
 
 def test_evergreen_items_are_proposed_after_their_cool_down_in_free_slots(client, plan):
-    ids = add_items("blog", [{"remote_id": "old", "title": "An old favourite", "days_ago": 60},
-                             {"remote_id": "fresh", "title": "A fresh one", "days_ago": 5}])
+    ids = add_items(
+        "blog",
+        [
+            {"remote_id": "old", "title": "An old favourite", "days_ago": 60},
+            {"remote_id": "fresh", "title": "A fresh one", "days_ago": 5},
+        ],
+    )
     _evergreen(client, ids["old"])
     _evergreen(client, ids["fresh"], days=30)
     found = client.get(f"/api/v1/plans/{plan.id}/evergreen").get_json()
@@ -129,8 +174,9 @@ def test_evergreen_items_are_proposed_after_their_cool_down_in_free_slots(client
 
 def test_evergreen_never_pushes_a_channel_past_its_one_note_ceiling(client, plan):
     commit(plan, "twitter", posts=1, per="week", on_theme_min=0, one_note_max_share=0.5)
-    ids = add_items("twitter", [{"remote_id": "summer", "title": "", "summary": "Profitez de l'offre d'été",
-                                 "days_ago": 90}])
+    ids = add_items(
+        "twitter", [{"remote_id": "summer", "title": "", "summary": "Profitez de l'offre d'été", "days_ago": 90}]
+    )
     _evergreen(client, ids["summer"])
     found = client.get(f"/api/v1/plans/{plan.id}/evergreen").get_json()
     assert found["proposals"] == [] and "one-note" in found["not_proposed"][0]["why"]
@@ -145,6 +191,7 @@ def test_evergreen_never_repeats_a_message_posted_within_14_days(client, plan):
     when = datetime.fromisoformat(first["at"])
     make_post(plan, "twitter", body=text, when=(when - timedelta(days=2)).isoformat())
     from scheduler.services import posts
+
     posts.schedule_post(db.session.query(Post).one())
     again = client.get(f"/api/v1/plans/{plan.id}/evergreen").get_json()["proposals"][0]
     assert datetime.fromisoformat(again["at"]) - (when - timedelta(days=2)) > timedelta(days=14)
@@ -156,8 +203,13 @@ def test_the_media_library_counts_channels_posts_and_scores(client, plan):
     image = {"url": "https://files.example/summer.png", "type": "image", "alt": "A beach"}
     add_items("mastodon", [{"remote_id": "m1", "media": [image], "metrics": {"impressions": 100, "likes": 9}}])
     add_items("twitter", [{"remote_id": "t1", "media": [image], "metrics": {"impressions": 100, "likes": 3}}])
-    make_post(plan, "twitter", body="With the picture", extra={"media": [image]},
-              when=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat())
+    make_post(
+        plan,
+        "twitter",
+        body="With the picture",
+        extra={"media": [image]},
+        when=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat(),
+    )
     [visual] = client.get("/api/v1/library/media").get_json()
     per = {c["channel"]: c for c in visual["channels"]}
     assert visual["url"] == image["url"] and set(per) == {"mastodon", "twitter"}
@@ -177,8 +229,11 @@ def test_score_of_an_item_matches_the_list(app, client):
 def test_use_on_says_where_a_time_the_clocks_skip_goes_out(client):
     plan = make_plan(timezone="America/New_York", starts_on="2027-01-01", ends_on="2027-03-31")
     commit(plan, "blog")
-    answer = client.post(f"/library/items/{item_of('youtube')}/adapt", follow_redirects=True,
-                         data={"channel": "blog", "plan_id": plan.id, "scheduled_local": "2027-03-14T02:30"})
+    answer = client.post(
+        f"/library/items/{item_of('youtube')}/adapt",
+        follow_redirects=True,
+        data={"channel": "blog", "plan_id": plan.id, "scheduled_local": "2027-03-14T02:30"},
+    )
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "02:30 does not exist on 14 March 2027" in page and "03:30" in page
     post = db.session.query(Post).one()

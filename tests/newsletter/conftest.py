@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd, on a free port of 127.0.0.1) that records what it accepted, and the
 app in live mode with a newsletter account pointing at it."""
+
 import socket
 import threading
 from collections import Counter
@@ -10,7 +11,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from scheduler.services import accounts
-
 
 HEADERS = BytesHeaderParser()
 
@@ -43,8 +43,11 @@ class Recorder:
         return [HEADERS.parsebytes(content)["Message-ID"] for _, content in self.raw]
 
     def to(self, address):
-        return [message_from_bytes(content, policy=policy.default) for recipients, content in self.raw
-                if address.lower() in recipients]
+        return [
+            message_from_bytes(content, policy=policy.default)
+            for recipients, content in self.raw
+            if address.lower() in recipients
+        ]
 
 
 def free_port() -> int:
@@ -68,7 +71,17 @@ def smtp():
 @pytest.fixture
 def live(app, smtp):
     app.config["REFRAIN_DELIVERY"] = "live"
-    accounts.connect({"channel": "newsletter", "name": "Refrain Letters", "host": "127.0.0.1", "port": str(smtp.port),
-                      "security": "none", "from_address": "news@refrain.test", "from_name": "Refrain Letters",
-                      "reply_to": "editor@refrain.test", "public_url": "https://refrain.test"})
+    accounts.connect(
+        {
+            "channel": "newsletter",
+            "name": "Refrain Letters",
+            "host": "127.0.0.1",
+            "port": str(smtp.port),
+            "security": "none",
+            "from_address": "news@refrain.test",
+            "from_name": "Refrain Letters",
+            "reply_to": "editor@refrain.test",
+            "public_url": "https://refrain.test",
+        }
+    )
     return app

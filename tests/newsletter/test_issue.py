@@ -1,24 +1,37 @@
 """Mailing an issue: batches by RQ jobs over a real SMTP server, interrupted and resumed, with every
 recipient mailed exactly once; and the one-message window of a worker that dies mid-batch."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from scheduler.models.database import db
-from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
-from scheduler.services import newsletter, posts
 from scheduler.jobs.workers import run_worker
+from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
+from scheduler.models.database import db
+from scheduler.services import newsletter, posts
 from tests.factories import make_plan
 
-BODY = ("Three ideas for a summer on one theme.\n\n## The calendar\n\nPlan the offer week by week.\n\n"
-        "## The report\n\nSee what went out.")
+BODY = (
+    "Three ideas for a summer on one theme.\n\n## The calendar\n\nPlan the offer week by week.\n\n"
+    "## The report\n\nSee what went out."
+)
 
 
 def add_subscribers(count, status="confirmed") -> list[str]:
     when = datetime.now(timezone.utc)
-    rows = [{"email": f"reader{n:04d}@example.com", "name": f"Reader {n}", "status": status, "source": "import",
-             "token_nonce": "", "created_at": when, "confirmed_at": when} for n in range(count)]
+    rows = [
+        {
+            "email": f"reader{n:04d}@example.com",
+            "name": f"Reader {n}",
+            "status": status,
+            "source": "import",
+            "token_nonce": "",
+            "created_at": when,
+            "confirmed_at": when,
+        }
+        for n in range(count)
+    ]
     db.session.execute(insert(Subscriber), rows)
     db.session.commit()
     return [row["email"] for row in rows]
@@ -26,8 +39,9 @@ def add_subscribers(count, status="confirmed") -> list[str]:
 
 def due_issue(title="June: the summer offer") -> Post:
     when = (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()
-    return posts.create_post({"plan_id": make_plan().id, "channel": "newsletter", "title": title, "body": BODY,
-                              "scheduled_at": when})
+    return posts.create_post(
+        {"plan_id": make_plan().id, "channel": "newsletter", "title": title, "body": BODY, "scheduled_at": when}
+    )
 
 
 def due_issue_id() -> int:
@@ -112,8 +126,11 @@ def test_unsubscribed_before_the_batch_runs_means_skipped(live, smtp, client):
     post_id = due_issue_id()
     newsletter.start_issue(post_id, {"subject": "June", "sections": [], "text": "Hi"}, newsletter.mail_account())
     leaver = db.session.scalar(select(Subscriber).where(Subscriber.email == emails[1]))
-    answer = client.post(f"/newsletter/unsubscribe/{newsletter.unsubscribe_token(leaver.id, leaver.email)}",
-                         data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    answer = client.post(
+        f"/newsletter/unsubscribe/{newsletter.unsubscribe_token(leaver.id, leaver.email)}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert answer.status_code == 200
     run_worker(live, burst=True)
     assert send_counts(post_id) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0, "skipped": 1}

@@ -1,4 +1,5 @@
 """The SMTP connection as the account says: STARTTLS (the certificate checked) and a login."""
+
 import datetime
 import ipaddress
 import ssl
@@ -11,8 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from scheduler.models.database import db
 from scheduler.models import ChannelAccount, NewsletterIssue, NewsletterSend, Post
+from scheduler.models.database import db
 from scheduler.services import accounts, newsletter
 from tests.factories import make_plan
 from tests.newsletter.conftest import Recorder, free_port
@@ -22,17 +23,23 @@ def self_signed(folder):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = folder / "cert.pem", folder / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_file, key_file
 
 
@@ -53,9 +60,17 @@ def tls_smtp(tmp_path, monkeypatch):
     recorder = Recorder()
     recorder.port = free_port()
     recorder.logins = logins
-    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port, server_hostname="smtp.refrain.test",
-                            tls_context=server_context, require_starttls=True, auth_required=True,
-                            authenticator=authenticator, auth_exclude_mechanism=["LOGIN"])
+    controller = Controller(
+        recorder,
+        hostname="127.0.0.1",
+        port=recorder.port,
+        server_hostname="smtp.refrain.test",
+        tls_context=server_context,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=authenticator,
+        auth_exclude_mechanism=["LOGIN"],
+    )
     controller.start()
     try:
         yield recorder
@@ -64,9 +79,20 @@ def tls_smtp(tmp_path, monkeypatch):
 
 
 def connect(port, password, account=None):
-    return accounts.connect({"channel": "newsletter", "name": "Letters", "host": "127.0.0.1", "port": str(port),
-                             "security": "starttls", "user": "mailer", "password": password,
-                             "from_address": "news@refrain.test", "public_url": "https://refrain.test"}, account)
+    return accounts.connect(
+        {
+            "channel": "newsletter",
+            "name": "Letters",
+            "host": "127.0.0.1",
+            "port": str(port),
+            "security": "starttls",
+            "user": "mailer",
+            "password": password,
+            "from_address": "news@refrain.test",
+            "public_url": "https://refrain.test",
+        },
+        account,
+    )
 
 
 def test_starttls_and_login_then_a_refused_login_marks_the_account(app, tls_smtp):

@@ -1,13 +1,14 @@
 """Signing up with double opt-in, referral codes, and RFC 8058 one-click unsubscribe."""
+
 import re
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from scheduler.models.database import db
-from scheduler.models import Subscriber
-from scheduler.services import newsletter
 from scheduler.jobs.workers import run_worker
+from scheduler.models import Subscriber
+from scheduler.models.database import db
+from scheduler.services import newsletter
 
 
 def subscriber(email) -> Subscriber:
@@ -87,8 +88,9 @@ def test_referral_codes_count_the_signups_they_brought(live, client, smtp):
     assert subscriber("c@example.com").referral_code is None
     run_worker(live, burst=True)
     client.get(confirm_link(smtp.to("a@example.com")[0]))
-    assert newsletter.referral_report() == [{"code": "alice", "staff_name": "Alice Durand", "signups": 2,
-                                             "confirmed": 1}]
+    assert newsletter.referral_report() == [
+        {"code": "alice", "staff_name": "Alice Durand", "signups": 2, "confirmed": 1}
+    ]
     page = client.get("/newsletter").get_data(as_text=True)
     assert "Alice Durand" in page and "/newsletter/signup?ref=alice" in page
 
@@ -101,12 +103,18 @@ def test_one_click_unsubscribe_is_one_bare_post_without_csrf(live, client):
     page = client.get(f"/newsletter/unsubscribe/{token}")  # a link scanner's GET unsubscribes nobody
     assert page.status_code == 200 and "<button" in page.get_data(as_text=True)
     assert subscriber(person.email).status == "confirmed"
-    answer = client.post(f"/newsletter/unsubscribe/{token}", data="List-Unsubscribe=One-Click",
-                         content_type="application/x-www-form-urlencoded")
+    answer = client.post(
+        f"/newsletter/unsubscribe/{token}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert answer.status_code == 200 and "unsubscribed" in answer.get_data(as_text=True)
     assert subscriber(person.email).status == "unsubscribed"
-    again = client.post(f"/newsletter/unsubscribe/{token}", data="List-Unsubscribe=One-Click",
-                        content_type="application/x-www-form-urlencoded")
+    again = client.post(
+        f"/newsletter/unsubscribe/{token}",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert again.status_code == 200
 
 
@@ -117,8 +125,11 @@ def test_a_tampered_unsubscribe_token_changes_nothing(live, client):
     payload, _, signature = token.rpartition(".")
     forged = newsletter.unsubscribe_token(other.id, person.email)  # signed, but for another address
     for bad in (f"{payload}.{signature[:-3]}abc", token[:-1], "nonsense", forged):
-        answer = client.post(f"/newsletter/unsubscribe/{bad}", data="List-Unsubscribe=One-Click",
-                             content_type="application/x-www-form-urlencoded")
+        answer = client.post(
+            f"/newsletter/unsubscribe/{bad}",
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
         assert answer.status_code in (400, 404), bad
     assert subscriber(person.email).status == "confirmed"
     assert subscriber(other.email).status == "confirmed"
@@ -127,15 +138,24 @@ def test_a_tampered_unsubscribe_token_changes_nothing(live, client):
 def test_an_issue_is_multipart_with_one_click_unsubscribe_and_a_stable_message_id(live, client):
     person = make_confirmed("zoe@example.com", "Zoë")
     account = newsletter.mail_account()
-    payload = {"subject": "June: the summer offer", "preheader": "Three ideas for June",
-               "sections": [{"heading": "June: the summer offer", "body": "Plan **one** theme.", "link":
-                             "https://example.com/guides/june?utm_source=newsletter"},
-                            {"heading": "<Second>", "body": "More text.", "link": ""}],
-               "text": "June: the summer offer\n\nPlan one theme.\n\n<Second>\n\nMore text."}
+    payload = {
+        "subject": "June: the summer offer",
+        "preheader": "Three ideas for June",
+        "sections": [
+            {
+                "heading": "June: the summer offer",
+                "body": "Plan **one** theme.",
+                "link": "https://example.com/guides/june?utm_source=newsletter",
+            },
+            {"heading": "<Second>", "body": "More text.", "link": ""},
+        ],
+        "text": "June: the summer offer\n\nPlan one theme.\n\n<Second>\n\nMore text.",
+    }
     mid = newsletter.message_id(42, person.id, "refrain.test")
     message = newsletter.issue_message(payload, 42, person.id, person.email, person.name, mid, account)
-    again = newsletter.issue_message(payload, 42, person.id, person.email, person.name,
-                                     newsletter.message_id(42, person.id, "refrain.test"), account)
+    again = newsletter.issue_message(
+        payload, 42, person.id, person.email, person.name, newsletter.message_id(42, person.id, "refrain.test"), account
+    )
     assert message["Message-ID"] == again["Message-ID"] == f"<refrain-issue-42-{person.id}@refrain.test>"
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
@@ -146,13 +166,18 @@ def test_an_issue_is_multipart_with_one_click_unsubscribe_and_a_stable_message_i
     assert message["Reply-To"] == "editor@refrain.test"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     raw = bytes(message)  # as written on the wire: the URL in the clear, not an RFC 2047 encoded word
-    assert re.search(rb"^List-Unsubscribe: <https://refrain\.test/newsletter/unsubscribe/[\w.-]+>, "
-                     rb"<mailto:editor@refrain\.test\?subject=unsubscribe>$", raw, re.MULTILINE)
+    assert re.search(
+        rb"^List-Unsubscribe: <https://refrain\.test/newsletter/unsubscribe/[\w.-]+>, "
+        rb"<mailto:editor@refrain\.test\?subject=unsubscribe>$",
+        raw,
+        re.MULTILINE,
+    )
     assert bytes(again).count(str(message["List-Unsubscribe"]).encode()) == 1  # the same link every time
     header = " ".join(str(message["List-Unsubscribe"]).split())
     link, mailto = re.fullmatch(r"<(https://[^>]+)>, <(mailto:[^>]+)>", header).groups()
     assert mailto == "mailto:editor@refrain.test?subject=unsubscribe"
-    answer = client.post(urlsplit(link).path, data="List-Unsubscribe=One-Click",
-                         content_type="application/x-www-form-urlencoded")
+    answer = client.post(
+        urlsplit(link).path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert answer.status_code == 200
     assert subscriber("zoe@example.com").status == "unsubscribed"

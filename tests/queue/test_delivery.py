@@ -1,4 +1,5 @@
 """The queue against a real Redis server: nothing lost, nothing doubled, nothing cancelled delivered."""
+
 import json
 import os
 import signal
@@ -11,11 +12,11 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select, update
 
 from scheduler.infra import queue
-from scheduler.models.database import db
+from scheduler.jobs.workers import run_worker
 from scheduler.models import Post, PostEvent
+from scheduler.models.database import db
 from scheduler.services import posts
 from scheduler.services.publishing import sweep
-from scheduler.jobs.workers import run_worker
 from tests.factories import make_plan
 from tests.support.workers import start_worker
 
@@ -26,13 +27,20 @@ def outbox(app, channel="twitter") -> Path:
 
 def due_posts(plan, count, channel="twitter", seconds_ago=5):
     when = (datetime.now(timezone.utc) - timedelta(seconds=seconds_ago)).isoformat()
-    return [posts.create_post({"plan_id": plan.id, "channel": channel, "body": f"Post number {n} of the burst",
-                               "scheduled_at": when}) for n in range(count)]
+    return [
+        posts.create_post(
+            {"plan_id": plan.id, "channel": channel, "body": f"Post number {n} of the burst", "scheduled_at": when}
+        )
+        for n in range(count)
+    ]
 
 
 def claims(post_id) -> int:
-    return db.session.scalar(select(func.count()).select_from(PostEvent).where(
-        PostEvent.post_id == post_id, PostEvent.to_status == "publishing"))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(PostEvent)
+        .where(PostEvent.post_id == post_id, PostEvent.to_status == "publishing")
+    )
 
 
 def statuses(post_ids) -> dict:
@@ -163,7 +171,8 @@ def test_an_idle_worker_stops_on_sigterm(app):
     worker = start_worker(app, burst=False)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(
-            w.get_state() == "idle" for w in Worker.all(connection=queue.service().connection)):
+        w.get_state() == "idle" for w in Worker.all(connection=queue.service().connection)
+    ):
         time.sleep(0.1)  # waiting for a job, its signal handlers in place
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=10) == 0

@@ -1,4 +1,5 @@
 """Live delivery through the queue: accounts, honest outcomes, shared pauses, nothing secret in the logs."""
+
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -7,11 +8,11 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from scheduler.infra import queue, ratelimits
-from scheduler.models.database import db
-from scheduler.models import ChannelAccount, Post, PostEvent
-from scheduler.services import accounts, posts
-from scheduler.services.publishing import sweep
 from scheduler.jobs.workers import run_worker
+from scheduler.models import ChannelAccount, Post, PostEvent
+from scheduler.models.database import db
+from scheduler.services import posts
+from scheduler.services.publishing import sweep
 from tests.factories import make_plan
 from tests.support.stand_in import StandIn
 
@@ -21,6 +22,7 @@ TOKEN = "s3cr3t-token-value"
 @pytest.fixture
 def live(app):
     from tests.support.echo_channel import EchoChannel
+
     channel_registry.register(EchoChannel)  # again in each test: the teardown takes it away
     app.config["REFRAIN_DELIVERY"] = "live"
     service = StandIn()
@@ -30,8 +32,9 @@ def live(app):
 
 
 def connect(client, service, token=TOKEN):
-    answer = client.post("/api/v1/accounts", json={"channel": "echotest", "name": "@atlas",
-                                                   "api_url": service.url, "token": token})
+    answer = client.post(
+        "/api/v1/accounts", json={"channel": "echotest", "name": "@atlas", "api_url": service.url, "token": token}
+    )
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()
 
@@ -39,8 +42,14 @@ def connect(client, service, token=TOKEN):
 def due_post(body="Going out now"):
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=(today - timedelta(days=1)).isoformat(), ends_on=(today + timedelta(days=9)).isoformat())
-    post = posts.create_post({"plan_id": plan.id, "channel": "echotest", "body": body,
-                              "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()})
+    post = posts.create_post(
+        {
+            "plan_id": plan.id,
+            "channel": "echotest",
+            "body": body,
+            "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat(),
+        }
+    )
     return posts.schedule_post(post).id
 
 
@@ -139,8 +148,9 @@ def test_no_account_means_unauthorized_without_a_request(app, client, live):
 
 
 def test_a_secret_with_a_character_headers_refuse_is_named_not_leaked(app, client, live):
-    refused = client.post("/api/v1/accounts", json={"channel": "echotest", "name": "x", "api_url": live.url,
-                                                    "token": "line\nbreak"})
+    refused = client.post(
+        "/api/v1/accounts", json={"channel": "echotest", "name": "x", "api_url": live.url, "token": "line\nbreak"}
+    )
     assert refused.status_code == 422 and "line break" in refused.get_json()["error"]["fields"]["token"]
     connect(client, live, token="curly’quote-secret")
     post = due_post()

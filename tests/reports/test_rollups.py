@@ -1,6 +1,7 @@
 """The report read from the rollup (post_counts, kept by triggers) and the stored repeated-message
 groups always say what counting the posts themselves says, whatever changed the posts: the services,
 lifecycle's guarded UPDATEs, bulk inserts, deletes, a post moved to another plan, the plan's dates."""
+
 import random
 from datetime import datetime, timedelta, timezone
 
@@ -8,12 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, delete, insert, select, text, update
 
-from scheduler.infra import migrate
 from scheduler.domain.compliance import compliance_report
 from scheduler.domain.facts import COUNTED_STATUSES, PostFacts
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.models.database import db
+from scheduler.infra import migrate
 from scheduler.models import Post, PostCount
+from scheduler.models.database import db
 from scheduler.services import lifecycle, plans, posts, reports
 from scheduler.services.validation import Conflict, Invalid
 from tests.factories import commit, make_plan, make_post
@@ -31,10 +32,20 @@ CHANNELS = ["twitter", "blog", "newsletter"]
 
 def every_post_of(plan) -> list[PostFacts]:
     rows = db.session.execute(select(Post).where(Post.plan_id == plan.id).execution_options(populate_existing=True))
-    return [PostFacts(id=p.id, channel=p.channel, scheduled_at=p.scheduled_at, status=p.status, on_theme=p.on_theme,
-                      text=f"{p.title or ''}\n{p.body or ''}".strip(), adapted_from_post_id=p.adapted_from_post_id,
-                      source_item_id=p.source_item_id)
-            for p in rows.scalars() if p.scheduled_at is not None]
+    return [
+        PostFacts(
+            id=p.id,
+            channel=p.channel,
+            scheduled_at=p.scheduled_at,
+            status=p.status,
+            on_theme=p.on_theme,
+            text=f"{p.title or ''}\n{p.body or ''}".strip(),
+            adapted_from_post_id=p.adapted_from_post_id,
+            source_item_id=p.source_item_id,
+        )
+        for p in rows.scalars()
+        if p.scheduled_at is not None
+    ]
 
 
 def recount(plan) -> dict:
@@ -43,10 +54,12 @@ def recount(plan) -> dict:
     every = every_post_of(plan)
     committed = {c.channel for c in plan.commitments}
     start, end = reports.plan_utc_bounds(plan)
-    counted = [p for p in every if p.channel in committed and p.status in COUNTED_STATUSES
-               and start <= p.scheduled_at < end]
-    return compliance_report(reports.plan_facts(plan), reports.commitment_facts(plan), every,
-                             repeated=find_repeated_messages(counted))
+    counted = [
+        p for p in every if p.channel in committed and p.status in COUNTED_STATUSES and start <= p.scheduled_at < end
+    ]
+    return compliance_report(
+        reports.plan_facts(plan), reports.commitment_facts(plan), every, repeated=find_repeated_messages(counted)
+    )
 
 
 def rollup_rows() -> dict:
@@ -83,16 +96,25 @@ class Story:
         return instant.isoformat()
 
     def create(self):
-        post = make_post(self.plan, self.rng.choice(CHANNELS), body=self.rng.choice(TEXTS), when=self.when(),
-                         on_theme=self.rng.choice([None, True, False]))
+        post = make_post(
+            self.plan,
+            self.rng.choice(CHANNELS),
+            body=self.rng.choice(TEXTS),
+            when=self.when(),
+            on_theme=self.rng.choice([None, True, False]),
+        )
         if self.rng.random() < 0.7:
             posts.schedule_post(post)
 
     def edit(self, post):
         if post.status in lifecycle.EDITABLE:
             field = self.rng.choice(["body", "title", "scheduled_at", "on_theme"])
-            value = {"body": self.rng.choice(TEXTS), "title": self.rng.choice(["", "Summer"]),
-                     "scheduled_at": self.when(), "on_theme": self.rng.choice([True, False])}[field]
+            value = {
+                "body": self.rng.choice(TEXTS),
+                "title": self.rng.choice(["", "Summer"]),
+                "scheduled_at": self.when(),
+                "on_theme": self.rng.choice([True, False]),
+            }[field]
             posts.update_post(post, {field: value})
 
     def move(self, post):
@@ -105,44 +127,74 @@ class Story:
         db.session.commit()
 
     def change_plan(self, post):
-        db.session.execute(update(Post).where(Post.id == post.id).values(plan_id=self.rng.choice(
-            [self.plan.id, self.other_plan.id])))
+        db.session.execute(
+            update(Post).where(Post.id == post.id).values(plan_id=self.rng.choice([self.plan.id, self.other_plan.id]))
+        )
         db.session.commit()
 
     def adapt(self, post):
         """An adaptation link appears (or goes): reuse, not repetition."""
         parent = self.some_post()
-        db.session.execute(update(Post).where(Post.id == post.id).values(
-            adapted_from_post_id=None if parent.id == post.id else parent.id))
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.id)
+            .values(adapted_from_post_id=None if parent.id == post.id else parent.id)
+        )
         db.session.commit()
 
     def bulk_insert(self):
-        rows = [{"plan_id": self.plan.id, "channel": self.rng.choice(CHANNELS), "title": "",
-                 "body": self.rng.choice(TEXTS), "link": "", "extra": {},
-                 "scheduled_at": datetime.fromisoformat(self.when()),
-                 "status": self.rng.choice(["draft", "scheduled", "published", "cancelled"]),
-                 "on_theme": self.rng.random() < 0.5, "theme_source": "keywords", "theme_matched": [],
-                 "problems": [], "attempts": 0, "failure_reason": "", "remote_id": "", "remote_url": ""}
-                for _ in range(self.rng.randint(1, 20))]
+        rows = [
+            {
+                "plan_id": self.plan.id,
+                "channel": self.rng.choice(CHANNELS),
+                "title": "",
+                "body": self.rng.choice(TEXTS),
+                "link": "",
+                "extra": {},
+                "scheduled_at": datetime.fromisoformat(self.when()),
+                "status": self.rng.choice(["draft", "scheduled", "published", "cancelled"]),
+                "on_theme": self.rng.random() < 0.5,
+                "theme_source": "keywords",
+                "theme_matched": [],
+                "problems": [],
+                "attempts": 0,
+                "failure_reason": "",
+                "remote_id": "",
+                "remote_url": "",
+            }
+            for _ in range(self.rng.randint(1, 20))
+        ]
         db.session.execute(insert(Post), rows)
         db.session.commit()
 
     def bulk_status(self):
-        db.session.execute(update(Post).where(Post.id % 3 == self.rng.randrange(3), Post.status == "draft")
-                           .values(status="scheduled"))
+        db.session.execute(
+            update(Post).where(Post.id % 3 == self.rng.randrange(3), Post.status == "draft").values(status="scheduled")
+        )
         db.session.commit()
 
     def plan_dates(self, _post):
-        plans.update_plan(self.plan, {"ends_on": self.rng.choice(["2031-06-20", "2031-08-31"]),
-                                      "timezone": self.rng.choice(["Europe/Paris", "America/New_York"])})
+        plans.update_plan(
+            self.plan,
+            {
+                "ends_on": self.rng.choice(["2031-06-20", "2031-08-31"]),
+                "timezone": self.rng.choice(["Europe/Paris", "America/New_York"]),
+            },
+        )
 
     def step(self):
         post = self.some_post()
         actions = [self.create, self.bulk_insert, self.bulk_status]
         if post is not None:
-            actions += [lambda: self.edit(post), lambda: self.move(post), lambda: self.move(post),
-                        lambda: self.delete(post), lambda: self.change_plan(post), lambda: self.adapt(post),
-                        lambda: self.plan_dates(post)]
+            actions += [
+                lambda: self.edit(post),
+                lambda: self.move(post),
+                lambda: self.move(post),
+                lambda: self.delete(post),
+                lambda: self.change_plan(post),
+                lambda: self.adapt(post),
+                lambda: self.plan_dates(post),
+            ]
         try:
             self.rng.choice(actions)()
         except (Invalid, Conflict):  # refused by the services (a blog post without a title...): nothing changed
@@ -171,18 +223,22 @@ def test_a_repeat_shows_at_once_and_goes_when_cancelled(app, monkeypatch):
     plan = make_plan()
     commit(plan, "twitter")
     first = posts.schedule_post(make_post(plan, body="Summer offer: two months free on every annual plan"))
-    second = posts.schedule_post(make_post(plan, body="Our new calendar view is live", when="2031-06-03T10:00:00+02:00"))
+    second = posts.schedule_post(
+        make_post(plan, body="Our new calendar view is live", when="2031-06-03T10:00:00+02:00")
+    )
     assert reports.compliance(plan)["repeated_messages"] == []
 
     detections = []
-    monkeypatch.setattr(reports, "find_repeated_messages",
-                        lambda counted: detections.append(1) or find_repeated_messages(counted))
+    monkeypatch.setattr(
+        reports, "find_repeated_messages", lambda counted: detections.append(1) or find_repeated_messages(counted)
+    )
     assert reports.compliance(plan)["repeated_messages"] == []
     assert detections == []  # nothing changed: the stored groups are served
 
     posts.update_post(second, {"body": "Summer offer: two months free on every annual plan!"})
     assert reports.compliance(plan)["repeated_messages"] == [
-        {"channel": "twitter", "post_ids": [first.id, second.id], "similarity": 1.0}]
+        {"channel": "twitter", "post_ids": [first.id, second.id], "similarity": 1.0}
+    ]
     posts.cancel_post(second)
     assert reports.compliance(plan)["repeated_messages"] == []
     assert len(detections) == 2
@@ -194,12 +250,14 @@ def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch):
     plan = make_plan()
     commit(plan, "twitter")
     first = posts.schedule_post(make_post(plan, body="Summer offer: two months free on every annual plan"))
-    posts.schedule_post(make_post(plan, body="Summer offer: two months free on every annual plan",
-                                  when="2031-06-03T10:00:00+02:00"))
+    posts.schedule_post(
+        make_post(plan, body="Summer offer: two months free on every annual plan", when="2031-06-03T10:00:00+02:00")
+    )
     before = reports.compliance(plan)
     detections = []
-    monkeypatch.setattr(reports, "find_repeated_messages",
-                        lambda counted: detections.append(1) or find_repeated_messages(counted))
+    monkeypatch.setattr(
+        reports, "find_repeated_messages", lambda counted: detections.append(1) or find_repeated_messages(counted)
+    )
     assert lifecycle.move(first.id, "publishing") and lifecycle.move(first.id, "published")
     after = reports.compliance(plan)
     assert after["channels"][0]["published"] == before["channels"][0]["published"] + 1
@@ -232,22 +290,35 @@ def test_upgrading_counts_the_posts_already_there(tmp_path):
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0006")
-        connection.execute(text("INSERT INTO plans (id, name, theme, key_message, keywords, starts_on, ends_on, "
-                                "timezone, created_at, updated_at) VALUES (1, 'p', 't', '', '[]', '2031-06-01', "
-                                "'2031-08-31', 'Europe/Paris', '2031-01-01', '2031-01-01')"))
-        for n, (status, at) in enumerate([("published", "2031-06-02 10:00:00.000000"),
-                                          ("scheduled", "2031-06-02 10:14:59.900000"),
-                                          ("draft", "2031-06-02 10:00:00.000000"),
-                                          ("queued", "2031-06-02 10:15:00.000000")]):
-            connection.execute(text(
-                "INSERT INTO posts (id, plan_id, channel, title, body, link, extra, scheduled_at, status, on_theme, "
-                "theme_source, theme_matched, problems, lineage, style_override, attempts, failure_reason, "
-                "remote_id, remote_url, created_at, updated_at) VALUES (:id, 1, 'twitter', '', 'x', '', '{}', :at, "
-                ":status, :on_theme, 'keywords', '[]', '[]', '{}', '{}', 0, '', '', '', :at, :at)"),
-                {"id": n + 1, "at": at, "status": status, "on_theme": n % 2})
+        connection.execute(
+            text(
+                "INSERT INTO plans (id, name, theme, key_message, keywords, starts_on, ends_on, "
+                "timezone, created_at, updated_at) VALUES (1, 'p', 't', '', '[]', '2031-06-01', "
+                "'2031-08-31', 'Europe/Paris', '2031-01-01', '2031-01-01')"
+            )
+        )
+        for n, (status, at) in enumerate(
+            [
+                ("published", "2031-06-02 10:00:00.000000"),
+                ("scheduled", "2031-06-02 10:14:59.900000"),
+                ("draft", "2031-06-02 10:00:00.000000"),
+                ("queued", "2031-06-02 10:15:00.000000"),
+            ]
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO posts (id, plan_id, channel, title, body, link, extra, scheduled_at, status, "
+                    "on_theme, theme_source, theme_matched, problems, lineage, style_override, attempts, "
+                    "failure_reason, remote_id, remote_url, created_at, updated_at) "
+                    "VALUES (:id, 1, 'twitter', '', 'x', '', '{}', :at, :status, :on_theme, 'keywords', '[]', '[]', "
+                    "'{}', '{}', 0, '', '', '', :at, :at)"
+                ),
+                {"id": n + 1, "at": at, "status": status, "on_theme": n % 2},
+            )
     migrate.upgrade(engine)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT bucket, posts, on_theme, published FROM post_counts "
-                                       "ORDER BY bucket")).all()
+        rows = connection.execute(
+            text("SELECT bucket, posts, on_theme, published FROM post_counts ORDER BY bucket")
+        ).all()
     bucket = int(datetime(2031, 6, 2, 10, tzinfo=timezone.utc).timestamp()) // 900
     assert [tuple(row) for row in rows] == [(bucket, 2, 1, 1), (bucket + 1, 1, 1, 0)]

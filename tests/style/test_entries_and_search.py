@@ -1,18 +1,34 @@
 """The style guide through the API: entries and their history, lookups in three languages."""
+
 import pytest
 
 from scheduler.cli import cli
 
 GUIDE = [
-    {"kind": "guideline", "title": "Tweets that work", "channel": "twitter",
-     "body": "Short sentences. A question gets replies; a link to a guide gets clicks."},
-    {"kind": "script", "title": "Une réclamation en français",
-     "body": "« Bonjour, merci de nous l'avoir signalé. Nous regardons l'été prochain. »"},
+    {
+        "kind": "guideline",
+        "title": "Tweets that work",
+        "channel": "twitter",
+        "body": "Short sentences. A question gets replies; a link to a guide gets clicks.",
+    },
+    {
+        "kind": "script",
+        "title": "Une réclamation en français",
+        "body": "« Bonjour, merci de nous l'avoir signalé. Nous regardons l'été prochain. »",
+    },
     {"kind": "script", "title": "处理中文客户投诉", "body": "先致歉，再确认问题，一小时内回复夏季优惠活动的问题。"},
-    {"kind": "guideline", "title": "Calendars", "body": "The editorial calendar is planned per quarter. "
-                                                         "Le calendrier éditorial est partagé."},
-    {"kind": "term_rule", "title": "Plain words", "avoid": "utilize, leverage", "prefer": "use",
-     "body": "plain words read faster"},
+    {
+        "kind": "guideline",
+        "title": "Calendars",
+        "body": "The editorial calendar is planned per quarter. Le calendrier éditorial est partagé.",
+    },
+    {
+        "kind": "term_rule",
+        "title": "Plain words",
+        "avoid": "utilize, leverage",
+        "prefer": "use",
+        "body": "plain words read faster",
+    },
     {"kind": "topic", "title": "Content planning", "keywords": ["editorial calendar", "内容规划"]},
 ]
 
@@ -29,13 +45,15 @@ def search(client, q, **params):
 
 
 def test_an_entry_is_created_read_changed_and_removed_with_every_version_kept(client):
-    created = client.post("/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.",
-                                                          "author": "Maya"})
+    created = client.post(
+        "/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.", "author": "Maya"}
+    )
     assert created.status_code == 201
     entry = created.get_json()
     assert entry["channel"] is None and entry["version"] == 1 and entry["updated_by"] == "Maya"
-    changed = client.patch(f"/api/v1/style/entries/{entry['id']}", json={"body": "Warm, never cute."},
-                           headers={"X-Refrain-User": "Léa"}).get_json()
+    changed = client.patch(
+        f"/api/v1/style/entries/{entry['id']}", json={"body": "Warm, never cute."}, headers={"X-Refrain-User": "Léa"}
+    ).get_json()
     assert changed["version"] == 2 and changed["body"] == "Warm, never cute." and changed["updated_by"] == "Léa"
     assert client.delete(f"/api/v1/style/entries/{entry['id']}").status_code == 204
     assert client.get(f"/api/v1/style/entries/{entry['id']}").status_code == 404
@@ -43,11 +61,15 @@ def test_an_entry_is_created_read_changed_and_removed_with_every_version_kept(cl
 
 
 def test_versions_say_who_changed_what_and_when(client, app):
-    entry = client.post("/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.",
-                                                       "author": "Maya"}).get_json()
+    entry = client.post(
+        "/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.", "author": "Maya"}
+    ).get_json()
     client.patch(f"/api/v1/style/entries/{entry['id']}", json={"title": "Voice", "author": "Léa"})
     history = client.get(f"/api/v1/style/entries/{entry['id']}/versions").get_json()
-    assert [(v["version"], v["author"], v["data"]["title"]) for v in history] == [(2, "Léa", "Voice"), (1, "Maya", "Tone")]
+    assert [(v["version"], v["author"], v["data"]["title"]) for v in history] == [
+        (2, "Léa", "Voice"),
+        (1, "Maya", "Tone"),
+    ]
     assert all(v["at"] for v in history)
 
 
@@ -55,8 +77,9 @@ def test_bad_entries_are_refused_with_field_names_and_nothing_is_saved(client):
     answer = client.post("/api/v1/style/entries", json={"kind": "poem", "channel": "fax", "title": ""})
     assert answer.status_code == 422
     assert set(answer.get_json()["error"]["fields"]) == {"kind", "channel", "title"}
-    bad_pattern = client.post("/api/v1/style/entries", json={"kind": "term_rule", "title": "x", "avoid": "(unclosed",
-                                                             "is_pattern": True})
+    bad_pattern = client.post(
+        "/api/v1/style/entries", json={"kind": "term_rule", "title": "x", "avoid": "(unclosed", "is_pattern": True}
+    )
     assert bad_pattern.status_code == 422 and "avoid" in bad_pattern.get_json()["error"]["fields"]
     assert "regular expression" in bad_pattern.get_json()["error"]["fields"]["avoid"]
     no_text = client.post("/api/v1/style/entries", json={"kind": "term_rule", "title": "x", "rule": "disclosure"})
@@ -89,9 +112,24 @@ def test_chinese_lookups_find_words_inside_unspaced_text(client, guide):
     assert search(client, "投诉")[0]["title"] == "处理中文客户投诉"
 
 
-@pytest.mark.parametrize("query", ['"', '"unbalanced', "AND OR NOT", "NEAR(a b)", "*", "title:x", "^start",
-                                   "a - b", "(((", "';DROP TABLE style_entries;--", "\x00\x01", "🎉" * 50,
-                                   "word " * 2000])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "AND OR NOT",
+        "NEAR(a b)",
+        "*",
+        "title:x",
+        "^start",
+        "a - b",
+        "(((",
+        "';DROP TABLE style_entries;--",
+        "\x00\x01",
+        "🎉" * 50,
+        "word " * 2000,
+    ],
+)
 def test_any_search_string_gives_results_or_an_empty_list(client, guide, query):
     results = search(client, query)
     assert isinstance(results, list)
@@ -99,8 +137,14 @@ def test_any_search_string_gives_results_or_an_empty_list(client, guide, query):
 
 
 def test_the_search_box_answer_is_escaped(client):
-    client.post("/api/v1/style/entries", json={"kind": "guideline", "title": "<script>alert(1)</script> tone",
-                                               "body": "<img src=x onerror=alert(1)> warm tone"})
+    client.post(
+        "/api/v1/style/entries",
+        json={
+            "kind": "guideline",
+            "title": "<script>alert(1)</script> tone",
+            "body": "<img src=x onerror=alert(1)> warm tone",
+        },
+    )
     [hit] = search(client, "tone")
     assert "<script>" not in hit["title_html"] and "&lt;script&gt;" in hit["title_html"]
     assert "<img" not in hit["snippet_html"]

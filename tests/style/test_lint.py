@@ -1,22 +1,35 @@
 """The linter on every draft: as you type, on save, before scheduling and delivery, and on the command line."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from scheduler.cli import cli
-
-from scheduler.models.database import db
-from scheduler.models import Post
-from scheduler.services import posts
 from scheduler.jobs.workers import run_worker
+from scheduler.models import Post
+from scheduler.models.database import db
+from scheduler.services import posts
 from tests.factories import commit, make_plan
 
 RULES = [
-    {"kind": "term_rule", "title": "Plain words", "avoid": "utilize, leverage", "prefer": "use",
-     "body": "plain words read faster", "severity": "warning"},
+    {
+        "kind": "term_rule",
+        "title": "Plain words",
+        "avoid": "utilize, leverage",
+        "prefer": "use",
+        "body": "plain words read faster",
+        "severity": "warning",
+    },
     {"kind": "term_rule", "title": "Never cheap", "avoid": "cheap, bon marché, 便宜", "severity": "error"},
-    {"kind": "term_rule", "title": "Promotions carry #ad", "rule": "disclosure", "requires": "#ad",
-     "triggers": ["discount", "promo code"], "channel": "twitter", "severity": "error"},
+    {
+        "kind": "term_rule",
+        "title": "Promotions carry #ad",
+        "rule": "disclosure",
+        "requires": "#ad",
+        "triggers": ["discount", "promo code"],
+        "channel": "twitter",
+        "severity": "error",
+    },
     {"kind": "topic", "title": "Content planning", "keywords": ["editorial calendar", "内容规划"]},
 ]
 
@@ -38,25 +51,31 @@ def test_findings_say_what_to_write_instead_with_their_position(client, rules):
     [finding] = lint(client, channel="twitter", body=body)
     assert finding["code"] == "style.avoid" and finding["severity"] == "warning"
     assert "use" in finding["message"] and "plain words read faster" in finding["message"]
-    assert body[finding["start"]:finding["end"]] == "utilize"
+    assert body[finding["start"] : finding["end"]] == "utilize"
 
 
 def test_positions_hold_for_cjk_and_emoji(client, rules):
     body = "夏季👨‍👩‍👧优惠，真的很便宜！"
     found = [p for p in lint(client, channel="twitter", body=body) if p["code"].startswith("style.")]
-    assert [body[p["start"]:p["end"]] for p in found] == ["便宜"]
+    assert [body[p["start"] : p["end"]] for p in found] == ["便宜"]
 
 
 def test_the_disclosure_the_topic_and_channel_limits(client, rules):
     codes = {p["code"] for p in lint(client, channel="twitter", body="20% discount this week")}
     assert "style.disclosure" in codes
-    assert not {p["code"] for p in lint(client, channel="twitter", body="20% discount this week #ad")} & {"style.disclosure"}
+    assert not {p["code"] for p in lint(client, channel="twitter", body="20% discount this week #ad")} & {
+        "style.disclosure"
+    }
     blog = lint(client, channel="blog", title="Why we moved offices", body="A story. " * 60)
     assert any(p["code"] == "style.topic" and "Content planning" in p["message"] for p in blog)
-    assert not any(p["code"] == "style.topic" for p in lint(client, channel="blog", title="Our editorial calendar",
-                                                               body="A story. " * 60))
+    assert not any(
+        p["code"] == "style.topic"
+        for p in lint(client, channel="blog", title="Our editorial calendar", body="A story. " * 60)
+    )
     long_tweet = lint(client, channel="twitter", body="x" * 300)
-    assert any(p["severity"] == "error" and not p["code"].startswith("style.") for p in long_tweet), "the channel's limit"
+    assert any(p["severity"] == "error" and not p["code"].startswith("style.") for p in long_tweet), (
+        "the channel's limit"
+    )
     no_subject = lint(client, channel="newsletter", body="## Hello\n\nText.")
     assert all({"code", "message", "severity", "start", "end"} <= set(p) for p in no_subject + long_tweet + blog)
 
@@ -74,15 +93,18 @@ def test_a_style_error_blocks_scheduling_until_a_manager_overrides_it_with_a_rea
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=today.isoformat(), ends_on=(today + timedelta(days=30)).isoformat())
     commit(plan, "twitter")
-    post = client.post("/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter",
-                                              "body": "Cheap seats for the launch", "scheduled_at": soon()}).get_json()
+    post = client.post(
+        "/api/v1/posts",
+        json={"plan_id": plan.id, "channel": "twitter", "body": "Cheap seats for the launch", "scheduled_at": soon()},
+    ).get_json()
     assert any(p["code"] == "style.never" for p in post["problems"]), "checked on save"
     refused = client.post(f"/api/v1/posts/{post['id']}/schedule")
     assert refused.status_code == 422 and "cheap" in refused.get_json()["error"]["fields"]["body"].lower()
     no_reason = client.post(f"/api/v1/posts/{post['id']}/override", json={"by": "Maya"})
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]
-    overridden = client.post(f"/api/v1/posts/{post['id']}/override",
-                             json={"reason": "a quote from a customer", "by": "Maya"}).get_json()
+    overridden = client.post(
+        f"/api/v1/posts/{post['id']}/override", json={"reason": "a quote from a customer", "by": "Maya"}
+    ).get_json()
     assert overridden["style_override"]["reason"] == "a quote from a customer"
     assert overridden["style_override"]["by"] == "Maya"
     assert client.post(f"/api/v1/posts/{post['id']}/schedule").status_code == 200
@@ -96,8 +118,14 @@ def test_a_rule_added_after_scheduling_stops_the_delivery(app, client):
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=today.isoformat(), ends_on=(today + timedelta(days=30)).isoformat())
     commit(plan, "twitter")
-    post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "Cheap seats for the launch",
-                              "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat()})
+    post = posts.create_post(
+        {
+            "plan_id": plan.id,
+            "channel": "twitter",
+            "body": "Cheap seats for the launch",
+            "scheduled_at": (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat(),
+        }
+    )
     posts.schedule_post(post)
     client.post("/api/v1/style/entries", json=RULES[1])
     run_worker(app, burst=True)

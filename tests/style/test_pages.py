@@ -1,17 +1,23 @@
 """The guide's pages: reading, writing with a remembered name, the history, safe Markdown."""
+
 from datetime import datetime, timedelta, timezone
 
 from tests.factories import commit, make_plan
 
 
 def test_writing_an_entry_keeps_versions_and_renders_markdown_safely(client):
-    form = {"kind": "guideline", "channel": "", "title": "Tone", "author": "Maya",
-            "body": "**Warm**, never cute.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))"}
+    form = {
+        "kind": "guideline",
+        "channel": "",
+        "title": "Tone",
+        "author": "Maya",
+        "body": "**Warm**, never cute.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
+    }
     created = client.post("/style/new", data=form)
     assert created.status_code == 302
     page = client.get(created.headers["Location"]).get_data(as_text=True)
     assert "<strong>Warm</strong>" in page and "<script>alert(1)</script>" not in page
-    assert "href=\"javascript:" not in page and "version 1 by Maya" in page
+    assert 'href="javascript:' not in page and "version 1 by Maya" in page
     edit_url = created.headers["Location"] + "/edit"
     assert 'value="Maya"' in client.get(edit_url).get_data(as_text=True), "the name is remembered"
     client.post(edit_url, data={**form, "title": "Voice", "author": ""})
@@ -20,8 +26,15 @@ def test_writing_an_entry_keeps_versions_and_renders_markdown_safely(client):
 
 
 def test_a_bad_rule_is_refused_on_the_form_and_nothing_is_lost(client):
-    form = {"kind": "term_rule", "title": "Bad", "avoid": "(oops", "is_pattern": "on", "rule": "term",
-            "severity": "error", "body": "my careful reason"}
+    form = {
+        "kind": "term_rule",
+        "title": "Bad",
+        "avoid": "(oops",
+        "is_pattern": "on",
+        "rule": "term",
+        "severity": "error",
+        "body": "my careful reason",
+    }
     answer = client.post("/style/new", data=form)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "regular expression" in page and "my careful reason" in page
@@ -30,8 +43,9 @@ def test_a_bad_rule_is_refused_on_the_form_and_nothing_is_lost(client):
 
 def test_the_guide_lists_entries_by_kind_and_the_search_box_is_on_every_page(client):
     client.post("/api/v1/style/entries", json={"kind": "topic", "title": "Content planning"})
-    client.post("/api/v1/style/entries", json={"kind": "term_rule", "title": "Plain", "avoid": "utilize",
-                                               "prefer": "use"})
+    client.post(
+        "/api/v1/style/entries", json={"kind": "term_rule", "title": "Plain", "avoid": "utilize", "prefer": "use"}
+    )
     page = client.get("/style").get_data(as_text=True)
     assert "Acceptable blog topics" in page and "Content planning" in page and "avoid “utilize” → “use”" in page
     for url in ("/", "/library", "/style"):
@@ -39,14 +53,22 @@ def test_the_guide_lists_entries_by_kind_and_the_search_box_is_on_every_page(cli
 
 
 def test_the_editor_offers_the_override_for_style_errors_and_shows_the_decision(client):
-    client.post("/api/v1/style/entries", json={"kind": "term_rule", "title": "Never cheap", "avoid": "cheap",
-                                               "severity": "error"})
+    client.post(
+        "/api/v1/style/entries",
+        json={"kind": "term_rule", "title": "Never cheap", "avoid": "cheap", "severity": "error"},
+    )
     today = datetime.now(timezone.utc).date()
     plan = make_plan(starts_on=today.isoformat(), ends_on=(today + timedelta(days=20)).isoformat())
     commit(plan, "twitter")
-    post = client.post("/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "So cheap",
-                                              "scheduled_at": (datetime.now(timezone.utc) + timedelta(days=1))
-                                              .isoformat()}).get_json()
+    post = client.post(
+        "/api/v1/posts",
+        json={
+            "plan_id": plan.id,
+            "channel": "twitter",
+            "body": "So cheap",
+            "scheduled_at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(),
+        },
+    ).get_json()
     editor = client.get(f"/posts/{post['id']}").get_data(as_text=True)
     assert "Override the style errors" in editor
     client.post(f"/posts/{post['id']}/override", data={"reason": "quoting a customer", "author": "Maya"})
@@ -57,8 +79,19 @@ def test_the_editor_offers_the_override_for_style_errors_and_shows_the_decision(
 def test_top_performers_appear_in_the_guide_as_examples_with_their_figures(app, client):
     from scheduler.services import style
     from tests.library.builders import add_items
-    add_items("twitter", [{"remote_id": f"t{n}", "title": f"tweet {n}", "summary": f"Tweet number {n}",
-                           "metrics": {"impressions": 1000, "clicks": 10 * n}} for n in range(1, 11)])
+
+    add_items(
+        "twitter",
+        [
+            {
+                "remote_id": f"t{n}",
+                "title": f"tweet {n}",
+                "summary": f"Tweet number {n}",
+                "metrics": {"impressions": 1000, "clicks": 10 * n},
+            }
+            for n in range(1, 11)
+        ],
+    )
     assert style.refresh_examples() == 2
     examples = client.get("/api/v1/style/entries?kind=example").get_json()
     assert {e["title"] for e in examples} == {"tweet 10", "tweet 9"}

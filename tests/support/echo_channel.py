@@ -3,6 +3,7 @@
 The queue tests use it to drive the publishing path end to end (accounts, pauses, outcomes) against
 a StandIn, without depending on any one real service's details.
 """
+
 from channels.base import AccountField, Channel, Draft, Outcome
 from channels.registry import register
 
@@ -20,9 +21,12 @@ class EchoChannel(Channel):
 
     def deliver_live(self, draft, post, context):
         account = context.account
-        answer = context.http.request("POST", account.setting("api_url") + "/posts", json=draft.payload,
-                                      headers={"Authorization": f"Bearer {account.secret('token')}",
-                                               "Idempotency-Key": context.idempotency_key})
+        answer = context.http.request(
+            "POST",
+            account.setting("api_url") + "/posts",
+            json=draft.payload,
+            headers={"Authorization": f"Bearer {account.secret('token')}", "Idempotency-Key": context.idempotency_key},
+        )
         data = answer.json()
         return Outcome.published(remote_id=str(data["id"]), url=data.get("url"))
 

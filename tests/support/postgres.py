@@ -5,6 +5,7 @@ It listens on a Unix socket only (no TCP port to collide with), in a short direc
 socket path must fit in about 100 bytes. PostgreSQL refuses to run as root, so as root every server
 command runs as the ``postgres`` user, who owns the directory.
 """
+
 import glob
 import os
 import shutil
@@ -13,8 +14,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-INSTALL_HINT = ("PostgreSQL is not installed: the fault tests need its server binaries (initdb, pg_ctl). "
-                "Install Debian's package: apt-get install postgresql (CI installs it)")
+INSTALL_HINT = (
+    "PostgreSQL is not installed: the fault tests need its server binaries (initdb, pg_ctl). "
+    "Install Debian's package: apt-get install postgresql (CI installs it)"
+)
 
 
 class PostgresMissing(RuntimeError):
@@ -73,8 +76,10 @@ class PostgresCluster:
     def start(self) -> None:
         """Durability settings off: the tests stop the server cleanly (a fast shutdown checkpoints), they
         never crash the machine, and fsync would only make them slow."""
-        options = (f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
+        options = (
+            f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log), "-o", options)
 
     def stop(self) -> None:

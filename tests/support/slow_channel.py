@@ -2,6 +2,7 @@
 
 Loaded through REFRAIN_EXTRA_CHANNELS, the same way an installation adds a private channel.
 """
+
 import os
 import time
 from pathlib import Path

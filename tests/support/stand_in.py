@@ -9,6 +9,7 @@ status with headers, a connection dropped after the request was read, a slow ans
     service.answer("POST", "/2/tweets", delay=2.0, ...)    # answer late
 Answers for one route are used in order; the last one repeats. ``service.requests`` lists what came.
 """
+
 import json
 import threading
 import time
@@ -55,8 +56,13 @@ class StandIn:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                seen = Seen(self.command, parts.path, parse_qs(parts.query),
-                            {k.lower(): v for k, v in self.headers.items()}, body)
+                seen = Seen(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                )
                 with stand_in.lock:
                     stand_in.requests.append(seen)
                     answer = stand_in._next(self.command, parts.path)
@@ -91,18 +97,21 @@ class StandIn:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)  # a short poll: closing a server then takes 50 ms, not 500
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )  # a short poll: closing a server then takes 50 ms, not 500
         self.thread.start()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def answer(self, method: str, path: str, status: int = 200, body=None, *, headers=None, drop=False,
-               delay=0.0) -> None:
+    def answer(
+        self, method: str, path: str, status: int = 200, body=None, *, headers=None, drop=False, delay=0.0
+    ) -> None:
         self.routes.setdefault((method.upper(), path), []).append(
-            Answer(status, body, dict(headers or {}), drop, delay))
+            Answer(status, body, dict(headers or {}), drop, delay)
+        )
 
     def _next(self, method: str, path: str) -> Answer:
         script = self.routes.get((method, path))

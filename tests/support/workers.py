@@ -1,5 +1,6 @@
 """Real `refrain worker` processes for the tests: the same command an operator runs, on the test's
 database, Redis and instance folder."""
+
 import os
 import signal
 import subprocess
@@ -9,8 +10,13 @@ from pathlib import Path
 
 
 def worker_env(app, **extra) -> dict:
-    return dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"], DATABASE_URL=app.config["DATABASE_URL"],
-                REDIS_URL=app.config["REDIS_URL"], **extra)
+    return dict(
+        os.environ,
+        REFRAIN_INSTANCE=app.config["INSTANCE_PATH"],
+        DATABASE_URL=app.config["DATABASE_URL"],
+        REDIS_URL=app.config["REDIS_URL"],
+        **extra,
+    )
 
 
 def worker_command(burst: bool) -> list[str]:
@@ -18,8 +24,9 @@ def worker_command(burst: bool) -> list[str]:
 
 
 def start_worker(app, burst=True, **extra) -> subprocess.Popen:
-    return subprocess.Popen(worker_command(burst), env=worker_env(app, **extra), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        worker_command(burst), env=worker_env(app, **extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
 
 
 class LongRunningWorker:
@@ -43,8 +50,13 @@ class LongRunningWorker:
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- life {self.lives} ---\n".encode())
             log.flush()
-            self.process = subprocess.Popen(worker_command(burst=False), env=self.env, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                worker_command(burst=False),
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         return self
 
     @property
@@ -100,4 +112,5 @@ class WorkerFleet:
         return "\n".join(
             f"=== worker {number} ({'running' if worker.running else 'exited'}, {worker.lives} lives, "
             f"{worker.log_path}) ===\n{worker.tail(characters)}"
-            for number, worker in enumerate(self.workers))
+            for number, worker in enumerate(self.workers)
+        )

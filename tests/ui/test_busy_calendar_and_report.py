@@ -1,13 +1,14 @@
 """A busy plan's pages stay light: the calendar draws a handful of posts per channel and day, links to
 the rest and still counts them all; the report finds repeated messages once however many readers
 ask at the same moment, and never serves groups older than the posts."""
+
 import re
 import threading
 import time
 
 from scheduler.domain.repetition import find_repeated_messages
-from scheduler.models.database import db
 from scheduler.models import Plan
+from scheduler.models.database import db
 from scheduler.services import calendar, posts, reports
 from tests.factories import commit, make_plan, make_post
 
@@ -48,8 +49,11 @@ def test_a_busy_week_cell_shows_twelve_chips_and_links_to_the_rest(client, app):
     busy_day(plan, 14)
     html = html_of(client.get(f"/plans/{plan.id}/calendar?view=week&date=2031-06-10"))
     assert html.count('class="post-chip ') == calendar.CHIPS_SHOWN["week"] == 12
-    assert re.search(rf'href="/plans/{plan.id}/posts\?channel=twitter&amp;from=2031-06-10&amp;to=2031-06-10"'
-                     r'[^>]*>\+2 more</a>', html)
+    assert re.search(
+        rf'href="/plans/{plan.id}/posts\?channel=twitter&amp;from=2031-06-10&amp;to=2031-06-10"'
+        r"[^>]*>\+2 more</a>",
+        html,
+    )
     assert "14/4" in html and "08:00 Profitez de l&#39;Offre d&#39;été !" in html
 
 
@@ -80,6 +84,7 @@ def count_detections(monkeypatch, pause: float = 0.0) -> list:
         calls.append(1)
         time.sleep(pause)  # long enough for the other readers to arrive while it runs
         return find_repeated_messages(counted)
+
     monkeypatch.setattr(reports, "find_repeated_messages", counting)
     return calls
 
@@ -92,6 +97,7 @@ def test_concurrent_readers_after_an_edit_find_repeats_once(app, monkeypatch):
     def read():
         with app.app_context():
             results.append(reports.compliance(db.session.get(Plan, plan_id))["repeated_messages"])
+
     readers = [threading.Thread(target=read) for _ in range(4)]
     for reader in readers:
         reader.start()
@@ -112,8 +118,9 @@ def test_a_reader_never_gets_groups_older_than_the_posts(app, monkeypatch):
 def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch):
     plan = repeated_plan()
     monkeypatch.setattr(reports, "RECOMPUTE_WAIT_SECONDS", 0.3)
-    held = reports.lock_connection().lock(f"{app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan.id}",
-                                          timeout=60)
+    held = reports.lock_connection().lock(
+        f"{app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan.id}", timeout=60
+    )
     assert held.acquire(blocking=False)
     calls = count_detections(monkeypatch)
     started = time.monotonic()

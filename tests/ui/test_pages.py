@@ -1,4 +1,5 @@
 """The pages, rendered with the demo quarter and with hostile text, through Flask's test client."""
+
 import re
 from datetime import date
 
@@ -75,8 +76,16 @@ def test_calendar_counts_match_the_posts(client, app):
 
 
 def test_plan_form_errors_are_shown_and_nothing_is_saved(client):
-    response = client.post("/plans/new", data={"name": "Q3", "theme": "Été", "starts_on": "2031-07-01",
-                                               "ends_on": "2031-06-01", "timezone": "Mars/Base"})
+    response = client.post(
+        "/plans/new",
+        data={
+            "name": "Q3",
+            "theme": "Été",
+            "starts_on": "2031-07-01",
+            "ends_on": "2031-06-01",
+            "timezone": "Mars/Base",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "is not a known time zone" in html and 'value="Q3"' in html and "Nothing was saved" in html
@@ -84,39 +93,63 @@ def test_plan_form_errors_are_shown_and_nothing_is_saved(client):
 
 
 def test_plan_and_commitment_created_through_the_forms(client):
-    response = client.post("/plans/new", data={"name": "Q3 2031", "theme": "Offre d'été",
-                                               "keywords": "offre été\n夏季优惠", "starts_on": "2031-07-01",
-                                               "ends_on": "2031-09-30", "timezone": "Europe/Paris"})
+    response = client.post(
+        "/plans/new",
+        data={
+            "name": "Q3 2031",
+            "theme": "Offre d'été",
+            "keywords": "offre été\n夏季优惠",
+            "starts_on": "2031-07-01",
+            "ends_on": "2031-09-30",
+            "timezone": "Europe/Paris",
+        },
+    )
     assert response.status_code == 302
     plan = plans.all_plans()[0]
     assert plan.keywords == ["offre été", "夏季优惠"]
-    bad = client.post(f"/plans/{plan.id}/commitments/twitter",
-                      data={"posts": "4", "per": "day", "on_theme_min": "3", "one_note_max_share": "50%"})
+    bad = client.post(
+        f"/plans/{plan.id}/commitments/twitter",
+        data={"posts": "4", "per": "day", "on_theme_min": "3", "one_note_max_share": "50%"},
+    )
     assert bad.status_code == 422 and "is below the floor" in bad.get_data(as_text=True)
-    good = client.post(f"/plans/{plan.id}/commitments/twitter",
-                       data={"posts": "4", "per": "day", "on_theme_min": "1", "one_note_max_share": "50%"})
+    good = client.post(
+        f"/plans/{plan.id}/commitments/twitter",
+        data={"posts": "4", "per": "day", "on_theme_min": "1", "one_note_max_share": "50%"},
+    )
     assert good.status_code == 302
     assert plans.get_plan(plan.id).commitments[0].one_note_max_share == 0.5
 
 
 def test_editor_saves_a_draft_in_the_plan_time_zone_and_schedules_it(client, app):
     plan = make_plan()
-    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
-        "plan_id": plan.id, "channel": "twitter", "body": "Profitez de l'Offre d'été !", "theme": "auto",
-        "scheduled_local": "2031-06-02T10:00", "action": "save"})
+    response = client.post(
+        f"/posts/new?plan_id={plan.id}&channel=twitter",
+        data={
+            "plan_id": plan.id,
+            "channel": "twitter",
+            "body": "Profitez de l'Offre d'été !",
+            "theme": "auto",
+            "scheduled_local": "2031-06-02T10:00",
+            "action": "save",
+        },
+    )
     assert response.status_code == 302
     post = posts.list_posts({"plan_id": plan.id})[0]
     assert post.scheduled_at.isoformat() == "2031-06-02T08:00:00+00:00" and post.on_theme
-    client.post(f"/posts/{post.id}", data={"body": post.body, "theme": "auto", "scheduled_local": "2031-06-02T10:00",
-                                          "action": "schedule"})
+    client.post(
+        f"/posts/{post.id}",
+        data={"body": post.body, "theme": "auto", "scheduled_local": "2031-06-02T10:00", "action": "schedule"},
+    )
     assert posts.get_post(post.id).status == "queued"
     assert "queued" in page(client, f"/posts/{post.id}")
 
 
 def test_editor_keeps_input_and_names_the_field_on_error(client, app):
     plan = make_plan()
-    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
-        "body": "Bonjour", "link": "ftp://nope", "scheduled_local": "2031-06-02T10:00", "action": "save"})
+    response = client.post(
+        f"/posts/new?plan_id={plan.id}&channel=twitter",
+        data={"body": "Bonjour", "link": "ftp://nope", "scheduled_local": "2031-06-02T10:00", "action": "save"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "must be an http" in html and "Bonjour" in html
     assert posts.list_posts({"plan_id": plan.id}) == []
@@ -132,10 +165,17 @@ def test_hostile_text_is_escaped_on_every_page(client, app):
     lifecycle.move(post.id, "failed", {"scheduled"}, note=HOSTILE, failure_reason=HOSTILE)
     report = page(client, f"/plans/{plan.id}/report")
     assert "Repeated messages" in report and report.count("&lt;script&gt;alert(1)&lt;/script&gt; again") == 2
-    for url in ["/", f"/plans/{plan.id}", f"/plans/{plan.id}/calendar?date=2031-06-02",
-                f"/plans/{plan.id}/calendar?view=month&date=2031-06-02", f"/plans/{plan.id}/posts",
-                f"/posts/{post.id}", f"/plans/{plan.id}/report", f"/plans/{plan.id}/edit",
-                f"/posts/new?plan_id={plan.id}&channel=twitter&date={HOSTILE}"]:
+    for url in [
+        "/",
+        f"/plans/{plan.id}",
+        f"/plans/{plan.id}/calendar?date=2031-06-02",
+        f"/plans/{plan.id}/calendar?view=month&date=2031-06-02",
+        f"/plans/{plan.id}/posts",
+        f"/posts/{post.id}",
+        f"/plans/{plan.id}/report",
+        f"/plans/{plan.id}/edit",
+        f"/posts/new?plan_id={plan.id}&channel=twitter&date={HOSTILE}",
+    ]:
         assert HOSTILE not in page(client, url), url
 
 
@@ -146,7 +186,9 @@ def test_unknown_things_are_404_pages(client):
 
 def test_editor_time_error_speaks_of_the_form_field(client, app):
     plan = make_plan()
-    response = client.post(f"/posts/new?plan_id={plan.id}&channel=twitter", data={
-        "body": "Bonjour", "scheduled_local": "soon", "action": "save"})
+    response = client.post(
+        f"/posts/new?plan_id={plan.id}&channel=twitter",
+        data={"body": "Bonjour", "scheduled_local": "soon", "action": "save"},
+    )
     assert "must be a date and a time" in response.get_data(as_text=True)
     assert posts.list_posts({"plan_id": plan.id}) == []

@@ -1,4 +1,5 @@
 """Alembic runs here with the URL that ``scheduler.migrate`` hands it; no alembic.ini is needed."""
+
 from alembic import context
 
 from scheduler.models import Base
@@ -14,8 +15,9 @@ def outside_the_models(obj, name, type_, reflected, compare_to) -> bool:
 
 def run_migrations_online():
     connectable = config.attributes.get("connection")
-    context.configure(connection=connectable, target_metadata=Base.metadata, render_as_batch=True,
-                      include_object=outside_the_models)
+    context.configure(
+        connection=connectable, target_metadata=Base.metadata, render_as_batch=True, include_object=outside_the_models
+    )
     with context.begin_transaction():
         context.run_migrations()
 

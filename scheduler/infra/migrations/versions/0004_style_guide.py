@@ -4,9 +4,9 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23 11:03:20.190388
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -15,52 +15,54 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('style_entries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('channel', sa.String(length=40), nullable=True),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('avoid', sa.Text(), nullable=False),
-    sa.Column('prefer', sa.String(length=300), nullable=False),
-    sa.Column('is_pattern', sa.Boolean(), nullable=False),
-    sa.Column('severity', sa.String(length=10), nullable=False),
-    sa.Column('rule', sa.String(length=20), nullable=False),
-    sa.Column('requires', sa.String(length=100), nullable=False),
-    sa.Column('triggers', sa.JSON(), nullable=False),
-    sa.Column('keywords', sa.JSON(), nullable=False),
-    sa.Column('source_item_id', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('body_text', sa.Text(), nullable=False),
-    sa.Column('search_title', sa.Text(), nullable=False),
-    sa.Column('search_body', sa.Text(), nullable=False),
-    sa.Column('deleted_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_by', sa.String(length=100), nullable=False),
-    sa.ForeignKeyConstraint(['source_item_id'], ['content_items.id'], ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table(
+        "style_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("channel", sa.String(length=40), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("avoid", sa.Text(), nullable=False),
+        sa.Column("prefer", sa.String(length=300), nullable=False),
+        sa.Column("is_pattern", sa.Boolean(), nullable=False),
+        sa.Column("severity", sa.String(length=10), nullable=False),
+        sa.Column("rule", sa.String(length=20), nullable=False),
+        sa.Column("requires", sa.String(length=100), nullable=False),
+        sa.Column("triggers", sa.JSON(), nullable=False),
+        sa.Column("keywords", sa.JSON(), nullable=False),
+        sa.Column("source_item_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column("search_title", sa.Text(), nullable=False),
+        sa.Column("search_body", sa.Text(), nullable=False),
+        sa.Column("deleted_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(["source_item_id"], ["content_items.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table('style_entries', schema=None) as batch_op:
-        batch_op.create_index('ix_style_kind_channel', ['kind', 'channel'], unique=False)
+    with op.batch_alter_table("style_entries", schema=None) as batch_op:
+        batch_op.create_index("ix_style_kind_channel", ["kind", "channel"], unique=False)
 
-    op.create_table('style_entry_versions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('author', sa.String(length=100), nullable=False),
-    sa.Column('at', sa.DateTime(), nullable=False),
-    sa.Column('action', sa.String(length=10), nullable=False),
-    sa.Column('data', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['entry_id'], ['style_entries.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('entry_id', 'version', name='uq_style_version')
+    op.create_table(
+        "style_entry_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("author", sa.String(length=100), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["entry_id"], ["style_entries.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("entry_id", "version", name="uq_style_version"),
     )
-    with op.batch_alter_table('style_entry_versions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_style_entry_versions_entry_id'), ['entry_id'], unique=False)
+    with op.batch_alter_table("style_entry_versions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_style_entry_versions_entry_id"), ["entry_id"], unique=False)
 
-    with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('style_override', sa.JSON(), nullable=False, server_default='{}'))
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("style_override", sa.JSON(), nullable=False, server_default="{}"))
     create_search_index()
 
 
@@ -100,14 +102,14 @@ def downgrade():
         for name in ("style_fts_insert", "style_fts_delete", "style_fts_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS style_fts")
-    with op.batch_alter_table('posts', schema=None) as batch_op:
-        batch_op.drop_column('style_override')
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.drop_column("style_override")
 
-    with op.batch_alter_table('style_entry_versions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_style_entry_versions_entry_id'))
+    with op.batch_alter_table("style_entry_versions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_style_entry_versions_entry_id"))
 
-    op.drop_table('style_entry_versions')
-    with op.batch_alter_table('style_entries', schema=None) as batch_op:
-        batch_op.drop_index('ix_style_kind_channel')
+    op.drop_table("style_entry_versions")
+    with op.batch_alter_table("style_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_style_kind_channel")
 
-    op.drop_table('style_entries')
+    op.drop_table("style_entries")

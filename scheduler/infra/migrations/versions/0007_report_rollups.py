@@ -13,9 +13,9 @@ UPDATE statements, bulk inserts and foreign-key cascades, triggers miss nothing.
 SQLite has row triggers only; PostgreSQL gets statement triggers with transition tables, so a bulk
 insert of a million posts is one aggregated upsert per statement, not a million.
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"
@@ -24,8 +24,17 @@ depends_on = None
 
 COUNTED = "('scheduled', 'queued', 'publishing', 'published', 'unconfirmed')"  # domain.facts.COUNTED_STATUSES
 # what the counts or repeated-message detection read of a post: a change to any of them is applied
-WATCHED = ("plan_id", "channel", "status", "on_theme", "scheduled_at", "title", "body", "adapted_from_post_id",
-           "source_item_id")
+WATCHED = (
+    "plan_id",
+    "channel",
+    "status",
+    "on_theme",
+    "scheduled_at",
+    "title",
+    "body",
+    "adapted_from_post_id",
+    "source_item_id",
+)
 # what detection reads (besides whether the post counts): only these bump a bucket's revision, so a
 # delivery (queued -> publishing -> published) or a theme toggle keeps the stored groups current
 DETECTED = ("plan_id", "channel", "scheduled_at", "title", "body", "adapted_from_post_id", "source_item_id")
@@ -83,11 +92,11 @@ BUCKET = {
 
 def backfill(bucket) -> str:
     return f"""INSERT INTO post_counts (plan_id, channel, bucket, posts, on_theme, published, revision)
-        SELECT plan_id, channel, {bucket('scheduled_at')}, count(*),
+        SELECT plan_id, channel, {bucket("scheduled_at")}, count(*),
                sum(CASE WHEN on_theme THEN 1 ELSE 0 END), sum(CASE WHEN status = 'published' THEN 1 ELSE 0 END),
                count(*)
         FROM posts WHERE status IN {COUNTED} AND scheduled_at IS NOT NULL
-        GROUP BY plan_id, channel, {bucket('scheduled_at')}"""
+        GROUP BY plan_id, channel, {bucket("scheduled_at")}"""
 
 
 UPSERT = """ON CONFLICT (plan_id, channel, bucket) DO UPDATE SET
@@ -101,7 +110,7 @@ def _sqlite_row(row: str, sign: str, bump: str = "1") -> str:
     anyway, to tell the upsert's ON from a join's.)"""
     sqlite_bucket = BUCKET["sqlite"]
     return f"""INSERT INTO post_counts (plan_id, channel, bucket, posts, on_theme, published, revision)
-        SELECT {row}.plan_id, {row}.channel, {sqlite_bucket(f'{row}.scheduled_at')}, {sign}1,
+        SELECT {row}.plan_id, {row}.channel, {sqlite_bucket(f"{row}.scheduled_at")}, {sign}1,
                {sign}(CASE WHEN {row}.on_theme THEN 1 ELSE 0 END),
                {sign}(CASE WHEN {row}.status = 'published' THEN 1 ELSE 0 END), {bump}
         WHERE {row}.status IN {COUNTED} AND {row}.scheduled_at IS NOT NULL
@@ -112,29 +121,31 @@ def _sqlite_counted(row: str) -> str:
     return f"({row}.status IN {COUNTED} AND {row}.scheduled_at IS NOT NULL)"
 
 
-_SQLITE_DETECTED_CHANGE = (f"CASE WHEN {_sqlite_counted('old')} IS NOT {_sqlite_counted('new')} OR "
-                           f"{' OR '.join(f'old.{c} IS NOT new.{c}' for c in DETECTED)} THEN 1 ELSE 0 END")
+_SQLITE_DETECTED_CHANGE = (
+    f"CASE WHEN {_sqlite_counted('old')} IS NOT {_sqlite_counted('new')} OR "
+    f"{' OR '.join(f'old.{c} IS NOT new.{c}' for c in DETECTED)} THEN 1 ELSE 0 END"
+)
 
 
 SQLITE_TRIGGERS = [
-    f"""CREATE TRIGGER post_counts_insert AFTER INSERT ON posts WHEN {_sqlite_counted('new')} BEGIN
-        {_sqlite_row('new', '+')}
+    f"""CREATE TRIGGER post_counts_insert AFTER INSERT ON posts WHEN {_sqlite_counted("new")} BEGIN
+        {_sqlite_row("new", "+")}
         END""",
-    f"""CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN {_sqlite_counted('old')} BEGIN
-        {_sqlite_row('old', '-')}
+    f"""CREATE TRIGGER post_counts_delete AFTER DELETE ON posts WHEN {_sqlite_counted("old")} BEGIN
+        {_sqlite_row("old", "-")}
         END""",
-    f"""CREATE TRIGGER post_counts_update AFTER UPDATE OF {', '.join(WATCHED)} ON posts
-        WHEN ({_sqlite_counted('old')} OR {_sqlite_counted('new')})
-         AND ({' OR '.join(f'old.{c} IS NOT new.{c}' for c in WATCHED)}) BEGIN
-        {_sqlite_row('old', '-', _SQLITE_DETECTED_CHANGE)}
-        {_sqlite_row('new', '+', _SQLITE_DETECTED_CHANGE)}
+    f"""CREATE TRIGGER post_counts_update AFTER UPDATE OF {", ".join(WATCHED)} ON posts
+        WHEN ({_sqlite_counted("old")} OR {_sqlite_counted("new")})
+         AND ({" OR ".join(f"old.{c} IS NOT new.{c}" for c in WATCHED)}) BEGIN
+        {_sqlite_row("old", "-", _SQLITE_DETECTED_CHANGE)}
+        {_sqlite_row("new", "+", _SQLITE_DETECTED_CHANGE)}
         END""",
 ]
 
 
 def _postgresql_rows(rows: str, sign: str, bump: str = "1") -> str:
     """One post's contribution per row of a transition table, with its sign (1 or -1)."""
-    return f"""SELECT plan_id, channel, {BUCKET['postgresql']('scheduled_at')} AS bucket, {sign} AS posts, {bump} AS bump,
+    return f"""SELECT plan_id, channel, {BUCKET["postgresql"]("scheduled_at")} AS bucket, {sign} AS posts, {bump} AS bump,
                CASE WHEN on_theme THEN {sign} ELSE 0 END AS on_theme,
                CASE WHEN status = 'published' THEN {sign} ELSE 0 END AS published
         FROM {rows} WHERE status IN {COUNTED} AND scheduled_at IS NOT NULL"""
@@ -154,11 +165,13 @@ def _postgresql_counted(rows: str) -> str:
 
 
 def _postgresql_distinct(columns) -> str:
-    return (f"({', '.join(f'old_rows.{c}' for c in columns)}) "
-            f"IS DISTINCT FROM ({', '.join(f'new_rows.{c}' for c in columns)})")
+    return (
+        f"({', '.join(f'old_rows.{c}' for c in columns)}) "
+        f"IS DISTINCT FROM ({', '.join(f'new_rows.{c}' for c in columns)})"
+    )
 
 
-_CHANGED = f"""(SELECT old_rows.*, ({_postgresql_counted('old_rows')} IS DISTINCT FROM {_postgresql_counted('new_rows')}
+_CHANGED = f"""(SELECT old_rows.*, ({_postgresql_counted("old_rows")} IS DISTINCT FROM {_postgresql_counted("new_rows")}
                                     OR {_postgresql_distinct(DETECTED)}) AS detected
                 FROM old_rows JOIN new_rows USING (id) WHERE {_postgresql_distinct(WATCHED)})"""
 _CHANGED_NEW = _CHANGED.replace("SELECT old_rows.*", "SELECT new_rows.*")
@@ -182,9 +195,13 @@ POSTGRESQL_TRIGGERS = [
     _postgresql_function("post_counts_deleted", _postgresql_apply(_postgresql_rows("old_rows", "-1"))),
     # PostgreSQL refuses a column list (UPDATE OF ...) with transition tables: every UPDATE statement
     # fires it, and the join keeps only the posts whose watched columns changed.
-    _postgresql_function("post_counts_updated", _postgresql_apply(
-        f"{_postgresql_rows(_CHANGED + ' AS changed_old', '-1', _BUMP_IF_DETECTED)} UNION ALL "
-        f"{_postgresql_rows(_CHANGED_NEW + ' AS changed_new', '1', _BUMP_IF_DETECTED)}")),
+    _postgresql_function(
+        "post_counts_updated",
+        _postgresql_apply(
+            f"{_postgresql_rows(_CHANGED + ' AS changed_old', '-1', _BUMP_IF_DETECTED)} UNION ALL "
+            f"{_postgresql_rows(_CHANGED_NEW + ' AS changed_new', '1', _BUMP_IF_DETECTED)}"
+        ),
+    ),
     # TRUNCATE skips row and statement triggers: start the counts (and the cache they vouch for) again.
     _postgresql_function("post_counts_truncated", "DELETE FROM post_counts; DELETE FROM repetition_results;"),
     """CREATE TRIGGER post_counts_insert AFTER INSERT ON posts REFERENCING NEW TABLE AS new_rows
