@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from channels import feeds
-from channels.shaping import MEDIA_TYPES
 
 ERROR, WARNING = "error", "warning"
+MEDIA_TYPES = ("image", "video", "audio", "")  # an attachment's type; "" when it cannot be told
 
 
 class _ListOfMappings(type):

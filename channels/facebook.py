@@ -30,7 +30,8 @@ from channels.base import (
 )
 from channels.http import outcome_for
 from channels.registry import register
-from channels.shaping import attachments_for, images_of, is_web_address, media_extra, media_of, plain_text, shorten
+from channels.shaping import attachments_for, images_of, media_extra, media_of, plain_text, shorten
+from scheduler.domain.links import is_web_address
 
 MAX_CHARACTERS, MEDIA_MAX = 63206, 1
 GRAPH_URL, GRAPH_VERSION = "https://graph.facebook.com", "v21.0"

@@ -21,16 +21,8 @@ from channels.base import (
     Problem,
 )
 from channels.registry import register
-from channels.shaping import (
-    images_of,
-    is_web_address,
-    media_extra,
-    plain_text,
-    sentences,
-    shorten,
-    untracked_links,
-    with_utm,
-)
+from channels.shaping import images_of, media_extra, plain_text, sentences, shorten
+from scheduler.domain.links import is_web_address, untracked_links, with_utm
 
 SUBJECT_MAX, SUBJECT_COMFORT, PREHEADER_MAX = 150, 60, 150
 HEADING_MAX, LEAD_SENTENCES = 80, 3

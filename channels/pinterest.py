@@ -22,13 +22,13 @@ from channels.registry import register
 from channels.shaping import (
     headline_from,
     images_of,
-    is_web_address,
     media_of,
     plain_text,
     shorten,
     youtube_thumbnail,
     youtube_video_id,
 )
+from scheduler.domain.links import is_web_address
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
 API_URL = "https://api.pinterest.com"

@@ -33,7 +33,8 @@ from channels.base import (
     write_atomically,
 )
 from channels.registry import register
-from channels.shaping import URL, ascii_slug, images_of, is_web_address, media_extra, sentences, shorten, with_utm
+from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
+from scheduler.domain.links import URL, is_web_address, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
 DESCRIPTIONS, DESCRIPTION_MAX = (2, 4), 90

@@ -17,6 +17,11 @@ def register(channel_class: type[Channel]) -> type[Channel]:
     return channel_class
 
 
+def unregister(name: str) -> None:
+    """Takes a channel away (a test's, or a plug-in being unloaded); posts on it become unknown."""
+    _channels.pop(name, None)
+
+
 def get(name: str) -> Channel:
     try:
         return _channels[name]

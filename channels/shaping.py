@@ -5,11 +5,14 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import regex  # grapheme clusters (\X), which the standard re module cannot match
 
-URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
+from channels.base import MEDIA_TYPES, DeliveryFailure, Outcome
+from channels.http import MAX_BODY
+from scheduler.domain.links import URL
+
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 QUOTE = re.compile(r"^\s*>\s?")
@@ -97,30 +100,6 @@ def sentences(markdown: str) -> list[str]:
     return [s.strip() for block in blocks(markdown) for s in SENTENCE_END.split(block) if s.strip()]
 
 
-def has_utm(url: str) -> bool:
-    return any(key.startswith("utm_") for key, _ in parse_qsl(urlsplit(url).query))
-
-
-def with_utm(url: str, source: str, medium: str, campaign: str) -> str:
-    """Adds the missing UTM tags and keeps every parameter already there, in its order."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    present = {key for key, _ in query}
-    for key, value in (("utm_source", source), ("utm_medium", medium), ("utm_campaign", campaign or "refrain")):
-        if key not in present:
-            query.append((key, value))
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-def untracked_links(text: str) -> list[str]:
-    return [match.group(0) for match in URL.finditer(text) if not has_utm(match.group(0))]
-
-
-def is_web_address(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
 # --- counting as people see it -------------------------------------------------------------------
 
 GRAPHEME = regex.compile(r"\X")
@@ -197,8 +176,6 @@ def read_html(html: str) -> tuple[str, list[dict]]:
 
 
 # --- attachments ---------------------------------------------------------------------------------
-
-MEDIA_TYPES = ("image", "video", "audio", "")
 
 
 def media_of(extra: Mapping) -> list[dict]:
@@ -319,7 +296,6 @@ class before_publishing:
         return self
 
     def __exit__(self, kind, error, trace):
-        from channels.base import DeliveryFailure, Outcome  # base imports this module
 
         if not isinstance(error, DeliveryFailure):
             return False
@@ -341,8 +317,6 @@ def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes
     """The bytes and MIME type of an attached picture, fetched through the delivery's client (bounded,
     logged without its query); a picture bigger than ``most_bytes`` or not a picture is refused
     before anything is published."""
-    from channels.base import DeliveryFailure, Outcome
-    from channels.http import MAX_BODY
 
     most_bytes = min(most_bytes, MAX_BODY - 1)  # the client cuts a longer body at MAX_BODY
     url = item["url"]
@@ -377,7 +351,6 @@ def file_name(url: str, kind: str) -> str:
 
 def refuse_unsupported_media(media: list[dict], label: str) -> None:
     """Live delivery uploads pictures only: anything else is refused before a request is made."""
-    from channels.base import DeliveryFailure, Outcome
 
     for number, item in enumerate(media, start=1):
         if item.get("type") not in ("image", ""):

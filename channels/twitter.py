@@ -33,7 +33,6 @@ from channels.base import (
 from channels.http import multipart
 from channels.registry import register
 from channels.shaping import (
-    URL,
     attachments_for,
     before_publishing,
     fetch_image,
@@ -46,6 +45,7 @@ from channels.shaping import (
     sentences,
     shorten,
 )
+from scheduler.domain.links import URL
 
 MAX_WEIGHTED = 280
 LONG_THREAD = 25

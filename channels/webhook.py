@@ -39,7 +39,8 @@ from channels.base import (
     as_utc,
 )
 from channels.registry import register
-from channels.shaping import is_web_address, media_extra, media_of
+from channels.shaping import media_extra, media_of
+from scheduler.domain.links import is_web_address
 
 BODY_MAX = 100_000
 SIGNATURE_HEADER, IDEMPOTENCY_HEADER = "X-Refrain-Signature", "X-Refrain-Idempotency-Key"

@@ -62,7 +62,7 @@ def worker_command(burst, name):
 @with_appcontext
 def sweep_command():
     """Run the sweeper once now: enqueue lost jobs, mark stuck deliveries unconfirmed."""
-    from scheduler.services.publishing import sweep
+    from scheduler.services.sweeper import sweep
 
     click.echo(json.dumps(sweep()))
 
@@ -74,7 +74,7 @@ def sweep_command():
 def report_command(plan_id, fmt):
     """Print a plan's compliance report."""
     from scheduler.services import plans, reports
-    from scheduler.services.validation import NotFound
+    from scheduler.services.errors import NotFound
 
     try:
         plan = plans.get_plan(plan_id)
@@ -131,7 +131,7 @@ def style_lint_command(file, channel, title, link, fmt):
     """Lint a draft against its channel and the guide; exit 1 when an error is found."""
     import channels.registry as channel_registry
     from scheduler.services import style
-    from scheduler.services.validation import Invalid
+    from scheduler.services.errors import Invalid
 
     if channel_registry.why_unknown(channel):
         raise click.BadParameter(channel_registry.why_unknown(channel), param_hint="--channel")

@@ -1,12 +1,17 @@
-"""Settings from the environment, read in one place.
+"""Settings from the environment, read and checked in one place.
 
-Every other module reads ``app.config``; nothing else looks at ``os.environ``. The defaults are the
-embedded ones (SQLite and a Redis server in the instance folder) so that a fresh checkout runs with
-no configuration, and the same code scales out when ``DATABASE_URL`` and ``REDIS_URL`` are set.
+``from_environment`` reads the variables (with their defaults) into Flask config keys, so that
+``create_app(test_config)`` can lay a test's values on top; ``Settings.from_config`` then turns the
+merged keys into the one plain, frozen object the rest of Refrain reads. Nothing else looks at
+``os.environ``, and no service reads Flask's config. The defaults are the embedded ones (SQLite and
+a Redis server in the instance folder) so that a fresh checkout runs with no configuration, and the
+same code scales out when ``DATABASE_URL`` and ``REDIS_URL`` are set.
 """
 
+import dataclasses
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 DELIVERY_MODES = ("outbox", "live")
@@ -14,6 +19,57 @@ DELIVERY_MODES = ("outbox", "live")
 
 class ConfigError(ValueError):
     """A setting that cannot work; raised at start-up with a message for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Refrain's own code reads from its configuration, typed."""
+
+    instance_path: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    delivery: str  # outbox | live
+    fetch_allow: tuple[str, ...] = ()
+    sweep_interval: int = 30
+    feed_check_interval: int = 300
+    delivery_timeout: int = 30
+    publish_timeout: int = 300
+    max_attempts: int = 5
+    queue_prefix: str = "refrain"
+    extra_channels: tuple[str, ...] = ()
+
+    @property
+    def outbox(self) -> Path:
+        """Where outbox deliveries are written: ``<instance>/outbox/<channel>/<post id>.json``."""
+        return self.instance_path / "outbox"
+
+    @classmethod
+    def from_config(cls, config) -> "Settings":
+        """From the Flask config keys of ``from_environment`` (and a test's overrides)."""
+        settings = cls(
+            instance_path=Path(config["INSTANCE_PATH"]),
+            database_url=config["DATABASE_URL"],
+            redis_url=config.get("REDIS_URL") or None,
+            secret_key=config.get("SECRET_KEY") or "",
+            delivery=config.get("REFRAIN_DELIVERY", "outbox"),
+            fetch_allow=tuple(config.get("REFRAIN_FETCH_ALLOW") or ()),
+            sweep_interval=config.get("REFRAIN_SWEEP_INTERVAL", 30),
+            feed_check_interval=config.get("REFRAIN_FEED_CHECK_INTERVAL", 300),
+            delivery_timeout=config.get("REFRAIN_DELIVERY_TIMEOUT", 30),
+            publish_timeout=config.get("REFRAIN_PUBLISH_TIMEOUT", 300),
+            max_attempts=config.get("REFRAIN_MAX_ATTEMPTS", 5),
+            queue_prefix=config.get("REFRAIN_QUEUE_PREFIX") or "refrain",
+            extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
+        )
+        check(settings)
+        return settings
+
+    def but(self, **changes) -> "Settings":
+        """A copy with some settings changed, checked again (a test's, or a command's option)."""
+        changed = dataclasses.replace(self, **changes)
+        check(changed)
+        return changed
 
 
 def _int(environ, name, default, minimum=1):
@@ -42,6 +98,10 @@ def _secret_key(instance: Path, environ) -> str:
     return key_file.read_text().strip()
 
 
+def _list(environ, name) -> list[str]:
+    return [item.strip() for item in (environ.get(name) or "").split(",") if item.strip()]
+
+
 def from_environment(environ=None) -> dict:
     """Flask config keys built from the environment (``os.environ`` unless another mapping is given)."""
     environ = os.environ if environ is None else environ
@@ -55,7 +115,7 @@ def from_environment(environ=None) -> dict:
         "REDIS_URL": environ.get("REDIS_URL") or None,
         "SECRET_KEY": _secret_key(instance, environ),
         "REFRAIN_DELIVERY": delivery,
-        "REFRAIN_FETCH_ALLOW": [h.strip() for h in (environ.get("REFRAIN_FETCH_ALLOW") or "").split(",") if h.strip()],
+        "REFRAIN_FETCH_ALLOW": _list(environ, "REFRAIN_FETCH_ALLOW"),
         "REFRAIN_SWEEP_INTERVAL": _int(environ, "REFRAIN_SWEEP_INTERVAL", 30),
         "REFRAIN_FEED_CHECK_INTERVAL": _int(environ, "REFRAIN_FEED_CHECK_INTERVAL", 300),
         "REFRAIN_DELIVERY_TIMEOUT": _int(environ, "REFRAIN_DELIVERY_TIMEOUT", 30),
@@ -63,13 +123,15 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_MAX_ATTEMPTS": _int(environ, "REFRAIN_MAX_ATTEMPTS", 5),
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
-        "REFRAIN_EXTRA_CHANNELS": [
-            m.strip() for m in (environ.get("REFRAIN_EXTRA_CHANNELS") or "").split(",") if m.strip()
-        ],
+        "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
     }
 
 
-def check(config: dict) -> None:
+def check(settings: Settings) -> None:
     """Refuse settings that would only fail later, far from their cause."""
-    if config["REFRAIN_DELIVERY"] == "live" and not config.get("SECRET_KEY"):
+    if settings.delivery not in DELIVERY_MODES:
+        raise ConfigError(f"REFRAIN_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {settings.delivery!r}")
+    if settings.delivery == "live" and not settings.secret_key:
         raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")
+    if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
+        raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")

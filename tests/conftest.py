@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+import channels.registry as channel_registry
 from scheduler import create_app
 from scheduler.infra import migrate
 from scheduler.infra.embedded_redis import EmbeddedRedis
@@ -110,6 +111,21 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(autouse=True)
+def channels_as_shipped():
+    """A channel a test registers is gone after it, whatever the order the tests run in."""
+    before = set(channel_registry.names())
+    yield
+    for name in set(channel_registry.names()) - before:
+        channel_registry.unregister(name)
+
+
+@pytest.fixture
+def extra_channel():
+    """Registers a test's own channel (``extra_channel(EchoChannel)``) for that test only."""
+    yield channel_registry.register
 
 
 @pytest.fixture

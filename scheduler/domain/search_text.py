@@ -25,8 +25,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from markupsafe import Markup, escape
-
 from scheduler.domain.text import CJK_CLASS, fold
 
 MAX_QUERY_TERMS = 32
@@ -199,32 +197,33 @@ def match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight(text: str, terms: list[str], *, limit: int | None = None) -> Markup:
-    """The original text, HTML-escaped, with every match wrapped in <mark>…</mark>.
+def highlighted(text: str, terms: list[str], *, limit: int | None = None) -> list[tuple[str, bool]]:
+    """The original text in pieces, each with whether it matches one of ``terms`` (to be marked).
 
-    With ``limit``, only a snippet of about ``limit`` characters around the first match, with
-    "…" where it was cut (cut between words when possible, never inside a character cluster).
+    With ``limit``, only a snippet of about ``limit`` characters around the first match, with a
+    "…" piece where it was cut (cut between words when possible, never inside a character cluster).
+    Joined, the pieces give the text (or the snippet) back; how to mark them is the caller's.
     """
     if not text:
-        return Markup("")
+        return []
     text = _LONE_SURROGATE.sub("\ufffd", text)  # same length; keeps the output encodable
     spans = match_spans(text, terms)
     lo, hi = 0, len(text)
     if limit is not None and len(text) > max(limit, 1):
         lo, hi = _window(text, spans, max(limit, 1))
-    out: list[Markup] = [Markup("\u2026")] if lo > 0 else []
+    pieces: list[tuple[str, bool]] = [("\u2026", False)] if lo > 0 else []
     pos = lo
     for start, end in spans:
         start, end = max(start, lo), min(end, hi)
         if start >= end:
             continue
-        out.append(escape(text[pos:start]))
-        out.append(Markup("<mark>%s</mark>") % text[start:end])
+        pieces.append((text[pos:start], False))
+        pieces.append((text[start:end], True))
         pos = end
-    out.append(escape(text[pos:hi]))
+    pieces.append((text[pos:hi], False))
     if hi < len(text):
-        out.append(Markup("\u2026"))
-    return Markup("").join(out)
+        pieces.append(("\u2026", False))
+    return [(piece, marked) for piece, marked in pieces if piece]
 
 
 # --- snippets --------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from functools import lru_cache
 
 import regex
 
-from channels.shaping import URL, has_utm, is_web_address
-from scheduler.domain.text import _ELISION, CJK_CLASS, _fold_unicode, _straighten, _tables, is_cjk
+from scheduler.domain.links import URL, has_utm, is_web_address
+from scheduler.domain.text import CJK_CLASS, ELISION, fold_tables, fold_unicode, is_cjk, straighten
 
 ERROR, WARNING = "error", "warning"
 SEVERITIES = (ERROR, WARNING)
@@ -95,7 +95,7 @@ class InvalidPattern(ValueError):
 # --- folding with a map back to the original text -------------------------------------------------
 
 _SPACE_RUNS = re.compile(" +")
-_ASCII_SEPARATORS = re.compile(r"[^0-9a-z]")  # after lower(); "_" is already a space (_straighten)
+_ASCII_SEPARATORS = re.compile(r"[^0-9a-z]")  # after lower(); "_" is already a space (straighten)
 
 
 def _blank(match: re.Match) -> str:
@@ -113,7 +113,7 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        folded = _straighten(ch).lower() if ch.isascii() else _fold_unicode(ch)
+        folded = straighten(ch).lower() if ch.isascii() else fold_unicode(ch)
         if len(folded) != 1:
             self.resizing.add(ch)
         if len(self) < 65536:  # texts in every script of the world will not exhaust memory
@@ -137,7 +137,7 @@ def _resizing_regex() -> re.Pattern[str]:
 def _unicode_separator() -> re.Pattern[str] | None:
     """One character that ``text.fold`` treats as a separator (its class without the run), or None
     if that class has changed shape (then runs are blanked one by one, more slowly)."""
-    pattern = _tables().separators.pattern
+    pattern = fold_tables().separators.pattern
     return re.compile(pattern[:-1]) if pattern.startswith("[") and pattern.endswith("]+") else None
 
 
@@ -171,20 +171,20 @@ class _Folded:
 def _fold_mapped(text: str) -> _Folded:
     """``text`` folded for matching, with the map back to its original positions."""
     if text.isascii():
-        raw = _straighten(text).lower()
+        raw = straighten(text).lower()
         starts = ends = None
     else:
         raw = text.translate(_FOLD)
         starts = ends = None
         if not _FOLD.resizing.isdisjoint(text):
             starts, ends = _position_map(text)
-    words = _ELISION.sub(_blank, raw) if "'" in raw else raw
+    words = ELISION.sub(_blank, raw) if "'" in raw else raw
     if words.isascii():
         words = _ASCII_SEPARATORS.sub(" ", words)
     elif (separator := _unicode_separator()) is not None:
         words = separator.sub(" ", words)
     else:
-        words = _tables().separators.sub(_blank, words)
+        words = fold_tables().separators.sub(_blank, words)
     return _Folded(raw, words, starts, ends)
 
 

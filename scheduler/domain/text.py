@@ -12,11 +12,11 @@ import unicodedata
 from functools import cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "\u00b4": "'", "`": "'", "_": " "})
-_ELISION = re.compile(r"(?<!\w)(?:jusqu|lorsqu|puisqu|qu|[ldjnscmt])'")
+ELISION = re.compile(r"(?<!\w)(?:jusqu|lorsqu|puisqu|qu|[ldjnscmt])'")
 _APOSTROPHE_LIKE = re.compile("[\u2019\u02bc\u2018\u00b4`_]")
 
 
-def _straighten(text: str) -> str:
+def straighten(text: str) -> str:
     """Typographic apostrophes to ' (and _ to a space); most texts have none, so look before translating."""
     return text.translate(_APOSTROPHES) if _APOSTROPHE_LIKE.search(text) else text
 
@@ -57,11 +57,11 @@ def has_cjk(text: str) -> bool:
 def fold(text: str) -> str:
     """Lower-case, accent-free, elision-free words separated by single spaces."""
     if text.isascii():
-        text, separators = _straighten(text).lower(), _ASCII_SEPARATORS
+        text, separators = straighten(text).lower(), _ASCII_SEPARATORS
     else:
-        text, separators = _fold_unicode(text), _tables().separators
+        text, separators = fold_unicode(text), fold_tables().separators
     if "'" in text:
-        text = _ELISION.sub("", text)
+        text = ELISION.sub("", text)
     return separators.sub(" ", text).strip()
 
 
@@ -77,7 +77,7 @@ def message_text(text: str, words: FoldedWords | None = None) -> str:
         text = _URL.sub(" ", text)
     if "@" in text or "#" in text or "＃" in text:
         text = _MENTION_OR_HASHTAG.sub(" ", text)
-    folded = map((FoldedWords() if words is None else words).__getitem__, _straighten(text).split(" "))
+    folded = map((FoldedWords() if words is None else words).__getitem__, straighten(text).split(" "))
     return " ".join(filter(None, folded))
 
 
@@ -86,18 +86,18 @@ class FoldedWords(dict):
     computed on first use. The form may be empty, or several words."""
 
     def __missing__(self, word: str) -> str:
-        folded = self[word] = fold(word if word.isascii() else _tables().pictographs.sub(" ", word))
+        folded = self[word] = fold(word if word.isascii() else fold_tables().pictographs.sub(" ", word))
         return folded
 
 
-def _fold_unicode(text: str) -> str:
-    text = unicodedata.normalize("NFKC", _straighten(text))
-    text = unicodedata.normalize("NFKD", _straighten(text).casefold())
+def fold_unicode(text: str) -> str:
+    text = unicodedata.normalize("NFKC", straighten(text))
+    text = unicodedata.normalize("NFKD", straighten(text).casefold())
     text = _ACCENTS.sub("", text)
     return unicodedata.normalize("NFC", text)  # puts Hangul syllables and kana back together
 
 
-class _Tables:
+class FoldTables:
     """Character classes drawn from the Unicode database (built once, on first use)."""
 
     def __init__(self) -> None:
@@ -114,8 +114,8 @@ class _Tables:
 
 
 @cache
-def _tables() -> _Tables:
-    return _Tables()
+def fold_tables() -> FoldTables:
+    return FoldTables()
 
 
 def _ranges(codes: list[int]) -> str:

@@ -7,7 +7,6 @@ import hashlib
 import json
 
 from cryptography.fernet import Fernet, InvalidToken
-from flask import current_app
 
 _PURPOSE = b"refrain channel credentials v1"
 
@@ -24,23 +23,24 @@ def _fernet(secret_key: str) -> Fernet:
 _cache: dict[str, Fernet] = {}
 
 
-def fernet() -> Fernet:
-    secret_key = current_app.config["SECRET_KEY"]
+def fernet(secret_key: str) -> Fernet:
     if secret_key not in _cache:
         _cache.clear()
         _cache[secret_key] = _fernet(secret_key)
     return _cache[secret_key]
 
 
-def seal(values: dict) -> str:
-    return fernet().encrypt(json.dumps(values, sort_keys=True).encode("utf-8")).decode("ascii") if values else ""
+def seal(values: dict, secret_key: str) -> str:
+    return (
+        fernet(secret_key).encrypt(json.dumps(values, sort_keys=True).encode("utf-8")).decode("ascii") if values else ""
+    )
 
 
-def unseal(token: str) -> dict:
+def unseal(token: str, secret_key: str) -> dict:
     if not token:
         return {}
     try:
-        return json.loads(fernet().decrypt(token.encode("ascii")))
+        return json.loads(fernet(secret_key).decrypt(token.encode("ascii")))
     except (InvalidToken, ValueError):
         raise UnreadableSecrets(
             "the stored credentials cannot be read with this SECRET_KEY; reconnect the account"

@@ -16,7 +16,7 @@ import threading
 from rq import Retry
 
 from scheduler.models.database import database_unavailable, db, describe_error
-from scheduler.services import feeds, items, newsletter, publishing, style
+from scheduler.services import feeds, items, newsletter, publishing, style, sweeper
 
 log = logging.getLogger(__name__)
 database_outage = threading.Event()  # set by a job that met an outage; cleared by the worker once SELECT 1 works
@@ -70,7 +70,7 @@ def deliver_post(post_id: int) -> str:
 
 @skip_turn_on_outage
 def sweep() -> dict:
-    return publishing.sweep()
+    return sweeper.sweep()
 
 
 @put_back_on_outage
@@ -89,10 +89,10 @@ def refresh_library() -> dict:
     }
 
 
-# periodic jobs, in one place: (function, stable name, interval setting)
+# periodic jobs, in one place: (function, stable name, its interval in seconds from the settings)
 PERIODIC = [
-    (sweep, "refrain-sweeper", "REFRAIN_SWEEP_INTERVAL"),
-    (refresh_library, "refrain-library", "REFRAIN_FEED_CHECK_INTERVAL"),
+    (sweep, "refrain-sweeper", lambda settings: settings.sweep_interval),
+    (refresh_library, "refrain-library", lambda settings: settings.feed_check_interval),
 ]
 
 
@@ -112,4 +112,4 @@ def sweep_newsletter() -> dict:
     return newsletter.sweep()
 
 
-PERIODIC.append((sweep_newsletter, "refrain-newsletter", "REFRAIN_SWEEP_INTERVAL"))
+PERIODIC.append((sweep_newsletter, "refrain-newsletter", lambda settings: settings.sweep_interval))

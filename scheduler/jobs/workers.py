@@ -2,9 +2,9 @@
 
 It is RQ's SimpleWorker: deliveries are short network or file writes, and forking a process for
 each one would cost more than the delivery and reopen a database connection every time. Beside the
-worker loop, a thread runs RQ's CronScheduler for the periodic jobs of ``tasks.PERIODIC``; it lives
-in the process, not in Redis, so the sweeper survives a Redis flush. Sweeps take a Redis lock,
-so many workers on many hosts still sweep once per interval.
+worker loop, a thread runs the periodic jobs of ``tasks.PERIODIC``; it lives in the process, not in
+Redis, so the sweeper survives a Redis flush. Sweeps take a Redis lock, so many workers on many
+hosts still sweep once per interval.
 
 Three kinds of trouble must not stop a worker or burn through its queue:
 
@@ -15,6 +15,8 @@ Three kinds of trouble must not stop a worker or burn through its queue:
 - a job it cannot run (left by an older version, damaged in Redis): one log line naming the job and
   what is wrong, the job goes to RQ's failed registry (or is set aside when RQ cannot even read
   it), and the worker takes the next one.
+
+What this needs inside RQ is in ``infra.rq_compat``.
 """
 
 import inspect
@@ -24,15 +26,15 @@ import threading
 import time
 
 import redis
-from rq.cron import CronScheduler
-from rq.exceptions import DeserializationError, StopRequested
-from rq.worker import SimpleWorker, WorkerStatus
+from rq.exceptions import DeserializationError
 from sqlalchemy import text
 
-from scheduler.infra import queue
+from scheduler.infra.rq_compat import UNREADABLE_JOB_PREFIX, GuardedWorker, PeriodicJobs, StopRequested
 from scheduler.jobs import tasks
 from scheduler.jobs.tasks import PERIODIC
 from scheduler.models.database import db, describe_error
+
+__all__ = ["UNREADABLE_JOB_PREFIX", "RefrainWorker", "run_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -40,78 +42,16 @@ FIRST_DATABASE_WAIT = 1
 LONGEST_DATABASE_WAIT = 30
 FIRST_RESTART_PAUSE = 0.5
 DATABASE_CHECK_INTERVAL = 60  # even without a failed job: a quiet worker learns of an outage before its next job
-UNREADABLE_JOB_PREFIX = "refrain:unreadable-job:"
 
 
-class RefrainWorker(SimpleWorker):
+class RefrainWorker(GuardedWorker):
     _database_checked_at = 0.0
 
-    def _shutdown(self):
-        """RQ stops an idle worker by raising StopRequested from the signal handler, wherever the main
-        thread is; an ``except Exception`` there (in RQ, redis-py or a log filter) swallows it and the
-        worker would go on. The flag makes the loop stop at its next turn anyway."""
-        self._stop_requested = True
-        super()._shutdown()
+    def before_taking_jobs(self, burst: bool) -> None:
+        self.wait_for_database(burst=burst)
 
-    def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):
-        """Only take a job once the database answers; a job Redis cannot even read is set aside, not fatal
-        (RQ's own loop would quit on it). RQ dequeues without a timeout only in burst mode."""
-        self.wait_for_database(burst=timeout is None)
-        while True:
-            try:
-                return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
-            except redis.RedisError:
-                raise
-            except Exception as error:
-                if getattr(error, "job_id", None) is None:
-                    raise
-                self.set_aside_unreadable_job(error.job_id, error.queue, error)
-
-    def execute_job(self, job, queue_, *args, **kwargs):
-        """A job this version cannot run is failed before it starts, with one line saying why; RQ would print a
-        traceback for it, or call a function with arguments it no longer takes."""
-        problem = why_job_cannot_run(job)
-        if problem is None:
-            return super().execute_job(job, queue_, *args, **kwargs)
-        self.log.error(
-            "Worker %s: job %s (%s) cannot run: %s; moved to the failed jobs", self.name, job.id, job.origin, problem
-        )
-        self.fail_without_running(job, queue_, problem)
-
-    def fail_without_running(self, job, queue_, problem: str) -> None:
-        """RQ's own failure path (failed registry, its TTL, dependents), minus the run and the traceback."""
-        execution = self.prepare_execution(job)
-        self.connection.lrem(queue_.intermediate_queue_key, 1, job.id)
-        self.handle_job_failure(
-            job,
-            queue_,
-            started_job_registry=queue_.started_job_registry,
-            exc_string=f"Refrain refused to run this job: {problem}",
-            execution=execution,
-        )
-        self.set_state(WorkerStatus.IDLE)
-
-    def set_aside_unreadable_job(self, job_id: str, queue_, error: Exception) -> None:
-        """RQ cannot rebuild the job from its hash, so it cannot enter the failed registry either (every tool
-        listing it would trip over it): its hash is renamed aside for a week, for a person to look at."""
-        aside = UNREADABLE_JOB_PREFIX + job_id
-        key = self.job_class.key_for(job_id)
-        with self.connection.pipeline() as pipe:
-            if queue_ is not None:
-                pipe.lrem(queue_.intermediate_queue_key, 1, job_id)
-            pipe.exists(key)
-            moved = pipe.execute()[-1]
-        if moved:
-            self.connection.rename(key, aside)
-            self.connection.expire(aside, queue.KEEP_FAILURES_FOR)
-        self.log.error(
-            "Worker %s: job %s (%s) cannot be read (%s); %s",
-            self.name,
-            job_id,
-            getattr(queue_, "name", "?"),
-            describe_error(error),
-            f"set aside as {aside} for 7 days" if moved else "dropped",
-        )
+    def why_job_cannot_run(self, job) -> str | None:
+        return why_job_cannot_run(job)
 
     def wait_for_database(self, burst: bool = False) -> None:
         """Back off (1 s doubling to 30 s) while the database is unreachable, keeping the worker's heartbeat;
@@ -137,14 +77,6 @@ class RefrainWorker(SimpleWorker):
             self.log.info("Worker %s: the database answers again; taking jobs", self.name)
         tasks.database_outage.clear()
         self._database_checked_at = time.monotonic()
-
-    def sleep_alive(self, seconds: float) -> None:
-        """Sleep in short steps so a stop request (SIGTERM) is honoured at once and RQ still sees us alive."""
-        self.set_state(WorkerStatus.IDLE)
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            self.heartbeat()
-            time.sleep(min(left, 1))
 
 
 def database_problem() -> str | None:
@@ -239,7 +171,7 @@ def run_worker(app, burst: bool = False, name: str | None = None) -> bool:
                     return worked
                 finally:
                     logging.getLogger("scheduler").removeHandler(console)
-                if burst or stop_was_requested(worker):
+                if burst or worker.stop_was_requested():
                     return worked
                 # a loop that keeps quitting at once (a bug, not an outage) must not spin
                 pause = FIRST_RESTART_PAUSE if time.monotonic() - started > 60 else min(pause * 2, 30)
@@ -255,15 +187,10 @@ def _fresh_name(name: str | None, restarts: int) -> str | None:
     return f"{name}-{restarts}" if name else None
 
 
-def stop_was_requested(worker: RefrainWorker) -> bool:
-    """SIGTERM or Ctrl-C reached RQ's handler (RQ sets ``_stop_requested`` only when a job was running)."""
-    return bool(worker._stop_requested or worker._shutdown_requested_date)
-
-
 def wait_for_redis(worker: RefrainWorker, pause: float) -> bool:
     """Pause, then ping Redis (doubling the pause up to 5 s) until it answers; False if a stop was
     requested meanwhile."""
-    while not stop_was_requested(worker):
+    while not worker.stop_was_requested():
         try:
             time.sleep(pause)
         except StopRequested:
@@ -286,44 +213,29 @@ def run_periodic_jobs(app, stop: threading.Event) -> None:
     ``stop``: a Redis outage is retried, any other error is logged once and retried, or the sweeper would
     silently stop for good."""
     with app.app_context():
-        service = queue.service()
-        cron = CronScheduler(connection=service.connection)
-        for func, name, interval_setting in PERIODIC:
-            cron.register(
-                func,
+        service = app.extensions["refrain.queue"]
+        settings = app.extensions["refrain.settings"]
+        periodic = PeriodicJobs(service.connection)
+        for job, name, interval_of in PERIODIC:
+            interval = interval_of(settings)
+            periodic.register(
+                job,
                 queue_name=service.maintenance.name,
-                interval=app.config[interval_setting],
+                interval=interval,
                 name=name,
-                job_timeout=max(app.config[interval_setting] * 4, 60),
-                result_ttl=600,
-                failure_ttl=24 * 3600,
+                job_timeout=max(interval * 4, 60),
             )
-        registered, last_error = False, None
+        last_error = None
         while not stop.is_set():
             try:
-                if not registered:
-                    cron.register_birth()
-                    registered = True
-                if not tasks.database_outage.is_set() and cron.enqueue_jobs():  # else they pile up unrun
-                    cron.save()
-                cron.heartbeat()
+                periodic.tick(enqueue=not tasks.database_outage.is_set())  # else they pile up unrun
                 last_error = None
             except redis.RedisError as error:
                 log.warning("periodic jobs: Redis unavailable (%s); trying again", error)
-                registered = False
+                periodic.lost_redis()
             except Exception as error:  # noqa: BLE001 - see the docstring
                 if describe_error(error) != last_error:
                     log.exception("periodic jobs: %s; trying again", describe_error(error))
                 last_error = describe_error(error)
-            stop.wait(_next_wait(cron))
-        try:
-            cron.register_death()
-        except redis.RedisError:
-            pass
-
-
-def _next_wait(cron) -> float:
-    try:
-        return min(max(cron.calculate_sleep_interval(), 0.5), 5)
-    except Exception:  # noqa: BLE001 - never let the wait itself end the thread
-        return 5
+            stop.wait(periodic.next_wait())
+        periodic.stop()

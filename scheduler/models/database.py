@@ -1,7 +1,8 @@
-"""Extensions created unbound at import time and bound to an app by ``init_app``.
+"""The database: created unbound at import time, bound to an app's URL by ``init_app``.
 
-The database is plain SQLAlchemy 2 (engine + scoped session), not Flask-SQLAlchemy, so that RQ jobs,
-the CLI and the benchmarks use the very same session machinery without a request.
+Plain SQLAlchemy 2 (engine + scoped session), not Flask-SQLAlchemy, so that RQ jobs, the CLI and the
+benchmarks use the very same session machinery without a request. Committing and rolling back are
+``services.unit_of_work``'s alone.
 """
 
 from sqlalchemy import create_engine, event, exc
@@ -14,8 +15,8 @@ class Database:
         self.engine = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
 
-    def init_app(self, app):
-        self.engine = make_engine(app.config["DATABASE_URL"])
+    def init_app(self, app, url: str):
+        self.engine = make_engine(url)
         self.session.remove()
         self.session.configure(bind=self.engine)
         app.extensions["refrain.db"] = self
@@ -23,6 +24,15 @@ class Database:
 
     def _remove_session(self, exc=None):
         self.session.remove()
+
+
+def discard_session() -> None:
+    """After the database went away mid-request: the session's connection died inside a transaction,
+    and until it is dropped every later use of the session fails differently. Never raises."""
+    try:
+        db.session.remove()
+    except Exception:  # noqa: BLE001 - the database is down; the caller must still answer
+        pass
 
 
 def make_engine(url: str):

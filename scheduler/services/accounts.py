@@ -11,7 +11,10 @@ from channels.base import Account
 from scheduler.infra import secrets
 from scheduler.models import ChannelAccount
 from scheduler.models.database import db
-from scheduler.services.validation import Invalid, NotFound, Reader, is_id
+from scheduler.services import runtime
+from scheduler.services.errors import Invalid, NotFound
+from scheduler.services.unit_of_work import unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 CONNECTED, UNAUTHORIZED = "connected", "unauthorized"
 
@@ -39,6 +42,11 @@ def waiting_channels() -> set[str]:
     return set(db.session.scalars(select(ChannelAccount.channel).where(ChannelAccount.status == UNAUTHORIZED)))
 
 
+def _key() -> str:
+    return runtime.settings().secret_key
+
+
+@unit_of_work
 def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
     """New or reconnected: settings replace the old ones; a secret left empty keeps its stored value."""
     reader = Reader(data)
@@ -64,10 +72,10 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
         (sealed if field.secret else settings)[field.name] = value
     reader.done()
     account = account or ChannelAccount(channel=channel)
-    account.name, account.settings, account.secrets = name, settings, secrets.seal(sealed)
+    account.name, account.settings, account.secrets = name, settings, secrets.seal(sealed, _key())
     account.status, account.status_message = CONNECTED, ""
     db.session.add(account)
-    db.session.commit()
+    db.session.flush()
     return account
 
 
@@ -75,14 +83,14 @@ def _stored_secrets(account: ChannelAccount | None) -> dict:
     if account is None:
         return {}
     try:
-        return secrets.unseal(account.secrets)
+        return secrets.unseal(account.secrets, _key())
     except secrets.UnreadableSecrets:
         return {}
 
 
+@unit_of_work
 def disconnect(account: ChannelAccount) -> None:
     db.session.delete(account)
-    db.session.commit()
 
 
 def as_adapter_account(account: ChannelAccount) -> Account:
@@ -91,27 +99,28 @@ def as_adapter_account(account: ChannelAccount) -> Account:
         channel=account.channel,
         name=account.name,
         settings=dict(account.settings or {}),
-        secrets=secrets.unseal(account.secrets),
+        secrets=secrets.unseal(account.secrets, _key()),
     )
 
 
+@unit_of_work
 def save_renewed_secrets(account_id: int, renewed: dict) -> None:
-    """A token refreshed during a delivery is kept at once (its predecessor may already be void)."""
+    """A token refreshed during a delivery is kept at once, in its own unit of work (its predecessor
+    may already be void, and the delivery's outcome is recorded later, if at all)."""
     account = db.session.get(ChannelAccount, account_id)
     values = {**_stored_secrets(account), **renewed}
     db.session.execute(
-        update(ChannelAccount).where(ChannelAccount.id == account_id).values(secrets=secrets.seal(values))
+        update(ChannelAccount).where(ChannelAccount.id == account_id).values(secrets=secrets.seal(values, _key()))
     )
-    db.session.commit()
 
 
+@unit_of_work
 def mark_unauthorized(account_id: int, message: str) -> None:
     db.session.execute(
         update(ChannelAccount)
         .where(ChannelAccount.id == account_id)
         .values(status=UNAUTHORIZED, status_message=message[:1000])
     )
-    db.session.commit()
 
 
 def account_dict(account: ChannelAccount) -> dict:

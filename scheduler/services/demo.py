@@ -18,7 +18,8 @@ from scheduler.models import Plan, Post, PostEvent
 from scheduler.models.database import db
 from scheduler.services import clock, demo_library, demo_style, plans, style
 from scheduler.services.lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
-from scheduler.services.posts import check_post
+from scheduler.services.post_checks import check_post
+from scheduler.services.unit_of_work import unit_of_work
 
 DEMO_NAME = "Demo: Atlas 2.0 winter launch"
 ZONE = "Europe/Paris"
@@ -200,6 +201,7 @@ def load(today: date | None = None, seed: int = 7) -> Plan:
         return _load(today, seed, noon.astimezone(timezone.utc))
 
 
+@unit_of_work
 def _load(today: date, seed: int, now: datetime) -> Plan:
     starts_on = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     ends_on = date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1) - timedelta(days=1)
@@ -220,7 +222,6 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
         plans.set_commitment(plan, channel, dict(numbers, note=note))
     builder = _Builder(plan, random.Random(seed), now)
     builder.all_channels(starts_on, ends_on)
-    db.session.commit()
     demo_library.load(now)
     style.refresh_examples()
     return plan
@@ -230,7 +231,7 @@ def _remove_earlier_demo():
     for plan in db.session.scalars(select(Plan).where(Plan.name == DEMO_NAME)):
         db.session.execute(delete(Post).where(Post.plan_id == plan.id))
         db.session.delete(plan)
-    db.session.commit()
+    db.session.flush()
 
 
 class _Builder:

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from scheduler.models import ContentItem, ItemMetric
 from scheduler.models.database import db
 from scheduler.services import items
+from scheduler.services.unit_of_work import unit_of_work
 
 PREFIX = "demo-"
 BEACH = {
@@ -35,6 +36,7 @@ TWEET_TEXTS = [
 NEWS_TEXTS = ["Atlas 2.0 changelog: {} improved.", "Petite nouvelle : {} est plus rapide.", "本周更新：{}。"]
 
 
+@unit_of_work
 def load(now: datetime | None = None, seed: int = 11) -> int:
     """Replace the demo's library items; returns how many there are."""
     now = now or datetime.now(timezone.utc)
@@ -53,7 +55,6 @@ def load(now: datetime | None = None, seed: int = 11) -> int:
     db.session.execute(
         update(ContentItem).where(ContentItem.remote_id.in_(evergreen)).values(evergreen=True, cooldown_days=45)
     )
-    db.session.commit()
     return sum(len(entries) for entries in batches.values())
 
 
@@ -61,7 +62,6 @@ def _remove_earlier():
     ids = select(ContentItem.id).where(ContentItem.remote_id.like(f"{PREFIX}%"))
     db.session.execute(delete(ItemMetric).where(ItemMetric.item_id.in_(ids)))
     db.session.execute(delete(ContentItem).where(ContentItem.remote_id.like(f"{PREFIX}%")))
-    db.session.commit()
 
 
 def _entry(remote_id, title, link, summary, when, content_type, metrics, media=()):

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
 from scheduler.services import style
+from scheduler.services.unit_of_work import unit_of_work
 
 AUTHOR = "demo"
 ENTRIES = [
@@ -121,12 +122,12 @@ ENTRIES = [
 ]
 
 
+@unit_of_work
 def load() -> int:
     """Replace the demo's guide entries (by their author); returns how many there are."""
     ids = select(StyleEntry.id).where(StyleEntry.updated_by == AUTHOR)
     db.session.execute(delete(StyleEntryVersion).where(StyleEntryVersion.entry_id.in_(ids)))
     db.session.execute(delete(StyleEntry).where(StyleEntry.updated_by == AUTHOR))
-    db.session.commit()
     for data in ENTRIES:
         style.create_entry(data, AUTHOR)
     return len(ENTRIES)

@@ -4,24 +4,30 @@ Fetching happens only in RQ jobs, through ``fetching.fetch`` (our own bounded cl
 handed bytes, never a URL. A feed is claimed in the database before it is read, so two workers (or
 a refresh pressed twice) never import it at the same time. A broken feed is reported on its own
 page and never stops another feed or the worker: every failure becomes the feed's ``last_error``.
+
+An import is several units of work by design: the claim, each batch of entries with the progress the
+feed's page shows while it runs, and the result; a worker that dies mid-import leaves what it stored
+and a claim that goes stale (``STALE_CLAIM``), after which the next refresh takes the feed again.
 """
 
 import logging
 from datetime import timedelta
 
 import feedparser
-from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 import channels.registry as channel_registry
-from scheduler.infra import queue
 from scheduler.infra.fetching import FetchError, fetch
+from scheduler.infra.queue import REFRESH_FEED
 from scheduler.infra.sanitise import plain_line
 from scheduler.models import ContentItem, Feed
 from scheduler.models.database import db
 from scheduler.services import items as item_store
+from scheduler.services import runtime
 from scheduler.services.clock import now
-from scheduler.services.validation import Conflict, NotFound, Reader, is_id
+from scheduler.services.errors import Conflict, NotFound
+from scheduler.services.unit_of_work import after_commit, unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 log = logging.getLogger(__name__)
 NEW, IMPORTING, OK, ERROR = "new", "importing", "ok", "error"
@@ -38,6 +44,7 @@ def get_feed(feed_id) -> Feed:
     return feed
 
 
+@unit_of_work
 def add_feed(data) -> Feed:
     reader = Reader(data)
     url = reader.text("url", max_length=2000)
@@ -54,49 +61,50 @@ def add_feed(data) -> Feed:
         raise Conflict("this feed is already in the library", {"url": "is already added"})
     feed = Feed(url=url, channel=channel, refresh_minutes=minutes, status=NEW)
     db.session.add(feed)
-    db.session.commit()
-    request_refresh(feed)
+    db.session.flush()
+    feed_id = feed.id
+    after_commit(lambda: request_refresh(feed_id))
     return feed
 
 
+@unit_of_work
 def delete_feed(feed: Feed) -> None:
     """The feed goes; the items it brought stay (their metrics and the posts made from them matter)."""
     db.session.delete(feed)
-    db.session.commit()
 
 
 def refresh_job_id(feed_id: int) -> str:
     return f"refresh-feed-{feed_id}"
 
 
-def request_refresh(feed: Feed) -> bool:
+def request_refresh(feed_id: int) -> bool:
     """Asks a worker to import the feed; pressing it twice queues it once. False when Redis is away
     (the periodic refresh will come back to it)."""
-    job_id = refresh_job_id(feed.id)
+    job_id = refresh_job_id(feed_id)
+    queues = runtime.queues()
     try:
-        if queue.jobs_alive([job_id]):
+        if queues.jobs_alive([job_id]):
             return True
-        from scheduler.jobs.tasks import refresh_feed
-
-        queue.service().library.enqueue(
-            refresh_feed,
-            feed.id,
+        queues.library.enqueue(
+            REFRESH_FEED,
+            feed_id,
             job_id=job_id,
             job_timeout=600,
             result_ttl=600,
             failure_ttl=7 * 24 * 3600,
-            description=f"import feed {feed.id}",
+            description=f"import feed {feed_id}",
         )
         return True
-    except Exception as error:
-        current_app.logger.warning("could not queue feed %s: %s", feed.id, error)
+    except Exception as error:  # noqa: BLE001 - whatever keeps Redis away, the periodic refresh retries
+        log.warning("could not queue feed %s: %s", feed_id, error)
         return False
 
 
 def refresh_due_feeds() -> int:
     """The periodic job: every feed whose refresh interval has passed gets its import queued."""
-    due = [feed for feed in db.session.scalars(select(Feed)) if _is_due(feed)]
-    return sum(request_refresh(feed) for feed in due)
+    with unit_of_work():  # a read, ended before Redis is asked
+        due = [feed.id for feed in db.session.scalars(select(Feed)) if _is_due(feed)]
+    return sum(request_refresh(feed_id) for feed_id in due)
 
 
 def _is_due(feed: Feed) -> bool:
@@ -113,12 +121,12 @@ def import_feed(feed_id: int) -> str:
     try:
         return _import(feed)
     except Exception as error:  # a hostile feed must not take the worker down or leave the feed stuck
-        db.session.rollback()
         log.exception("feed %s: import failed", feed_id)
         _finish(feed_id, ERROR, last_error=f"the import failed: {type(error).__name__}: {str(error)[:300]}")
         return "failed"
 
 
+@unit_of_work
 def _claim(feed_id: int) -> bool:
     claimed = (
         db.session.execute(
@@ -133,17 +141,16 @@ def _claim(feed_id: int) -> bool:
         ).rowcount
         == 1
     )
-    db.session.commit()
     return claimed
 
 
+@unit_of_work
 def _finish(feed_id: int, status: str, **values) -> None:
     db.session.execute(update(Feed).where(Feed.id == feed_id).values(status=status, **values))
-    db.session.commit()
 
 
 def _import(feed: Feed) -> str:
-    allow = current_app.config.get("REFRAIN_FETCH_ALLOW") or ()
+    allow = runtime.settings().fetch_allow
     try:
         fetched = fetch(feed.url, etag=feed.etag or None, last_modified=feed.last_modified or None, allow=allow)
     except FetchError as error:
@@ -228,9 +235,9 @@ def _store_entries(feed: Feed, entries, notes: list) -> tuple[int, int]:
     return stored, skipped
 
 
+@unit_of_work
 def _progress(feed_id: int, done: int, total: int) -> None:
     db.session.execute(update(Feed).where(Feed.id == feed_id).values(progress_done=done, progress_total=total))
-    db.session.commit()
 
 
 def item_counts() -> dict[int, int]:

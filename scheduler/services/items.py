@@ -20,7 +20,9 @@ from scheduler.infra.sanitise import clean_html, html_to_text, plain_line
 from scheduler.models import ContentItem, ItemMetric, Plan
 from scheduler.models.database import db
 from scheduler.services import clock
-from scheduler.services.validation import Invalid, NotFound, Reader, is_id
+from scheduler.services.errors import Malformed, NotFound
+from scheduler.services.unit_of_work import unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email", "ad")
 MEDIA_KEPT = 20
@@ -111,6 +113,7 @@ def _headline(text: str, limit: int = 120) -> str:
     return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
 
 
+@unit_of_work
 def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes: list | None = None) -> int:
     """Stores a batch of feed entries (new or changed) and their metrics; returns how many were stored.
 
@@ -136,7 +139,6 @@ def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes:
         db.session.execute(update(ContentItem), changed)
     ids = _ids_by_remote(channel, [r for r, values in metrics.items() if values])
     record_metrics({ids[r]: values for r, values in metrics.items() if values}, source="feed")
-    db.session.commit()
     return len(by_remote)
 
 
@@ -187,6 +189,7 @@ def _ids_by_remote(channel: str, remote_ids: list[str]) -> dict[str, int]:
     return found
 
 
+@unit_of_work
 def collect_published(limit: int = 2000) -> int:
     """Posts Refrain published join the library, so they are ranked and reused like any feed item,
     and a channel's analytics export finds them by their remote id or URL. A batch job, not part of
@@ -221,7 +224,6 @@ def collect_published(limit: int = 2000) -> int:
             db.session.add(ContentItem(channel=post.channel, post_id=post.id, **entry))
         elif existing.post_id is None:  # a feed brought it in first
             existing.post_id = post.id
-    db.session.commit()
     return len(published)
 
 
@@ -357,7 +359,7 @@ def query_args(args) -> dict:
     if theme and plan is None:
         reader.fail("plan_id", "is required to filter by theme (the theme is the plan's)")
     if reader.errors:
-        raise Invalid(reader.errors, status=400)
+        raise Malformed(reader.errors)
     return {
         "channels": wanted,
         "since": since,
@@ -403,6 +405,7 @@ def _load(item_ids: list[int]) -> dict:
     return found
 
 
+@unit_of_work
 def set_evergreen(item: ContentItem, data) -> ContentItem:
     reader = Reader(data)
     if reader.has("evergreen"):
@@ -416,7 +419,6 @@ def set_evergreen(item: ContentItem, data) -> ContentItem:
         if isinstance(days, int):
             item.cooldown_days = days
     reader.done()
-    db.session.commit()
     return item
 
 

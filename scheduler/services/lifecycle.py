@@ -1,8 +1,13 @@
 """The post status machine, guarded in the database.
 
-Every change of status is one ``UPDATE ... WHERE id = :id AND status IN (:allowed)``: when two
+Every change of status is one ``UPDATE ... WHERE id = :id AND status = :current``: when two
 processes race (a worker claiming a post while a manager cancels it), exactly one of them wins and
-the other sees that it lost. Each change that happens is written to the post's history.
+the other sees that it lost. Each change that happens is written to the post's history. The rules
+(which status may go where) are the domain's, in ``domain.statuses``.
+
+A change joins the caller's unit of work: it is committed with the rest of the use case, or rolled
+back with it, never on its own. Losing a race changes nothing, so it needs no rollback either: the
+caller's other pending changes are untouched and the caller decides.
 
 The statements are Core statements built once per process and kept (see ``_status_update``): a worker
 changes two statuses per delivery, and building an ORM ``update()`` each time cost more than running it.
@@ -11,26 +16,45 @@ changes two statuses per delivery, and building an ORM ``update()`` each time co
 import functools
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
+from scheduler.domain.statuses import (
+    CANCELLED,
+    DRAFT,
+    EDITABLE,
+    FAILED,
+    PUBLISHED,
+    PUBLISHING,
+    QUEUED,
+    SCHEDULABLE,
+    SCHEDULED,
+    STATUSES,
+    TRANSITIONS,
+    UNCONFIRMED,
+    sources_of,
+)
 from scheduler.models import Post, PostEvent, utcnow
 from scheduler.models.database import db
+from scheduler.services.unit_of_work import in_unit_of_work
 
-DRAFT, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED = "draft", "scheduled", "queued", "publishing", "published"
-FAILED, UNCONFIRMED, CANCELLED = "failed", "unconfirmed", "cancelled"
-STATUSES = (DRAFT, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED)
-
-# where each status may go; anything else is refused
-TRANSITIONS = {
-    DRAFT: {SCHEDULED, CANCELLED},
-    SCHEDULED: {QUEUED, DRAFT, CANCELLED},
-    QUEUED: {PUBLISHING, SCHEDULED, DRAFT, CANCELLED},
-    PUBLISHING: {PUBLISHED, FAILED, UNCONFIRMED, QUEUED, SCHEDULED},  # scheduled: its account was refused
-    FAILED: {SCHEDULED, DRAFT, CANCELLED},
-    UNCONFIRMED: {PUBLISHED, SCHEDULED, CANCELLED},
-    PUBLISHED: set(),
-    CANCELLED: {DRAFT},
-}
-EDITABLE = {DRAFT, SCHEDULED, QUEUED, FAILED, UNCONFIRMED}
+__all__ = [
+    "CANCELLED",
+    "DRAFT",
+    "EDITABLE",
+    "FAILED",
+    "PUBLISHED",
+    "PUBLISHING",
+    "QUEUED",
+    "SCHEDULABLE",
+    "SCHEDULED",
+    "STATUSES",
+    "TRANSITIONS",
+    "UNCONFIRMED",
+    "claim",
+    "move",
+    "sources_of",
+]
 
 _posts, _events = Post.__table__, PostEvent.__table__
 _CURRENT_STATUS = select(_posts.c.status).where(_posts.c.id == bindparam("post_id"))
@@ -44,45 +68,38 @@ _HISTORY_ROW = _events.insert().values(
 )
 
 
-def sources_of(target: str) -> set[str]:
-    return {source for source, targets in TRANSITIONS.items() if target in targets}
-
-
 def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> bool:
-    """Change a post's status if, and only if, it is still in one of ``allowed_from``; commits.
-
-    Returns whether this call made the change.
-    """
-    allowed = set(allowed_from) if allowed_from is not None else sources_of(to)
-    allowed &= sources_of(to)
-    connection = db.session.connection()
+    """Change a post's status if, and only if, it is still in one of ``allowed_from``, inside the
+    caller's unit of work. Returns whether this call made the change (False: another process got
+    there first, or the post is elsewhere; nothing was changed)."""
+    allowed = (set(allowed_from) if allowed_from is not None else set(sources_of(to))) & sources_of(to)
+    connection = _connection()
     if len(allowed) == 1:  # the hot path (a worker's claim and its result): no need to read first
         (current,) = allowed
     else:
         current = connection.execute(_CURRENT_STATUS, {"post_id": post_id}).scalar()
         if current is None or current not in allowed:
-            db.session.rollback()
             return False
     changed = connection.execute(
         _status_update(tuple(sorted(values))), _update_parameters(post_id, current, to, values)
     )
     if changed.rowcount != 1:
-        db.session.rollback()
         return False
     _write_history(connection, post_id, current, to, note)
-    db.session.commit()
+    _as_written(post_id, {"status": to, **values})
     return True
 
 
 def claim(post_id: int, note: str, claimed_at) -> int | None:
-    """queued → publishing for a worker about to deliver; commits. Returns the attempt's number, or None
-    when the post was no longer queued (claimed elsewhere, cancelled, rescheduled: nothing to deliver).
+    """queued → publishing for a worker about to deliver, inside the caller's unit of work (which the
+    worker commits before it delivers). Returns the attempt's number, or None when the post was no
+    longer queued (claimed elsewhere, cancelled, rescheduled: nothing to deliver).
 
     The attempt is counted by the database (``attempts + 1``), not from a row read before the claim, so
     the number is right even if the post was rescheduled meanwhile; where ``UPDATE ... RETURNING`` exists
     (SQLite 3.35+, PostgreSQL) the same statement gives it back, else it is read in the claim's transaction.
     """
-    connection = db.session.connection()
+    connection = _connection()
     returning = connection.dialect.update_returning
     parameters = _update_parameters(post_id, QUEUED, PUBLISHING, {"claimed_at": claimed_at})
     result = connection.execute(_claim_statement(returning), parameters)
@@ -92,11 +109,30 @@ def claim(post_id: int, note: str, claimed_at) -> int | None:
         else (connection.execute(_ATTEMPTS, {"post_id": post_id}).scalar() if result.rowcount == 1 else None)
     )
     if attempts is None:
-        db.session.rollback()
         return None
     _write_history(connection, post_id, QUEUED, PUBLISHING, note)
-    db.session.commit()
+    _as_written(post_id, {"status": PUBLISHING, "attempts": attempts, "claimed_at": claimed_at})
     return attempts
+
+
+def _connection():
+    """The unit of work's connection, after writing what the session holds for it (an edit saved in
+    the same use case must reach the row before its status changes)."""
+    if not in_unit_of_work():
+        raise RuntimeError("a status change must run inside a unit of work")
+    db.session.flush()
+    return db.session.connection()
+
+
+def _as_written(post_id: int, values: dict) -> None:
+    """A post loaded in this session shows what the UPDATE wrote, without reading the row again."""
+    post = db.session.identity_map.get(identity_key(Post, post_id))
+    if post is None:
+        return
+    for name, value in values.items():
+        set_committed_value(post, name, value)
+    if "events" in post.__dict__:
+        db.session.expire(post, ["events"])
 
 
 def _write_history(connection, post_id: int, current: str, to: str, note: str) -> None:

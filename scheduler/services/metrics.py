@@ -27,7 +27,8 @@ from scheduler.models import ContentItem, MetricImport, MetricMapping
 from scheduler.models.database import db
 from scheduler.services import clock
 from scheduler.services import items as item_store
-from scheduler.services.validation import Invalid
+from scheduler.services.errors import Invalid
+from scheduler.services.unit_of_work import unit_of_work
 
 ERRORS_KEPT = 500
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -96,6 +97,7 @@ def read_mapping(raw, header) -> Mapping:
     return mapping
 
 
+@unit_of_work
 def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filename: str = "") -> MetricImport:
     fields = {}
     if channel_registry.why_unknown(channel):
@@ -120,7 +122,7 @@ def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filenam
         errors=[_error_dict(e) for e in errors[:ERRORS_KEPT]],
     )
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()
     return record
 
 

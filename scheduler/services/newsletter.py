@@ -37,25 +37,30 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime
 from functools import lru_cache
-from pathlib import Path
 
-from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from markupsafe import escape
-from rq.registry import ScheduledJobRegistry
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Account
 from channels.newsletter import Newsletter
-from scheduler.infra import queue
+from scheduler.infra import mail
+from scheduler.infra.queue import (
+    KEEP_FAILURES_FOR,
+    KEEP_RESULTS_FOR,
+    SEND_NEWSLETTER_BATCH,
+    SEND_NEWSLETTER_CONFIRMATION,
+)
 from scheduler.infra.sanitise import render_markdown
 from scheduler.infra.secrets import UnreadableSecrets
 from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
 from scheduler.models.database import db
-from scheduler.services import accounts
+from scheduler.services import accounts, runtime
 from scheduler.services.clock import now
-from scheduler.services.validation import Invalid, NotFound, Reader
+from scheduler.services.errors import Invalid, NotFound
+from scheduler.services.unit_of_work import after_commit, unit_of_work
+from scheduler.services.validation import Reader
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +74,6 @@ SMTP_TIMEOUT = 30
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=2)  # a second signup soon after the first sends nothing new
 GIVE_UP_AFTER = timedelta(days=2)  # retries back off up to an hour; rows still pending then are failed
-SWEEP_LOCK = "refrain:newsletter-sweeper:lock"
 SECURITY_MODES = ("starttls", "ssl", "none")
 MAIL_OUTBOX = "newsletter-mail"
 
@@ -95,7 +99,7 @@ class MailNotConfigured(RuntimeError):
 def _serializer(purpose: str, timed: bool = True) -> URLSafeSerializer:
     """Confirmation links expire; unsubscribe links never do (and stay the same in every retry)."""
     kind = URLSafeTimedSerializer if timed else URLSafeSerializer
-    return kind(current_app.config["SECRET_KEY"], salt=f"refrain-newsletter-{purpose}")
+    return kind(runtime.settings().secret_key, salt=f"refrain-newsletter-{purpose}")
 
 
 def _email_tag(email: str) -> str:
@@ -147,26 +151,39 @@ def signup(data) -> tuple[Subscriber, bool]:
     if email and not EMAIL.match(email):
         reader.fail("email", "is not an email address (name@example.com)")
     reader.done()
-    code = ref if ref and db.session.scalar(select(ReferralCode.id).where(ReferralCode.code == ref)) else None
+    try:
+        created = _add_subscriber(email, name, ref)
+    except IntegrityError:  # the same address, signed up at the same moment elsewhere
+        created = None
+    return (created, True) if created is not None else _sign_up_again(email, name, ref)
+
+
+def _referral(ref: str) -> str | None:
+    return ref if ref and db.session.scalar(select(ReferralCode.id).where(ReferralCode.code == ref)) else None
+
+
+@unit_of_work
+def _add_subscriber(email: str, name: str, ref: str) -> Subscriber | None:
+    """A new, pending subscriber; None when the address is already known."""
+    if db.session.scalar(select(Subscriber.id).where(Subscriber.email == email)) is not None:
+        return None
+    subscriber = Subscriber(
+        email=email,
+        name=name,
+        status=PENDING,
+        referral_code=_referral(ref),
+        source="signup",
+        token_nonce=new_nonce(),
+        created_at=now(),
+        confirm_sent_at=now(),
+    )
+    db.session.add(subscriber)
+    return subscriber
+
+
+@unit_of_work
+def _sign_up_again(email: str, name: str, ref: str) -> tuple[Subscriber, bool]:
     subscriber = db.session.scalar(select(Subscriber).where(Subscriber.email == email))
-    if subscriber is None:
-        subscriber = Subscriber(
-            email=email,
-            name=name,
-            status=PENDING,
-            referral_code=code,
-            source="signup",
-            token_nonce=new_nonce(),
-            created_at=now(),
-            confirm_sent_at=now(),
-        )
-        db.session.add(subscriber)
-        try:
-            db.session.commit()
-            return subscriber, True
-        except IntegrityError:  # the same address, signed up at the same moment elsewhere
-            db.session.rollback()
-            subscriber = db.session.scalar(select(Subscriber).where(Subscriber.email == email))
     if subscriber.status == CONFIRMED:
         return subscriber, False
     if subscriber.status == UNSUBSCRIBED:
@@ -174,12 +191,12 @@ def signup(data) -> tuple[Subscriber, bool]:
     elif subscriber.confirm_sent_at and now() - subscriber.confirm_sent_at < RESEND_CONFIRMATION_AFTER:
         return subscriber, False
     subscriber.name = name or subscriber.name
-    subscriber.referral_code = subscriber.referral_code or code  # the first referral counts
+    subscriber.referral_code = subscriber.referral_code or _referral(ref)  # the first referral counts
     subscriber.confirm_sent_at = now()  # when the last link was asked for: the throttle counts from here
-    db.session.commit()
     return subscriber, True
 
 
+@unit_of_work
 def confirm(token: str) -> Subscriber:
     subscriber_id, nonce = _read(token, "confirm", max_age=CONFIRM_MAX_AGE)
     subscriber = db.session.get(Subscriber, subscriber_id)
@@ -194,7 +211,6 @@ def confirm(token: str) -> Subscriber:
         .where(Subscriber.id == subscriber.id, Subscriber.status == PENDING)
         .values(status=CONFIRMED, confirmed_at=now())
     )
-    db.session.commit()
     db.session.refresh(subscriber)
     return subscriber
 
@@ -207,6 +223,7 @@ def subscriber_for_unsubscribe(token: str) -> Subscriber:
     return subscriber
 
 
+@unit_of_work
 def unsubscribe(token: str) -> Subscriber:
     """One click, no questions: also drops the subscriber from every issue still being mailed."""
     subscriber = subscriber_for_unsubscribe(token)
@@ -219,7 +236,6 @@ def unsubscribe(token: str) -> Subscriber:
             .where(NewsletterSend.subscriber_id == subscriber.id, NewsletterSend.status == PENDING)
             .values(status=SKIPPED, error="unsubscribed before this issue reached them")
         )
-        db.session.commit()
         db.session.refresh(subscriber)
     return subscriber
 
@@ -233,6 +249,14 @@ def counts_by_status() -> dict:
 
 
 def add_referral_code(data) -> ReferralCode:
+    try:
+        return _add_referral_code(data)
+    except IntegrityError:  # the same code, added at the same moment elsewhere
+        raise Invalid({"code": "is already taken"}) from None
+
+
+@unit_of_work
+def _add_referral_code(data) -> ReferralCode:
     reader = Reader(dict(data))
     code = reader.text("code", max_length=40).lower()
     staff = " ".join(reader.text("staff_name", max_length=200).split())
@@ -243,11 +267,6 @@ def add_referral_code(data) -> ReferralCode:
     reader.done()
     referral = ReferralCode(code=code, staff_name=staff, created_at=now())
     db.session.add(referral)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Invalid({"code": "is already taken"}) from None
     return referral
 
 
@@ -320,9 +339,10 @@ class Mailer:
 
     def __init__(self, account: Account | None, mode: str | None = None):
         self.account = account
-        self.mode = mode or current_app.config["REFRAIN_DELIVERY"]
+        settings = runtime.settings()
+        self.mode = mode or settings.delivery
         self.smtp = None
-        self.folder = Path(current_app.config["INSTANCE_PATH"]) / "outbox" / MAIL_OUTBOX
+        self.folder = settings.outbox / MAIL_OUTBOX
 
     @property
     def sender(self) -> str:
@@ -412,7 +432,7 @@ def render_issue(payload: dict, account: Account | None) -> tuple[str, str]:
         "render_markdown": render_markdown,
         "from_name": account.setting("from_name") if account else "",
     }
-    return render_template("newsletter/issue.txt", **context), render_template("newsletter/issue.html", **context)
+    return mail.render("newsletter/issue.txt", **context), mail.render("newsletter/issue.html", **context)
 
 
 def issue_message(
@@ -464,29 +484,28 @@ def confirmation_message(subscriber: Subscriber, account: Account | None, base_u
     message["Date"] = format_datetime(now())
     message["Message-ID"] = f"<refrain-confirm-{subscriber.id}-{subscriber.token_nonce}@{domain_of(sender)}>"
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(render_template("newsletter/confirm.txt", **context))
-    message.add_alternative(render_template("newsletter/confirm.html", **context), subtype="html")
+    message.set_content(mail.render("newsletter/confirm.txt", **context))
+    message.add_alternative(mail.render("newsletter/confirm.html", **context), subtype="html")
     return message
 
 
 def request_confirmation(subscriber: Subscriber, base_url: str = "") -> None:
     """The confirmation mail goes out from a worker; when Redis cannot take the job, from here."""
-    from scheduler.jobs.tasks import send_newsletter_confirmation
-
+    subscriber_id, nonce = subscriber.id, subscriber.token_nonce
     try:
-        queue.service().deliveries.enqueue(
-            send_newsletter_confirmation,
-            subscriber.id,
+        runtime.queues().deliveries.enqueue(
+            SEND_NEWSLETTER_CONFIRMATION,
+            subscriber_id,
             base_url,
-            job_id=f"newsletter-confirm-{subscriber.id}-{subscriber.token_nonce}",
+            job_id=f"newsletter-confirm-{subscriber_id}-{nonce}",
             job_timeout=120,
-            result_ttl=queue.KEEP_RESULTS_FOR,
-            failure_ttl=queue.KEEP_FAILURES_FOR,
-            description=f"newsletter: confirm subscriber {subscriber.id}",
+            result_ttl=KEEP_RESULTS_FOR,
+            failure_ttl=KEEP_FAILURES_FOR,
+            description=f"newsletter: confirm subscriber {subscriber_id}",
         )
-    except Exception as error:  # Redis down
-        log.warning("could not queue the confirmation of subscriber %s (%s); sending it now", subscriber.id, error)
-        send_confirmation(subscriber.id, base_url)
+    except Exception as error:  # noqa: BLE001 - Redis down
+        log.warning("could not queue the confirmation of subscriber %s (%s); sending it now", subscriber_id, error)
+        send_confirmation(subscriber_id, base_url)
 
 
 def send_confirmation(subscriber_id: int, base_url: str = "") -> str:
@@ -512,40 +531,58 @@ def batch_job_id(post_id: int, batch_no: int, retry: int = 0) -> str:
 
 def start_issue(post_id: int, payload: dict, account: Account, batch_size: int = BATCH_SIZE) -> tuple[int, int]:
     """One row per confirmed subscriber and post (the rows already there are kept: running this again
-    adds only subscribers confirmed since), then one job per batch. Returns (recipients, batches)."""
-    if db.session.get(NewsletterIssue, post_id) is None:
-        db.session.add(NewsletterIssue(post_id=post_id, payload=payload, created_at=now()))
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
+    adds only subscribers confirmed since), then one job per batch. Returns (recipients, batches).
+
+    Each step is a unit of work of its own: another worker may start the same issue at the same
+    moment, and the unique keys refuse its copy of a row, which only means the row is there."""
+    try:
+        _add_issue(post_id, payload)
+    except IntegrityError:
+        pass
     domain = domain_of(account.setting("from_address"))
-    for _ in range(3):  # another worker may add the same rows at the same moment: the unique key refuses them
-        have = set(db.session.scalars(select(NewsletterSend.subscriber_id).where(NewsletterSend.post_id == post_id)))
-        confirmed = db.session.scalars(
-            select(Subscriber.id).where(Subscriber.status == CONFIRMED).order_by(Subscriber.id)
-        ).all()
-        missing = [s for s in confirmed if s not in have]
-        rows = [
-            {
-                "post_id": post_id,
-                "subscriber_id": s,
-                "batch_no": (len(have) + n) // batch_size,
-                "message_id": message_id(post_id, s, domain),
-                "status": PENDING,
-                "claim": "",
-                "attempts": 0,
-                "error": "",
-            }
-            for n, s in enumerate(missing)
-        ]
+    for _ in range(3):
         try:
-            for start in range(0, len(rows), 1000):
-                db.session.execute(insert(NewsletterSend), rows[start : start + 1000])
-            db.session.commit()
+            _add_recipients(post_id, domain, batch_size)
             break
         except IntegrityError:
-            db.session.rollback()
+            continue
+    recipients, batches = _count_recipients(post_id)
+    if not recipients:
+        finish_if_done(post_id)
+    return recipients, batches
+
+
+@unit_of_work
+def _add_issue(post_id: int, payload: dict) -> None:
+    if db.session.get(NewsletterIssue, post_id) is None:
+        db.session.add(NewsletterIssue(post_id=post_id, payload=payload, created_at=now()))
+
+
+@unit_of_work
+def _add_recipients(post_id: int, domain: str, batch_size: int) -> None:
+    have = set(db.session.scalars(select(NewsletterSend.subscriber_id).where(NewsletterSend.post_id == post_id)))
+    confirmed = db.session.scalars(select(Subscriber.id).where(Subscriber.status == CONFIRMED).order_by(Subscriber.id))
+    missing = [s for s in confirmed.all() if s not in have]
+    rows = [
+        {
+            "post_id": post_id,
+            "subscriber_id": s,
+            "batch_no": (len(have) + n) // batch_size,
+            "message_id": message_id(post_id, s, domain),
+            "status": PENDING,
+            "claim": "",
+            "attempts": 0,
+            "error": "",
+        }
+        for n, s in enumerate(missing)
+    ]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(NewsletterSend), rows[start : start + 1000])
+
+
+@unit_of_work
+def _count_recipients(post_id: int) -> tuple[int, int]:
+    """Kept on the issue, and each batch with pending rows handed to the queue once that is committed."""
     recipients = db.session.scalar(
         select(func.count()).select_from(NewsletterSend).where(NewsletterSend.post_id == post_id)
     )
@@ -555,11 +592,8 @@ def start_issue(post_id: int, payload: dict, account: Account, batch_size: int =
     db.session.execute(
         update(NewsletterIssue).where(NewsletterIssue.post_id == post_id).values(recipients=recipients, batches=batches)
     )
-    db.session.commit()
     for batch_no in _batches_with(post_id, {PENDING}):
-        enqueue_batch(post_id, batch_no)
-    if not recipients:
-        finish_if_done(post_id)
+        after_commit(lambda batch_no=batch_no: enqueue_batch(post_id, batch_no))
     return recipients, batches
 
 
@@ -575,21 +609,22 @@ def _batches_with(post_id: int, statuses: set[str]) -> list[int]:
 
 
 def enqueue_batch(post_id: int, batch_no: int, when: datetime | None = None, retry: int = 0):
-    from scheduler.jobs.tasks import send_newsletter_batch
-
-    deliveries = queue.service().deliveries
-    options = dict(
+    queues = runtime.queues()
+    return queues.enqueue(
+        queues.deliveries,
+        SEND_NEWSLETTER_BATCH,
+        post_id,
+        batch_no,
+        when=when,
         job_id=batch_job_id(post_id, batch_no, retry),
         job_timeout=BATCH_JOB_TIMEOUT,
-        result_ttl=queue.KEEP_RESULTS_FOR,
-        failure_ttl=queue.KEEP_FAILURES_FOR,
+        result_ttl=KEEP_RESULTS_FOR,
+        failure_ttl=KEEP_FAILURES_FOR,
         description=f"newsletter: post {post_id}, batch {batch_no}",
     )
-    if when is None or when <= now():
-        return deliveries.enqueue(send_newsletter_batch, post_id, batch_no, **options)
-    return deliveries.enqueue_at(when, send_newsletter_batch, post_id, batch_no, **options)
 
 
+@unit_of_work
 def _set(ids, owner: str, status: str, **values) -> None:
     """Rows of this claim only: a row the sweeper took back meanwhile is not ours to record."""
     db.session.execute(
@@ -598,7 +633,6 @@ def _set(ids, owner: str, status: str, **values) -> None:
         .values(status=status, **values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
 
 
 def _release(ids, claim: str, why: str, in_flight_may_have_gone: bool = False) -> None:
@@ -631,42 +665,13 @@ def send_batch(post_id: int, batch_no: int) -> str:
         stored = accounts.for_channel("newsletter")
         accounts.mark_unauthorized(stored.id, str(error))
         return "waiting: account to reconnect"
-    if account is None and current_app.config["REFRAIN_DELIVERY"] == "live":
+    if account is None and runtime.settings().delivery == "live":
         return "waiting: account to reconnect"
-    batch = (NewsletterSend.post_id == post_id, NewsletterSend.batch_no == batch_no)
-    if issue.created_at < now() - GIVE_UP_AFTER:  # an outage longer than this: the issue is old news
-        db.session.execute(
-            update(NewsletterSend)
-            .where(*batch, NewsletterSend.status == PENDING)
-            .values(
-                status=FAILED, error="still not accepted two days after the issue went out: " + NewsletterSend.error
-            )
-        )
     claim = uuid.uuid4().hex
-    claimed = db.session.execute(
-        update(NewsletterSend)
-        .where(*batch, NewsletterSend.status == PENDING)
-        .values(status=SENDING, claim=claim, claimed_at=now(), attempts=NewsletterSend.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
+    rows = _claim_batch(post_id, batch_no, claim, give_up=issue.created_at < now() - GIVE_UP_AFTER)
+    if not rows:
         finish_if_done(post_id)
         return "nothing to send"
-    rows = db.session.execute(
-        select(
-            NewsletterSend.id,
-            NewsletterSend.message_id,
-            Subscriber.id,
-            Subscriber.email,
-            Subscriber.name,
-            Subscriber.status,
-        )
-        .join(Subscriber, Subscriber.id == NewsletterSend.subscriber_id)
-        .where(NewsletterSend.claim == claim)
-        .order_by(NewsletterSend.id)
-    ).all()
-    db.session.commit()  # end the read: SQLite writers must not wait on us
     gone = [row[0] for row in rows if row[5] != CONFIRMED]
     if gone:
         _set(gone, claim, SKIPPED, claim="", error="no longer subscribed when the batch ran")
@@ -742,6 +747,42 @@ def send_batch(post_id: int, batch_no: int) -> str:
     return f"sent {sent}, failed {failed}, skipped {len(gone)}" + (f"; stopped: {stopped}" if stopped else "")
 
 
+@unit_of_work
+def _claim_batch(post_id: int, batch_no: int, claim: str, give_up: bool) -> list:
+    """The batch's pending rows, claimed (committed before any mail goes out) and read back with
+    their subscribers. ``give_up``: an outage longer than GIVE_UP_AFTER made the issue old news."""
+    batch = (NewsletterSend.post_id == post_id, NewsletterSend.batch_no == batch_no)
+    if give_up:
+        db.session.execute(
+            update(NewsletterSend)
+            .where(*batch, NewsletterSend.status == PENDING)
+            .values(
+                status=FAILED, error="still not accepted two days after the issue went out: " + NewsletterSend.error
+            )
+        )
+    claimed = db.session.execute(
+        update(NewsletterSend)
+        .where(*batch, NewsletterSend.status == PENDING)
+        .values(status=SENDING, claim=claim, claimed_at=now(), attempts=NewsletterSend.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        return []
+    return db.session.execute(
+        select(
+            NewsletterSend.id,
+            NewsletterSend.message_id,
+            Subscriber.id,
+            Subscriber.email,
+            Subscriber.name,
+            Subscriber.status,
+        )
+        .join(Subscriber, Subscriber.id == NewsletterSend.subscriber_id)
+        .where(NewsletterSend.claim == claim)
+        .order_by(NewsletterSend.id)
+    ).all()
+
+
 def _text(reply) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
@@ -767,13 +808,13 @@ def _schedule_retry(post_id: int, batch_no: int) -> None:
 
 def resume_issue(post_id: int) -> int:
     """Send what is still pending now, without waiting for the scheduled retries; returns the batches."""
-    numbers = _batches_with(post_id, {PENDING})
-    deliveries = queue.service().deliveries
-    for batch_no in numbers:
-        retry = _retry_number(post_id, batch_no)
-        ScheduledJobRegistry(queue=deliveries).remove(batch_job_id(post_id, batch_no, retry))
+    with unit_of_work():  # a read, ended before Redis is asked
+        retries = {batch_no: _retry_number(post_id, batch_no) for batch_no in _batches_with(post_id, {PENDING})}
+    queues = runtime.queues()
+    for batch_no, retry in retries.items():
+        queues.unschedule_job(queues.deliveries, batch_job_id(post_id, batch_no, retry))
         enqueue_batch(post_id, batch_no, retry=retry)
-    return len(numbers)
+    return len(retries)
 
 
 def issue_counts(post_id: int) -> dict:
@@ -787,11 +828,11 @@ def issue_counts(post_id: int) -> dict:
     return {status: found.get(status, 0) for status in (PENDING, SENDING, SENT, FAILED, SKIPPED)}
 
 
+@unit_of_work
 def finish_if_done(post_id: int) -> bool:
     """Once nothing is pending or being sent: the issue's summary, written once to the post's history."""
     counts = issue_counts(post_id)
     if counts[PENDING] or counts[SENDING]:
-        db.session.rollback()
         return False
     summary = (
         f"newsletter mailed: {counts[SENT]} sent, {counts[FAILED]} failed, "
@@ -807,7 +848,6 @@ def finish_if_done(post_id: int) -> bool:
         db.session.execute(
             insert(PostEvent).values(post_id=post_id, at=utcnow(), from_status=status, to_status=status, note=summary)
         )
-    db.session.commit()
     return bool(done)
 
 
@@ -838,31 +878,33 @@ def sweep(stale_after: float | None = None) -> dict:
     """Periodic: claims of batch jobs that died go back to pending (see the module's note on the one
     message per crash that may go twice), batches whose job Redis lost are enqueued again, and issues
     with nothing left to send are finished."""
-    connection = queue.service().connection
-    interval = current_app.config["REFRAIN_SWEEP_INTERVAL"]
-    if not connection.set(SWEEP_LOCK, "1", nx=True, px=max(interval * 1000 - 500, 500)):
+    queues = runtime.queues()
+    connection, lock = queues.connection, queues.key("newsletter-sweeper:lock")
+    interval = runtime.settings().sweep_interval
+    if not connection.set(lock, "1", nx=True, px=max(interval * 1000 - 500, 500)):
         return {"skipped": "another sweep is running"}
     try:
         cutoff = now() - timedelta(seconds=CLAIM_TIMEOUT if stale_after is None else stale_after)
-        stuck = db.session.execute(
-            select(NewsletterSend.id, NewsletterSend.claim)
-            .where(NewsletterSend.status == SENDING, NewsletterSend.claimed_at <= cutoff)
-            .order_by(NewsletterSend.id)
-        ).all()
+        with unit_of_work():  # a read
+            stuck = db.session.execute(
+                select(NewsletterSend.id, NewsletterSend.claim)
+                .where(NewsletterSend.status == SENDING, NewsletterSend.claimed_at <= cutoff)
+                .order_by(NewsletterSend.id)
+            ).all()
         by_claim: dict[str, list[int]] = {}
         for row_id, claim in stuck:
             by_claim.setdefault(claim, []).append(row_id)
         for claim, ids in by_claim.items():
             _release(ids, claim, "its batch job stopped mid-way", in_flight_may_have_gone=True)
-        open_issues = db.session.scalars(
-            select(NewsletterIssue.post_id).where(NewsletterIssue.finished_at.is_(None))
-        ).all()
-        expected = {}
-        for post_id in open_issues:
-            for batch_no in _batches_with(post_id, {PENDING}):
-                expected[(post_id, batch_no)] = batch_job_id(post_id, batch_no, _retry_number(post_id, batch_no))
-        db.session.rollback()
-        alive = queue.jobs_alive(expected.values()) if expected else set()
+        with unit_of_work():  # a read, ended before Redis is asked
+            open_issues = db.session.scalars(
+                select(NewsletterIssue.post_id).where(NewsletterIssue.finished_at.is_(None))
+            ).all()
+            expected = {}
+            for post_id in open_issues:
+                for batch_no in _batches_with(post_id, {PENDING}):
+                    expected[(post_id, batch_no)] = batch_job_id(post_id, batch_no, _retry_number(post_id, batch_no))
+        alive = queues.jobs_alive(expected.values()) if expected else set()
         requeued = 0
         for (post_id, batch_no), job_id in expected.items():
             if job_id not in alive:
@@ -871,7 +913,7 @@ def sweep(stale_after: float | None = None) -> dict:
         finished = sum(finish_if_done(post_id) for post_id in open_issues)
         return {"released": len(stuck), "requeued": requeued, "finished": finished}
     finally:
-        connection.delete(SWEEP_LOCK)
+        connection.delete(lock)
 
 
 class MailingList:

@@ -8,7 +8,9 @@ import channels.registry as channel_registry
 from channels.shaping import ascii_slug
 from scheduler.models import Commitment, Plan
 from scheduler.models.database import db
-from scheduler.services.validation import Invalid, NotFound, Reader, is_id
+from scheduler.services.errors import NotFound
+from scheduler.services.unit_of_work import unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 PERIODS = ("day", "week", "month", "quarter")
 LONGEST_PLAN = timedelta(days=400)
@@ -21,21 +23,29 @@ def get_plan(plan_id) -> Plan:
     return plan
 
 
+def find_plan(plan_id) -> Plan | None:
+    """The plan, or None; an id given as text (a form's) is read as a number."""
+    if isinstance(plan_id, str) and plan_id.strip().isdigit():
+        plan_id = int(plan_id)
+    return db.session.get(Plan, plan_id) if is_id(plan_id) else None
+
+
 def all_plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.starts_on.desc(), Plan.id.desc())))
 
 
+@unit_of_work
 def create_plan(data) -> Plan:
     plan = Plan()
     _apply_plan_fields(plan, Reader(data), partial=False)
     db.session.add(plan)
-    db.session.commit()
+    db.session.flush()
     return plan
 
 
+@unit_of_work
 def update_plan(plan: Plan, data) -> Plan:
     _apply_plan_fields(plan, Reader(data), partial=True)
-    db.session.commit()
     return plan
 
 
@@ -62,7 +72,7 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
     ends_on = values.get("ends_on", plan.ends_on)
     if starts_on and ends_on and not {"starts_on", "ends_on"} & set(reader.errors):
         if ends_on < starts_on:
-            reader.fail("ends_on", "must be on or after starts_on")
+            reader.fail("ends_on", "must be on or after the first day")
         elif ends_on - starts_on > LONGEST_PLAN:
             reader.fail("ends_on", "a plan may last at most 400 days")
     reader.done()
@@ -70,11 +80,13 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
         setattr(plan, name, value)
 
 
+@unit_of_work
 def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
     """Create or replace the plan's commitment on one channel; returns it and whether it is new."""
     reader = Reader(data)
     if channel_registry.why_unknown(channel):
-        raise Invalid({"channel": channel_registry.why_unknown(channel)}, status=404)
+        why = channel_registry.why_unknown(channel)
+        raise NotFound(f"channel {channel}", why, {"channel": why})
     posts = reader.integer("posts", minimum=1, maximum=10000)
     per = reader.choice("per", PERIODS)
     on_theme_min = reader.integer("on_theme_min", minimum=0, maximum=10000, required=False, default=0)
@@ -82,11 +94,11 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
     note = reader.text("note", required=False, max_length=2000)
     if not reader.errors:
         if on_theme_min > posts:
-            reader.fail("on_theme_min", f"cannot be more than posts ({posts})")
+            reader.fail("on_theme_min", f"cannot be more than the posts per period ({posts})")
         elif on_theme_min / posts > ceiling:
             reader.fail(
                 "one_note_max_share",
-                f"is below the floor ({on_theme_min}/{posts} = {on_theme_min / posts:.2f}): "
+                f"must be at least the floor ({on_theme_min / posts:.0%}, {on_theme_min} of {posts} on theme): "
                 "no period could be both on theme enough and not one-note",
             )
     reader.done()
@@ -97,16 +109,15 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
         plan.commitments.append(commitment)
     commitment.posts, commitment.per = posts, per
     commitment.on_theme_min, commitment.one_note_max_share, commitment.note = on_theme_min, ceiling, note
-    db.session.commit()
     return commitment, created
 
 
+@unit_of_work
 def remove_commitment(plan: Plan, channel: str) -> None:
     commitment = next((c for c in plan.commitments if c.channel == channel), None)
     if commitment is None:
         raise NotFound(f"commitment on {channel}")
     plan.commitments.remove(commitment)
-    db.session.commit()
 
 
 def slug(plan: Plan) -> str:

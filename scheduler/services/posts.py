@@ -1,20 +1,34 @@
-"""Writing, checking, scheduling and cancelling posts."""
+"""Writing, scheduling and cancelling posts: one unit of work per action.
 
-from datetime import datetime, timezone
+Redis hears of a post only once the database says it is ``queued`` (after the commit): a job never
+runs ahead of the row it acts on, and if this process dies in between, the sweeper finds a queued
+post without a job and enqueues it.
+"""
+
+from datetime import timezone
 
 from sqlalchemy import select
 
 import channels.registry as channel_registry
-from channels.base import PostContent
-from scheduler.domain.periods import local_day
-from scheduler.domain.themes import decide_theme
-from scheduler.infra import queue
+from scheduler.domain.statuses import actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import clock, lifecycle, style
-from scheduler.services.lifecycle import CANCELLED, DRAFT, EDITABLE, FAILED, QUEUED, SCHEDULED, UNCONFIRMED
-from scheduler.services.plans import slug
-from scheduler.services.validation import Conflict, Invalid, NotFound, Reader, is_id
+from scheduler.services import clock, lifecycle, runtime
+from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
+from scheduler.services.lifecycle import (
+    CANCELLED,
+    DRAFT,
+    EDITABLE,
+    FAILED,
+    PUBLISHING,
+    QUEUED,
+    SCHEDULABLE,
+    SCHEDULED,
+    UNCONFIRMED,
+)
+from scheduler.services.post_checks import blocking_errors, check_post
+from scheduler.services.unit_of_work import after_commit, unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 TEXT_LIMIT = 100_000
 
@@ -26,76 +40,7 @@ def get_post(post_id) -> Post:
     return post
 
 
-def content_of(post: Post, plan: Plan | None = None) -> PostContent:
-    plan = plan or post.plan
-    return PostContent(
-        channel=post.channel,
-        body=post.body or "",
-        title=post.title or "",
-        link=post.link or "",
-        extra=dict(post.extra or {}),
-        id=post.id,
-        campaign=slug(plan) if plan else "",
-        scheduled_at=post.scheduled_at,
-    )
-
-
-def theme_text(content: PostContent) -> str:
-    """Everything a reader sees: title, body and the channel's own text fields (headlines, tags...)."""
-    parts = [content.title, content.body]
-    for value in content.extra.values():
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            parts.extend(item for item in value if isinstance(item, str))
-            parts.extend(str(item.get("alt") or "") for item in value if isinstance(item, dict))
-    return "\n".join(part for part in parts if part)
-
-
-def theme_of(plan: Plan, content: PostContent, manual: bool | None):
-    """On or off the plan's theme, and why: the one place this is decided, for saved posts and the editor."""
-    return decide_theme(theme_text(content), plan.keywords or [], manual)
-
-
-def check_post(post: Post):
-    """Decide the theme (unless set by hand) and record the channel's findings on the post.
-
-    Returns the channel's validation (with its draft), so a caller about to deliver needs no second pass.
-    """
-    plan = post.plan
-    content = content_of(post, plan)
-    manual = post.on_theme if post.theme_source == "manual" else None
-    match = theme_of(plan, content, manual)
-    if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
-        post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
-    validation = channel_registry.get(post.channel).validate(content)
-    problems = style.merged_problems([p.to_dict() for p in validation.problems], style.style_findings(content))
-    if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
-        problems.append(
-            {
-                "code": "outside_plan",
-                "severity": "warning",
-                "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
-                "it will not count in the compliance report",
-            }
-        )
-    if post.problems != problems:
-        post.problems = problems
-    return validation
-
-
-def blocking_errors(post: Post) -> list[dict]:
-    """Errors that stop scheduling and delivery: all of them, but for the style findings a manager
-    overrode (by their message, so an edit that brings a new finding needs a new decision)."""
-    overridden = set((post.style_override or {}).get("findings") or [])
-    return [
-        p
-        for p in post.problems or []
-        if p.get("severity") == "error"
-        and not (str(p.get("code", "")).startswith("style.") and p.get("message") in overridden)
-    ]
-
-
+@unit_of_work
 def override_style(post: Post, data) -> Post:
     """A manager schedules despite the guide's errors, and says why; the reason is kept on the post."""
     reader = Reader(data)
@@ -112,14 +57,10 @@ def override_style(post: Post, data) -> Post:
     if not findings:
         raise Conflict("the post has no style errors to override")
     post.style_override = {"reason": reason, "by": by, "at": clock.now().isoformat(), "findings": findings}
-    db.session.commit()
     return post
 
 
-def _inside_plan(instant: datetime, plan: Plan) -> bool:
-    return plan.starts_on <= local_day(instant, plan.timezone) <= plan.ends_on
-
-
+@unit_of_work
 def create_post(data) -> Post:
     reader = Reader(data)
     plan = _plan_field(reader)
@@ -129,10 +70,16 @@ def create_post(data) -> Post:
     reader.done()
     check_post(post)
     db.session.add(post)
-    db.session.commit()
+    db.session.flush()
     return post
 
 
+def actions(post: Post | None) -> tuple[str, ...]:
+    """What a person may do with the post now (the editor's buttons)."""
+    return actions_for(post.status if post is not None else None)
+
+
+@unit_of_work
 def update_post(post: Post, data) -> Post:
     if post.status not in EDITABLE:
         raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
@@ -144,7 +91,6 @@ def update_post(post: Post, data) -> Post:
     _apply_fields(post, reader, partial=True)
     reader.done()
     check_post(post)
-    db.session.commit()
     if post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
         _requeue(post)
     return post
@@ -227,18 +173,14 @@ def _extra_fields(post: Post, reader: Reader) -> dict:
     return extra
 
 
+@unit_of_work
 def schedule_post(post: Post) -> Post:
-    """Put the post on the calendar and hand Redis a reminder; idempotent.
-
-    The database says ``queued`` before Redis hears of the post: if this process dies in between,
-    the sweeper finds a queued post without a job and enqueues it.
-    """
-    if post.status not in (DRAFT, SCHEDULED, QUEUED, FAILED, UNCONFIRMED):
+    """Put the post on the calendar and hand Redis a reminder once that is committed; idempotent."""
+    if post.status not in SCHEDULABLE:
         raise Conflict(f"a {post.status} post cannot be scheduled", {"status": post.status})
     if post.scheduled_at is None:
         raise Invalid({"scheduled_at": "is required before the post can be scheduled"})
     check_post(post)
-    db.session.commit()
     errors = blocking_errors(post)
     if errors:
         raise Invalid(
@@ -250,51 +192,67 @@ def schedule_post(post: Post) -> Post:
             post.id, SCHEDULED, {DRAFT, FAILED, UNCONFIRMED, SCHEDULED}, note="scheduled", failure_reason="", attempts=0
         )  # sent again: a fresh count for the backoff
     _requeue(post)
-    db.session.refresh(post)
     return post
 
 
 def _requeue(post: Post) -> None:
+    """Queued in this unit of work; the job is enqueued (or moved to the new time) after its commit."""
     lifecycle.move(post.id, QUEUED, {SCHEDULED}, note="handed to the queue")
+    post_id, when = post.id, post.scheduled_at
+    after_commit(lambda: hand_to_queue(post_id, when))
+
+
+def hand_to_queue(post_id: int, when) -> None:
+    """Redis down: the post goes back on the calendar (said in its history), and the sweeper hands
+    it over again once Redis answers."""
     try:
-        queue.enqueue_delivery(post.id, post.scheduled_at)
-    except Exception as error:  # Redis down: the post stays on the calendar and the sweeper retries
-        lifecycle.move(post.id, SCHEDULED, {QUEUED}, note=f"queue unavailable: {error}")
-    db.session.refresh(post)
+        runtime.queues().enqueue_delivery(post_id, when)
+    except Exception as error:  # noqa: BLE001 - whatever Redis raised, the post must not look queued
+        with unit_of_work():
+            lifecycle.move(post_id, SCHEDULED, {QUEUED}, note=f"queue unavailable: {error}")
 
 
+@unit_of_work
 def unschedule_post(post: Post) -> Post:
     """Back to draft: off the calendar, still editable."""
     if not lifecycle.move(post.id, DRAFT, {SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
-        raise Conflict(f"a {post.status} post cannot go back to draft", {"status": post.status})
-    queue.withdraw_delivery(post.id)
-    db.session.refresh(post)
+        raise Conflict(f"a {_status_now(post)} post cannot go back to draft", {"status": _status_now(post)})
+    _withdraw_after_commit(post.id)
     return post
 
 
+@unit_of_work
 def cancel_post(post: Post) -> Post:
     """A cancelled post is never delivered: the worker's claim only takes queued posts."""
     if post.status == CANCELLED:
         return post
     if not lifecycle.move(post.id, CANCELLED, note="cancelled"):
-        db.session.refresh(post)
+        status = _status_now(post)
         raise Conflict(
-            f"a {post.status} post cannot be cancelled"
-            + (" (it is being delivered right now)" if post.status == "publishing" else ""),
-            {"status": post.status},
+            f"a {status} post cannot be cancelled"
+            + (" (it is being delivered right now)" if status == PUBLISHING else ""),
+            {"status": status},
         )
-    queue.withdraw_delivery(post.id)
-    db.session.refresh(post)
+    _withdraw_after_commit(post.id)
     return post
 
 
+def _status_now(post: Post) -> str:
+    """The status in the database, for a message about a move that lost a race."""
+    return db.session.scalar(select(Post.status).where(Post.id == post.id)) or post.status
+
+
+def _withdraw_after_commit(post_id: int) -> None:
+    after_commit(lambda: runtime.queues().withdraw_delivery(post_id))
+
+
+@unit_of_work
 def confirm_published(post: Post, url: str = "") -> Post:
     """For an unconfirmed post that a person checked: it did go out."""
     if not lifecycle.move(
         post.id, "published", {UNCONFIRMED}, note="confirmed by hand", published_at=clock.now(), remote_url=url[:2000]
     ):
-        raise Conflict(f"only an unconfirmed post can be confirmed (this one is {post.status})")
-    db.session.refresh(post)
+        raise Conflict(f"only an unconfirmed post can be confirmed (this one is {_status_now(post)})")
     return post
 
 
@@ -319,7 +277,7 @@ def list_posts(args) -> list[Post]:
         query = query.where(Post.scheduled_at < end) if end else query
     limit = reader.integer("limit", minimum=1, maximum=5000, required=False, default=1000)
     if reader.errors:
-        raise Invalid(reader.errors, status=400)
+        raise Malformed(reader.errors)
     return list(db.session.scalars(query.limit(limit)))
 
 

@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta, timezone
 from time import monotonic, sleep
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from redis.exceptions import LockError, RedisError
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -19,10 +18,11 @@ from scheduler.domain.compliance import compliance_from_tallies, empty_tallies, 
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import offset_segments
 from scheduler.domain.repetition import REPETITION_VERSION, find_repeated_messages
-from scheduler.infra import queue
 from scheduler.models import Plan, Post, PostCount, RepetitionResult, utcnow
 from scheduler.models.database import db
 from scheduler.models.functions import epoch_seconds
+from scheduler.services import runtime
+from scheduler.services.unit_of_work import unit_of_work
 
 EPOCH_DAY = date_type(1970, 1, 1)
 
@@ -258,7 +258,7 @@ def recompute_lock(plan_id: int):
         None
         if connection is None
         else connection.lock(
-            f"{current_app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan_id}",
+            runtime.queues().key(f"repetition-recompute:{plan_id}"),
             timeout=RECOMPUTE_LOCK_SECONDS,
         )
     )
@@ -276,7 +276,7 @@ def recompute_lock(plan_id: int):
 def lock_connection():
     """The app's Redis, unless it is the embedded server and that is not running (the CLI, say): a
     lock is not worth starting a server for."""
-    service = queue.service()
+    service = runtime.queues()
     if service.embedded is not None and not service.embedded.socket_path.exists():
         return None
     try:
@@ -303,8 +303,9 @@ def repetition_fingerprint(facts: PlanFacts, commitments, revision: int) -> str:
 
 
 def _store_repetition(plan_id: int, fingerprint: str, groups: list[dict]) -> None:
-    """Upsert and commit (reports are read in requests that change nothing else). Storing is only a
-    saving: if it fails (a concurrent writer), the groups are still right and are returned."""
+    """Upserted in a unit of work of its own (reports are read in requests that change nothing else).
+    Storing is only a saving: if it fails (a concurrent writer), the groups are still right and are
+    returned."""
     values = {"plan_id": plan_id, "fingerprint": fingerprint, "groups": groups, "computed_at": utcnow()}
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(RepetitionResult).values(**values)
@@ -312,10 +313,10 @@ def _store_repetition(plan_id: int, fingerprint: str, groups: list[dict]) -> Non
         index_elements=["plan_id"], set_={k: statement.excluded[k] for k in values if k != "plan_id"}
     )
     try:
-        db.session.execute(statement)
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(statement)
     except DBAPIError:
-        db.session.rollback()
+        pass
 
 
 def as_csv(report: dict) -> str:

@@ -23,6 +23,7 @@ from scheduler.services.clock import now
 from scheduler.services.plans import slug
 from scheduler.services.posts import create_post
 from scheduler.services.reports import commitment_facts, counted_posts, day_tallies, plan_facts
+from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader, is_id
 
 
@@ -64,6 +65,7 @@ def targets_for(item: ContentItem) -> list[tuple[str, str]]:
     return targets
 
 
+@unit_of_work
 def adapt_item(item: ContentItem, data) -> Post:
     """A draft on ``channel`` in ``plan_id``, shaped by that channel's adapter; at ``scheduled_at``,
     or in the channel's next free slot of the plan when no time is given."""
@@ -98,7 +100,6 @@ def adapt_item(item: ContentItem, data) -> Post:
         "score": _rounded(item_store.score_of(item)),
         "at": now().isoformat(),
     }
-    db.session.commit()
     return post
 
 

@@ -14,13 +14,16 @@ from sqlalchemy import func, select, text
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-from scheduler.domain.search_text import fts5_match, highlight, index_text, query_terms, tsquery
+from scheduler.domain.search_text import fts5_match, index_text, query_terms, tsquery
 from scheduler.domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
 from scheduler.services.clock import now
-from scheduler.services.validation import NotFound, Reader, is_id
+from scheduler.services.errors import NotFound
+from scheduler.services.highlight import highlight
+from scheduler.services.unit_of_work import after_commit, unit_of_work
+from scheduler.services.validation import Reader, is_id
 
 KINDS = ("script", "guideline", "example", "term_rule", "topic")
 RULES = ("term", "disclosure")
@@ -60,6 +63,7 @@ def list_entries(kind: str | None = None, channel: str | None = None) -> list[St
     return list(db.session.scalars(query))
 
 
+@unit_of_work
 def create_entry(data, author: str = "") -> StyleEntry:
     entry = StyleEntry(version=1, triggers=[], keywords=[])
     _apply(entry, Reader(data), partial=False)
@@ -67,11 +71,11 @@ def create_entry(data, author: str = "") -> StyleEntry:
     db.session.add(entry)
     db.session.flush()
     _keep_version(entry, "create")
-    db.session.commit()
-    forget_guide_stamp()
+    after_commit(forget_guide_stamp)
     return entry
 
 
+@unit_of_work
 def update_entry(entry: StyleEntry, data, author: str = "") -> StyleEntry:
     _apply(entry, Reader(data), partial=True)
     if not db.session.is_modified(entry):
@@ -79,19 +83,18 @@ def update_entry(entry: StyleEntry, data, author: str = "") -> StyleEntry:
     entry.version += 1
     entry.updated_by = _author(author)
     _keep_version(entry, "edit")
-    db.session.commit()
-    forget_guide_stamp()
+    after_commit(forget_guide_stamp)
     return entry
 
 
+@unit_of_work
 def delete_entry(entry: StyleEntry, author: str = "") -> None:
     """Gone from the guide and the linter, kept in the history."""
     entry.deleted_at = now()
     entry.version += 1
     entry.updated_by = _author(author)
     _keep_version(entry, "delete")
-    db.session.commit()
-    forget_guide_stamp()
+    after_commit(forget_guide_stamp)
 
 
 def _author(author: str) -> str:
@@ -374,6 +377,7 @@ EXAMPLE_MIN_SCORE = 80
 LIBRARY_AUTHOR = "library (top performers)"
 
 
+@unit_of_work
 def refresh_examples() -> int:
     """The top performers of each channel appear in the guide as examples, with their figures; an
     item that fell out of the top leaves the guide (its history stays)."""
@@ -412,7 +416,6 @@ def refresh_examples() -> int:
         if entry is None:
             entry = create_entry(data, LIBRARY_AUTHOR)
             entry.source_item_id = item_id
-            db.session.commit()
         else:
             update_entry(entry, data, LIBRARY_AUTHOR)
     return len(wanted)

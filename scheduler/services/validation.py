@@ -9,6 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.domain.periods import clock_change_notice, read_wall_clock
+from scheduler.services.errors import Invalid, Malformed
 
 LARGEST_ID = 2**63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
 
@@ -18,50 +19,12 @@ def is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_ID
 
 
-class Invalid(ValueError):
-    """Bad input: carries the HTTP status and the per-field messages."""
-
-    def __init__(self, fields: dict | None = None, message: str | None = None, status: int = 422):
-        self.fields = dict(fields or {})
-        self.status = status
-        self.message = message or _summary(self.fields)
-        super().__init__(self.message)
-
-    def to_dict(self) -> dict:
-        return {"error": {"message": self.message, "fields": self.fields}}
-
-
-class NotFound(LookupError):
-    def __init__(self, what: str):
-        self.message = f"{what} not found"
-        super().__init__(self.message)
-
-    def to_dict(self) -> dict:
-        return {"error": {"message": self.message, "fields": {}}}
-
-
-class Conflict(Exception):
-    def __init__(self, message: str, fields: dict | None = None):
-        self.message = message
-        self.fields = fields or {}
-        super().__init__(message)
-
-    def to_dict(self) -> dict:
-        return {"error": {"message": self.message, "fields": self.fields}}
-
-
-def _summary(fields: dict) -> str:
-    if not fields:
-        return "invalid input"
-    return "invalid input: " + "; ".join(f"{name}: {problem}" for name, problem in fields.items())
-
-
 class Reader:
     """Reads fields from a mapping, remembering every problem instead of stopping at the first."""
 
     def __init__(self, data):
         if not isinstance(data, dict):
-            raise Invalid(message="the request body must be a JSON object", status=400)
+            raise Malformed(message="the request body must be a JSON object")
         self.data = data
         self.errors: dict[str, str] = {}
         self.notices: dict[str, str] = {}  # accepted, but the user should know (a clock change moved a time)

@@ -8,7 +8,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 import channels.registry as channel_registry
 from channels.base import PostContent
 from scheduler.services import plans, posts, reports
-from scheduler.services.validation import Conflict, Invalid, NotFound, Reader
+from scheduler.services.errors import Malformed, NotFound, ServiceError
+from scheduler.services.validation import Reader
+from scheduler.web.errors import status_of
 
 blueprint = Blueprint("api", __name__)
 
@@ -17,19 +19,10 @@ def error(status: int, message: str, fields: dict | None = None):
     return jsonify({"error": {"message": message, "fields": fields or {}}}), status
 
 
-@blueprint.errorhandler(Invalid)
-def _invalid(exc: Invalid):
-    return error(exc.status, exc.message, exc.fields)
-
-
-@blueprint.errorhandler(NotFound)
-def _not_found(exc: NotFound):
-    return error(404, exc.message)
-
-
-@blueprint.errorhandler(Conflict)
-def _conflict(exc: Conflict):
-    return error(409, exc.message, exc.fields)
+@blueprint.errorhandler(ServiceError)
+def _refused(exc: ServiceError):
+    """Every kind of refusal, as its status code and the contract's error shape."""
+    return error(status_of(exc), exc.message, exc.fields)
 
 
 @blueprint.errorhandler(HTTPException)
@@ -74,9 +67,9 @@ def _json_errors_for_api_paths(state):
 def body() -> dict:
     data = request.get_json(silent=True)
     if data is None:
-        raise Invalid(message="the request body must be JSON (Content-Type: application/json)", status=400)
+        raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, dict):
-        raise Invalid(message="the request body must be a JSON object", status=400)
+        raise Malformed(message="the request body must be a JSON object")
     return data
 
 
@@ -133,7 +126,7 @@ def compliance(plan_id):
             headers={"Content-Disposition": f"attachment; filename=compliance-plan-{plan_id}.csv"},
         )
     if fmt != "json":
-        raise Invalid({"format": "must be json or csv"}, status=400)
+        raise Malformed({"format": "must be json or csv"})
     return jsonify(report)
 
 

@@ -6,7 +6,7 @@ import binascii
 from flask import jsonify, request
 
 from scheduler.services import feeds, items, metrics, plans, posts, reuse
-from scheduler.services.validation import Invalid
+from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
 
 
@@ -35,7 +35,7 @@ def delete_feed(feed_id):
 @blueprint.post("/library/feeds/<int:feed_id>/refresh")
 def refresh_feed(feed_id):
     feed = feeds.get_feed(feed_id)
-    queued = feeds.request_refresh(feed)
+    queued = feeds.request_refresh(feed.id)
     return jsonify({**feeds.feed_dict(feed), "queued": queued}), 202
 
 

@@ -10,7 +10,7 @@ link scanners follow every link of a message.
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from scheduler.services import newsletter
-from scheduler.services.validation import Invalid, NotFound
+from scheduler.services.errors import Invalid, NotFound
 from scheduler.web import csrf
 
 blueprint = Blueprint("newsletter", __name__, url_prefix="/newsletter")

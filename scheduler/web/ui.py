@@ -12,9 +12,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 import channels.registry as channel_registry
 from channels.base import Media, PostContent
 from scheduler.domain.periods import day_start_utc
-from scheduler.models.database import db
-from scheduler.services import calendar, clock, lifecycle, plans, posts, reports
-from scheduler.services.validation import Conflict, Invalid, NotFound, parse_wall_clock
+from scheduler.services import calendar, clock, lifecycle, plans, post_checks, posts, reports
+from scheduler.services.errors import Conflict, Invalid, NotFound
+from scheduler.services.validation import parse_wall_clock
 from scheduler.web import charts
 
 blueprint = Blueprint("ui", __name__)
@@ -96,7 +96,6 @@ def edit_plan(plan_id):
             return redirect(url_for("ui.plan_page", plan_id=plan.id))
         except Invalid as error:
             errors = error.fields
-            db.session.rollback()
     else:
         form = {
             "name": plan.name,
@@ -154,7 +153,6 @@ def save_commitment(plan_id, channel):
         plans.set_commitment(plan, channel, data)
         flash(f"{channel_registry.get(channel).label}: commitment saved.")
     except Invalid as error:
-        db.session.rollback()
         return plan_page(plan_id, errors=error.fields, failed_channel=channel, status=422)
     return redirect(url_for("ui.plan_page", plan_id=plan.id))
 
@@ -373,7 +371,6 @@ def edit_post(post_id):
                     flash("Saved.")
                     return redirect(url_for("ui.edit_post", post_id=post.id))
             except Invalid as error:
-                db.session.rollback()
                 errors, form = post_form_errors(error), request.form
             except Conflict as error:
                 flash(error.message)
@@ -406,7 +403,7 @@ def theme_check(plan_id):
     content = PostContent(
         channel=channel, body=data["body"], title=data["title"], link=data["link"], extra=data["extra"]
     )
-    match = posts.theme_of(plan, content, data["on_theme"])
+    match = post_checks.theme_of(plan, content, data["on_theme"])
     return jsonify({"on_theme": match.on_theme, "matched": list(match.matched), "source": match.source})
 
 

@@ -3,9 +3,8 @@
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from scheduler.models.database import db
 from scheduler.services import accounts
-from scheduler.services.validation import Invalid
+from scheduler.services.errors import Invalid
 from scheduler.web.ui import blueprint
 
 
@@ -35,7 +34,6 @@ def connect_account(channel):
     try:
         accounts.connect({**request.form.to_dict(), "channel": channel})
     except Invalid as error:
-        db.session.rollback()
         return accounts_page(errors=error.fields, failed=("new", channel), status=422)
     flash(f"{channel_registry.get(channel).label} account connected.")
     return redirect(url_for("ui.accounts_page"))
@@ -47,7 +45,6 @@ def reconnect_account(account_id):
     try:
         accounts.connect(request.form.to_dict(), account)
     except Invalid as error:
-        db.session.rollback()
         return accounts_page(errors=error.fields, failed=("account", account_id), status=422)
     flash(f"{account.name} reconnected; its waiting posts will be queued at the next sweep.")
     return redirect(url_for("ui.accounts_page"))

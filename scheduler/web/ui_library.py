@@ -6,14 +6,13 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
 from scheduler.domain.metrics_csv import KEY_KINDS, METRICS, Mapping
-from scheduler.models import Plan
-from scheduler.models.database import db
-from scheduler.services import clock, feeds, items, metrics, plans, reuse
-from scheduler.services.validation import Conflict, Invalid, parse_wall_clock
+from scheduler.services import clock, feeds, items, metrics, plans, reuse, runtime
+from scheduler.services.errors import Conflict, Invalid
+from scheduler.services.validation import parse_wall_clock
 from scheduler.web import charts
 from scheduler.web.ui import blueprint
 
@@ -79,7 +78,6 @@ def add_feed():
     try:
         feed = feeds.add_feed(data)
     except (Invalid, Conflict) as error:
-        db.session.rollback()
         return feeds_page(errors=error.fields or {"url": error.message}, status=422)
     flash("Feed added; its first import is running.")
     return redirect(url_for("ui.feed_page", feed_id=feed.id))
@@ -98,7 +96,7 @@ def refresh_feed(feed_id):
     feed = feeds.get_feed(feed_id)
     flash(
         "Import queued."
-        if feeds.request_refresh(feed)
+        if feeds.request_refresh(feed.id)
         else "The queue is unreachable right now; the feed will be imported at the next periodic refresh."
     )
     return redirect(url_for("ui.feed_page", feed_id=feed.id))
@@ -140,7 +138,7 @@ def adapt_item(item_id):
     item = items.get_item(item_id)
     form = request.form
     data = {"channel": form.get("channel", ""), "plan_id": form.get("plan_id") or None}
-    plan = db.session.get(Plan, int(data["plan_id"])) if str(data["plan_id"] or "").isdigit() else None
+    plan = plans.find_plan(data["plan_id"])
     time_notice = None
     if plan is not None and form.get("scheduled_local"):
         reading = parse_wall_clock(form["scheduled_local"], plan.timezone)  # typed on the plan's clock
@@ -152,7 +150,6 @@ def adapt_item(item_id):
     try:
         post = reuse.adapt_item(item, data)
     except Invalid as error:
-        db.session.rollback()
         return item_page(item_id, errors=error.fields, status=422)
     flash(f"Draft created on {channel_registry.get(post.channel).label} from “{item.title or item.link}”.")
     if time_notice:
@@ -177,7 +174,6 @@ def evergreen_item(item_id):
             else "No longer evergreen."
         )
     except Invalid as error:
-        db.session.rollback()
         return item_page(item_id, errors=error.fields, status=422)
     return redirect(url_for("ui.item_page", item_id=item.id))
 
@@ -186,7 +182,7 @@ def evergreen_item(item_id):
 
 
 def _uploads() -> Path:
-    folder = Path(current_app.config["INSTANCE_PATH"]) / "uploads"
+    folder = runtime.settings().instance_path / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -251,7 +247,6 @@ def import_metrics():
             filename=form.get("filename", ""),
         )
     except Invalid as error:
-        db.session.rollback()
         table = metrics.read_upload(data)
         proposal = {
             "name": form.get("name", ""),

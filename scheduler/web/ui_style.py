@@ -4,9 +4,8 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 import channels.registry as channel_registry
 from scheduler.infra.sanitise import render_markdown
-from scheduler.models.database import db
 from scheduler.services import posts, style
-from scheduler.services.validation import Conflict, Invalid
+from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.ui import blueprint
 
 KIND_LABELS = {
@@ -92,7 +91,6 @@ def new_style_entry():
         try:
             entry = style.create_entry(_form_data(request.form), _author(request.form))
         except Invalid as error:
-            db.session.rollback()
             return _form(None, request.form, error.fields, 422)
         flash("Entry added to the guide.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
@@ -106,7 +104,6 @@ def edit_style_entry(entry_id):
         try:
             style.update_entry(entry, _form_data(request.form), _author(request.form))
         except Invalid as error:
-            db.session.rollback()
             return _form(entry, request.form, error.fields, 422)
         flash("Saved as a new version.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
@@ -145,6 +142,5 @@ def override_post_style(post_id):
         posts.override_style(post, {"reason": request.form.get("reason", ""), "by": _author(request.form)})
         flash("Style errors overridden; the reason is kept on the post. You can schedule it now.")
     except (Invalid, Conflict) as error:
-        db.session.rollback()
         flash(f"Not overridden: {error.message}")
     return redirect(url_for("ui.edit_post", post_id=post.id))

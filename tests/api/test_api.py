@@ -226,22 +226,25 @@ def test_compliance_report_json_and_csv(client, plan):
 
 def test_unschedule_returns_a_post_to_draft_and_its_job_is_withdrawn(client, plan, app):
     from scheduler.infra import queue
+    from scheduler.services import runtime
 
     post = new_post(client, plan).get_json()
     client.post(f"/api/v1/posts/{post['id']}/schedule", json={})
     back = client.post(f"/api/v1/posts/{post['id']}/unschedule")
     assert back.status_code == 200 and back.get_json()["status"] == "draft"
-    assert queue.jobs_alive([queue.delivery_job_id(post["id"])]) == set()
+    assert runtime.queues().jobs_alive([queue.delivery_job_id(post["id"])]) == set()
     assert client.post(f"/api/v1/posts/{post['id']}/unschedule").status_code == 409
 
 
 def test_an_unconfirmed_post_can_be_confirmed_by_hand(client, plan):
     from scheduler.services import lifecycle
+    from scheduler.services.unit_of_work import unit_of_work
 
     post = new_post(client, plan).get_json()
     assert client.post(f"/api/v1/posts/{post['id']}/confirm", json={}).status_code == 409
-    for status in ("scheduled", "queued", "publishing", "unconfirmed"):
-        assert lifecycle.move(post["id"], status)
+    with unit_of_work():
+        for status in ("scheduled", "queued", "publishing", "unconfirmed"):
+            assert lifecycle.move(post["id"], status)
     confirmed = client.post(f"/api/v1/posts/{post['id']}/confirm", json={"url": "https://x.com/refrain/status/1"})
     assert confirmed.status_code == 200
     assert confirmed.get_json()["status"] == "published"

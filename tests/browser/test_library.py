@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 
+from scheduler import reconfigure
 from scheduler.services import feeds
 from tests.browser.conftest import expect
 from tests.factories import commit, make_plan
@@ -22,7 +23,7 @@ POSTS = [
 
 def test_a_feed_imports_while_its_page_watches_and_an_item_becomes_a_draft(page, seed, live_server):
     host = FeedHost()
-    live_server.app.config["REFRAIN_FETCH_ALLOW"] = ["127.0.0.1"]
+    reconfigure(live_server.app, fetch_allow=("127.0.0.1",))
     try:
         url = host.serve("/feed.xml", blog_rss(POSTS, title="The guides blog"))
         today = date.today()

@@ -1,7 +1,6 @@
 """What every adapter shares: outbox delivery, typed outcomes, problems as data, the registry."""
 
 import json
-import os
 import time
 
 import pytest
@@ -189,14 +188,3 @@ def test_an_image_without_alt_text_is_a_warning_and_the_draft_still_renders():
     assert result.valid and [(p.code, p.severity) for p in result.problems] == [("image_without_alt", "warning")] * 2
     assert "image 3 (https://e.com/q.png) has no alt text" in result.problems[1].message
     assert result.draft.payload["media"][0] == {"url": "https://e.com/p.png", "type": "image", "alt": ""}
-
-
-def test_no_web_or_database_imports_in_channels():
-    folder = os.path.dirname(channels.base.__file__)
-    for name in os.listdir(folder):
-        if name.endswith(".py"):
-            source = open(os.path.join(folder, name), encoding="utf-8").read()
-            assert not any(
-                f"import {lib}" in source or f"from {lib}" in source
-                for lib in ("flask", "sqlalchemy", "redis", "rq", "scheduler")
-            )

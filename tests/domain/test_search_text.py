@@ -7,12 +7,12 @@ from markupsafe import Markup
 from scheduler.domain.search_text import (
     MAX_QUERY_TERMS,
     fts5_match,
-    highlight,
     index_text,
     match_spans,
     query_terms,
     tsquery,
 )
+from scheduler.services.highlight import highlight
 
 SAFE_TERM = re.compile(r"[^\W_]+\Z")
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji, 7 code points

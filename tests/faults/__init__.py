@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from scheduler.infra import queue
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import accounts, posts
-from scheduler.services.publishing import sweep
+from scheduler.services import accounts, posts, runtime
+from scheduler.services.sweeper import sweep
 from tests.factories import make_plan
 from tests.support.stand_in import StandIn
 
@@ -107,7 +107,7 @@ def wait_until_settled(ids, timeout: float, quiet_for: float = 1.5, fleet=None) 
 
 def jobs_waiting() -> int:
     try:
-        return queue.service().deliveries.count
+        return runtime.queues().deliveries.count
     except redis.RedisError:  # Redis is down: nothing waits there
         return 0
 
@@ -130,7 +130,7 @@ def jobs_of_unsettled(ids) -> dict:
     ).all()
     db.session.rollback()
     try:
-        connection = queue.service().connection
+        connection = runtime.queues().connection
         return {
             post_id: (
                 status,

@@ -21,7 +21,7 @@ from scheduler.infra import queue
 from scheduler.jobs.workers import UNREADABLE_JOB_PREFIX
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import posts
+from scheduler.services import posts, runtime
 from tests.factories import make_plan
 from tests.faults import statuses
 from tests.support.workers import LongRunningWorker
@@ -66,8 +66,8 @@ def assert_went_on(worker: LongRunningWorker, log: str) -> None:
 
 
 def test_jobs_from_an_older_version_or_damaged_fail_with_one_line_each(app, worker):
-    deliveries = queue.service().deliveries
-    redis = queue.service().connection
+    deliveries = runtime.queues().deliveries
+    redis = runtime.queues().connection
     deliveries.enqueue("scheduler.jobs.tasks.publish_post_v0", 1, job_id="old-function")
     deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 1, "twitter", job_id="old-arguments")
     garbage = deliveries.enqueue("scheduler.jobs.tasks.deliver_post", 2, job_id="garbage-payload")
@@ -111,7 +111,7 @@ def test_a_post_deleted_under_its_job_is_dropped_with_one_line(app, worker):
     log = worker.tail(50000)
     job_id = queue.delivery_job_id(gone)
     assert f"job {job_id}: post {gone} is gone; nothing to deliver" in log, log
-    assert FailedJobRegistry(queue=queue.service().deliveries).get_job_ids() == []
+    assert FailedJobRegistry(queue=runtime.queues().deliveries).get_job_ids() == []
     outbox = Path(app.config["INSTANCE_PATH"]) / "outbox" / "twitter"
     assert sorted(p.name for p in outbox.glob("*.json")) == [f"{good}.json"]
     assert_went_on(worker, log)

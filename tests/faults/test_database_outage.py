@@ -20,9 +20,9 @@ import pytest
 from rq.registry import FailedJobRegistry
 
 from scheduler import create_app
-from scheduler.infra import migrate, queue
+from scheduler.infra import migrate
 from scheduler.models.database import db
-from scheduler.services import posts
+from scheduler.services import posts, runtime
 from tests.factories import make_plan
 from tests.faults import claims_per_post, statuses
 from tests.support.postgres import PostgresCluster, PostgresMissing
@@ -187,5 +187,5 @@ def test_thirty_seconds_without_the_database_lose_and_double_nothing(pg_app, pos
     assert claims_per_post(ids) == {post_id: 1 for post_id in ids}
     assert all(worker.running for worker in fleet.workers), fleet.report()
     assert "the database answers again; taking jobs" in "".join(w.tail(20000) for w in fleet.workers)
-    failed = FailedJobRegistry(queue=queue.service().deliveries).get_job_ids()
+    failed = FailedJobRegistry(queue=runtime.queues().deliveries).get_job_ids()
     assert failed == [], "an outage is no job's failure"

@@ -5,7 +5,8 @@ is delivered exactly once, by the same `refrain worker` processes, which must ou
 
 import time
 
-from scheduler.infra import queue
+from scheduler import reconfigure
+from scheduler.services import runtime
 from scheduler.services.lifecycle import PUBLISHED
 from tests.faults import (
     claims_per_post,
@@ -34,7 +35,7 @@ def test_redis_killed_and_restarted_empty_loses_no_post(app, tmp_path, chaos, ou
 
 def test_redis_flushed_loses_no_post(app, tmp_path, chaos, outbox_renames, redis_server):
     def flush():
-        queue.service().connection.flushall()
+        runtime.queues().connection.flushall()
 
     check_every_post_delivered_once_despite(flush, app, tmp_path, chaos, outbox_renames, redis_server)
 
@@ -86,7 +87,7 @@ def strike_mid_delivery(fault, ids, chaos, timeout: float = 60):
 
 
 def recover_with_two_sweeps(app, ids, fleet):
-    app.config["REFRAIN_PUBLISH_TIMEOUT"] = PUBLISH_TIMEOUT
+    reconfigure(app, publish_timeout=PUBLISH_TIMEOUT)
     counts = wait_until_settled(ids, timeout=30, quiet_for=2, fleet=fleet)
     for _ in range(2):
         time.sleep(PUBLISH_TIMEOUT)

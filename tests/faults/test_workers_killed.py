@@ -11,6 +11,7 @@ idempotency key every attempt carries.
 
 import time
 
+from scheduler import reconfigure
 from scheduler.services.lifecycle import PUBLISHED, UNCONFIRMED
 from tests.faults import (
     claims_per_post,
@@ -104,7 +105,7 @@ def wait_for_first_deliveries(ids, timeout: float = 60) -> None:
 def recover_with_two_sweeps(app, ids, fleet):
     """What an operator's sweeper does after the crashes: at most two sweeps, with the workers
     running, must leave no post queued or publishing (the caller asserts it, with diagnostics)."""
-    app.config["REFRAIN_PUBLISH_TIMEOUT"] = PUBLISH_TIMEOUT
+    reconfigure(app, publish_timeout=PUBLISH_TIMEOUT)
     counts = wait_until_settled(ids, timeout=60, fleet=fleet)
     for _ in range(2):
         time.sleep(PUBLISH_TIMEOUT)  # a claim made just now is not stuck yet

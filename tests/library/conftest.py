@@ -5,6 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from scheduler import reconfigure
+
 
 class FeedHost:
     """Serves what a test puts in ``pages`` (path -> (status, headers, body)) and records requests."""
@@ -53,6 +55,6 @@ class FeedHost:
 @pytest.fixture
 def feed_host(app):
     host = FeedHost()
-    app.config["REFRAIN_FETCH_ALLOW"] = ["127.0.0.1"]  # an administrator's allow-list entry
+    reconfigure(app, fetch_allow=("127.0.0.1",))  # an administrator's allow-list entry
     yield host
     host.close()

@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
-from scheduler.infra import queue
+from scheduler import reconfigure
 from scheduler.jobs.workers import run_worker
 from scheduler.models import ContentItem, Feed, ItemMetric
 from scheduler.models.database import db
-from scheduler.services import feeds
+from scheduler.services import feeds, runtime
 from tests.library.feeds import blog_rss, mastodon_rss, youtube_atom
 
 POSTS = [
@@ -31,7 +31,7 @@ def test_a_blog_feed_is_imported_by_a_worker_and_shown(app, client, feed_host):
     url = feed_host.serve("/feed.xml", blog_rss(POSTS))
     feed = add(client, url)
     assert feed["status"] == "new"
-    assert queue.jobs_alive([feeds.refresh_job_id(feed["id"])]), "the import waits in Redis for a worker"
+    assert runtime.queues().jobs_alive([feeds.refresh_job_id(feed["id"])]), "the import waits in Redis for a worker"
     run_worker(app, burst=True)
 
     shown = client.get(f"/api/v1/library/feeds/{feed['id']}").get_json()
@@ -152,7 +152,7 @@ def test_a_broken_feed_is_reported_on_its_page_and_others_still_import(app, clie
 
 
 def test_a_feed_on_a_private_address_is_refused_unless_allowed(app, client, feed_host):
-    app.config["REFRAIN_FETCH_ALLOW"] = []
+    reconfigure(app, fetch_allow=())
     feed = add(client, feed_host.serve("/feed.xml", blog_rss(POSTS[:2])))
     run_worker(app, burst=True)
     shown = client.get(f"/api/v1/library/feeds/{feed['id']}").get_json()
@@ -179,7 +179,7 @@ def test_due_feeds_are_queued_by_the_periodic_job(app, client, feed_host):
     db.session.execute(Feed.__table__.update().values(last_fetched_at=None))
     db.session.commit()
     assert feeds.refresh_due_feeds() == 1
-    assert queue.jobs_alive([feeds.refresh_job_id(feed["id"])])
+    assert runtime.queues().jobs_alive([feeds.refresh_job_id(feed["id"])])
 
 
 def test_the_feeds_page_adds_a_feed_and_shows_bad_input(client, feed_host):

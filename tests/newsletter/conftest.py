@@ -10,6 +10,7 @@ from email.parser import BytesHeaderParser
 import pytest
 from aiosmtpd.controller import Controller
 
+from scheduler import reconfigure
 from scheduler.services import accounts
 
 HEADERS = BytesHeaderParser()
@@ -70,7 +71,7 @@ def smtp():
 
 @pytest.fixture
 def live(app, smtp):
-    app.config["REFRAIN_DELIVERY"] = "live"
+    reconfigure(app, delivery="live")
     accounts.connect(
         {
             "channel": "newsletter",

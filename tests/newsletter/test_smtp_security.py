@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from scheduler import reconfigure
 from scheduler.models import ChannelAccount, NewsletterIssue, NewsletterSend, Post
 from scheduler.models.database import db
 from scheduler.services import accounts, newsletter
@@ -96,7 +97,7 @@ def connect(port, password, account=None):
 
 
 def test_starttls_and_login_then_a_refused_login_marks_the_account(app, tls_smtp):
-    app.config["REFRAIN_DELIVERY"] = "live"
+    reconfigure(app, delivery="live")
     account = connect(tls_smtp.port, "s3cret")
     subscriber, _ = newsletter.signup({"email": "tls@example.com"})
     assert newsletter.send_confirmation(subscriber.id) == "sent"  # the server refuses anything before STARTTLS

@@ -11,12 +11,13 @@ from rq import Worker
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select, update
 
+from scheduler import reconfigure
 from scheduler.infra import queue
 from scheduler.jobs.workers import run_worker
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import posts
-from scheduler.services.publishing import sweep
+from scheduler.services import posts, runtime
+from scheduler.services.sweeper import sweep
 from tests.factories import make_plan
 from tests.support.workers import start_worker
 
@@ -88,7 +89,7 @@ def test_a_cancelled_post_is_never_delivered_even_with_its_job_in_redis(app):
     post = due_posts(make_plan(), 1)[0]
     posts.schedule_post(post)
     posts.cancel_post(posts.get_post(post.id))
-    queue.enqueue_delivery(post.id, datetime.now(timezone.utc))  # a job that escaped the withdrawal
+    runtime.queues().enqueue_delivery(post.id, datetime.now(timezone.utc))  # a job that escaped the withdrawal
     run_worker(app, burst=True)
     assert statuses([post.id]) == {post.id: "cancelled"}
     assert not list(outbox(app).glob("*.json")) if outbox(app).exists() else True
@@ -99,7 +100,7 @@ def test_after_flushall_the_sweeper_brings_every_due_post_back(app):
     ids = [post.id for post in made]
     for post in made:
         posts.schedule_post(post)
-    queue.service().connection.flushall()
+    runtime.queues().connection.flushall()
     assert sweep()["requeued"] == 20
     assert sweep()["requeued"] == 0  # the reminders are back: a second sweep finds nothing lost
     run_worker(app, burst=True)
@@ -111,14 +112,14 @@ def test_a_job_whose_scheduler_died_is_enqueued_by_the_sweeper(app):
     post = due_posts(make_plan(), 1, seconds_ago=-60)[0]
     posts.schedule_post(post)
     job_id = queue.delivery_job_id(post.id)
-    registry = ScheduledJobRegistry(queue=queue.service().deliveries)
+    registry = ScheduledJobRegistry(queue=runtime.queues().deliveries)
     assert job_id in registry.get_job_ids()
     overdue = datetime.now(timezone.utc) - timedelta(seconds=30)  # its time came and no scheduler moved it
-    queue.service().connection.zadd(registry.key, {job_id: overdue.timestamp()})
+    runtime.queues().connection.zadd(registry.key, {job_id: overdue.timestamp()})
     db.session.execute(update(Post).where(Post.id == post.id).values(scheduled_at=overdue))
     db.session.commit()
     assert sweep()["requeued"] == 1
-    assert job_id in queue.service().deliveries.get_job_ids() and job_id not in registry.get_job_ids()
+    assert job_id in runtime.queues().deliveries.get_job_ids() and job_id not in registry.get_job_ids()
     run_worker(app, burst=True)
     assert statuses([post.id]) == {post.id: "published"} and claims(post.id) == 1
 
@@ -129,7 +130,7 @@ def test_posts_scheduled_while_redis_was_down_are_queued_by_the_sweeper(app, mon
     def redis_down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(queue, "enqueue_delivery", redis_down)
+    monkeypatch.setattr(runtime.queues(), "enqueue_delivery", redis_down)
     scheduled = posts.schedule_post(post)
     assert scheduled.status == "scheduled"
     monkeypatch.undo()
@@ -138,9 +139,11 @@ def test_posts_scheduled_while_redis_was_down_are_queued_by_the_sweeper(app, mon
     assert statuses([post.id]) == {post.id: "published"}
 
 
-def test_a_worker_killed_mid_delivery_leaves_the_post_unconfirmed(app, monkeypatch):
+def test_a_worker_killed_mid_delivery_leaves_the_post_unconfirmed(app, monkeypatch, extra_channel):
+    from tests.support.slow_channel import SlowChannel
+
     monkeypatch.setenv("REFRAIN_EXTRA_CHANNELS", "tests.support.slow_channel")
-    import tests.support.slow_channel  # noqa: F401  (registers the channel here too)
+    extra_channel(SlowChannel)  # here too: the worker imports it by name, as an installation would
 
     post = due_posts(make_plan(), 1, channel="slowtest")[0]
     posts.schedule_post(post)
@@ -153,10 +156,10 @@ def test_a_worker_killed_mid_delivery_leaves_the_post_unconfirmed(app, monkeypat
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
     assert statuses([post.id]) == {post.id: "publishing"}
-    app.config["REFRAIN_PUBLISH_TIMEOUT"] = 0
+    reconfigure(app, publish_timeout=0)
     assert sweep()["unconfirmed"] == 1
     (Path(app.config["INSTANCE_PATH"]) / "outbox" / "slowtest-release").touch()
-    queue.enqueue_delivery(post.id, datetime.now(timezone.utc))  # even a stray job does not send it again
+    runtime.queues().enqueue_delivery(post.id, datetime.now(timezone.utc))  # even a stray job does not send it again
     run_worker(app, burst=True)
     post = posts.get_post(post.id)
     db.session.refresh(post)
@@ -171,9 +174,9 @@ def test_an_idle_worker_stops_on_sigterm(app):
     worker = start_worker(app, burst=False)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(
-        w.get_state() == "idle" for w in Worker.all(connection=queue.service().connection)
+        w.get_state() == "idle" for w in Worker.all(connection=runtime.queues().connection)
     ):
         time.sleep(0.1)  # waiting for a job, its signal handlers in place
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=10) == 0
-    assert not Worker.all(connection=queue.service().connection)  # it said goodbye to RQ's registry
+    assert not Worker.all(connection=runtime.queues().connection)  # it said goodbye to RQ's registry

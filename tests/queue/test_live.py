@@ -6,13 +6,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-import channels.registry as channel_registry
+from scheduler import reconfigure
 from scheduler.infra import queue, ratelimits
 from scheduler.jobs.workers import run_worker
 from scheduler.models import ChannelAccount, Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import posts
-from scheduler.services.publishing import sweep
+from scheduler.services import posts, runtime
+from scheduler.services.sweeper import sweep
 from tests.factories import make_plan
 from tests.support.stand_in import StandIn
 
@@ -20,15 +20,14 @@ TOKEN = "s3cr3t-token-value"
 
 
 @pytest.fixture
-def live(app):
+def live(app, extra_channel):
     from tests.support.echo_channel import EchoChannel
 
-    channel_registry.register(EchoChannel)  # again in each test: the teardown takes it away
-    app.config["REFRAIN_DELIVERY"] = "live"
+    extra_channel(EchoChannel)
+    reconfigure(app, delivery="live")
     service = StandIn()
     yield service
     service.close()
-    channel_registry._channels.pop("echotest", None)
 
 
 def connect(client, service, token=TOKEN):
@@ -112,7 +111,7 @@ def test_a_rate_limit_pauses_the_account_for_every_post(app, client, live):
     first, second = due_post("first"), due_post("second")
     run_worker(app, burst=True)
     assert len(live.received("POST", "/posts")) == 1, "the second post waits for the pause instead of asking"
-    assert 100 < ratelimits.paused_for(queue.service().connection, account["id"]) <= 120
+    assert 100 < ratelimits.paused_for(runtime.queues().connection, account["id"]) <= 120
     for post in (first, second):
         assert reloaded(post).status == "queued"
 
@@ -134,7 +133,7 @@ def test_a_server_error_is_retried_later(app, client, live):
     run_worker(app, burst=True)
     again = reloaded(post)
     assert again.status == "queued" and "down for maintenance" in again.failure_reason
-    assert queue.jobs_alive([queue.delivery_job_id(post, 1)])
+    assert runtime.queues().jobs_alive([queue.delivery_job_id(post, 1)])
     notes = [e.note for e in db.session.scalars(select(PostEvent).where(PostEvent.post_id == post))]
     assert any("retry in 60 s" in note for note in notes)
 

@@ -16,7 +16,8 @@ from scheduler.infra import migrate
 from scheduler.models import Post, PostCount
 from scheduler.models.database import db
 from scheduler.services import lifecycle, plans, posts, reports
-from scheduler.services.validation import Conflict, Invalid
+from scheduler.services.errors import Conflict, Invalid
+from scheduler.services.unit_of_work import unit_of_work
 from tests.factories import commit, make_plan, make_post
 
 TEXTS = [  # few enough that repeats and near-repeats happen
@@ -120,7 +121,8 @@ class Story:
     def move(self, post):
         """A worker's guarded UPDATE, or a person's schedule / unschedule / cancel."""
         to = self.rng.choice(sorted(lifecycle.TRANSITIONS[post.status] or {"draft"}))
-        lifecycle.move(post.id, to, note="story")
+        with unit_of_work():
+            lifecycle.move(post.id, to, note="story")
 
     def delete(self, post):
         db.session.execute(delete(Post).where(Post.id == post.id))
@@ -258,7 +260,8 @@ def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch):
     monkeypatch.setattr(
         reports, "find_repeated_messages", lambda counted: detections.append(1) or find_repeated_messages(counted)
     )
-    assert lifecycle.move(first.id, "publishing") and lifecycle.move(first.id, "published")
+    with unit_of_work():
+        assert lifecycle.move(first.id, "publishing") and lifecycle.move(first.id, "published")
     after = reports.compliance(plan)
     assert after["channels"][0]["published"] == before["channels"][0]["published"] + 1
     assert after["repeated_messages"] == before["repeated_messages"] != []

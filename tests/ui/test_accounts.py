@@ -2,16 +2,12 @@
 
 import pytest
 
-import channels.registry as channel_registry
-
 
 @pytest.fixture
-def echo_channel():
+def echo_channel(extra_channel):
     from tests.support.echo_channel import EchoChannel
 
-    channel_registry.register(EchoChannel)
-    yield
-    channel_registry._channels.pop("echotest", None)
+    extra_channel(EchoChannel)
 
 
 def test_connecting_an_account_through_the_form(client, echo_channel):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from scheduler.services import demo, lifecycle, plans, posts
+from scheduler.services.unit_of_work import unit_of_work
 from tests.factories import commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"
@@ -111,7 +112,7 @@ def test_plan_and_commitment_created_through_the_forms(client):
         f"/plans/{plan.id}/commitments/twitter",
         data={"posts": "4", "per": "day", "on_theme_min": "3", "one_note_max_share": "50%"},
     )
-    assert bad.status_code == 422 and "is below the floor" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "must be at least the floor" in bad.get_data(as_text=True)
     good = client.post(
         f"/plans/{plan.id}/commitments/twitter",
         data={"posts": "4", "per": "day", "on_theme_min": "1", "one_note_max_share": "50%"},
@@ -161,8 +162,9 @@ def test_hostile_text_is_escaped_on_every_page(client, app):
     post = make_post(plan, body=HOSTILE + " offre été", title=HOSTILE)
     for day in (2, 3):  # the same message twice: listed under repeated messages
         posts.schedule_post(make_post(plan, body=HOSTILE + " again", when=f"2031-06-0{day}T10:00:00+02:00"))
-    lifecycle.move(post.id, "scheduled", note=HOSTILE)
-    lifecycle.move(post.id, "failed", {"scheduled"}, note=HOSTILE, failure_reason=HOSTILE)
+    with unit_of_work():
+        lifecycle.move(post.id, "scheduled", note=HOSTILE)
+        lifecycle.move(post.id, "failed", {"scheduled"}, note=HOSTILE, failure_reason=HOSTILE)
     report = page(client, f"/plans/{plan.id}/report")
     assert "Repeated messages" in report and report.count("&lt;script&gt;alert(1)&lt;/script&gt; again") == 2
     for url in [

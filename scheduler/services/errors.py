@@ -1,0 +1,61 @@
+"""What a use case says when it cannot do what was asked: an error with a kind, in the domain's words.
+
+The kinds are the services' vocabulary; the shells decide what each becomes (the API: a status code
+and the contract's JSON shape; the pages: a message beside a field, or a banner; the CLI: a line on
+stderr and a non-zero exit). A field's message is a predicate ("is required", "must be at most 300
+characters") so a page can put the field's label before it and the API its name.
+"""
+
+from typing import ClassVar
+
+
+class ServiceError(Exception):
+    kind: ClassVar[str] = "error"
+
+    def __init__(self, message: str, fields: dict | None = None):
+        self.message = message
+        self.fields = dict(fields or {})
+        super().__init__(message)
+
+    def to_dict(self) -> dict:
+        """The JSON API's error shape."""
+        return {"error": {"message": self.message, "fields": self.fields}}
+
+
+class NotFound(ServiceError):
+    """What the action names does not exist (or no longer)."""
+
+    kind = "not_found"
+
+    def __init__(self, what: str, message: str | None = None, fields: dict | None = None):
+        self.what = what
+        super().__init__(message or f"{what} not found", fields)
+
+
+class Invalid(ServiceError):
+    """The input cannot be used as it is; ``fields`` says what is wrong with each field."""
+
+    kind = "invalid"
+
+    def __init__(self, fields: dict | None = None, message: str | None = None):
+        fields = dict(fields or {})
+        super().__init__(message or summary(fields), fields)
+
+
+class Malformed(Invalid):
+    """The request itself cannot be read (not an object, a filter that is not one): nothing to check yet."""
+
+    kind = "malformed"
+
+
+class Conflict(ServiceError):
+    """The input is fine, but the thing is not in a state that allows the action (a published post
+    cannot be edited, a feed is already there)."""
+
+    kind = "conflict"
+
+
+def summary(fields: dict) -> str:
+    if not fields:
+        return "invalid input"
+    return "invalid input: " + "; ".join(f"{name}: {problem}" for name, problem in fields.items())

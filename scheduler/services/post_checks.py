@@ -1,0 +1,86 @@
+"""What Refrain checks on a post whenever it is saved, scheduled or about to be delivered: its theme
+(from the plan's keywords, unless set by hand), its channel's rules and the style guide."""
+
+from datetime import datetime
+
+import channels.registry as channel_registry
+from channels.base import PostContent
+from scheduler.domain.periods import local_day
+from scheduler.domain.themes import decide_theme
+from scheduler.models import Plan, Post
+from scheduler.services import style
+from scheduler.services.plans import slug
+
+
+def content_of(post: Post, plan: Plan | None = None) -> PostContent:
+    plan = plan or post.plan
+    return PostContent(
+        channel=post.channel,
+        body=post.body or "",
+        title=post.title or "",
+        link=post.link or "",
+        extra=dict(post.extra or {}),
+        id=post.id,
+        campaign=slug(plan) if plan else "",
+        scheduled_at=post.scheduled_at,
+    )
+
+
+def theme_text(content: PostContent) -> str:
+    """Everything a reader sees: title, body and the channel's own text fields (headlines, tags...)."""
+    parts = [content.title, content.body]
+    for value in content.extra.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            parts.extend(item for item in value if isinstance(item, str))
+            parts.extend(str(item.get("alt") or "") for item in value if isinstance(item, dict))
+    return "\n".join(part for part in parts if part)
+
+
+def theme_of(plan: Plan, content: PostContent, manual: bool | None):
+    """On or off the plan's theme, and why: the one place this is decided, for saved posts and the editor."""
+    return decide_theme(theme_text(content), plan.keywords or [], manual)
+
+
+def check_post(post: Post):
+    """Decide the theme (unless set by hand) and record the channel's findings on the post.
+
+    Returns the channel's validation (with its draft), so a caller about to deliver needs no second pass.
+    """
+    plan = post.plan
+    content = content_of(post, plan)
+    manual = post.on_theme if post.theme_source == "manual" else None
+    match = theme_of(plan, content, manual)
+    if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
+        post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
+    validation = channel_registry.get(post.channel).validate(content)
+    problems = style.merged_problems([p.to_dict() for p in validation.problems], style.style_findings(content))
+    if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
+        problems.append(
+            {
+                "code": "outside_plan",
+                "severity": "warning",
+                "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
+                "it will not count in the compliance report",
+            }
+        )
+    if post.problems != problems:
+        post.problems = problems
+    return validation
+
+
+def blocking_errors(post: Post) -> list[dict]:
+    """Errors that stop scheduling and delivery: all of them, but for the style findings a manager
+    overrode (by their message, so an edit that brings a new finding needs a new decision)."""
+    overridden = set((post.style_override or {}).get("findings") or [])
+    return [
+        p
+        for p in post.problems or []
+        if p.get("severity") == "error"
+        and not (str(p.get("code", "")).startswith("style.") and p.get("message") in overridden)
+    ]
+
+
+def _inside_plan(instant: datetime, plan: Plan) -> bool:
+    return plan.starts_on <= local_day(instant, plan.timezone) <= plan.ends_on
