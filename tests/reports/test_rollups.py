@@ -3,11 +3,12 @@ groups always say what counting the posts themselves says, whatever changed the 
 lifecycle's guarded UPDATEs, bulk inserts, deletes, a post moved to another plan, the plan's dates."""
 
 import random
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, delete, insert, select, text, update
+from sqlalchemy import create_engine, delete, func, insert, select, text, update
 
 from scheduler.domain.compliance import compliance_report
 from scheduler.domain.facts import COUNTED_STATUSES, PostFacts
@@ -325,3 +326,30 @@ def test_upgrading_counts_the_posts_already_there(tmp_path):
         ).all()
     bucket = int(datetime(2031, 6, 2, 10, tzinfo=timezone.utc).timestamp()) // 900
     assert [tuple(row) for row in rows] == [(bucket, 2, 1, 1), (bucket + 1, 1, 1, 0)]
+
+
+def test_the_rollup_counts_exactly_the_statuses_the_domain_counts(app):
+    """The triggers' own status list (SQL, written in migration 0007) and the domain's COUNTED_STATUSES
+    must never drift apart: one post in each status, and the rollup holds exactly the counted ones."""
+    from importlib import import_module
+
+    from scheduler.domain.statuses import STATUSES
+
+    written = import_module("scheduler.infra.migrations.versions.0007_report_rollups").COUNTED
+    assert set(re.findall(r"'(\w+)'", written)) == set(COUNTED_STATUSES)
+    plan = make_plan()
+    commit(plan, "twitter", posts=1, per="quarter", one_note_max_share=1.0)
+    with unit_of_work():
+        for n, status in enumerate(STATUSES):
+            db.session.add(
+                Post(
+                    plan=plan,
+                    channel="twitter",
+                    body=f"post {n}",
+                    status=status,
+                    scheduled_at=datetime(2031, 6, 2, 8, n, tzinfo=timezone.utc),
+                )
+            )
+    counted = db.session.scalar(select(func.sum(PostCount.posts)).where(PostCount.plan_id == plan.id))
+    assert counted == len(set(STATUSES) & COUNTED_STATUSES) == len(COUNTED_STATUSES)
+    assert reports.compliance(plan)["channels"][0]["posts"] == len(COUNTED_STATUSES)
