@@ -35,7 +35,7 @@ from bench.common import bench_app
 from bench.report import sentence, vocabulary
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import demo, items, publishing
+from scheduler.services import demo, items, sweeper
 
 POSTS = 6000
 THINK = 3.0
@@ -56,7 +56,7 @@ def load_dataset(extra_posts: int):
     plan = demo.load()
     add_posts(plan, extra_posts, random.Random(11))
     started = time.perf_counter()
-    swept = publishing.sweep()
+    swept = sweeper.sweep()
     collected = 0
     while batch := items.collect_published():
         collected += batch
