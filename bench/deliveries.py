@@ -53,7 +53,9 @@ def _children_cpu() -> float:
 
 
 def steady_seconds(connection, job_ids: Iterable[str]) -> float:
-    """From the first job's start to the last job's end, as RQ recorded them."""
+    """From the first job's start to the last job's end, as RQ recorded them. A post taken along by
+    another post's job (services.publishing) has no job of its own left: it was delivered inside a job
+    that is counted, so the span still covers every delivery."""
     jobs = [job for job in Job.fetch_many(list(job_ids), connection=connection) if job is not None]
     return max(job.ended_at for job in jobs).timestamp() - min(job.started_at for job in jobs).timestamp()
 

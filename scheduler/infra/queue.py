@@ -100,11 +100,18 @@ class QueueService:
     def withdraw_delivery(self, post_id: int) -> bool:
         """Best effort (False when Redis cannot be reached): a cancelled post is already safe, because
         the worker's claim checks the database."""
-        job_id = delivery_job_id(post_id)
+        return self.withdraw_job(delivery_job_id(post_id))
+
+    def withdraw_job(self, job_id: str) -> bool:
+        """A delivery job taken out of Redis wherever it waits (scheduled, queued) and forgotten; best
+        effort, False when Redis cannot be reached."""
+        deliveries = self.deliveries
         try:
-            rq_compat.scheduled_registry(self.deliveries).remove(job_id)
-            self.deliveries.remove(job_id)
-            self.connection.delete(Job.key_for(job_id))
+            with self.connection.pipeline(transaction=False) as pipe:  # one round trip
+                pipe.zrem(rq_compat.scheduled_registry(deliveries).key, job_id)
+                pipe.lrem(deliveries.key, 0, job_id)
+                pipe.delete(Job.key_for(job_id))
+                pipe.execute()
             return True
         except Exception:  # noqa: BLE001 - Redis unreachable (or the embedded one cannot start)
             return False

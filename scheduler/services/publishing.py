@@ -7,9 +7,15 @@ leaves a post in ``publishing``, which may or may not have reached the channel, 
 it ``unconfirmed`` for a person to decide, because sending it again could publish it twice. The
 checks and the account come next (a post that may not go out fails, or waits), then the adapter
 runs outside any transaction, and the outcome is recorded in a last unit.
+
+A burst of due posts (a campaign at 9:00, a backlog after an outage) would cost one RQ job each; a
+delivery job also takes along the due posts waiting behind it (``TAKE_ALONG``), each claimed on its
+own right before it is delivered, so a worker that dies mid-way still leaves at most the post in hand
+to the sweeper, and the others keep their own jobs until they are claimed.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select
@@ -19,6 +25,7 @@ import channels.registry as channel_registry
 from channels.base import DeliveryContext
 from channels.http import HttpClient
 from scheduler.infra import ratelimits
+from scheduler.infra.queue import delivery_job_id
 from scheduler.infra.secrets import UnreadableSecrets
 from scheduler.models import Post
 from scheduler.models.database import db
@@ -30,13 +37,52 @@ from scheduler.services.unit_of_work import after_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 EARLY_TOLERANCE = timedelta(seconds=2)
+TAKE_ALONG = 9  # due posts one delivery job may deliver besides its own
+TAKE_ALONG_SECONDS = 10  # none is started later than this into the job (its timeout is 120 s)
 
 # built once: a delivery reads its post and the post's plan (check_post needs both) in one query
 _POST_WITH_PLAN = select(Post).options(joinedload(Post.plan)).where(Post.id == bindparam("post_id"))
 
 
 def deliver(post_id: int) -> str:
-    """Deliver one post if it is due and still queued; returns what happened, for the job's result."""
+    """Deliver the job's post if it is due and still queued, then the due posts waiting behind it;
+    returns what happened, for the job's result."""
+    started = time.monotonic()
+    result = deliver_one(post_id)
+    taken = deliver_waiting({post_id}, until=started + TAKE_ALONG_SECONDS)
+    return f"{result}; {taken} more due post(s) delivered" if taken else result
+
+
+def deliver_waiting(exclude: set[int], until: float, limit: int = TAKE_ALONG) -> int:
+    """The due queued posts (earliest first), claimed one by one, each claimed post's own job withdrawn
+    from Redis; returns how many this call claimed. Another worker taking the same post is harmless:
+    the claim is the lock, and a job whose post is no longer queued delivers nothing."""
+    with unit_of_work():  # a read, ended before anything is delivered
+        waiting = db.session.scalars(
+            select(Post.id)
+            .where(Post.status == QUEUED, Post.scheduled_at <= now(), Post.id.not_in(exclude))
+            .order_by(Post.scheduled_at, Post.id)
+            .limit(limit)
+        ).all()
+    taken = 0
+    for post_id in waiting:
+        if time.monotonic() > until:
+            break
+        post = db.session.execute(_POST_WITH_PLAN, {"post_id": post_id}).scalar_one_or_none()
+        if post is None or post.status != QUEUED:
+            continue
+        with unit_of_work():
+            attempts = lifecycle.claim(post_id, note="claimed by a worker (taken along)", claimed_at=now())
+        if attempts is None:
+            continue  # claimed elsewhere meanwhile
+        runtime.queues().withdraw_job(delivery_job_id(post_id, attempts - 1))
+        deliver_claimed(post)
+        taken += 1
+    return taken
+
+
+def deliver_one(post_id: int) -> str:
+    """The job's own post: delivered if it is due and still queued."""
     post = db.session.execute(_POST_WITH_PLAN, {"post_id": post_id}).scalar_one_or_none()
     if post is None:
         log.warning("post %s is gone; nothing to deliver", post_id)
