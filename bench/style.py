@@ -10,7 +10,7 @@ from sqlalchemy import case, insert, or_, select
 
 from bench.common import bench_app
 from scheduler.domain.search_text import index_text
-from scheduler.domain.style_lint import Draft
+from scheduler.domain.style_lint.rules import Draft
 from scheduler.models import StyleEntry
 from scheduler.models.database import db
 from scheduler.services import style

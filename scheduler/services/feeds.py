@@ -1,6 +1,6 @@
 """Feeds of what the team published: adding them, and importing their entries as content items.
 
-Fetching happens only in RQ jobs, through ``fetching.fetch`` (our own bounded client); feedparser is
+Fetching happens only in RQ jobs, through ``outbound.client.fetch`` (our own bounded client); feedparser is
 handed bytes, never a URL. A feed is claimed in the database before it is read, so two workers (or
 a refresh pressed twice) never import it at the same time. A broken feed is reported on its own
 page and never stops another feed or the worker: every failure becomes the feed's ``last_error``.
@@ -17,7 +17,8 @@ import feedparser
 from sqlalchemy import func, or_, select, update
 
 import channels.registry as channel_registry
-from scheduler.infra.fetching import FetchError, fetch
+from scheduler.infra.outbound.client import fetch
+from scheduler.infra.outbound.errors import FetchError
 from scheduler.infra.queue import REFRESH_FEED
 from scheduler.infra.sanitise import plain_line
 from scheduler.models import ContentItem, Feed

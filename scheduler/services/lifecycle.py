@@ -34,7 +34,8 @@ from scheduler.domain.statuses import (
     UNCONFIRMED,
     sources_of,
 )
-from scheduler.models import Post, PostEvent, utcnow
+from scheduler.models import Post, PostEvent
+from scheduler.models.base import utcnow
 from scheduler.models.database import db
 from scheduler.services.unit_of_work import in_unit_of_work
 

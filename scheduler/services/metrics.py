@@ -1,6 +1,6 @@
 """Metrics from the channels' CSV exports: the mapping screen's memory, and the import itself.
 
-Parsing is the domain's (``domain.metrics_csv``); here rows meet the items they name. A row that
+Parsing is the domain's (the ``domain.metrics_csv`` package); here rows meet the items they name. A row that
 names no known item, or has a bad cell, is reported by line and skipped; every good row is kept.
 Readings are stored per item, source and day, so importing the same file twice changes nothing and
 next week's export adds a point to each item's series.
@@ -11,18 +11,10 @@ import hashlib
 from sqlalchemy import select
 
 import channels.registry as channel_registry
-from scheduler.domain.metrics_csv import (
-    PRESETS,
-    Mapping,
-    MappingError,
-    RowError,
-    Table,
-    check_mapping,
-    guess_preset,
-    parse_metrics,
-    read_table,
-    suggest_mapping,
-)
+from scheduler.domain.metrics_csv.mapping import Mapping, MappingError, check_mapping
+from scheduler.domain.metrics_csv.presets import PRESETS, guess_preset, suggest_mapping
+from scheduler.domain.metrics_csv.rows import RowError, parse_metrics
+from scheduler.domain.metrics_csv.table import Table, read_table
 from scheduler.models import ContentItem, MetricImport, MetricMapping
 from scheduler.models.database import db
 from scheduler.services import clock

@@ -54,7 +54,8 @@ from scheduler.infra.queue import (
 )
 from scheduler.infra.sanitise import render_markdown
 from scheduler.infra.secrets import UnreadableSecrets
-from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber, utcnow
+from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, ReferralCode, Subscriber
+from scheduler.models.base import utcnow
 from scheduler.models.database import db
 from scheduler.services import accounts, runtime
 from scheduler.services.clock import now

@@ -18,7 +18,8 @@ from scheduler.domain.compliance import compliance_from_tallies, empty_tallies, 
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import offset_segments
 from scheduler.domain.repetition import REPETITION_VERSION, find_repeated_messages
-from scheduler.models import Plan, Post, PostCount, RepetitionResult, utcnow
+from scheduler.models import Plan, Post, PostCount, RepetitionResult
+from scheduler.models.base import utcnow
 from scheduler.models.database import db
 from scheduler.models.functions import epoch_seconds
 from scheduler.services import runtime

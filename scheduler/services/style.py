@@ -15,7 +15,8 @@ from sqlalchemy import func, select, text
 import channels.registry as channel_registry
 from channels.base import PostContent
 from scheduler.domain.search_text import fts5_match, index_text, query_terms, tsquery
-from scheduler.domain.style_lint import Draft, InvalidPattern, Linter, TermRule, Topic, check_rule
+from scheduler.domain.style_lint.linter import Linter
+from scheduler.domain.style_lint.rules import Draft, InvalidPattern, TermRule, Topic, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db

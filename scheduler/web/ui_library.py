@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from scheduler.domain.metrics_csv import KEY_KINDS, METRICS, Mapping
+from scheduler.domain.metrics_csv.mapping import KEY_KINDS, METRICS, Mapping
 from scheduler.services import clock, feeds, items, metrics, plans, reuse, runtime
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.services.validation import parse_wall_clock

@@ -2,23 +2,11 @@ from datetime import date
 
 import pytest
 
-from scheduler.domain.metrics_csv import (
-    KEY_KINDS,
-    METRICS,
-    PRESETS,
-    Mapping,
-    MappingError,
-    MetricRow,
-    Parsed,
-    RowError,
-    check_mapping,
-    guess_preset,
-    parse_count,
-    parse_date,
-    parse_metrics,
-    read_table,
-    suggest_mapping,
-)
+from scheduler.domain.metrics_csv.cells import parse_count, parse_date
+from scheduler.domain.metrics_csv.mapping import KEY_KINDS, METRICS, Mapping, MappingError, check_mapping
+from scheduler.domain.metrics_csv.presets import PRESETS, guess_preset, suggest_mapping
+from scheduler.domain.metrics_csv.rows import MetricRow, Parsed, RowError, parse_metrics
+from scheduler.domain.metrics_csv.table import read_table
 
 # --------------------------------------------------------------------------------- sample exports
 

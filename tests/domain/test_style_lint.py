@@ -1,16 +1,15 @@
 import pytest
 
-from scheduler.domain.style_lint import (
+from scheduler.domain.style_lint.folding import fold_words
+from scheduler.domain.style_lint.linter import Linter, lint
+from scheduler.domain.style_lint.rules import (
     Draft,
     Finding,
     InvalidPattern,
-    Linter,
     TermRule,
     Topic,
-    _fold_words,
     check_rule,
     compile_pattern,
-    lint,
     split_terms,
 )
 from scheduler.domain.text import fold
@@ -430,7 +429,7 @@ def test_ss_does_not_match_half_a_sharp_s_word():
     ],
 )
 def test_terms_fold_like_theme_keywords(text):
-    assert _fold_words(text) == fold(text)
+    assert fold_words(text) == fold(text)
 
 
 # --- the linter ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""scheduler.fetching against real HTTP(S) servers on 127.0.0.1: what it fetches, and what it refuses.
+"""scheduler.infra.outbound against real HTTP(S) servers on 127.0.0.1: what it fetches, and what it refuses.
 
 Refused addresses are refused before any connection, so those tests need no network at all. Only the
 resolver is replaced, where a test needs a host name that no DNS knows (feed.test)."""
@@ -16,8 +16,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from scheduler.infra import fetching
-from scheduler.infra.fetching import FetchError, Refused, check_address, fetch, parse_allow
+from scheduler.infra.outbound import client, connection
+from scheduler.infra.outbound.client import fetch
+from scheduler.infra.outbound.errors import FetchError, Refused
+from scheduler.infra.outbound.guard import check_address, parse_allow
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 ETAG = '"v1"'
@@ -213,13 +215,13 @@ def fake_dns(monkeypatch):
             raise socket.gaierror(f"no such test host {host}")
         return [(socket.AF_INET6 if ":" in ip else socket.AF_INET, (ip, port)) for ip in names[host]]
 
-    monkeypatch.setattr(fetching, "_lookup", lookup)
+    monkeypatch.setattr(connection, "lookup", lookup)
     return names
 
 
 @pytest.fixture
 def test_ca(monkeypatch):
-    monkeypatch.setattr(fetching, "_tls_context", lambda: fetching._make_tls_context(cadata=CA_PEM))
+    monkeypatch.setattr(connection, "tls_context", lambda: connection.make_tls_context(cadata=CA_PEM))
 
 
 def reason_of(url, **kwargs):
@@ -496,7 +498,7 @@ def test_trickling_headers_are_cut_off_by_the_total_deadline(base):
 
 
 def test_a_slow_lookup_is_cut_off_by_the_total_deadline(monkeypatch):
-    monkeypatch.setattr(fetching, "_lookup", lambda host, port: time.sleep(3))
+    monkeypatch.setattr(connection, "lookup", lambda host, port: time.sleep(3))
     assert reason_of("http://slow.test/feed", timeout=0.3)[0] == "timeout"
 
 
@@ -521,9 +523,9 @@ def test_a_zip_bomb_is_cut_off_by_its_decompressed_size(base):
 
 
 def test_the_default_limits_are_those_of_the_issue():
-    assert fetching.DEFAULT_TIMEOUT == 15.0
-    assert fetching.DEFAULT_MAX_BYTES == 5 * 1024 * 1024
-    assert fetching.DEFAULT_MAX_REDIRECTS == 5
+    assert client.DEFAULT_TIMEOUT == 15.0
+    assert client.DEFAULT_MAX_BYTES == 5 * 1024 * 1024
+    assert client.DEFAULT_MAX_REDIRECTS == 5
 
 
 # --- network failures ------------------------------------------------------------------------------

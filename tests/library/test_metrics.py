@@ -18,7 +18,7 @@ def x_export(*rows: str) -> str:
 
 
 def upload(client, csv_text, mapping=None, name="X export", channel="twitter"):
-    from scheduler.domain.metrics_csv import PRESETS
+    from scheduler.domain.metrics_csv.presets import PRESETS
 
     mapping = mapping or PRESETS["x_post_analytics"].mapping.to_dict()
     return client.post(

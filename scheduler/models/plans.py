@@ -1,0 +1,104 @@
+"""Plans, their per-channel commitments, posts and each post's status history.
+
+The database is the source of truth for every post; Redis only holds reminders of when to act."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler.models.base import Base, UTCDateTime, utcnow
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(200))
+    key_message: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Commitment.id"
+    )
+
+
+class Commitment(Base):
+    __tablename__ = "commitments"
+    __table_args__ = (UniqueConstraint("plan_id", "channel", name="uq_commitment_plan_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(40))
+    posts: Mapped[int] = mapped_column(Integer)
+    per: Mapped[str] = mapped_column(String(10))
+    on_theme_min: Mapped[int] = mapped_column(Integer, default=0)
+    one_note_max_share: Mapped[float] = mapped_column(Float, default=1.0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="commitments")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    __table_args__ = (
+        # covers the compliance report's GROUP BY: it never has to read the posts' rows
+        Index("ix_posts_report", "plan_id", "channel", "status", "scheduled_at", "on_theme"),
+        Index("ix_posts_status_time", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(2000), default="")
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    on_theme: Mapped[bool] = mapped_column(Boolean, default=False)
+    theme_source: Mapped[str] = mapped_column(String(10), default="keywords")
+    theme_matched: Mapped[list] = mapped_column(JSON, default=list)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    adapted_from_post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"), nullable=True)
+    source_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item", use_alter=True), nullable=True
+    )
+    # where a reused post came from, as it stood then: {item_id, channel, title, link, score, at}
+    lineage: Mapped[dict] = mapped_column(JSON, default=dict)
+    # a manager's decision to schedule despite style errors: {reason, by, at}; empty when none
+    style_override: Mapped[dict] = mapped_column(JSON, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+    remote_id: Mapped[str] = mapped_column(String(300), default="")
+    remote_url: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    events: Mapped[list["PostEvent"]] = relationship(
+        back_populates="post", cascade="all, delete-orphan", order_by="PostEvent.id"
+    )
+
+
+class PostEvent(Base):
+    """One status change of a post: the history the UI shows, including why a delivery failed."""
+
+    __tablename__ = "post_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    post: Mapped[Post] = relationship(back_populates="events")
