@@ -186,6 +186,24 @@ class GuardedWorker(SimpleWorker):
             f"set aside as {aside} for 7 days" if exists else "dropped",
         )
 
+    def unsubscribe(self):
+        """Internal override of RQ 3.0's: it unsubscribes, then stops its pubsub thread, and redis-py 8.2's
+        ``PubSubWorkerThread.stop()`` waits for that thread, which sleeps in ``get_message`` for RQ's 60 s
+        ``sleep_time`` unless a message wakes it; when the unsubscribe's reply came before the stop, a
+        worker took a minute to exit. Here the thread is told to stop first, the reply then wakes it,
+        and the wait is bounded."""
+        thread = self.pubsub_thread
+        if not thread:
+            return
+        self.log.info("Worker %s: unsubscribing from channel %s", self.name, self.pubsub_channel_name)
+        try:
+            thread.stop(timeout=0)  # clears its running flag without waiting (redis-py >= 8.2)
+        except TypeError:
+            thread.stop()  # older redis-py: stop() only clears the flag
+        self.pubsub.unsubscribe()
+        thread.join(timeout=1)
+        self.pubsub.close()
+
     def stop_was_requested(self) -> bool:
         """SIGTERM or Ctrl-C reached RQ's handler. Internal: RQ sets ``_stop_requested`` only when a job
         was running, ``_shutdown_requested_date`` when the request came."""
