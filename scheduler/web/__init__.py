@@ -18,10 +18,10 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
+    from scheduler.web import api, ui, ui_accounts, ui_library, ui_style  # noqa: F401
 
     csrf.init_app(app)
-    csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api.py)
+    csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api/__init__.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(ui.blueprint)
     from scheduler.web.newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
