@@ -17,7 +17,7 @@
     const themeLine = document.getElementById("theme-line");
     let timer = null, sequence = 0;
 
-    // "address | alt text", as the form's media field is written (scheduler.views.ui.media_from_lines)
+    // "address | alt text", as the form's media field is written (scheduler/web/forms/posts.py, media_from_lines)
     const mediaLine = function (line) {
       const cut = line.indexOf("|");
       const url = (cut < 0 ? line : line.slice(0, cut)).trim();

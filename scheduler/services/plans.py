@@ -8,6 +8,7 @@ import channels.registry as channel_registry
 from channels.shaping import ascii_slug
 from scheduler.models import Commitment, Plan
 from scheduler.models.database import db
+from scheduler.services import clock
 from scheduler.services.errors import NotFound
 from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader, is_id
@@ -32,6 +33,14 @@ def find_plan(plan_id) -> Plan | None:
 
 def all_plans() -> list[Plan]:
     return list(db.session.scalars(select(Plan).order_by(Plan.starts_on.desc(), Plan.id.desc())))
+
+
+def current_plan() -> Plan | None:
+    """The plan running today, else the one that ends last: where "Use on…" puts a draft unless told
+    otherwise."""
+    every = all_plans()
+    running = [p for p in every if p.starts_on <= clock.today(p.timezone) <= p.ends_on]
+    return (running or sorted(every, key=lambda p: p.ends_on, reverse=True) or [None])[0]
 
 
 @unit_of_work

@@ -1,4 +1,5 @@
-"""Blueprints by audience: ``api`` for scripts and the editor's live checks, ``ui`` for people."""
+"""The web shell, by audience: ``pages`` for people (the ``ui`` blueprint), ``api`` for scripts and
+the editor's live checks, ``public`` for newsletter readers (the ``newsletter`` blueprint)."""
 
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
@@ -18,15 +19,11 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, api_accounts, api_library, api_style, ui, ui_accounts, ui_library, ui_style  # noqa: F401
+    from scheduler.web import api, errors, pages, public
 
-    csrf.init_app(app)
-    csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api.py)
+    csrf.init_app(app)  # every page form carries its token; a form posted without one is refused (400)
+    csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api/__init__.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
-    app.register_blueprint(ui.blueprint)
-    from scheduler.web.newsletter import blueprint as newsletter_blueprint  # public pages: signup, confirm, unsubscribe
-
-    app.register_blueprint(newsletter_blueprint)
-    from scheduler.web import errors  # a 503 page when the database does not answer
-
-    errors.init_app(app)
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(public.blueprint)
+    errors.init_app(app)  # each kind of refusal a status code; a 503 page when the database does not answer

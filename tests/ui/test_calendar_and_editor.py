@@ -6,7 +6,7 @@ from datetime import date
 from scheduler.domain.facts import CommitmentFacts
 from scheduler.services import calendar, posts
 from scheduler.web import charts
-from scheduler.web.ui import share_input
+from scheduler.web.forms.plans import share_input
 from tests.factories import commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"
@@ -158,7 +158,9 @@ def test_commitment_errors_name_the_field_and_keep_the_input(client, app):
         data={"posts": "0", "per": "fortnight", "one_note_max_share": "150%", "note": "été"},
     )
     html = html_of(response, 422)
-    assert "posts:" in html and "per:" in html and "one_note_max_share:" in html and 'value="été"' in html
+    assert "Posts per period must be at least 1" in html and "Period must be one of day, week" in html
+    assert "One-note ceiling must be more than 0 and at most 1" in html and 'value="été"' in html
+    assert "one_note_max_share:" not in html and "posts:" not in html
     assert plan.commitments == []
 
 

@@ -88,7 +88,7 @@ def test_plan_form_errors_are_shown_and_nothing_is_saved(client):
         },
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is not a known time zone" in html and 'value="Q3"' in html and "Nothing was saved" in html
     assert plans.all_plans() == []
 
@@ -152,7 +152,7 @@ def test_editor_keeps_input_and_names_the_field_on_error(client, app):
         data={"body": "Bonjour", "link": "ftp://nope", "scheduled_local": "2031-06-02T10:00", "action": "save"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "must be an http" in html and "Bonjour" in html
+    assert response.status_code == 422 and "must be an http" in html and "Bonjour" in html
     assert posts.list_posts({"plan_id": plan.id}) == []
 
 

@@ -1,77 +1,13 @@
-"""The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape."""
+"""The plans and posts over the JSON API: plans, their commitments and compliance, channels, posts."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Response, jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Response, jsonify, request
 
 import channels.registry as channel_registry
 from channels.base import PostContent
 from scheduler.services import plans, posts, reports
-from scheduler.services.errors import Malformed, NotFound, ServiceError
+from scheduler.services.errors import Malformed, NotFound
 from scheduler.services.validation import Reader
-from scheduler.web.errors import status_of
-
-blueprint = Blueprint("api", __name__)
-
-
-def error(status: int, message: str, fields: dict | None = None):
-    return jsonify({"error": {"message": message, "fields": fields or {}}}), status
-
-
-@blueprint.errorhandler(ServiceError)
-def _refused(exc: ServiceError):
-    """Every kind of refusal, as its status code and the contract's error shape."""
-    return error(status_of(exc), exc.message, exc.fields)
-
-
-@blueprint.errorhandler(HTTPException)
-def _http(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
-
-
-FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
-
-
-@blueprint.before_request
-def _refuse_cross_site_writes():
-    """The API has no CSRF token: it takes only what no other site can make a browser send. A browser
-    says where a request comes from (Origin, Sec-Fetch-Site), and a form can only send form types."""
-    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
-        return None
-    origin = request.headers.get("Origin")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (origin and urlsplit(origin).netloc != request.host):
-        return error(403, "requests from another site are refused; call the API from a script or from Refrain's pages")
-    if request.mimetype in FORM_TYPES:
-        return error(415, "send JSON (Content-Type: application/json), or no body at all")
-    return None
-
-
-@blueprint.record_once
-def _json_errors_for_api_paths(state):
-    """Errors raised before a blueprint is chosen (an unknown URL, a wrong method) or by a bug: still
-    JSON in the contract's shape under /api/, whatever pages the UI shows elsewhere."""
-
-    def answer(exc):
-        if not request.path.startswith("/api/"):
-            return exc if isinstance(exc, HTTPException) else InternalServerError(original_exception=exc)
-        if isinstance(exc, HTTPException):
-            return error(exc.code or 500, exc.description or exc.name)
-        state.app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        return error(500, "internal error; the request was not completed and nothing was saved by it")
-
-    state.app.register_error_handler(HTTPException, answer)
-    state.app.register_error_handler(Exception, answer)
-
-
-def body() -> dict:
-    data = request.get_json(silent=True)
-    if data is None:
-        raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
-    if not isinstance(data, dict):
-        raise Malformed(message="the request body must be a JSON object")
-    return data
-
+from scheduler.web.api import blueprint, body
 
 # plans and commitments
 

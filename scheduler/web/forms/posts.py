@@ -1,0 +1,229 @@
+"""The post editor's form: the common fields, then each channel's own (``adapter.extra_fields``).
+
+The time is typed on the plan's clock in a datetime-local field; a time the clocks skip or show twice
+is not shifted silently: ``time_notice`` says where it goes, and the page shows it.
+"""
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+
+from channels.base import Media
+from scheduler.domain.periods import day_start_utc
+from scheduler.services.validation import parse_wall_clock
+from scheduler.web.formatting import FORM_TIME, local_time
+from scheduler.web.forms import PageForm, channel_options, options
+
+LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
+EXTRA_LABELS = {
+    "thread": "Split into a thread when it is too long",
+    "media": "Images",
+    "path1": "Display path 1",
+    "path2": "Display path 2",
+}
+TITLE_LABELS = {"newsletter": "Subject"}
+TITLE_NOTES = {"twitter": "not shown on X / Twitter"}
+BODY_LABELS = {"youtube": "Description"}
+LINK_LABELS = {"ppc": "Final URL"}
+LONG_BODIES = {"blog", "newsletter"}
+TIME_MESSAGE = "must be a date and a time, such as 2031-09-01 10:00"
+
+
+def time_from_form(text: str | None, plan, kept=None) -> tuple[str | None, str | None]:
+    """A time typed on the plan's clock → (the service's ISO instant, the notice to show).
+
+    A time left as the form showed it keeps ``kept`` (the post's instant), so saving an edit to the
+    text never moves a post (its seconds, or the second of two repeated 01:30s, cannot be typed in
+    the field). Text that is not a date and time goes to the service as it is, which refuses it.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    if kept is not None and text == local_time(kept, plan, FORM_TIME):
+        return kept.isoformat(), None
+    reading = parse_wall_clock(text, plan.timezone)
+    if reading is None:
+        return text, None
+    return reading.utc.isoformat(), reading.notice
+
+
+class TimeOnPlanClock:
+    """For forms with a datetime-local field on the plan's clock: the service's words about the
+    instant (ISO 8601, offsets) become words about the field people typed in."""
+
+    def reworded(self, name: str, problem: str) -> str:
+        return TIME_MESSAGE if name == "scheduled_at" and "offset" in problem else problem
+
+
+def media_from_lines(text: str | None) -> list[dict]:
+    """The form's media field: one image per line, "address | alt text"."""
+    found = []
+    for line in (text or "").replace("\r", "").split("\n"):
+        url, _, alt = line.partition("|")
+        if url.strip():
+            found.append({"url": url.strip(), "type": "image", "alt": alt.strip()})
+    return found
+
+
+def _separator(name: str) -> str:
+    return "\n" if name in LINE_FIELDS else ","
+
+
+def extra_field(name: str, kind: type):
+    """The field for one of a channel's own fields; ``data-extra`` tells the editor's live check how
+    to read it as the service does (static/refrain.js)."""
+    if kind is bool:
+        return BooleanField(EXTRA_LABELS.get(name, name), render_kw={"data-extra": "bool"})
+    if kind is Media:
+        return TextAreaField(
+            EXTRA_LABELS.get(name, name.capitalize()),
+            description="one per line: address | alt text",
+            render_kw={
+                "data-extra": "media",
+                "rows": 2,
+                "placeholder": "https://example.com/summer.png | A beach at dawn",
+            },
+        )
+    if kind is list:
+        lines = name in LINE_FIELDS
+        return TextAreaField(
+            EXTRA_LABELS.get(name, name.capitalize()),
+            description="one per line" if lines else "comma-separated",
+            render_kw={"data-extra": "lines" if lines else "comma", "rows": 4 if lines else 1},
+        )
+    return StringField(EXTRA_LABELS.get(name, name.replace("_", " ").capitalize()), render_kw={"data-extra": "text"})
+
+
+def extra_input(kind: type, name: str, value):
+    if kind is bool:
+        return bool(value)
+    if kind is Media:
+        return media_from_lines(value) or None
+    if kind is list:
+        return [item.strip() for item in (value or "").replace("\r", "").split(_separator(name)) if item.strip()]
+    return (value or "").strip() or None
+
+
+def extra_value(kind: type, name: str, value):
+    """A stored extra value as its field shows it."""
+    if kind is Media:
+        return "\n".join(f"{m.get('url', '')} | {m.get('alt', '')}" for m in value or [])
+    if kind is list:
+        return ("\n" if name in LINE_FIELDS else ", ").join(value or [])
+    if kind is bool:
+        return bool(value)
+    return value or ""
+
+
+class PostForm(TimeOnPlanClock, PageForm):
+    service_names = {"scheduled_at": "scheduled_local", "on_theme": "theme"}
+    extras: ClassVar[dict[str, type]] = {}
+
+    plan_id = HiddenField("Plan")
+    channel = HiddenField("Channel")
+    title = StringField("Title")
+    body = TextAreaField("Text")
+    link = StringField("Link", render_kw={"placeholder": "https://"})
+    scheduled_local = StringField("When", render_kw={"type": "datetime-local"})
+    theme = RadioField(
+        "Theme",
+        choices=options([("auto", "let the keywords decide"), ("on", "on theme"), ("off", "off theme")]),
+        validate_choice=False,
+    )
+    action = StringField()  # from the button pressed: save, schedule, unschedule, cancel, confirm, send_again
+    url = StringField("URL where it appeared", render_kw={"placeholder": "URL where it appeared", "class": "small-url"})
+    time_notice: str | None = None
+
+    def extra_fields(self) -> list:
+        return [self[name] for name in self.extras]
+
+    def in_page_order(self) -> list:
+        return [self.title, self.body, self.link, *self.extra_fields(), self.scheduled_local, self.theme, self.url]
+
+    def service_input(self, plan, post=None) -> dict:
+        """What the services take; the scheduled time read on the plan's clock (``time_notice``)."""
+        scheduled_at, self.time_notice = time_from_form(
+            self.scheduled_local.data, plan, post.scheduled_at if post is not None else None
+        )
+        return {
+            "title": self.title.data or "",
+            "body": self.body.data or "",
+            "link": self.link.data or "",
+            "on_theme": {"on": True, "off": False}.get(self.theme.data),
+            "scheduled_at": scheduled_at,
+            "extra": {name: extra_input(kind, name, self[name].data) for name, kind in self.extras.items()},
+        }
+
+
+def post_form_class(adapter) -> type[PostForm]:
+    """The editor's form for one channel: the common fields named as the channel names them, and its own."""
+    fields = {name: extra_field(name, kind) for name, kind in adapter.extra_fields.items()}
+    fields["title"] = StringField(TITLE_LABELS.get(adapter.name, "Title"), description=TITLE_NOTES.get(adapter.name))
+    fields["body"] = TextAreaField(
+        BODY_LABELS.get(adapter.name, "Text"), render_kw={"rows": 12 if adapter.name in LONG_BODIES else 5}
+    )
+    fields["link"] = StringField(LINK_LABELS.get(adapter.name, "Link"), render_kw={"placeholder": "https://"})
+
+    class ChannelPostForm(PostForm):
+        extras = dict(adapter.extra_fields)
+
+    for name, field in fields.items():
+        setattr(ChannelPostForm, name, field)
+    return ChannelPostForm
+
+
+def post_form(adapter, plan, post=None, day: date | None = None) -> PostForm:
+    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``)."""
+    values = {}
+    if post is not None:
+        extra = post.extra or {}
+        values |= {
+            "title": post.title,
+            "body": post.body,
+            "link": post.link,
+            "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
+            "scheduled_local": local_time(post.scheduled_at, plan, FORM_TIME),
+        }
+        values |= {name: extra_value(kind, name, extra.get(name)) for name, kind in adapter.extra_fields.items()}
+    elif day is not None:
+        values["scheduled_local"] = f"{day.isoformat()}T10:00"
+    form = post_form_class(adapter).shown(values)
+    form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
+    form.theme.data = form.theme.data or "auto"
+    return form
+
+
+class PostFilterForm(PageForm):
+    """The posts list's filters: a GET form (it changes nothing, so it carries no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    channel = SelectField("Channel", validate_choice=False)
+    status = SelectField("Status", validate_choice=False)
+    since = StringField("From", name="from", render_kw={"type": "date"})
+    until = StringField("To", name="to", render_kw={"type": "date"})
+
+    def offer(self, statuses) -> None:
+        self.channel.choices = channel_options(blank="all channels")
+        self.status.choices = options([("", "any status"), *((s, s) for s in statuses)])
+
+    def chosen(self) -> dict:
+        """The filters as the address gives them, for the page's links."""
+        return {field.name: field.data for field in self if field.data}
+
+    def service_input(self, plan) -> dict:
+        """Days are typed on the plan's clock: [from 00:00, the day after ``to`` 00:00)."""
+        filters = {"plan_id": plan.id, **{k: v for k, v in self.chosen().items() if k in ("channel", "status")}}
+        try:
+            if self.since.data:
+                filters["from"] = day_start_utc(date.fromisoformat(self.since.data), plan.timezone).isoformat()
+            if self.until.data:
+                day_after = date.fromisoformat(self.until.data) + timedelta(days=1)
+                filters["to"] = day_start_utc(day_after, plan.timezone).isoformat()
+        except ValueError:
+            self.form_errors.append("Dates must be YYYY-MM-DD; showing every date")
+            filters.pop("from", None)
+            filters.pop("to", None)
+        return filters

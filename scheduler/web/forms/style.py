@@ -1,0 +1,112 @@
+"""The style guide's forms: an entry (a term rule's and a topic's own fields shown by kind), and a
+manager's override of a post's style errors."""
+
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+
+from scheduler.web.forms import PageForm, channel_options, offered, options
+from scheduler.web.forms.plans import keyword_list
+
+KIND_LABELS = {
+    "guideline": "Guidelines",
+    "script": "Scripts",
+    "example": "Examples that work",
+    "term_rule": "Term rules",
+    "topic": "Acceptable blog topics",
+}
+
+
+class AuthorForm(PageForm):
+    """There are no logins yet: who edits is the name typed, remembered for the next edit."""
+
+    author = StringField("Your name", description="kept with this version")
+
+
+class StyleEntryForm(AuthorForm):
+    kind = SelectField("Kind", choices=options(KIND_LABELS.items()), validate_choice=False)
+    channel = SelectField("Channel", validate_choice=False)
+    title = StringField("Title", render_kw={"required": True})
+    rule = SelectField(
+        "Rule",
+        choices=options([("term", "avoid a term"), ("disclosure", "required disclosure")]),
+        validate_choice=False,
+    )
+    severity = SelectField(
+        "Severity",
+        choices=options([("warning", "warning"), ("error", "error (blocks scheduling)")]),
+        validate_choice=False,
+    )
+    avoid = StringField("Avoid", description="alternatives separated by commas")
+    prefer = StringField("Prefer", description="empty: never use it")
+    is_pattern = BooleanField("“Avoid” is a regular expression")
+    requires = StringField("Promotional posts must carry", render_kw={"placeholder": "#ad"})
+    triggers = StringField(
+        "Promotional when it mentions",
+        description="comma-separated; empty: every post",
+        render_kw={"placeholder": "discount, promo code, offre, 优惠"},
+    )
+    keywords = StringField("Words that name the topic", description="comma-separated")
+    body = TextAreaField("Text", description="Markdown; for a term rule, the reason", render_kw={"rows": 10})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = channel_options(blank="every channel")
+
+    @staticmethod
+    def values_of(entry: dict) -> dict:
+        """An entry as the service describes it (``style.entry_dict``), as the form shows it."""
+        values = {k: v for k, v in entry.items() if v is not None}
+        return values | {
+            "triggers": ", ".join(entry.get("triggers") or []),
+            "keywords": ", ".join(entry.get("keywords") or []),
+            "is_pattern": bool(entry.get("is_pattern")),
+        }
+
+    def service_input(self) -> dict:
+        data = {
+            "kind": self.kind.data or "",
+            "channel": self.channel.data or None,
+            "title": self.title.data or "",
+            "body": self.body.data or "",
+        }
+        if data["kind"] == "term_rule":
+            data |= {
+                "avoid": self.avoid.data or "",
+                "prefer": self.prefer.data or "",
+                "is_pattern": self.is_pattern.data,
+                "severity": self.severity.data or "warning",
+                "rule": self.rule.data or "term",
+                "requires": self.requires.data or "",
+                "triggers": keyword_list(self.triggers.data),
+            }
+        if data["kind"] == "topic":
+            data["keywords"] = keyword_list(self.keywords.data)
+        return data
+
+
+class OverrideForm(AuthorForm):
+    """A manager schedules despite the guide's errors, and says why."""
+
+    service_names = {"by": "author"}
+    reason = TextAreaField("Why", render_kw={"rows": 2, "required": True})
+    author = StringField("Your name")
+
+    def service_input(self, by: str) -> dict:
+        return {"reason": self.reason.data or "", "by": by}
+
+
+class StyleFilterForm(PageForm):
+    """The guide by kind and channel: a GET form (it changes nothing, so it carries no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", choices=options([("", "every kind"), *KIND_LABELS.items()]), validate_choice=False)
+    channel = SelectField("Channel", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = channel_options(blank="every channel")
+
+    def service_input(self) -> tuple[str | None, str | None]:
+        """The kind and channel chosen; one the form does not offer means every one."""
+        return offered(self.kind) or None, offered(self.channel) or None

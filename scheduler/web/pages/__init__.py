@@ -1,0 +1,71 @@
+"""The pages people use (the ``ui`` blueprint), by area: plans, calendar, posts, report, library,
+style guide, accounts, and the newsletter's team page.
+
+A view is a few lines: it builds the area's form (``scheduler.web.forms``), hands what was typed to
+a service, and turns the answer, or the refusal beside each field, into a page. Every rule lives in
+the services, so a page and the JSON API can never disagree; views never touch the database session
+and never commit: each service is its own unit of work.
+"""
+
+from flask import Blueprint, flash, render_template
+
+import channels.registry as channel_registry
+from scheduler.infra.sanitise import render_markdown
+from scheduler.services import accounts as channel_accounts
+from scheduler.services.errors import NotFound
+from scheduler.web.formatting import local_time, percent
+
+blueprint = Blueprint("ui", __name__)
+
+blueprint.add_app_template_filter(local_time, "local")
+blueprint.add_app_template_filter(percent, "percent")
+blueprint.add_app_template_filter(render_markdown, "markdown")
+
+
+@blueprint.app_template_test("style_error")
+def is_style_error(problem) -> bool:
+    """A finding of the style guide that blocks scheduling (and that a manager may override)."""
+    return problem.get("severity") == "error" and str(problem.get("code", "")).startswith("style.")
+
+
+@blueprint.app_context_processor
+def _everywhere():
+    """Every page names channels by their labels, and says when an account must be reconnected: its
+    posts are waiting."""
+    try:
+        waiting = [a for a in channel_accounts.list_accounts() if a.status == channel_accounts.UNAUTHORIZED]
+    except Exception:  # a page must not fail because this reminder could not be read
+        waiting = []
+    return {
+        "channel_labels": {c.name: c.label for c in channel_registry.all_channels()},
+        "accounts_to_reconnect": waiting,
+    }
+
+
+def form_page(template: str, form, **context):
+    """A page with a form: 422 while the form holds a refusal (nothing was saved), else 200."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
+
+
+def say_when(notice: str | None) -> None:
+    """A time the clocks skip or show twice, said once the post is saved, before what happened next."""
+    if notice:
+        flash(f"When: {notice}.")
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(error):
+    return render_template("error.html", message=error.message), 404
+
+
+from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
+    accounts,
+    calendar,
+    library,
+    metrics,
+    newsletter,
+    plans,
+    posts,
+    report,
+    style,
+)

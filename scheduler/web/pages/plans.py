@@ -1,0 +1,69 @@
+"""The plans: the list, a plan's form, its page with each channel's commitment."""
+
+from zoneinfo import available_timezones
+
+from flask import flash, redirect, render_template, url_for
+
+import channels.registry as channel_registry
+from scheduler.services import plans, reports
+from scheduler.web.forms.plans import CommitmentForm, PlanForm
+from scheduler.web.pages import blueprint, form_page
+
+
+@blueprint.get("/")
+def index():
+    all_plans = plans.all_plans()
+    coverage = {p.id: reports.compliance(p, with_repetition=False)["theme_coverage_ratio"] for p in all_plans}
+    return render_template("plans/index.html", plans=all_plans, coverage=coverage)
+
+
+@blueprint.route("/plans/new", methods=["GET", "POST"])
+def new_plan():
+    form = PlanForm.shown(PlanForm.NEW)
+    if plan := form.submit(lambda: plans.create_plan(form.service_input())):
+        flash(f"Plan “{plan.name}” created. Now set what each channel commits to.")
+        return redirect(url_for("ui.plan_page", plan_id=plan.id))
+    return form_page("plans/form.html", form, plan=None, zones=sorted(available_timezones()))
+
+
+@blueprint.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit_plan(plan_id):
+    plan = plans.get_plan(plan_id)
+    form = PlanForm.shown(PlanForm.values_of(plan))
+    if form.submit(lambda: plans.update_plan(plan, form.service_input())):
+        flash("Plan saved.")
+        return redirect(url_for("ui.plan_page", plan_id=plan.id))
+    return form_page("plans/form.html", form, plan=plan, zones=sorted(available_timezones()))
+
+
+@blueprint.get("/plans/<int:plan_id>")
+def plan_page(plan_id):
+    return commitments_page(plans.get_plan(plan_id))
+
+
+def commitments_page(plan, posted: tuple[str, CommitmentForm] | None = None):
+    """The plan with a form per channel: each as saved, but the one just posted as it was typed."""
+    committed = {c.channel: c for c in plan.commitments}
+    forms = {c.name: CommitmentForm.showing(committed.get(c.name)) for c in channel_registry.all_channels()}
+    if posted is not None:
+        forms[posted[0]] = posted[1]
+    return render_template(
+        "plans/show.html", plan=plan, committed=committed, channels=channel_registry.all_channels(), forms=forms
+    ), 422 if posted and posted[1].errors else 200
+
+
+@blueprint.post("/plans/<int:plan_id>/commitments/<channel>")
+def save_commitment(plan_id, channel):
+    plan = plans.get_plan(plan_id)
+    form = CommitmentForm()
+    if form.submit(lambda: plans.set_commitment(plan, channel, form.service_input())):
+        flash(f"{channel_registry.get(channel).label}: commitment saved.")
+        return redirect(url_for("ui.plan_page", plan_id=plan.id))
+    return commitments_page(plan, (channel, form))
+
+
+@blueprint.post("/plans/<int:plan_id>/commitments/<channel>/delete")
+def delete_commitment(plan_id, channel):
+    plans.remove_commitment(plans.get_plan(plan_id), channel)
+    flash("Commitment removed.")
+    return redirect(url_for("ui.plan_page", plan_id=plan_id))

@@ -1,0 +1,135 @@
+"""The posts: the list with its filters, the editor, its live theme line and its buttons.
+
+Which buttons a post offers is the services' answer (``posts.actions``): the editor shows those, and
+a service refuses anything else, so the page holds no list of statuses of its own.
+"""
+
+from datetime import date
+
+from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+
+import channels.registry as channel_registry
+from channels.base import PostContent
+from scheduler.services import clock, lifecycle, plans, post_checks, posts
+from scheduler.services.errors import Conflict, Invalid
+from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
+from scheduler.web.forms.style import OverrideForm
+from scheduler.web.pages import blueprint, form_page, say_when
+
+
+def adapter_or_404(channel: str):
+    if channel not in channel_registry.names():
+        abort(404)
+    return channel_registry.get(channel)
+
+
+@blueprint.get("/plans/<int:plan_id>/posts")
+def posts_page(plan_id):
+    plan = plans.get_plan(plan_id)
+    form = PostFilterForm(request.args)
+    form.offer(lifecycle.STATUSES)
+    try:
+        found = posts.list_posts(form.service_input(plan))
+    except Invalid as error:
+        form.refused(error)
+        found = posts.list_posts({"plan_id": plan.id})
+    for problem in form.problems():
+        flash(problem)
+    return render_template(
+        "posts/index.html", plan=plan, posts=found, form=form, filters=form.chosen(), today=clock.today(plan.timezone)
+    )
+
+
+@blueprint.route("/posts/new", methods=["GET", "POST"])
+def new_post():
+    plan = plans.get_plan(request.values.get("plan_id", type=int))
+    adapter = adapter_or_404(
+        request.values.get("channel") or (plan.commitments[0].channel if plan.commitments else "twitter")
+    )
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = None
+    form = post_form(adapter, plan, day=day)
+    if post := form.submit(
+        lambda: posts.create_post({**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name})
+    ):
+        say_when(form.time_notice)
+        if form.action.data == "schedule":
+            return act(post, "schedule", form)
+        flash("Draft saved.")
+        return redirect(url_for("ui.edit_post", post_id=post.id))
+    return editor(plan, None, adapter, form)
+
+
+@blueprint.route("/posts/<int:post_id>", methods=["GET", "POST"])
+def edit_post(post_id):
+    post = posts.get_post(post_id)
+    adapter = adapter_or_404(post.channel)
+    form = post_form(adapter, post.plan, post)
+    action = form.action.data or "save"
+    if action not in ("save", "schedule") and form.validate_on_submit():
+        return act(post, action, form)
+    try:
+        saved = form.submit(lambda: posts.update_post(post, form.service_input(post.plan, post)))
+    except Conflict as error:
+        flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.")
+        return redirect(url_for("ui.edit_post", post_id=post.id))
+    if saved:
+        say_when(form.time_notice)
+        if action == "schedule":
+            return act(post, action, form)
+        flash("Saved.")
+        return redirect(url_for("ui.edit_post", post_id=post.id))
+    return editor(post.plan, post, adapter, form)
+
+
+def editor(plan, post, adapter, form):
+    return form_page(
+        "posts/editor.html",
+        form,
+        plan=plan,
+        post=post,
+        channel=adapter.name,
+        actions=posts.actions(post),
+        time_notice=form.time_notice if form.errors else None,
+        channels=channel_registry.all_channels(),
+        override=OverrideForm(formdata=None, data={"author": session.get("author", "")}),
+    )
+
+
+ACTIONS = {
+    "schedule": (lambda post, form: posts.schedule_post(post), "Scheduled: it will be delivered at its time."),
+    "unschedule": (lambda post, form: posts.unschedule_post(post), "Back to draft."),
+    "cancel": (lambda post, form: posts.cancel_post(post), "Cancelled: it will not be delivered."),
+    "send_again": (lambda post, form: posts.schedule_post(post), "Scheduled again."),
+    "confirm": (lambda post, form: posts.confirm_published(post, form.url.data or ""), "Marked as published."),
+}
+
+
+def act(post, action: str, form):
+    """One of the editor's buttons; the service refuses what the post's status does not allow."""
+    if action not in ACTIONS:
+        abort(400)
+    run, done = ACTIONS[action]
+    try:
+        run(post, form)
+        flash(done)
+    except Invalid as error:
+        flash(form.in_words(error))
+    except Conflict as error:
+        flash(error.message)
+    return redirect(url_for("ui.edit_post", post_id=post.id))
+
+
+@blueprint.post("/plans/<int:plan_id>/theme-check")
+def theme_check(plan_id):
+    """The editor's live theme line: which keywords the text being typed mentions. Saves nothing."""
+    plan = plans.get_plan(plan_id)
+    adapter = adapter_or_404(request.values.get("channel", ""))
+    data = post_form_class(adapter)().service_input(plan)
+    content = PostContent(
+        channel=adapter.name, body=data["body"], title=data["title"], link=data["link"], extra=data["extra"]
+    )
+    match = post_checks.theme_of(plan, content, data["on_theme"])
+    return jsonify({"on_theme": match.on_theme, "matched": list(match.matched), "source": match.source})

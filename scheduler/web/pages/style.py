@@ -1,0 +1,75 @@
+"""The style guide's pages: the guide by kind and channel, an entry with its history, the entry form,
+and a manager's override of a post's style errors."""
+
+from flask import flash, redirect, render_template, request, session, url_for
+
+from scheduler.services import posts, style
+from scheduler.services.errors import Conflict, Invalid
+from scheduler.web.forms.style import KIND_LABELS, AuthorForm, OverrideForm, StyleEntryForm, StyleFilterForm
+from scheduler.web.pages import blueprint, form_page
+
+
+def author(form: AuthorForm) -> str:
+    """There are no logins yet: the name typed in the form, remembered for the next edit."""
+    name = (form.author.data or "").strip()[:100]
+    if name:
+        session["author"] = name
+    return name or session.get("author", "")
+
+
+@blueprint.get("/style")
+def style_page():
+    form = StyleFilterForm(request.args)
+    kind, channel = form.service_input()
+    entries = style.list_entries(kind, channel)
+    grouped = {k: [e for e in entries if e.kind == k] for k in KIND_LABELS}
+    return render_template("style/index.html", form=form, grouped=grouped, kind_labels=KIND_LABELS, kind=kind)
+
+
+@blueprint.get("/style/<int:entry_id>")
+def style_entry_page(entry_id):
+    entry = style.get_entry(entry_id)
+    return render_template("style/entry.html", entry=entry, versions=style.versions(entry), kind_labels=KIND_LABELS)
+
+
+@blueprint.route("/style/new", methods=["GET", "POST"])
+def new_style_entry():
+    form = StyleEntryForm.shown({"kind": request.args.get("kind", "guideline"), "author": session.get("author", "")})
+    if entry := form.submit(lambda: style.create_entry(form.service_input(), author(form))):
+        flash("Entry added to the guide.")
+        return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
+    return form_page("style/form.html", form, entry=None)
+
+
+@blueprint.route("/style/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit_style_entry(entry_id):
+    entry = style.get_entry(entry_id)
+    values = StyleEntryForm.values_of(style.entry_dict(entry))
+    form = StyleEntryForm.shown({**values, "author": session.get("author", "")})
+    if form.submit(lambda: style.update_entry(entry, form.service_input(), author(form))):
+        flash("Saved as a new version.")
+        return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
+    return form_page("style/form.html", form, entry=entry)
+
+
+@blueprint.post("/style/<int:entry_id>/delete")
+def delete_style_entry(entry_id):
+    entry = style.get_entry(entry_id)
+    form = AuthorForm()
+    if form.validate_on_submit():
+        style.delete_entry(entry, author(form))
+        flash("Entry removed from the guide; its history is kept.")
+    return redirect(url_for("ui.style_page"))
+
+
+@blueprint.post("/posts/<int:post_id>/override")
+def override_post_style(post_id):
+    post = posts.get_post(post_id)
+    form = OverrideForm()
+    if form.validate_on_submit():
+        try:
+            posts.override_style(post, form.service_input(by=author(form)))
+            flash("Style errors overridden; the reason is kept on the post. You can schedule it now.")
+        except (Invalid, Conflict) as error:
+            flash(f"Not overridden: {form.in_words(error)}")
+    return redirect(url_for("ui.edit_post", post_id=post.id))
