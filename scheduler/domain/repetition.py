@@ -22,13 +22,14 @@ so a text posted daily is one item, not ninety.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import timezone
 
 import numpy as np
 
 from scheduler.domain.facts import COUNTED_STATUSES, PostFacts
-from scheduler.domain.near_duplicates import band_keys, candidate_runs, comparable_form, distinct, pair_scores, ragged
+from scheduler.domain.near_duplicates import band_keys, candidate_runs, comparable_form, pair_scores, ragged
 from scheduler.domain.text import FoldedWords, message_text
 
 # Part of the fingerprint of stored results (services.reports): change it whenever a change to this
@@ -37,16 +38,70 @@ from scheduler.domain.text import FoldedWords, message_text
 REPETITION_VERSION = 1
 
 
-def find_repeated_messages(posts: Iterable[PostFacts], window_days: int = 14, threshold: float = 0.88) -> list[dict]:
+WINDOW_DAYS, THRESHOLD = 14, 0.88
+
+
+@dataclass(frozen=True)
+class Links:
+    """Which counted posts were linked to which (post ids), and how alike they are: what the groups
+    are made of, kept with them so that an edit needs only its neighbourhood searched again
+    (``repetition_update``). A text's posts are linked as a chain, each to the previous one in its
+    window, so there are about as many links as repeated posts, never one per pair."""
+
+    earlier: np.ndarray  # int64 post ids
+    later: np.ndarray
+    similarity: np.ndarray  # float64, 1.0 for the same message
+
+    @classmethod
+    def none(cls) -> Links:
+        return cls(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64))
+
+    def __len__(self) -> int:
+        return len(self.earlier)
+
+
+def find_repeated_messages(
+    posts: Iterable[PostFacts], window_days: int = WINDOW_DAYS, threshold: float = THRESHOLD
+) -> list[dict]:
     """Groups [{channel, post_ids, similarity}] of counted posts repeating a message."""
+    return detect(posts, window_days, threshold)[0]
+
+
+def detect(
+    posts: Iterable[PostFacts], window_days: int = WINDOW_DAYS, threshold: float = THRESHOLD
+) -> tuple[list[dict], Links]:
+    """The groups, and the links they were found from."""
     posts = list(posts)
     counted = [p for p in posts if p.status in COUNTED_STATUSES]
     if len(counted) < 2:
-        return []
+        return [], Links.none()
     timeline = _Timeline(counted, _Lineage(posts), window_days * 86400)
     timeline.link_identical()
     timeline.link_near_duplicates(threshold * 100)
-    return timeline.groups()
+    links = timeline.found()
+    return groups_of(links, {p.id: p.channel for p in counted}), links
+
+
+def groups_of(links: Links, channel_of: Mapping[int, str]) -> list[dict]:
+    """The linked posts' connected components, each with its weakest link, in a stable order."""
+    if not len(links):
+        return []
+    ids, position = np.unique(np.concatenate((links.earlier, links.later)), return_inverse=True)
+    earlier, later = position[: len(links)], position[len(links) :]
+    root = _components(len(ids), earlier, later)
+    weakest = np.ones(len(ids))
+    np.minimum.at(weakest, root[earlier], links.similarity)
+    order = np.argsort(root, kind="stable")
+    bounds = np.flatnonzero(np.diff(root[order])) + 1
+    groups = [
+        {
+            "channel": channel_of[int(ids[members[0]])],
+            "post_ids": ids[members].tolist(),
+            "similarity": round(float(weakest[root[members[0]]]), 2),
+        }
+        for members in np.split(order, bounds)
+    ]
+    return sorted(groups, key=lambda group: (group["channel"], group["post_ids"][0]))
 
 
 class _Messages(dict):
@@ -215,27 +270,13 @@ class _Timeline:
         )
         return codes // len(self.text_start), codes % len(self.text_start), scores[found][first] / 100
 
-    def groups(self) -> list[dict]:
+    def found(self) -> Links:
+        """Every link made, by post id."""
         earlier, later, similarity = self.walked
         self._add(np.array(earlier, dtype=np.int64), np.array(later, dtype=np.int64), np.array(similarity))
         earlier, later, similarity = (np.concatenate(column) for column in zip(*self.links))
-        if not len(earlier):
-            return []
-        root = _components(len(self.posts), earlier, later)
-        weakest = np.ones(len(self.posts))
-        np.minimum.at(weakest, root[earlier], similarity)
-        linked = distinct(np.concatenate((earlier, later)))
-        linked = linked[np.argsort(root[linked], kind="stable")]
-        bounds = np.flatnonzero(np.diff(root[linked])) + 1
-        groups = [
-            {
-                "channel": self.channel_names[self.channel[members[0]]],
-                "post_ids": sorted(self.posts[i].id for i in members.tolist()),
-                "similarity": round(float(weakest[root[members[0]]]), 2),
-            }
-            for members in np.split(linked, bounds)
-        ]
-        return sorted(groups, key=lambda group: (group["channel"], group["post_ids"][0]))
+        ids = np.fromiter((p.id for p in self.posts), np.int64, len(self.posts))
+        return Links(ids[earlier], ids[later], np.asarray(similarity, dtype=np.float64))
 
 
 def _components(size: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
