@@ -15,7 +15,7 @@ from scheduler.domain.periods import plan_periods
 from scheduler.domain.repetition import find_repeated_messages
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import plans, reports
+from scheduler.services import plans, report_data, reports
 
 CHANNELS = {
     "twitter": (40, "day"),
@@ -136,7 +136,7 @@ def touch_a_post(plan):
 
 def detect_afresh(plan):
     """What a stale report does for repeated messages: read the counted posts, find the groups."""
-    return find_repeated_messages(reports.counted_posts(plan))
+    return find_repeated_messages(report_data.counted_posts(plan))
 
 
 def settle():
@@ -156,8 +156,8 @@ def report_figures(plan, count):
     stale_time, stale = timed(lambda: reports.compliance(plan), repeat=2, before=lambda: touch_a_post(plan))
     assert counts_of(counts) == counts_of(fresh) == naive, (counts_of(counts), naive)
     assert stale["repeated_messages"] == detect_afresh(plan), "the stored groups are not the current ones"
-    facts, commitments = reports.plan_facts(plan), reports.commitment_facts(plan)
-    by_posts = compliance_from_tallies(facts, commitments, reports.tallies_from_posts(plan, facts, commitments), [])
+    facts, commitments = report_data.plan_facts(plan), report_data.commitment_facts(plan)
+    by_posts = compliance_from_tallies(facts, commitments, report_data.tallies_from_posts(plan, facts, commitments), [])
     assert counts_of(by_posts) == counts_of(counts)
     print(f"  naive recount (a COUNT per period and channel):  {naive_time * 1000:9.1f} ms")
     for label, seconds in (

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from scheduler.domain.compliance import compliance_report
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import reports
+from scheduler.services import report_data, reports
 from tests.factories import commit, make_plan
 
 STATUSES = ["draft", "scheduled", "queued", "published", "published", "failed", "cancelled", "unconfirmed"]
@@ -66,7 +66,9 @@ def test_database_tallies_match_counting_each_post(app, zone, starts_on, ends_on
     db.session.execute(insert(Post), rows)
     db.session.commit()
     by_database = reports.compliance(plan, with_repetition=False)
-    every_post = [p for p in reports.counted_posts(plan)]
-    by_python = compliance_report(reports.plan_facts(plan), reports.commitment_facts(plan), every_post, repeated=[])
+    every_post = [p for p in report_data.counted_posts(plan)]
+    by_python = compliance_report(
+        report_data.plan_facts(plan), report_data.commitment_facts(plan), every_post, repeated=[]
+    )
     assert by_database == by_python
     assert sum(row["posts"] for row in by_database["channels"]) > 100

@@ -3,7 +3,7 @@ repeated-message groups."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scheduler.models.base import Base, UTCDateTime, utcnow
@@ -37,7 +37,7 @@ class PostCount(Base):
 
 class RepetitionResult(Base):
     """The last repeated-message groups found for a plan, and the fingerprint of what they were found
-    from (see ``services.reports``): detection takes seconds at 100k posts, a report must not."""
+    from (see ``services.repeated_messages``): detection takes seconds at 100k posts, a report must not."""
 
     __tablename__ = "repetition_results"
 
@@ -46,4 +46,7 @@ class RepetitionResult(Base):
     )
     fingerprint: Mapped[str] = mapped_column(String(200))
     groups: Mapped[list] = mapped_column(JSON, default=list)
+    # the links and the rollup's revisions the groups were found from (services.repeated_messages), so
+    # that an edit is searched around instead of the whole plan; None: found again in full next time
+    state: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,7 +22,7 @@ from scheduler.services import items as item_store
 from scheduler.services.clock import now
 from scheduler.services.plans import slug
 from scheduler.services.posts import create_post
-from scheduler.services.reports import commitment_facts, counted_posts, day_tallies, plan_facts
+from scheduler.services.report_data import commitment_facts, counted_posts, day_tallies, plan_facts
 from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader, is_id
 

@@ -101,7 +101,9 @@ def region_around(posts: list[PostFacts], moments: list[tuple[str, datetime]]) -
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(posts_strategy, st.lists(edit_strategy, min_size=1, max_size=4))
 def test_an_edit_searched_around_gives_the_full_searchs_groups(rows, edits):
-    before = {n + 1: post(n + 1, channel, day, minute, TEXTS[text]) for n, (channel, day, minute, text) in enumerate(rows)}
+    before = {
+        n + 1: post(n + 1, channel, day, minute, TEXTS[text]) for n, (channel, day, minute, text) in enumerate(rows)
+    }
     _, stored = detect(before.values())
     after = dict(before)
     changed = apply(after, edits)

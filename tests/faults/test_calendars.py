@@ -29,7 +29,7 @@ from scheduler.domain.periods import (
     plan_periods,
     read_wall_clock,
 )
-from scheduler.services import calendar, posts, reports
+from scheduler.services import calendar, posts, report_data, reports
 from scheduler.services.validation import Reader
 from tests.factories import commit, make_plan
 
@@ -118,7 +118,7 @@ def plans(draw):
 def plans_and_instants(draw):
     """A plan and an instant inside its UTC span, often a clock change or a local midnight, ±1 s."""
     plan = draw(plans())
-    start, end = reports.plan_utc_bounds(plan)
+    start, end = report_data.plan_utc_bounds(plan)
     changes = [
         c
         for year in {plan.starts_on.year, plan.ends_on.year}
@@ -168,7 +168,9 @@ def test_every_local_day_of_the_plan_is_in_exactly_one_period(plan, per):
 def test_the_periods_utc_bounds_tile_the_plans_utc_span(plan, per):
     """The UTC bounds the report counts with: no instant of the plan falls between or in two periods."""
     bounds = [p.utc_bounds(plan.timezone) for p in plan_periods(plan.starts_on, plan.ends_on, per)]
-    assert bounds[0][0] == reports.plan_utc_bounds(plan)[0] and bounds[-1][1] == reports.plan_utc_bounds(plan)[1]
+    assert (
+        bounds[0][0] == report_data.plan_utc_bounds(plan)[0] and bounds[-1][1] == report_data.plan_utc_bounds(plan)[1]
+    )
     for (start, end), (next_start, _) in zip(bounds, bounds[1:]):
         assert start <= end == next_start
 
@@ -178,7 +180,7 @@ def test_the_periods_utc_bounds_tile_the_plans_utc_span(plan, per):
 def test_offset_segments_tile_the_plan_and_each_holds_one_offset(plan):
     """The database's GROUP BY trusts each segment's offset for every instant in it."""
     segments = offset_segments(plan.starts_on, plan.ends_on, plan.timezone)
-    assert (segments[0][0], segments[-1][1]) == reports.plan_utc_bounds(plan)
+    assert (segments[0][0], segments[-1][1]) == report_data.plan_utc_bounds(plan)
     for (_, end, _), (next_start, _, _) in zip(segments, segments[1:]):
         assert end == next_start
     tz = ZoneInfo(plan.timezone)

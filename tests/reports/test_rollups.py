@@ -16,7 +16,7 @@ from scheduler.domain.repetition import find_repeated_messages
 from scheduler.infra import migrate
 from scheduler.models import Post, PostCount
 from scheduler.models.database import db
-from scheduler.services import lifecycle, plans, posts, reports
+from scheduler.services import lifecycle, plans, posts, repeated_messages, report_data, reports
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.services.unit_of_work import unit_of_work
 from tests.factories import commit, make_plan, make_post
@@ -55,12 +55,15 @@ def recount(plan) -> dict:
     db.session.refresh(plan)
     every = every_post_of(plan)
     committed = {c.channel for c in plan.commitments}
-    start, end = reports.plan_utc_bounds(plan)
+    start, end = report_data.plan_utc_bounds(plan)
     counted = [
         p for p in every if p.channel in committed and p.status in COUNTED_STATUSES and start <= p.scheduled_at < end
     ]
     return compliance_report(
-        reports.plan_facts(plan), reports.commitment_facts(plan), every, repeated=find_repeated_messages(counted)
+        report_data.plan_facts(plan),
+        report_data.commitment_facts(plan),
+        every,
+        repeated=find_repeated_messages(counted),
     )
 
 
@@ -232,9 +235,8 @@ def test_a_repeat_shows_at_once_and_goes_when_cancelled(app, monkeypatch):
     assert reports.compliance(plan)["repeated_messages"] == []
 
     detections = []
-    monkeypatch.setattr(
-        reports, "find_repeated_messages", lambda counted: detections.append(1) or find_repeated_messages(counted)
-    )
+    searching = repeated_messages.find_and_store
+    monkeypatch.setattr(repeated_messages, "find_and_store", lambda *args: detections.append(1) or searching(*args))
     assert reports.compliance(plan)["repeated_messages"] == []
     assert detections == []  # nothing changed: the stored groups are served
 
@@ -258,9 +260,8 @@ def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch):
     )
     before = reports.compliance(plan)
     detections = []
-    monkeypatch.setattr(
-        reports, "find_repeated_messages", lambda counted: detections.append(1) or find_repeated_messages(counted)
-    )
+    searching = repeated_messages.find_and_store
+    monkeypatch.setattr(repeated_messages, "find_and_store", lambda *args: detections.append(1) or searching(*args))
     with unit_of_work():
         assert lifecycle.move(first.id, "publishing") and lifecycle.move(first.id, "published")
     after = reports.compliance(plan)
@@ -353,3 +354,23 @@ def test_the_rollup_counts_exactly_the_statuses_the_domain_counts(app):
     counted = db.session.scalar(select(func.sum(PostCount.posts)).where(PostCount.plan_id == plan.id))
     assert counted == len(set(STATUSES) & COUNTED_STATUSES) == len(COUNTED_STATUSES)
     assert reports.compliance(plan)["channels"][0]["posts"] == len(COUNTED_STATUSES)
+
+
+def test_after_an_edit_only_its_window_is_searched_and_the_groups_are_the_full_searchs(app, monkeypatch):
+    plan = make_plan()
+    commit(plan, "twitter")
+    made = []
+    for day in range(1, 29):
+        text = TEXTS[day % 3] if day % 2 else f"Nothing to repeat on day {day}: a note of its own"
+        made.append(posts.schedule_post(make_post(plan, body=text, when=f"2031-06-{day:02d}T10:00:00+02:00")))
+    assert reports.compliance(plan) == recount(plan)  # found in full once, and stored with its links
+    searched = []
+    everything = repeated_messages.full_search
+    monkeypatch.setattr(
+        repeated_messages, "full_search", lambda found: searched.append(len(found)) or everything(found)
+    )
+    posts.update_post(made[20], {"body": TEXTS[0]})  # 21 June now says what 1, 7, 13 and 19 June say
+    assert reports.compliance(plan) == recount(plan)
+    posts.cancel_post(made[6])
+    assert reports.compliance(plan) == recount(plan)
+    assert searched == [], "the edits were searched around, not the whole plan again"

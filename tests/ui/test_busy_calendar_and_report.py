@@ -6,10 +6,9 @@ import re
 import threading
 import time
 
-from scheduler.domain.repetition import find_repeated_messages
 from scheduler.models import Plan
 from scheduler.models.database import db
-from scheduler.services import calendar, posts, reports
+from scheduler.services import calendar, posts, repeated_messages, reports
 from tests.factories import commit, make_plan, make_post
 
 REPEATED = "Summer offer: two months free on every annual plan"
@@ -80,12 +79,14 @@ def repeated_plan():
 def count_detections(monkeypatch, pause: float = 0.0) -> list:
     calls = []
 
-    def counting(counted):
+    searching = repeated_messages.find_and_store
+
+    def counting(*args):
         calls.append(1)
         time.sleep(pause)  # long enough for the other readers to arrive while it runs
-        return find_repeated_messages(counted)
+        return searching(*args)
 
-    monkeypatch.setattr(reports, "find_repeated_messages", counting)
+    monkeypatch.setattr(repeated_messages, "find_and_store", counting)
     return calls
 
 
@@ -117,8 +118,8 @@ def test_a_reader_never_gets_groups_older_than_the_posts(app, monkeypatch):
 
 def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch):
     plan = repeated_plan()
-    monkeypatch.setattr(reports, "RECOMPUTE_WAIT_SECONDS", 0.3)
-    held = reports.lock_connection().lock(
+    monkeypatch.setattr(repeated_messages, "RECOMPUTE_WAIT_SECONDS", 0.3)
+    held = repeated_messages.lock_connection().lock(
         f"{app.config['REFRAIN_QUEUE_PREFIX']}:repetition-recompute:{plan.id}", timeout=60
     )
     assert held.acquire(blocking=False)
@@ -130,14 +131,14 @@ def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch):
 
 def test_without_redis_a_reader_just_finds_them(app, monkeypatch):
     plan = repeated_plan()
-    monkeypatch.setattr(reports, "lock_connection", lambda: None)
+    monkeypatch.setattr(repeated_messages, "lock_connection", lambda: None)
     calls = count_detections(monkeypatch)
     assert len(reports.compliance(plan)["repeated_messages"]) == 1 and len(calls) == 1
 
 
 def test_a_newer_stored_fingerprint_is_current_an_older_or_different_one_is_not():
-    assert reports.fingerprint_is_current("12:abc", "12:abc")
-    assert reports.fingerprint_is_current("13:abc", "12:abc")
-    assert not reports.fingerprint_is_current("11:abc", "12:abc")
-    assert not reports.fingerprint_is_current("13:abd", "12:abc")
-    assert not reports.fingerprint_is_current("garbage", "12:abc")
+    assert repeated_messages.fingerprint_is_current("12:abc", "12:abc")
+    assert repeated_messages.fingerprint_is_current("13:abc", "12:abc")
+    assert not repeated_messages.fingerprint_is_current("11:abc", "12:abc")
+    assert not repeated_messages.fingerprint_is_current("13:abd", "12:abc")
+    assert not repeated_messages.fingerprint_is_current("garbage", "12:abc")
