@@ -24,7 +24,8 @@ posts anywhere in the plan, so the caller searches everything again when any are
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,22 +35,33 @@ from scheduler.domain.repetition import THRESHOLD, WINDOW_DAYS, Links, detect
 from scheduler.domain.text import FoldedWords, message_text
 
 
+class Said(NamedTuple):
+    """What the search around an edit reads of every post of the region: far less than PostFacts,
+    for tens of thousands of posts."""
+
+    id: int
+    channel: str
+    text: str
+
+
 def relink(
     stored: Links,
     changed: Iterable[int],
-    region: list[PostFacts],
+    region: Sequence[Said],
+    facts_of: Callable[[set[int]], list[PostFacts]],
     window_days: int = WINDOW_DAYS,
     threshold: float = THRESHOLD,
 ) -> Links:
     """The links of the whole plan now, from the ``stored`` ones, the ids of the ``changed`` posts
-    (as they were and as they are) and the counted posts of the ``region`` as they are now."""
+    (as they were and as they are) and what the counted posts of the ``region`` say now;
+    ``facts_of(ids)`` gives the PostFacts of the few posts searched again."""
     changed_ids = np.fromiter(set(changed), np.int64)
     incident = np.isin(stored.earlier, changed_ids) | np.isin(stored.later, changed_ids)
     region_ids = {p.id for p in region}
     touched = set(stored.earlier[incident].tolist()) | set(stored.later[incident].tolist())
     probes = (touched | set(changed_ids.tolist())) & region_ids
-    scope = related(region, probes)
-    _, fresh = detect([p for p in region if p.id in scope], window_days, threshold)
+    scope = related(region, probes, threshold)
+    _, fresh = detect(facts_of(scope) if scope else [], window_days, threshold)
     scope_ids = np.fromiter(scope, np.int64)
     inside = np.isin(stored.earlier, scope_ids) & np.isin(stored.later, scope_ids)
     keep = ~(incident | inside)
@@ -60,7 +72,7 @@ def relink(
     )
 
 
-def related(posts: list[PostFacts], probes: set[int]) -> set[int]:
+def related(posts: Sequence[Said], probes: set[int], threshold: float = THRESHOLD) -> set[int]:
     """The probes, and the posts on a probe's channel that say the same as it (after normalising) or
     share an LSH band with it: every post the full search could score against a probe."""
     if not probes:
@@ -77,15 +89,25 @@ def related(posts: list[PostFacts], probes: set[int]) -> set[int]:
     said = channel * len(texts) + message  # (channel, message) as one number
     found = np.isin(said, said[is_probe])
 
-    comparable = np.array([comparable_form(text) is not None for text in texts], dtype=bool)
-    fuzzy = comparable[message]
-    if fuzzy[is_probe].any():
+    forms = [comparable_form(text) for text in texts]
+    length = np.array([len(form) if form is not None else 0 for form in forms], dtype=np.float64)[message]
+    fuzzy = length > 0
+    probing = is_probe & fuzzy
+    if probing.any():
+        # the full search scores two texts only when their lengths allow the cutoff (repetition); a
+        # post whose length allows it against no probe of its channel needs no LSH keys
+        possible = np.zeros(len(posts), dtype=bool)
+        for channel_number in np.unique(channel[probing]).tolist():
+            lengths = np.unique(length[probing & (channel == channel_number)])
+            shorter, longer = np.minimum(length[:, None], lengths), np.maximum(length[:, None], lengths)
+            fits = (200 * shorter >= threshold * 100 * (shorter + longer) - 1e-6).any(axis=1)
+            possible |= fuzzy & (channel == channel_number) & fits
+        wanted = np.unique(message[possible])
         keys = np.zeros((len(texts), BANDS), dtype=np.uint64)
-        wanted = np.flatnonzero(comparable)
         keys[wanted] = band_keys([texts[m] for m in wanted.tolist()])
         salt = (channel.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
         salted = keys[message] ^ salt[:, None]  # one channel's keys never meet another's
         for band in range(BANDS):
             column = salted[:, band]
-            found |= fuzzy & np.isin(column, column[is_probe & fuzzy])
+            found |= possible & np.isin(column, column[probing])
     return {p.id for p, hit in zip(posts, found.tolist()) if hit} | (probes & {p.id for p in posts})

@@ -51,6 +51,8 @@ class Post(Base):
         # covers the compliance report's GROUP BY: it never has to read the posts' rows
         Index("ix_posts_report", "plan_id", "channel", "status", "scheduled_at", "on_theme"),
         Index("ix_posts_status_time", "status", "scheduled_at"),
+        # the posts adapted from a given one: what a search around an edit asks of its changed posts
+        Index("ix_posts_adapted_from", "adapted_from_post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

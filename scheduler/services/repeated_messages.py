@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from scheduler.domain.facts import PlanFacts
 from scheduler.domain.repetition import REPETITION_VERSION, WINDOW_DAYS, Links, detect, groups_of
-from scheduler.domain.repetition_update import relink
+from scheduler.domain.repetition_update import Said, relink
 from scheduler.models import Plan, Post, RepetitionResult
 from scheduler.models.base import utcnow
 from scheduler.models.database import db
@@ -34,6 +34,7 @@ from scheduler.services.report_data import (
     BUCKET_SECONDS,
     bucket_of,
     bucket_revisions,
+    counted_in_spans,
     counted_posts,
     plan_utc_bounds,
 )
@@ -145,7 +146,7 @@ class _State:
         index = {name: n for n, name in enumerate(names)}
         keys = list(self.snapshot)
         out = io.BytesIO()
-        np.savez_compressed(
+        np.savez(  # not compressed: written after every edit, it must be quick more than small
             out,
             names=np.array(names, dtype=str),
             snap_channel=np.array([index[c] for c, _ in keys], dtype=np.int32),
@@ -192,8 +193,8 @@ def _around_the_edits(plan: Plan, fingerprint: str, snapshot) -> tuple[list[dict
         for ranges in spans.values()
     ):
         return None
-    region = counted_posts(plan, spans) if spans else []
-    changed_posts = {p.id for p in region if (p.channel, bucket_of(p.scheduled_at)) in changed}
+    region = counted_in_spans(plan, spans) if spans else []
+    changed_posts = {post_id for post_id, channel, bucket, _, _ in region if (channel, bucket) in changed}
     was_there = np.array(
         [
             (c, a) in changed or (c, b) in changed
@@ -202,13 +203,13 @@ def _around_the_edits(plan: Plan, fingerprint: str, snapshot) -> tuple[list[dict
         dtype=bool,
     )
     changed_posts |= set(state.links.earlier[was_there].tolist()) | set(state.links.later[was_there].tolist())
-    if _lineage_involved(region, changed_posts):
+    if any(lineage for *_, lineage in region) or _adapted_from(changed_posts):
         return None
-    links = relink(state.links, changed_posts, region)
-    by_id = {p.id: p for p in region}
+    said = [Said(post_id, channel, text) for post_id, channel, _, text, _ in region]
+    links = relink(state.links, changed_posts, said, lambda ids: counted_posts(plan, ids))
     known = {int(i): (c, int(b)) for i, c, b in zip(state.links.earlier, state.channel, state.bucket_a)}
     known.update({int(i): (c, int(b)) for i, c, b in zip(state.links.later, state.channel, state.bucket_b)})
-    known.update({i: (p.channel, bucket_of(p.scheduled_at)) for i, p in by_id.items()})
+    known.update({post_id: (channel, bucket) for post_id, channel, bucket, _, _ in region})
     channel_of = {i: c for i, (c, _) in known.items()}
     new_state = _State(
         snapshot,
@@ -234,11 +235,9 @@ def _windows(changed) -> dict[str, list[tuple]]:
     return spans
 
 
-def _lineage_involved(region, changed_posts: set[int]) -> bool:
-    """Whether reuse (adaptation chains, library items) can decide a link the region's search would
-    make or keep: a post of the region in a chain, or a post anywhere adapted from a changed one."""
-    if any(p.adapted_from_post_id is not None or p.source_item_id is not None for p in region):
-        return True
+def _adapted_from(changed_posts: set[int]) -> bool:
+    """Whether a post anywhere was adapted from a changed one: its links elsewhere in the plan may
+    depend on the changed post (reuse is decided along adaptation chains), so everything is searched."""
     if not changed_posts:
         return False
     return (

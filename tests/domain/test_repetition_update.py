@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from scheduler.domain.facts import PostFacts
 from scheduler.domain.repetition import detect, groups_of
-from scheduler.domain.repetition_update import related, relink
+from scheduler.domain.repetition_update import Said, related, relink
 
 START = datetime(2031, 6, 1, tzinfo=timezone.utc)
 TEXTS = [
@@ -109,7 +109,8 @@ def test_an_edit_searched_around_gives_the_full_searchs_groups(rows, edits):
     changed = apply(after, edits)
     moments = [(p.channel, p.scheduled_at) for n in changed for p in (before.get(n), after.get(n)) if p is not None]
     region = region_around(list(after.values()), moments)
-    links = relink(stored, changed, region)
+    said = [Said(p.id, p.channel, p.text) for p in region]
+    links = relink(stored, changed, said, lambda ids: [p for p in region if p.id in ids])
     expected, _ = detect(after.values())
     assert groups_of(links, {p.id: p.channel for p in after.values()}) == expected
 
@@ -122,5 +123,6 @@ def test_the_scope_holds_the_same_message_and_its_near_duplicates_on_the_probes_
         post(4, "twitter", 3, 0, TEXTS[3]),  # something else
         post(5, "blog", 4, 0, TEXTS[0]),  # the same words, another channel
     ]
-    assert related(posts, {1}) == {1, 2, 3}
-    assert related(posts, set()) == set()
+    said = [Said(p.id, p.channel, p.text) for p in posts]
+    assert related(said, {1}) == {1, 2, 3}
+    assert related(said, set()) == set()

@@ -21,8 +21,11 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("repetition_results") as batch_op:
         batch_op.add_column(sa.Column("state", sa.LargeBinary(), nullable=True))
+    # which posts were adapted from a changed one: asked after every edit, so not a scan of every post
+    op.create_index("ix_posts_adapted_from", "posts", ["adapted_from_post_id"])
 
 
 def downgrade():
+    op.drop_index("ix_posts_adapted_from", table_name="posts")
     with op.batch_alter_table("repetition_results") as batch_op:
         batch_op.drop_column("state")
