@@ -9,6 +9,7 @@ A busy month holds thousands of posts, so ``build`` reads only the few columns a
 (``CHIPS_SHOWN``); every post still counts in the cell's figures.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -218,6 +219,35 @@ CHIP_COLUMNS = (
         case((func.coalesce(Post.title, "") != "", Post.title), else_=func.coalesce(Post.body, "")), 1, LABEL_LENGTH
     ),
 )
+
+
+def read_span(plan: Plan, view: str, anchor: date) -> tuple[date, date]:
+    """The days whose posts the view reads: its own, and those of every period it sums."""
+    days, focus = view_days(view, anchor), focus_days(view, anchor)
+    first, last = days[0], days[-1]
+    for commitment in plan.commitments:
+        periods = touching_periods(plan.starts_on, plan.ends_on, commitment.per, focus)
+        if commitment.per != "day" and periods:
+            first, last = min(first, periods[0].first_day), max(last, periods[-1].last_day)
+    return first, last
+
+
+def fingerprint(plan: Plan, view: str, anchor: date) -> str:
+    """Changes whenever what ``build`` would show changes: the plan, its commitments, and the posts of
+    the days it reads (their number and their latest change; every write to a post, the guarded
+    status changes included, sets its ``updated_at``)."""
+    first, last = read_span(plan, view, anchor)
+    tz = plan.timezone
+    count, latest = db.session.execute(
+        select(func.count(), func.max(Post.updated_at)).where(
+            Post.plan_id == plan.id,
+            Post.scheduled_at >= day_start_utc(first, tz),
+            Post.scheduled_at < day_start_utc(last + ONE_DAY, tz),
+        )
+    ).one()
+    committed = [(c.channel, c.posts, c.per, c.on_theme_min, c.one_note_max_share) for c in plan.commitments]
+    seen = (plan.id, plan.starts_on, plan.ends_on, tz, plan.updated_at, committed, count, latest)
+    return hashlib.sha1(repr(seen).encode()).hexdigest()
 
 
 def build(plan: Plan, view: str, anchor: date) -> list[Row]:

@@ -5,6 +5,7 @@ from datetime import date
 from flask import render_template, request, url_for
 
 from scheduler.services import calendar, clock, plans
+from scheduler.web import page_cache
 from scheduler.web.pages import blueprint
 
 
@@ -17,21 +18,35 @@ def calendar_page(plan_id):
         anchor = date.fromisoformat(request.args["date"]) if request.args.get("date") else None
     except ValueError:
         anchor = None
+    today = clock.today(plan.timezone)
     if anchor is None or not 1900 < anchor.year < 9000:  # far dates have no neighbours to page to
-        today = clock.today(plan.timezone)
         anchor = min(max(today, plan.starts_on), plan.ends_on)
+    days = calendar.view_days(view, anchor)
+
+    def grid() -> str:
+        return render_template(
+            "calendar_grid.html",
+            plan=plan,
+            rows=calendar.build(plan, view, anchor),
+            days=days,
+            view=view,
+            anchor=anchor,
+            today=today,
+            chips_shown=calendar.CHIPS_SHOWN[view],
+            links=calendar_links(plan),
+        )
+
+    # the grid shows the view's days (and, for a month, which of them are the month's) and today
+    key = (plan.id, view, days[0], days[-1], anchor.month, today, calendar.fingerprint(plan, view, anchor))
     return render_template(
         "calendar.html",
         plan=plan,
-        rows=calendar.build(plan, view, anchor),
-        days=calendar.view_days(view, anchor),
+        grid=page_cache.part("calendar", key, grid),
+        days=days,
         view=view,
         anchor=anchor,
         previous=calendar.shift(view, anchor, -1),
         next=calendar.shift(view, anchor, 1),
-        today=clock.today(plan.timezone),
-        chips_shown=calendar.CHIPS_SHOWN[view],
-        links=calendar_links(plan),
     )
 
 
