@@ -13,7 +13,7 @@ import channels.registry as channel_registry
 from bench.common import bench_app, timed
 from scheduler.models import ContentItem, Feed
 from scheduler.models.database import db
-from scheduler.services import feeds, items
+from scheduler.services import feeds, items, rankings
 from scheduler.services.items import normalised_entry
 
 START = datetime(2031, 1, 1, tzinfo=timezone.utc)
@@ -145,7 +145,7 @@ def naive_rank(as_of):
 def rank_bench(count: int):
     populate_items(count, random.Random(3))
     db.session.expire_all()
-    ours_time, (_, ranked) = timed(lambda: items.rank(as_of=START))
+    ours_time, (_, ranked) = timed(lambda: rankings.rank(as_of=START))
     naive_time, naive = timed(lambda: (db.session.expire_all(), naive_rank(START))[1])
     top_channels = {r.channel for r in ranked[:50]}
     print(f"ranking {count:,} items on {len(CHANNELS)} channels (90-day window), SQLite:")

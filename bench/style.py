@@ -13,7 +13,7 @@ from scheduler.domain.search_text import index_text
 from scheduler.domain.style_lint.rules import Draft
 from scheduler.models import StyleEntry
 from scheduler.models.database import db
-from scheduler.services import style
+from scheduler.services import style, style_checks
 
 WORDS_EN = (
     "calendar tweet newsletter theme plan quarter launch report refund complaint customer answer hour "
@@ -157,7 +157,7 @@ def lint_bench(count: int):
         )
         for _ in range(count)
     ]
-    linter = style.linter()
+    linter = style_checks.linter()
     start = time.perf_counter()
     findings = sum(len(linter.lint(d)) for d in drafts)
     ours = time.perf_counter() - start

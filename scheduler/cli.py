@@ -130,14 +130,14 @@ def _plain(html_text: str) -> str:
 def style_lint_command(file, channel, title, link, fmt):
     """Lint a draft against its channel and the guide; exit 1 when an error is found."""
     import channels.registry as channel_registry
-    from scheduler.services import style
+    from scheduler.services import style_checks
     from scheduler.services.errors import Invalid
 
     if channel_registry.why_unknown(channel):
         raise click.BadParameter(channel_registry.why_unknown(channel), param_hint="--channel")
     body = file.read()
     try:
-        result = style.lint_request({"channel": channel, "body": body, "title": title, "link": link})
+        result = style_checks.lint_request({"channel": channel, "body": body, "title": title, "link": link})
     except Invalid as error:
         raise click.ClickException(error.message)
     if fmt == "json":

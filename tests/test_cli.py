@@ -57,17 +57,17 @@ def test_demo_fills_a_quarter_on_every_channel(runner, clock_at):
     assert 0 < report["theme_coverage_ratio"] < 1
     statuses = {row["status"] for row in channels.values()}
     assert len(statuses) > 1, "a realistic quarter is not all green"
-    from scheduler.services import items, reuse
+    from scheduler.services import rankings, reuse
 
-    top = items.list_items({"top": "10"})
+    top = rankings.list_items({"top": "10"})
     assert len({item.channel for item, _ in top}) >= 3, "the library's top performers span channels"
-    found = items.patterns(items.query_args({"channel": "twitter"}))
+    found = rankings.patterns(rankings.query_args({"channel": "twitter"}))
     assert any(p.value == "/guides/" and p.metric == "replies" for p in found), "the demo's guides pattern"
     assert reuse.evergreen_proposals(plan).proposals, "evergreen items find free slots"
-    count = len(items.list_items({"limit": "5000"}))
+    count = len(rankings.list_items({"limit": "5000"}))
     again = run(runner, "demo", "--today", "2031-05-10")  # loading twice replaces the demo instead of doubling it
     assert again.exit_code == 0 and len(plans.all_plans()) == 1
-    assert len(items.list_items({"limit": "5000"})) == count
+    assert len(rankings.list_items({"limit": "5000"})) == count
 
 
 def plan_posts(plan):

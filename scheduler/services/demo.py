@@ -17,6 +17,19 @@ from sqlalchemy import delete, select
 from scheduler.models import Plan, Post, PostEvent
 from scheduler.models.database import db
 from scheduler.services import clock, demo_library, demo_style, plans, style
+from scheduler.services.demo_texts import (
+    BLOG_PARAGRAPHS,
+    BLOG_TITLES,
+    NEWSLETTER_CORNERS,
+    NEWSLETTER_FEATURES,
+    NEWSLETTER_LEADS,
+    OFF_THEME,
+    OFF_THEME_DETAILS,
+    ON_THEME_CLOSERS,
+    ON_THEME_OPENERS,
+    ON_THEME_POINTS,
+    REPEATED,
+)
 from scheduler.services.lifecycle import CANCELLED, DRAFT, FAILED, PUBLISHED, SCHEDULED, UNCONFIRMED
 from scheduler.services.post_checks import check_post
 from scheduler.services.unit_of_work import unit_of_work
@@ -45,150 +58,9 @@ COMMITMENTS = {
         "one short, trackable search campaign",
     ),
 }
+
+
 # tweets are put together from parts, so a quarter of them reads like a team wrote it, not a template
-ON_THEME_OPENERS = [
-    "Atlas 2.0 is here:",
-    "Lancement d'hiver :",
-    "冬季发布：",
-    "New in Atlas 2.0:",
-    "Atlas 2.0 en bref :",
-    "Winter launch recap:",
-    "Atlas 2.0 小贴士：",
-    "Just shipped in Atlas 2.0:",
-]
-ON_THEME_POINTS = [
-    "plan a whole quarter in one afternoon",
-    "one-note alerts before your feed repeats itself",
-    "le rapport de conformité par canal et par semaine",
-    "日历视图一眼看清每个渠道的进度",
-    "calendar views that show what each channel still owes",
-    "les mots-clés du thème détectés en français",
-    "theme coverage at a glance for every channel",
-    "排期提醒，再也不会错过发布时间",
-    "un calendrier partagé pour toute l'équipe",
-    "CSV export for the Monday meeting",
-    "drafts checked against each channel's limits",
-    "复用表现最好的内容到其他渠道",
-]
-ON_THEME_CLOSERS = [
-    "Try it today.",
-    "Qu'en pensez-vous ?",
-    "欢迎试用！",
-    "Tell us what you'd plan first.",
-    "Démo jeudi à 11 h.",
-    "Link in bio.",
-    "现在就开始吧。",
-    "Feedback welcome!",
-]
-OFF_THEME = [
-    "Tip: batch your writing on Mondays and schedule the week in one go.",
-    "Nous recrutons ! Trois postes ouverts dans l'équipe produit à Lyon.",
-    "客户故事：一家十人的营销团队如何把发布频率翻倍。",
-    "Reading list: essays on editorial calendars we keep coming back to.",
-    "Petit rappel : nos bureaux sont fermés vendredi pour l'inventaire annuel.",
-    "Behind the scenes: how support answered every ticket last week without a backlog.",
-    "Question du jour : combien de canaux gérez-vous seul·e ?",
-    "Our engineering blog explains how we cut page loads in half.",
-    "周末愉快！下周见。",
-    "Throwback: our very first office, a kitchen table in 2019.",
-    "What's the one metric your team checks every morning?",
-    "On a testé dix outils de design cette semaine.",
-    "Podcast: a marketing lead on saying no to good ideas.",
-    "本周团队读书会：《写作是门手艺》。",
-    "Conference season: where will you be in December?",
-    "Astuce : écrivez le titre en dernier.",
-    "We fixed 41 small bugs this sprint. Thank you for the reports!",
-    "雨天适合写长文。",
-    "Poll: threads or single posts?",
-    "Merci aux 500 personnes inscrites à la newsletter ce mois-ci !",
-    "Customer question of the week: can I plan two themes at once? Not yet, and here is why.",
-    "Un café, une liste, trois priorités : notre rituel du lundi.",
-    "新功能投票开始啦，欢迎留言。",
-    "Office dog update: Biscuit has learned to open the fridge.",
-    "Five questions to ask before you start a new channel.",
-    "Notre équipe support répond désormais le samedi.",
-    "今天我们庆祝公司成立七周年。",
-    "Hiring: a designer who loves typography and spreadsheets.",
-    "Le saviez-vous ? Le mardi matin est notre meilleur créneau.",
-    "Our favourite newsletter this month is about maps.",
-    "Workshop recording: writing subject lines people open.",
-    "深夜加班的同事们，辛苦了！",
-    "A short guide to alt text for your images.",
-    "Nouvelle recette à la cantine : le gratin du vendredi.",
-    "Accessibility check: we audited every page of our site.",
-    "Book club pick: a history of the printing press.",
-    "Open office hours every Wednesday at four.",
-    "下周二我们将在北京举办线下交流会。",
-    "How we plan holidays so nobody works on Christmas Eve.",
-    "Vos meilleures astuces de productivité ? On prend.",
-    "Shout-out to the volunteers at the city marathon.",
-    "Lessons from a failed experiment with daily videos.",
-    "La neige est tombée sur Lyon ce matin.",
-    "New tutorial: exporting a month of posts to a spreadsheet.",
-    "Our intern built a tiny robot that waters the plants.",
-    "感谢每一位参加问卷调查的用户。",
-]
-OFF_THEME_DETAILS = [
-    "Full story on the blog.",
-    "Plus de détails dans le fil.",
-    "详情见评论区。",
-    "Reply and tell us.",
-    "Photo by the team.",
-    "Bonne semaine à tous !",
-    "More on Thursday.",
-    "大家怎么看？",
-    "Share it with a colleague.",
-    "Lien en bio.",
-    "Thread below.",
-    "谢谢支持！",
-]
-NEWSLETTER_FEATURES = [
-    "Atlas 2.0: the winter launch, explained",
-    "Atlas 2.0 : le calendrier partagé en pratique",
-    "How one team used Atlas 2.0 to stop repeating itself",
-    "Atlas 2.0 冬季发布：合规报告详解",
-    "Atlas 2.0 and the one-note ceiling",
-    "Lancement d'hiver : vos questions, nos réponses",
-]
-NEWSLETTER_LEADS = [
-    "What changed this week, in three minutes.",
-    "Trois captures d'écran valent mieux qu'un long discours.",
-    "A customer walks us through her Monday planning.",
-    "本周我们回答了大家最关心的五个问题。",
-    "The numbers behind our own launch quarter.",
-    "Ce que nous avons appris en écoutant vos retours.",
-    "Why a ceiling matters as much as a floor.",
-]
-NEWSLETTER_CORNERS = [
-    "Une équipe lyonnaise raconte son trimestre.",
-    "A bakery chain plans its holiday posts.",
-    "一家上海初创公司的内容日历。",
-    "Un club de sport et ses trois newsletters.",
-    "A museum shop on posting less, but better.",
-]
-BLOG_PARAGRAPHS = [
-    "Planning a quarter around one idea keeps a team honest about what it says.",
-    "The hard part is not the calendar; it is saying no to the tenth good idea.",
-    "Un thème par trimestre, c'est une promesse faite aux lecteurs.",
-    "We measured how often our own feed repeated itself, and it was humbling.",
-    "每个渠道都有自己的节奏，但主题应该一致。",
-    "Floors keep a theme visible; ceilings keep it from becoming noise.",
-    "Les meilleures publications répondent à une question posée par un client.",
-    "A weekly review of the report takes ten minutes and saves a month of drift.",
-    "Write the headline last: it is easier once you know what you said.",
-    "Reuse what worked on one channel, reshaped for the next.",
-]
-BLOG_TITLES = [
-    ("Atlas 2.0: what changed and why", True),
-    ("Le lancement d'hiver d'Atlas 2.0 en cinq questions", True),
-    ("How to plan a quarter around one theme with Atlas 2.0", True),
-    ("Atlas 2.0 冬季发布：五个新功能", True),
-    ("Editorial calendars that survive contact with reality", False),
-    ("Pourquoi nous écrivons moins, mais mieux", False),
-]
-REPEATED = "Atlas 2.0 is here! Plan your whole quarter in one afternoon #Atlas2 https://example.com/atlas"
-
-
 def load(today: date | None = None, seed: int = 7) -> Plan:
     """Replace any earlier demo plan with a fresh one for the quarter containing ``today``.
 

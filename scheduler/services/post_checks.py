@@ -8,7 +8,7 @@ from channels.base import PostContent
 from scheduler.domain.periods import local_day
 from scheduler.domain.themes import decide_theme
 from scheduler.models import Plan, Post
-from scheduler.services import style
+from scheduler.services import style_checks
 from scheduler.services.plans import slug
 
 
@@ -55,7 +55,9 @@ def check_post(post: Post):
     if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
         post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
     validation = channel_registry.get(post.channel).validate(content)
-    problems = style.merged_problems([p.to_dict() for p in validation.problems], style.style_findings(content))
+    problems = style_checks.merged_problems(
+        [p.to_dict() for p in validation.problems], style_checks.style_findings(content)
+    )
     if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
         problems.append(
             {

@@ -18,7 +18,7 @@ from scheduler.domain.periods import local_day, local_to_utc
 from scheduler.domain.themes import match_keywords
 from scheduler.models import ContentItem, Plan, Post
 from scheduler.models.database import db
-from scheduler.services import items as item_store
+from scheduler.services import rankings
 from scheduler.services.clock import now
 from scheduler.services.plans import slug
 from scheduler.services.posts import create_post
@@ -97,7 +97,7 @@ def adapt_item(item: ContentItem, data) -> Post:
         "channel": item.channel,
         "title": item.title,
         "link": item.link,
-        "score": _rounded(item_store.score_of(item)),
+        "score": _rounded(rankings.score_of(item)),
         "at": now().isoformat(),
     }
     return post
@@ -155,7 +155,7 @@ def evergreen_proposals(plan: Plan) -> RerunProposals:
     ):
         if at is not None:
             reruns[item_id].append(at)
-    _, ranked = item_store.rank(sorted({i.channel for i in items}))
+    _, ranked = rankings.rank(sorted({i.channel for i in items}))
     scores = {r.item_id: r.score for r in ranked}
     candidates = [
         EvergreenCandidate(
@@ -205,7 +205,7 @@ def media_library() -> list[Visual]:
     """Every image that ran, with the channels and posts it ran on and how its items scored there."""
     visuals: dict[str, Visual] = {}
     scores = {}
-    _, ranked = item_store.rank()
+    _, ranked = rankings.rank()
     scores.update((r.item_id, r.score) for r in ranked)
     for item_id, channel, media in db.session.execute(select(ContentItem.id, ContentItem.channel, ContentItem.media)):
         for visual in _images(media):

@@ -10,7 +10,7 @@ import channels.registry as channel_registry
 from scheduler.models import ContentItem, Post
 from scheduler.models.database import db
 from scheduler.services import items as item_store
-from scheduler.services import reuse
+from scheduler.services import rankings, reuse
 from tests.factories import commit, make_plan, make_post
 from tests.library.builders import add_items
 
@@ -224,7 +224,7 @@ def test_score_of_an_item_matches_the_list(app, client):
     ids = add_items("blog", [{"remote_id": f"b{n}", "metrics": {"impressions": 100, "clicks": n}} for n in range(5)])
     listed = {i["id"]: i["score"] for i in client.get("/api/v1/library/items?top=5").get_json()}
     item = db.session.get(item_store.ContentItem, ids["b4"])
-    assert round(item_store.score_of(item), 1) == listed[ids["b4"]]
+    assert round(rankings.score_of(item), 1) == listed[ids["b4"]]
 
 
 def test_use_on_says_where_a_time_the_clocks_skip_goes_out(client):

@@ -5,7 +5,7 @@ import binascii
 
 from flask import jsonify, request
 
-from scheduler.services import feeds, items, metrics, plans, posts, reuse
+from scheduler.services import feeds, items, metrics, plans, posts, rankings, reuse
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
 
@@ -41,13 +41,13 @@ def refresh_feed(feed_id):
 
 @blueprint.get("/library/items")
 def list_items():
-    return jsonify([items.item_dict(item, ranked) for item, ranked in items.list_items(request.args)])
+    return jsonify([items.item_dict(item, ranked) for item, ranked in rankings.list_items(request.args)])
 
 
 @blueprint.get("/library/items/<int:item_id>")
 def get_item(item_id):
     item = items.get_item(item_id)
-    return jsonify({**items.item_dict(item, items.ranking_of(item)), "series": items.metric_series(item)})
+    return jsonify({**items.item_dict(item, rankings.ranking_of(item)), "series": items.metric_series(item)})
 
 
 @blueprint.patch("/library/items/<int:item_id>")
@@ -63,7 +63,7 @@ def adapt_item(item_id):
 
 @blueprint.get("/library/patterns")
 def patterns():
-    return jsonify([_pattern_dict(p) for p in items.patterns(items.query_args(request.args))])
+    return jsonify([_pattern_dict(p) for p in rankings.patterns(rankings.query_args(request.args))])
 
 
 def _pattern_dict(pattern) -> dict:

@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 
-from scheduler.services import posts, style
+from scheduler.services import posts, style, style_checks
 from scheduler.web.api import blueprint, body
 
 
@@ -63,7 +63,7 @@ def search_style():
 
 @blueprint.post("/style/lint")
 def lint():
-    return jsonify(style.lint_request(body()))
+    return jsonify(style_checks.lint_request(body()))
 
 
 @blueprint.post("/posts/<int:post_id>/override")

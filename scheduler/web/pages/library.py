@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from scheduler.services import feeds, items, plans, reuse
+from scheduler.services import feeds, items, plans, rankings, reuse
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web import charts
 from scheduler.web.forms.library import AdaptForm, EvergreenForm, FeedForm, LibraryFilterForm, RerunForm
@@ -21,13 +21,13 @@ def library_page():
     all_plans = plans.all_plans()
     form.offer(all_plans)
     try:
-        query = items.query_args(form.service_input())
-        facts, ranking = items.rank_for(query)  # once for the list and its patterns: the costly part
-        ranked = items.chosen_items(query, facts, ranking)
-        found_patterns = items.patterns(query, facts)
+        query = rankings.query_args(form.service_input())
+        facts, ranking = rankings.rank_for(query)  # once for the list and its patterns: the costly part
+        ranked = rankings.chosen_items(query, facts, ranking)
+        found_patterns = rankings.patterns(query, facts)
     except Invalid as error:
         flash(form.in_words(error))
-        ranked, found_patterns = items.list_items({"top": "25"}), []
+        ranked, found_patterns = rankings.list_items({"top": "25"}), []
     labels = {c.name: c.label for c in channel_registry.all_channels()}
     return render_template(
         "library/top.html",
@@ -62,7 +62,7 @@ def add_feed():
 @blueprint.get("/library/feeds/<int:feed_id>")
 def feed_page(feed_id):
     feed = feeds.get_feed(feed_id)
-    recent = items.list_items({"limit": "50", "channel": feed.channel})
+    recent = rankings.list_items({"limit": "50", "channel": feed.channel})
     recent = [(item, r) for item, r in recent if item.feed_id == feed.id]
     return render_template("library/feed.html", feed=feed, info=feeds.feed_dict(feed), recent=recent)
 
@@ -105,7 +105,7 @@ def item_with(item, adapt: AdaptForm | None = None, evergreen: EvergreenForm | N
     return render_template(
         "library/item.html",
         item=item,
-        ranked=items.ranking_of(item),
+        ranked=rankings.ranking_of(item),
         series=series,
         made=reuse.posts_from_item(item),
         chart=charts.metric_series_chart(series),
