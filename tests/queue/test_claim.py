@@ -14,6 +14,7 @@ post as it was before any of them writes.
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -89,19 +90,47 @@ def test_a_claim_counts_each_attempt_and_takes_only_a_queued_post(app):
     assert claim(post_id) == 1
     with unit_of_work():
         assert lifecycle.move(post_id, QUEUED, {PUBLISHING}, note="a retry")
-    assert claim(post_id) == 2
-    assert stored(post_id).claimed_at == CLAIMED_AT
+    paris = CLAIMED_AT.astimezone(ZoneInfo("Europe/Paris"))
+    with unit_of_work():
+        assert lifecycle.claim(post_id, note="claimed again", claimed_at=paris) == 2
+    assert stored(post_id).claimed_at == CLAIMED_AT, "the instant kept, whatever zone it came in"
     for status in set(STATUSES) - {QUEUED}:
         put_in(post_id, status)
         assert claim(post_id) is None, status
         assert stored(post_id).status == status
 
 
+def test_a_claim_on_a_database_without_update_returning_reads_the_attempt_in_its_transaction(app, monkeypatch):
+    """SQLite before 3.35 and some other engines cannot ``UPDATE ... RETURNING``: the claim reads the count."""
+    monkeypatch.setattr(db.engine.dialect, "update_returning", False)
+    post_id = queued_post()
+    assert claim(post_id) == 1
+    assert claim(post_id) is None
+    with unit_of_work():
+        assert lifecycle.move(post_id, QUEUED, {PUBLISHING}, note="a retry")
+    assert claim(post_id) == 2
+    assert history(post_id).count((QUEUED, PUBLISHING)) == 2
+
+
+def test_a_post_loaded_in_the_unit_shows_the_change_and_its_new_history(app):
+    post_id = queued_post()
+    long_note = "why " * 600
+    with unit_of_work():
+        post = posts.get_post(post_id)
+        seen = len(post.events)
+        assert lifecycle.move(post_id, CANCELLED, note=long_note)
+        assert post.status == CANCELLED
+        assert [(e.from_status, e.to_status) for e in post.events[seen:]] == [(QUEUED, CANCELLED)]
+        assert post.events[-1].note == long_note[:2000], "a history note keeps its first 2,000 characters"
+        assert lifecycle.move(post_id, DRAFT)
+        assert post.events[-1].note == "", "no note given, none written"
+
+
 def test_a_status_change_outside_a_unit_of_work_is_refused(app):
     post_id = queued_post()
-    with pytest.raises(RuntimeError, match="unit of work"):
+    with pytest.raises(RuntimeError, match="^a status change must run inside a unit of work$"):
         lifecycle.claim(post_id, note="no unit", claimed_at=CLAIMED_AT)
-    with pytest.raises(RuntimeError, match="unit of work"):
+    with pytest.raises(RuntimeError, match="^a status change must run inside a unit of work$"):
         lifecycle.move(post_id, CANCELLED)
     assert stored(post_id).status == QUEUED
 
