@@ -43,3 +43,13 @@ def test_posts_being_delivered_or_done_offer_nothing_and_an_unknown_status_nothi
 def test_sources_of_is_the_machine_read_backwards():
     for target in STATUSES:
         assert sources_of(target) == {source for source in STATUSES if target in TRANSITIONS[source]}
+
+
+def test_the_machine_keeps_a_post_from_going_out_twice():
+    """What the table itself must keep, whatever else changes in it (mutation testing leaves tables
+    alone, and the edge-by-edge tests read this one)."""
+    assert sources_of("publishing") == {"queued"}, "only a claim starts a delivery"
+    assert sources_of(PUBLISHED) == {"publishing", "unconfirmed"}, "out by a delivery, or confirmed by a person"
+    assert TRANSITIONS[PUBLISHED] == frozenset(), "a published post never moves again"
+    assert TRANSITIONS["unconfirmed"] == {PUBLISHED, SCHEDULED, CANCELLED}, "never sent again by itself"
+    assert not EDITABLE & {"publishing", PUBLISHED, CANCELLED}, "nobody edits a post in hand, out, or cancelled"
