@@ -224,6 +224,13 @@ class Mastodon(Channel):
         return Outcome.published(remote_id=status_id, url=answer.get("url") or answer.get("uri") or None)
 
 
+def forget_instance_limits() -> None:
+    """Every instance's limit is asked again at its next delivery (an administrator changed one, or a
+    test starts from nothing known)."""
+    with _limits_lock:
+        _limits.clear()
+
+
 def instance_limit(http, instance: str) -> int:
     """The instance's own limit (configuration.statuses.max_characters), kept for LIMIT_TTL seconds;
     an instance too old for /api/v2/instance is asked /api/v1/instance, and one that tells neither

@@ -11,6 +11,7 @@ import os
 import shutil
 from contextlib import ExitStack
 from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +23,7 @@ from scheduler.infra import migrate
 from scheduler.infra.embedded_redis import EmbeddedRedis
 from scheduler.models.database import db
 from scheduler.services import clock
+from tests.support.outbox_writes import OutboxWrites
 
 TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("REFRAIN_TEST_REDIS_URL", "")
@@ -134,3 +136,30 @@ def clock_at():
     A test that needs "today" pins it, so it passes on whatever day it runs."""
     with ExitStack() as pins:
         yield lambda instant: pins.enter_context(clock.pinned(datetime.fromisoformat(instant)))
+
+
+@pytest.fixture
+def outbox_writes():
+    """Counts every delivery written to a channel's outbox as it happens (tests/support/outbox_writes.py):
+    ``writes = outbox_writes(app, "twitter")`` before the deliveries, ``writes.per_post()`` after them."""
+    watching = []
+
+    def watch(app, channel: str) -> OutboxWrites:
+        watching.append(OutboxWrites(Path(app.config["INSTANCE_PATH"]) / "outbox" / channel))
+        return watching[-1]
+
+    yield watch
+    for writes in watching:
+        writes.close()
+
+
+@pytest.fixture
+def slow_channel(extra_channel, monkeypatch):
+    """The slowtest channel (tests/support/slow_channel.py), whose deliveries wait to be released: here,
+    and in every worker the test starts (they inherit ``REFRAIN_EXTRA_CHANNELS``). Gives the module,
+    for its ``wait_until_started`` and ``release``."""
+    from tests.support import slow_channel
+
+    extra_channel(slow_channel.SlowChannel)  # imported once per session: registered again for each test
+    monkeypatch.setenv("REFRAIN_EXTRA_CHANNELS", "tests.support.slow_channel")
+    return slow_channel

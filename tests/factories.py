@@ -1,5 +1,7 @@
 """Small builders for test data, through the same services the app uses."""
 
+from datetime import datetime, timedelta, timezone
+
 from scheduler.services import plans, posts
 
 SEED_COMMITMENTS = {
@@ -32,3 +34,15 @@ def commit(plan, channel="twitter", **overrides):
 
 def make_post(plan, channel="twitter", body="Profitez de l'Offre d'été !", when="2031-06-02T10:00:00+02:00", **extra):
     return posts.create_post({"plan_id": plan.id, "channel": channel, "body": body, "scheduled_at": when, **extra})
+
+
+def due_posts(plan, count, channel="twitter", seconds_ago=5):
+    """``count`` drafts whose time came ``seconds_ago`` seconds ago (by the real clock: a worker runs
+    in its own process, where a test's pinned clock does not reach)."""
+    when = (datetime.now(timezone.utc) - timedelta(seconds=seconds_ago)).isoformat()
+    return [
+        posts.create_post(
+            {"plan_id": plan.id, "channel": channel, "body": f"Post number {n} of the burst", "scheduled_at": when}
+        )
+        for n in range(count)
+    ]

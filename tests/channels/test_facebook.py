@@ -8,18 +8,10 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.channels.helpers import check, codes, errors, post
-from tests.support.stand_in import StandIn
 
 TOKEN = "EAAGpagetoken-secret-1234"
 FEED, PHOTOS = "/v21.0/1122334455/feed", "/v21.0/1122334455/photos"
 PICTURE = {"url": "https://cdn.example.com/board.jpg", "type": "image", "alt": "A whiteboard"}
-
-
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
 
 
 def context(tmp_path, service, http=None, pauses=None):

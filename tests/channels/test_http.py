@@ -6,14 +6,6 @@ import pytest
 
 from channels.base import DeliveryFailure
 from channels.http import HttpClient
-from tests.support.stand_in import StandIn
-
-
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
 
 
 def verdict(client, url, **kwargs):

@@ -18,13 +18,6 @@ BODY = "Hello *world*.\n\nA second paragraph with a [link](https://example.com).
 PAST = datetime(2021, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
-
-
 def blog_post(title="Summer plans", body=BODY, id=42, **fields):
     return make_post("blog", body, title=title, id=id, **fields)
 

@@ -11,7 +11,6 @@ from channels.base import Account, DeliveryContext
 from channels.bluesky import record_key
 from channels.http import HttpClient
 from tests.channels.helpers import post
-from tests.support.stand_in import StandIn
 
 PASSWORD, JWT = "abcd-efgh-ijkl-mnop", "eyJ-ACCESS-JWT-7777"
 DID = "did:plc:refrain4567abcdefghijkl"
@@ -40,17 +39,9 @@ def created(rkey=RKEY):
     return {"uri": f"at://{DID}/app.bsky.feed.post/{rkey}", "cid": "bafyreib2rxk3rh6kzwq", "validationStatus": "valid"}
 
 
-@pytest.fixture(scope="module")
-def stand_in():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
-
-
 @pytest.fixture
 def service(stand_in, tmp_path):
-    stand_in.routes.clear()
-    stand_in.requests.clear()
+    stand_in.reset()
     stand_in.tmp = tmp_path
     stand_in.answer("POST", SESSION, 200, session_answer())
     stand_in.answer("GET", GET_RECORD, 400, {"error": "RecordNotFound", "message": "Could not locate record"})

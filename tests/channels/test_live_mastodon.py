@@ -11,7 +11,6 @@ from channels import mastodon, registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.channels.helpers import post
-from tests.support.stand_in import StandIn
 
 TOKEN = "tok-MASTODON-ACCESS-9999"
 STATUSES, INSTANCE = "/api/v1/statuses", "/api/v2/instance"
@@ -38,18 +37,10 @@ def status(number="113000000000000001"):
     }
 
 
-@pytest.fixture(scope="module")
-def stand_in():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
-
-
 @pytest.fixture
 def service(stand_in, tmp_path):
-    stand_in.routes.clear()
-    stand_in.requests.clear()
-    mastodon._limits.clear()
+    stand_in.reset()
+    mastodon.forget_instance_limits()
     stand_in.tmp = tmp_path
     return stand_in
 

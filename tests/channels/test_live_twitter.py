@@ -11,7 +11,6 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.channels.helpers import post
-from tests.support.stand_in import StandIn
 
 TOKEN, REFRESH, SECRET = "tok-ACCESS-1111", "tok-REFRESH-2222", "tok-CLIENTSECRET-3333"
 NEW_TOKEN, NEW_REFRESH = "tok-ACCESS-NEW-4444", "tok-REFRESH-NEW-5555"
@@ -20,17 +19,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 TWEETS, TOKEN_PATH = "/2/tweets", "/2/oauth2/token"
 
 
-@pytest.fixture(scope="module")
-def stand_in():
-    stand_in = StandIn()  # one server for the module: shutting one down takes half a second
-    yield stand_in
-    stand_in.close()
-
-
 @pytest.fixture
 def service(stand_in):
-    stand_in.routes.clear()
-    stand_in.requests.clear()
+    stand_in.reset()
     return stand_in
 
 

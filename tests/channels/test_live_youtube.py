@@ -9,18 +9,10 @@ from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from channels.youtube import until_quota_resets
 from tests.channels.helpers import WHEN, check, errors, post
-from tests.support.stand_in import StandIn
 
 ACCESS, REFRESH, CLIENT_SECRET = "ya29.old-access", "1//refresh-secret", "GOCSPX-client-secret"
 VIDEO = "dQw4w9WgXcQ"
 VIDEOS = "/youtube/v3/videos"
-
-
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
 
 
 def context(tmp_path, service, saved=None, http=None, access=ACCESS):

@@ -6,17 +6,9 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.channels.helpers import check, codes, errors, post
-from tests.support.stand_in import StandIn
 
 TOKEN = "pina_secret-token-5678"
 PICTURE = {"url": "https://cdn.example.com/pin.png", "type": "image", "alt": "A planning board"}
-
-
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
 
 
 def context(tmp_path, service, http=None, board="987654321"):

@@ -10,16 +10,8 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from tests.channels.helpers import WHEN, check, errors, post
-from tests.support.stand_in import StandIn
 
 SECRET = "whsec_0123456789abcdef"
-
-
-@pytest.fixture
-def service():
-    stand_in = StandIn()
-    yield stand_in
-    stand_in.close()
 
 
 def context(tmp_path, service, http=None, secret=SECRET):

@@ -3,7 +3,7 @@ import io
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from scheduler.domain.compliance import compliance_report, report_rows_csv
+from scheduler.domain.compliance import compliance_from_tallies, compliance_report, empty_tallies, report_rows_csv
 from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -117,6 +117,9 @@ def test_weekly_commitment_is_prorated_over_clipped_weeks():
     assert (weeks[0]["week_start"], weeks[0]["week_end"], weeks[0]["committed"]) == ("2031-10-01", "2031-10-05", 5.0)
     assert weeks[1]["committed"] == 7.0
     assert sum(w["committed"] for w in weeks) == 31
+    one = CommitmentFacts("newsletter", posts=1, per="month", on_theme_min=1, one_note_max_share=1.0)
+    weeks = channel_row(compliance_report(plan, [one], []), "newsletter")["weeks"]
+    assert [w["committed"] for w in weeks] == [0.16, 0.23, 0.23, 0.23, 0.16], "5/31 and 7/31, to two places"
 
 
 def test_csv_export_has_a_row_per_channel_then_the_repeated_messages():
@@ -133,3 +136,134 @@ def test_csv_export_has_a_row_per_channel_then_the_repeated_messages():
     assert rows[0]["committed_posts"] == "28" and rows[0]["status"] == "one_note"
     assert rows[1]["coverage_ratio"] == "" and rows[1]["periods_total"] == "1"
     assert repeated == ["channel,post_ids,similarity", "twitter,1 2,1.0"]
+
+
+def test_a_small_plan_gives_the_whole_report_field_by_field():
+    """Every field of the contract's shape, for a plan small enough to count by hand."""
+    plan = PlanFacts(
+        7, "Rentrée", "rentrée", "Back to it", ("rentree", "back"), date(2031, 9, 1), date(2031, 9, 3), "Europe/Paris"
+    )
+    twitter = CommitmentFacts("twitter", posts=2, per="day", on_theme_min=1, one_note_max_share=0.5)
+    blog = CommitmentFacts("blog", posts=1, per="week", on_theme_min=1, one_note_max_share=1.0)
+    posts = [
+        post(1, date(2031, 9, 1), status="draft"),  # not counted, and first: the others still are
+        post(2, date(2031, 9, 1), hour=0),  # the plan's first instant
+        post(3, date(2031, 9, 1), hour=12, on_theme=False, status="published"),
+        post(4, date(2031, 9, 2), hour=9, status="published"),
+        post(5, date(2031, 9, 4), hour=0),  # the first instant after the plan
+        PostFacts(6, "twitter", datetime(2031, 9, 2, 22, 30), "queued", True, ""),  # naive is UTC: 00:30 on the 3rd
+        post(7, date(2031, 9, 2), channel="newsletter"),  # no commitment
+    ]
+    repeated = [{"channel": "twitter", "post_ids": [2, 4], "similarity": 0.9}]
+    report = compliance_report(plan, [twitter, blog], posts, repeated)
+
+    def detail(day, posts, on_theme, published, committed, status, last_day=None):
+        return {
+            "first_day": day,
+            "last_day": last_day or day,
+            "posts": posts,
+            "on_theme": on_theme,
+            "published": published,
+            "committed": committed,
+            "status": status,
+        }
+
+    def week(committed, posts, on_theme, published, coverage):
+        return {
+            "week_start": "2031-09-01",
+            "week_end": "2031-09-03",
+            "committed": committed,
+            "posts": posts,
+            "on_theme": on_theme,
+            "published": published,
+            "coverage_ratio": coverage,
+        }
+
+    assert report == {
+        "plan": {
+            "id": 7,
+            "name": "Rentrée",
+            "theme": "rentrée",
+            "key_message": "Back to it",
+            "keywords": ["rentree", "back"],
+            "starts_on": "2031-09-01",
+            "ends_on": "2031-09-03",
+            "timezone": "Europe/Paris",
+        },
+        "theme_coverage_ratio": 0.75,
+        "channels": [
+            {
+                "channel": "twitter",
+                "per": "day",
+                "posts_per_period": 2,
+                "on_theme_min": 1,
+                "committed_posts": 6,
+                "posts": 4,
+                "published": 2,
+                "on_theme": 3,
+                "coverage_ratio": 0.75,
+                "floor": 0.5,
+                "ceiling": 0.5,
+                "periods": {"total": 3, "met": 1, "below_floor": 0, "one_note": 0, "short": 2},
+                "status": "one_note",
+                "period_details": [
+                    detail("2031-09-01", 2, 1, 1, 2, "met"),
+                    detail("2031-09-02", 1, 1, 1, 2, "short"),
+                    detail("2031-09-03", 1, 1, 0, 2, "short"),
+                ],
+                "weeks": [week(6.0, 4, 3, 2, 0.75)],
+            },
+            {
+                "channel": "blog",
+                "per": "week",
+                "posts_per_period": 1,
+                "on_theme_min": 1,
+                "committed_posts": 1,
+                "posts": 0,
+                "published": 0,
+                "on_theme": 0,
+                "coverage_ratio": None,
+                "floor": 1.0,
+                "ceiling": 1.0,
+                "periods": {"total": 1, "met": 0, "below_floor": 0, "one_note": 0, "short": 1},
+                "status": "behind",
+                "period_details": [detail("2031-09-01", 0, 0, 0, 1, "short", last_day="2031-09-03")],
+                "weeks": [week(1.0, 0, 0, 0, None)],
+            },
+        ],
+        "repeated_messages": repeated,
+    }
+    assert report_rows_csv(report) == (
+        "channel,per,committed_posts,posts,published,on_theme,coverage_ratio,floor,ceiling,periods_total,"
+        "periods_met,periods_short,periods_below_floor,periods_one_note,status\n"
+        "twitter,day,6,4,2,3,0.75,0.5,0.5,3,1,2,0,0,one_note\n"
+        "blog,week,1,0,0,0,,1.0,1.0,1,0,1,0,0,behind\n"
+        "\n"
+        "channel,post_ids,similarity\n"
+        "twitter,2 4,0.9\n"
+    )
+
+
+def test_a_post_whose_clock_shows_a_day_outside_the_plan_counts_on_the_nearest_day():
+    """Where a zone's date runs backwards at the plan's edge, a database's tally may name a day just
+    outside the plan: it counts on the plan's first or last day, in that day's period."""
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 3))
+    tallies = empty_tallies(plan, [SEED_TWITTER])
+    tallies["twitter"].add(-1, 1, 1, 0)
+    tallies["twitter"].add(3, 2, 0, 1)
+    row = channel_row(compliance_from_tallies(plan, [SEED_TWITTER], tallies, []))
+    assert [(d["posts"], d["on_theme"], d["published"]) for d in row["period_details"]] == [
+        (1, 1, 0),
+        (0, 0, 0),
+        (2, 0, 1),
+    ]
+    assert (row["posts"], row["on_theme"], row["published"]) == (3, 1, 1)
+
+
+def test_an_aware_time_in_another_zone_counts_on_the_day_its_instant_falls_in_the_plans_zone():
+    plan = make_plan(date(2031, 9, 1), date(2031, 9, 2))
+    new_york = datetime(2031, 9, 1, 19, 30, tzinfo=ZoneInfo("America/New_York"))  # 01:30 on the 2nd in Paris
+    row = channel_row(
+        compliance_report(plan, [SEED_TWITTER], [PostFacts(1, "twitter", new_york, "scheduled", True, "")])
+    )
+    assert [d["posts"] for d in row["period_details"]] == [0, 1]

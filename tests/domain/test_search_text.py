@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from scheduler.domain.search_text import (
     MAX_QUERY_TERMS,
+    MAX_TERM_CHARS,
     fts5_match,
     index_text,
     match_spans,
@@ -53,6 +54,20 @@ HOSTILE_QUERIES = [
     "ﷺ ﬁ ½ ℌ ①",
     "\u0301\u0301\u0301",
 ]
+# the hostile queries with no word in them (no letter or digit): nothing to search for
+WORDLESS = {
+    '"',
+    '""',
+    "*",
+    "(((",
+    "\\",
+    "\x00\x01\x02\x1f\x7f",
+    "🎉🎉🎉",
+    FAMILY + FLAG_FR,
+    "   ",
+    "",
+    "\u0301\u0301\u0301",
+}
 
 
 # --- index_text / query_terms ----------------------------------------------------------------
@@ -103,11 +118,15 @@ def test_query_terms_are_deduplicated_and_capped():
 def test_hostile_queries_never_raise_and_give_only_safe_terms(query):
     terms = query_terms(query)
     assert isinstance(terms, list)
+    assert bool(terms) == (query not in WORDLESS), terms
     assert len(terms) <= MAX_QUERY_TERMS
     assert len(set(terms)) == len(terms)
+    words = index_text(query).split()
     for term in terms:
         assert SAFE_TERM.match(term), term
         assert '"' not in term and "*" not in term and ":" not in term
+        # a word of the query as the index holds it, or the start of one too long to look for whole
+        assert term in words or (len(term) == MAX_TERM_CHARS and any(w.startswith(term) for w in words)), term
     assert re.fullmatch(r'("[^\W_]+" OR )*("[^\W_]+"\*?)?', fts5_match(terms))
     assert re.fullmatch(r"([^\W_]+ \| )*([^\W_]+(:\*)?)?", tsquery(terms))
 
@@ -200,12 +219,21 @@ def test_best_match_first(fts):
     assert search(fts, "atlas 2.0") == [5]
 
 
-@pytest.mark.parametrize("query", HOSTILE_QUERIES)
-def test_hostile_queries_never_break_fts5(fts, query):
-    for prefix_last in (True, False):
-        expression = fts5_match(query_terms(query), prefix_last)
-        if expression:
-            fts.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t)", (expression,)).fetchall()
+INDEXED = {rowid: set(index_text(f"{title} {body}").split()) for rowid, (title, body) in DOCS.items()}
+
+
+# A wordless query runs no MATCH at all (its expression is empty, and the test above pins that it has
+# no terms), so only the queries with words are run against FTS5 here.
+@pytest.mark.parametrize("prefix_last", [True, False], ids=["as-you-type", "whole-words"])
+@pytest.mark.parametrize("query", [query for query in HOSTILE_QUERIES if query not in WORDLESS])
+def test_hostile_queries_find_exactly_the_documents_holding_their_words(fts, query, prefix_last):
+    terms = query_terms(query)
+    expected = [
+        rowid
+        for rowid, words in INDEXED.items()
+        if words & set(terms) or (prefix_last and any(word.startswith(terms[-1]) for word in words))
+    ]
+    assert sorted(search(fts, query, prefix_last)) == expected
 
 
 # --- highlight / match_spans -----------------------------------------------------------------

@@ -150,7 +150,3 @@ def received_per_post(service: StandIn) -> Counter:
     """Requests that reached the stand-in, per post id (from the idempotency key every attempt carries)."""
     keys = [seen.headers.get("x-refrain-idempotency-key", "") for seen in service.received("POST", "/hook")]
     return Counter(int(key.rsplit("-", 1)[1]) for key in keys if key.startswith("refrain-post-"))
-
-
-def outbox_per_post(renames: Counter) -> Counter:
-    return Counter({int(name.split(".")[0]): count for name, count in renames.items() if name.endswith(".json")})

@@ -1,23 +1,18 @@
 """What the fault tests need beyond tests/conftest.py: a Redis server each test owns and may kill,
-a reproducible source of chaos, and a way to count outbox deliveries that a repeat cannot hide.
+and a reproducible source of chaos. Outbox deliveries are counted by the shared ``outbox_writes``
+fixture (tests/conftest.py), which a repeat cannot hide from.
 
 ``redis_server`` is overridden here, per test: the shared ``app`` fixture then runs on a server
 this test started, so killing or flushing it harms no other test, and everything else about the
 app (the migrated database, PostgreSQL when REFRAIN_TEST_DATABASE_URL is set) stays as everywhere.
 """
 
-import ctypes
-import ctypes.util
 import os
 import random
-import select
 import shutil
-import struct
 import subprocess
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -106,62 +101,3 @@ def chaos(request) -> random.Random:
     rng = random.Random(seed)
     rng.seed_value = seed
     return rng
-
-
-# inotify(7): the outbox replaces a post's file on a repeat delivery, so the files alone cannot show
-# a double; every delivery is one rename into the folder, and the kernel reports each one.
-IN_MOVED_TO, IN_Q_OVERFLOW = 0x80, 0x4000
-EVENT_HEADER = struct.Struct("iIII")
-
-
-class RenameCounter:
-    """Counts, per file name, the renames into one folder, from a thread reading the kernel's events."""
-
-    def __init__(self, folder: Path):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        self.fd = self.libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
-        if self.fd < 0 or self.libc.inotify_add_watch(self.fd, str(folder).encode(), IN_MOVED_TO) < 0:
-            raise OSError(ctypes.get_errno(), "inotify is not available")
-        self.renames: Counter = Counter()
-        self.overflowed = False
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._read_until_stopped, name="outbox-renames", daemon=True)
-        self.thread.start()
-
-    def _read_until_stopped(self) -> None:
-        while not self.stopping.is_set():
-            select.select([self.fd], [], [], 0.1)
-            self._drain()
-        self._drain()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                data = os.read(self.fd, 64 * 1024)
-            except BlockingIOError:
-                return
-            offset = 0
-            while offset < len(data):
-                _, mask, _, length = EVENT_HEADER.unpack_from(data, offset)
-                name = data[offset + EVENT_HEADER.size : offset + EVENT_HEADER.size + length].rstrip(b"\0").decode()
-                offset += EVENT_HEADER.size + length
-                self.overflowed |= bool(mask & IN_Q_OVERFLOW)
-                if mask & IN_MOVED_TO:
-                    self.renames[name] += 1
-
-    def close(self) -> Counter:
-        self.stopping.set()
-        self.thread.join(timeout=5)
-        os.close(self.fd)
-        assert not self.overflowed, "the kernel dropped outbox events: the count would be a guess"
-        return self.renames
-
-
-@pytest.fixture
-def outbox_renames(app):
-    """Outbox deliveries per post id on the webhook channel, counted as they happen."""
-    counter = RenameCounter(Path(app.config["INSTANCE_PATH"]) / "outbox" / "webhook")
-    yield counter
-    if not counter.stopping.is_set():
-        counter.close()

@@ -1,4 +1,5 @@
-"""Workers SIGKILLed at random moments while 1,000 posts go out: nobody's post is lost, none is sent twice.
+"""Workers SIGKILLed at random moments while 1,000 posts go out: none is lost silently (each ends
+published, or unconfirmed for a person to check), none is sent twice.
 
 Four real `refrain worker` processes share one queue: two deliver to the outbox, two live to a
 stand-in webhook receiver. Mixing the modes in one run is deliberate: whichever worker wins a
@@ -7,17 +8,23 @@ post claimed by an outbox worker, killed, and then sent live by another would sh
 Outbox deliveries are counted as the kernel reports each rename into the outbox (a repeat would
 replace the file, so the files alone could hide it); live ones as the receiver's requests, by the
 idempotency key every attempt carries.
+
+Random moments may all fall between deliveries, which would prove nothing about a claim cut short.
+So the first kill is aimed: at the worker delivering a slow post (tests/support/slow_channel.py),
+which it has claimed and cannot have recorded; that post must end unconfirmed and never be sent.
 """
 
 import time
 
 from scheduler import reconfigure
-from scheduler.services.lifecycle import PUBLISHED, UNCONFIRMED
+from scheduler.services import posts
+from scheduler.services.lifecycle import PUBLISHED, PUBLISHING, UNCONFIRMED
+from scheduler.services.sweeper import GAVE_UP
+from tests.factories import due_posts, make_plan
 from tests.faults import (
     claims_per_post,
     due_webhook_posts,
     jobs_of_unsettled,
-    outbox_per_post,
     received_per_post,
     status_counts,
     statuses,
@@ -33,21 +40,25 @@ WARM_UP = 1.5  # seconds a restarted worker needs before it delivers
 PUBLISH_TIMEOUT = 1  # seconds before a claim nobody confirmed counts as stuck
 
 
-def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path, chaos, outbox_renames):
+def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path, chaos, outbox_writes, slow_channel):
     receiver = webhook_receiver(app)
+    # queued before all the others: a worker takes it first, and the random kills that follow find work
+    slow = posts.schedule_post(due_posts(make_plan(name="Slow deliveries"), 1, channel="slowtest")[0]).id
     ids = due_webhook_posts(POSTS, chaos)
+    writes, slow_writes = outbox_writes(app, "webhook"), outbox_writes(app, "slowtest")
     fleet = WorkerFleet(
         [worker(app, tmp_path, number, mode) for number, mode in enumerate(("outbox", "outbox", "live", "live"))]
     ).start()
     try:
-        kills = kill_at_random(fleet, ids, chaos)
-        counts = recover_with_two_sweeps(app, ids, fleet)
+        wait_for_first_deliveries(ids)
+        struck = kill_the_slow_delivery(app, fleet, slow, slow_channel)
+        kills = 1 + kill_at_random(fleet, ids, chaos)
+        counts = recover_with_two_sweeps(app, ids + [slow], fleet)
         unsettled = jobs_of_unsettled(ids)
     finally:
         fleet.stop()
         receiver.close()
-    outbox = outbox_per_post(outbox_renames.close())
-    live = received_per_post(receiver)
+    outbox, live = writes.per_post(), received_per_post(receiver)
     found = statuses(ids)
     diagnostics = (
         f"seed {chaos.seed_value}, {kills} kills, statuses {dict(counts)}, "
@@ -56,6 +67,11 @@ def test_workers_killed_at_random_deliver_every_post_at_most_once(app, tmp_path,
     print(diagnostics)
     diagnostics += "\n" + fleet.report()
 
+    assert struck == PUBLISHING, f"the aimed kill must strike a claimed post not yet recorded; {diagnostics}"
+    after = posts.get_post(slow)
+    assert (after.status, after.failure_reason) == (UNCONFIRMED, GAVE_UP), f"told nobody; {diagnostics}"
+    assert slow_writes.per_post() == {}, f"the post whose worker died was sent again; {diagnostics}"
+    assert claims_per_post([slow]) == {slow: 1}, diagnostics
     assert kills == KILLS, diagnostics
     assert not (counts["queued"] or counts["publishing"] or counts["scheduled"]), (
         f"left after two sweeps; {diagnostics}"
@@ -79,14 +95,26 @@ def worker(app, tmp_path, number: int, mode: str) -> LongRunningWorker:
     )
 
 
+def kill_the_slow_delivery(app, fleet: WorkerFleet, post_id: int, slow_channel) -> str:
+    """SIGKILLs the worker delivering the slow post (claimed and committed, its channel still
+    waiting), starts it again, and lets any later delivery of that post through, so that one would
+    show in the outbox. Gives the post's status just after the kill."""
+    pid = slow_channel.wait_until_started(app)
+    [victim] = [w for w in fleet.workers if w.running and w.process.pid == pid]
+    victim.kill()
+    status = statuses([post_id])[post_id]
+    victim.start()
+    slow_channel.release(app)
+    return status
+
+
 def kill_at_random(fleet: WorkerFleet, ids, chaos) -> int:
-    """KILLS SIGKILLs of a random worker at random moments once deliveries are under way, each
-    started again at once; stops early only if the posts run out first (the run then proves less).
-    The victim is one up for a while when there is one: a worker still importing Python at its
-    death proves nothing about deliveries."""
-    wait_for_first_deliveries(ids)
+    """Up to KILLS - 1 SIGKILLs of a random worker at random moments once deliveries are under way,
+    each started again at once; stops early only if the posts run out first (the run then proves
+    less). The victim is one up for a while when there is one: a worker still importing Python at
+    its death proves nothing about deliveries."""
     kills = 0
-    while kills < KILLS and status_counts(ids)["queued"]:
+    while kills < KILLS - 1 and status_counts(ids)["queued"]:
         time.sleep(chaos.uniform(0.1, 0.6))
         working = [w for w in fleet.workers if w.uptime > WARM_UP] or fleet.workers
         victim = chaos.choice(working)

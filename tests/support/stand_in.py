@@ -119,6 +119,12 @@ class StandIn:
             return Answer(404, {"error": f"no route {method} {path} in this stand-in"})
         return script.pop(0) if len(script) > 1 else script[0]
 
+    def reset(self) -> None:
+        """Forgets the script and what came: a stand-in shared by a module's tests, made new for each."""
+        with self.lock:
+            self.routes.clear()
+            self.requests.clear()
+
     def received(self, method: str | None = None, path: str | None = None) -> list[Seen]:
         return [r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)]
 
