@@ -1,7 +1,7 @@
 """An issue of the newsletter: its rows (one per confirmed subscriber, each with its batch and a
 Message-ID that never changes), one keyed RQ job per batch, its counts, and its end (a summary
 written once to the post's history). Starting an issue is what the newsletter adapter asks for
-when a post is delivered live, through the ``MailingList`` set on it here."""
+when a post is delivered live, through the ``MailingList`` it is handed."""
 
 from datetime import datetime
 
@@ -9,7 +9,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Account
-from channels.newsletter import Newsletter
 from scheduler.infra.queue import KEEP_FAILURES_FOR, KEEP_RESULTS_FOR, SEND_NEWSLETTER_BATCH
 from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
 from scheduler.models.base import utcnow
@@ -210,10 +209,8 @@ def recent_issues() -> list[dict]:
 
 
 class MailingList:
-    """What the newsletter adapter calls when an issue is delivered live (adapters import no app code)."""
+    """The app's side of a live delivery of an issue, handed to the newsletter adapter in its
+    ``DeliveryContext.mailing_list`` by ``services.publishing`` (adapters import no app code)."""
 
     settings_problem = staticmethod(settings_problem)
     start_issue = staticmethod(start_issue)
-
-
-Newsletter.mailing_list = MailingList()
