@@ -171,6 +171,10 @@ class DeliveryContext:
     # keeps secrets an adapter renewed during the delivery (a refreshed OAuth token), encrypted
     save_secrets: Callable[[dict], None] | None = None
     idempotency_key: str = ""  # the same for every attempt at one post: services that honour one dedupe
+    # the newsletter's list-keeping service (subscribers, rows, batch jobs), given by the app to the newsletter
+    # adapter only: ``settings_problem(account) -> str`` and ``start_issue(post_id, payload, account) ->
+    # (recipients, batches)``; adapters know no database
+    mailing_list: object | None = None
 
 
 def as_utc(when: datetime | None) -> datetime | None:

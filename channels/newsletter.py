@@ -2,10 +2,10 @@
 An attached image illustrates the lead feature (its section gains "image": {"url", "alt"}).
 
 Live delivery mails the issue to the confirmed subscribers over SMTP, in batches run by RQ jobs; the
-bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.services.newsletter``."""
+bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.services.newsletter``, which
+the adapter reaches only through the ``mailing_list`` of its delivery context."""
 
 import re
-from typing import ClassVar
 
 from channels import feeds
 from channels.base import (
@@ -170,21 +170,18 @@ class Newsletter(Channel):
         ),
     )
 
-    # the app's side of a live delivery (subscribers, rows, batch jobs, SMTP), plugged in by the app at
-    # start-up: an object with ``settings_problem(account) -> str`` and
-    # ``start_issue(post_id, payload, account) -> (recipients, batches)``; adapters know no database
-    mailing_list: ClassVar[object | None] = None
-
     def deliver_live(self, draft, post, context):
-        """Writes down who is to receive the issue and queues its batches; the batch jobs do the mailing."""
+        """Writes down who is to receive the issue and queues its batches, through the context's mailing list
+        (the app's side: subscribers, rows, batch jobs); the batch jobs do the mailing."""
         if post.id is None:
             return Outcome.rejected("only a saved post (one with an id) can be mailed")
-        if self.mailing_list is None:
-            return Outcome.rejected("this process has no mailing list to send the issue to")
-        problem = self.mailing_list.settings_problem(context.account)
+        mailing_list = context.mailing_list
+        if mailing_list is None:
+            return Outcome.rejected("the delivery came without a mailing list to send the issue to: nobody was mailed")
+        problem = mailing_list.settings_problem(context.account)
         if problem:
             return Outcome.rejected(f"{problem}: fix it on the Accounts page")
-        recipients, batches = self.mailing_list.start_issue(post.id, draft.payload, context.account)
+        recipients, batches = mailing_list.start_issue(post.id, draft.payload, context.account)
         return Outcome.published(
             remote_id=f"issue-{post.id}", message=f"queued for {recipients} subscribers in {batches} batches"
         )

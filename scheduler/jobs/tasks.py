@@ -16,7 +16,10 @@ import threading
 from rq import Retry
 
 from scheduler.models.database import database_unavailable, db, describe_error
-from scheduler.services import feeds, items, newsletter, publishing, style, sweeper
+from scheduler.services import feeds, items, publishing, style, sweeper
+from scheduler.services.newsletter import batches as newsletter_batches
+from scheduler.services.newsletter import messages as newsletter_messages
+from scheduler.services.newsletter import sweeper as newsletter_sweeper
 
 log = logging.getLogger(__name__)
 database_outage = threading.Event()  # set by a job that met an outage; cleared by the worker once SELECT 1 works
@@ -99,17 +102,17 @@ PERIODIC = [
 @put_back_on_outage
 def send_newsletter_batch(post_id: int, batch_no: int) -> str:
     """One batch of a newsletter issue; only its rows still pending are sent (see services.newsletter)."""
-    return newsletter.send_batch(post_id, batch_no)
+    return newsletter_batches.send_batch(post_id, batch_no)
 
 
 @put_back_on_outage
 def send_newsletter_confirmation(subscriber_id: int, base_url: str = "") -> str:
-    return newsletter.send_confirmation(subscriber_id, base_url)
+    return newsletter_messages.send_confirmation(subscriber_id, base_url)
 
 
 @skip_turn_on_outage
 def sweep_newsletter() -> dict:
-    return newsletter.sweep()
+    return newsletter_sweeper.sweep()
 
 
 PERIODIC.append((sweep_newsletter, "refrain-newsletter", lambda settings: settings.sweep_interval))

@@ -32,6 +32,7 @@ from scheduler.models.database import db
 from scheduler.services import accounts, lifecycle, runtime
 from scheduler.services.clock import now
 from scheduler.services.lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
+from scheduler.services.newsletter.issues import MailingList
 from scheduler.services.post_checks import blocking_errors, check_post, content_of
 from scheduler.services.unit_of_work import after_commit, unit_of_work
 
@@ -175,6 +176,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         http=http,
         save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
         idempotency_key=f"refrain-post-{post.id}",
+        mailing_list=MailingList() if post.channel == "newsletter" else None,
     ), ""
 
 

@@ -9,8 +9,8 @@ link scanners follow every link of a message.
 
 from flask import Blueprint, render_template, request
 
-from scheduler.services import newsletter
 from scheduler.services.errors import NotFound
+from scheduler.services.newsletter import UNSUBSCRIBED, messages, subscribers
 from scheduler.web import csrf
 from scheduler.web.forms.newsletter import SignupForm
 
@@ -20,10 +20,10 @@ blueprint = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 @blueprint.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm.shown({"ref": request.args.get("ref", "")})
-    if signed := form.submit(lambda: newsletter.signup(form.service_input())):
+    if signed := form.submit(lambda: subscribers.signup(form.service_input())):
         subscriber, send = signed
         if send:
-            newsletter.request_confirmation(subscriber, request.url_root)
+            messages.request_confirmation(subscriber, request.url_root)
         return render_template("newsletter/public.html", page="check_inbox", email=subscriber.email)
     return render_template("newsletter/public.html", page="signup", form=form), 422 if form.errors else 200
 
@@ -35,8 +35,8 @@ def bad_link(message: str, status: int):
 @blueprint.get("/confirm/<token>")
 def confirm(token):
     try:
-        subscriber = newsletter.confirm(token)
-    except newsletter.BadToken as error:
+        subscriber = subscribers.confirm(token)
+    except subscribers.BadToken as error:
         return bad_link(str(error), 400)
     except NotFound:
         return bad_link("this link is not valid", 404)
@@ -47,9 +47,11 @@ def confirm(token):
 def unsubscribe(token):
     try:
         subscriber = (
-            newsletter.unsubscribe(token) if request.method == "POST" else newsletter.subscriber_for_unsubscribe(token)
+            subscribers.unsubscribe(token)
+            if request.method == "POST"
+            else subscribers.subscriber_for_unsubscribe(token)
         )
-    except newsletter.BadToken as error:
+    except subscribers.BadToken as error:
         return bad_link(str(error), 400)
     except NotFound:
         return bad_link("this link is not valid", 404)
@@ -60,7 +62,7 @@ def unsubscribe(token):
         page="unsubscribe",
         email=subscriber.email,
         token=token,
-        already=subscriber.status == newsletter.UNSUBSCRIBED,
+        already=subscriber.status == UNSUBSCRIBED,
     )
 
 

@@ -10,7 +10,7 @@ from channels import registry
 from channels.base import PostContent
 from channels.bluesky import MAX_GRAPHEMES
 from channels.shaping import grapheme_count
-from channels.twitter import weighted_length
+from channels.twitter.threads import weighted_length
 
 ENGLISH = {
     "twitter": PostContent(

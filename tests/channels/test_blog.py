@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from channels.blog import slugify
+from channels.blog.rendering import slugify
 from tests.channels.helpers import check, codes
 
 

@@ -61,3 +61,15 @@ def test_a_subject_is_one_line_whatever_was_typed():
         .draft
     )
     assert draft.payload["subject"] == "Hi Bcc: x@example.com"
+
+
+def test_an_issue_delivered_live_without_a_mailing_list_is_refused(tmp_path):
+    from channels import registry
+    from channels.base import Account, DeliveryContext, PostContent
+
+    adapter = registry.get("newsletter")
+    post = PostContent("newsletter", "## June\n\nThe summer offer.", title="June", id=3)
+    account = Account(1, "newsletter", "our newsletter", settings={"host": "smtp.example.com"})
+    outcome = adapter.deliver(adapter.validate(post).draft, post, DeliveryContext("live", tmp_path, account=account))
+    assert outcome.status == "rejected" and "without a mailing list" in outcome.message
+    assert not list(tmp_path.iterdir())

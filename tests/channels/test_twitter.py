@@ -5,7 +5,7 @@ import re
 import pytest
 
 from channels import registry
-from channels.twitter import weighted_length
+from channels.twitter.threads import weighted_length
 from tests.channels.helpers import check, codes, post
 
 URL = "https://example.com/summer-offer"

@@ -9,7 +9,8 @@ from sqlalchemy import func, insert, select
 from scheduler.jobs.workers import run_worker
 from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
 from scheduler.models.database import db
-from scheduler.services import newsletter, posts
+from scheduler.services import posts
+from scheduler.services.newsletter import batches, issues, mailer, subscribers, sweeper
 from tests.factories import make_plan
 
 BODY = (
@@ -50,7 +51,7 @@ def due_issue_id() -> int:
 
 def send_counts(post_id) -> dict:
     db.session.expire_all()
-    return newsletter.issue_counts(post_id)
+    return issues.issue_counts(post_id)
 
 
 def test_a_1000_subscriber_issue_interrupted_half_way_reaches_everyone_exactly_once(live, smtp):
@@ -69,7 +70,7 @@ def test_a_1000_subscriber_issue_interrupted_half_way_reaches_everyone_exactly_o
     assert db.session.get(NewsletterIssue, post.id).finished_at is None
 
     smtp.fail_after = None  # the server is back; resume without waiting for the scheduled retries
-    assert newsletter.resume_issue(post.id) == 5
+    assert issues.resume_issue(post.id) == 5
     run_worker(live, burst=True)
 
     assert send_counts(post.id) == {"pending": 0, "sending": 0, "sent": 1000, "failed": 0, "skipped": 0}
@@ -96,21 +97,21 @@ def test_a_batch_killed_after_the_server_accepted_a_message_resends_only_that_on
     emails = add_subscribers(6)
     post_id = due_issue_id()
     payload = {"subject": "June", "preheader": "", "sections": [], "text": "Hello"}
-    assert newsletter.start_issue(post_id, payload, newsletter.mail_account(), batch_size=10) == (6, 1)
-    real_send = newsletter.Mailer.send
+    assert issues.start_issue(post_id, payload, mailer.mail_account(), batch_size=10) == (6, 1)
+    real_send = mailer.Mailer.send
 
     def dies_after_the_third(self, message, recipient):
         real_send(self, message, recipient)
         if sum(smtp.received.values()) == 3:
             raise WorkerDied()  # accepted by the server, not yet recorded
 
-    monkeypatch.setattr(newsletter.Mailer, "send", dies_after_the_third)
+    monkeypatch.setattr(mailer.Mailer, "send", dies_after_the_third)
     with pytest.raises(WorkerDied):
-        newsletter.send_batch(post_id, 0)
+        batches.send_batch(post_id, 0)
     monkeypatch.undo()
     assert send_counts(post_id)["sent"] == 2 and send_counts(post_id)["sending"] == 4
 
-    assert newsletter.sweep(stale_after=0) == {"released": 4, "requeued": 1, "finished": 0}  # a stale claim
+    assert sweeper.sweep(stale_after=0) == {"released": 4, "requeued": 1, "finished": 0}  # a stale claim
     flagged = db.session.scalars(select(NewsletterSend.error).where(NewsletterSend.error.like("%may have%"))).all()
     assert len(flagged) == 1  # only the one in flight when the worker died can have gone out
     run_worker(live, burst=True)  # the batch's job (and the sweeper's retry) run: only pending rows go
@@ -124,10 +125,10 @@ def test_a_batch_killed_after_the_server_accepted_a_message_resends_only_that_on
 def test_unsubscribed_before_the_batch_runs_means_skipped(live, smtp, client):
     emails = add_subscribers(3)
     post_id = due_issue_id()
-    newsletter.start_issue(post_id, {"subject": "June", "sections": [], "text": "Hi"}, newsletter.mail_account())
+    issues.start_issue(post_id, {"subject": "June", "sections": [], "text": "Hi"}, mailer.mail_account())
     leaver = db.session.scalar(select(Subscriber).where(Subscriber.email == emails[1]))
     answer = client.post(
-        f"/newsletter/unsubscribe/{newsletter.unsubscribe_token(leaver.id, leaver.email)}",
+        f"/newsletter/unsubscribe/{subscribers.unsubscribe_token(leaver.id, leaver.email)}",
         data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
@@ -143,8 +144,8 @@ def test_unsubscribed_before_the_batch_runs_means_skipped(live, smtp, client):
 def test_delivering_the_issue_again_adds_no_recipient(live, smtp):
     add_subscribers(5)
     post_id = due_issue_id()
-    account = newsletter.mail_account()
-    assert newsletter.start_issue(post_id, {"subject": "x", "sections": [], "text": "x"}, account) == (5, 1)
-    assert newsletter.start_issue(post_id, {"subject": "x", "sections": [], "text": "x"}, account) == (5, 1)
+    account = mailer.mail_account()
+    assert issues.start_issue(post_id, {"subject": "x", "sections": [], "text": "x"}, account) == (5, 1)
+    assert issues.start_issue(post_id, {"subject": "x", "sections": [], "text": "x"}, account) == (5, 1)
     run_worker(live, burst=True)
     assert sum(smtp.received.values()) == 5

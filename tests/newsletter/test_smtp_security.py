@@ -15,7 +15,8 @@ from cryptography.x509.oid import NameOID
 from scheduler import reconfigure
 from scheduler.models import ChannelAccount, NewsletterIssue, NewsletterSend, Post
 from scheduler.models.database import db
-from scheduler.services import accounts, newsletter
+from scheduler.services import accounts
+from scheduler.services.newsletter import batches, issues, mailer, messages, subscribers
 from tests.factories import make_plan
 from tests.newsletter.conftest import Recorder, free_port
 
@@ -51,7 +52,7 @@ def tls_smtp(tmp_path, monkeypatch):
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert_file, key_file)
     trusting = ssl.create_default_context
-    monkeypatch.setattr(newsletter.ssl, "create_default_context", lambda: trusting(cafile=str(cert_file)))
+    monkeypatch.setattr(mailer.ssl, "create_default_context", lambda: trusting(cafile=str(cert_file)))
     logins = []
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -100,18 +101,18 @@ def connect(port, password, account=None):
 def test_starttls_and_login_then_a_refused_login_marks_the_account(app, tls_smtp):
     reconfigure(app, delivery="live")
     account = connect(tls_smtp.port, "s3cret")
-    subscriber, _ = newsletter.signup({"email": "tls@example.com"})
-    assert newsletter.send_confirmation(subscriber.id) == "sent"  # the server refuses anything before STARTTLS
+    subscriber, _ = subscribers.signup({"email": "tls@example.com"})
+    assert messages.send_confirmation(subscriber.id) == "sent"  # the server refuses anything before STARTTLS
     assert tls_smtp.received["tls@example.com"] == 1
     assert tls_smtp.logins[0][1:] == (b"mailer", b"s3cret")
 
-    newsletter.confirm(newsletter.confirm_token(subscriber))
+    subscribers.confirm(subscribers.confirm_token(subscriber))
     post = Post(plan_id=make_plan().id, channel="newsletter", title="x", status="published")
     db.session.add(post)
     db.session.commit()
     connect(tls_smtp.port, "wrong", account)
-    newsletter.start_issue(post.id, {"subject": "x", "sections": [], "text": "x"}, newsletter.mail_account())
-    assert newsletter.send_batch(post.id, 0) == "waiting: account to reconnect"
+    issues.start_issue(post.id, {"subject": "x", "sections": [], "text": "x"}, mailer.mail_account())
+    assert batches.send_batch(post.id, 0) == "waiting: account to reconnect"
     db.session.expire_all()
     assert db.session.get(ChannelAccount, account.id).status == "unauthorized"
     assert "refused the login" in db.session.get(ChannelAccount, account.id).status_message

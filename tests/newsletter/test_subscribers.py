@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from scheduler.jobs.workers import run_worker
 from scheduler.models import Subscriber
 from scheduler.models.database import db
-from scheduler.services import newsletter
+from scheduler.services.newsletter import issues, mailer, messages, subscribers
 
 
 def subscriber(email) -> Subscriber:
@@ -67,7 +67,7 @@ def test_a_bad_email_is_a_form_error(live, client):
 def test_a_tampered_or_stale_confirmation_link_does_nothing(live, client, smtp):
     client.post("/newsletter/signup", data={"email": "late@example.com"})
     person = subscriber("late@example.com")
-    stale = newsletter.confirm_token(person)
+    stale = subscribers.confirm_token(person)
     person.token_nonce = "another-request"
     db.session.commit()
     assert client.get(f"/newsletter/confirm/{stale}").status_code == 400
@@ -88,7 +88,7 @@ def test_referral_codes_count_the_signups_they_brought(live, client, smtp):
     assert subscriber("c@example.com").referral_code is None
     run_worker(live, burst=True)
     client.get(confirm_link(smtp.to("a@example.com")[0]))
-    assert newsletter.referral_report() == [
+    assert subscribers.referral_report() == [
         {"code": "alice", "staff_name": "Alice Durand", "signups": 2, "confirmed": 1}
     ]
     page = client.get("/newsletter").get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_referral_codes_count_the_signups_they_brought(live, client, smtp):
 
 def test_one_click_unsubscribe_is_one_bare_post_without_csrf(live, client):
     person = make_confirmed()
-    token = newsletter.unsubscribe_token(person.id, person.email)
+    token = subscribers.unsubscribe_token(person.id, person.email)
     live.config["WTF_CSRF_ENABLED"] = True
     assert client.post("/newsletter/signup", data={"email": "x@example.com"}).status_code == 400  # CSRF is on
     page = client.get(f"/newsletter/unsubscribe/{token}")  # a link scanner's GET unsubscribes nobody
@@ -121,9 +121,9 @@ def test_one_click_unsubscribe_is_one_bare_post_without_csrf(live, client):
 def test_a_tampered_unsubscribe_token_changes_nothing(live, client):
     person = make_confirmed()
     other = make_confirmed("other@example.com")
-    token = newsletter.unsubscribe_token(person.id, person.email)
+    token = subscribers.unsubscribe_token(person.id, person.email)
     payload, _, signature = token.rpartition(".")
-    forged = newsletter.unsubscribe_token(other.id, person.email)  # signed, but for another address
+    forged = subscribers.unsubscribe_token(other.id, person.email)  # signed, but for another address
     for bad in (f"{payload}.{signature[:-3]}abc", token[:-1], "nonsense", forged):
         answer = client.post(
             f"/newsletter/unsubscribe/{bad}",
@@ -137,7 +137,7 @@ def test_a_tampered_unsubscribe_token_changes_nothing(live, client):
 
 def test_an_issue_is_multipart_with_one_click_unsubscribe_and_a_stable_message_id(live, client):
     person = make_confirmed("zoe@example.com", "Zoë")
-    account = newsletter.mail_account()
+    account = mailer.mail_account()
     payload = {
         "subject": "June: the summer offer",
         "preheader": "Three ideas for June",
@@ -151,10 +151,10 @@ def test_an_issue_is_multipart_with_one_click_unsubscribe_and_a_stable_message_i
         ],
         "text": "June: the summer offer\n\nPlan one theme.\n\n<Second>\n\nMore text.",
     }
-    mid = newsletter.message_id(42, person.id, "refrain.test")
-    message = newsletter.issue_message(payload, 42, person.id, person.email, person.name, mid, account)
-    again = newsletter.issue_message(
-        payload, 42, person.id, person.email, person.name, newsletter.message_id(42, person.id, "refrain.test"), account
+    mid = issues.message_id(42, person.id, "refrain.test")
+    message = messages.issue_message(payload, 42, person.id, person.email, person.name, mid, account)
+    again = messages.issue_message(
+        payload, 42, person.id, person.email, person.name, issues.message_id(42, person.id, "refrain.test"), account
     )
     assert message["Message-ID"] == again["Message-ID"] == f"<refrain-issue-42-{person.id}@refrain.test>"
     assert message.get_content_type() == "multipart/alternative"

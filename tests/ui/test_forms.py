@@ -7,7 +7,8 @@ from io import BytesIO
 
 import pytest
 
-from scheduler.services import lifecycle, newsletter, plans, posts, style
+from scheduler.services import lifecycle, plans, posts, style
+from scheduler.services.newsletter import subscribers
 from scheduler.services.unit_of_work import unit_of_work
 from tests.factories import commit, make_plan, make_post
 from tests.library.builders import add_items
@@ -202,4 +203,4 @@ def test_a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing(cli
     assert (client.get("/api/v1/plans").get_json(), client.get("/api/v1/posts").get_json()) == before
     assert style.list_entries() == [] and client.get("/api/v1/library/feeds").get_json() == []
     assert client.get("/api/v1/accounts").get_json() == []
-    assert newsletter.referral_report() == [] and not any(newsletter.counts_by_status().values())
+    assert subscribers.referral_report() == [] and not any(subscribers.counts_by_status().values())

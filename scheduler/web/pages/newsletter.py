@@ -3,7 +3,7 @@ being mailed. On the ``newsletter`` blueprint, beside the public pages (``web/pu
 
 from flask import flash, redirect, url_for
 
-from scheduler.services import newsletter
+from scheduler.services.newsletter import issues, subscribers
 from scheduler.web.forms.newsletter import ReferralForm
 from scheduler.web.pages import form_page
 from scheduler.web.public import blueprint
@@ -18,16 +18,16 @@ def manage_with(form: ReferralForm):
     return form_page(
         "newsletter/manage.html",
         form,
-        counts=newsletter.counts_by_status(),
-        referrals=newsletter.referral_report(),
-        issues=newsletter.issues(),
+        counts=subscribers.counts_by_status(),
+        referrals=subscribers.referral_report(),
+        issues=issues.recent_issues(),
     )
 
 
 @blueprint.post("/referrals")
 def add_referral():
     form = ReferralForm()
-    if referral := form.submit(lambda: newsletter.add_referral_code(form.service_input())):
+    if referral := form.submit(lambda: subscribers.add_referral_code(form.service_input())):
         flash(f"Referral code “{referral.code}” added for {referral.staff_name}.")
         return redirect(url_for("newsletter.manage"))
     return manage_with(form)
@@ -35,6 +35,6 @@ def add_referral():
 
 @blueprint.post("/issues/<int:post_id>/resume")
 def resume(post_id):
-    batches = newsletter.resume_issue(post_id)
+    batches = issues.resume_issue(post_id)
     flash(f"{batches} batch(es) queued again." if batches else "Nothing is waiting to be sent for this issue.")
     return redirect(url_for("newsletter.manage"))

@@ -1,0 +1,79 @@
+"""What the blog's live targets share: the account (one account names its target and holds each
+target's settings), the check that the chosen target's settings are there, and when a post goes out."""
+
+from datetime import datetime, timezone
+
+from channels.base import Account, AccountField, Outcome, PostContent, as_utc
+
+TARGETS = ("folder", "wordpress", "micropub")
+CONTENT_DIR = "content/posts"
+
+ACCOUNT_FIELDS = (
+    AccountField(
+        "target",
+        "Publish to",
+        default="folder",
+        help="folder (a Hugo or Jekyll site on this server), wordpress or micropub",
+    ),
+    AccountField(
+        "folder",
+        "Site folder",
+        required=False,
+        help="folder target: the site's root folder on the server running Refrain; committed when it "
+        "is a git repository",
+    ),
+    AccountField(
+        "content_dir",
+        "Content folder",
+        required=False,
+        default=CONTENT_DIR,
+        help="folder target: where posts go, inside the site folder",
+    ),
+    AccountField(
+        "site_url",
+        "Site address",
+        required=False,
+        help="the blog's public address (https://example.com): WordPress's address, or for a "
+        "folder the address a post's slug is appended to (https://example.com/posts)",
+    ),
+    AccountField("user", "WordPress user", required=False),
+    AccountField(
+        "app_password",
+        "WordPress application password",
+        secret=True,
+        required=False,
+        help="Users → Profile → Application Passwords in WordPress",
+    ),
+    AccountField(
+        "micropub_endpoint",
+        "Micropub endpoint",
+        required=False,
+        help='micropub target: the endpoint your site announces (rel="micropub")',
+    ),
+    AccountField(
+        "micropub_token",
+        "Micropub token",
+        secret=True,
+        required=False,
+        help="micropub target: an IndieAuth access token with the create scope",
+    ),
+)
+
+
+def publication_time(post: PostContent) -> tuple[datetime, bool]:
+    """When the post goes out (aware UTC, whole seconds; now when unscheduled) and whether that is still ahead."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    when = as_utc(post.scheduled_at)
+    when = when.replace(microsecond=0) if when else now
+    return when, when > now
+
+
+def missing_settings(account: Account, names: tuple[str, ...], target: str) -> Outcome | None:
+    fields = {f.name: f for f in ACCOUNT_FIELDS}
+    missing = [name for name in names if not (account.secret(name) if fields[name].secret else account.setting(name))]
+    if not missing:
+        return None
+    labels = ", ".join(f"{fields[name].label} ({name})" for name in missing)
+    return Outcome.rejected(
+        f"the blog account's target is {target} but it has no {labels}: set it on the Accounts page"
+    )

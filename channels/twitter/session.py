@@ -1,0 +1,162 @@
+"""The X API v2 under an OAuth 2.0 user token: one delivery's calls, the token renewed when it has
+expired (or X answers 401), pictures uploaded with their alt text, tweets posted."""
+
+import base64
+import time
+from datetime import datetime
+
+from channels.base import DeliveryFailure, Outcome, as_utc
+from channels.http import multipart
+from channels.shaping import before_publishing, fetch_image, file_name
+
+API = "https://api.x.com"
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+ALT_MAX = 1000
+EXPIRY_MARGIN = 60  # seconds: a token this close to its end is renewed before use
+
+
+class XSession:
+    """One delivery's exchanges with the X API, under the account's user token; an expired token
+    (a stored ``expires_at`` in the past, or a 401) is renewed once per delivery with the refresh token,
+    and the renewed tokens are saved at once (X voids the old refresh token as it gives a new one)."""
+
+    def __init__(self, context):
+        account = context.account
+        self.context, self.http = context, context.http
+        self.api = account.setting("api_base", API).rstrip("/")
+        self.client_id = account.setting("client_id")
+        self.token = account.secret("access_token")
+        self.refresh_token = account.secret("refresh_token")
+        self.client_secret = account.secret("client_secret")
+        self.expires_at = _timestamp(account.secret("expires_at"))
+        self.refreshed = False
+        self.failed_status: int | None = None
+
+    def expired(self) -> bool:
+        return (
+            self.expires_at is not None and self.expires_at - EXPIRY_MARGIN <= time.time() and bool(self.refresh_token)
+        )
+
+    def call(self, method: str, path: str, **kwargs):
+        try:
+            return self._send(method, path, **kwargs)
+        except DeliveryFailure:
+            if self.refreshed or self.failed_status != 401:
+                raise
+        self.refresh()
+        return self._send(method, path, **kwargs)
+
+    def _send(self, method: str, path: str, **kwargs):
+        """One request under the current token; ``failed_status`` keeps the status of an answer that was a
+        failure (the client logs each answer before raising), None when no answer came."""
+        log = getattr(self.http, "log", None)
+        before = len(log) if log is not None else 0
+        self.failed_status = None
+        try:
+            return self.http.request(method, self.api + path, headers=self._authorization(), **kwargs)
+        except DeliveryFailure:
+            if log is not None and len(log) > before:
+                self.failed_status = log[-1][2]
+            raise
+
+    def _authorization(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def refresh(self) -> None:
+        """POST /2/oauth2/token (grant_type=refresh_token); a refusal means the account must be reconnected."""
+        self.refreshed = True
+        if not (self.refresh_token and self.client_id):
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "the X access token has expired and cannot be renewed without a refresh token and the client ID: "
+                    "reconnect the account on the Accounts page"
+                )
+            )
+        headers = {}
+        if self.client_secret:
+            pair = f"{self.client_id}:{self.client_secret}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, "client_id": self.client_id}
+        try:
+            with before_publishing("renewing the X access token"):
+                data = self.http.request("POST", self.api + "/2/oauth2/token", form=form, headers=headers).json()
+        except DeliveryFailure as failure:
+            if failure.outcome.status == "retry":
+                raise
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    f"could not renew the X access token ({failure.outcome.message}): reconnect the account on the "
+                    "Accounts page"
+                )
+            ) from None
+        token = data.get("access_token") if isinstance(data, dict) else None
+        if not token:
+            raise DeliveryFailure(
+                Outcome.unauthorized(
+                    "X renewed no access token (its answer had none): reconnect the account on the Accounts page"
+                )
+            )
+        self.token = token
+        self.refresh_token = data.get("refresh_token") or self.refresh_token
+        lifetime = data.get("expires_in")
+        self.expires_at = time.time() + float(lifetime) if isinstance(lifetime, (int, float)) else None
+        if self.context.save_secrets:
+            self.context.save_secrets(
+                {
+                    "access_token": self.token,
+                    "refresh_token": self.refresh_token,
+                    "expires_at": str(int(self.expires_at)) if self.expires_at else "",
+                }
+            )
+
+    def upload(self, item: dict) -> str:
+        """POST /2/media/upload (multipart: media, media_category), then its alt text (POST /2/media/metadata)."""
+        data, kind = fetch_image(self.http, item, IMAGE_MAX_BYTES, "X")
+        body, content_type = multipart(
+            {"media_category": "tweet_image"}, {"media": (file_name(item["url"], kind), data, kind)}
+        )
+        with before_publishing(f"uploading the image {item['url']} to X"):
+            answer = self.call("POST", "/2/media/upload", body=body, content_type=content_type).json()
+            media_id = _data_id(answer)
+            if not media_id:
+                raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} to X gave no media id"))
+            if item.get("alt"):
+                self.call(
+                    "POST",
+                    "/2/media/metadata",
+                    json={"id": media_id, "metadata": {"alt_text": {"text": item["alt"][:ALT_MAX]}}},
+                )
+        return media_id
+
+    def tweet(self, body: dict) -> str:
+        """POST /2/tweets; the new tweet's id."""
+        answer = self.call("POST", "/2/tweets", json=body).json()
+        tweet_id = _data_id(answer)
+        if not tweet_id:
+            raise DeliveryFailure(
+                Outcome.unconfirmed(
+                    "X accepted the tweet but named no id: check the profile, then mark it published or send it again"
+                )
+            )
+        return tweet_id
+
+
+def _data_id(answer) -> str:
+    data = answer.get("data") if isinstance(answer, dict) else None
+    value = data.get("id") if isinstance(data, dict) else None
+    return str(value) if value else ""
+
+
+def _timestamp(value: str) -> float | None:
+    """``expires_at`` as saved (seconds since 1970), or an ISO 8601 time; None when unknown."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00"))).timestamp()
+    except ValueError:
+        return None

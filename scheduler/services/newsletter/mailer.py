@@ -1,0 +1,129 @@
+"""The newsletter's mail account (the connected channel account: SMTP server and addresses) and the
+mailer that sends with it: one SMTP connection for many messages, or the outbox folder when
+deliveries are not live."""
+
+import re
+import smtplib
+import socket
+import ssl
+from email.message import EmailMessage
+from functools import lru_cache
+
+from channels.base import Account
+from scheduler.services import accounts, runtime
+from scheduler.services.newsletter import EMAIL
+
+SMTP_TIMEOUT = 30
+SECURITY_MODES = ("starttls", "ssl", "none")
+MAIL_OUTBOX = "newsletter-mail"
+
+
+class MailNotConfigured(RuntimeError):
+    pass
+
+
+def mail_account() -> Account | None:
+    """The newsletter's connected account (SMTP and addresses), decrypted; None when there is none."""
+    account = accounts.for_channel("newsletter")
+    if account is None or account.status == accounts.UNAUTHORIZED:
+        return None
+    return accounts.as_adapter_account(account)
+
+
+def settings_problem(account: Account) -> str:
+    """What makes this account unusable for mail, in words; "" when nothing does."""
+    if not account.setting("host"):
+        return "the newsletter account has no SMTP server"
+    if not account.setting("port", "587").isdigit():
+        return f"the SMTP port {account.setting('port')!r} is not a number"
+    if account.setting("security", "starttls") not in SECURITY_MODES:
+        return f"SMTP security must be one of {', '.join(SECURITY_MODES)}"
+    if not EMAIL.match(account.setting("from_address").lower()):
+        return "the newsletter account needs a valid From address"
+    if not account.setting("public_url").startswith(("https://", "http://")):
+        return "the newsletter account needs the public address of Refrain (for its links)"
+    return ""
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2].lower() or "refrain.invalid"
+
+
+def public_url(account: Account | None, fallback: str = "") -> str:
+    return ((account.setting("public_url") if account else "") or fallback or "http://localhost:5000").rstrip("/")
+
+
+@lru_cache(maxsize=1)
+def local_hostname() -> str:
+    """Looked up once per process: smtplib would otherwise ask DNS on every connection."""
+    return socket.getfqdn()
+
+
+class Mailer:
+    """One SMTP connection for many messages (or, in outbox mode, the outbox folder)."""
+
+    def __init__(self, account: Account | None, mode: str | None = None):
+        self.account = account
+        settings = runtime.settings()
+        self.mode = mode or settings.delivery
+        self.smtp = None
+        self.folder = settings.outbox / MAIL_OUTBOX
+
+    @property
+    def sender(self) -> str:
+        return self.account.setting("from_address") if self.account else "newsletter@localhost"
+
+    def open(self) -> "Mailer":
+        if self.mode != "live":
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return self
+        if self.account is None:
+            raise MailNotConfigured("no newsletter account is connected: connect one on the Accounts page")
+        problem = settings_problem(self.account)
+        if problem:
+            raise MailNotConfigured(problem)
+        host, port = self.account.setting("host"), int(self.account.setting("port", "587"))
+        security = self.account.setting("security", "starttls")
+        if security == "ssl":
+            smtp = smtplib.SMTP_SSL(
+                host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT)
+        try:
+            if security == "starttls":
+                smtp.ehlo()
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if self.account.setting("user"):
+                smtp.login(self.account.setting("user"), self.account.secret("password"))
+        except BaseException:
+            _close(smtp)
+            raise
+        self.smtp = smtp
+        return self
+
+    def send(self, message: EmailMessage, recipient: str) -> None:
+        if self.smtp is None:  # outbox: one file per message, named by its stable Message-ID
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", message["Message-ID"].strip("<>")) + ".eml"
+            (self.folder / name).write_bytes(bytes(message))
+            return
+        self.smtp.send_message(message, from_addr=self.sender, to_addrs=[recipient])
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            _close(self.smtp)
+            self.smtp = None
+
+    def __enter__(self):
+        return self.open()
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _close(smtp) -> None:
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
