@@ -175,6 +175,12 @@ class DeliveryContext:
     # adapter only: ``settings_problem(account) -> str`` and ``start_issue(post_id, payload, account) ->
     # (recipients, batches)``; adapters know no database
     mailing_list: object | None = None
+    # the moment of the delivery, on the app's clock (which a test may pin); None: the system's clock.
+    # What an adapter decides by the time (a post still ahead, a publish date) asks ``context.moment()``
+    now: datetime | None = None
+
+    def moment(self) -> datetime:
+        return self.now.astimezone(timezone.utc) if self.now is not None else datetime.now(timezone.utc)
 
 
 def as_utc(when: datetime | None) -> datetime | None:

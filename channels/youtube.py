@@ -12,7 +12,7 @@ update is sent once more.
 """
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from channels import feeds
@@ -181,7 +181,7 @@ class YouTube(Channel):
         if not account.secret("refresh_token") and not account.secret("access_token"):
             return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
         tokens = Tokens(account, context)
-        update = video_update(video_id, draft, datetime.now(timezone.utc))
+        update = video_update(video_id, draft, context.moment())
         address = f"{account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/videos"
         try:
             try:
@@ -196,7 +196,7 @@ class YouTube(Channel):
             if out_of_quota(outcome):
                 outcome = Outcome.retry(
                     f"{outcome.message} (the daily quota returns at midnight Pacific time)",
-                    retry_after=until_quota_resets(datetime.now(timezone.utc)),
+                    retry_after=until_quota_resets(context.moment()),
                 )
             raise DeliveryFailure(tokens.scrub(outcome)) from None
         remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id

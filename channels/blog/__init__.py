@@ -21,7 +21,7 @@ from channels.shaping import images_of, sentences, shorten
 SHORT_POST_WORDS, TITLE_MAX, ADAPTED_TITLE_MAX = 50, 200, 90
 
 DELIVERIES = {
-    "folder": lambda draft, post, context: deliver_to_folder(draft, post, context.account),
+    "folder": deliver_to_folder,
     "wordpress": deliver_to_wordpress,
     "micropub": deliver_to_micropub,
 }

@@ -8,7 +8,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from channels.base import Account, Draft, Outcome, PostContent, write_atomically
+from channels.base import DeliveryContext, Draft, Outcome, PostContent, write_atomically
 from channels.blog.rendering import front_matter, markdown_body
 from channels.blog.targets import CONTENT_DIR, missing_settings, publication_time
 
@@ -102,7 +102,8 @@ def commit(folder: Path, written: str, removed: list[str], title: str) -> str:
     return failed("commit", committed) if committed.returncode else ""
 
 
-def deliver_to_folder(draft: Draft, post: PostContent, account: Account) -> Outcome:
+def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
+    account = context.account
     if post.id is None:
         return Outcome.rejected("only a saved post (one with an id) can be delivered")
     missing = missing_settings(account, ("folder",), "folder")
@@ -115,7 +116,7 @@ def deliver_to_folder(draft: Draft, post: PostContent, account: Account) -> Outc
     content = (site / subdir).resolve()
     if not content.is_relative_to(site.resolve()):
         return Outcome.rejected(f"the content folder {subdir!r} is outside the site folder")
-    when, future = publication_time(post)
+    when, future = publication_time(post, context)
     slug = draft.payload["slug"]
     target = content / f"{when.date().isoformat()}-{slug}.md"
     text = front_matter(folder_front_matter(draft, post, when, future)) + "\n" + markdown_body(draft)

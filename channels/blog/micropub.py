@@ -14,7 +14,7 @@ def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContex
     if missing:
         return missing
     endpoint = account.setting("micropub_endpoint")
-    when, _ = publication_time(post)
+    when, _ = publication_time(post, context)
     matter = draft.payload["front_matter"]
     fields = [("h", "entry"), ("name", matter["title"]), ("content", markdown_body(draft).strip())]
     fields += [("category[]", tag) for tag in matter.get("tags") or []]

@@ -1,9 +1,9 @@
 """What the blog's live targets share: the account (one account names its target and holds each
 target's settings), the check that the chosen target's settings are there, and when a post goes out."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from channels.base import Account, AccountField, Outcome, PostContent, as_utc
+from channels.base import Account, AccountField, DeliveryContext, Outcome, PostContent, as_utc
 
 TARGETS = ("folder", "wordpress", "micropub")
 CONTENT_DIR = "content/posts"
@@ -60,9 +60,9 @@ ACCOUNT_FIELDS = (
 )
 
 
-def publication_time(post: PostContent) -> tuple[datetime, bool]:
+def publication_time(post: PostContent, context: DeliveryContext) -> tuple[datetime, bool]:
     """When the post goes out (aware UTC, whole seconds; now when unscheduled) and whether that is still ahead."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = context.moment().replace(microsecond=0)
     when = as_utc(post.scheduled_at)
     when = when.replace(microsecond=0) if when else now
     return when, when > now

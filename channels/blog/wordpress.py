@@ -19,7 +19,7 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     api = account.setting("site_url").rstrip("/") + "/wp-json/wp/v2"
     token = base64.b64encode(f"{account.setting('user')}:{account.secret('app_password')}".encode()).decode()
     headers = {"Authorization": f"Basic {token}"}
-    when, future = publication_time(post)
+    when, future = publication_time(post, context)
     matter = draft.payload["front_matter"]
     article = {
         "title": matter["title"],

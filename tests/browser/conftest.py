@@ -20,6 +20,7 @@ import pytest
 
 from scheduler import create_app
 from scheduler.models.database import db
+from scheduler.services import clock
 from tests.conftest import ENVIRONMENT_SETTINGS
 
 try:
@@ -44,7 +45,33 @@ class LiveServer:
     def __init__(self, app, server):
         self.app = app
         self.server = server
-        self.url = f"http://127.0.0.1:{server.server_port}"
+        self.url = f"http://127.0.0.1:{server.server_port}" if server else ""
+        self.now = None  # see pinned_clock
+
+
+def answering_on_the_clock(app, live: LiveServer):
+    """Every request of the server's own threads on ``live.now`` when it is set (the app's clock pinned
+    in a test's thread reaches no other thread)."""
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        if live.now is None:
+            return inner(environ, start_response)
+        with clock.pinned(live.now):
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app
+
+
+@pytest.fixture
+def pinned_clock(live_server):
+    """``pinned_clock(datetime)``: the live server's pages see that moment, for this test only."""
+
+    def pin(instant):
+        live_server.now = instant
+
+    yield pin
+    live_server.now = None
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +89,16 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
         app.extensions["refrain.queue"].connection.flushall()
+    live = LiveServer(app, None)
+    answering_on_the_clock(app, live)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    live.server, live.url = server, f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="refrain-live-server", daemon=True
     )
     thread.start()
     try:
-        yield LiveServer(app, server)
+        yield live
     finally:
         server.shutdown()
         thread.join(timeout=10)

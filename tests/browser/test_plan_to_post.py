@@ -1,11 +1,13 @@
 """From an empty app to a scheduled post, the way a manager and a creator click through it."""
 
 import re
+from datetime import datetime, timezone
 
 from tests.browser.conftest import expect
 
 
-def test_plan_commitment_calendar_editor_schedule(page, live_server):
+def test_plan_commitment_calendar_editor_schedule(page, live_server, pinned_clock):
+    pinned_clock(datetime(2031, 5, 20, 9, 0, tzinfo=timezone.utc))  # before the plan: the calendar opens on its start
     # the manager creates the plan through the form (CSRF token and all)
     page.goto("/plans/new")
     page.get_by_label("Name").fill("Offre d'été 2031 (navigateur)")

@@ -6,6 +6,8 @@ from channels import registry
 from channels.base import PostContent
 
 WHEN = datetime(2031, 9, 1, 8, 0, tzinfo=timezone.utc)
+# the moment the channel tests deliver at (DeliveryContext.now): before WHEN, whatever day the suite runs
+DELIVERED_AT = datetime(2031, 6, 1, 8, 0, tzinfo=timezone.utc)
 
 
 def post(channel, body="", **fields):

@@ -8,7 +8,7 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from channels.youtube import until_quota_resets
-from tests.channels.helpers import WHEN, check, errors, post
+from tests.channels.helpers import DELIVERED_AT, WHEN, check, errors, post
 
 ACCESS, REFRESH, CLIENT_SECRET = "ya29.old-access", "1//refresh-secret", "GOCSPX-client-secret"
 VIDEO = "dQw4w9WgXcQ"
@@ -30,6 +30,7 @@ def context(tmp_path, service, saved=None, http=None, access=ACCESS):
         http=http or HttpClient(timeout=2),
         save_secrets=saved.append if saved is not None else None,
         idempotency_key="refrain-post-7",
+        now=DELIVERED_AT,
     )
 
 
@@ -91,7 +92,7 @@ def test_a_video_whose_time_has_come_is_made_public_at_once(tmp_path, service):
         title="t",
         extra={"video_id": VIDEO},
         id=7,
-        scheduled_at=datetime.now(timezone.utc) - timedelta(seconds=5),
+        scheduled_at=DELIVERED_AT - timedelta(seconds=5),
     )
     assert deliver(tmp_path, service, due).status == "published"
     assert service.requests[0].json()["status"] == {"privacyStatus": "public"}
