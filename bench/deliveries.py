@@ -65,8 +65,12 @@ def baseline(app, count, env) -> tuple[float, float, float]:
     queue = Queue("bench-empty", connection=connection)
     jobs = queue.enqueue_many([Queue.prepare_data(noop, result_ttl=3600) for _ in range(count)])
     rq = shutil.which("rq", path=os.path.dirname(sys.executable))
+    # RQ's SimpleWorker with Refrain's one shutdown fix (infra.rq_compat.GuardedWorker, whose other hooks do
+    # nothing by default): RQ 3.0 with redis-py 8.2 sometimes waits 60 s to exit, which would make the
+    # baseline, not Refrain, look slow
+    worker_class = "scheduler.infra.rq_compat.GuardedWorker"
     elapsed, cpu = run_workers(
-        [rq, "worker", "--burst", "-w", "rq.worker.SimpleWorker", "--url", env["REDIS_URL"], "bench-empty"], env
+        [rq, "worker", "--burst", "-w", worker_class, "--url", env["REDIS_URL"], "bench-empty"], env
     )
     return elapsed, steady_seconds(connection, (job.id for job in jobs)), cpu
 
