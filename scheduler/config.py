@@ -38,6 +38,9 @@ class Settings:
     max_attempts: int = 5
     queue_prefix: str = "refrain"
     extra_channels: tuple[str, ...] = ()
+    public_url: str = "http://127.0.0.1:5000"  # where people reach the app: the base of links we print or mail
+    # Argon2id's cost: "standard" (RFC 9106's second choice: 3 passes over 64 MiB), "fast" only for tests
+    password_hashing: str = "standard"
 
     @property
     def outbox(self) -> Path:
@@ -61,6 +64,8 @@ class Settings:
             max_attempts=config.get("REFRAIN_MAX_ATTEMPTS", 5),
             queue_prefix=config.get("REFRAIN_QUEUE_PREFIX") or "refrain",
             extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
+            public_url=(config.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            password_hashing=config.get("REFRAIN_PASSWORD_HASHING") or "standard",
         )
         check(settings)
         return settings
@@ -124,7 +129,21 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
         "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
+        "REFRAIN_PUBLIC_URL": _public_url(environ.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000"),
     }
+
+
+def _public_url(raw: str) -> str:
+    """An origin (scheme, host, optional port and path), without a trailing slash."""
+    from urllib.parse import urlsplit
+
+    url = raw.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"REFRAIN_PUBLIC_URL must be an http(s) address such as https://refrain.example.com, not {raw!r}"
+        )
+    return url
 
 
 def check(settings: Settings) -> None:
@@ -133,5 +152,7 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"REFRAIN_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {settings.delivery!r}")
     if settings.delivery == "live" and not settings.secret_key:
         raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")
+    if settings.password_hashing not in ("standard", "fast"):
+        raise ConfigError("the password hashing cost must be 'standard' (or 'fast', for tests only)")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")

@@ -23,6 +23,7 @@ from scheduler.infra import migrate
 from scheduler.infra.embedded_redis import EmbeddedRedis
 from scheduler.models.database import db
 from scheduler.services import clock
+from tests.factories import make_person, signed_in
 from tests.support.outbox_writes import OutboxWrites
 
 TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
@@ -95,6 +96,7 @@ def app(tmp_path, monkeypatch, redis_server, empty_test_database):
             "REDIS_URL": redis_server.url,
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            "REFRAIN_PASSWORD_HASHING": "fast",
             "DATABASE_URL": empty_test_database(tmp_path / "instance"),
         }
     )
@@ -106,7 +108,20 @@ def app(tmp_path, monkeypatch, redis_server, empty_test_database):
 
 
 @pytest.fixture
-def client(app):
+def owner(app):
+    """The team's owner, whom ``client`` is signed in as."""
+    return make_person("owner@example.com", "owner", "Olive Owner")
+
+
+@pytest.fixture
+def client(app, owner):
+    """A browser signed in as the owner (every page and API route is open to them)."""
+    return signed_in(app, owner)
+
+
+@pytest.fixture
+def anonymous(app):
+    """A browser nobody signed in on."""
     return app.test_client()
 
 

@@ -46,3 +46,25 @@ def due_posts(plan, count, channel="twitter", seconds_ago=5):
         )
         for n in range(count)
     ]
+
+
+PASSWORD = "correct horse battery staple"  # the password make_person gives everyone it makes
+
+
+def make_person(email: str, role: str, name: str = "", password: str | None = PASSWORD):
+    """A person of the team, with ``password`` set (None: invited, no password yet)."""
+    from scheduler.services import people
+
+    user, _new = people.create_or_update(email, role, name or None)
+    if password is not None:
+        people.set_password(people.password_token(user), password)
+    return user
+
+
+def signed_in(app, user):
+    """A test client whose session is ``user``'s, as after signing in on the sign-in page."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user.id}:{user.session_epoch}"
+        session["_fresh"] = True
+    return client

@@ -57,6 +57,17 @@ def test_demo_fills_a_quarter_on_every_channel(runner, clock_at):
     assert 0 < report["theme_coverage_ratio"] < 1
     statuses = {row["status"] for row in channels.values()}
     assert len(statuses) > 1, "a realistic quarter is not all green"
+    from scheduler.services import people
+
+    team = {person.email: person for person in people.everyone()}
+    assert sorted(person.role for person in team.values()) == ["creator", "creator", "manager"]
+    authors = {post.author_id for post in plan_posts(plan)}
+    assert None not in authors and len(authors) == 2, "every post is a creator's"
+    overridden = [post for post in plan_posts(plan) if post.style_override]
+    decision = overridden[0].style_override if overridden else {}
+    assert decision.get("by") == "Mina Laurent" and decision.get("reason"), "the manager's override, with a reason"
+    for email in team:  # "how to sign in as each": a line with their address and their link
+        assert any(email in line and "/password/" in line for line in result.output.splitlines()), email
     from scheduler.services import rankings, reuse
 
     top = rankings.list_items({"top": "10"})

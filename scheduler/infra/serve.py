@@ -33,6 +33,7 @@ def run(app, host: str, port: int, workers: int, web_processes: int) -> None:
     service = app.extensions["refrain.queue"]
     env = dict(os.environ, REFRAIN_INSTANCE=app.config["INSTANCE_PATH"])
     env["REDIS_URL"] = service.embedded.ensure_running() if service.embedded else service.url
+    env["REFRAIN_PUBLIC_URL"] = app.extensions["refrain.settings"].public_url  # the origin the command serves
     # no --name: RQ refuses a name whose last owner was killed until its key expires (minutes), so a
     # restarted worker takes a fresh one
     children = [Child(f"worker {n}", [sys.executable, "-m", "scheduler", "worker"], env) for n in range(workers)]

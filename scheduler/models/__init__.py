@@ -11,11 +11,14 @@ from scheduler.models.accounts import ChannelAccount
 from scheduler.models.base import Base
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
+from scheduler.models.people import ApiToken, AuditEvent, User
 from scheduler.models.plans import Commitment, Plan, Post, PostEvent
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
     "Base",
     "ChannelAccount",
     "Commitment",
@@ -35,4 +38,5 @@ __all__ = [
     "StyleEntry",
     "StyleEntryVersion",
     "Subscriber",
+    "User",
 ]

@@ -76,6 +76,11 @@ class Post(Base):
     lineage: Mapped[dict] = mapped_column(JSON, default=dict)
     # a manager's decision to schedule despite style errors: {reason, by, at}; empty when none
     style_override: Mapped[dict] = mapped_column(JSON, default=dict)
+    # who wrote it: the signed-in person who created it (None: made by Refrain itself, or before people)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_posts_author"), nullable=True
+    )
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821 - models/people.py
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

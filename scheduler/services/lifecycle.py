@@ -37,6 +37,7 @@ from scheduler.domain.statuses import (
 from scheduler.models import Post, PostEvent
 from scheduler.models.base import utcnow
 from scheduler.models.database import db
+from scheduler.services import audit
 from scheduler.services.unit_of_work import in_unit_of_work
 
 __all__ = [
@@ -87,6 +88,7 @@ def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> 
     if changed.rowcount != 1:
         return False
     _write_history(connection, post_id, current, to, note)
+    audit.note_move(post_id, current, to, note)
     _as_written(post_id, {"status": to, **values})
     return True
 

@@ -13,7 +13,7 @@ import channels.registry as channel_registry
 from scheduler.domain.statuses import actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import clock, lifecycle, runtime
+from scheduler.services import actor, clock, lifecycle, runtime
 from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
 from scheduler.services.lifecycle import (
     CANCELLED,
@@ -45,8 +45,9 @@ def override_style(post: Post, data) -> Post:
     """A manager schedules despite the guide's errors, and says why; the reason is kept on the post."""
     reader = Reader(data)
     reason = reader.text("reason", max_length=1000)
-    by = reader.text("by", required=False, max_length=100) or "unknown"
+    reader.text("by", required=False, max_length=100)  # once typed by hand; now the signed-in person, below
     reader.done()
+    who = actor.current()
     if post.status not in EDITABLE:
         raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
     findings = [
@@ -56,7 +57,13 @@ def override_style(post: Post, data) -> Post:
     ]
     if not findings:
         raise Conflict("the post has no style errors to override")
-    post.style_override = {"reason": reason, "by": by, "at": clock.now().isoformat(), "findings": findings}
+    post.style_override = {
+        "reason": reason,
+        "by": who.name,
+        "by_id": who.id,
+        "at": clock.now().isoformat(),
+        "findings": findings,
+    }
     return post
 
 
@@ -65,7 +72,7 @@ def create_post(data) -> Post:
     reader = Reader(data)
     plan = _plan_field(reader)
     channel = _channel_field(reader)
-    post = Post(plan=plan, channel=channel or "", status=DRAFT, extra={})
+    post = Post(plan=plan, channel=channel or "", status=DRAFT, extra={}, author_id=actor.current().id)
     _apply_fields(post, reader, partial=False)
     reader.done()
     check_post(post)
@@ -305,4 +312,5 @@ def post_dict(post: Post) -> dict:
         "source_item_id": post.source_item_id,
         "lineage": dict(post.lineage or {}) or None,
         "style_override": dict(post.style_override or {}) or None,
+        "author": {"id": post.author.id, "name": post.author.display_name} if post.author else None,
     }

@@ -14,6 +14,7 @@ from scheduler.domain.style_lint.rules import InvalidPattern, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
+from scheduler.services import actor
 from scheduler.services.clock import now
 from scheduler.services.errors import NotFound
 from scheduler.services.highlight import highlight
@@ -94,7 +95,12 @@ def delete_entry(entry: StyleEntry, author: str = "") -> None:
 
 
 def _author(author: str) -> str:
-    return (author or "").strip()[:100] or "unknown"
+    """The signed-in person when one acts (never a name from the request); else what Refrain's own
+    work calls itself (the demo's entries are "demo", so the next demo finds and replaces them)."""
+    who = actor.current()
+    if who.is_person:
+        return who.name[:100]
+    return (author or "").strip()[:100] or who.name
 
 
 def _keep_version(entry: StyleEntry, action: str) -> None:

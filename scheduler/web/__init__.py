@@ -19,11 +19,13 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, errors, pages, public
+    from scheduler.web import api, auth, errors, pages, people, public
 
     csrf.init_app(app)  # every page form carries its token; a form posted without one is refused (400)
     csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api/__init__.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(public.blueprint)
+    app.register_blueprint(people.blueprint)
+    auth.init_app(app)  # who is asking, and whether their role may: before every request (web/access.py)
     errors.init_app(app)  # each kind of refusal a status code; a 503 page when the database does not answer

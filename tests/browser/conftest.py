@@ -22,6 +22,7 @@ from scheduler import create_app
 from scheduler.models.database import db
 from scheduler.services import clock
 from tests.conftest import ENVIRONMENT_SETTINGS
+from tests.factories import make_person
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -84,7 +85,12 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
             mp.delenv(name, raising=False)
         mp.setenv("REFRAIN_INSTANCE", str(instance))
         app = create_app(
-            {"REDIS_URL": redis_server.url, "DATABASE_URL": empty_test_database(instance), "WTF_CSRF_ENABLED": True}
+            {
+                "REDIS_URL": redis_server.url,
+                "DATABASE_URL": empty_test_database(instance),
+                "WTF_CSRF_ENABLED": True,
+                "REFRAIN_PASSWORD_HASHING": "fast",
+            }
         )
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
@@ -130,12 +136,37 @@ def browser():
             browser.close()
 
 
+def session_cookie(live_server, email="owner@example.com", role="owner", name="Olive Owner") -> dict:
+    """The cookie a browser holds once ``email`` signed in (made as Flask signs it, so no test but the
+    sign-in tests has to go through the sign-in page)."""
+    app = live_server.app
+    with app.app_context():
+        user = make_person(email, role, name)
+        value = app.session_interface.get_signing_serializer(app).dumps(
+            {"_user_id": f"{user.id}:{user.session_epoch}", "_fresh": True}
+        )
+    return {"name": app.config.get("SESSION_COOKIE_NAME", "session"), "value": value, "url": live_server.url}
+
+
+@pytest.fixture
+def anonymous_page(browser, live_server):
+    """A browser nobody signed in on."""
+    yield from _page(browser, live_server, signed_in_as=None)
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser signed in as the team's owner."""
+    yield from _page(browser, live_server, signed_in_as="owner@example.com")
+
+
+def _page(browser, live_server, signed_in_as):
     """A fresh context (cookies, storage) per test; every page error fails the test."""
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, locale="en-GB", timezone_id="Europe/Paris"
     )
+    if signed_in_as:
+        context.add_cookies([session_cookie(live_server, signed_in_as)])
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = context.new_page()

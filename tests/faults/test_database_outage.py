@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 import pytest
 from rq.registry import FailedJobRegistry
@@ -25,10 +26,10 @@ from scheduler import create_app, reconfigure
 from scheduler.infra import migrate
 from scheduler.jobs.tasks import BACK_AFTER_OUTAGE
 from scheduler.models.database import db
-from scheduler.services import posts, runtime
+from scheduler.services import posts, runtime, tokens
 from scheduler.services.lifecycle import PUBLISHING, UNCONFIRMED
 from scheduler.services.sweeper import GAVE_UP
-from tests.factories import due_posts, make_plan
+from tests.factories import due_posts, make_person, make_plan, signed_in
 from tests.faults import statuses, sweep_once
 from tests.support.postgres import PostgresCluster, PostgresMissing
 from tests.support.workers import LongRunningWorker, WorkerFleet, worker_env
@@ -57,7 +58,13 @@ def pg_app(tmp_path, monkeypatch, redis_server, postgres):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REFRAIN_INSTANCE", str(tmp_path / "instance"))
     app = create_app(
-        {"DATABASE_URL": postgres.url, "REDIS_URL": redis_server.url, "TESTING": True, "WTF_CSRF_ENABLED": False}
+        {
+            "DATABASE_URL": postgres.url,
+            "REDIS_URL": redis_server.url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "REFRAIN_PASSWORD_HASHING": "fast",
+        }
     )
     with app.app_context():
         migrate.upgrade(db.engine)
@@ -73,7 +80,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def web(pg_app, tmp_path):
+def token(pg_app):
+    """An owner's API token: the API answers only people it knows (a 401 before the database is asked)."""
+    return tokens.create(make_person("owner@example.com", "owner", "Olive Owner"), "outage test")[1]
+
+
+@pytest.fixture
+def web(pg_app, tmp_path, token):
     """gunicorn on the real WSGI entry point: no test client, no TESTING flag, the production error path."""
     port = _free_port()
     log = open(tmp_path / "gunicorn.log", "wb")
@@ -85,18 +98,19 @@ def web(pg_app, tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while fetch(base + "/api/v1/channels")[0] != 200:
+    while fetch(base + "/api/v1/channels", token)[0] != 200:
         assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
         time.sleep(0.2)
-    yield base
+    yield SimpleNamespace(url=base, token=token)
     server.terminate()
     server.wait(timeout=10)
     log.close()
 
 
-def fetch(url: str) -> tuple[int, dict, str]:
+def fetch(url: str, token: str | None = None) -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"} if token else {})
     try:
-        with urllib.request.urlopen(url, timeout=15) as answer:
+        with urllib.request.urlopen(request, timeout=15) as answer:
             return answer.status, dict(answer.headers), answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -141,7 +155,7 @@ def wait_for_published(ids, timeout: float) -> dict:
     return found
 
 
-def assert_clear_503(client, web_base):
+def assert_clear_503(client, web):
     page = client.get("/")
     html = page.get_data(as_text=True)
     assert page.status_code == 503 and page.headers["Retry-After"] == "60"
@@ -154,17 +168,17 @@ def assert_clear_503(client, web_base):
     assert api.get_json()["error"]["fields"] == {} and "not answering" in message
     assert not any(word in message for word in DRIVER_WORDS)
 
-    status, headers, body = fetch(web_base + "/api/v1/plans")
+    status, headers, body = fetch(web.url + "/api/v1/plans", web.token)
     assert status == 503 and headers.get("Retry-After") == "60", body
     assert "not answering" in json.loads(body)["error"]["message"]
-    status, _, body = fetch(web_base + "/")
+    status, _, body = fetch(web.url + "/")  # to the sign-in page, which needs the database too
     assert status == 503 and "The database is not answering" in body and "Traceback" not in body
 
 
 def test_thirty_seconds_without_the_database_lose_nothing_silently_and_double_nothing(
     pg_app, postgres, fleet, web, outbox_writes, slow_channel
 ):
-    client = pg_app.test_client()
+    client = signed_in(pg_app, make_person("owner@example.com", "owner", "Olive Owner"))
     plan = make_plan(
         starts_on=(datetime.now(timezone.utc).date() - timedelta(days=1)).isoformat(),
         ends_on=(datetime.now(timezone.utc).date() + timedelta(days=9)).isoformat(),

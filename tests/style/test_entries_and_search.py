@@ -3,6 +3,7 @@
 import pytest
 
 from scheduler.cli import cli
+from tests.factories import make_person, signed_in
 
 GUIDE = [
     {
@@ -38,22 +39,26 @@ def guide(client):
     return [client.post("/api/v1/style/entries", json=dict(e, author="Maya")).get_json() for e in GUIDE]
 
 
+def people_named(app, *names):
+    """Managers of the team, each signed in on a client of their own: who edits is who is signed in."""
+    return [signed_in(app, make_person(f"{n.lower()}@example.com", "manager", n)) for n in names]
+
+
 def search(client, q, **params):
     answer = client.get("/api/v1/style/search", query_string={"q": q, **params})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return answer.get_json()
 
 
-def test_an_entry_is_created_read_changed_and_removed_with_every_version_kept(client):
-    created = client.post(
-        "/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.", "author": "Maya"}
+def test_an_entry_is_created_read_changed_and_removed_with_every_version_kept(app, client):
+    maya, lea = people_named(app, "Maya", "Léa")
+    created = maya.post(
+        "/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.", "author": "Not Maya"}
     )
     assert created.status_code == 201
     entry = created.get_json()
     assert entry["channel"] is None and entry["version"] == 1 and entry["updated_by"] == "Maya"
-    changed = client.patch(
-        f"/api/v1/style/entries/{entry['id']}", json={"body": "Warm, never cute."}, headers={"X-Refrain-User": "Léa"}
-    ).get_json()
+    changed = lea.patch(f"/api/v1/style/entries/{entry['id']}", json={"body": "Warm, never cute."}).get_json()
     assert changed["version"] == 2 and changed["body"] == "Warm, never cute." and changed["updated_by"] == "Léa"
     assert client.delete(f"/api/v1/style/entries/{entry['id']}").status_code == 204
     assert client.get(f"/api/v1/style/entries/{entry['id']}").status_code == 404
@@ -61,10 +66,9 @@ def test_an_entry_is_created_read_changed_and_removed_with_every_version_kept(cl
 
 
 def test_versions_say_who_changed_what_and_when(client, app):
-    entry = client.post(
-        "/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm.", "author": "Maya"}
-    ).get_json()
-    client.patch(f"/api/v1/style/entries/{entry['id']}", json={"title": "Voice", "author": "Léa"})
+    maya, lea = people_named(app, "Maya", "Léa")
+    entry = maya.post("/api/v1/style/entries", json={"kind": "guideline", "title": "Tone", "body": "Warm."}).get_json()
+    lea.patch(f"/api/v1/style/entries/{entry['id']}", json={"title": "Voice"})
     history = client.get(f"/api/v1/style/entries/{entry['id']}/versions").get_json()
     assert [(v["version"], v["author"], v["data"]["title"]) for v in history] == [
         (2, "Léa", "Voice"),

@@ -9,7 +9,7 @@ from scheduler.jobs.workers import run_worker
 from scheduler.models import Post
 from scheduler.models.database import db
 from scheduler.services import posts
-from tests.factories import commit, make_plan
+from tests.factories import commit, make_person, make_plan, signed_in
 
 RULES = [
     {
@@ -100,13 +100,14 @@ def test_a_style_error_blocks_scheduling_until_a_manager_overrides_it_with_a_rea
     assert any(p["code"] == "style.never" for p in post["problems"]), "checked on save"
     refused = client.post(f"/api/v1/posts/{post['id']}/schedule")
     assert refused.status_code == 422 and "cheap" in refused.get_json()["error"]["fields"]["body"].lower()
-    no_reason = client.post(f"/api/v1/posts/{post['id']}/override", json={"by": "Maya"})
+    maya = signed_in(app, make_person("maya@example.com", "manager", "Maya"))
+    no_reason = maya.post(f"/api/v1/posts/{post['id']}/override", json={})
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]
-    overridden = client.post(
-        f"/api/v1/posts/{post['id']}/override", json={"reason": "a quote from a customer", "by": "Maya"}
+    overridden = maya.post(
+        f"/api/v1/posts/{post['id']}/override", json={"reason": "a quote from a customer", "by": "Someone else"}
     ).get_json()
     assert overridden["style_override"]["reason"] == "a quote from a customer"
-    assert overridden["style_override"]["by"] == "Maya"
+    assert overridden["style_override"]["by"] == "Maya", "the signed-in manager, never a name in the request"
     assert client.post(f"/api/v1/posts/{post['id']}/schedule").status_code == 200
 
     edited = client.patch(f"/api/v1/posts/{post['id']}", json={"body": "Cheap seats, bon marché"})

@@ -2,15 +2,15 @@
 
 from datetime import datetime, timedelta, timezone
 
-from tests.factories import commit, make_plan
+from tests.factories import commit, make_person, make_plan, signed_in
 
 
-def test_writing_an_entry_keeps_versions_and_renders_markdown_safely(client):
+def test_writing_an_entry_keeps_versions_and_renders_markdown_safely(app):
+    client = signed_in(app, make_person("maya@example.com", "manager", "Maya"))
     form = {
         "kind": "guideline",
         "channel": "",
         "title": "Tone",
-        "author": "Maya",
         "body": "**Warm**, never cute.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))",
     }
     created = client.post("/style/new", data=form)
@@ -19,8 +19,7 @@ def test_writing_an_entry_keeps_versions_and_renders_markdown_safely(client):
     assert "<strong>Warm</strong>" in page and "<script>alert(1)</script>" not in page
     assert 'href="javascript:' not in page and "version 1 by Maya" in page
     edit_url = created.headers["Location"] + "/edit"
-    assert 'value="Maya"' in client.get(edit_url).get_data(as_text=True), "the name is remembered"
-    client.post(edit_url, data={**form, "title": "Voice", "author": ""})
+    client.post(edit_url, data={**form, "title": "Voice"})
     page = client.get(created.headers["Location"]).get_data(as_text=True)
     assert "v2</strong> edit by Maya" in page and "v1</strong> create by Maya" in page
 
@@ -52,7 +51,7 @@ def test_the_guide_lists_entries_by_kind_and_the_search_box_is_on_every_page(cli
         assert 'id="lookup"' in client.get(url).get_data(as_text=True)
 
 
-def test_the_editor_offers_the_override_for_style_errors_and_shows_the_decision(client):
+def test_the_editor_offers_the_override_for_style_errors_and_shows_the_decision(app, client):
     client.post(
         "/api/v1/style/entries",
         json={"kind": "term_rule", "title": "Never cheap", "avoid": "cheap", "severity": "error"},
@@ -71,7 +70,8 @@ def test_the_editor_offers_the_override_for_style_errors_and_shows_the_decision(
     ).get_json()
     editor = client.get(f"/posts/{post['id']}").get_data(as_text=True)
     assert "Override the style errors" in editor
-    client.post(f"/posts/{post['id']}/override", data={"reason": "quoting a customer", "author": "Maya"})
+    maya = signed_in(app, make_person("maya@example.com", "manager", "Maya"))
+    maya.post(f"/posts/{post['id']}/override", data={"reason": "quoting a customer"})
     editor = client.get(f"/posts/{post['id']}").get_data(as_text=True)
     assert "overridden by <strong>Maya</strong>" in editor and "quoting a customer" in editor
 

@@ -73,4 +73,4 @@ def body() -> dict:
     return data
 
 
-from scheduler.web.api import accounts, library, plans_posts, style  # noqa: E402, F401  (the routes)
+from scheduler.web.api import accounts, library, people, plans_posts, style  # noqa: E402, F401  (the routes)

@@ -6,10 +6,9 @@ from scheduler.services import posts, style, style_checks
 from scheduler.web.api import blueprint, body
 
 
-def author(data: dict | None = None) -> str:
-    """Who edits: the ``author`` field, else the ``X-Refrain-User`` header (there are no logins yet)."""
-    given = (data or {}).get("author")
-    return given if isinstance(given, str) and given.strip() else request.headers.get("X-Refrain-User", "")
+def author(_data: dict | None = None) -> str:
+    """Who edits is the signed-in person (the services read it); a name in the body is not taken."""
+    return ""
 
 
 @blueprint.post("/style/entries")

@@ -15,13 +15,7 @@ KIND_LABELS = {
 }
 
 
-class AuthorForm(PageForm):
-    """There are no logins yet: who edits is the name typed, remembered for the next edit."""
-
-    author = StringField("Your name", description="kept with this version")
-
-
-class StyleEntryForm(AuthorForm):
+class StyleEntryForm(PageForm):
     kind = SelectField("Kind", choices=options(KIND_LABELS.items()), validate_choice=False)
     channel = SelectField("Channel", validate_choice=False)
     title = StringField("Title", render_kw={"required": True})
@@ -83,15 +77,13 @@ class StyleEntryForm(AuthorForm):
         return data
 
 
-class OverrideForm(AuthorForm):
-    """A manager schedules despite the guide's errors, and says why."""
+class OverrideForm(PageForm):
+    """A manager schedules despite the guide's errors, and says why (the manager is the signed-in one)."""
 
-    service_names = {"by": "author"}
     reason = TextAreaField("Why", render_kw={"rows": 2, "required": True})
-    author = StringField("Your name")
 
-    def service_input(self, by: str) -> dict:
-        return {"reason": self.reason.data or "", "by": by}
+    def service_input(self, by: str = "") -> dict:
+        return {"reason": self.reason.data or ""}
 
 
 class StyleFilterForm(PageForm):

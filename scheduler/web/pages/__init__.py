@@ -13,12 +13,13 @@ import channels.registry as channel_registry
 from scheduler.infra.sanitise import render_markdown
 from scheduler.services import accounts as channel_accounts
 from scheduler.services.errors import NotFound
-from scheduler.web.formatting import local_time, percent
+from scheduler.web.formatting import field_label, local_time, percent
 
 blueprint = Blueprint("ui", __name__)
 
 blueprint.add_app_template_filter(local_time, "local")
 blueprint.add_app_template_filter(percent, "percent")
+blueprint.add_app_template_filter(field_label, "field_label")
 blueprint.add_app_template_filter(render_markdown, "markdown")
 
 

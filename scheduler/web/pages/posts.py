@@ -10,7 +10,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-from scheduler.services import clock, lifecycle, plans, post_checks, posts
+from scheduler.services import audit, clock, lifecycle, plans, post_checks, posts
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
 from scheduler.web.forms.style import OverrideForm
@@ -92,6 +92,7 @@ def editor(plan, post, adapter, form):
         post=post,
         channel=adapter.name,
         actions=posts.actions(post),
+        trail=audit.events(object_type="post", object_id=post.id, limit=50) if post is not None else [],
         time_notice=form.time_notice if form.errors else None,
         channels=channel_registry.all_channels(),
         override=OverrideForm(formdata=None, data={"author": session.get("author", "")}),

@@ -1,20 +1,18 @@
 """The style guide's pages: the guide by kind and channel, an entry with its history, the entry form,
 and a manager's override of a post's style errors."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from scheduler.services import posts, style
 from scheduler.services.errors import Conflict, Invalid
-from scheduler.web.forms.style import KIND_LABELS, AuthorForm, OverrideForm, StyleEntryForm, StyleFilterForm
+from scheduler.web.forms import PageForm
+from scheduler.web.forms.style import KIND_LABELS, OverrideForm, StyleEntryForm, StyleFilterForm
 from scheduler.web.pages import blueprint, form_page
 
 
-def author(form: AuthorForm) -> str:
-    """There are no logins yet: the name typed in the form, remembered for the next edit."""
-    name = (form.author.data or "").strip()[:100]
-    if name:
-        session["author"] = name
-    return name or session.get("author", "")
+def author(_form=None) -> str:
+    """Who edits is the signed-in person: the services read it, never a name typed in a form."""
+    return ""
 
 
 @blueprint.get("/style")
@@ -34,7 +32,7 @@ def style_entry_page(entry_id):
 
 @blueprint.route("/style/new", methods=["GET", "POST"])
 def new_style_entry():
-    form = StyleEntryForm.shown({"kind": request.args.get("kind", "guideline"), "author": session.get("author", "")})
+    form = StyleEntryForm.shown({"kind": request.args.get("kind", "guideline")})
     if entry := form.submit(lambda: style.create_entry(form.service_input(), author(form))):
         flash("Entry added to the guide.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
@@ -45,7 +43,7 @@ def new_style_entry():
 def edit_style_entry(entry_id):
     entry = style.get_entry(entry_id)
     values = StyleEntryForm.values_of(style.entry_dict(entry))
-    form = StyleEntryForm.shown({**values, "author": session.get("author", "")})
+    form = StyleEntryForm.shown(values)
     if form.submit(lambda: style.update_entry(entry, form.service_input(), author(form))):
         flash("Saved as a new version.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
@@ -55,7 +53,7 @@ def edit_style_entry(entry_id):
 @blueprint.post("/style/<int:entry_id>/delete")
 def delete_style_entry(entry_id):
     entry = style.get_entry(entry_id)
-    form = AuthorForm()
+    form = PageForm()
     if form.validate_on_submit():
         style.delete_entry(entry, author(form))
         flash("Entry removed from the guide; its history is kept.")

@@ -182,6 +182,16 @@ def demo_command(today):
         f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
         f"see it with `refrain report {plan.id}` or on the web with `refrain serve`"
     )
+    _print_demo_people()
+
+
+def _print_demo_people() -> None:
+    from scheduler.services import demo_people, people
+
+    click.echo("the demo's team; each link sets that person's password (once), then sign in with it:")
+    for email, name, role in (demo_people.MANAGER, *demo_people.CREATORS):
+        person = people.by_email(email)
+        click.echo(f"  {name} ({role}, {email}): {people.password_link(person)}")
 
 
 @cli.command("serve")
@@ -192,11 +202,38 @@ def demo_command(today):
 @with_appcontext
 def serve_command(host, port, workers, web_processes):
     """Everything in one process tree: web server, embedded Redis (unless REDIS_URL), workers, sweeper."""
+    import os
+
+    from scheduler import reconfigure
     from scheduler.infra import serve
 
     _migrate()
-    serve.run(current_app._get_current_object(), host, port, workers, web_processes)
+    app = current_app._get_current_object()
+    if not os.environ.get("REFRAIN_PUBLIC_URL"):  # served where the command says: links and origin checks agree
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        reconfigure(app, public_url=f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}")
+    _print_first_owner_link()
+    serve.run(app, host, port, workers, web_processes)
+
+
+def _print_first_owner_link() -> None:
+    """On an empty database, the way in: a one-time link that creates the owner (printed where the
+    person who started Refrain is looking)."""
+    from scheduler.services import people
+
+    if people.nobody_yet():
+        link = people.first_owner_link()
+        click.echo(
+            f"\n  Nobody has an account yet. Open this link to create the owner's (it works once):\n\n    {link}\n",
+            err=False,
+        )
 
 
 def main():
     cli.main(prog_name="refrain")
+
+
+from scheduler.cli.people import token_group, user_group  # noqa: E402  (the team's commands)
+
+cli.add_command(user_group)
+cli.add_command(token_group)

@@ -1,0 +1,170 @@
+"""The audit trail: every change to what the team works on, with who made it, when, and what changed.
+
+Changes are caught where they all pass, the session's flush, rather than by each use case
+remembering to write a line: a new service that edits a plan is audited without a line of its own.
+For each audited object the flush is about to write, the changed columns' before and after values are
+recorded (secrets only as "changed"); the person is whoever the shell said is acting
+(``services.actor``). Status moves are guarded UPDATEs that skip the session's objects, so
+``lifecycle.move`` notes them itself (``note``). The rows are written in the same transaction as the
+change: a change that rolls back leaves no line, and no change is kept without its line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from scheduler.models import AuditEvent, ChannelAccount, Commitment, Feed, Plan, Post, StyleEntry, User
+from scheduler.models.database import db
+from scheduler.services import actor, clock
+
+# what each audited class is called in the trail, and the columns not worth a line (derived or noisy)
+AUDITED = {
+    Post: ("post", {"updated_at", "claimed_at", "attempts", "problems", "theme_matched", "created_at"}),
+    Plan: ("plan", {"updated_at", "created_at"}),
+    Commitment: ("commitment", set()),
+    StyleEntry: ("style entry", {"updated_at", "created_at", "body_text", "search_title", "search_body", "version"}),
+    ChannelAccount: ("account", {"updated_at", "created_at", "status_message"}),
+    User: ("person", {"created_at", "last_sign_in_at", "session_epoch"}),
+    Feed: ("feed", {"last_error", "status", "etag", "modified", "last_checked_at", "next_check_at"}),
+}
+SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
+OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
+_PENDING = "refrain.audit.pending"
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value[:500] if isinstance(value, str) else value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value][:50]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in list(value.items())[:50]}
+    return str(value)[:500]
+
+
+def _changes(obj, skip: set[str], action: str) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for column in state.mapper.column_attrs:
+        name = column.key
+        if name in skip or name == "id":
+            continue
+        history = state.attrs[name].history
+        if action == "created":
+            after = getattr(obj, name)
+            if after in (None, "", [], {}):
+                continue
+            before = None
+        elif action == "deleted":
+            before, after = getattr(obj, name), None
+        else:
+            if not history.has_changes():
+                continue
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if before == after:
+                continue
+        if name in SECRET_COLUMNS:
+            changes[name] = ["(secret)" if before else None, "(secret)" if after else None]
+        else:
+            changes[name] = [_plain(before), _plain(after)]
+    return changes
+
+
+def _row(action: str, object_type: str, object_id, changes: dict, summary: str = "") -> dict:
+    who = actor.current()
+    return {
+        "at": clock.now(),
+        "actor_id": who.id,
+        "actor_name": who.name[:254],
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "summary": summary[:300],
+        "changes": changes,
+    }
+
+
+def _collect(session: Session, _context, _instances) -> None:
+    """Before the flush: what each audited object is about to become (history is still there)."""
+    pending = session.info.setdefault(_PENDING, [])
+    for action, objects in (("created", session.new), ("changed", session.dirty), ("deleted", session.deleted)):
+        for obj in objects:
+            audited = AUDITED.get(type(obj))
+            if audited is None or (action == "changed" and not session.is_modified(obj, include_collections=False)):
+                continue
+            name, skip = audited
+            changes = _changes(obj, skip, action)
+            if changes or action != "changed":
+                pending.append((obj, action, name, changes))
+
+
+def _write(session: Session, _context) -> None:
+    """After the flush: new objects have their ids now; the lines go in with the same transaction."""
+    pending = session.info.pop(_PENDING, [])
+    rows = [
+        _row(action, name, inspect(obj).mapper.primary_key_from_instance(obj)[0], changes)
+        for obj, action, name, changes in pending
+    ]
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+event.listen(Session, "before_flush", _collect)
+event.listen(Session, "after_flush", _write)
+
+
+def note(action: str, obj, changes: dict, summary: str = "") -> None:
+    """A line of the use case's own (a status move, a password set, an approval), in its transaction."""
+    name = AUDITED[type(obj)][0] if type(obj) in AUDITED else type(obj).__name__.lower()
+    db.session.connection().execute(
+        insert(AuditEvent.__table__), [_row(action, name, getattr(obj, "id", None), _plain(changes), summary)]
+    )
+
+
+def note_move(post_id: int, before: str, after: str, note_text: str = "") -> None:
+    """A post's status move, when a person made it (a worker's moves are in the post's own history)."""
+    if actor.current().is_person:
+        db.session.connection().execute(
+            insert(AuditEvent.__table__), [_row("status", "post", post_id, {"status": [before, after]}, note_text)]
+        )
+
+
+def events(
+    *,
+    since: datetime | None = None,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    limit: int = 200,
+    before_id: int | None = None,
+) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if object_type is not None:
+        query = query.where(AuditEvent.object_type == object_type)
+    if object_id is not None:
+        query = query.where(AuditEvent.object_id == object_id)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return list(db.session.scalars(query))
+
+
+def as_dict(event_row: AuditEvent) -> dict:
+    return {
+        "id": event_row.id,
+        "at": event_row.at.isoformat(),
+        "actor": {"id": event_row.actor_id, "name": event_row.actor_name},
+        "action": event_row.action,
+        "object": {"type": event_row.object_type, "id": event_row.object_id},
+        "summary": event_row.summary,
+        "changes": event_row.changes,
+    }

@@ -1,0 +1,255 @@
+"""The team's people: created with a role, a password they set themselves through a signed link, and
+signing in with it.
+
+Passwords are hashed with Argon2id (argon2-cffi), the winner of the Password Hashing Competition and
+OWASP's first choice; nothing of ours does cryptography. A person never gets a password from someone
+else: ``refrain user create`` and the people page hand out a one-time link instead, signed with the
+app's secret key, that expires and dies as soon as it is used (it carries the session epoch, which
+setting a password bumps; the same bump ends every session signed in before).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from scheduler.domain import access
+from scheduler.models import User
+from scheduler.models.database import db
+from scheduler.services import actor, audit, clock, runtime
+from scheduler.services.errors import Conflict, Invalid, NotFound
+from scheduler.services.unit_of_work import unit_of_work
+
+LINK_DAYS = 7  # a set-password link lives a week: long enough for an invitation to be read
+_LINK_SALT = "refrain set password"
+_FIRST_OWNER_SALT = "refrain first owner"
+SIGN_IN_REFUSED = "the address or the password is not right"
+
+
+@functools.cache
+def _hasher(cost: str) -> PasswordHasher:
+    if cost == "fast":  # tests only: the same algorithm, a fraction of the memory and time
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()  # argon2-cffi's defaults: RFC 9106's low-memory choice (t=3, m=64 MiB, p=4)
+
+
+def hasher() -> PasswordHasher:
+    return _hasher(runtime.settings().password_hashing)
+
+
+@functools.cache
+def _decoy(cost: str) -> str:
+    """A hash to verify against when the address is unknown, so that a wrong address costs as long as a
+    wrong password (no telling which addresses have accounts from the time an answer takes)."""
+    return _hasher(cost).hash("not anybody's password")
+
+
+def get(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("no such person")
+    return user
+
+
+def by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == access.normal_email(email)))
+
+
+def everyone() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)))
+
+
+def nobody_yet() -> bool:
+    """True before the first person exists: the app then offers to create its owner."""
+    return not db.session.scalar(select(func.count()).select_from(User))
+
+
+def _check_role(role: str) -> None:
+    if role not in access.ROLES:
+        raise Invalid({"role": f"must be one of {', '.join(reversed(access.ROLES))}"})
+
+
+@unit_of_work
+def create_or_update(email: str, role: str, name: str | None = None) -> tuple[User, bool]:
+    """A new person with ``role`` (no password yet), or an existing one given ``role``; returns the person
+    and whether they are new."""
+    problem = access.email_problem(email)
+    if problem:
+        raise Invalid({"email": problem})
+    _check_role(role)
+    if name is not None and len(name.strip()) > 200:
+        raise Invalid({"name": "is longer than 200 characters"})
+    user = by_email(email)
+    if user is None:
+        user = User(email=access.normal_email(email), name=(name or "").strip(), role=role, session_epoch=0)
+        db.session.add(user)
+        db.session.flush()
+        return user, True
+    if user.role == "owner" and role != "owner":
+        _keep_an_owner(user)
+    user.role = role
+    if name is not None and name.strip():
+        user.name = name.strip()
+    user.active = True
+    return user, False
+
+
+@unit_of_work
+def update(user: User, *, role: str | None = None, name: str | None = None, active: bool | None = None) -> User:
+    """The owner's changes to a person (role, name, whether they may sign in)."""
+    if role is not None:
+        _check_role(role)
+        if user.role == "owner" and role != "owner":
+            _keep_an_owner(user)
+        user.role = role
+    if name is not None:
+        if len(name.strip()) > 200:
+            raise Invalid({"name": "is longer than 200 characters"})
+        user.name = name.strip()
+    if active is not None and active != user.active:
+        if not active and user.role == "owner":
+            _keep_an_owner(user)
+        user.active = active
+        user.session_epoch += 1  # whoever is signed in as them is signed out
+    return user
+
+
+def _keep_an_owner(user: User) -> None:
+    others = db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "owner", User.active, User.id != user.id)
+    )
+    if not others:
+        raise Conflict("the team needs at least one owner: make someone else owner first", {"role": "last owner"})
+
+
+@unit_of_work
+def update_profile(user: User, *, name: str, language: str, time_zone: str) -> User:
+    """A person's own settings."""
+    from zoneinfo import available_timezones
+
+    errors = {}
+    if len(name.strip()) > 200:
+        errors["name"] = "is longer than 200 characters"
+    if language not in ("en", "fr", "zh"):
+        errors["language"] = "must be English, French or Chinese"
+    if time_zone not in available_timezones():
+        errors["timezone"] = "is not a time zone (Europe/Paris, America/New_York, …)"
+    if errors:
+        raise Invalid(errors)
+    user.name, user.language, user.timezone = name.strip(), language, time_zone
+    return user
+
+
+# --- passwords -------------------------------------------------------------------------------------
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(runtime.settings().secret_key, salt=salt)
+
+
+def password_token(user: User) -> str:
+    return _serializer(_LINK_SALT).dumps({"u": user.id, "e": user.session_epoch})
+
+
+def password_link(user: User) -> str:
+    return f"{runtime.settings().public_url}/password/{password_token(user)}"
+
+
+def user_for_password_token(token: str) -> User:
+    """The person a set-password link is for; Invalid when it expired, was used, or was never ours."""
+    try:
+        data = _serializer(_LINK_SALT).loads(token, max_age=LINK_DAYS * 86400)
+    except SignatureExpired:
+        raise Invalid({"link": "has expired: ask for a new one"}) from None
+    except BadSignature:
+        raise Invalid({"link": "is not a link Refrain sent"}) from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.session_epoch != data.get("e"):
+        raise Invalid({"link": "was already used or replaced: ask for a new one"})
+    return user
+
+
+@unit_of_work
+def set_password(token: str, password: str) -> User:
+    user = user_for_password_token(token)
+    _store_password(user, password)
+    return user
+
+
+@unit_of_work
+def change_password(user: User, current: str, new: str) -> User:
+    if not _verifies(user.password_hash, current):
+        raise Invalid({"current_password": "is not your current password"})
+    _store_password(user, new, field="new_password")
+    return user
+
+
+def _store_password(user: User, password: str, field: str = "password") -> None:
+    problem = access.password_problem(password, user.email, user.name)
+    if problem:
+        raise Invalid({field: problem})
+    user.password_hash = hasher().hash(password)
+    user.session_epoch += 1  # every other session, and every link issued before, ends here
+    audit.note("password set", user, {})
+
+
+def _verifies(stored: str | None, password: str) -> bool:
+    try:
+        return hasher().verify(stored or _decoy(runtime.settings().password_hashing), password or "") and bool(stored)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@unit_of_work
+def sign_in(email: str, password: str) -> User:
+    """The person with that address and password; Invalid (one message for both fields) otherwise."""
+    user = by_email(email) if not access.email_problem(email) else None
+    ok = _verifies(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        raise Invalid({"password": SIGN_IN_REFUSED})
+    if hasher().check_needs_rehash(user.password_hash):  # the cost went up since it was hashed
+        user.password_hash = hasher().hash(password)
+    user.last_sign_in_at = clock.now()
+    return user
+
+
+def session_user(user_id: int, epoch: int) -> User | None:
+    """The person a session cookie names, if that session is still theirs (same epoch, still active)."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def as_actor(user: User, read_only: bool = False) -> actor.Actor:
+    return actor.Actor(user.id, user.display_name, access.may_write(user.role, read_only), read_only)
+
+
+# --- the first owner -------------------------------------------------------------------------------
+
+
+def first_owner_link() -> str:
+    """The one-time link the first ``refrain serve`` prints: whoever opens it first becomes the owner."""
+    token = _serializer(_FIRST_OWNER_SALT).dumps({"first": True})
+    return f"{runtime.settings().public_url}/welcome/{token}"
+
+
+def check_first_owner_token(token: str) -> None:
+    try:
+        _serializer(_FIRST_OWNER_SALT).loads(token, max_age=LINK_DAYS * 86400)
+    except BadSignature:
+        raise Invalid({"link": "is not a link this Refrain printed, or it has expired"}) from None
+    if not nobody_yet():
+        raise Conflict("the team already has an owner: sign in instead")
+
+
+@unit_of_work
+def create_first_owner(token: str, email: str, name: str, password: str) -> User:
+    check_first_owner_token(token)
+    user, _new = create_or_update(email, "owner", name)
+    _store_password(user, password)
+    return user

@@ -1,0 +1,144 @@
+"""Who may reach which route: one table, every endpoint of the app in it, checked before each request.
+
+A value is the role a route needs for every method, or ``(to read, to change)``: GET and HEAD need
+the first, the other methods the second. ``PUBLIC`` routes need nobody signed in. An endpoint missing
+from the table is refused to everyone (and tests/people/test_route_matrix.py fails), so a new route
+cannot go out without someone deciding who it is for.
+"""
+
+from __future__ import annotations
+
+from scheduler.domain.access import PUBLIC
+
+V, C, M, OWN = "viewer", "creator", "manager", "owner"
+
+ROUTES: dict[str, str | tuple[str, str]] = {
+    # open doors: signing in, the newsletter's readers, approval links, the static files
+    "static": PUBLIC,
+    "people.sign_in": PUBLIC,
+    "people.sign_out": PUBLIC,
+    "people.set_password": PUBLIC,
+    "people.welcome": PUBLIC,
+    "newsletter.signup": PUBLIC,
+    "newsletter.confirm": PUBLIC,
+    "newsletter.unsubscribe": PUBLIC,
+    # a person's own page and tokens: everyone signed in
+    "people.profile": V,
+    "people.create_token": V,
+    "people.revoke_token": V,
+    # the team, the trail: owners
+    "people.team": OWN,
+    "people.invite": OWN,
+    "people.change_person": OWN,
+    "people.password_link": OWN,
+    "people.audit_page": OWN,
+    "api.audit": OWN,
+    "api.me": V,
+    # plans and commitments: managers decide, everyone reads
+    "ui.index": V,
+    "ui.new_plan": M,
+    "ui.edit_plan": M,
+    "ui.plan_page": V,
+    "ui.theme_check": M,
+    "ui.save_commitment": M,
+    "ui.delete_commitment": M,
+    "ui.calendar_page": V,
+    "ui.posts_page": V,
+    "ui.report_page": V,
+    "ui.evergreen_page": V,
+    "ui.accept_rerun": C,
+    "api.list_plans": V,
+    "api.create_plan": M,
+    "api.get_plan": V,
+    "api.update_plan": M,
+    "api.list_commitments": V,
+    "api.set_commitment": M,
+    "api.remove_commitment": M,
+    "api.compliance": V,
+    "api.evergreen": V,
+    # posts: creators write; overriding a style error is a manager's call
+    "ui.new_post": (V, C),
+    "ui.edit_post": (V, C),
+    "ui.override_post_style": M,
+    "api.list_posts": V,
+    "api.create_post": C,
+    "api.get_post": V,
+    "api.update_post": C,
+    "api.cancel_post": C,
+    "api.schedule_post": C,
+    "api.unschedule_post": C,
+    "api.confirm_post": C,
+    "api.post_events": V,
+    "api.override_style": M,
+    # checks that change nothing: anyone who reads may ask
+    "api.list_channels": V,
+    "api.validate": V,
+    "api.lint": V,
+    "api.search_style": V,
+    # the library: creators
+    "ui.library_page": V,
+    "ui.feeds_page": V,
+    "ui.feed_page": V,
+    "ui.item_page": V,
+    "ui.media_page": V,
+    "ui.metrics_page": V,
+    "ui.add_feed": C,
+    "ui.delete_feed": C,
+    "ui.refresh_feed": C,
+    "ui.adapt_item": C,
+    "ui.evergreen_item": C,
+    "ui.upload_metrics": C,
+    "ui.import_metrics": C,
+    "api.list_feeds": V,
+    "api.get_feed": V,
+    "api.add_feed": C,
+    "api.delete_feed": C,
+    "api.refresh_feed": C,
+    "api.list_items": V,
+    "api.get_item": V,
+    "api.update_item": C,
+    "api.adapt_item": C,
+    "api.media": V,
+    "api.patterns": V,
+    "api.metric_presets": V,
+    "api.import_metrics": C,
+    # the style guide: managers write its rules
+    "ui.style_page": V,
+    "ui.style_entry_page": V,
+    "ui.new_style_entry": (V, M),
+    "ui.edit_style_entry": (V, M),
+    "ui.delete_style_entry": M,
+    "api.list_style_entries": V,
+    "api.create_style_entry": M,
+    "api.get_style_entry": V,
+    "api.update_style_entry": M,
+    "api.delete_style_entry": M,
+    "api.style_entry_versions": V,
+    # channel accounts: owners connect them (they hold the team's credentials), everyone sees them
+    "ui.accounts_page": V,
+    "ui.connect_account": OWN,
+    "ui.reconnect_account": OWN,
+    "ui.remove_account": OWN,
+    "api.list_accounts": V,
+    "api.get_account": V,
+    "api.connect_account": OWN,
+    "api.reconnect_account": OWN,
+    "api.remove_account": OWN,
+    # tools and the newsletter's team side
+    "ui.utm_builder": V,
+    "newsletter.manage": V,
+    "newsletter.add_referral": M,
+    "newsletter.resume": M,
+}
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def needed(endpoint: str | None, method: str) -> str | None:
+    """The role a request needs (``PUBLIC`` for none); None when nobody decided (refuse it)."""
+    rule = ROUTES.get(endpoint or "")
+    if rule is None:
+        return None
+    if isinstance(rule, tuple):
+        return rule[0] if method in READS else rule[1]
+    return rule

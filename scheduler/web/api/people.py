@@ -1,0 +1,70 @@
+"""The signed-in person, and the audit trail (owners)."""
+
+from datetime import datetime, timezone
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from scheduler.services import audit
+from scheduler.services.errors import Invalid
+from scheduler.web.api import blueprint
+
+
+@blueprint.get("/me")
+def me():
+    return jsonify(
+        {
+            "id": current_user.id,
+            "email": current_user.email,
+            "name": current_user.name,
+            "role": current_user.role,
+            "language": current_user.language,
+            "timezone": current_user.timezone,
+        }
+    )
+
+
+def _since(text: str | None):
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            {"since": "must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)"}
+        ) from None
+    if moment.tzinfo is None:
+        if "T" in text or " " in text:
+            raise Invalid({"since": "needs an offset (2026-12-01T09:00:00+01:00 or Z)"})
+        moment = moment.replace(tzinfo=timezone.utc)  # a bare date: from its start, in UTC
+    return moment
+
+
+@blueprint.get("/audit", endpoint="audit")
+def audit_trail():
+    """``GET /audit?since=&actor=&object=``: the newest first; ``object`` is ``post`` or ``post:12``."""
+    errors = {}
+    actor_text = request.args.get("actor") or ""
+    if actor_text and not actor_text.isdigit():
+        errors["actor"] = "must be a person's id (a whole number)"
+    object_text = request.args.get("object") or ""
+    object_type, _, object_id = object_text.partition(":")
+    if object_text and (object_type not in audit.OBJECT_TYPES or (object_id and not object_id.isdigit())):
+        errors["object"] = f"must be one of {', '.join(audit.OBJECT_TYPES)}, optionally with :id (post:12)"
+    limit = request.args.get("limit", "200")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+        errors["limit"] = "must be a whole number from 1 to 1000"
+    try:
+        since = _since(request.args.get("since"))
+    except Invalid as refused:
+        errors.update(refused.fields)
+    if errors:
+        raise Invalid(errors)
+    lines = audit.events(
+        since=since,
+        actor_id=int(actor_text) if actor_text else None,
+        object_type=object_type or None,
+        object_id=int(object_id) if object_id else None,
+        limit=int(limit),
+    )
+    return jsonify([audit.as_dict(line) for line in lines])

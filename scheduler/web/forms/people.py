@@ -1,0 +1,60 @@
+"""Signing in, setting a password, a person's own settings, the team's invitations, API tokens."""
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+
+from scheduler.domain.access import ROLE_LABELS, ROLES
+from scheduler.web.forms import PageForm, options
+
+LANGUAGES = (("en", "English"), ("fr", "Français"), ("zh", "中文"))
+
+
+class SignInForm(PageForm):
+    email = EmailField("Email", render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", render_kw={"autocomplete": "current-password"})
+
+
+class SetPasswordForm(PageForm):
+    password = PasswordField(
+        "New password",
+        render_kw={"autocomplete": "new-password"},
+        description="at least 10 characters; a phrase of several words is best",
+    )
+
+
+class WelcomeForm(PageForm):
+    name = StringField("Your name", render_kw={"autocomplete": "name"})
+    email = EmailField("Email", render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        "Password", render_kw={"autocomplete": "new-password"}, description="at least 10 characters"
+    )
+
+
+class ProfileForm(PageForm):
+    name = StringField("Name")
+    language = SelectField("Language", choices=options(LANGUAGES))
+    timezone = StringField("Time zone", render_kw={"placeholder": "Europe/Paris"})
+
+
+class ChangePasswordForm(PageForm):
+    current_password = PasswordField("Current password", render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password", render_kw={"autocomplete": "new-password"})
+
+
+class TokenForm(PageForm):
+    label = StringField("Label", render_kw={"placeholder": "e.g. weekly export script"})
+    read_only = BooleanField("Read only")
+
+
+def role_options():
+    return options((role, ROLE_LABELS[role]) for role in reversed(ROLES))
+
+
+class InviteForm(PageForm):
+    email = EmailField("Email")
+    name = StringField("Name")
+    role = SelectField("Role", choices=role_options(), default="creator")
+
+
+class PersonForm(PageForm):
+    role = SelectField("Role", choices=role_options())
+    active = BooleanField("May sign in")
