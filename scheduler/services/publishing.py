@@ -167,7 +167,9 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         return None, "waiting: account to reconnect"
     account_id = account.id
     http = HttpClient(
-        timeout=settings.delivery_timeout, on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds)
+        timeout=settings.delivery_timeout,
+        on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds),
+        allow=settings.fetch_allow,  # the admin's exceptions to the address guard, as for feeds
     )
     return DeliveryContext(
         mode=mode,

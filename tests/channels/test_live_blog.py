@@ -11,7 +11,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import DELIVERED_AT
+from tests.channels.helpers import DELIVERED_AT, LOCAL
 from tests.channels.helpers import post as make_post
 from tests.support.stand_in import StandIn
 
@@ -32,7 +32,7 @@ def deliver(post, tmp_path, settings, secrets=None):
         "live",
         tmp_path / "outbox",
         account=account,
-        http=HttpClient(timeout=2),
+        http=HttpClient(allow=LOCAL, timeout=2),
         idempotency_key=f"refrain-post-{post.id}",
         now=DELIVERED_AT,
     )

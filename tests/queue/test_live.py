@@ -24,7 +24,7 @@ def live(app, extra_channel):
     from tests.support.echo_channel import EchoChannel
 
     extra_channel(EchoChannel)
-    reconfigure(app, delivery="live")
+    reconfigure(app, delivery="live", fetch_allow=("127.0.0.1",))  # the stand-ins, as an admin would allow them
     service = StandIn()
     yield service
     service.close()
