@@ -9,6 +9,7 @@ import re
 
 from channels import feeds
 from channels.base import (
+    ADDRESS,
     WARNING,
     AccountField,
     Channel,
@@ -155,9 +156,9 @@ class Newsletter(Channel):
         )
 
     account_fields = (
-        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server"),
-        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL"),
-        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none"),
+        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server", kind=ADDRESS),
+        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL", kind=ADDRESS),
+        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none", kind=ADDRESS),
         AccountField("user", "SMTP user name", required=False, help="leave empty if the server needs no login"),
         AccountField("password", "SMTP password", secret=True, required=False),
         AccountField("from_address", "From address", help="newsletter@example.com"),

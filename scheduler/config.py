@@ -38,6 +38,14 @@ class Settings:
     max_attempts: int = 5
     queue_prefix: str = "refrain"
     extra_channels: tuple[str, ...] = ()
+    # where channels that write files may write (an account's folder is relative to it); None: <instance>/exports
+    export_root_setting: Path | None = None
+
+    @property
+    def export_root(self) -> Path:
+        """The one folder file-writing channels write inside (REFRAIN_EXPORT_ROOT, else ``<instance>/exports``):
+        an account's folder is relative to it and confined to it (``channels.exports``)."""
+        return self.export_root_setting or self.instance_path / "exports"
 
     @property
     def outbox(self) -> Path:
@@ -61,6 +69,7 @@ class Settings:
             max_attempts=config.get("REFRAIN_MAX_ATTEMPTS", 5),
             queue_prefix=config.get("REFRAIN_QUEUE_PREFIX") or "refrain",
             extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
+            export_root_setting=Path(config["REFRAIN_EXPORT_ROOT"]) if config.get("REFRAIN_EXPORT_ROOT") else None,
         )
         check(settings)
         return settings
@@ -124,6 +133,10 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
         "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
+        # the folder the blog's folder target and the ads' export write inside; empty: <instance>/exports
+        "REFRAIN_EXPORT_ROOT": str(Path(environ["REFRAIN_EXPORT_ROOT"]).expanduser().resolve())
+        if environ.get("REFRAIN_EXPORT_ROOT")
+        else None,
     }
 
 
@@ -133,5 +146,7 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"REFRAIN_DELIVERY must be one of {', '.join(DELIVERY_MODES)}, not {settings.delivery!r}")
     if settings.delivery == "live" and not settings.secret_key:
         raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")
+    if settings.export_root_setting is not None and not settings.export_root_setting.is_absolute():
+        raise ConfigError(f"REFRAIN_EXPORT_ROOT must be an absolute folder, not {str(settings.export_root_setting)!r}")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")

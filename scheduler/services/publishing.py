@@ -139,10 +139,12 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
     settings = runtime.settings()
     mode, outbox = settings.delivery, settings.outbox
     if mode != "live" or not adapter.account_fields:
-        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now()), ""
+        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now(), export_root=settings.export_root), ""
     account = accounts.for_channel(post.channel)
     if account is None:
-        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now()), ""  # the adapter answers "unauthorized"
+        return DeliveryContext(
+            mode=mode, outbox_dir=outbox, now=now(), export_root=settings.export_root
+        ), ""  # the adapter answers "unauthorized"
     if account.status == accounts.UNAUTHORIZED:
         _wait_for_reconnection(post, account.status_message)
         return None, "waiting: account to reconnect"
@@ -179,6 +181,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
         idempotency_key=f"refrain-post-{post.id}",
         now=now(),
+        export_root=settings.export_root,
         mailing_list=MailingList() if post.channel == "newsletter" else None,
     ), ""
 

@@ -35,6 +35,7 @@ def deliver(post, tmp_path, settings, secrets=None):
         http=HttpClient(allow=LOCAL, timeout=2),
         idempotency_key=f"refrain-post-{post.id}",
         now=DELIVERED_AT,
+        export_root=tmp_path,
     )
     return adapter.deliver(validation.draft, post, context)
 
@@ -75,7 +76,8 @@ def test_an_unknown_target_is_rejected(tmp_path):
 
 
 def folder_settings(site, **more):
-    return {"target": "folder", "folder": str(site), **more}
+    """The folder as an account names it: relative to the export root (each test's tmp_path)."""
+    return {"target": "folder", "folder": site.name, **more}
 
 
 def posts_in(site):
