@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
 from channels.http import HttpClient
+from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
 from scheduler.infra.queue import delivery_job_id
 from scheduler.infra.secrets import UnreadableSecrets
@@ -218,7 +219,7 @@ def _record(post: Post, outcome) -> str:
             note=outcome.message or "delivered",
             published_at=now(),
             remote_id=outcome.remote_id or "",
-            remote_url=outcome.url or "",
+            remote_url=web_link(outcome.url),  # a service's answer: only an http(s) link is kept
             failure_reason="",
         )
     elif outcome.status == "retry" and post.attempts < runtime.settings().max_attempts:
