@@ -270,6 +270,11 @@ class Channel:
     # what connecting an account asks for (the accounts page builds its form from these)
     account_fields: ClassVar[tuple[AccountField, ...]] = ()
 
+    def account_problems(self, settings: Mapping, secrets_given: bool) -> dict[str, str]:
+        """What is wrong with an account's settings taken together, by field name ({} when nothing is):
+        the app refuses to save such an account. ``secrets_given``: whether any secret is set."""
+        return {}
+
     def deliver(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
         if context.mode == "outbox":
             return write_to_outbox(draft, post, Path(context.outbox_dir))

@@ -71,6 +71,15 @@ class Newsletter(Channel):
     extra_fields = {"preheader": str, "media": Media}
     feed_content_type = "email"
 
+    def account_problems(self, settings, secrets_given):
+        """A login over a connection without TLS would send the password in the clear: refused."""
+        if settings.get("user") and str(settings.get("security") or "starttls").strip().lower() == "none":
+            return {
+                "security": "must be starttls or ssl when the server needs a login: Refrain does not send a "
+                "password over a connection without TLS"
+            }
+        return {}
+
     def render(self, post):
         subject = " ".join(post.title.split())  # one line: a header cannot hold a line break
         if not subject:

@@ -78,6 +78,8 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
             reader.fail(field.name, f"is required ({field.label})")
         (sealed if field.secret else settings)[field.name] = value
     check_folders(reader, fields, settings)
+    for field_name, problem in channel_registry.get(channel).account_problems(settings, any(sealed.values())).items():
+        reader.fail(field_name, problem)
     reader.done()
     account = account or ChannelAccount(channel=channel)
     account.name, account.settings, account.secrets = name, settings, secrets.seal(sealed, _key())

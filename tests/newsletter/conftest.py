@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 
 from scheduler import reconfigure
 from scheduler.services import accounts
+from tests.support.inside_addresses import inside_names  # noqa: F401  (a fixture: host names resolving inside)
 
 HEADERS = BytesHeaderParser()
 
