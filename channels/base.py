@@ -152,6 +152,9 @@ class Account:
         return str(self.secrets.get(name) or "")
 
 
+ADDRESS, FOLDER = "address", "folder"  # the kinds of account field the app treats with care
+
+
 @dataclass(frozen=True)
 class AccountField:
     name: str
@@ -160,6 +163,11 @@ class AccountField:
     required: bool = True
     help: str = ""
     default: str = ""
+    # ADDRESS: part of where the account's secrets are sent (an API base, a server, its port, its TLS
+    # setting): the secrets are bound to it, and changing it without giving them again drops them, so a
+    # token can't be sent to an address it was never given for. FOLDER: a folder Refrain writes into,
+    # relative to REFRAIN_EXPORT_ROOT and confined to it (``channels.exports``).
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,9 @@ class DeliveryContext:
     # the moment of the delivery, on the app's clock (which a test may pin); None: the system's clock.
     # What an adapter decides by the time (a post still ahead, a publish date) asks ``context.moment()``
     now: datetime | None = None
+    # the folder channels that write files (the blog's folder target, the ads' export) write inside,
+    # REFRAIN_EXPORT_ROOT; an account's folder is relative to it (``channels.exports``)
+    export_root: Path | None = None
 
     def moment(self) -> datetime:
         return self.now.astimezone(timezone.utc) if self.now is not None else datetime.now(timezone.utc)
@@ -258,6 +269,11 @@ class Channel:
 
     # what connecting an account asks for (the accounts page builds its form from these)
     account_fields: ClassVar[tuple[AccountField, ...]] = ()
+
+    def account_problems(self, settings: Mapping, secrets_given: bool) -> dict[str, str]:
+        """What is wrong with an account's settings taken together, by field name ({} when nothing is):
+        the app refuses to save such an account. ``secrets_given``: whether any secret is set."""
+        return {}
 
     def deliver(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
         if context.mode == "outbox":

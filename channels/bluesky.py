@@ -22,6 +22,7 @@ import regex
 
 from channels import feeds
 from channels.base import (
+    ADDRESS,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -189,6 +190,7 @@ class Bluesky(Channel):
             required=False,
             default=PDS,
             help="Where the account lives: https://bsky.social unless you host your own.",
+            kind=ADDRESS,
         ),
         AccountField("handle", "Handle", help="e.g. alice.bsky.social"),
         AccountField(

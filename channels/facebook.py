@@ -16,6 +16,7 @@ import json
 import re
 
 from channels.base import (
+    ADDRESS,
     WARNING,
     AccountField,
     Channel,
@@ -65,7 +66,7 @@ class Facebook(Channel):
             secret=True,
             help="a long-lived Page token with pages_manage_posts and pages_read_engagement",
         ),
-        AccountField("graph_url", "Graph API address", required=False, default=GRAPH_URL),
+        AccountField("graph_url", "Graph API address", required=False, default=GRAPH_URL, kind=ADDRESS),
         AccountField("graph_version", "Graph API version", required=False, default=GRAPH_VERSION),
     )
 

@@ -10,7 +10,15 @@ Whether a request may be sent again depends on one question: could the service h
   ``retry``, honouring ``Retry-After`` and the rate-limit headers; any other 4xx → ``rejected``, with
   the service's own message.
 ``http.client`` is used directly because it tells these moments apart; higher-level clients retry
-and redirect on their own, which is exactly what a publisher must not do.
+and redirect on their own, which is exactly what a publisher must not do. A redirect is an answer
+like any other 3xx: ``rejected``, never followed, so a token never travels to an address it was not
+given for.
+
+Every address here was typed by a person (an instance, a PDS, a webhook, an image on a post), so every
+connection goes through the guarded path of ``scheduler.infra.outbound``: the name resolved once, an
+inside address (loopback, private, link-local, cloud metadata...) refused unless ``allow`` (the
+admin's REFRAIN_FETCH_ALLOW) lets it through, and the socket connected to the very address checked.
+A refused address is ``rejected``: nothing was sent, and trying again would only be refused again.
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode, urlsplit
 
 from channels.base import DeliveryFailure, Outcome
+from scheduler.infra.outbound.connection import connect, tls_context
+from scheduler.infra.outbound.errors import Refused
+from scheduler.infra.outbound.guard import AllowList, parse_allow
 
 USER_AGENT = "Refrain/0.1 (+https://github.com/refrain)"
 MAX_BODY = 5 * 1024 * 1024
@@ -62,6 +73,11 @@ class HttpClient:
     on_pause: Callable[[float], None] | None = None
     user_agent: str = USER_AGENT
     log: list = field(default_factory=list)  # method, url and status of each exchange: never bodies or headers
+    # the inside addresses the admin lets deliveries reach (REFRAIN_FETCH_ALLOW); none by default
+    allow: AllowList | tuple[str, ...] | list[str] = ()
+
+    def __post_init__(self):
+        self.allow = parse_allow(self.allow)
 
     def request(
         self,
@@ -98,13 +114,9 @@ class HttpClient:
         return response
 
     def _exchange(self, method, parts, url, payload, headers) -> Response:
-        connection = _connection(parts, self.timeout)
+        connection = self._connect(parts)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            try:
-                connection.connect()
-            except (OSError, ssl.SSLError) as error:
-                raise DeliveryFailure(Outcome.retry(f"could not reach {parts.hostname}: {_reason(error)}")) from None
             try:
                 connection.request(method, path, body=payload, headers=headers)
             except (ValueError, UnicodeError):  # a header (a token pasted with a newline or a curly quote)
@@ -134,19 +146,42 @@ class HttpClient:
         finally:
             connection.close()
 
+    def _connect(self, parts) -> http.client.HTTPConnection:
+        """A connection already open to a checked address of the host (TLS for the host's name), so
+        http.client never resolves or connects by itself; nothing is sent before this returns."""
+        https = parts.scheme == "https"
+        try:
+            port = parts.port or (443 if https else 80)
+        except ValueError:
+            raise DeliveryFailure(
+                Outcome.rejected(f"{_shown_url(parts)} has no valid port; check the account's settings")
+            )
+        host = parts.hostname
+        try:
+            sock = connect(host, port, allow=self.allow, deadline=time.monotonic() + self.timeout, tls=https)
+        except Refused as refusal:
+            raise DeliveryFailure(Outcome.rejected(f"{refusal}; nothing was sent")) from None
+        except (OSError, ssl.SSLError) as error:
+            raise DeliveryFailure(Outcome.retry(f"could not reach {host}: {_reason(error)}")) from None
+        # from here each read and write gets the whole timeout again, as before the connection: an
+        # upload may take longer than one timeout in all, as long as it keeps moving
+        sock.deadline = None
+        sock.settimeout(self.timeout)
+        if https:
+            connection = http.client.HTTPSConnection(host, port, timeout=self.timeout, context=tls_context())
+        else:
+            connection = http.client.HTTPConnection(host, port, timeout=self.timeout)
+        connection.sock = sock  # connected to the checked address: http.client must not connect again
+        return connection
+
     def _note_rate_limit(self, response: Response) -> None:
         pause = pause_for(response)
         if pause and self.on_pause:
             self.on_pause(pause)
 
 
-def _connection(parts, timeout):
-    port = parts.port
-    if parts.scheme == "https":
-        return http.client.HTTPSConnection(
-            parts.hostname, port or 443, timeout=timeout, context=ssl.create_default_context()
-        )
-    return http.client.HTTPConnection(parts.hostname, port or 80, timeout=timeout)
+def _shown_url(parts) -> str:
+    return repr(f"{parts.scheme}://{parts.netloc}")
 
 
 def _payload(json, form, body, content_type):
@@ -193,6 +228,11 @@ def outcome_for(response: Response) -> Outcome | None:
     status = response.status
     if 200 <= status < 300:
         return None
+    if 300 <= status < 400:
+        return Outcome.rejected(
+            f"{_host(response.url)} answered {status}, a redirect to another address, which deliveries never "
+            "follow (the account's credentials would go with it): check the account's address"
+        )
     message = f"{_host(response.url)} answered {status}: {service_message(response)}"
     if status in (401, 403):
         return Outcome.unauthorized(message)
@@ -208,14 +248,18 @@ def _host(url: str) -> str:
 
 
 def service_message(response: Response) -> str:
-    """The service's own words about what went wrong, from the usual places in its JSON, else its text."""
+    """The service's own words about what went wrong, from the usual places of its JSON (``error``,
+    ``message``, ``error_description``...), else the status's standard phrase.
+
+    Never the body itself: the reason is stored on the post and shown to people, and the answer may
+    come from anywhere (a proxy's error page, an internal service's page listing what it holds), so
+    only a field a service deliberately filled for its clients is repeated."""
     try:
         data = jsonlib.loads(response.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         data = None
-    found = _first_message(data) if data is not None else ""
-    if not found:
-        found = response.body.decode("utf-8", errors="replace").strip()
+    found = _first_message(data) if isinstance(data, (dict, list)) else ""
+    found = "".join(ch for ch in found if ch.isprintable() or ch.isspace())
     return " ".join(found.split())[:SERVICE_MESSAGE_MAX] or http.client.responses.get(response.status, "error")
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from channels import feeds
 from channels.base import (
+    ADDRESS,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -177,7 +178,7 @@ class Mastodon(Channel):
         )
 
     account_fields = (
-        AccountField("instance", "Instance address", help="Your server, e.g. https://mastodon.social"),
+        AccountField("instance", "Instance address", help="Your server, e.g. https://mastodon.social", kind=ADDRESS),
         AccountField(
             "access_token",
             "Access token",

@@ -9,6 +9,7 @@ import re
 
 from channels import feeds
 from channels.base import (
+    ADDRESS,
     WARNING,
     AccountField,
     Channel,
@@ -69,6 +70,15 @@ class Newsletter(Channel):
     limits = {"subject": SUBJECT_MAX, "subject_comfortable": SUBJECT_COMFORT, "preheader": PREHEADER_MAX}
     extra_fields = {"preheader": str, "media": Media}
     feed_content_type = "email"
+
+    def account_problems(self, settings, secrets_given):
+        """A login over a connection without TLS would send the password in the clear: refused."""
+        if settings.get("user") and str(settings.get("security") or "starttls").strip().lower() == "none":
+            return {
+                "security": "must be starttls or ssl when the server needs a login: Refrain does not send a "
+                "password over a connection without TLS"
+            }
+        return {}
 
     def render(self, post):
         subject = " ".join(post.title.split())  # one line: a header cannot hold a line break
@@ -155,9 +165,9 @@ class Newsletter(Channel):
         )
 
     account_fields = (
-        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server"),
-        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL"),
-        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none"),
+        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server", kind=ADDRESS),
+        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL", kind=ADDRESS),
+        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none", kind=ADDRESS),
         AccountField("user", "SMTP user name", required=False, help="leave empty if the server needs no login"),
         AccountField("password", "SMTP password", secret=True, required=False),
         AccountField("from_address", "From address", help="newsletter@example.com"),

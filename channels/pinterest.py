@@ -7,6 +7,7 @@ account's, so the draft leaves it out and delivery adds it.
 """
 
 from channels.base import (
+    ADDRESS,
     WARNING,
     AccountField,
     Channel,
@@ -48,7 +49,7 @@ class Pinterest(Channel):
             secret=True,
             help="an OAuth token with the boards:read, pins:read and pins:write scopes",
         ),
-        AccountField("api_url", "API address", required=False, default=API_URL),
+        AccountField("api_url", "API address", required=False, default=API_URL, kind=ADDRESS),
     )
 
     def render(self, post):

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from channels.base import (
+    FOLDER,
     AccountField,
     Channel,
     Draft,
@@ -32,6 +33,7 @@ from channels.base import (
     Problem,
     write_atomically,
 )
+from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
 from scheduler.domain.links import URL, is_web_address, with_utm
@@ -175,6 +177,7 @@ class PPC(Channel):
             required=False,
             help="where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the "
             "outbox's ppc folder",
+            kind=FOLDER,
         ),
         AccountField(
             "ad_status",
@@ -259,10 +262,18 @@ class PPC(Channel):
         status = context.account.setting("ad_status", "Enabled").strip().capitalize()
         if status not in AD_STATUSES:
             return Outcome.rejected(f"the PPC account's ad status is {status!r}: use Enabled or Paused")
-        folder = Path(context.account.setting("folder") or Path(context.outbox_dir) / self.name).expanduser()
+        given = context.account.setting("folder").strip()
+        if given and context.export_root is None:
+            return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): the ads cannot be written")
+        try:  # checked again at each delivery: a symbolic link may have been made since the account was saved
+            folder = export_folder(context.export_root, given) if given else Path(context.outbox_dir) / self.name
+        except OutsideExports as refusal:
+            return Outcome.rejected(f"{refusal}; change the account's Export folder")
         row = editor_row(draft.payload, post, status)
         try:
             path = export(folder, post.id, campaign_slug(post.campaign) + ".csv", row)
+        except ForeignFile as refusal:
+            return Outcome.rejected(str(refusal))
         except OSError as error:
             return Outcome.retry(f"could not write the Google Ads Editor file: {error}")
         return Outcome.published(remote_id=str(path), url=path.as_uri(), message=EXPORTED)
@@ -323,6 +334,13 @@ def export(folder: Path, post_id: int, filename: str, row: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     with locked(folder / ".refrain-ads.lock"):
         index = read_index(folder / INDEX_NAME)
+        ours = {entry["file"] for entry in index.values()}  # the index is the mark of the files Refrain wrote
+        target = folder / filename
+        if filename not in ours and (target.exists() or target.is_symlink()):
+            raise ForeignFile(
+                f"{filename} already exists in the export folder and Refrain did not write it: it is left "
+                "untouched; move it away, or export this campaign to another folder"
+            )
         before = index.get(str(post_id), {}).get("file")
         index[str(post_id)] = {"file": filename, "row": row}
         for name in {filename, before} - {None}:
@@ -337,6 +355,10 @@ def export(folder: Path, post_id: int, filename: str, row: dict) -> Path:
                 (folder / name).unlink(missing_ok=True)
         write_atomically(folder / INDEX_NAME, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
     return folder / filename
+
+
+class ForeignFile(Exception):
+    """A campaign's file is there already, and Refrain did not write it."""
 
 
 def read_index(path: Path) -> dict:

@@ -27,6 +27,7 @@ import json
 import time
 
 from channels.base import (
+    ADDRESS,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -77,7 +78,7 @@ class Webhook(Channel):
     extra_fields = {"media": Media}
     feed_content_type = "text"
     account_fields = (
-        AccountField("url", "Webhook URL", help="where each post is sent as a signed JSON POST"),
+        AccountField("url", "Webhook URL", help="where each post is sent as a signed JSON POST", kind=ADDRESS),
         AccountField(
             "signing_secret",
             "Signing secret",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from channels import feeds
 from channels.base import (
+    ADDRESS,
     AccountField,
     Channel,
     DeliveryFailure,
@@ -94,8 +95,8 @@ class YouTube(Channel):
             required=False,
             help="optional: renewed from the refresh token when it expires",
         ),
-        AccountField("api_url", "Data API address", required=False, default=API_URL),
-        AccountField("oauth_url", "OAuth token address", required=False, default=OAUTH_URL),
+        AccountField("api_url", "Data API address", required=False, default=API_URL, kind=ADDRESS),
+        AccountField("oauth_url", "OAuth token address", required=False, default=OAUTH_URL, kind=ADDRESS),
     )
 
     def render(self, post):

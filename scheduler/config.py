@@ -41,6 +41,14 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"  # where people reach the app: the base of links we print or mail
     # Argon2id's cost: "standard" (RFC 9106's second choice: 3 passes over 64 MiB), "fast" only for tests
     password_hashing: str = "standard"
+    # where channels that write files may write (an account's folder is relative to it); None: <instance>/exports
+    export_root_setting: Path | None = None
+
+    @property
+    def export_root(self) -> Path:
+        """The one folder file-writing channels write inside (REFRAIN_EXPORT_ROOT, else ``<instance>/exports``):
+        an account's folder is relative to it and confined to it (``channels.exports``)."""
+        return self.export_root_setting or self.instance_path / "exports"
 
     @property
     def outbox(self) -> Path:
@@ -66,6 +74,7 @@ class Settings:
             extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
             public_url=(config.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             password_hashing=config.get("REFRAIN_PASSWORD_HASHING") or "standard",
+            export_root_setting=Path(config["REFRAIN_EXPORT_ROOT"]) if config.get("REFRAIN_EXPORT_ROOT") else None,
         )
         check(settings)
         return settings
@@ -130,6 +139,10 @@ def from_environment(environ=None) -> dict:
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
         "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
         "REFRAIN_PUBLIC_URL": _public_url(environ.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000"),
+        # the folder the blog's folder target and the ads' export write inside; empty: <instance>/exports
+        "REFRAIN_EXPORT_ROOT": str(Path(environ["REFRAIN_EXPORT_ROOT"]).expanduser().resolve())
+        if environ.get("REFRAIN_EXPORT_ROOT")
+        else None,
     }
 
 
@@ -154,5 +167,7 @@ def check(settings: Settings) -> None:
         raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")
     if settings.password_hashing not in ("standard", "fast"):
         raise ConfigError("the password hashing cost must be 'standard' (or 'fast', for tests only)")
+    if settings.export_root_setting is not None and not settings.export_root_setting.is_absolute():
+        raise ConfigError(f"REFRAIN_EXPORT_ROOT must be an absolute folder, not {str(settings.export_root_setting)!r}")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")

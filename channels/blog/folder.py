@@ -1,6 +1,10 @@
 """The folder target: the Markdown file, written atomically into a Hugo or Jekyll site's content
 folder as ``<date>-<slug>.md``, its front matter naming the post (``refrain_id``) so a new slug or date
-replaces the old file instead of adding one; committed (never pushed) when the site is a git repository."""
+replaces the old file instead of adding one; committed (never pushed) when the site is a git repository.
+
+The site folder is relative to the export root and confined to it (``channels.exports``); the
+``refrain_id`` is the mark of the files Refrain wrote, so a file of the same name without it (or naming
+another post) is never replaced."""
 
 import json
 import os
@@ -11,6 +15,7 @@ from pathlib import Path
 from channels.base import DeliveryContext, Draft, Outcome, PostContent, write_atomically
 from channels.blog.rendering import front_matter, markdown_body
 from channels.blog.targets import CONTENT_DIR, missing_settings, publication_time
+from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, folder_problem
 
 GIT_TIMEOUT = 30.0
 GIT_AUTHOR = ("Refrain", "refrain@localhost")
@@ -109,12 +114,20 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
     missing = missing_settings(account, ("folder",), "folder")
     if missing:
         return missing
-    site = Path(account.setting("folder")).expanduser()
+    if context.export_root is None:
+        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): the blog folder cannot be written")
+    try:  # checked again at each delivery: a symbolic link may have been made since the account was saved
+        site = export_folder(context.export_root, account.setting("folder"))
+    except OutsideExports as refusal:
+        return Outcome.rejected(f"{refusal}; change the account's Site folder")
     if not site.is_dir():
-        return Outcome.rejected(f"the blog folder {site} does not exist: check the account's Site folder setting")
+        return Outcome.rejected(
+            f"the blog folder {account.setting('folder')!r} does not exist in the export folder: create it, or "
+            "check the account's Site folder setting"
+        )
     subdir = account.setting("content_dir", CONTENT_DIR).strip("/") or "."
     content = (site / subdir).resolve()
-    if not content.is_relative_to(site.resolve()):
+    if folder_problem(subdir) or not content.is_relative_to(site):
         return Outcome.rejected(f"the content folder {subdir!r} is outside the site folder")
     when, future = publication_time(post, context)
     slug = draft.payload["slug"]
@@ -122,8 +135,12 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
     text = front_matter(folder_front_matter(draft, post, when, future)) + "\n" + markdown_body(draft)
     try:
         content.mkdir(parents=True, exist_ok=True)
-        if target.exists() and owner_of(target) != post.id:
-            return Outcome.rejected(f"{target.name} already holds another post: give this one another slug")
+        if (target.exists() or target.is_symlink()) and owner_of(target) != post.id:
+            # another post's file, or one Refrain did not write (no refrain_id names this post): left untouched
+            return Outcome.rejected(
+                f"{target.name} already exists and Refrain did not write it for this post (it holds another post "
+                "or a file of the site's own): it is left untouched; give this post another slug"
+            )
         older = [path for path in content.glob("*.md") if path != target and owner_of(path) == post.id]
         write_atomically(target, text.encode("utf-8"))
         for path in older:  # its slug or date changed: one file per post

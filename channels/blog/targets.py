@@ -3,7 +3,7 @@ target's settings), the check that the chosen target's settings are there, and w
 
 from datetime import datetime
 
-from channels.base import Account, AccountField, DeliveryContext, Outcome, PostContent, as_utc
+from channels.base import ADDRESS, FOLDER, Account, AccountField, DeliveryContext, Outcome, PostContent, as_utc
 
 TARGETS = ("folder", "wordpress", "micropub")
 CONTENT_DIR = "content/posts"
@@ -21,6 +21,7 @@ ACCOUNT_FIELDS = (
         required=False,
         help="folder target: the site's root folder on the server running Refrain; committed when it "
         "is a git repository",
+        kind=FOLDER,
     ),
     AccountField(
         "content_dir",
@@ -35,6 +36,7 @@ ACCOUNT_FIELDS = (
         required=False,
         help="the blog's public address (https://example.com): WordPress's address, or for a "
         "folder the address a post's slug is appended to (https://example.com/posts)",
+        kind=ADDRESS,
     ),
     AccountField("user", "WordPress user", required=False),
     AccountField(
@@ -49,6 +51,7 @@ ACCOUNT_FIELDS = (
         "Micropub endpoint",
         required=False,
         help='micropub target: the endpoint your site announces (rel="micropub")',
+        kind=ADDRESS,
     ),
     AccountField(
         "micropub_token",

@@ -9,6 +9,7 @@ are uploaded first and attached to the first tweet, and a thread is posted tweet
 reply to the one before."""
 
 from channels.base import (
+    ADDRESS,
     WARNING,
     AccountField,
     Channel,
@@ -125,6 +126,7 @@ class Twitter(Channel):
             required=False,
             default=API,
             help="The X API; change it only to test against a stand-in.",
+            kind=ADDRESS,
         ),
         AccountField(
             "client_id",

@@ -32,3 +32,13 @@ def untracked_links(text: str) -> list[str]:
 def is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def web_link(url) -> str:
+    """``url`` when it may be stored or rendered as a link (an http or https address, nothing hidden in
+    it), else "". A ``javascript:``, ``data:`` or ``vbscript:`` link runs in the reader's browser, on our
+    pages, when clicked; a service's answer or a pasted link is never trusted to be one of ours."""
+    text = str(url or "").strip()
+    if not text or re.search(r"[\x00-\x20\x7f]", text):
+        return ""
+    return text if is_web_address(text) else ""

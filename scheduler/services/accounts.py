@@ -2,12 +2,20 @@
 
 An account the service refused (401/403) is marked ``unauthorized``; its posts wait in the calendar
 (the sweeper does not queue them) until someone reconnects it, and every page says so.
+
+Secrets are bound to where they were given: the account's address fields (``AccountField.kind ==
+ADDRESS``: an API base, a server, its port, its TLS setting). Whoever may edit an account could
+otherwise point it at a server of their own, leave the token field empty ("keep the stored one"),
+and receive the token with the next post. So a changed address keeps none of the stored secrets: the
+ones given with the change are kept, and when a required one is missing the account is saved
+``unauthorized``, asking for it, and nothing is sent until it is given.
 """
 
 from sqlalchemy import select, update
 
 import channels.registry as channel_registry
-from channels.base import Account
+from channels.base import ADDRESS, FOLDER, Account
+from channels.exports import OutsideExports, export_folder
 from scheduler.infra import secrets
 from scheduler.models import ChannelAccount
 from scheduler.models.database import db
@@ -57,26 +65,70 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
     fields = channel_registry.get(channel).account_fields
     if not fields:
         raise Invalid({"channel": f"{channel_registry.get(channel).label} needs no account"})
-    old_secrets = _stored_secrets(account)
-    settings, sealed = {}, {}
+    given = {field.name: _field_value(reader, field) for field in fields}
+    moved = _moved_address(fields, given, account)
+    stored = _stored_secrets(account)
+    kept = {} if moved else stored
+    settings, sealed, asked = {}, {}, []
     for field in fields:
-        value = reader.text(field.name, required=False, max_length=5000)
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            reader.fail(field.name, "holds a line break or a control character: paste it again as one line")
-        if field.secret:
-            value = value or old_secrets.get(field.name, "")
-        else:
-            value = value or field.default
-        if field.required and not value:
+        value = given[field.name] or (kept.get(field.name, "") if field.secret else field.default)
+        if field.secret and moved and not value and (field.required or stored.get(field.name)):
+            asked.append(field.label)  # saved all the same: the account asks for it (below)
+        elif field.required and not value:
             reader.fail(field.name, f"is required ({field.label})")
         (sealed if field.secret else settings)[field.name] = value
+    check_folders(reader, fields, settings)
+    for field_name, problem in channel_registry.get(channel).account_problems(settings, any(sealed.values())).items():
+        reader.fail(field_name, problem)
     reader.done()
     account = account or ChannelAccount(channel=channel)
     account.name, account.settings, account.secrets = name, settings, secrets.seal(sealed, _key())
     account.status, account.status_message = CONNECTED, ""
+    if asked:
+        account.status = UNAUTHORIZED
+        account.status_message = (
+            f"the {', '.join(moved)} changed, so the stored credentials were dropped (they were given for the "
+            f"old address): enter the {', '.join(asked)} again"
+        )
     db.session.add(account)
     db.session.flush()
     return account
+
+
+def check_folders(reader: Reader, fields, settings: dict) -> None:
+    """A folder field names a folder inside the export root (REFRAIN_EXPORT_ROOT), never outside it."""
+    root = runtime.settings().export_root
+    for field in fields:
+        if field.kind == FOLDER and settings.get(field.name):
+            try:
+                export_folder(root, settings[field.name])
+            except OutsideExports as refusal:
+                reader.fail(field.name, refusal.problem)
+
+
+def _field_value(reader: Reader, field) -> str:
+    value = reader.text(field.name, required=False, max_length=5000)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        reader.fail(field.name, "holds a line break or a control character: paste it again as one line")
+    return value
+
+
+def _moved_address(fields, given: dict, account: ChannelAccount | None) -> list[str]:
+    """The labels of the address fields this change moves (empty for a new account: nothing is stored)."""
+    if account is None:
+        return []
+    before = dict(account.settings or {})
+    return [
+        field.label
+        for field in fields
+        if field.kind == ADDRESS
+        and _same_form(given[field.name] or field.default) != _same_form(before.get(field.name) or field.default)
+    ]
+
+
+def _same_form(value: str) -> str:
+    """An address as compared: a trailing slash or surrounding spaces are no move."""
+    return str(value).strip().rstrip("/")
 
 
 def _stored_secrets(account: ChannelAccount | None) -> dict:
@@ -135,4 +187,6 @@ def account_dict(account: ChannelAccount) -> dict:
         "secrets_set": sorted(f.name for f in fields if f.secret and stored.get(f.name)),
         "status": account.status,
         "status_message": account.status_message or None,
+        # the required secrets not set (dropped when the account's address moved): it waits for them
+        "secrets_needed": sorted(f.name for f in fields if f.secret and f.required and not stored.get(f.name)),
     }

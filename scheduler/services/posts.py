@@ -10,6 +10,7 @@ from datetime import timezone
 from sqlalchemy import select
 
 import channels.registry as channel_registry
+from scheduler.domain.links import web_link
 from scheduler.domain.statuses import actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
@@ -147,7 +148,7 @@ def _apply_fields(post: Post, reader: Reader, partial: bool) -> None:
 
 def _link(reader: Reader) -> str:
     link = reader.text("link", required=False, max_length=2000)
-    if link and not link.lower().startswith(("http://", "https://")):
+    if link and not web_link(link):  # javascript:, data: and the like would run when the link is clicked
         reader.fail("link", "must be an http:// or https:// address")
     return link
 
@@ -255,7 +256,10 @@ def _withdraw_after_commit(post_id: int) -> None:
 
 @unit_of_work
 def confirm_published(post: Post, url: str = "") -> Post:
-    """For an unconfirmed post that a person checked: it did go out."""
+    """For an unconfirmed post that a person checked: it did go out (at ``url``, an http(s) address)."""
+    url = (url or "").strip()
+    if url and not web_link(url):
+        raise Invalid({"url": "must be an http:// or https:// address"})
     if not lifecycle.move(
         post.id, "published", {UNCONFIRMED}, note="confirmed by hand", published_at=clock.now(), remote_url=url[:2000]
     ):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
 from channels.http import HttpClient
+from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
 from scheduler.infra.queue import delivery_job_id
 from scheduler.infra.secrets import UnreadableSecrets
@@ -139,10 +140,12 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
     settings = runtime.settings()
     mode, outbox = settings.delivery, settings.outbox
     if mode != "live" or not adapter.account_fields:
-        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now()), ""
+        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now(), export_root=settings.export_root), ""
     account = accounts.for_channel(post.channel)
     if account is None:
-        return DeliveryContext(mode=mode, outbox_dir=outbox, now=now()), ""  # the adapter answers "unauthorized"
+        return DeliveryContext(
+            mode=mode, outbox_dir=outbox, now=now(), export_root=settings.export_root
+        ), ""  # the adapter answers "unauthorized"
     if account.status == accounts.UNAUTHORIZED:
         _wait_for_reconnection(post, account.status_message)
         return None, "waiting: account to reconnect"
@@ -167,7 +170,9 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         return None, "waiting: account to reconnect"
     account_id = account.id
     http = HttpClient(
-        timeout=settings.delivery_timeout, on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds)
+        timeout=settings.delivery_timeout,
+        on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds),
+        allow=settings.fetch_allow,  # the admin's exceptions to the address guard, as for feeds
     )
     return DeliveryContext(
         mode=mode,
@@ -177,6 +182,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
         idempotency_key=f"refrain-post-{post.id}",
         now=now(),
+        export_root=settings.export_root,
         mailing_list=MailingList() if post.channel == "newsletter" else None,
     ), ""
 
@@ -213,7 +219,7 @@ def _record(post: Post, outcome) -> str:
             note=outcome.message or "delivered",
             published_at=now(),
             remote_id=outcome.remote_id or "",
-            remote_url=outcome.url or "",
+            remote_url=web_link(outcome.url),  # a service's answer: only an http(s) link is kept
             failure_reason="",
         )
     elif outcome.status == "retry" and post.attempts < runtime.settings().max_attempts:

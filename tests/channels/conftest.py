@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.support.inside_addresses import inside_names  # noqa: F401  (a fixture: host names resolving inside)
 from tests.support.stand_in import StandIn
 
 

@@ -26,3 +26,8 @@ def codes(validation):
 
 def errors(validation):
     return {p.code for p in validation.problems if p.severity == "error"}
+
+
+# the stand-in services listen on 127.0.0.1, an address the guard refuses unless the admin allows it:
+# the tests allow it as an admin would (REFRAIN_FETCH_ALLOW=127.0.0.1), the guard's default untouched
+LOCAL = ("127.0.0.1",)

@@ -7,7 +7,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import check, codes, errors, post
+from tests.channels.helpers import LOCAL, check, codes, errors, post
 
 TOKEN = "EAAGpagetoken-secret-1234"
 FEED, PHOTOS = "/v21.0/1122334455/feed", "/v21.0/1122334455/photos"
@@ -22,7 +22,7 @@ def context(tmp_path, service, http=None, pauses=None):
         settings={"page_id": "1122334455", "graph_url": service.url, "graph_version": "v21.0"},
         secrets={"page_access_token": TOKEN},
     )
-    client = http or HttpClient(timeout=2, on_pause=pauses.append if pauses is not None else None)
+    client = http or HttpClient(allow=LOCAL, timeout=2, on_pause=pauses.append if pauses is not None else None)
     return DeliveryContext(
         mode="live", outbox_dir=tmp_path, account=account, http=client, idempotency_key="refrain-post-7"
     )
@@ -177,7 +177,7 @@ def test_a_dropped_connection_after_sending_is_unconfirmed(tmp_path, service):
 
 def test_a_slow_answer_is_unconfirmed(tmp_path, service):
     service.answer("POST", FEED, 200, {"id": "1_2"}, delay=1.0)
-    assert deliver(tmp_path, service, TEXT, http=HttpClient(timeout=0.5)).status == "unconfirmed"
+    assert deliver(tmp_path, service, TEXT, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "unconfirmed"
 
 
 def test_a_token_echoed_by_the_service_never_reaches_the_outcome(tmp_path, service):

@@ -6,6 +6,7 @@ import pytest
 
 from channels.base import DeliveryFailure
 from channels.http import HttpClient
+from tests.channels.helpers import LOCAL
 
 
 def verdict(client, url, **kwargs):
@@ -16,7 +17,7 @@ def verdict(client, url, **kwargs):
 
 def test_a_success_is_returned_and_logged_without_its_body(service):
     service.answer("POST", "/post", 201, {"id": "42"})
-    client = HttpClient(timeout=2)
+    client = HttpClient(allow=LOCAL, timeout=2)
     response = client.request("POST", service.url + "/post?token=secret", json={"text": "héllo"})
     assert response.status == 201 and response.json() == {"id": "42"}
     assert service.requests[0].json() == {"text": "héllo"}
@@ -37,14 +38,14 @@ def test_a_success_is_returned_and_logged_without_its_body(service):
 )
 def test_each_answer_means_one_outcome_with_the_services_words(service, status, kind):
     service.answer("POST", "/post", status, {"error": {"message": "said the service"}})
-    outcome = verdict(HttpClient(timeout=2), service.url + "/post")
+    outcome = verdict(HttpClient(allow=LOCAL, timeout=2), service.url + "/post")
     assert outcome.status == kind and "said the service" in outcome.message and str(status) in outcome.message
 
 
 def test_a_429_pauses_the_account_until_retry_after(service):
     service.answer("POST", "/post", 429, {"title": "Too Many Requests"}, headers={"Retry-After": "30"})
     pauses = []
-    outcome = verdict(HttpClient(timeout=2, on_pause=pauses.append), service.url + "/post")
+    outcome = verdict(HttpClient(allow=LOCAL, timeout=2, on_pause=pauses.append), service.url + "/post")
     assert outcome.retry_after == 30 and pauses == [30]
 
 
@@ -59,19 +60,19 @@ def test_no_requests_left_pauses_until_the_reset(service):
         headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(time.time()) + 120)},
     )
     pauses = []
-    HttpClient(timeout=2, on_pause=pauses.append).request("POST", service.url + "/post", json={})
+    HttpClient(allow=LOCAL, timeout=2, on_pause=pauses.append).request("POST", service.url + "/post", json={})
     assert 100 < pauses[0] <= 120
 
 
 def test_a_connection_dropped_after_the_request_is_unconfirmed(service):
     service.answer("POST", "/post", drop=True)
-    outcome = verdict(HttpClient(timeout=2), service.url + "/post")
+    outcome = verdict(HttpClient(allow=LOCAL, timeout=2), service.url + "/post")
     assert outcome.status == "unconfirmed" and len(service.requests) == 1
 
 
 def test_a_slow_answer_is_unconfirmed(service):
     service.answer("POST", "/post", 201, {"id": "1"}, delay=1.5)
-    assert verdict(HttpClient(timeout=0.5), service.url + "/post").status == "unconfirmed"
+    assert verdict(HttpClient(allow=LOCAL, timeout=0.5), service.url + "/post").status == "unconfirmed"
 
 
 def test_nobody_listening_is_a_retry_nothing_was_sent():
@@ -79,7 +80,7 @@ def test_nobody_listening_is_a_retry_nothing_was_sent():
     spare.bind(("127.0.0.1", 0))
     port = spare.getsockname()[1]
     spare.close()
-    outcome = verdict(HttpClient(timeout=2), f"http://127.0.0.1:{port}/post")
+    outcome = verdict(HttpClient(allow=LOCAL, timeout=2), f"http://127.0.0.1:{port}/post")
     assert outcome.status == "retry" and "could not reach" in outcome.message
 
 

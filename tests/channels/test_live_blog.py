@@ -11,7 +11,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import DELIVERED_AT
+from tests.channels.helpers import DELIVERED_AT, LOCAL
 from tests.channels.helpers import post as make_post
 from tests.support.stand_in import StandIn
 
@@ -32,9 +32,10 @@ def deliver(post, tmp_path, settings, secrets=None):
         "live",
         tmp_path / "outbox",
         account=account,
-        http=HttpClient(timeout=2),
+        http=HttpClient(allow=LOCAL, timeout=2),
         idempotency_key=f"refrain-post-{post.id}",
         now=DELIVERED_AT,
+        export_root=tmp_path,
     )
     return adapter.deliver(validation.draft, post, context)
 
@@ -75,7 +76,8 @@ def test_an_unknown_target_is_rejected(tmp_path):
 
 
 def folder_settings(site, **more):
-    return {"target": "folder", "folder": str(site), **more}
+    """The folder as an account names it: relative to the export root (each test's tmp_path)."""
+    return {"target": "folder", "folder": site.name, **more}
 
 
 def posts_in(site):

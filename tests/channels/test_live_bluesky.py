@@ -10,7 +10,7 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.bluesky import record_key
 from channels.http import HttpClient
-from tests.channels.helpers import post
+from tests.channels.helpers import LOCAL, post
 
 PASSWORD, JWT = "abcd-efgh-ijkl-mnop", "eyJ-ACCESS-JWT-7777"
 DID = "did:plc:refrain4567abcdefghijkl"
@@ -51,7 +51,7 @@ def service(stand_in, tmp_path):
 class Delivery:
     def __init__(self, service, timeout=2.0):
         self.pauses = []
-        self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
+        self.http = HttpClient(allow=LOCAL, timeout=timeout, on_pause=self.pauses.append)
         self.context = DeliveryContext(
             mode="live",
             outbox_dir=service.tmp,

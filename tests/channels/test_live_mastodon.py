@@ -10,7 +10,7 @@ import pytest
 from channels import mastodon, registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import post
+from tests.channels.helpers import LOCAL, post
 
 TOKEN = "tok-MASTODON-ACCESS-9999"
 STATUSES, INSTANCE = "/api/v1/statuses", "/api/v2/instance"
@@ -48,7 +48,7 @@ def service(stand_in, tmp_path):
 class Delivery:
     def __init__(self, service, timeout=2.0):
         self.pauses = []
-        self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
+        self.http = HttpClient(allow=LOCAL, timeout=timeout, on_pause=self.pauses.append)
         self.context = DeliveryContext(
             mode="live",
             outbox_dir=service.tmp,

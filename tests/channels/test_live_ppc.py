@@ -39,8 +39,9 @@ def deliver(tmp_path, post, **settings):
     adapter = registry.get("ppc")
     validation = adapter.validate(post)
     assert validation.valid, validation.problems
-    account = Account(1, "ppc", "ads", settings={"folder": str(tmp_path / "ads"), **settings})
-    return adapter.deliver(validation.draft, post, DeliveryContext("live", tmp_path / "outbox", account=account))
+    account = Account(1, "ppc", "ads", settings={"folder": "ads", **settings})  # relative to the export root
+    context = DeliveryContext("live", tmp_path / "outbox", account=account, export_root=tmp_path)
+    return adapter.deliver(validation.draft, post, context)
 
 
 def read(path):

@@ -10,7 +10,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import post
+from tests.channels.helpers import LOCAL, post
 
 TOKEN, REFRESH, SECRET = "tok-ACCESS-1111", "tok-REFRESH-2222", "tok-CLIENTSECRET-3333"
 NEW_TOKEN, NEW_REFRESH = "tok-ACCESS-NEW-4444", "tok-REFRESH-NEW-5555"
@@ -30,7 +30,7 @@ class Delivery:
 
     def __init__(self, service, timeout=2.0, **secrets):
         self.pauses, self.saved = [], []
-        self.http = HttpClient(timeout=timeout, on_pause=self.pauses.append)
+        self.http = HttpClient(allow=LOCAL, timeout=timeout, on_pause=self.pauses.append)
         stored = {"access_token": TOKEN, "refresh_token": REFRESH, "client_secret": SECRET, **secrets}
         self.context = DeliveryContext(
             mode="live",

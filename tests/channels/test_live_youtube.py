@@ -8,7 +8,7 @@ from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
 from channels.youtube import until_quota_resets
-from tests.channels.helpers import DELIVERED_AT, WHEN, check, errors, post
+from tests.channels.helpers import DELIVERED_AT, LOCAL, WHEN, check, errors, post
 
 ACCESS, REFRESH, CLIENT_SECRET = "ya29.old-access", "1//refresh-secret", "GOCSPX-client-secret"
 VIDEO = "dQw4w9WgXcQ"
@@ -27,7 +27,7 @@ def context(tmp_path, service, saved=None, http=None, access=ACCESS):
         mode="live",
         outbox_dir=tmp_path,
         account=account,
-        http=http or HttpClient(timeout=2),
+        http=http or HttpClient(allow=LOCAL, timeout=2),
         save_secrets=saved.append if saved is not None else None,
         idempotency_key="refrain-post-7",
         now=DELIVERED_AT,
@@ -186,7 +186,7 @@ def test_a_dropped_connection_after_sending_is_unconfirmed(tmp_path, service):
 
 def test_a_slow_answer_is_unconfirmed(tmp_path, service):
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO}, delay=1.0)
-    assert deliver(tmp_path, service, http=HttpClient(timeout=0.5)).status == "unconfirmed"
+    assert deliver(tmp_path, service, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "unconfirmed"
 
 
 def test_a_renewal_without_an_answer_is_a_retry_nothing_was_published(tmp_path, service):

@@ -5,7 +5,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import check, codes, errors, post
+from tests.channels.helpers import LOCAL, check, codes, errors, post
 
 TOKEN = "pina_secret-token-5678"
 PICTURE = {"url": "https://cdn.example.com/pin.png", "type": "image", "alt": "A planning board"}
@@ -23,7 +23,7 @@ def context(tmp_path, service, http=None, board="987654321"):
         mode="live",
         outbox_dir=tmp_path,
         account=account,
-        http=http or HttpClient(timeout=2),
+        http=http or HttpClient(allow=LOCAL, timeout=2),
         idempotency_key="refrain-post-7",
     )
 
@@ -135,7 +135,7 @@ def test_a_dropped_connection_after_sending_is_unconfirmed(tmp_path, service):
 
 def test_a_slow_answer_is_unconfirmed(tmp_path, service):
     service.answer("POST", "/v5/pins", 201, {"id": "1"}, delay=1.0)
-    assert deliver(tmp_path, service, http=HttpClient(timeout=0.5)).status == "unconfirmed"
+    assert deliver(tmp_path, service, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "unconfirmed"
 
 
 def test_adapting_takes_the_first_picture_or_a_videos_thumbnail():

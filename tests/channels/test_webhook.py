@@ -9,7 +9,7 @@ import pytest
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.http import HttpClient
-from tests.channels.helpers import WHEN, check, errors, post
+from tests.channels.helpers import LOCAL, WHEN, check, errors, post
 
 SECRET = "whsec_0123456789abcdef"
 
@@ -26,7 +26,7 @@ def context(tmp_path, service, http=None, secret=SECRET):
         mode="live",
         outbox_dir=tmp_path,
         account=account,
-        http=http or HttpClient(timeout=2),
+        http=http or HttpClient(allow=LOCAL, timeout=2),
         idempotency_key="refrain-post-7",
     )
 
@@ -141,7 +141,7 @@ def test_a_dropped_connection_after_sending_is_unconfirmed(tmp_path, service):
 
 def test_a_slow_answer_is_unconfirmed(tmp_path, service):
     service.answer("POST", "/hooks/refrain", 200, {}, delay=1.0)
-    assert deliver(tmp_path, service, http=HttpClient(timeout=0.5)).status == "unconfirmed"
+    assert deliver(tmp_path, service, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "unconfirmed"
 
 
 def test_a_secret_echoed_by_the_receiver_never_reaches_the_outcome(tmp_path, service):

@@ -92,6 +92,7 @@ def worker(app, tmp_path, number: int, mode: str) -> LongRunningWorker:
         tmp_path / f"worker-{number}-{mode}.log",
         REFRAIN_DELIVERY=mode,
         REFRAIN_PUBLISH_TIMEOUT=str(PUBLISH_TIMEOUT),
+        REFRAIN_FETCH_ALLOW="127.0.0.1",  # the receiver of live deliveries, as an admin would allow it
     )
 
 

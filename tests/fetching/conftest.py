@@ -15,6 +15,7 @@ import pytest
 from scheduler.infra.outbound import connection
 from scheduler.infra.outbound.client import fetch
 from scheduler.infra.outbound.errors import FetchError
+from tests.support.inside_addresses import inside_names  # noqa: F401  (a fixture: host names resolving inside)
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 ETAG = '"v1"'

@@ -10,6 +10,7 @@ from scheduler.infra.outbound.client import fetch
 from scheduler.infra.outbound.errors import Refused
 from scheduler.infra.outbound.guard import check_address, parse_allow
 from tests.fetching.conftest import reason_of
+from tests.support.inside_addresses import FORMS, IDS
 
 # --- refusals --------------------------------------------------------------------------------------
 
@@ -125,3 +126,10 @@ def test_a_bad_allow_entry_raises_value_error_naming_it(entry):
 def test_fetch_rejects_a_bad_allow_entry_too(base):
     with pytest.raises(ValueError):
         fetch(base + "/feed", allow=["10.0.0.0/33"])
+
+
+@pytest.mark.parametrize("host, kind", FORMS, ids=IDS)
+def test_a_feed_at_any_spelling_of_an_inside_address_is_refused(host, kind, inside_names):
+    """The same 28 forms every other outbound path is tried with (tests/support/inside_addresses.py)."""
+    reason, message = reason_of(f"http://{host}/feed")
+    assert reason == "refused" and kind in message

@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 
 from scheduler import reconfigure
 from scheduler.services import accounts
+from tests.support.inside_addresses import inside_names  # noqa: F401  (a fixture: host names resolving inside)
 
 HEADERS = BytesHeaderParser()
 
@@ -71,7 +72,7 @@ def smtp():
 
 @pytest.fixture
 def live(app, smtp):
-    reconfigure(app, delivery="live")
+    reconfigure(app, delivery="live", fetch_allow=("127.0.0.1",))  # the local SMTP server, as an admin would allow it
     accounts.connect(
         {
             "channel": "newsletter",

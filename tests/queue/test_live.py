@@ -24,7 +24,7 @@ def live(app, extra_channel):
     from tests.support.echo_channel import EchoChannel
 
     extra_channel(EchoChannel)
-    reconfigure(app, delivery="live")
+    reconfigure(app, delivery="live", fetch_allow=("127.0.0.1",))  # the stand-ins, as an admin would allow them
     service = StandIn()
     yield service
     service.close()
@@ -172,3 +172,12 @@ def test_a_post_sent_again_starts_its_attempts_afresh(app, client, live):
     assert reloaded(post).attempts == 0
     run_worker(app, burst=True)
     assert reloaded(post).status == "published" and reloaded(post).attempts == 1
+
+
+def test_a_services_answer_that_is_not_an_http_link_is_not_kept(app, client, live):
+    live.answer("POST", "/posts", 201, {"id": "9002", "url": "javascript:alert(document.cookie)"})
+    connect(client, live)
+    post = due_post()
+    run_worker(app, burst=True)
+    done = reloaded(post)
+    assert done.status == "published" and done.remote_id == "9002" and done.remote_url == ""

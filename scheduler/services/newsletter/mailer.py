@@ -1,6 +1,11 @@
 """The newsletter's mail account (the connected channel account: SMTP server and addresses) and the
 mailer that sends with it: one SMTP connection for many messages, or the outbox folder when
-deliveries are not live."""
+deliveries are not live.
+
+The SMTP server is a host someone typed in: the connection goes through the address guard
+(``scheduler.infra.outbound.smtp``), as a feed's does, so the newsletter cannot be pointed at an
+inside address unless the admin allows it (REFRAIN_FETCH_ALLOW). A password is never sent over a
+connection without TLS: a login with ``security = none`` is refused before connecting."""
 
 import re
 import smtplib
@@ -10,12 +15,18 @@ from email.message import EmailMessage
 from functools import lru_cache
 
 from channels.base import Account
+from scheduler.infra.outbound.errors import Refused
+from scheduler.infra.outbound.smtp import GuardedSMTP, GuardedSMTP_SSL
 from scheduler.services import accounts, runtime
 from scheduler.services.newsletter import EMAIL
 
 SMTP_TIMEOUT = 30
 SECURITY_MODES = ("starttls", "ssl", "none")
 MAIL_OUTBOX = "newsletter-mail"
+PLAIN_LOGIN_REFUSED = (
+    "Refrain does not log in to an SMTP server without TLS (the password would cross the network in the "
+    "clear): set the connection security to starttls or ssl, or leave the user name empty"
+)
 
 
 class MailNotConfigured(RuntimeError):
@@ -38,6 +49,8 @@ def settings_problem(account: Account) -> str:
         return f"the SMTP port {account.setting('port')!r} is not a number"
     if account.setting("security", "starttls") not in SECURITY_MODES:
         return f"SMTP security must be one of {', '.join(SECURITY_MODES)}"
+    if account.setting("user") and account.setting("security", "starttls") == "none":
+        return PLAIN_LOGIN_REFUSED
     if not EMAIL.match(account.setting("from_address").lower()):
         return "the newsletter account needs a valid From address"
     if not account.setting("public_url").startswith(("https://", "http://")):
@@ -84,12 +97,21 @@ class Mailer:
             raise MailNotConfigured(problem)
         host, port = self.account.setting("host"), int(self.account.setting("port", "587"))
         security = self.account.setting("security", "starttls")
-        if security == "ssl":
-            smtp = smtplib.SMTP_SSL(
-                host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
-            )
-        else:
-            smtp = smtplib.SMTP(host, port, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT)
+        allow = runtime.settings().fetch_allow
+        try:
+            if security == "ssl":
+                smtp = GuardedSMTP_SSL(
+                    host,
+                    port,
+                    allow=allow,
+                    local_hostname=local_hostname(),
+                    timeout=SMTP_TIMEOUT,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                smtp = GuardedSMTP(host, port, allow=allow, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT)
+        except Refused as refusal:
+            raise MailNotConfigured(f"the SMTP server was not contacted: {refusal}") from None
         try:
             if security == "starttls":
                 smtp.ehlo()

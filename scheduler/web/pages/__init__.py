@@ -10,6 +10,7 @@ and never commit: each service is its own unit of work.
 from flask import Blueprint, flash, render_template
 
 import channels.registry as channel_registry
+from scheduler.domain.links import web_link
 from scheduler.infra.sanitise import render_markdown
 from scheduler.services import accounts as channel_accounts
 from scheduler.services.errors import NotFound
@@ -18,6 +19,8 @@ from scheduler.web.formatting import field_label, local_time, percent
 blueprint = Blueprint("ui", __name__)
 
 blueprint.add_app_template_filter(local_time, "local")
+# an href from a stored link (a post's, a delivery's answer, a feed's): "" unless it is http(s)
+blueprint.add_app_template_filter(web_link, "web_link")
 blueprint.add_app_template_filter(percent, "percent")
 blueprint.add_app_template_filter(field_label, "field_label")
 blueprint.add_app_template_filter(render_markdown, "markdown")

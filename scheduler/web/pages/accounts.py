@@ -50,7 +50,11 @@ def connect_account(channel):
 def reconnect_account(account_id):
     account = accounts.get_account(account_id)
     form = account_form(channel_registry.get(account.channel), account, posted=True)
-    if form.submit(lambda: accounts.connect(form.service_input(), account)):
+    saved = form.submit(lambda: accounts.connect(form.service_input(), account))
+    if saved and saved.status == accounts.UNAUTHORIZED:  # its address moved: its credentials must be given again
+        flash(f"{saved.name} saved, not connected: {saved.status_message}.")
+        return redirect(url_for("ui.accounts_page"))
+    if saved:
         flash(f"{account.name} reconnected; its waiting posts will be queued at the next sweep.")
         return redirect(url_for("ui.accounts_page"))
     return accounts_with((f"account-{account.id}", form))

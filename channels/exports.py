@@ -1,0 +1,71 @@
+"""Folders Refrain writes into for a channel (a static blog's site, the ads editor's files), confined
+to the export root (REFRAIN_EXPORT_ROOT).
+
+Whoever connects an account types the folder, and the worker writes there with the server's rights:
+left free, "/etc/cron.d" or "../../.ssh" would be a way to write anywhere. So the folder is relative
+to the export root, which the admin chose: an absolute path, a way up (``..``) or a symbolic link
+leading out of the root is refused, when the account is saved (a field error) and again at every
+delivery (the link may have been made since).
+
+A file already there that Refrain did not write is never replaced: each channel keeps its own mark
+of what it wrote (the blog's front matter names its post, the ads' index lists its files), and a
+foreign file of the same name fails the delivery with a reason, the file untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+EXPORT_ROOT_SETTING = "REFRAIN_EXPORT_ROOT"
+
+
+class OutsideExports(ValueError):
+    """A folder that is not (or no longer) inside the export root; ``str()`` says why, for people, and
+    ``problem`` the same without the folder's name (for a message after a form field's label)."""
+
+    def __init__(self, folder: str, problem: str):
+        self.problem = problem
+        super().__init__(f"the folder {folder!r} {problem}")
+
+
+def folder_problem(given: str) -> str:
+    """What is wrong with a folder as typed, judged without the disk ("" when nothing is): it must be
+    relative to the export root and never climb out of it."""
+    text = given.strip()
+    if not text:
+        return ""
+    if "\x00" in text:
+        return "holds a character a folder name cannot hold"
+    if text.startswith(("~", "/", "\\")) or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute():
+        return (
+            f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), written relative to it, not an "
+            "absolute path"
+        )
+    if PureWindowsPath(text).drive:
+        return f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), not on another drive"
+    if ".." in re.split(r"[/\\]+", text):
+        return f"must stay inside the export folder ({EXPORT_ROOT_SETTING}): '..' is not allowed"
+    return ""
+
+
+def export_folder(root: Path, given: str) -> Path:
+    """The folder ``given`` names inside ``root``, symbolic links followed; raises OutsideExports when
+    it is not one, or when following its links leads out of the root."""
+    problem = folder_problem(given)
+    if problem:
+        raise OutsideExports(given.strip(), problem)
+    base = Path(root).resolve()
+    folder = (base / given.strip()).resolve()
+    if not folder.is_relative_to(base):
+        raise OutsideExports(
+            given.strip(),
+            f"leads outside the export folder ({EXPORT_ROOT_SETTING}) through a symbolic link: Refrain writes "
+            "only inside it",
+        )
+    return folder
+
+
+def within(base: Path, path: Path) -> bool:
+    """Whether ``path``, its symbolic links followed, is still inside ``base`` (a file about to be replaced)."""
+    return path.resolve().is_relative_to(base.resolve())
