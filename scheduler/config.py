@@ -13,8 +13,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DELIVERY_MODES = ("outbox", "live")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+# a public URL on one of these names trusts them all: `refrain serve` on a laptop is reached as either
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class ConfigError(ValueError):
@@ -38,6 +42,25 @@ class Settings:
     max_attempts: int = 5
     queue_prefix: str = "refrain"
     extra_channels: tuple[str, ...] = ()
+    public_url: str = DEFAULT_PUBLIC_URL
+
+    @property
+    def public_origin(self) -> str:
+        """``scheme://host[:port]`` of the public URL: what a browser sends as ``Origin`` from our pages."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+
+    @property
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The host names a request may name in its ``Host`` header: the public URL's (all the loopback
+        names when it is one of them). Any other is refused, so that a name an attacker points at us (DNS
+        rebinding) reaches nothing."""
+        host = (urlsplit(self.public_url).hostname or "").lower()
+        return LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (host,)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     @property
     def outbox(self) -> Path:
@@ -61,6 +84,7 @@ class Settings:
             max_attempts=config.get("REFRAIN_MAX_ATTEMPTS", 5),
             queue_prefix=config.get("REFRAIN_QUEUE_PREFIX") or "refrain",
             extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
+            public_url=(config.get("REFRAIN_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
         )
         check(settings)
         return settings
@@ -91,11 +115,17 @@ def _secret_key(instance: Path, environ) -> str:
         return environ["SECRET_KEY"]
     key_file = instance / "secret_key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(key_file.parent)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
+
+
+def make_private_folder(path: Path) -> None:
+    """The instance folder holds the database, the secret key and the outbox: made readable by its owner
+    only (0700) when Refrain creates it; one an operator made is left as they made it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _list(environ, name) -> list[str]:
@@ -124,6 +154,9 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
         "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
+        # where people reach Refrain: its host is the only one trusted, its origin the only one whose
+        # writes are taken, and every link in mail starts with it
+        "REFRAIN_PUBLIC_URL": (environ.get("REFRAIN_PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip(),
     }
 
 
@@ -135,3 +168,9 @@ def check(settings: Settings) -> None:
         raise ConfigError("REFRAIN_DELIVERY=live needs SECRET_KEY: channel credentials are encrypted with it")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")
+    parts = urlsplit(settings.public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ConfigError(
+            f"REFRAIN_PUBLIC_URL must be the address people reach Refrain at, like https://refrain.example.org"
+            f" (a scheme and a host, no path), not {settings.public_url!r}"
+        )

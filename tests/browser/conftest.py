@@ -83,16 +83,23 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
         for name in ENVIRONMENT_SETTINGS:
             mp.delenv(name, raising=False)
         mp.setenv("REFRAIN_INSTANCE", str(instance))
-        app = create_app(
-            {"REDIS_URL": redis_server.url, "DATABASE_URL": empty_test_database(instance), "WTF_CSRF_ENABLED": True}
+        live = LiveServer(None, None)
+        # the server is listening before the app is built: its port is the app's public URL, the one
+        # origin whose forms it takes
+        server = make_server("127.0.0.1", 0, lambda environ, respond: live.app(environ, respond), threaded=True)
+        live.server, live.url = server, f"http://127.0.0.1:{server.server_port}"
+        live.app = app = create_app(
+            {
+                "REDIS_URL": redis_server.url,
+                "DATABASE_URL": empty_test_database(instance),
+                "WTF_CSRF_ENABLED": True,
+                "REFRAIN_PUBLIC_URL": live.url,
+            }
         )
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
         app.extensions["refrain.queue"].connection.flushall()
-    live = LiveServer(app, None)
     answering_on_the_clock(app, live)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live.server, live.url = server, f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="refrain-live-server", daemon=True
     )

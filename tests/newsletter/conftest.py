@@ -71,7 +71,7 @@ def smtp():
 
 @pytest.fixture
 def live(app, smtp):
-    reconfigure(app, delivery="live")
+    reconfigure(app, delivery="live", public_url="https://refrain.test")  # where the mail's links lead
     accounts.connect(
         {
             "channel": "newsletter",
@@ -82,7 +82,6 @@ def live(app, smtp):
             "from_address": "news@refrain.test",
             "from_name": "Refrain Letters",
             "reply_to": "editor@refrain.test",
-            "public_url": "https://refrain.test",
         }
     )
     return app
