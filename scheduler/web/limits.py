@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from scheduler.web.errors import refusal
 
 KEY_PREFIX = "refrain-limits"
-# the newsletter signup: each a `limits` string, so an operator's reading is the code's
+# the newsletter signup: each a `limits` string, read at each request (the views pass lambdas)
 SIGNUPS_PER_ADDRESS = "3 per hour;10 per day"  # confirmation mails one inbox may be sent
 SIGNUPS_PER_CLIENT = "20 per hour"
 SIGNUPS_OVERALL = "300 per hour"

@@ -15,24 +15,19 @@ from flask import Blueprint, render_template, request
 
 from scheduler.services.errors import NotFound
 from scheduler.services.newsletter import UNSUBSCRIBED, messages, subscribers
-from scheduler.web import csrf
+from scheduler.web import csrf, limits
 from scheduler.web.forms.newsletter import SignupForm
-from scheduler.web.limits import (
-    SIGNUPS_OVERALL,
-    SIGNUPS_PER_ADDRESS,
-    SIGNUPS_PER_CLIENT,
-    everyone,
-    form_field,
-    limiter,
-)
+from scheduler.web.limits import everyone, form_field, limiter
 
 blueprint = Blueprint("newsletter", __name__, url_prefix="/newsletter")
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
-@limiter.limit(SIGNUPS_PER_ADDRESS, key_func=form_field("email"), methods=["POST"], scope="signup-address")
-@limiter.limit(SIGNUPS_PER_CLIENT, methods=["POST"], scope="signup-client")
-@limiter.limit(SIGNUPS_OVERALL, key_func=everyone, methods=["POST"], scope="signup-all")
+@limiter.limit(
+    lambda: limits.SIGNUPS_PER_ADDRESS, key_func=form_field("email"), methods=["POST"], scope="signup-address"
+)
+@limiter.limit(lambda: limits.SIGNUPS_PER_CLIENT, methods=["POST"], scope="signup-client")
+@limiter.limit(lambda: limits.SIGNUPS_OVERALL, key_func=everyone, methods=["POST"], scope="signup-all")
 def signup():
     form = SignupForm.shown({"ref": request.args.get("ref", "")})
     if signed := form.submit(lambda: subscribers.signup(form.service_input())):
