@@ -137,22 +137,45 @@ def browser():
             browser.close()
 
 
+# every page of every browser test reports what its Content-Security-Policy refused (an init script runs
+# outside the page's CSP): an inline script or style, an event handler attribute, a foreign script
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || "inline code"}`);
+});
+"""
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh context (cookies, storage) per test; every page error fails the test."""
+def csp_violations():
+    """What the Content-Security-Policy refused on the test's pages, in the order it happened. ``page``
+    fails the test when any is left at its end."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    """A fresh context (cookies, storage) per test; every page error, and every CSP violation, fails the
+    test: the pages must work with no inline script at all."""
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, locale="en-GB", timezone_id="Europe/Paris"
     )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: csp_violations.append(message.text) if message.text.startswith("CSP violation") else None,
+    )
     try:
         yield page
     finally:
         context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not csp_violations, f"the Content-Security-Policy refused: {csp_violations}"
 
 
 @pytest.fixture
