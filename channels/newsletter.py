@@ -173,11 +173,6 @@ class Newsletter(Channel):
         AccountField("from_address", "From address", help="newsletter@example.com"),
         AccountField("from_name", "From name", required=False),
         AccountField("reply_to", "Reply-To address", required=False),
-        AccountField(
-            "public_url",
-            "Public address of Refrain",
-            help="https://… where readers reach the confirm and unsubscribe links",
-        ),
     )
 
     def deliver_live(self, draft, post, context):

@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.update(conf)
     app.config.setdefault("JSON_SORT_KEYS", False)
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    settings_module.make_private_folder(settings.instance_path)
 
     import channels  # noqa: F401  (registers the adapters)
 

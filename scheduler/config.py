@@ -13,8 +13,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DELIVERY_MODES = ("outbox", "live")
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+# a public URL on one of these names trusts them all: `refrain serve` on a laptop is reached as either
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class ConfigError(ValueError):
@@ -38,11 +42,29 @@ class Settings:
     max_attempts: int = 5
     queue_prefix: str = "refrain"
     extra_channels: tuple[str, ...] = ()
-    public_url: str = "http://127.0.0.1:5000"  # where people reach the app: the base of links we print or mail
+    public_url: str = DEFAULT_PUBLIC_URL
     # Argon2id's cost: "standard" (RFC 9106's second choice: 3 passes over 64 MiB), "fast" only for tests
     password_hashing: str = "standard"
     # where channels that write files may write (an account's folder is relative to it); None: <instance>/exports
     export_root_setting: Path | None = None
+
+    @property
+    def public_origin(self) -> str:
+        """``scheme://host[:port]`` of the public URL: what a browser sends as ``Origin`` from our pages."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+
+    @property
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """The host names a request may name in its ``Host`` header: the public URL's (all the loopback
+        names when it is one of them). Any other is refused, so that a name an attacker points at us (DNS
+        rebinding) reaches nothing."""
+        host = (urlsplit(self.public_url).hostname or "").lower()
+        return LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (host,)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     @property
     def export_root(self) -> Path:
@@ -72,7 +94,7 @@ class Settings:
             max_attempts=config.get("REFRAIN_MAX_ATTEMPTS", 5),
             queue_prefix=config.get("REFRAIN_QUEUE_PREFIX") or "refrain",
             extra_channels=tuple(config.get("REFRAIN_EXTRA_CHANNELS") or ()),
-            public_url=(config.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            public_url=(config.get("REFRAIN_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             password_hashing=config.get("REFRAIN_PASSWORD_HASHING") or "standard",
             export_root_setting=Path(config["REFRAIN_EXPORT_ROOT"]) if config.get("REFRAIN_EXPORT_ROOT") else None,
         )
@@ -105,11 +127,17 @@ def _secret_key(instance: Path, environ) -> str:
         return environ["SECRET_KEY"]
     key_file = instance / "secret_key"
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(key_file.parent)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return key_file.read_text().strip()
+
+
+def make_private_folder(path: Path) -> None:
+    """The instance folder holds the database, the secret key and the outbox: made readable by its owner
+    only (0700) when Refrain creates it; one an operator made is left as they made it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _list(environ, name) -> list[str]:
@@ -138,25 +166,14 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_QUEUE_PREFIX": environ.get("REFRAIN_QUEUE_PREFIX") or "refrain",
         # adapter modules outside `channels/` (a private channel, a test double), imported at start-up
         "REFRAIN_EXTRA_CHANNELS": _list(environ, "REFRAIN_EXTRA_CHANNELS"),
-        "REFRAIN_PUBLIC_URL": _public_url(environ.get("REFRAIN_PUBLIC_URL") or "http://127.0.0.1:5000"),
+        # where people reach Refrain: its host is the only one trusted, its origin the only one whose
+        # writes are taken, and every link in mail starts with it
+        "REFRAIN_PUBLIC_URL": (environ.get("REFRAIN_PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip(),
         # the folder the blog's folder target and the ads' export write inside; empty: <instance>/exports
         "REFRAIN_EXPORT_ROOT": str(Path(environ["REFRAIN_EXPORT_ROOT"]).expanduser().resolve())
         if environ.get("REFRAIN_EXPORT_ROOT")
         else None,
     }
-
-
-def _public_url(raw: str) -> str:
-    """An origin (scheme, host, optional port and path), without a trailing slash."""
-    from urllib.parse import urlsplit
-
-    url = raw.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"REFRAIN_PUBLIC_URL must be an http(s) address such as https://refrain.example.com, not {raw!r}"
-        )
-    return url
 
 
 def check(settings: Settings) -> None:
@@ -171,3 +188,9 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"REFRAIN_EXPORT_ROOT must be an absolute folder, not {str(settings.export_root_setting)!r}")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")
+    parts = urlsplit(settings.public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ConfigError(
+            f"REFRAIN_PUBLIC_URL must be the address people reach Refrain at, like https://refrain.example.org"
+            f" (a scheme and a host, no path), not {settings.public_url!r}"
+        )

@@ -28,7 +28,7 @@ from tests.support.outbox_writes import OutboxWrites
 
 TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("REFRAIN_TEST_REDIS_URL", "")
-ENVIRONMENT_SETTINGS = ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY")
+ENVIRONMENT_SETTINGS = ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY", "REFRAIN_PUBLIC_URL")
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +98,7 @@ def app(tmp_path, monkeypatch, redis_server, empty_test_database):
             "WTF_CSRF_ENABLED": False,
             "REFRAIN_PASSWORD_HASHING": "fast",
             "DATABASE_URL": empty_test_database(tmp_path / "instance"),
+            "REFRAIN_PUBLIC_URL": "http://localhost",  # where Flask's test client says it is
         }
     )
     with app.app_context():

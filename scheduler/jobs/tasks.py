@@ -106,8 +106,9 @@ def send_newsletter_batch(post_id: int, batch_no: int) -> str:
 
 
 @put_back_on_outage
-def send_newsletter_confirmation(subscriber_id: int, base_url: str = "") -> str:
-    return newsletter_messages.send_confirmation(subscriber_id, base_url)
+def send_newsletter_confirmation(subscriber_id: int, _base_url: str = "") -> str:
+    """``_base_url``: only jobs queued before links came from REFRAIN_PUBLIC_URL carry it (ignored)."""
+    return newsletter_messages.send_confirmation(subscriber_id)
 
 
 @skip_turn_on_outage

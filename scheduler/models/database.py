@@ -5,6 +5,8 @@ benchmarks use the very same session machinery without a request. Committing and
 ``services.unit_of_work``'s alone.
 """
 
+import os
+
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -38,10 +40,25 @@ def discard_session() -> None:
 def make_engine(url: str):
     """SQLite gets WAL and a busy timeout: the web process and the workers write to it at once."""
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, future=True, connect_args=_connect_args(url))
+
+
+def _create_private(path: str | None) -> None:
+    """The SQLite file holds every subscriber's address and the sealed credentials: created readable by
+    its owner only (0600), before SQLite would create it with the umask's mode. Its WAL and shared-memory
+    files take the database file's mode. An existing file keeps the mode its operator gave it."""
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # another process made it meanwhile
+        pass
+    except OSError:  # no folder yet, say: SQLite reports that better when it connects
+        pass
 
 
 CONNECT_TIMEOUT = 5  # seconds

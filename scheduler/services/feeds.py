@@ -8,6 +8,10 @@ page and never stops another feed or the worker: every failure becomes the feed'
 An import is several units of work by design: the claim, each batch of entries with the progress the
 feed's page shows while it runs, and the result; a worker that dies mid-import leaves what it stored
 and a claim that goes stale (``STALE_CLAIM``), after which the next refresh takes the feed again.
+
+Each fetch is a request to someone else's server, so they are bounded: at most ``MAX_FEEDS`` feeds,
+each refreshed every ``REFRESH_BOUNDS[0]`` minutes at the most often, and "Refresh now" taken once a
+``MANUAL_REFRESH_GAP`` per feed (a Redis key that expires by itself).
 """
 
 import logging
@@ -36,6 +40,8 @@ STALE_CLAIM = timedelta(minutes=15)  # an import claimed longer ago than this di
 BATCH = 250
 NOTES_KEPT = 20
 REFRESH_BOUNDS = (5, 7 * 24 * 60)
+MAX_FEEDS = 200
+MANUAL_REFRESH_GAP = 60  # seconds between two refreshes asked by hand (page or API) of one feed
 
 
 def get_feed(feed_id) -> Feed:
@@ -60,6 +66,11 @@ def add_feed(data) -> Feed:
     reader.done()
     if db.session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
         raise Conflict("this feed is already in the library", {"url": "is already added"})
+    if db.session.scalar(select(func.count(Feed.id))) >= MAX_FEEDS:
+        raise Conflict(
+            f"the library follows {MAX_FEEDS} feeds, the most it may",
+            {"url": f"cannot be added: the library already follows {MAX_FEEDS} feeds; remove one first"},
+        )
     feed = Feed(url=url, channel=channel, refresh_minutes=minutes, status=NEW)
     db.session.add(feed)
     db.session.flush()
@@ -99,6 +110,20 @@ def request_refresh(feed_id: int) -> bool:
     except Exception as error:  # noqa: BLE001 - whatever keeps Redis away, the periodic refresh retries
         log.warning("could not queue feed %s: %s", feed_id, error)
         return False
+
+
+def refresh_by_hand(feed_id: int) -> bool:
+    """ "Refresh now" (the page, the API): queued like ``request_refresh``, but refused (Conflict) when the
+    same feed was asked for less than ``MANUAL_REFRESH_GAP`` seconds ago, however fast someone clicks."""
+    queues = runtime.queues()
+    try:
+        first = queues.connection.set(queues.key(f"feed-refresh:{feed_id}"), "1", nx=True, ex=MANUAL_REFRESH_GAP)
+    except Exception as error:  # noqa: BLE001 - Redis away: request_refresh says so
+        log.warning("could not note the refresh of feed %s: %s", feed_id, error)
+        return request_refresh(feed_id)
+    if not first:
+        raise Conflict(f"this feed was refreshed less than {MANUAL_REFRESH_GAP} seconds ago; try again in a minute")
+    return request_refresh(feed_id)
 
 
 def refresh_due_feeds() -> int:

@@ -4,9 +4,20 @@ Parsing is the domain's (the ``domain.metrics_csv`` package); here rows meet the
 names no known item, or has a bad cell, is reported by line and skipped; every good row is kept.
 Readings are stored per item, source and day, so importing the same file twice changes nothing and
 next week's export adds a point to each item's series.
+
+Between the upload and the import (the mapping screen) the file waits in ``<instance>/uploads`` under a
+random token. One left there (the screen closed, the import never done) expires after ``STAGED_FOR``:
+each new upload and each sweep removes the expired ones, so abandoned exports of up to 20 MB do not
+pile up in the instance folder.
 """
 
 import hashlib
+import logging
+import re
+import secrets
+import time
+from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -17,13 +28,69 @@ from scheduler.domain.metrics_csv.rows import RowError, parse_metrics
 from scheduler.domain.metrics_csv.table import Table, read_table
 from scheduler.models import ContentItem, MetricImport, MetricMapping
 from scheduler.models.database import db
-from scheduler.services import clock
+from scheduler.services import clock, runtime
 from scheduler.services import items as item_store
 from scheduler.services.errors import Invalid
 from scheduler.services.unit_of_work import unit_of_work
 
+log = logging.getLogger(__name__)
 ERRORS_KEPT = 500
 MAX_UPLOAD = 20 * 1024 * 1024
+STAGED_FOR = timedelta(hours=24)
+STAGED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
+
+
+def _uploads() -> Path:
+    folder = runtime.settings().instance_path / "uploads"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def stage_upload(data: bytes) -> str:
+    """Keeps an uploaded file for the mapping screen; the token names it. Expired uploads go first."""
+    expire_staged()
+    token = secrets.token_urlsafe(18)
+    (_uploads() / f"{token}.csv").write_bytes(data)
+    return token
+
+
+def staged_upload(token: str | None) -> bytes | None:
+    """The staged file's bytes; None when the token is not one of ours, or the file expired or was used."""
+    if not STAGED_TOKEN.match(token or ""):
+        return None
+    path = _uploads() / f"{token}.csv"
+    try:
+        if _expired(path.stat().st_mtime):
+            path.unlink(missing_ok=True)
+            return None
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def discard_staged(token: str) -> None:
+    if STAGED_TOKEN.match(token or ""):
+        (_uploads() / f"{token}.csv").unlink(missing_ok=True)
+
+
+def expire_staged() -> int:
+    """Removes the staged uploads older than ``STAGED_FOR``; how many. Their age is the file system's
+    (its modification time against the host's clock), not the app's clock, which a test or a demo may pin."""
+    removed = 0
+    for path in _uploads().glob("*.csv"):
+        try:
+            if _expired(path.stat().st_mtime):
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process removed it meanwhile
+            continue
+    if removed:
+        log.info("removed %s staged metric upload(s) older than %s", removed, STAGED_FOR)
+    return removed
+
+
+def _expired(modified: float) -> bool:
+    return time.time() - modified > STAGED_FOR.total_seconds()
 
 
 def header_signature(header) -> str:

@@ -6,11 +6,11 @@ normalised here the same way for both (``domain.search_text``), so "ete" finds "
 finds "夏季优惠活动" whichever database runs.
 """
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 import channels.registry as channel_registry
 from scheduler.domain.search_text import fts5_match, index_text, query_terms, tsquery
-from scheduler.domain.style_lint.rules import InvalidPattern, check_rule
+from scheduler.domain.style_lint.rules import MAX_PATTERN_RULES, InvalidPattern, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
@@ -181,12 +181,31 @@ def _check_kind(entry: StyleEntry, reader: Reader) -> None:
     if entry.rule == "term" and not (entry.avoid or "").strip():
         reader.fail("avoid", "a term rule needs the term to avoid")
         return
+    if entry.rule != "disclosure" and entry.is_pattern and _other_pattern_rules(entry) >= MAX_PATTERN_RULES:
+        reader.fail(
+            "is_pattern",
+            f"the guide already has {MAX_PATTERN_RULES} pattern rules, the most it may hold (every draft runs"
+            " each one): write this one as terms, or remove a pattern rule first",
+        )
+        return
     try:
         check_rule(term_rule(entry))
     except InvalidPattern as error:
         reader.fail("avoid", str(error))
     except ValueError as error:
         reader.fail("avoid", str(error))
+
+
+def _other_pattern_rules(entry: StyleEntry) -> int:
+    query = select(func.count(StyleEntry.id)).where(
+        StyleEntry.kind == "term_rule",
+        StyleEntry.is_pattern.is_(True),
+        func.coalesce(StyleEntry.rule, "term") != "disclosure",
+        StyleEntry.deleted_at.is_(None),
+    )
+    if entry.id is not None:
+        query = query.where(StyleEntry.id != entry.id)
+    return db.session.scalar(query) or 0
 
 
 def entry_dict(entry: StyleEntry) -> dict:

@@ -8,7 +8,8 @@ interval across all of them). Each sweep:
 - enqueues again the ``queued`` posts due soon whose job is gone (Redis restarted or flushed, the
   job ran too early, or its worker died after taking it but before claiming the post);
 - gives up on deliveries stuck in ``publishing`` (their worker died mid-delivery): they become
-  ``unconfirmed``, never sent again by themselves.
+  ``unconfirmed``, never sent again by themselves;
+- removes the metric uploads staged for a mapping screen and never imported, once expired.
 """
 
 import logging
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from scheduler.infra.queue import delivery_job_id
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import accounts, lifecycle, runtime
+from scheduler.services import accounts, lifecycle, metrics, runtime
 from scheduler.services.clock import now
 from scheduler.services.lifecycle import PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
 from scheduler.services.posts import hand_to_queue
@@ -46,6 +47,7 @@ def sweep(horizon: timedelta | None = None) -> dict:
             "enqueued": enqueue_scheduled(),
             "requeued": requeue_lost(now() + horizon),
             "unconfirmed": give_up_on_stuck(now() - timedelta(seconds=settings.publish_timeout)),
+            "expired_uploads": metrics.expire_staged(),
         }
     finally:
         queues.connection.delete(lock)

@@ -19,8 +19,10 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, auth, errors, pages, people, public
+    from scheduler.web import api, auth, errors, guards, limits, pages, people, public
 
+    guards.init_app(app)  # trusted hosts, other sites' writes, body sizes, the security headers
+    limits.init_app(app)  # rate limits, counted in the app's Redis
     csrf.init_app(app)  # every page form carries its token; a form posted without one is refused (400)
     csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api/__init__.py)
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")

@@ -103,7 +103,7 @@ def refuse(status: int, message: str):
         return response
     if status == 401:
         return redirect(url_for("people.sign_in", next=request.full_path.rstrip("?")))
-    return render_template("error.html", heading="Not allowed", message=message), status
+    return render_template("error.html", title="Not allowed", message=message), status
 
 
 def _guard():

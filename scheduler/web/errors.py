@@ -32,6 +32,14 @@ def init_app(app):
     app.register_error_handler(ServiceError, service_error)
 
 
+def refusal(status: int, message: str, title: str = "Refused"):
+    """A refusal made by the web shell itself (too large, another site's write): the API's error shape
+    under /api/, a readable page elsewhere."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"message": message, "fields": {}}}), status
+    return render_template("error.html", title=title, message=message), status
+
+
 def service_error(error: ServiceError):
     """A refusal no view handled: the API's JSON shape under /api/, the error page elsewhere."""
     if request.path.startswith("/api/"):

@@ -84,21 +84,24 @@ def live_server(tmp_path_factory, redis_server, empty_test_database):
         for name in ENVIRONMENT_SETTINGS:
             mp.delenv(name, raising=False)
         mp.setenv("REFRAIN_INSTANCE", str(instance))
-        app = create_app(
+        live = LiveServer(None, None)
+        # the server is listening before the app is built: its port is the app's public URL, the one
+        # origin whose forms it takes
+        server = make_server("127.0.0.1", 0, lambda environ, respond: live.app(environ, respond), threaded=True)
+        live.server, live.url = server, f"http://127.0.0.1:{server.server_port}"
+        live.app = app = create_app(
             {
                 "REDIS_URL": redis_server.url,
                 "DATABASE_URL": empty_test_database(instance),
                 "WTF_CSRF_ENABLED": True,
+                "REFRAIN_PUBLIC_URL": live.url,
                 "REFRAIN_PASSWORD_HASHING": "fast",
             }
         )
     assert app.config["WTF_CSRF_ENABLED"] is True
     with app.app_context():
         app.extensions["refrain.queue"].connection.flushall()
-    live = LiveServer(app, None)
     answering_on_the_clock(app, live)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    live.server, live.url = server, f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="refrain-live-server", daemon=True
     )
@@ -136,6 +139,22 @@ def browser():
             browser.close()
 
 
+# every page of every browser test reports what its Content-Security-Policy refused (an init script runs
+# outside the page's CSP): an inline script or style, an event handler attribute, a foreign script
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || "inline code"}`);
+});
+"""
+
+
+@pytest.fixture
+def csp_violations():
+    """What the Content-Security-Policy refused on the test's pages, in the order it happened. ``page``
+    fails the test when any is left at its end."""
+    return []
+
+
 def session_cookie(live_server, email="owner@example.com", role="owner", name="Olive Owner") -> dict:
     """The cookie a browser holds once ``email`` signed in (made as Flask signs it, so no test but the
     sign-in tests has to go through the sign-in page)."""
@@ -149,19 +168,20 @@ def session_cookie(live_server, email="owner@example.com", role="owner", name="O
 
 
 @pytest.fixture
-def anonymous_page(browser, live_server):
+def anonymous_page(browser, live_server, csp_violations):
     """A browser nobody signed in on."""
-    yield from _page(browser, live_server, signed_in_as=None)
+    yield from _page(browser, live_server, csp_violations, signed_in_as=None)
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, csp_violations):
     """A browser signed in as the team's owner."""
-    yield from _page(browser, live_server, signed_in_as="owner@example.com")
+    yield from _page(browser, live_server, csp_violations, signed_in_as="owner@example.com")
 
 
-def _page(browser, live_server, signed_in_as):
-    """A fresh context (cookies, storage) per test; every page error fails the test."""
+def _page(browser, live_server, csp_violations, signed_in_as):
+    """A fresh context (cookies, storage) per test; every page error, and every CSP violation, fails the
+    test: the pages must work with no inline script at all."""
     context = browser.new_context(
         base_url=live_server.url, accept_downloads=True, locale="en-GB", timezone_id="Europe/Paris"
     )
@@ -169,14 +189,20 @@ def _page(browser, live_server, signed_in_as):
         context.add_cookies([session_cookie(live_server, signed_in_as)])
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: csp_violations.append(message.text) if message.text.startswith("CSP violation") else None,
+    )
     try:
         yield page
     finally:
         context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
+    assert not csp_violations, f"the Content-Security-Policy refused: {csp_violations}"
 
 
 @pytest.fixture

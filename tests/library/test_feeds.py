@@ -46,6 +46,12 @@ def test_a_blog_feed_is_imported_by_a_worker_and_shown(app, client, feed_host):
     assert "Guide number 11" in page and "The Atlas blog" in page
 
 
+def a_minute_later(app, feed_id):
+    """What a minute does to "Refresh now": its Redis note that the feed was just refreshed expires."""
+    queues = app.extensions["refrain.queue"]
+    queues.connection.delete(queues.key(f"feed-refresh:{feed_id}"))
+
+
 def test_importing_again_updates_items_and_never_duplicates_them(app, client, feed_host):
     url = feed_host.serve("/feed.xml", blog_rss(POSTS), ETag='"v1"')
     feed = add(client, url)
@@ -61,7 +67,8 @@ def test_importing_again_updates_items_and_never_duplicates_them(app, client, fe
     feed_host.serve(
         "/feed.xml", blog_rss(changed + [{"slug": "post-new", "title": "A new one", "days": 20}]), ETag='"v2"'
     )
-    client.post(f"/api/v1/library/feeds/{feed['id']}/refresh")
+    a_minute_later(app, feed["id"])
+    assert client.post(f"/api/v1/library/feeds/{feed['id']}/refresh").status_code == 202
     run_worker(app, burst=True)
     titles = [i.title for i in items()]
     assert len(titles) == 13 and "Guide number 3 (updated)" in titles and "A new one" in titles
@@ -85,7 +92,7 @@ def test_a_youtube_feed_brings_views_and_likes_as_metrics(app, client, feed_host
     assert any(i.metrics.get("likes") == 80 for i in stored.values())
     assert all(i.content_type == "video" for i in stored.values())
 
-    client.post(f"/api/v1/library/feeds/{feed['id']}/refresh")  # same day: the day's reading is replaced
+    assert client.post(f"/api/v1/library/feeds/{feed['id']}/refresh").status_code == 202  # same day: replaced
     run_worker(app, burst=True)
     assert db.session.scalar(select(func.count()).select_from(ItemMetric)) == 2
 
@@ -240,3 +247,33 @@ def test_bluesky_and_newsletter_archive_feeds_import(app, client, feed_host):
     bluesky, letters = items("bluesky"), items("newsletter")
     assert bluesky and all(i.title and i.link.startswith("https://bsky.app/") for i in bluesky)
     assert letters and all(i.content_type == "email" and i.summary_text for i in letters)
+
+
+def test_refresh_now_is_taken_once_a_minute_per_feed_on_the_api_and_the_page(app, client):
+    first = add(client, "https://blog.example.com/one.xml")
+    other = add(client, "https://blog.example.com/two.xml")
+    assert client.post(f"/api/v1/library/feeds/{first['id']}/refresh").status_code == 202
+    again = client.post(f"/api/v1/library/feeds/{first['id']}/refresh")
+    assert again.status_code == 409 and "less than 60 seconds ago" in again.get_json()["error"]["message"]
+    assert client.post(f"/api/v1/library/feeds/{other['id']}/refresh").status_code == 202  # each feed its own
+    page = client.post(f"/library/feeds/{first['id']}/refresh", follow_redirects=True).get_data(as_text=True)
+    assert "This feed was refreshed less than 60 seconds ago" in page
+    a_minute_later(app, first["id"])
+    assert client.post(f"/api/v1/library/feeds/{first['id']}/refresh").status_code == 202
+
+
+def test_the_library_follows_at_most_two_hundred_feeds(app, client):
+    from scheduler.services.unit_of_work import unit_of_work
+
+    with unit_of_work():
+        db.session.add_all(
+            Feed(url=f"https://blog.example.com/{n}.xml", channel="blog", refresh_minutes=60, status="new")
+            for n in range(feeds.MAX_FEEDS)
+        )
+    refused = client.post(
+        "/api/v1/library/feeds", json={"url": "https://blog.example.com/one-more.xml", "channel": "blog"}
+    )
+    assert refused.status_code == 409
+    assert "200 feeds" in refused.get_json()["error"]["fields"]["url"]
+    page = client.post("/library/feeds", data={"url": "https://blog.example.com/one-more.xml", "channel": "blog"})
+    assert page.status_code == 422 and "already follows 200 feeds" in page.get_data(as_text=True)

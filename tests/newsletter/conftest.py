@@ -72,7 +72,8 @@ def smtp():
 
 @pytest.fixture
 def live(app, smtp):
-    reconfigure(app, delivery="live", fetch_allow=("127.0.0.1",))  # the local SMTP server, as an admin would allow it
+    # the local SMTP server, as an admin would allow it; the mail's links lead to the public URL
+    reconfigure(app, delivery="live", fetch_allow=("127.0.0.1",), public_url="https://refrain.test")
     accounts.connect(
         {
             "channel": "newsletter",
@@ -83,7 +84,6 @@ def live(app, smtp):
             "from_address": "news@refrain.test",
             "from_name": "Refrain Letters",
             "reply_to": "editor@refrain.test",
-            "public_url": "https://refrain.test",
         }
     )
     return app

@@ -92,7 +92,6 @@ def connect(port, password, account=None):
             "user": "mailer",
             "password": password,
             "from_address": "news@refrain.test",
-            "public_url": "https://refrain.test",
         },
         account,
     )

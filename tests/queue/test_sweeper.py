@@ -48,10 +48,10 @@ def has_job(post_id: int, attempts: int = 0) -> bool:
 def test_scheduled_posts_are_handed_to_the_queue_once(app):
     due, later, draft = post_in(SCHEDULED), post_in(SCHEDULED, due_in=3600), post_in("draft")
     unplanned = post_in(SCHEDULED, due_in=None)  # no time: nothing to hand over
-    assert sweep() == {"enqueued": 2, "requeued": 0, "unconfirmed": 0}
+    assert sweep() == {"enqueued": 2, "requeued": 0, "unconfirmed": 0, "expired_uploads": 0}
     assert [status_of(p) for p in (due, later, draft, unplanned)] == [QUEUED, QUEUED, "draft", SCHEDULED]
     assert has_job(due) and has_job(later) and not has_job(unplanned)
-    assert sweep() == {"enqueued": 0, "requeued": 0, "unconfirmed": 0}
+    assert sweep() == {"enqueued": 0, "requeued": 0, "unconfirmed": 0, "expired_uploads": 0}
 
 
 def test_posts_waiting_for_their_account_stay_on_the_calendar_in_live_mode(app):

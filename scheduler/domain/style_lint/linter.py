@@ -7,6 +7,7 @@ the rules are compiled once. ``lint(draft, rules, topics)`` is the one-off short
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from scheduler.domain.style_lint.images_and_links import TRACKED_CHANNELS, image
 from scheduler.domain.style_lint.rules import (
     ERROR,
     FIELDS,
+    LINT_BUDGET,
     PATTERN_TIMEOUT,
     TOPIC_CHANNEL,
     WARNING,
@@ -133,8 +135,11 @@ class Linter:
             )
         return plan
 
-    def lint(self, draft: Draft) -> list[Finding]:
+    def lint(self, draft: Draft, budget: float = LINT_BUDGET) -> list[Finding]:
+        """The draft's findings; the pattern rules share ``budget`` seconds, and those it does not reach
+        are each named in a ``style.pattern_skipped`` warning."""
         findings: list[Finding] = []
+        deadline, skipped = time.monotonic() + budget, {}
         plan = self._plan(draft.channel)
         texts = {"title": draft.title or "", "body": draft.body or ""}
         folded: dict[str, Folded] = {}
@@ -150,14 +155,21 @@ class Linter:
             if not text:
                 continue
             for compiled in plan.patterns:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    skipped.setdefault(compiled.rule.id, compiled.rule)
+                    continue
                 try:
                     spans = [
                         m.span()
-                        for m in compiled.pattern.finditer(text, timeout=PATTERN_TIMEOUT)
+                        for m in compiled.pattern.finditer(text, timeout=min(PATTERN_TIMEOUT, left))
                         if m.end() > m.start()
                     ]
-                except TimeoutError:  # a pathological rule on this text: say so, never hang
-                    findings.append(_slow_rule(compiled.rule, name))
+                except TimeoutError:  # a pathological rule on this text, or the budget spent: say so, never hang
+                    if left < PATTERN_TIMEOUT:
+                        skipped.setdefault(compiled.rule.id, compiled.rule)
+                    else:
+                        findings.append(_slow_rule(compiled.rule, name))
                     continue
                 findings.extend(_term_findings(compiled, name, text, spans))
             if plan.terms:
@@ -165,6 +177,7 @@ class Linter:
                 for compiled in plan.candidates(field_folded):
                     spans = list(term_spans(compiled.terms, field_folded, urls[name]))
                     findings.extend(_term_findings(compiled, name, text, spans))
+        findings.extend(_skipped_rule(rule, budget) for rule in skipped.values())
         for compiled in plan.disclosures:
             findings.extend(self._disclosure(compiled, texts, folded_of, urls))
         if draft.channel == TOPIC_CHANNEL and self.topics and self._topic_terms:
@@ -234,6 +247,19 @@ def _slow_rule(rule, field_name: str):
         "skipped; ask the guide's editor to simplify it",
         WARNING,
         field_name,
+        0,
+        0,
+        rule.id,
+    )
+
+
+def _skipped_rule(rule, budget: float):
+    return Finding(
+        "style.pattern_skipped",
+        f"the rule {quote(rule.avoid)} was not checked: the style guide's patterns used up their "
+        f"{budget:g} s for this draft; ask the guide's editor to simplify the slow ones",
+        WARNING,
+        "body",
         0,
         0,
         rule.id,

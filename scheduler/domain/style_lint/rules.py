@@ -2,7 +2,8 @@
 what it finds, and the checks a rule must pass before it is saved.
 
 A pattern rule is a regular expression run by the ``regex`` engine with a time budget
-(``PATTERN_TIMEOUT`` a field): a rule like ``(a+)+$`` must not hang a worker. One that matches the
+(``PATTERN_TIMEOUT`` a field, ``LINT_BUDGET`` for all of them on one draft): a rule like ``(a+)+$``
+must not hang a worker, nor ten such rules an editor. One that matches the
 empty string, or is slow on a short probe, is refused when it is written.
 """
 
@@ -22,6 +23,11 @@ TOPIC_CHANNEL = "blog"
 MAX_PATTERN_LENGTH = 500
 MAX_TERM_LENGTH = 500
 PATTERN_TIMEOUT = 0.2  # seconds a pattern rule may spend on one field
+# seconds all the pattern rules together may spend on one draft: the editor lints on every keystroke, and
+# ten slow rules at PATTERN_TIMEOUT each on two fields took 4 s. Rules left when it is spent are skipped
+# and named (a warning), never silently passed
+LINT_BUDGET = 0.5
+MAX_PATTERN_RULES = 50  # pattern rules a guide may hold: each costs every lint a regex run per field
 FIELDS = ("title", "body")  # the fields scanned for terms, triggers and topics (never the link)
 
 

@@ -53,8 +53,6 @@ def settings_problem(account: Account) -> str:
         return PLAIN_LOGIN_REFUSED
     if not EMAIL.match(account.setting("from_address").lower()):
         return "the newsletter account needs a valid From address"
-    if not account.setting("public_url").startswith(("https://", "http://")):
-        return "the newsletter account needs the public address of Refrain (for its links)"
     return ""
 
 
@@ -62,8 +60,10 @@ def domain_of(address: str) -> str:
     return address.rpartition("@")[2].lower() or "refrain.invalid"
 
 
-def public_url(account: Account | None, fallback: str = "") -> str:
-    return ((account.setting("public_url") if account else "") or fallback or "http://localhost:5000").rstrip("/")
+def public_url() -> str:
+    """Where every link in mail starts: ``REFRAIN_PUBLIC_URL``, the one address the operator vouches for.
+    Never a request's Host, which whoever sends the request chooses."""
+    return runtime.settings().public_url.rstrip("/")
 
 
 @lru_cache(maxsize=1)

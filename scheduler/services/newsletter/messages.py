@@ -63,7 +63,7 @@ def issue_message(
     rendered: tuple[str, str] | None = None,
 ) -> EmailMessage:
     """The issue for one subscriber: text and HTML alternatives, with one-click unsubscribe (RFC 8058)."""
-    unsubscribe_url = f"{public_url(account)}/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, email)}"
+    unsubscribe_url = f"{public_url()}/newsletter/unsubscribe/{unsubscribe_token(subscriber_id, email)}"
     sender = account.setting("from_address") if account else "newsletter@localhost"
     mailbox = (account.setting("reply_to") if account else "") or sender
     text, html = rendered or render_issue(payload, account)
@@ -87,8 +87,8 @@ def issue_message(
     return message
 
 
-def confirmation_message(subscriber: Subscriber, account: Account | None, base_url: str = "") -> EmailMessage:
-    link = f"{public_url(account, base_url)}/newsletter/confirm/{confirm_token(subscriber)}"
+def confirmation_message(subscriber: Subscriber, account: Account | None) -> EmailMessage:
+    link = f"{public_url()}/newsletter/confirm/{confirm_token(subscriber)}"
     sender = account.setting("from_address") if account else "newsletter@localhost"
     context = {
         "name": subscriber.name,
@@ -106,14 +106,13 @@ def confirmation_message(subscriber: Subscriber, account: Account | None, base_u
     return message
 
 
-def request_confirmation(subscriber: Subscriber, base_url: str = "") -> None:
+def request_confirmation(subscriber: Subscriber) -> None:
     """The confirmation mail goes out from a worker; when Redis cannot take the job, from here."""
     subscriber_id, nonce = subscriber.id, subscriber.token_nonce
     try:
         runtime.queues().deliveries.enqueue(
             SEND_NEWSLETTER_CONFIRMATION,
             subscriber_id,
-            base_url,
             job_id=f"newsletter-confirm-{subscriber_id}-{nonce}",
             job_timeout=120,
             result_ttl=KEEP_RESULTS_FOR,
@@ -122,14 +121,15 @@ def request_confirmation(subscriber: Subscriber, base_url: str = "") -> None:
         )
     except Exception as error:  # noqa: BLE001 - Redis down
         log.warning("could not queue the confirmation of subscriber %s (%s); sending it now", subscriber_id, error)
-        send_confirmation(subscriber_id, base_url)
+        send_confirmation(subscriber_id)
 
 
-def send_confirmation(subscriber_id: int, base_url: str = "") -> str:
+def send_confirmation(subscriber_id: int, _base_url: str = "") -> str:
+    """``_base_url`` is ignored: jobs queued by an older Refrain still carry the address their request named."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.status != PENDING:
         return "skipped"
     account = mail_account()
     with Mailer(account) as mailer:
-        mailer.send(confirmation_message(subscriber, account, base_url), subscriber.email)
+        mailer.send(confirmation_message(subscriber, account), subscriber.email)
     return "sent"

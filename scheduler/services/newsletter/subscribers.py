@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from scheduler.models import NewsletterSend, ReferralCode, Subscriber
@@ -206,24 +206,16 @@ def _add_referral_code(data) -> ReferralCode:
 
 
 def referral_report() -> list[dict]:
-    """Per staff member: their codes and the signups each brought (all, and confirmed ones)."""
-    counted = {
-        code: (total, confirmed)
-        for code, total, confirmed in db.session.execute(
-            select(Subscriber.referral_code, func.count(), func.sum(case((Subscriber.status == CONFIRMED, 1), else_=0)))
-            .where(Subscriber.referral_code.is_not(None))
+    """Per staff member: their codes and the confirmed subscribers each brought. Only confirmed ones count:
+    anyone can type addresses into a signup link, and only the owner of an inbox can confirm it."""
+    counted = dict(
+        db.session.execute(
+            select(Subscriber.referral_code, func.count())
+            .where(Subscriber.referral_code.is_not(None), Subscriber.status == CONFIRMED)
             .group_by(Subscriber.referral_code)
         ).all()
-    }
-    rows = []
-    for referral in db.session.scalars(select(ReferralCode).order_by(ReferralCode.staff_name, ReferralCode.code)):
-        total, confirmed = counted.get(referral.code, (0, 0))
-        rows.append(
-            {
-                "code": referral.code,
-                "staff_name": referral.staff_name,
-                "signups": total,
-                "confirmed": int(confirmed or 0),
-            }
-        )
-    return rows
+    )
+    return [
+        {"code": referral.code, "staff_name": referral.staff_name, "confirmed": counted.get(referral.code, 0)}
+        for referral in db.session.scalars(select(ReferralCode).order_by(ReferralCode.staff_name, ReferralCode.code))
+    ]

@@ -4,8 +4,6 @@ This module holds the blueprint, the error shape and ``body()``; the routes are 
 ``plans_posts``, ``accounts``, ``library`` and ``style``.
 """
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -36,11 +34,11 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/
 @blueprint.before_request
 def _refuse_cross_site_writes():
     """The API has no CSRF token: it takes only what no other site can make a browser send. A browser
-    says where a request comes from (Origin, Sec-Fetch-Site), and a form can only send form types."""
+    says where a request comes from (an Origin other than the public URL's is refused for the whole app
+    in ``web.guards``; here Sec-Fetch-Site), and a form can only send form types."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return None
-    origin = request.headers.get("Origin")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (origin and urlsplit(origin).netloc != request.host):
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return error(403, "requests from another site are refused; call the API from a script or from Refrain's pages")
     if request.mimetype in FORM_TYPES:
         return error(415, "send JSON (Content-Type: application/json), or no body at all")
@@ -64,13 +62,43 @@ def _json_errors_for_api_paths(state):
     state.app.register_error_handler(Exception, answer)
 
 
+MAX_JSON_DEPTH = 64  # arrays and objects within each other; the deepest body of the contract has 4
+
+
 def body() -> dict:
-    data = request.get_json(silent=True)
+    """The request's JSON object: the one place the API parses JSON. Nesting deeper than
+    ``MAX_JSON_DEPTH`` is refused here (400), never left to blow Python's recursion limit in the parser
+    or in the code that walks the value (a 500)."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser gives up past Python's recursion limit (about 1,000 levels)
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or _deeper_than(data, MAX_JSON_DEPTH):
+        raise Malformed(message=f"the request body nests arrays and objects more than {MAX_JSON_DEPTH} deep")
     if data is None:
         raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, dict):
         raise Malformed(message="the request body must be a JSON object")
     return data
+
+
+_TOO_DEEP = object()
+
+
+def _deeper_than(value, most: int) -> bool:
+    """Whether arrays and objects lie within each other more than ``most`` deep; a walk with a list for
+    a stack, since recursing is what must not happen."""
+    stack = [(value, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        if depth > most:
+            return True
+        stack.extend((item, depth + 1) for item in value if isinstance(item, (dict, list)))
+    return False
 
 
 from scheduler.web.api import accounts, library, people, plans_posts, style  # noqa: E402, F401  (the routes)

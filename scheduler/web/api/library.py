@@ -35,7 +35,7 @@ def delete_feed(feed_id):
 @blueprint.post("/library/feeds/<int:feed_id>/refresh")
 def refresh_feed(feed_id):
     feed = feeds.get_feed(feed_id)
-    queued = feeds.request_refresh(feed.id)
+    queued = feeds.refresh_by_hand(feed.id)  # a 409 when asked again within a minute
     return jsonify({**feeds.feed_dict(feed), "queued": queued}), 202
 
 

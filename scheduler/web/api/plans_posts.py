@@ -131,8 +131,8 @@ def unschedule_post(post_id):
 
 @blueprint.post("/posts/<int:post_id>/confirm")
 def confirm_post(post_id):
-    data = request.get_json(silent=True) or {}
-    url = data.get("url") if isinstance(data, dict) and isinstance(data.get("url"), str) else ""
+    data = body() if request.get_data(cache=True).strip() else {}  # the body is optional here
+    url = data.get("url") if isinstance(data.get("url"), str) else ""
     return jsonify(posts.post_dict(posts.confirm_published(posts.get_post(post_id), url)))
 
 

@@ -70,11 +70,16 @@ def feed_page(feed_id):
 @blueprint.post("/library/feeds/<int:feed_id>/refresh")
 def refresh_feed(feed_id):
     feed = feeds.get_feed(feed_id)
-    flash(
-        "Import queued."
-        if feeds.request_refresh(feed.id)
-        else "The queue is unreachable right now; the feed will be imported at the next periodic refresh."
-    )
+    try:
+        queued = feeds.refresh_by_hand(feed.id)
+    except Conflict as refused:
+        flash(refused.message[:1].upper() + refused.message[1:] + ".")
+    else:
+        flash(
+            "Import queued."
+            if queued
+            else "The queue is unreachable right now; the feed will be imported at the next periodic refresh."
+        )
     return redirect(url_for("ui.feed_page", feed_id=feed.id))
 
 

@@ -3,6 +3,7 @@ being mailed. On the ``newsletter`` blueprint, beside the public pages (``web/pu
 
 from flask import flash, redirect, url_for
 
+from scheduler.services import runtime
 from scheduler.services.newsletter import issues, subscribers
 from scheduler.web.forms.newsletter import ReferralForm
 from scheduler.web.pages import form_page
@@ -21,6 +22,7 @@ def manage_with(form: ReferralForm):
         counts=subscribers.counts_by_status(),
         referrals=subscribers.referral_report(),
         issues=issues.recent_issues(),
+        public_url=runtime.settings().public_url,  # the signup links staff hand out: never the request's Host
     )
 
 

@@ -1,0 +1,72 @@
+"""Rate limits on what anyone on the internet may ask of Refrain, counted in the app's own Redis.
+
+One ``Limiter`` (Flask-Limiter) for the whole web shell, bound to the app's Redis in ``init_app``: the
+embedded server's socket or ``REDIS_URL``, the very store the queues use, so every gunicorn worker and
+every host behind a load balancer count together. A view opts in with a decorator::
+
+    @limiter.limit(PER_ADDRESS, key_func=form_field("email"), methods=["POST"])
+
+The newsletter signup is limited per address typed (nobody mails someone else's inbox full of
+confirmations), per client and overall (no one fills the list with made-up addresses); the same
+pieces limit a sign-in per account and per client. A refused request is a 429 with ``Retry-After``,
+in the API's error shape under /api/ and a readable page elsewhere.
+"""
+
+from flask import make_response, request
+from flask_limiter import Limiter, RateLimitExceeded
+from flask_limiter.util import get_remote_address
+
+from scheduler.web.errors import refusal
+
+KEY_PREFIX = "refrain-limits"
+# the newsletter signup: each a `limits` string, read at each request (the views pass lambdas)
+SIGNUPS_PER_ADDRESS = "3 per hour;10 per day"  # confirmation mails one inbox may be sent
+SIGNUPS_PER_CLIENT = "20 per hour"
+SIGNUPS_OVERALL = "300 per hour"
+
+# Redis away: each process counts in its own memory until it answers again (the signup itself still
+# works then: its confirmation mail is sent from the request), rather than every signup failing
+limiter = Limiter(
+    key_func=get_remote_address,
+    key_prefix=KEY_PREFIX,
+    headers_enabled=True,
+    swallow_errors=True,
+    in_memory_fallback_enabled=True,
+)
+
+
+def init_app(app) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", storage_uri(app.extensions["refrain.queue"].url))
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 5})
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, _too_many)
+
+
+def storage_uri(redis_url: str) -> str:
+    """The app's Redis URL as the ``limits`` library spells it (a unix socket is ``redis+unix://``)."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url.removeprefix("unix://")
+    return redis_url
+
+
+def form_field(name: str):
+    """A key function: the field ``name`` of the posted form (or JSON), trimmed and lower-cased."""
+
+    def key() -> str:
+        posted = request.form.get(name)
+        if posted is None and request.is_json:
+            data = request.get_json(silent=True)
+            posted = data.get(name) if isinstance(data, dict) and isinstance(data.get(name), str) else None
+        return f"{name}:{(posted or '').strip().lower()}"
+
+    return key
+
+
+def everyone() -> str:
+    """A key function: one counter for all clients (an overall limit)."""
+    return "everyone"
+
+
+def _too_many(_error: RateLimitExceeded):
+    """The limiter adds ``Retry-After`` (and the ``X-RateLimit-*`` headers) to this answer itself."""
+    return make_response(refusal(429, "too many requests of this kind for now; try again later", "Too many requests"))
