@@ -1,15 +1,17 @@
 """The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape.
 
 This module holds the blueprint, the error shape and ``body()``; the routes are by area in
-``plans_posts``, ``accounts``, ``library`` and ``style``.
+``plans_posts``, ``accounts``, ``library`` and ``style``, each declaring what it takes and answers
+(``declared.py``, schemas in ``schemas.py``), from which ``openapi.py`` describes the API.
 """
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from scheduler.services.errors import Malformed, ServiceError
+from scheduler.web.api.declared import checked_body, declaration
 from scheduler.web.errors import status_of
 
 blueprint = Blueprint("api", __name__)
@@ -65,12 +67,20 @@ def _json_errors_for_api_paths(state):
 
 
 def body() -> dict:
+    """The request's JSON object, checked against the schema its handler declares (``@accepts``, in
+    ``declared.py``): one place reads every body, so every route refuses bad input the same way. The
+    fields the schema refuses are left out (``accepts`` answers with them); a handler whose body is
+    optional (``@accepts(..., required=False)``) gets ``{}`` when none is sent."""
+    view = current_app.view_functions.get(request.endpoint)
+    accepted = declaration(view, "api_accepts")
+    if accepted is not None and not accepted["required"] and not request.get_data(cache=True):
+        return {}
     data = request.get_json(silent=True)
     if data is None:
         raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, dict):
         raise Malformed(message="the request body must be a JSON object")
-    return data
+    return checked_body(data, view)
 
 
-from scheduler.web.api import accounts, library, plans_posts, style  # noqa: E402, F401  (the routes)
+from scheduler.web.api import accounts, library, openapi, plans_posts, style  # noqa: E402, F401  (the routes)
