@@ -34,6 +34,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "people.audit_page": OWN,
     "api.audit": OWN,
     "api.me": V,
+    "api.openapi": PUBLIC,  # the description of the API, as public as its documentation
     # plans and commitments: managers decide, everyone reads
     "ui.index": V,
     "ui.new_plan": M,

@@ -269,6 +269,8 @@ def test_numbers_past_the_databases_range_are_not_found_not_a_crash(client):
     huge = 10**30
     assert client.get(f"/api/v1/posts/{huge}").status_code == 404
     assert client.get(f"/api/v1/plans/{huge}").status_code == 404
+    assert client.delete(f"/api/v1/accounts/{huge}").status_code == 404, "not a 405 from the GET's twin rule"
+    assert client.patch(f"/api/v1/posts/{huge}", json={"body": "x"}).status_code == 404
     answer = client.post(
         "/api/v1/posts",
         json={"plan_id": huge, "channel": "twitter", "body": "x", "scheduled_at": "2031-06-02T10:00:00+02:00"},

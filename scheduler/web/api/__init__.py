@@ -1,13 +1,15 @@
 """The JSON API (``/api/v1``): thin shells around the services; errors in the contract's shape.
 
 This module holds the blueprint, the error shape and ``body()``; the routes are by area in
-``plans_posts``, ``accounts``, ``library`` and ``style``.
+``plans_posts``, ``accounts``, ``library`` and ``style``, each declaring what it takes and answers
+(``declared.py``, schemas in ``schemas.py``), from which ``openapi.py`` describes the API.
 """
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from scheduler.services.errors import Malformed, ServiceError
+from scheduler.web.api.declared import checked_body, declaration
 from scheduler.web.errors import status_of
 
 blueprint = Blueprint("api", __name__)
@@ -66,9 +68,16 @@ MAX_JSON_DEPTH = 64  # arrays and objects within each other; the deepest body of
 
 
 def body() -> dict:
-    """The request's JSON object: the one place the API parses JSON. Nesting deeper than
+    """The request's JSON object, checked against the schema its handler declares (``@accepts``, in
+    ``declared.py``): one place reads every body, so every route refuses bad input the same way. The
+    fields the schema refuses are left out (``accepts`` answers with them); a handler whose body is
+    optional (``@accepts(..., required=False)``) gets ``{}`` when none is sent. Nesting deeper than
     ``MAX_JSON_DEPTH`` is refused here (400), never left to blow Python's recursion limit in the parser
     or in the code that walks the value (a 500)."""
+    view = current_app.view_functions.get(request.endpoint)
+    accepted = declaration(view, "api_accepts")
+    if accepted is not None and not accepted["required"] and not request.get_data(cache=True):
+        return {}
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # the parser gives up past Python's recursion limit (about 1,000 levels)
@@ -79,7 +88,7 @@ def body() -> dict:
         raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, dict):
         raise Malformed(message="the request body must be a JSON object")
-    return data
+    return checked_body(data, view)
 
 
 _TOO_DEEP = object()
@@ -101,4 +110,4 @@ def _deeper_than(value, most: int) -> bool:
     return False
 
 
-from scheduler.web.api import accounts, library, people, plans_posts, style  # noqa: E402, F401  (the routes)
+from scheduler.web.api import accounts, library, openapi, people, plans_posts, style  # noqa: E402, F401  (the routes)

@@ -8,32 +8,44 @@ from scheduler.services import plans, posts, reports
 from scheduler.services.errors import Malformed, NotFound
 from scheduler.services.validation import Reader
 from scheduler.web.api import blueprint, body
+from scheduler.web.api import schemas as S
+from scheduler.web.api.declared import accepts, answers, query, refuses
+from scheduler.web.api.schemas import list_of, ref
 
 # plans and commitments
 
 
 @blueprint.post("/plans")
+@accepts(S.NEW_PLAN)
+@answers(201, ref("Plan"), "the new plan")
 def create_plan():
     return jsonify(plans.plan_dict(plans.create_plan(body()))), 201
 
 
 @blueprint.get("/plans")
+@answers(200, list_of(ref("Plan")))
 def list_plans():
     return jsonify([plans.plan_dict(p) for p in plans.all_plans()])
 
 
 @blueprint.get("/plans/<int:plan_id>")
+@answers(200, ref("Plan"))
 def get_plan(plan_id):
     return jsonify(plans.plan_dict(plans.get_plan(plan_id)))
 
 
 @blueprint.patch("/plans/<int:plan_id>")
+@accepts(S.PLAN_CHANGES)
+@answers(200, ref("Plan"), "the changed plan")
 def update_plan(plan_id):
     plan = plans.get_plan(plan_id)
     return jsonify(plans.plan_dict(plans.update_plan(plan, body())))
 
 
 @blueprint.put("/plans/<int:plan_id>/commitments/<channel>")
+@accepts(S.COMMITMENT_FIELDS)
+@answers(200, ref("Commitment"), "the commitment, replaced")
+@answers(201, ref("Commitment"), "the commitment, new")
 def set_commitment(plan_id, channel):
     plan = plans.get_plan(plan_id)
     commitment, created = plans.set_commitment(plan, channel, body())
@@ -41,17 +53,22 @@ def set_commitment(plan_id, channel):
 
 
 @blueprint.get("/plans/<int:plan_id>/commitments")
+@answers(200, list_of(ref("Commitment")))
 def list_commitments(plan_id):
     return jsonify([plans.commitment_dict(c) for c in plans.get_plan(plan_id).commitments])
 
 
 @blueprint.delete("/plans/<int:plan_id>/commitments/<channel>")
+@answers(204, None, "removed")
 def remove_commitment(plan_id, channel):
     plans.remove_commitment(plans.get_plan(plan_id), channel)
     return "", 204
 
 
 @blueprint.get("/plans/<int:plan_id>/compliance")
+@query(format={"enum": ["json", "csv"], "default": "json"})
+@answers(200, ref("Report"), "the compliance report (CSV with ?format=csv)")
+@answers(200, {"type": "string"}, media_type="text/csv")
 def compliance(plan_id):
     report = reports.compliance(plans.get_plan(plan_id))
     fmt = request.args.get("format", "json")
@@ -70,6 +87,7 @@ def compliance(plan_id):
 
 
 @blueprint.get("/channels")
+@answers(200, list_of(ref("Channel")))
 def list_channels():
     return jsonify(
         [
@@ -80,6 +98,8 @@ def list_channels():
 
 
 @blueprint.post("/channels/<name>/validate")
+@accepts(S.CONTENT_CHECK)
+@answers(200, ref("Validation"), "what the channel says of the draft; nothing is saved")
 def validate(name):
     if name not in channel_registry.names():
         raise NotFound(f"channel {name!r}")
@@ -100,48 +120,65 @@ def validate(name):
 
 
 @blueprint.post("/posts")
+@accepts(S.NEW_POST)
+@answers(201, ref("Post"), "the new draft")
 def create_post():
     return jsonify(posts.post_dict(posts.create_post(body()))), 201
 
 
 @blueprint.get("/posts")
+@query(**S.POST_FILTERS)
+@answers(200, list_of(ref("Post")))
 def list_posts():
     return jsonify([posts.post_dict(p) for p in posts.list_posts(request.args)])
 
 
 @blueprint.get("/posts/<int:post_id>")
+@answers(200, ref("Post"))
 def get_post(post_id):
     return jsonify(posts.post_dict(posts.get_post(post_id)))
 
 
 @blueprint.patch("/posts/<int:post_id>")
+@accepts(S.POST_CHANGES)
+@answers(200, ref("Post"), "the changed post")
+@refuses(409)
 def update_post(post_id):
     return jsonify(posts.post_dict(posts.update_post(posts.get_post(post_id), body())))
 
 
 @blueprint.post("/posts/<int:post_id>/schedule")
+@answers(200, ref("Post"), "the post, scheduled (or in review)")
+@refuses(409, 422)
 def schedule_post(post_id):
     return jsonify(posts.post_dict(posts.schedule_post(posts.get_post(post_id))))
 
 
 @blueprint.post("/posts/<int:post_id>/unschedule")
+@answers(200, ref("Post"), "the post, a draft again")
+@refuses(409)
 def unschedule_post(post_id):
     return jsonify(posts.post_dict(posts.unschedule_post(posts.get_post(post_id))))
 
 
 @blueprint.post("/posts/<int:post_id>/confirm")
+@accepts(S.CONFIRMATION, required=False)
+@answers(200, ref("Post"), "the post, published")
+@refuses(409)
 def confirm_post(post_id):
-    data = body() if request.get_data(cache=True).strip() else {}  # the body is optional here
-    url = data.get("url") if isinstance(data.get("url"), str) else ""
+    url = body().get("url") or ""
     return jsonify(posts.post_dict(posts.confirm_published(posts.get_post(post_id), url)))
 
 
 @blueprint.delete("/posts/<int:post_id>")
+@answers(200, ref("Post"), "the post, cancelled")
+@refuses(409)
 def cancel_post(post_id):
     return jsonify(posts.post_dict(posts.cancel_post(posts.get_post(post_id))))
 
 
 @blueprint.get("/posts/<int:post_id>/events")
+@answers(200, list_of(ref("PostEvent")))
 def post_events(post_id):
     post = posts.get_post(post_id)
     return jsonify(

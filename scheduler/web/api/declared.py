@@ -1,0 +1,159 @@
+"""What each API route takes and answers, declared beside its handler, and the check of a body against it.
+
+A handler says ``@accepts(schema)`` (its JSON body, a JSON Schema of Draft 2020-12), ``@query(name=schema)``
+(its query parameters) and ``@answers(status, schema)`` (what it gives back). The declarations do two
+jobs from one source: ``openapi.py`` reads them to describe the API, and ``body()`` validates every
+request body with the very schema that is published, so the description cannot drift from what the
+API refuses. The schema checks shapes and types (a string where a string belongs, the required fields,
+the lengths); what needs the database or the calendar (a known plan, a date after another) stays in
+the services, which the pages and the CLI share.
+
+A body the schema refuses in part is not refused at once: ``accepts`` lets the services look at the
+rest in a unit of work it rolls back, so the answer names every wrong field, as it did before schemas.
+Refusals come out in the contract's words: a field's name and a predicate ("is required", "must be a
+string"), as ``Invalid`` (422); ``services.validation.Reader`` speaks the same way.
+"""
+
+import functools
+from collections.abc import Callable
+
+from flask import g
+from jsonschema import Draft202012Validator, FormatChecker
+
+import channels.registry as channel_registry
+from scheduler.services.errors import Invalid
+from scheduler.services.unit_of_work import unit_of_work
+
+TYPE_WORDS = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+# Only Refrain's own formats are checked here; dates and times are read by the services, whose messages
+# say how to write them. ``channel``: a registered channel's name, asked of the registry at each request
+# (a test or a plugin may register one after the schemas are built); "" is left to the services.
+FORMATS = FormatChecker(formats=())
+FORMATS.checks("channel")(lambda value: not isinstance(value, str) or not value or value in channel_registry.names())
+
+
+def accepts(schema: dict, *, required: bool = True) -> Callable:
+    """The handler's JSON body; ``required=False`` when a request may come without one.
+
+    When the schema refuses fields, the handler still runs, on the other fields (``body()`` hands it
+    those), inside a unit of work that is then rolled back: the services' findings on the rest join
+    the schema's, so one answer names every wrong field, and nothing of that run is kept."""
+    Draft202012Validator.check_schema(schema)  # a mistake in a declaration fails at import, not in a request
+
+    def declare(view):
+        @functools.wraps(view)
+        def checked(*args, **kwargs):
+            g.api_refused = {}
+            try:
+                with unit_of_work():
+                    answer = view(*args, **kwargs)
+                    if g.api_refused:
+                        raise Invalid(g.api_refused)
+            except Invalid as error:
+                if not g.api_refused:
+                    raise
+                raise Invalid({**error.fields, **g.api_refused}) from None
+            return answer
+
+        checked.api_accepts = {"schema": schema, "required": required, "validator": validator(schema)}
+        return checked
+
+    return declare
+
+
+def validator(schema: dict) -> Draft202012Validator:
+    return Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def answers(status: int, schema: dict | None = None, description: str = "", media_type: str = "application/json"):
+    """One answer of the handler: its status and the JSON Schema of its body (``None``: no body); one
+    status may be declared once per media type."""
+
+    def declare(view):
+        answer = view.__dict__.setdefault("api_answers", {}).setdefault(status, {"description": "", "content": {}})
+        answer["description"] = answer["description"] or description
+        if schema is not None:
+            answer["content"][media_type] = schema
+        return view
+
+    return declare
+
+
+def query(**parameters: dict) -> Callable:
+    """The handler's query parameters, each with its JSON Schema (all optional: filters and options)."""
+
+    def declare(view):
+        view.__dict__.setdefault("api_query", {}).update(parameters)
+        return view
+
+    return declare
+
+
+def refuses(*statuses: int) -> Callable:
+    """Refusals the handler may give beyond those every route may (400 and 422 with a body, 404 with an
+    id in its path, 401 and 403): 409 when a state may not allow the action, for one."""
+
+    def declare(view):
+        view.api_refusals = (*getattr(view, "api_refusals", ()), *statuses)
+        return view
+
+    return declare
+
+
+def declaration(view, name: str, default=None):
+    return getattr(view, name, default) if view is not None else default
+
+
+def checked_body(data: dict, view) -> dict:
+    """The fields of ``data`` the view's schema takes; those it refuses are kept for ``accepts`` to
+    answer with (the first problem of each field)."""
+    accepted = declaration(view, "api_accepts")
+    if accepted is None:
+        return data
+    refused: dict[str, str] = {}
+    for problem in sorted(accepted["validator"].iter_errors(data), key=lambda e: list(e.absolute_path)):
+        name, words = field_problem(problem)
+        refused.setdefault(name, words)
+    g.api_refused = refused
+    return {name: value for name, value in data.items() if name not in refused}
+
+
+def field_problem(problem) -> tuple[str, str]:
+    """A jsonschema error as (the top-level field, a predicate): a list's or an object's insides are
+    reported on the field that holds them, as the services report them."""
+    path = [str(step) for step in problem.absolute_path]
+    kind, expected, value = problem.validator, problem.validator_value, problem.instance
+    if kind == "required":
+        missing = [name for name in expected if isinstance(problem.instance, dict) and name not in problem.instance]
+        return (missing[0] if missing else "body"), "is required"
+    name = path[0] if path else "body"
+    inside = " (each item)" if len(path) > 1 else ""
+    if kind == "type":
+        kinds = [expected] if isinstance(expected, str) else list(expected)
+        return name, "must be " + " or ".join(TYPE_WORDS.get(k, k) for k in kinds) + inside
+    if kind == "enum":
+        return name, "must be one of " + ", ".join(str(choice) for choice in expected if choice is not None)
+    if kind == "maxLength":
+        return name, f"must be at most {expected} characters (it has {len(value)}){inside}"
+    if kind == "minLength":
+        return name, "must not be empty" + inside
+    if kind == "maxItems":
+        return name, f"may hold at most {expected} items"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return name, f"must be {'at least' if kind == 'minimum' else 'more than'} {expected}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        return name, f"must be {'at most' if kind == 'maximum' else 'less than'} {expected}"
+    if kind == "format" and expected == "channel":
+        return name, channel_registry.why_unknown(value)
+    if kind == "pattern":
+        return name, "is not in the expected form" + inside
+    return name, "is not valid here" + inside
