@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scheduler.domain.periods import clock_change_notice, read_wall_clock
 from scheduler.services.errors import Invalid, Malformed
 
-LARGEST_ID = 2**63 - 1  # the databases' BIGINT: a larger number names nothing, it must not raise
+LARGEST_ID = 2**31 - 1  # the id columns are INTEGER (32-bit on PostgreSQL): a larger number names nothing
 
 
 def is_id(value) -> bool:
