@@ -8,10 +8,45 @@ from flask_login import current_user
 from scheduler.services import audit
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint
+from scheduler.web.api.declared import answers, query, refuses
+
+ME = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "email": {"type": "string"},
+        "name": {"type": "string"},
+        "role": {"enum": ["owner", "manager", "creator", "viewer"]},
+        "language": {"type": "string"},
+        "timezone": {"type": "string"},
+    },
+    "required": ["id", "email", "name", "role"],
+}
+AUDIT_LINE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "actor": {
+            "type": "object",
+            "properties": {"id": {"type": ["integer", "null"]}, "name": {"type": "string"}},
+        },
+        "action": {"type": "string"},
+        "object": {
+            "type": "object",
+            "properties": {"type": {"type": "string"}, "id": {"type": ["integer", "null"]}},
+        },
+        "summary": {"type": "string"},
+        "changes": {"type": "object", "additionalProperties": {"type": "array", "minItems": 2, "maxItems": 2}},
+    },
+    "required": ["id", "at", "actor", "action", "object", "changes"],
+}
 
 
 @blueprint.get("/me")
+@answers(200, ME, "the person the request acts as (a read-only token's role is viewer)")
 def me():
+    """The signed-in person."""
     return jsonify(
         {
             "id": current_user.id,
@@ -41,6 +76,14 @@ def _since(text: str | None):
 
 
 @blueprint.get("/audit", endpoint="audit")
+@query(
+    since={"type": "string", "description": "a date, or a time with its offset"},
+    actor={"type": "string", "description": "a person's id"},
+    object={"type": "string", "description": "post, plan, …, optionally with :id (post:12)"},
+    limit={"type": "string", "description": "1 to 1000 lines, the newest first (200)"},
+)
+@answers(200, {"type": "array", "items": AUDIT_LINE}, "the trail, newest first")
+@refuses(422)
 def audit_trail():
     """``GET /audit?since=&actor=&object=``: the newest first; ``object`` is ``post`` or ``post:12``."""
     errors = {}
