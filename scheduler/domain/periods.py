@@ -212,13 +212,15 @@ def offset_segments(starts_on: date, ends_on: date, tz: str | tzinfo, step: time
     start, end = day_start_utc(starts_on, tz), day_start_utc(ends_on + ONE_DAY, tz)
     segments, begin = [], start
     offset = _offset(begin, tz)
-    probe = begin + step
-    while probe < end:
-        if _offset(probe, tz) != offset:
-            change = _first_instant_with_new_offset(probe - step, probe, tz)
+    last = end - timedelta(seconds=1)  # probed too: a change in the span's last hours is still a cut
+    probe = begin
+    while probe < last:
+        after = min(probe + step, last)
+        if _offset(after, tz) != offset:
+            change = _first_instant_with_new_offset(probe, after, tz)
             segments.append((begin, change, offset))
             begin, offset = change, _offset(change, tz)
-        probe += step
+        probe = after
     segments.append((begin, end, offset))
     return segments
 

@@ -177,6 +177,8 @@ def test_the_periods_utc_bounds_tile_the_plans_utc_span(plan, per):
 
 @PROPERTY
 @given(plans())
+# a change in the plan's last hours (Easter Island, 04:00 UTC, an hour before the next local day)
+@example(SimpleNamespace(timezone="Pacific/Easter", starts_on=date(2000, 10, 14), ends_on=date(2000, 10, 14)))
 def test_offset_segments_tile_the_plan_and_each_holds_one_offset(plan):
     """The database's GROUP BY trusts each segment's offset for every instant in it."""
     segments = offset_segments(plan.starts_on, plan.ends_on, plan.timezone)
