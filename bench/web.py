@@ -188,18 +188,32 @@ def settle(app, timeout: float = 90) -> None:
     print(f"  the workers were still busy after {timeout:.0f} s; measuring anyway", flush=True)
 
 
-def warm_up(port: int, plan) -> None:
+def session_cookie(app) -> str:
+    """A planner's session, signed as the server signs it (same instance folder, so same secret key):
+    the pages are measured as a signed-in viewer sees them, sign-in check included."""
+    from scheduler.services import people
+
+    with app.app_context():
+        person, _new = people.create_or_update("bench@example.com", "viewer", "Bench")
+        return app.session_interface.get_signing_serializer(app).dumps(
+            {"_user_id": f"{person.id}:{person.session_epoch}", "_fresh": True}
+        )
+
+
+def warm_up(port: int, plan, cookie: str) -> None:
     """One of each page first: the first request of a process pays for imports and template compiling."""
     for path in (f"/plans/{plan.id}/calendar", f"/plans/{plan.id}/calendar?view=month", f"/plans/{plan.id}/report"):
         for _ in range(WEB_PROCESSES * 2):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=120):
-                pass
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"session={cookie}"})
+            with urllib.request.urlopen(request, timeout=120) as answer:
+                if "/login" in answer.url:
+                    sys.exit("the bench's session was refused: the pages would measure the sign-in redirect")
 
 
 # the load
 
 
-def run_locust(port: int, plan, phase: str, users: int, duration: int, think: float, pages: str) -> list:
+def run_locust(port: int, plan, phase: str, users: int, duration: int, think: float, pages: str, cookie: str) -> list:
     """A bounded headless Locust run against the local server; returns (name, ms, error text or "") per request."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         samples = Path(out.name)
@@ -212,6 +226,7 @@ def run_locust(port: int, plan, phase: str, users: int, duration: int, think: fl
         BENCH_DAYS=str((plan.ends_on - plan.starts_on).days + 1),
         BENCH_THINK=str(think),
         BENCH_PAGES=pages,
+        BENCH_COOKIE=cookie,
     )
     locust = [
         sys.executable,
@@ -308,10 +323,11 @@ def main(
         with open(log_path, "wb") as log:
             server = start_server(app, port, WEB_PROCESSES, RQ_WORKERS, log)
             try:
-                warm_up(port, plan)
+                cookie = session_cookie(app)
+                warm_up(port, plan, cookie)
                 settle(app)
-                baseline = by_page(run_locust(port, plan, "trivial", users, duration, think, pages))
-                measured = by_page(run_locust(port, plan, "pages", users, duration, think, pages))
+                baseline = by_page(run_locust(port, plan, "trivial", users, duration, think, pages, cookie))
+                measured = by_page(run_locust(port, plan, "pages", users, duration, think, pages, cookie))
             finally:
                 stop_server(server)
         report(measured, baseline, users, duration, think, posts)
