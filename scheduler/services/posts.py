@@ -51,21 +51,25 @@ def override_style(post: Post, data) -> Post:
     who = actor.current()
     if post.status not in EDITABLE:
         raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
-    findings = [
+    findings = style_errors(post)
+    if not findings:
+        raise Conflict("the post has no style errors to override")
+    post.style_override = decision(reason, who, findings)
+    return post
+
+
+def style_errors(post: Post) -> list[str]:
+    """The style guide's blocking findings on the post, in words: what an override lets through."""
+    return [
         p["message"]
         for p in post.problems or []
         if p.get("severity") == "error" and str(p.get("code", "")).startswith("style.")
     ]
-    if not findings:
-        raise Conflict("the post has no style errors to override")
-    post.style_override = {
-        "reason": reason,
-        "by": who.name,
-        "by_id": who.id,
-        "at": clock.now().isoformat(),
-        "findings": findings,
-    }
-    return post
+
+
+def decision(reason: str, who, findings: list[str]) -> dict:
+    """A manager's override as the post keeps it: why, who (the signed-in person), when, and what."""
+    return {"reason": reason, "by": who.name, "by_id": who.id, "at": clock.now().isoformat(), "findings": findings}
 
 
 @unit_of_work
