@@ -1,11 +1,11 @@
-"""`python -m bench [report|deliveries|library|style] [--posts N] [--database URL]`: each figure a ratio
+"""`python -m bench [report|deliveries|library|style|signin] [--posts N] [--database URL]`: each figure a ratio
 against a baseline measured in the same run, on this machine, so the numbers compare across machines."""
 
 import argparse
 import os
 import sys
 
-from bench import deliveries, lateness, library, report, style, web
+from bench import deliveries, lateness, library, report, signin, style, web
 from bench.common import DATABASE_VARIABLE
 
 # minutes long, so they run only when named
@@ -14,7 +14,13 @@ LONG = {
     "web": lambda args: web.main(args.users, args.duration, args.posts, args.think, args.pages),
 }
 
-BENCHES = {"report": report.main, "deliveries": deliveries.main, "library": library.main, "style": style.main}
+BENCHES = {
+    "report": report.main,
+    "deliveries": deliveries.main,
+    "library": library.main,
+    "style": style.main,
+    "signin": signin.main,  # --posts N: N verifications (default 30)
+}
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ setting a password bumps; the same bump ends every session signed in before).
 from __future__ import annotations
 
 import functools
+import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -25,6 +26,7 @@ from scheduler.services.errors import Conflict, Invalid, NotFound
 from scheduler.services.unit_of_work import unit_of_work
 
 LINK_DAYS = 7  # a set-password link lives a week: long enough for an invitation to be read
+RESET_HOURS = 2  # a link mailed on request ("forgot your password?") is read at once, or never
 _LINK_SALT = "refrain set password"
 _FIRST_OWNER_SALT = "refrain first owner"
 SIGN_IN_REFUSED = "the address or the password is not right"
@@ -151,26 +153,42 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(runtime.settings().secret_key, salt=salt)
 
 
-def password_token(user: User) -> str:
-    return _serializer(_LINK_SALT).dumps({"u": user.id, "e": user.session_epoch})
+def password_token(user: User, hours: int = LINK_DAYS * 24) -> str:
+    """Signed: the person, their session epoch (so the link dies once a password is set) and how many
+    hours the link lives (an owner's invitation a week, a mailed reset ``RESET_HOURS``)."""
+    return _serializer(_LINK_SALT).dumps({"u": user.id, "e": user.session_epoch, "h": hours})
 
 
-def password_link(user: User) -> str:
-    return f"{runtime.settings().public_url}/password/{password_token(user)}"
+def password_link(user: User, hours: int = LINK_DAYS * 24) -> str:
+    return f"{runtime.settings().public_url}/password/{password_token(user, hours)}"
 
 
 def user_for_password_token(token: str) -> User:
     """The person a set-password link is for; Invalid when it expired, was used, or was never ours."""
+    expired = Invalid({"link": "has expired: ask for a new one"})
     try:
-        data = _serializer(_LINK_SALT).loads(token, max_age=LINK_DAYS * 86400)
+        data, signed_at = _serializer(_LINK_SALT).loads(token, max_age=LINK_DAYS * 86400, return_timestamp=True)
     except SignatureExpired:
-        raise Invalid({"link": "has expired: ask for a new one"}) from None
+        raise expired from None
     except BadSignature:
         raise Invalid({"link": "is not a link Refrain sent"}) from None
+    hours = data.get("h", LINK_DAYS * 24) if isinstance(data, dict) else 0
+    # on itsdangerous' clock (the real one), as its own max_age: a test's pinned app clock is not the signer's
+    if not isinstance(hours, int) or time.time() - signed_at.timestamp() > hours * 3600:
+        raise expired
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not user.active or user.session_epoch != data.get("e"):
         raise Invalid({"link": "was already used or replaced: ask for a new one"})
     return user
+
+
+def reset_link(email: str) -> tuple[User, str] | None:
+    """For "forgot your password?": the person with that address and a short-lived set-password link,
+    when they may sign in; None otherwise (the caller answers the same either way)."""
+    user = by_email(email) if not access.email_problem(email) else None
+    if user is None or not user.active:
+        return None
+    return user, password_link(user, hours=RESET_HOURS)
 
 
 @unit_of_work

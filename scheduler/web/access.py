@@ -16,6 +16,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     # open doors: signing in, the newsletter's readers, approval links, the static files
     "static": PUBLIC,
     "people.sign_in": PUBLIC,
+    "people.sign_in_code": PUBLIC,  # the second step: only for whoever just passed the first in this browser
+    "people.forgot_password": PUBLIC,
     "people.sign_out": PUBLIC,
     "people.set_password": PUBLIC,
     "people.welcome": PUBLIC,
@@ -26,11 +28,15 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "people.profile": V,
     "people.create_token": V,
     "people.revoke_token": V,
+    # two-step sign-in: offered to those who hold the most (approvals, the team's credentials)
+    "people.two_step_page": M,
+    "people.two_step_off": M,
     # the team, the trail: owners
     "people.team": OWN,
     "people.invite": OWN,
     "people.change_person": OWN,
     "people.password_link": OWN,
+    "people.two_step_off_for": OWN,
     "people.audit_page": OWN,
     "api.audit": OWN,
     "api.me": V,

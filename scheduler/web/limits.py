@@ -9,10 +9,20 @@ every host behind a load balancer count together. A view opts in with a decorato
 The newsletter signup is limited per address typed (nobody mails someone else's inbox full of
 confirmations), per client and overall (no one fills the list with made-up addresses); the same
 pieces limit a sign-in per account and per client. A refused request is a 429 with ``Retry-After``,
-in the API's error shape under /api/ and a readable page elsewhere.
+in the API's error shape under /api/ and a readable page elsewhere that says when to try again.
+
+Sign-in counts only *failed* attempts (``deduct_when=refused``): an attacker guessing passwords fails
+every time, while a colleague signing in on three devices, or a whole office behind one address, never
+should be stopped for succeeding. A failure is counted whether or not the address typed has an account,
+so the 429 tells nothing about who has one. The price is that someone who knows your address can keep
+you out for 15 minutes at a time; a password guessed at 5 tries per 15 minutes (20 per client) is the
+better trade. A forgotten-password request sends mail, so every one is counted.
 """
 
-from flask import make_response, request
+import math
+import time
+
+from flask import make_response, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
@@ -23,6 +33,13 @@ KEY_PREFIX = "refrain-limits"
 SIGNUPS_PER_ADDRESS = "3 per hour;10 per day"  # confirmation mails one inbox may be sent
 SIGNUPS_PER_CLIENT = "20 per hour"
 SIGNUPS_OVERALL = "300 per hour"
+# signing in: failed attempts (a wrong password, a wrong code) per account typed and per client
+SIGN_INS_PER_ACCOUNT = "5 per 15 minutes"
+SIGN_INS_PER_CLIENT = "20 per 15 minutes"
+CODES_PER_ACCOUNT = "5 per 15 minutes"  # the second step's codes: 5 guesses of a million per window
+# "forgot your password?": each request may mail a link, so every one counts
+RESETS_PER_ADDRESS = "3 per hour"
+RESETS_PER_CLIENT = "10 per hour"
 
 # Redis away: each process counts in its own memory until it answers again (the signup itself still
 # works then: its confirmation mail is sent from the request), rather than every signup failing
@@ -62,11 +79,30 @@ def form_field(name: str):
     return key
 
 
+def refused(response) -> bool:
+    """``deduct_when`` for forms whose refusal is a 422: only a refused attempt is counted."""
+    return response.status_code == 422
+
+
 def everyone() -> str:
     """A key function: one counter for all clients (an overall limit)."""
     return "everyone"
 
 
+def wait_words(seconds: float) -> str:
+    """'in 1 minute', 'in 14 minutes', 'in 2 hours': when the limit lets the next request through."""
+    minutes = max(1, round(seconds / 60))  # reset_at is rounded up a second: 901 s is "15 minutes"
+    if minutes <= 90:
+        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
+    return f"in {math.ceil(minutes / 60)} hours"
+
+
 def _too_many(_error: RateLimitExceeded):
-    """The limiter adds ``Retry-After`` (and the ``X-RateLimit-*`` headers) to this answer itself."""
-    return make_response(refusal(429, "too many requests of this kind for now; try again later", "Too many requests"))
+    """The limiter adds ``Retry-After`` (and the ``X-RateLimit-*`` headers) to this answer itself; the
+    page says the same in words. The sign-in pages answer on their own bare page (no menu: nobody is
+    signed in), in the same words whether or not the address typed has an account."""
+    breached = limiter.current_limit
+    when = wait_words(breached.reset_at - time.time()) if breached is not None else "later"
+    if (request.endpoint or "").startswith("people."):
+        return make_response(render_template("people/too_many.html", when=when), 429)
+    return make_response(refusal(429, f"too many requests of this kind for now; try again {when}", "Too many requests"))

@@ -13,6 +13,20 @@ class SignInForm(PageForm):
     password = PasswordField("Password", render_kw={"autocomplete": "current-password"})
 
 
+class CodeForm(PageForm):
+    """The second step of signing in, and turning two-step sign-in on or off: a code from the app."""
+
+    code = StringField(
+        "Code",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "maxlength": 12},
+        description="the 6 digits your authenticator app shows now",
+    )
+
+
+class ForgotPasswordForm(PageForm):
+    email = EmailField("Email", render_kw={"autocomplete": "username", "autofocus": True})
+
+
 class SetPasswordForm(PageForm):
     password = PasswordField(
         "New password",

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("people", __name__)
 
-from scheduler.web.people import sign_in, team  # noqa: E402, F401  (the routes)
+from scheduler.web.people import recovery, second_step, sign_in, team  # noqa: E402, F401  (the routes)

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from scheduler.domain.access import ROLE_LABELS
-from scheduler.services import audit, people, tokens
+from scheduler.services import audit, people, tokens, two_step
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.auth import SignedIn
 from scheduler.web.forms.people import ChangePasswordForm, InviteForm, PersonForm, ProfileForm, TokenForm
@@ -58,6 +58,8 @@ def profile():
         my_tokens=tokens.of(me),
         new_token=session.pop(NEW_TOKEN, None),
         role_label=ROLE_LABELS.get(me.role, me.role),
+        two_step_offered=two_step.offered(me),
+        two_step_on=two_step.is_on(me),
     ), 422 if failed else 200
 
 
@@ -91,7 +93,13 @@ def _team_page(invite_form, link: tuple[str, str] | None = None, status: int = 2
         p.id: PersonForm(formdata=None, data={"role": p.role, "active": p.active}, prefix=f"p{p.id}") for p in everyone
     }
     return render_template(
-        "people/team.html", everyone=everyone, forms=forms, invite_form=invite_form, link=link, labels=ROLE_LABELS
+        "people/team.html",
+        everyone=everyone,
+        forms=forms,
+        invite_form=invite_form,
+        link=link,
+        labels=ROLE_LABELS,
+        two_step_on={p.id for p in everyone if two_step.is_on(p)},
     ), status
 
 
