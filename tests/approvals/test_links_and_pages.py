@@ -7,6 +7,7 @@ import time
 import pytest
 
 from scheduler.services import approvals, posts
+from scheduler.services.errors import Conflict
 from tests.factories import commit, make_person, make_plan, signed_in
 
 WHEN = "2031-06-02T10:00:00+02:00"
@@ -98,7 +99,7 @@ def test_no_link_for_a_post_that_is_not_in_review(app, client, clock_at):
     commit(plan, "twitter")
     post = posts.create_post({"plan_id": plan.id, "channel": "twitter", "body": "Offre d'été", "scheduled_at": WHEN})
     assert client.post(f"/api/v1/posts/{post.id}/review-link").status_code == 409
-    with pytest.raises(Exception):
+    with pytest.raises(Conflict):
         approvals.link_token(post)
 
 
