@@ -154,3 +154,17 @@
   };
   if (document.querySelector("[data-poll]")) setInterval(poll, 4000);
 })();
+
+// "Copy" beside a link meant for someone else (a reviewer's link): the text of the field it names
+(function () {
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      const field = document.querySelector(button.dataset.copy);
+      if (!field) return;
+      field.select();
+      const said = () => { button.textContent = "Copied"; };
+      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(said, said);
+      else said();
+    });
+  });
+})();

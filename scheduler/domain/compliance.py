@@ -17,6 +17,7 @@ from itertools import accumulate
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
 from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, iso_weeks, plan_periods, zone
 from scheduler.domain.repetition import find_repeated_messages
+from scheduler.domain.statuses import IN_REVIEW
 
 CSV_COLUMNS = (
     "channel",
@@ -67,10 +68,10 @@ def compliance_report(
     posts: Iterable[PostFacts],
     repeated: list[dict] | None = None,
 ) -> dict:
-    tallies, counted = _tally_posts(plan, commitments, posts)
+    tallies, counted, pending = _tally_posts(plan, commitments, posts)
     if repeated is None:
         repeated = find_repeated_messages(counted)
-    return compliance_from_tallies(plan, commitments, tallies, repeated)
+    return compliance_from_tallies(plan, commitments, tallies, repeated, pending)
 
 
 def empty_tallies(plan: PlanFacts, commitments: Sequence[CommitmentFacts]) -> dict[str, DayTally]:
@@ -83,10 +84,17 @@ def compliance_from_tallies(
     commitments: Sequence[CommitmentFacts],
     tallies: dict[str, DayTally],
     repeated: list[dict],
+    pending: dict[str, DayTally] | None = None,
 ) -> dict:
-    """The report from per-day tallies of the counted posts (see ``DayTally``)."""
+    """The report from per-day tallies of the counted posts (see ``DayTally``). ``pending``: the same
+    tallies of the posts waiting for approval (in_review), which never count; each channel row says how
+    many wait (``pending_approval``), and each period how many of them fall in it."""
     weeks = iso_weeks(plan.starts_on, plan.ends_on)
-    rows = [_channel_row(plan, c, tallies[c.channel], weeks) for c in commitments]
+    pending = pending or {}
+    days = (plan.ends_on - plan.starts_on).days + 1
+    rows = [
+        _channel_row(plan, c, tallies[c.channel], weeks, pending.get(c.channel) or DayTally(days)) for c in commitments
+    ]
     total = sum(sum(t.posts) for t in tallies.values())
     on_theme = sum(sum(t.on_theme) for t in tallies.values())
     return {
@@ -106,6 +114,14 @@ def period_status(posts: int, on_theme: int, commitment: CommitmentFacts) -> str
     if posts and on_theme / posts > commitment.one_note_max_share:
         return "one_note"
     return "met"
+
+
+def approval_would_meet(posts: int, on_theme: int, pending: int, pending_on_theme: int, commitment) -> bool:
+    """Whether a period that is short or below its floor with the counted posts would be met once the
+    posts waiting for approval in it were approved: what makes a waiting post urgent."""
+    if period_status(posts, on_theme, commitment) not in ("short", "below_floor") or not pending:
+        return False
+    return period_status(posts + pending, on_theme + pending_on_theme, commitment) == "met"
 
 
 def channel_status(coverage_ratio: float | None, floor: float, ceiling: float, posts: int, committed: int) -> str:
@@ -156,19 +172,21 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
     tz = zone(plan.timezone)
     first = day_start_utc(plan.starts_on, tz).timestamp()
     end = day_start_utc(plan.ends_on + ONE_DAY, tz).timestamp()
-    tallies = empty_tallies(plan, commitments)
+    tallies, pending = empty_tallies(plan, commitments), empty_tallies(plan, commitments)
     counted = []
     for post in posts:
-        tally = tallies.get(post.channel)
-        if tally is None or post.status not in COUNTED_STATUSES:
+        waiting = post.status == IN_REVIEW
+        tally = (pending if waiting else tallies).get(post.channel)
+        if tally is None or not (waiting or post.status in COUNTED_STATUSES):
             continue
         at = _timestamp(post.scheduled_at)
         if not first <= at < end:
             continue
         day_index = (datetime.fromtimestamp(at, tz).date() - plan.starts_on).days
         tally.add(day_index, 1, post.on_theme, post.status == "published")
-        counted.append(post)
-    return tallies, counted
+        if not waiting:
+            counted.append(post)
+    return tallies, counted, pending
 
 
 def _timestamp(instant: datetime) -> float:
@@ -177,10 +195,16 @@ def _timestamp(instant: datetime) -> float:
     return instant.timestamp()
 
 
-def _channel_row(plan: PlanFacts, commitment: CommitmentFacts, tally: DayTally, weeks: list[Period]) -> dict:
+def _channel_row(
+    plan: PlanFacts, commitment: CommitmentFacts, tally: DayTally, weeks: list[Period], pending: DayTally
+) -> dict:
     periods = plan_periods(plan.starts_on, plan.ends_on, commitment.per)
     totals = tally.running_totals()
-    details = [_period_detail(p, _sums(plan.starts_on, p, totals), commitment) for p in periods]
+    waiting = pending.running_totals()
+    details = [
+        _period_detail(p, _sums(plan.starts_on, p, totals), commitment, _sums(plan.starts_on, p, waiting))
+        for p in periods
+    ]
     posts, on_theme, published = (running[-1] for running in totals)
     committed = commitment.posts * len(periods)
     coverage = on_theme / posts if posts else None
@@ -200,6 +224,7 @@ def _channel_row(plan: PlanFacts, commitment: CommitmentFacts, tally: DayTally, 
         "ceiling": ceiling,
         "periods": _period_counts(details),
         "status": channel_status(coverage, floor, ceiling, posts, committed),
+        "pending_approval": waiting[0][-1],
         "period_details": details,
         "weeks": _week_rows(plan.starts_on, weeks, periods, commitment.posts, totals),
     }
@@ -212,8 +237,11 @@ def _sums(starts_on: date, period: Period, totals) -> tuple[int, int, int]:
     return tuple(running[end] - running[begin] for running in totals)
 
 
-def _period_detail(period: Period, sums: tuple[int, int, int], commitment: CommitmentFacts) -> dict:
+def _period_detail(
+    period: Period, sums: tuple[int, int, int], commitment: CommitmentFacts, waiting: tuple[int, int, int]
+) -> dict:
     posts, on_theme, published = sums
+    pending, pending_on_theme, _ = waiting
     return {
         "first_day": period.first_day.isoformat(),
         "last_day": period.last_day.isoformat(),
@@ -222,6 +250,8 @@ def _period_detail(period: Period, sums: tuple[int, int, int], commitment: Commi
         "published": published,
         "committed": commitment.posts,
         "status": period_status(posts, on_theme, commitment),
+        "pending_approval": pending,
+        "met_if_approved": approval_would_meet(posts, on_theme, pending, pending_on_theme, commitment),
     }
 
 

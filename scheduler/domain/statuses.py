@@ -4,31 +4,40 @@ Pure rules: ``services.lifecycle`` applies them in the database (one guarded ``U
 the pages and the API read them (which buttons to show, which edits to refuse).
 """
 
-DRAFT, SCHEDULED, QUEUED = "draft", "scheduled", "queued"
+DRAFT, IN_REVIEW, SCHEDULED, QUEUED = "draft", "in_review", "scheduled", "queued"
 PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED = "publishing", "published", "failed", "unconfirmed", "cancelled"
-STATUSES = (DRAFT, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED)
+STATUSES = (DRAFT, IN_REVIEW, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED)
 
 # where each status may go; anything else is refused
+# in_review: waiting for a manager's approval (plans that require it). A creator's schedule puts a post
+# there from wherever a schedule starts; an approved post a creator changes goes back there (scheduled,
+# queued); approval makes it scheduled, asking for changes makes it a draft again.
 TRANSITIONS = {
-    DRAFT: frozenset({SCHEDULED, CANCELLED}),
-    SCHEDULED: frozenset({QUEUED, DRAFT, CANCELLED}),
-    QUEUED: frozenset({PUBLISHING, SCHEDULED, DRAFT, CANCELLED}),
+    DRAFT: frozenset({IN_REVIEW, SCHEDULED, CANCELLED}),
+    IN_REVIEW: frozenset({SCHEDULED, DRAFT, CANCELLED}),
+    SCHEDULED: frozenset({QUEUED, IN_REVIEW, DRAFT, CANCELLED}),
+    QUEUED: frozenset({PUBLISHING, IN_REVIEW, SCHEDULED, DRAFT, CANCELLED}),
     # scheduled: its account was refused; queued: a retry, or a rate limit's pause
     PUBLISHING: frozenset({PUBLISHED, FAILED, UNCONFIRMED, QUEUED, SCHEDULED}),
-    FAILED: frozenset({SCHEDULED, DRAFT, CANCELLED}),
+    FAILED: frozenset({IN_REVIEW, SCHEDULED, DRAFT, CANCELLED}),
+    # sent again as it was: whatever it said was approved before it went (or may have gone) out
     UNCONFIRMED: frozenset({PUBLISHED, SCHEDULED, CANCELLED}),
     PUBLISHED: frozenset(),
     CANCELLED: frozenset({DRAFT}),
 }
 
 # a post whose text and time a person may still change: not while a worker holds it, not once it is out
-EDITABLE = frozenset({DRAFT, SCHEDULED, QUEUED, FAILED, UNCONFIRMED})
-# what may be (re)scheduled: sent again after a failure, or after a delivery nobody could confirm
-SCHEDULABLE = frozenset({DRAFT, SCHEDULED, QUEUED, FAILED, UNCONFIRMED})
+EDITABLE = frozenset({DRAFT, IN_REVIEW, SCHEDULED, QUEUED, FAILED, UNCONFIRMED})
+# what may be (re)scheduled: sent again after a failure, or after a delivery nobody could confirm; a post
+# in review too (a manager's schedule is their approval; a creator's leaves it waiting)
+SCHEDULABLE = frozenset({DRAFT, IN_REVIEW, SCHEDULED, QUEUED, FAILED, UNCONFIRMED})
+# the buttons only a manager (or an owner) is offered: ``services.posts.actions`` leaves them out for others
+MANAGERS_ONLY = frozenset({"approve", "request_changes", "review_link"})
 
 # the editor's buttons, by status
 ACTIONS = {
     DRAFT: ("save", "schedule", "cancel"),
+    IN_REVIEW: ("save", "approve", "request_changes", "review_link", "unschedule", "cancel"),
     SCHEDULED: ("save", "unschedule", "cancel"),
     QUEUED: ("save", "unschedule", "cancel"),
     PUBLISHING: (),

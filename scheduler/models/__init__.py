@@ -12,7 +12,7 @@ from scheduler.models.base import Base
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
-from scheduler.models.plans import Commitment, Plan, Post, PostEvent
+from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
 
@@ -33,6 +33,7 @@ __all__ = [
     "Post",
     "PostCount",
     "PostEvent",
+    "PostReview",
     "ReferralCode",
     "RepetitionResult",
     "StyleEntry",

@@ -4,7 +4,7 @@ The database is the source of truth for every post; Redis only holds reminders o
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.models.base import Base, UTCDateTime, utcnow
@@ -21,6 +21,8 @@ class Plan(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64))
+    # a creator's schedule waits for a manager's approval (in_review); a commitment may say otherwise
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -41,6 +43,8 @@ class Commitment(Base):
     on_theme_min: Mapped[int] = mapped_column(Integer, default=0)
     one_note_max_share: Mapped[float] = mapped_column(Float, default=1.0)
     note: Mapped[str] = mapped_column(Text, default="")
+    # None: as the plan says; True/False: this channel's own rule (e.g. only the newsletter is reviewed)
+    approval_required: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
     plan: Mapped[Plan] = relationship(back_populates="commitments")
 
@@ -94,6 +98,9 @@ class Post(Base):
     events: Mapped[list["PostEvent"]] = relationship(
         back_populates="post", cascade="all, delete-orphan", order_by="PostEvent.id"
     )
+    reviews: Mapped[list["PostReview"]] = relationship(
+        back_populates="post", cascade="all, delete-orphan", order_by="PostReview.id"
+    )
 
 
 class PostEvent(Base):
@@ -109,3 +116,26 @@ class PostEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     post: Mapped[Post] = relationship(back_populates="events")
+
+
+class PostReview(Base):
+    """One verdict on a post in review: approved, or changes asked for with a comment. A reviewer from
+    outside the team (by link) has no account: ``reviewer_id`` is then None and ``reviewer_name`` is the
+    name they typed. ``digest`` is what the verdict was given on (``services.approvals.digest``): a
+    creator's later schedule of the very same post needs no second approval, a changed one does."""
+
+    __tablename__ = "post_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verdict: Mapped[str] = mapped_column(String(20))  # approved | changes_requested
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_post_reviews_reviewer"), nullable=True
+    )
+    reviewer_name: Mapped[str] = mapped_column(String(254), default="")
+    by_link: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest: Mapped[str] = mapped_column(String(64), default="")
+
+    post: Mapped[Post] = relationship(back_populates="reviews")

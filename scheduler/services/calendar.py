@@ -7,6 +7,11 @@ never disagree about a day or a week.
 A busy month holds thousands of posts, so ``build`` reads only the few columns a chip shows (as
 ``Chip``, no ORM objects and their JSON columns) and the page shows a handful of chips per cell
 (``CHIPS_SHOWN``); every post still counts in the cell's figures.
+
+Posts waiting for approval (in_review) never count, but the calendar shows what waits: their chips
+say "awaiting approval", one whose time is within ``SOON`` is flagged ``soon``, and ``urgent`` when its
+period (the report's, by ``approval_would_meet``) misses its commitment without the waiting posts and
+would meet it with them. The flags move with the clock; the cached grid is at most its 2 minutes late.
 """
 
 import hashlib
@@ -16,17 +21,20 @@ from functools import cached_property
 
 from sqlalchemy import case, func, select
 
-from scheduler.domain.compliance import period_status
+from scheduler.domain.compliance import approval_would_meet, period_status
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts
 from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
+from scheduler.domain.statuses import IN_REVIEW
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
+from scheduler.services import clock
 
 VIEWS = ("week", "month")
 # chips (week) or dots (month) drawn per channel and day; the rest is "+N more", linked to the day's list:
 # drawing all of them made a busy month a 460 KB page that took 200-450 ms to build
 CHIPS_SHOWN = {"week": 12, "month": 5}
 LABEL_LENGTH = 120  # the longest text a chip shows (its tooltip)
+SOON = timedelta(hours=24)  # a post still waiting for approval this close to its time is flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,7 @@ class Entry:
     counted: bool
     on_theme: bool
     post: Chip | None = None  # passed through for the page (chips, links)
+    pending: bool = False  # waiting for approval: never counted, shown apart
 
 
 @dataclass
@@ -74,6 +83,14 @@ class Cell:
     def on_theme(self) -> int:
         return sum(1 for e in self.entries if e.counted and e.on_theme)
 
+    @cached_property
+    def pending(self) -> int:
+        return sum(1 for e in self.entries if e.pending)
+
+    @cached_property
+    def pending_on_theme(self) -> int:
+        return sum(1 for e in self.entries if e.pending and e.on_theme)
+
     @property
     def state(self) -> str:
         """met / short / below_floor / one_note under a daily commitment, 'empty' when nothing counts."""
@@ -91,6 +108,8 @@ class PeriodSummary:
     on_theme: int
     on_theme_min: int
     status: str  # period_status: met | short | below_floor | one_note
+    pending: int = 0  # posts waiting for approval in the period
+    met_if_approved: bool = False
 
 
 @dataclass
@@ -99,6 +118,7 @@ class Row:
     commitment: CommitmentFacts | None
     cells: list
     period_summaries: list  # PeriodSummary for week/month/quarter commitments touching the view
+    flags: dict = field(default_factory=dict)  # post id → "soon" | "urgent", for posts waiting for approval
 
 
 def view_days(view: str, anchor: date) -> list[date]:
@@ -191,6 +211,12 @@ def lay_out(
                     if e.counted and period.first_day <= e.day <= period.last_day
                 ]
                 on_theme = sum(1 for e in counted if e.on_theme)
+                waiting = [
+                    e
+                    for e in by_channel.get(commitment.channel, [])
+                    if e.pending and period.first_day <= e.day <= period.last_day
+                ]
+                waiting_on_theme = sum(1 for e in waiting if e.on_theme)
                 summaries.append(
                     PeriodSummary(
                         period,
@@ -200,6 +226,8 @@ def lay_out(
                         on_theme,
                         commitment.on_theme_min,
                         period_status(len(counted), on_theme, commitment),
+                        len(waiting),
+                        approval_would_meet(len(counted), on_theme, len(waiting), waiting_on_theme, commitment),
                     )
                 )
         rows.append(Row(commitment.channel, commitment, cells(commitment.channel, commitment), summaries))
@@ -250,7 +278,7 @@ def fingerprint(plan: Plan, view: str, anchor: date) -> str:
     return hashlib.sha1(repr(seen).encode()).hexdigest()
 
 
-def build(plan: Plan, view: str, anchor: date) -> list[Row]:
+def build(plan: Plan, view: str, anchor: date, now: datetime | None = None) -> list[Row]:
     days, focus = view_days(view, anchor), focus_days(view, anchor)
     commitments = [
         CommitmentFacts(c.channel, c.posts, c.per, c.on_theme_min, c.one_note_max_share) for c in plan.commitments
@@ -272,6 +300,7 @@ def build(plan: Plan, view: str, anchor: date) -> list[Row]:
             status in COUNTED_STATUSES,
             bool(on_theme),
             Chip(post_id, status, bool(on_theme), scheduled_at, label),
+            status == IN_REVIEW,
         )
         for channel, post_id, status, on_theme, scheduled_at, label in shown
     ]
@@ -281,15 +310,42 @@ def build(plan: Plan, view: str, anchor: date) -> list[Row]:
         if commitment.per == "day" or not periods:
             continue
         rows = db.session.execute(
-            select(Post.scheduled_at, Post.on_theme).where(
+            select(Post.scheduled_at, Post.on_theme, Post.status).where(
                 Post.plan_id == plan.id,
                 Post.channel == commitment.channel,
-                Post.status.in_(COUNTED_STATUSES),
+                Post.status.in_([*COUNTED_STATUSES, IN_REVIEW]),
                 *between(periods[0].first_day, periods[-1].last_day),
             )
         )
-        for scheduled_at, on_theme in rows:
+        for scheduled_at, on_theme, status in rows:
             day = local_day(scheduled_at, tz)
             if not days[0] <= day <= days[-1]:
-                entries.append(Entry(commitment.channel, day, True, bool(on_theme)))
-    return lay_out(days, focus, plan.starts_on, plan.ends_on, commitments, entries)
+                waiting = status == IN_REVIEW
+                entries.append(Entry(commitment.channel, day, not waiting, bool(on_theme), pending=waiting))
+    rows = lay_out(days, focus, plan.starts_on, plan.ends_on, commitments, entries)
+    flag_waiting(rows, now if now is not None else clock.now())
+    return rows
+
+
+def flag_waiting(rows: list[Row], now: datetime) -> None:
+    """``soon`` for a post still waiting for approval within ``SOON`` of its time (or past it), ``urgent``
+    when its period, short or below its floor without it, would be met once what waits is approved."""
+    for row in rows:
+        rescued = {
+            day
+            for s in row.period_summaries
+            if s.met_if_approved
+            for day in (s.period.first_day + timedelta(days=n) for n in range(s.period.days))
+        }
+        for cell in row.cells:
+            if not cell.pending:
+                continue
+            if cell.owed is not None and row.commitment is not None:
+                day_rescued = approval_would_meet(
+                    cell.filled, cell.on_theme, cell.pending, cell.pending_on_theme, row.commitment
+                )
+            else:
+                day_rescued = cell.day in rescued
+            for entry in cell.entries:
+                if entry.pending and entry.post is not None and entry.post.scheduled_at - now <= SOON:
+                    row.flags[entry.post.id] = "urgent" if day_rescued else "soon"

@@ -77,6 +77,8 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
         values["ends_on"] = reader.day("ends_on")
     if wanted("timezone"):
         values["timezone"] = reader.time_zone("timezone")
+    if reader.has("approval_required"):  # omitted (or null) on a new plan: no approval
+        values["approval_required"] = bool(reader.boolean_or_none("approval_required"))
     starts_on = values.get("starts_on", plan.starts_on)
     ends_on = values.get("ends_on", plan.ends_on)
     if starts_on and ends_on and not {"starts_on", "ends_on"} & set(reader.errors):
@@ -101,6 +103,7 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
     on_theme_min = reader.integer("on_theme_min", minimum=0, maximum=10000, required=False, default=0)
     ceiling = reader.fraction("one_note_max_share", required=False, default=1.0)
     note = reader.text("note", required=False, max_length=2000)
+    approval = reader.boolean_or_none("approval_required")  # null or omitted: as the plan says
     if not reader.errors:
         if on_theme_min > posts:
             reader.fail("on_theme_min", f"cannot be more than the posts per period ({posts})")
@@ -118,6 +121,7 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
         plan.commitments.append(commitment)
     commitment.posts, commitment.per = posts, per
     commitment.on_theme_min, commitment.one_note_max_share, commitment.note = on_theme_min, ceiling, note
+    commitment.approval_required = approval
     return commitment, created
 
 
@@ -142,6 +146,7 @@ def commitment_dict(commitment: Commitment) -> dict:
         "on_theme_min": commitment.on_theme_min,
         "one_note_max_share": commitment.one_note_max_share,
         "note": commitment.note,
+        "approval_required": commitment.approval_required,
     }
 
 
@@ -155,6 +160,7 @@ def plan_dict(plan: Plan) -> dict:
         "starts_on": plan.starts_on.isoformat(),
         "ends_on": plan.ends_on.isoformat(),
         "timezone": plan.timezone,
+        "approval_required": bool(plan.approval_required),
         "commitments": [commitment_dict(c) for c in plan.commitments],
         "created_at": plan.created_at.isoformat() if plan.created_at else None,
     }

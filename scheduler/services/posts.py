@@ -10,17 +10,19 @@ from datetime import timezone
 from sqlalchemy import select
 
 import channels.registry as channel_registry
+from scheduler.domain import access
 from scheduler.domain.links import web_link
-from scheduler.domain.statuses import actions_for
+from scheduler.domain.statuses import MANAGERS_ONLY, actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import actor, clock, lifecycle, runtime
+from scheduler.services import actor, clock, lifecycle, review_rules, runtime
 from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
 from scheduler.services.lifecycle import (
     CANCELLED,
     DRAFT,
     EDITABLE,
     FAILED,
+    IN_REVIEW,
     PUBLISHING,
     QUEUED,
     SCHEDULABLE,
@@ -87,8 +89,11 @@ def create_post(data) -> Post:
 
 
 def actions(post: Post | None) -> tuple[str, ...]:
-    """What a person may do with the post now (the editor's buttons)."""
-    return actions_for(post.status if post is not None else None)
+    """What the person acting may do with the post now (the editor's buttons): approving is a manager's."""
+    offered = actions_for(post.status if post is not None else None)
+    if access.may(actor.current().role, "manager"):
+        return offered
+    return tuple(action for action in offered if action not in MANAGERS_ONLY)
 
 
 @unit_of_work
@@ -103,7 +108,11 @@ def update_post(post: Post, data) -> Post:
     _apply_fields(post, reader, partial=True)
     reader.done()
     check_post(post)
-    if post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
+    if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
+        # a creator changed what was approved: it waits for a new approval, off the queue meanwhile
+        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="changed after approval: to be approved again")
+        _withdraw_after_commit(post.id)
+    elif post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
         _requeue(post)
     return post
 
@@ -187,11 +196,32 @@ def _extra_fields(post: Post, reader: Reader) -> dict:
 
 @unit_of_work
 def schedule_post(post: Post) -> Post:
-    """Put the post on the calendar and hand Redis a reminder once that is committed; idempotent."""
+    """Put the post on the calendar and hand Redis a reminder once that is committed; idempotent.
+
+    Where approval is required (``review_rules``), a creator's schedule leaves the post ``in_review``
+    instead, and a manager's schedule of a post not yet approved as it is counts as their approval."""
     if post.status not in SCHEDULABLE:
         raise Conflict(f"a {post.status} post cannot be scheduled", {"status": post.status})
     if post.scheduled_at is None:
         raise Invalid({"scheduled_at": "is required before the post can be scheduled"})
+    ready_to_schedule(post)
+    who = actor.current()
+    if review_rules.required(post) and not review_rules.approved_as_is(post):
+        if review_rules.waits_for_approval(who) and post.status == IN_REVIEW:
+            return post
+        if review_rules.waits_for_approval(who) and post.status in lifecycle.sources_of(IN_REVIEW):
+            status = post.status
+            lifecycle.move(post.id, IN_REVIEW, {status}, note="sent for approval", failure_reason="")
+            if status == QUEUED:
+                _withdraw_after_commit(post.id)
+            return post
+        if who.is_person and not review_rules.waits_for_approval(who):  # a manager's schedule approves
+            review_rules.record(post, review_rules.APPROVED, before=post.status, after=SCHEDULED)
+    return put_on_calendar(post, note="scheduled")
+
+
+def ready_to_schedule(post: Post) -> None:
+    """Refuses (``Invalid``) a post whose checks find errors nobody overrode."""
     check_post(post)
     errors = blocking_errors(post)
     if errors:
@@ -199,9 +229,18 @@ def schedule_post(post: Post) -> Post:
             {"body": "; ".join(p["message"] for p in errors)},
             message="the post has problems to fix before it can be scheduled",
         )
+
+
+def put_on_calendar(post: Post, note: str) -> Post:
+    """scheduled, then queued (the job after the commit), inside the caller's unit of work."""
     if post.status != QUEUED:
         lifecycle.move(
-            post.id, SCHEDULED, {DRAFT, FAILED, UNCONFIRMED, SCHEDULED}, note="scheduled", failure_reason="", attempts=0
+            post.id,
+            SCHEDULED,
+            {DRAFT, IN_REVIEW, FAILED, UNCONFIRMED, SCHEDULED},
+            note=note,
+            failure_reason="",
+            attempts=0,
         )  # sent again: a fresh count for the backoff
     _requeue(post)
     return post
@@ -227,7 +266,7 @@ def hand_to_queue(post_id: int, when) -> None:
 @unit_of_work
 def unschedule_post(post: Post) -> Post:
     """Back to draft: off the calendar, still editable."""
-    if not lifecycle.move(post.id, DRAFT, {SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
+    if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
         raise Conflict(f"a {_status_now(post)} post cannot go back to draft", {"status": _status_now(post)})
     _withdraw_after_commit(post.id)
     return post
@@ -321,4 +360,5 @@ def post_dict(post: Post) -> dict:
         "lineage": dict(post.lineage or {}) or None,
         "style_override": dict(post.style_override or {}) or None,
         "author": {"id": post.author.id, "name": post.author.display_name} if post.author else None,
+        "reviews": [review_rules.review_dict(r) for r in post.reviews],
     }

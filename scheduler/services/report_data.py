@@ -11,7 +11,8 @@ from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 
 from scheduler.domain.compliance import empty_tallies
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts, PlanFacts, PostFacts
-from scheduler.domain.periods import offset_segments
+from scheduler.domain.periods import local_day, offset_segments
+from scheduler.domain.statuses import IN_REVIEW
 from scheduler.models import Plan, Post, PostCount
 from scheduler.models.database import db
 from scheduler.models.functions import epoch_seconds
@@ -230,3 +231,22 @@ def bucket_revisions(plan: Plan, channels: list[str]) -> dict[tuple[str, int], i
         )
     ).all()
     return {(channel, int(bucket)): int(revision) for channel, bucket, revision in rows}
+
+
+def pending_tallies(plan: Plan, facts: PlanFacts, commitments) -> dict:
+    """The posts waiting for approval (in_review) per channel and local day: never counted, shown beside
+    what counts. Few by nature (they wait for a person), so read as rows, without a rollup."""
+    tallies = empty_tallies(facts, commitments)
+    start, end = plan_utc_bounds(plan)
+    rows = db.session.execute(
+        select(Post.channel, Post.scheduled_at, Post.on_theme).where(
+            Post.plan_id == plan.id,
+            Post.channel.in_([c.channel for c in commitments]),
+            Post.status == IN_REVIEW,
+            Post.scheduled_at >= start,
+            Post.scheduled_at < end,
+        )
+    ).all()
+    for channel, at, on_theme in rows:
+        tallies[channel].add((local_day(at, facts.timezone) - facts.starts_on).days, 1, int(bool(on_theme)), 0)
+    return tallies

@@ -4,14 +4,15 @@ domain's report out; and the report as a terminal table or CSV."""
 from scheduler.domain.compliance import compliance_from_tallies, report_rows_csv
 from scheduler.models import Plan
 from scheduler.services.repeated_messages import repeated_messages
-from scheduler.services.report_data import commitment_facts, plan_facts, read_rollup
+from scheduler.services.report_data import commitment_facts, pending_tallies, plan_facts, read_rollup
 
 
 def compliance(plan: Plan, with_repetition: bool = True) -> dict:
     facts, commitments = plan_facts(plan), commitment_facts(plan)
     rollup = read_rollup(plan, facts, commitments)  # before the posts: see repeated_messages
     repeated = repeated_messages(plan, facts, commitments, rollup.revision) if with_repetition else []
-    return compliance_from_tallies(facts, commitments, rollup.tallies, repeated)
+    pending = pending_tallies(plan, facts, commitments)
+    return compliance_from_tallies(facts, commitments, rollup.tallies, repeated, pending)
 
 
 def as_csv(report: dict) -> str:

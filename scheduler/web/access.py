@@ -24,6 +24,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "newsletter.signup": PUBLIC,
     "newsletter.confirm": PUBLIC,
     "newsletter.unsubscribe": PUBLIC,
+    "review.review_page": PUBLIC,  # the signed link in its address is what lets a reviewer in
     # a person's own page and tokens: everyone signed in
     "people.profile": V,
     "people.create_token": V,
@@ -77,6 +78,13 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.confirm_post": C,
     "api.post_events": V,
     "api.override_style": M,
+    # approvals: a manager's call (a reviewer outside the team comes by link, above)
+    "ui.approve_post": M,
+    "ui.request_changes": M,
+    "ui.review_link": M,
+    "api.approve_post": M,
+    "api.request_changes": M,
+    "api.review_link": M,
     # checks that change nothing: anyone who reads may ask
     "api.list_channels": V,
     "api.validate": V,

@@ -166,6 +166,8 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
             "published": published,
             "committed": committed,
             "status": status,
+            "pending_approval": 0,
+            "met_if_approved": False,
         }
 
     def week(committed, posts, on_theme, published, coverage):
@@ -206,6 +208,7 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                 "ceiling": 0.5,
                 "periods": {"total": 3, "met": 1, "below_floor": 0, "one_note": 0, "short": 2},
                 "status": "one_note",
+                "pending_approval": 0,
                 "period_details": [
                     detail("2031-09-01", 2, 1, 1, 2, "met"),
                     detail("2031-09-02", 1, 1, 1, 2, "short"),
@@ -227,6 +230,7 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                 "ceiling": 1.0,
                 "periods": {"total": 1, "met": 0, "below_floor": 0, "one_note": 0, "short": 1},
                 "status": "behind",
+                "pending_approval": 0,
                 "period_details": [detail("2031-09-01", 0, 0, 0, 1, "short", last_day="2031-09-03")],
                 "weeks": [week(1.0, 0, 0, 0, None)],
             },
@@ -267,3 +271,19 @@ def test_an_aware_time_in_another_zone_counts_on_the_day_its_instant_falls_in_th
         compliance_report(plan, [SEED_TWITTER], [PostFacts(1, "twitter", new_york, "scheduled", True, "")])
     )
     assert [d["posts"] for d in row["period_details"]] == [0, 1]
+
+
+def test_posts_waiting_for_approval_are_counted_apart_and_say_when_they_would_meet_a_period():
+    plan = PlanFacts(1, "P", "T", "", (), date(2031, 9, 1), date(2031, 9, 2), "UTC")
+    twitter = CommitmentFacts("twitter", 2, "day", 1, 1.0)
+    counted, pending = empty_tallies(plan, [twitter]), empty_tallies(plan, [twitter])
+    counted["twitter"].add(0, 1, 0, 0)
+    pending["twitter"].add(0, 1, 1, 0)  # day one: one counted, one on theme waiting -> met once approved
+    pending["twitter"].add(1, 1, 1, 0)  # day two: a lone waiting post cannot make two
+    row = compliance_from_tallies(plan, [twitter], counted, [], pending)["channels"][0]
+    assert (row["posts"], row["pending_approval"]) == (1, 2)
+    assert [(d["status"], d["pending_approval"], d["met_if_approved"]) for d in row["period_details"]] == [
+        ("short", 1, True),
+        ("short", 1, False),
+    ]
+    assert compliance_from_tallies(plan, [twitter], counted, [])["channels"][0]["pending_approval"] == 0

@@ -17,7 +17,15 @@ from scheduler.domain.statuses import (
 )
 
 # the status each button moves a post to
-MOVES = {"schedule": SCHEDULED, "unschedule": DRAFT, "cancel": CANCELLED, "confirm": PUBLISHED, "send_again": SCHEDULED}
+MOVES = {
+    "schedule": SCHEDULED,
+    "unschedule": DRAFT,
+    "cancel": CANCELLED,
+    "confirm": PUBLISHED,
+    "send_again": SCHEDULED,
+    "approve": SCHEDULED,
+    "request_changes": DRAFT,
+}
 
 
 def test_a_new_post_can_be_saved_or_scheduled():
@@ -53,3 +61,9 @@ def test_the_machine_keeps_a_post_from_going_out_twice():
     assert TRANSITIONS[PUBLISHED] == frozenset(), "a published post never moves again"
     assert TRANSITIONS["unconfirmed"] == {PUBLISHED, SCHEDULED, CANCELLED}, "never sent again by itself"
     assert not EDITABLE & {"publishing", PUBLISHED, CANCELLED}, "nobody edits a post in hand, out, or cancelled"
+
+
+def test_a_post_in_review_can_be_approved_sent_back_withdrawn_or_cancelled_and_is_never_delivered():
+    assert TRANSITIONS["in_review"] == {SCHEDULED, DRAFT, CANCELLED}
+    assert "in_review" in TRANSITIONS[DRAFT] and "in_review" not in sources_of("publishing")
+    assert {"approve", "request_changes"} <= set(actions_for("in_review"))

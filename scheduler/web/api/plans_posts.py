@@ -4,7 +4,7 @@ from flask import Response, jsonify, request
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-from scheduler.services import plans, posts, reports
+from scheduler.services import approvals, plans, posts, reports
 from scheduler.services.errors import Malformed, NotFound
 from scheduler.services.validation import Reader
 from scheduler.web.api import blueprint, body
@@ -152,6 +152,32 @@ def update_post(post_id):
 @refuses(409, 422)
 def schedule_post(post_id):
     return jsonify(posts.post_dict(posts.schedule_post(posts.get_post(post_id))))
+
+
+@blueprint.post("/posts/<int:post_id>/approve")
+@accepts(S.REVIEW_VERDICT, required=False)
+@answers(200, ref("Post"), "the post, approved: scheduled, and queued for its time")
+@refuses(409)
+def approve_post(post_id):
+    post = posts.get_post(post_id)
+    return jsonify(posts.post_dict(approvals.approve(post, body().get("comment") or "")))
+
+
+@blueprint.post("/posts/<int:post_id>/request-changes")
+@accepts(S.CHANGES_REQUEST)
+@answers(200, ref("Post"), "the post, a draft again, with the comment in its reviews")
+@refuses(409)
+def request_changes(post_id):
+    post = posts.get_post(post_id)
+    return jsonify(posts.post_dict(approvals.request_changes(post, body().get("comment"))))
+
+
+@blueprint.post("/posts/<int:post_id>/review-link")
+@answers(200, ref("ReviewLink"), "a link for a reviewer outside the team, valid while the post waits as it is")
+@refuses(409)
+def review_link(post_id):
+    url = approvals.review_link(posts.get_post(post_id))
+    return jsonify({"url": url, "expires_in_days": approvals.LINK_DAYS})
 
 
 @blueprint.post("/posts/<int:post_id>/unschedule")

@@ -56,6 +56,10 @@ PLAN_FIELDS = {
     "starts_on": {**DAY, "examples": ["2031-09-01"]},
     "ends_on": {**DAY, "examples": ["2031-09-30"]},
     "timezone": text(64, examples=["Europe/Paris"]),
+    "approval_required": {
+        "type": ["boolean", "null"],
+        "description": "a creator's schedule waits for a manager's approval (in_review); default false",
+    },
 }
 NEW_PLAN = obj(PLAN_FIELDS, required=("name", "theme", "starts_on", "ends_on", "timezone"))
 PLAN_CHANGES = obj(PLAN_FIELDS)
@@ -67,6 +71,7 @@ COMMITMENT_FIELDS = obj(
         "on_theme_min": {"type": ["integer", "null"], "minimum": 0, "maximum": 10000, "examples": [1]},
         "one_note_max_share": {"type": ["number", "null"], "exclusiveMinimum": 0, "maximum": 1, "examples": [0.5]},
         "note": text(2000, nullable=True),
+        "approval_required": {"type": ["boolean", "null"], "description": "null: as the plan says"},
     },
     required=("posts", "per"),
 )
@@ -83,6 +88,8 @@ POST_FIELDS = {
 }
 NEW_POST = obj({**POST_FIELDS, "scheduled_at": INSTANT}, required=("plan_id", "channel", "body", "scheduled_at"))
 POST_CHANGES = obj(POST_FIELDS)
+REVIEW_VERDICT = obj({"comment": text(4000, nullable=True)})
+CHANGES_REQUEST = obj({"comment": text(4000, minLength=1)}, required=("comment",))
 STYLE_OVERRIDE = obj({"reason": text(1000), "by": text(100, nullable=True)}, required=("reason",))
 CONFIRMATION = obj({"url": text(2000, nullable=True)})
 CONTENT_CHECK = obj(
@@ -188,6 +195,7 @@ COMMITMENT = obj(
         "on_theme_min": {"type": "integer"},
         "one_note_max_share": {"type": "number"},
         "note": {"type": ["string", "null"]},
+        "approval_required": {"type": ["boolean", "null"]},
     },
     required=("channel", "posts", "per", "on_theme_min", "one_note_max_share"),
 )
@@ -220,6 +228,7 @@ COMPONENTS = {
             "starts_on": DAY,
             "ends_on": DAY,
             "timezone": {"type": "string"},
+            "approval_required": {"type": "boolean"},
             "commitments": list_of(ref("Commitment")),
             "created_at": STAMP,
         },
@@ -264,8 +273,24 @@ COMPONENTS = {
             "source_item_id": {"type": ["integer", "null"]},
             "lineage": {"type": ["object", "null"]},
             "style_override": {"type": ["object", "null"]},
+            "reviews": list_of(ref("Review")),
         },
         required=("id", "plan_id", "channel", "body", "status", "on_theme", "theme_match", "problems"),
+    ),
+    "Review": obj(
+        {
+            "at": {"type": "string", "format": "date-time"},
+            "verdict": {"enum": ["approved", "changes_requested"]},
+            "by": {"type": "string", "description": "the manager, or 'reviewer: NAME (by link)'"},
+            "by_id": {"type": ["integer", "null"]},
+            "by_link": {"type": "boolean"},
+            "comment": {"type": ["string", "null"]},
+        },
+        required=("at", "verdict", "by", "by_link", "comment"),
+    ),
+    "ReviewLink": obj(
+        {"url": {"type": "string"}, "expires_in_days": {"type": "integer"}},
+        required=("url", "expires_in_days"),
     ),
     "PostEvent": obj(
         {"at": {"type": "string"}, "from": {"type": ["string", "null"]}, "to": {"type": "string"}},
@@ -302,6 +327,10 @@ COMPONENTS = {
                         "posts": {"type": "integer"},
                         "coverage_ratio": {"type": ["number", "null"]},
                         "status": {"enum": ["ok", "behind", "below_floor", "one_note"]},
+                        "pending_approval": {
+                            "type": "integer",
+                            "description": "posts in review on this channel in the plan's dates (not counted)",
+                        },
                     },
                     required=("channel", "committed_posts", "posts", "status"),
                 )

@@ -2,7 +2,7 @@
 
 from typing import ClassVar
 
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from scheduler.services.plans import PERIODS
 from scheduler.web.forms import PageForm, options
@@ -24,6 +24,7 @@ class PlanForm(PageForm):
     starts_on = StringField("Starts on", render_kw={"type": "date"})
     ends_on = StringField("Ends on", render_kw={"type": "date"})
     timezone = StringField("Time zone", render_kw={"list": "zones"})
+    approval_required = BooleanField("Creators' posts need a manager's approval")
 
     NEW: ClassVar[dict] = {"timezone": "Europe/Paris"}
 
@@ -37,6 +38,7 @@ class PlanForm(PageForm):
             "starts_on": plan.starts_on.isoformat(),
             "ends_on": plan.ends_on.isoformat(),
             "timezone": plan.timezone,
+            "approval_required": bool(plan.approval_required),
         }
 
     def service_input(self) -> dict:
@@ -48,6 +50,7 @@ class PlanForm(PageForm):
             "starts_on": self.starts_on.data or None,
             "ends_on": self.ends_on.data or None,
             "timezone": self.timezone.data or None,
+            "approval_required": bool(self.approval_required.data),
         }
 
 

@@ -64,6 +64,7 @@ def _not_found(error):
 
 from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     accounts,
+    approvals,
     calendar,
     library,
     metrics,

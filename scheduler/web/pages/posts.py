@@ -13,8 +13,10 @@ from channels.base import PostContent
 from scheduler.services import audit, clock, lifecycle, plans, post_checks, posts
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
+from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
 from scheduler.web.pages import blueprint, form_page, say_when
+from scheduler.web.pages.approvals import LINK_KEY
 
 
 def adapter_or_404(channel: str):
@@ -85,6 +87,7 @@ def edit_post(post_id):
 
 
 def editor(plan, post, adapter, form):
+    shown_link = session.pop(LINK_KEY, None) if post is not None else None
     return form_page(
         "posts/editor.html",
         form,
@@ -96,16 +99,21 @@ def editor(plan, post, adapter, form):
         time_notice=form.time_notice if form.errors else None,
         channels=channel_registry.all_channels(),
         override=OverrideForm(formdata=None, data={"author": session.get("author", "")}),
+        verdict=VerdictForm(formdata=None),
+        review_link=shown_link["url"] if shown_link and shown_link.get("post_id") == post.id else None,
     )
 
 
 ACTIONS = {
-    "schedule": (lambda post, form: posts.schedule_post(post), "Scheduled: it will be delivered at its time."),
+    "schedule": (lambda post, form: posts.schedule_post(post), None),
     "unschedule": (lambda post, form: posts.unschedule_post(post), "Back to draft."),
     "cancel": (lambda post, form: posts.cancel_post(post), "Cancelled: it will not be delivered."),
     "send_again": (lambda post, form: posts.schedule_post(post), "Scheduled again."),
     "confirm": (lambda post, form: posts.confirm_published(post, form.url.data or ""), "Marked as published."),
 }
+
+
+SAID_OF_STATUS = {"in_review": "Sent for approval: a manager approves it before it goes on the calendar."}
 
 
 def act(post, action: str, form):
@@ -115,7 +123,7 @@ def act(post, action: str, form):
     run, done = ACTIONS[action]
     try:
         run(post, form)
-        flash(done)
+        flash(done or SAID_OF_STATUS.get(post.status, "Scheduled: it will be delivered at its time."))
     except Invalid as error:
         flash(form.in_words(error))
     except Conflict as error:
