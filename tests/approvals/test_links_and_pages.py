@@ -132,3 +132,29 @@ def test_the_calendar_shows_what_waits_and_flags_it_urgent_when_its_day_needs_it
     clock_at("2031-06-01T14:00:00+02:00")  # 20 hours before; the day owes 1 and has nothing else
     page = client.get(week).get_data(as_text=True)
     assert "flag urgent" in page
+
+
+def test_one_channel_can_require_approval_from_the_plans_page(app, client, clock_at):
+    """The plan does not ask for approval, its newsletter does: a creator's newsletter waits, a tweet not."""
+    clock_at("2031-05-20T09:00:00+02:00")
+    plan = make_plan()
+    commit(plan, "twitter")
+    row = {"posts": "1", "per": "week", "on_theme_min": "0", "one_note_max_share": "100%", "approval_required": "yes"}
+    assert client.post(f"/plans/{plan.id}/commitments/newsletter", data=row).status_code in (200, 302)
+    page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert re.search(r'<option selected value="yes">required</option>', page), "the row shows it"
+    chloe = signed_in(app, make_person("chloe@example.com", "creator", "Chloé"))
+    statuses = {}
+    for channel, extra in (("newsletter", {"title": "June news"}), ("twitter", {})):
+        post = chloe.post(
+            "/api/v1/posts",
+            json={
+                "plan_id": plan.id,
+                "channel": channel,
+                "body": "Summer offer",
+                "scheduled_at": "2031-06-03T10:00:00+02:00",
+                **extra,
+            },
+        ).get_json()
+        statuses[channel] = chloe.post(f"/api/v1/posts/{post['id']}/schedule").get_json()["status"]
+    assert statuses["newsletter"] == "in_review" and statuses["twitter"] in ("scheduled", "queued")

@@ -75,6 +75,13 @@ class CommitmentForm(PageForm):
     on_theme_min = StringField("On-theme floor", render_kw={"type": "number", "min": 0, "class": "small"})
     one_note_max_share = StringField("One-note ceiling", render_kw={"class": "small"})
     note = StringField("Note", render_kw={"placeholder": "e.g. the feature article covers it"})
+    approval_required = SelectField(
+        "Approval",
+        choices=options((("", "as the plan says"), ("yes", "required"), ("no", "not needed"))),
+        validate_choice=False,
+    )
+
+    APPROVAL = {"": None, "yes": True, "no": False}
 
     @classmethod
     def showing(cls, commitment) -> "CommitmentForm":
@@ -89,6 +96,7 @@ class CommitmentForm(PageForm):
                 "on_theme_min": str(commitment.on_theme_min),
                 "one_note_max_share": f"{round(commitment.one_note_max_share * 100)}%",
                 "note": commitment.note or "",
+                "approval_required": {None: "", True: "yes", False: "no"}[commitment.approval_required],
             },
         )
 
@@ -99,4 +107,5 @@ class CommitmentForm(PageForm):
             "on_theme_min": self.on_theme_min.data or 0,
             "one_note_max_share": share_input(self.one_note_max_share.data),
             "note": self.note.data or "",
+            "approval_required": self.APPROVAL.get(self.approval_required.data or ""),
         }
