@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The wheel works on its own: built from this checkout, installed (not editable) in a fresh virtualenv,
-# then run from an empty folder: `refrain init`, `refrain demo`, `refrain serve`, and every page answers.
+# then run from an empty folder: `refrain init`, `refrain demo`, `refrain serve`; an owner made with
+# `refrain user create` sets a password through the printed link, and every page answers them (the API
+# a token from `refrain token create`).
 # Run by .ci/run; by hand: scripts/check-wheel.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,15 @@ port=$("$work/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("
 "$work/venv/bin/refrain" serve --port "$port" --workers 1 > "$work/serve.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "$base/" 2>/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "$base/static/refrain.css" 2>/dev/null && break; sleep 0.5; done
+# the owner sets a password through the one-time link, as a person would (its CSRF token included)
+link=$("$work/venv/bin/refrain" user create owner@example.com --role owner | tail -n 1)
+link="$base/${link#http*://*/}"
+jar="$work/cookies"
+token=$(curl -fsS -c "$jar" -b "$jar" "$link" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -n 1)
+curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "password=the wheel's own passphrase" "$link"
+api_token=$("$work/venv/bin/refrain" token create owner@example.com --label check-wheel | tail -n 1)
 failed=0
 for page in / "/plans/$plan" "/plans/$plan/edit" "/plans/$plan/calendar?view=month&date=2031-05-01" \
             "/plans/$plan/calendar?view=week&date=2031-05-10" "/plans/$plan/posts" "/plans/$plan/report" \
@@ -30,7 +40,7 @@ for page in / "/plans/$plan" "/plans/$plan/edit" "/plans/$plan/calendar?view=mon
             /posts/1 /library/feeds /library/items/1 /library/media /library/metrics /style /style/new /style/1 \
             /style/1/edit /accounts /newsletter /newsletter/signup /tools/utm \
             /static/refrain.css /static/refrain.js /api/v1/channels "/api/v1/plans/$plan/compliance"; do
-    status=$(curl -s -o "$work/page" -w '%{http_code}' "$base$page")
+    status=$(curl -s -o "$work/page" -w '%{http_code}' -b "$jar" -H "Authorization: Bearer $api_token" "$base$page")
     if [ "$status" != 200 ]; then
         echo "check-wheel: $page answered $status" >&2
         failed=1
