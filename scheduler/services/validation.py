@@ -51,6 +51,9 @@ class Reader:
         value = value.strip()
         if max_length and len(value) > max_length:
             self.fail(name, f"must be at most {max_length} characters (it has {len(value)})")
+        if "\x00" in value:  # a form's %00: no database keeps it (PostgreSQL's text refuses it)
+            self.fail(name, "must not contain the NUL character")
+            return default
         return value
 
     def integer(self, name, minimum=None, maximum=None, required=True, default=None):
@@ -166,6 +169,9 @@ class Reader:
             self.fail(name, f"may hold at most {max_items} items")
         if any(len(item) > max_length for item in items):
             self.fail(name, f"each item must be at most {max_length} characters")
+        if any("\x00" in item for item in items):
+            self.fail(name, "must not contain the NUL character")
+            return []
         return list(dict.fromkeys(items))
 
 

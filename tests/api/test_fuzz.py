@@ -8,6 +8,8 @@ one test per operation: the app fixture gives each test a fresh database, and on
 the operations is both faster and nearer to how the API is used.
 """
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -90,6 +92,9 @@ def test_fuzzing_every_operation_finds_no_server_error_and_no_answer_off_its_des
                     max_examples=EXAMPLES,
                     deadline=None,
                     database=None,
+                    # the suite's run is the same sample every time (CI must not turn red by luck);
+                    # REFRAIN_FUZZ_EXPLORE=1 draws new cases, as the runs that found the NUL and id bugs did
+                    derandomize=not os.environ.get("REFRAIN_FUZZ_EXPLORE"),
                     phases=[Phase.explicit, Phase.generate],
                     suppress_health_check=list(HealthCheck),
                 )

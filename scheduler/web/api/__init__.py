@@ -8,7 +8,7 @@ This module holds the blueprint, the error shape and ``body()``; the routes are 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from scheduler.services.errors import Malformed, ServiceError
+from scheduler.services.errors import Invalid, Malformed, ServiceError
 from scheduler.web.api.declared import checked_body, declaration
 from scheduler.web.errors import status_of
 
@@ -31,6 +31,15 @@ def _http(exc: HTTPException):
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+
+
+@blueprint.before_request
+def _refuse_nul_in_the_query():
+    """A NUL character in a filter would reach the database, which cannot compare it (PostgreSQL)."""
+    holding_nul = sorted(name for name, value in request.args.items(multi=True) if "\x00" in name + value)
+    if holding_nul:
+        return error(400, "a filter holds the NUL character", {name: NUL_REFUSED for name in holding_nul})
+    return None
 
 
 @blueprint.before_request
@@ -88,7 +97,29 @@ def body() -> dict:
         raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
     if not isinstance(data, dict):
         raise Malformed(message="the request body must be a JSON object")
+    holding_nul = sorted(name for name, value in data.items() if "\x00" in name or _holds_nul(value))
+    if holding_nul:  # no database keeps it (PostgreSQL's text refuses it): said, not a 500
+        raise Invalid({name: NUL_REFUSED for name in holding_nul})
     return checked_body(data, view)
+
+
+NUL_REFUSED = "must not contain the NUL character (\\u0000)"
+
+
+def _holds_nul(value) -> bool:
+    """Whether a NUL character is in a string anywhere inside ``value`` (keys included)."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 _TOO_DEEP = object()
