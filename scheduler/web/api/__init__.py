@@ -34,15 +34,6 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/
 
 
 @blueprint.before_request
-def _refuse_nul_in_the_query():
-    """A NUL character in a filter would reach the database, which cannot compare it (PostgreSQL)."""
-    holding_nul = sorted(name for name, value in request.args.items(multi=True) if "\x00" in name + value)
-    if holding_nul:
-        return error(400, "a filter holds the NUL character", {name: NUL_REFUSED for name in holding_nul})
-    return None
-
-
-@blueprint.before_request
 def _refuse_cross_site_writes():
     """The API has no CSRF token: it takes only what no other site can make a browser send. A browser
     says where a request comes from (an Origin other than the public URL's is refused for the whole app
