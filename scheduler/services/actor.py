@@ -18,8 +18,7 @@ from dataclasses import dataclass
 class Actor:
     id: int | None  # the user's id; None for Refrain itself (a worker, the sweeper, the CLI's own work)
     name: str
-    role: str | None = None
-    read_only: bool = False  # an API token that may only read
+    role: str | None = None  # the role they act with (a read-only token's is "viewer")
 
     @property
     def is_person(self) -> bool:

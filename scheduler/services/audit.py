@@ -12,6 +12,7 @@ change: a change that rolls back leaves no line, and no change is kept without i
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from scheduler.models import AuditEvent, ChannelAccount, Commitment, Feed, Plan, Post, StyleEntry, User
 from scheduler.models.database import db
 from scheduler.services import actor, clock
+from scheduler.services.errors import Invalid
 
 # what each audited class is called in the trail, and the columns not worth a line (derived or noisy)
 AUDITED = {
@@ -112,27 +114,46 @@ def _write(session: Session, _context) -> None:
         for obj, action, name, changes in pending
     ]
     if rows:
-        session.connection().execute(insert(AuditEvent.__table__), rows)
+        _insert(session, rows)
 
 
 event.listen(Session, "before_flush", _collect)
 event.listen(Session, "after_flush", _write)
 
 
+def _insert(session, rows: list[dict]) -> None:
+    """Core inserts on the unit's connection: allowed during a flush, and they skip the flush hooks."""
+    session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
 def note(action: str, obj, changes: dict, summary: str = "") -> None:
     """A line of the use case's own (a status move, a password set, an approval), in its transaction."""
     name = AUDITED[type(obj)][0] if type(obj) in AUDITED else type(obj).__name__.lower()
-    db.session.connection().execute(
-        insert(AuditEvent.__table__), [_row(action, name, getattr(obj, "id", None), _plain(changes), summary)]
-    )
+    _insert(db.session, [_row(action, name, getattr(obj, "id", None), _plain(changes), summary)])
 
 
 def note_move(post_id: int, before: str, after: str, note_text: str = "") -> None:
     """A post's status move, when a person made it (a worker's moves are in the post's own history)."""
     if actor.current().is_person:
-        db.session.connection().execute(
-            insert(AuditEvent.__table__), [_row("status", "post", post_id, {"status": [before, after]}, note_text)]
-        )
+        _insert(db.session, [_row("status", "post", post_id, {"status": [before, after]}, note_text)])
+
+
+def since_of(text: str | None, time_zone: str = "UTC") -> datetime | None:
+    """The moment a ``since`` filter names: a time with its offset, or a bare date from its start on the
+    clock of ``time_zone``; Invalid (field ``since``) for anything else."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            {"since": "must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)"}
+        ) from None
+    if moment.tzinfo is None:
+        if "T" in text or " " in text:
+            raise Invalid({"since": "needs an offset (2026-12-01T09:00:00+01:00 or Z)"})
+        moment = moment.replace(tzinfo=ZoneInfo(time_zone))
+    return moment
 
 
 def events(

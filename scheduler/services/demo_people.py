@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from scheduler.models import Post, User
 from scheduler.models.database import db
-from scheduler.services import actor, clock, people, posts
+from scheduler.services import clock, people, posts
 from scheduler.services.post_checks import check_post
 
 MANAGER = ("mina.laurent@demo.refrain.example", "Mina Laurent", "manager")
@@ -60,7 +60,5 @@ def _one_override(plan, manager: User, author: User) -> None:
         author_id=author.id,
     )
     check_post(post)
-    post.style_override = posts.decision(
-        OVERRIDE_REASON, actor.Actor(manager.id, manager.display_name, manager.role), posts.style_errors(post)
-    )
+    post.style_override = posts.decision(OVERRIDE_REASON, people.as_actor(manager), posts.style_errors(post))
     db.session.add(post)

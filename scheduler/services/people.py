@@ -23,7 +23,8 @@ from scheduler.models import User
 from scheduler.models.database import db
 from scheduler.services import actor, audit, clock, runtime
 from scheduler.services.errors import Conflict, Invalid, NotFound
-from scheduler.services.unit_of_work import unit_of_work
+from scheduler.services.unit_of_work import after_commit, unit_of_work
+from scheduler.services.validation import valid_time_zone
 
 LINK_DAYS = 7  # a set-password link lives a week: long enough for an invitation to be read
 RESET_HOURS = 2  # a link mailed on request ("forgot your password?") is read at once, or never
@@ -131,14 +132,12 @@ def _keep_an_owner(user: User) -> None:
 @unit_of_work
 def update_profile(user: User, *, name: str, language: str, time_zone: str) -> User:
     """A person's own settings."""
-    from zoneinfo import available_timezones
-
     errors = {}
     if len(name.strip()) > 200:
         errors["name"] = "is longer than 200 characters"
     if language not in ("en", "fr", "zh"):
         errors["language"] = "must be English, French or Chinese"
-    if time_zone not in available_timezones():
+    if not valid_time_zone(time_zone):
         errors["timezone"] = "is not a time zone (Europe/Paris, America/New_York, …)"
     if errors:
         raise Invalid(errors)
@@ -243,11 +242,20 @@ def session_user(user_id: int, epoch: int) -> User | None:
     return user
 
 
-def as_actor(user: User, read_only: bool = False) -> actor.Actor:
-    return actor.Actor(user.id, user.display_name, access.may_write(user.role, read_only), read_only)
+def as_actor(user: User) -> actor.Actor:
+    """The person as the services' actor, for work done in their name outside a request (the demo's)."""
+    return actor.Actor(user.id, user.display_name, user.role)
 
 
 # --- the first owner -------------------------------------------------------------------------------
+
+
+WELCOME_FILE = "welcome-link.txt"
+
+
+def welcome_file():
+    """Where ``refrain serve`` keeps the first owner's link (the instance folder is private)."""
+    return runtime.settings().instance_path / WELCOME_FILE
 
 
 def first_owner_link() -> str:
@@ -270,4 +278,5 @@ def create_first_owner(token: str, email: str, name: str, password: str) -> User
     check_first_owner_token(token)
     user, _new = create_or_update(email, "owner", name)
     _store_password(user, password)
+    after_commit(lambda: welcome_file().unlink(missing_ok=True))  # spent: nothing left to find
     return user

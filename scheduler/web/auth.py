@@ -110,9 +110,9 @@ def _guard():
     # Flask-Login keeps the person in ``g``, which lives as long as the app context: one request's in
     # production, but a test's (or a CLI command's) may see many requests from different people
     g.pop("_login_user", None)
+    if request.endpoint in (None, "static"):
+        return None  # no route (the 404 or 405 answers by itself), or a file: nobody to look up
     needed = access.needed(request.endpoint, request.method)
-    if request.endpoint is None:
-        return None  # no route: the 404 (or 405) answers by itself
     who = None
     if _is_api():
         who = _from_token()
@@ -123,9 +123,7 @@ def _guard():
     if who is None and current_user.is_authenticated:
         who = current_user._get_current_object()
     if who is not None:
-        g.refrain_actor = actor.begin(
-            actor.Actor(who.id, who.display_name, who.role, who.via_token and who.role == "viewer")
-        )
+        g.refrain_actor = actor.begin(actor.Actor(who.id, who.display_name, who.role))
     if needed is None:
         return refuse(403, "nobody may use this address yet")
     if needed == roles.PUBLIC:

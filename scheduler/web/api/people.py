@@ -1,7 +1,5 @@
 """The signed-in person, and the audit trail (owners)."""
 
-from datetime import datetime, timezone
-
 from flask import jsonify, request
 from flask_login import current_user
 
@@ -59,22 +57,6 @@ def me():
     )
 
 
-def _since(text: str | None):
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            {"since": "must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)"}
-        ) from None
-    if moment.tzinfo is None:
-        if "T" in text or " " in text:
-            raise Invalid({"since": "needs an offset (2026-12-01T09:00:00+01:00 or Z)"})
-        moment = moment.replace(tzinfo=timezone.utc)  # a bare date: from its start, in UTC
-    return moment
-
-
 @blueprint.get("/audit", endpoint="audit")
 @query(
     since={"type": "string", "description": "a date, or a time with its offset"},
@@ -98,7 +80,7 @@ def audit_trail():
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         errors["limit"] = "must be a whole number from 1 to 1000"
     try:
-        since = _since(request.args.get("since"))
+        since = audit.since_of(request.args.get("since"))
     except Invalid as refused:
         errors.update(refused.fields)
     if errors:

@@ -1,7 +1,5 @@
 """A person's own page (settings, password, API tokens) and, for owners, the team and the audit trail."""
 
-from datetime import datetime
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
@@ -141,12 +139,11 @@ def audit_page():
     object_type = request.args.get("object") or None
     object_type = object_type if object_type in audit.OBJECT_TYPES else None
     since_text = request.args.get("since") or ""
-    try:
-        since = datetime.fromisoformat(since_text) if since_text else None
-    except ValueError:
+    try:  # a day picked on the page starts on the reader's own clock
+        since = audit.since_of(since_text, current_user.timezone)
+    except Invalid as refused:
+        flash(f"Since {refused.fields['since']}; showing every day.")
         since = None
-    if since is not None and since.tzinfo is None:
-        since = since.astimezone()
     before_id = request.args.get("before", type=int)
     lines = audit.events(since=since, actor_id=actor_id, object_type=object_type, before_id=before_id, limit=100)
     return render_template(
