@@ -1,6 +1,7 @@
 """The ``refrain`` command group: a Flask CLI around ``create_app``."""
 
 import json
+import os
 
 import click
 from flask import current_app
@@ -202,8 +203,6 @@ def _print_demo_people() -> None:
 @with_appcontext
 def serve_command(host, port, workers, web_processes):
     """Everything in one process tree: web server, embedded Redis (unless REDIS_URL), workers, sweeper."""
-    import os
-
     from scheduler import reconfigure
     from scheduler.infra import serve
 
@@ -223,9 +222,14 @@ def _print_first_owner_link() -> None:
 
     if people.nobody_yet():
         link = people.first_owner_link()
+        # the workers' logs soon scroll it away: kept, private, in the instance folder until it is used
+        kept = people.welcome_file()
+        kept.unlink(missing_ok=True)
+        with os.fdopen(os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(link + "\n")
         click.echo(
-            f"\n  Nobody has an account yet. Open this link to create the owner's (it works once):\n\n    {link}\n",
-            err=False,
+            f"\n  Nobody has an account yet. Open this link to create the owner's (it works once):\n\n    {link}\n"
+            f"\n  (it is also in {kept} until the owner exists)\n"
         )
 
 

@@ -42,12 +42,15 @@ def test_the_first_serve_prints_a_link_that_makes_the_owner_once(tmp_path):
             time.sleep(0.2)
         log.seek(0)
         assert link and link.startswith(f"http://127.0.0.1:{port}/welcome/"), log.read()
+        kept = tmp_path / "instance" / "welcome-link.txt"
+        assert kept.read_text().strip() == link and kept.stat().st_mode & 0o777 == 0o600, "kept, private"
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = _get_when_up(browser, link, deadline)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         form = {"csrf_token": token, "name": "Ana", "email": "ana@example.com", "password": "ana's long passphrase"}
         with browser.open(link, data=urllib.parse.urlencode(form).encode()) as answer:
             assert answer.url.endswith(f":{port}/") and "Ana" in answer.read().decode(), "signed in, on the plans"
+        assert not kept.exists(), "a spent link is not kept"
         again = urllib.request.build_opener()
         try:
             again.open(link)
