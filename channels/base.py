@@ -7,8 +7,6 @@ so the worker can decide between published, retry and giving up without guessing
 """
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from channels import feeds
+from channels.outbox import write_atomically
 
 ERROR, WARNING = "error", "warning"
 MEDIA_TYPES = ("image", "video", "audio", "")  # an attachment's type; "" when it cannot be told
@@ -67,6 +66,11 @@ class PostContent:
     id: int | None = None
     campaign: str = ""  # the plan's slug, for UTM campaign names
     scheduled_at: datetime | None = None  # aware UTC
+    # the service's own id for this post, from an earlier delivery or hand-over ("" when none): an
+    # update goes there, never to a post found by resemblance (a title, a slug)
+    remote_id: str = ""
+    # a manager marked the post's raw HTML as trusted: it reaches the channel unsanitised
+    trusted_html: bool = False
 
 
 @dataclass(frozen=True)
@@ -291,11 +295,39 @@ class Channel:
         """Publish to the real service; every channel with a live API overrides this."""
         return Outcome.rejected(f"{self.label} has no live delivery; use REFRAIN_DELIVERY=outbox")
 
+    def check_connection(self, context: DeliveryContext) -> Outcome:
+        """Whether the account in ``context`` works, asked of the service without publishing anything
+        (the accounts page's "Test connection", and connecting an account): ``published`` when it does
+        (the message says as whom), ``unauthorized`` when the service refuses the credentials,
+        ``rejected`` when the settings cannot work (not that service, a missing setting), ``retry``
+        when the service cannot be reached now."""
+        if not self.account_fields:
+            return Outcome.published(message=f"{self.label} needs no account")
+        return Outcome.rejected(f"{self.label} has no connection test")
+
+    def schedules_ahead(self, account: Account | None) -> bool:
+        """Whether this channel (with this account) can take a post before its time and publish it by
+        itself at that time (WordPress ``future``, YouTube ``publishAt``): a post may then be handed
+        over as soon as it is scheduled, and goes out even if Refrain is down at its time."""
+        return False
+
+    def withdraw(self, post: PostContent, context: DeliveryContext) -> Outcome:
+        """Take back a post handed over ahead of its time (``post.remote_id``), when it is cancelled:
+        ``published`` when the service no longer holds it as scheduled."""
+        return Outcome.rejected(f"{self.label} cannot withdraw a post it was given")
+
     def read_feed_entry(self, entry: Mapping) -> dict:
         """A feedparser entry as a content item of this channel:
         {"remote_id", "title", "link", "summary", "published_at" (aware UTC or None), "content_type",
         "media": [{"url", "type", "alt"}], "metrics": {name: number}} (see ``feeds``)."""
         return feeds.content_item(entry, self.feed_content_type)
+
+
+def identity_marker(post_id: int) -> str:
+    """The mark a delivered object carries, where its service allows, so that a lost answer is resolved
+    by Refrain's post id alone (never by a title or a slug), and a post Refrain did not write is never
+    taken for one of its own. The same text as the idempotency key services that honour one get."""
+    return f"refrain-post-{post_id}"
 
 
 def media_problems(name: str, value) -> list[Problem]:
@@ -366,43 +398,3 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
     except OSError as error:
         return Outcome.retry(f"could not write to the outbox: {error}")
     return Outcome.published(remote_id=target.name, url=target.as_uri())
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """All of ``data`` or nothing at ``target``, even across a crash: a temporary file beside it,
-    flushed to disk, renamed over it, and the rename itself made durable.
-
-    Both syncs stay, since the caller reports the post published as soon as this returns. Without the
-    file's fsync, a power cut after the rename can leave ``target`` empty or truncated (the rename may
-    reach the disk before the data); without the folder's, it can leave no ``target`` at all while the
-    database says published: a post lost without anyone being told. Measured on the benchmark disk
-    (ext4 on a virtual disk): about 0.4 ms for the file's and 0.2 ms for the folder's when the machine
-    is quiet, 1-3 ms together under load; ``fdatasync`` saved nothing measurable, a new file's size being
-    metadata it must write too.
-    """
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_folder(target.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """Makes the rename itself durable; some systems cannot open a folder, and then there is nothing to do."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

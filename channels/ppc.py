@@ -31,9 +31,9 @@ from channels.base import (
     Outcome,
     PostContent,
     Problem,
-    write_atomically,
 )
 from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder
+from channels.outbox import write_atomically
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
 from scheduler.domain.links import URL, is_web_address, with_utm

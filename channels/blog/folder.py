@@ -12,10 +12,11 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from channels.base import DeliveryContext, Draft, Outcome, PostContent, write_atomically
+from channels.base import DeliveryContext, Draft, Outcome, PostContent
 from channels.blog.rendering import front_matter, markdown_body
 from channels.blog.targets import CONTENT_DIR, missing_settings, publication_time
 from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, folder_problem
+from channels.outbox import write_atomically
 
 GIT_TIMEOUT = 30.0
 GIT_AUTHOR = ("Refrain", "refrain@localhost")

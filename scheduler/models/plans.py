@@ -91,6 +91,12 @@ class Post(Base):
     failure_reason: Mapped[str] = mapped_column(Text, default="")
     remote_id: Mapped[str] = mapped_column(String(300), default="")
     remote_url: Mapped[str] = mapped_column(String(2000), default="")
+    # a manager's word that the post's raw HTML may reach its channel unsanitised (audited)
+    trusted_html: Mapped[bool] = mapped_column(Boolean, default=False)
+    # handed to a service that schedules by itself (WordPress future, YouTube publishAt) once scheduled,
+    # so it goes out even if Refrain is down at its time; handed_over_at: when the service last got it
+    hand_over_early: Mapped[bool] = mapped_column(Boolean, default=False)
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

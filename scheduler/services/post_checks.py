@@ -23,6 +23,8 @@ def content_of(post: Post, plan: Plan | None = None) -> PostContent:
         id=post.id,
         campaign=slug(plan) if plan else "",
         scheduled_at=post.scheduled_at,
+        remote_id=post.remote_id or "",
+        trusted_html=bool(post.trusted_html),
     )
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import channels.registry as channel_registry
-from channels.base import DeliveryContext
+from channels.base import DeliveryContext, identity_marker
 from channels.http import HttpClient
 from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
@@ -180,7 +180,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         account=account_data,
         http=http,
         save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
-        idempotency_key=f"refrain-post-{post.id}",
+        idempotency_key=identity_marker(post.id),
         now=now(),
         export_root=settings.export_root,
         mailing_list=MailingList() if post.channel == "newsletter" else None,

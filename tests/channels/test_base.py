@@ -6,6 +6,7 @@ import time
 import pytest
 
 import channels.base
+import channels.outbox
 from channels import registry
 from channels.base import DeliveryContext, Media, Outcome, PostContent, Problem
 from channels.registry import UnknownChannel
@@ -36,7 +37,7 @@ def test_a_failed_write_keeps_the_previous_file_whole(tmp_path, monkeypatch):
     def broken_fsync(descriptor):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(channels.base.os, "fsync", broken_fsync)
+    monkeypatch.setattr(channels.outbox.os, "fsync", broken_fsync)
     outcome = deliver(tmp_path, PostContent("twitter", "Second", id=7))
     assert outcome.status == "retry" and "No space left" in outcome.message
     assert [f.name for f in (tmp_path / "twitter").iterdir()] == ["7.json"]

@@ -2,7 +2,7 @@
 
 The outbox replaces a post's file when it is written again, so the files alone cannot show a double:
 a post delivered twice leaves one ``<post id>.json``, exactly like a post delivered once. Every write
-ends in one rename into the folder (``channels.base.write_atomically``), and the kernel reports each
+ends in one rename into the folder (``channels.outbox.write_atomically``), and the kernel reports each
 one through inotify(7), whichever process made it: the test's own, a worker's, a killed worker's.
 
     writes = OutboxWrites(instance / "outbox" / "twitter")
