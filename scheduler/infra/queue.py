@@ -22,7 +22,9 @@ DELIVER_POST = "scheduler.jobs.tasks.deliver_post"
 REFRESH_FEED = "scheduler.jobs.tasks.refresh_feed"
 SEND_NEWSLETTER_BATCH = "scheduler.jobs.tasks.send_newsletter_batch"
 SEND_NEWSLETTER_CONFIRMATION = "scheduler.jobs.tasks.send_newsletter_confirmation"
-JOBS = (DELIVER_POST, REFRESH_FEED, SEND_NEWSLETTER_BATCH, SEND_NEWSLETTER_CONFIRMATION)
+HAND_OVER_POST = "scheduler.jobs.tasks.hand_over_post"
+WITHDRAW_POST = "scheduler.jobs.tasks.withdraw_post"
+JOBS = (DELIVER_POST, REFRESH_FEED, SEND_NEWSLETTER_BATCH, SEND_NEWSLETTER_CONFIRMATION, HAND_OVER_POST, WITHDRAW_POST)
 
 DELIVERY_JOB_TIMEOUT = 120
 KEEP_RESULTS_FOR = 3600
@@ -32,6 +34,16 @@ KEEP_FAILURES_FOR = 7 * 24 * 3600
 def delivery_job_id(post_id: int, retry: int = 0) -> str:
     """A retry gets its own id, so the job that schedules it cannot overwrite it while finishing."""
     return f"deliver-post-{post_id}" + (f"-retry-{retry}" if retry else "")
+
+
+def hand_over_job_id(post_id: int, attempt: int = 0) -> str:
+    """Handing a post to a service ahead of its time; a retry gets its own id, as a delivery's does."""
+    return f"hand-over-post-{post_id}" + (f"-retry-{attempt}" if attempt else "")
+
+
+def withdraw_job_id(post_id: int, attempt: int = 0) -> str:
+    """Taking back from its service a post handed over and then taken off the calendar."""
+    return f"withdraw-post-{post_id}" + (f"-retry-{attempt}" if attempt else "")
 
 
 class QueueService:
@@ -95,6 +107,34 @@ class QueueService:
             result_ttl=KEEP_RESULTS_FOR,
             failure_ttl=KEEP_FAILURES_FOR,
             description=f"deliver post {post_id}",
+        )
+
+    def enqueue_hand_over(self, post_id: int, when: datetime | None = None, attempt: int = 0) -> Job:
+        return self.enqueue(
+            self.deliveries,
+            HAND_OVER_POST,
+            post_id,
+            attempt,
+            when=when,
+            job_id=hand_over_job_id(post_id, attempt),
+            job_timeout=DELIVERY_JOB_TIMEOUT,
+            result_ttl=KEEP_RESULTS_FOR,
+            failure_ttl=KEEP_FAILURES_FOR,
+            description=f"hand post {post_id} over ahead of its time",
+        )
+
+    def enqueue_withdrawal(self, post_id: int, when: datetime | None = None, attempt: int = 0) -> Job:
+        return self.enqueue(
+            self.deliveries,
+            WITHDRAW_POST,
+            post_id,
+            attempt,
+            when=when,
+            job_id=withdraw_job_id(post_id, attempt),
+            job_timeout=DELIVERY_JOB_TIMEOUT,
+            result_ttl=KEEP_RESULTS_FOR,
+            failure_ttl=KEEP_FAILURES_FOR,
+            description=f"withdraw post {post_id} from its service",
         )
 
     def withdraw_delivery(self, post_id: int) -> bool:

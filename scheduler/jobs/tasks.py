@@ -16,7 +16,7 @@ import threading
 from rq import Retry
 
 from scheduler.models.database import database_unavailable, db, describe_error
-from scheduler.services import feeds, items, publishing, style, sweeper
+from scheduler.services import feeds, handover, items, publishing, style, sweeper
 from scheduler.services.newsletter import batches as newsletter_batches
 from scheduler.services.newsletter import messages as newsletter_messages
 from scheduler.services.newsletter import sweeper as newsletter_sweeper
@@ -69,6 +69,24 @@ def _remove_session() -> None:
 @put_back_on_outage
 def deliver_post(post_id: int) -> str:
     return publishing.deliver(post_id)
+
+
+# another call about the same post is under way (``handover.BUSY``): the same job again a little later
+BUSY_RETRIES, BUSY_INTERVAL = 60, 5
+
+
+@put_back_on_outage
+def hand_over_post(post_id: int, attempt: int = 0):
+    """Give a post to a service that holds it until its time (``services.handover``)."""
+    result = handover.hand_over(post_id, attempt)
+    return Retry(max=BUSY_RETRIES, interval=BUSY_INTERVAL) if result == handover.BUSY else result
+
+
+@put_back_on_outage
+def withdraw_post(post_id: int, attempt: int = 0):
+    """Take back from its service a post handed over and then taken off the calendar."""
+    result = handover.withdraw(post_id, attempt)
+    return Retry(max=BUSY_RETRIES, interval=BUSY_INTERVAL) if result == handover.BUSY else result
 
 
 @skip_turn_on_outage

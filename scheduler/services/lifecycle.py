@@ -57,6 +57,7 @@ __all__ = [
     "UNCONFIRMED",
     "claim",
     "move",
+    "note_in_place",
     "sources_of",
 ]
 
@@ -93,6 +94,24 @@ def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> 
     audit.note_move(post_id, current, to, note)
     _as_written(post_id, {"status": to, **values})
     return True
+
+
+def note_in_place(post_id: int, allowed, note: str, **values) -> str | None:
+    """Write ``values`` and a line of history on a post that stays where it is, if, and only if, it is
+    still in one of ``allowed`` (a hand-over recorded while a person cancels: the cancel wins, and
+    this writes nothing). Returns the status it was noted in, or None."""
+    connection = _connection()
+    current = connection.execute(_CURRENT_STATUS, {"post_id": post_id}).scalar()
+    if current is None or current not in set(allowed):
+        return None
+    changed = connection.execute(
+        _status_update(tuple(sorted(values))), _update_parameters(post_id, current, current, values)
+    )
+    if changed.rowcount != 1:
+        return None
+    _write_history(connection, post_id, current, current, note)
+    _as_written(post_id, {"status": current, **values})
+    return current
 
 
 def claim(post_id: int, note: str, claimed_at) -> int | None:

@@ -15,7 +15,7 @@ from scheduler.domain.links import web_link
 from scheduler.domain.statuses import MANAGERS_ONLY, actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import actor, clock, lifecycle, review_rules, runtime
+from scheduler.services import actor, clock, handover, lifecycle, review_rules, runtime
 from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
 from scheduler.services.lifecycle import (
     CANCELLED,
@@ -104,17 +104,26 @@ def update_post(post: Post, data) -> Post:
     for name in ("plan_id", "channel"):
         if reader.has(name) and data[name] != getattr(post, name):
             reader.fail(name, "cannot be changed; write a new post (or adapt this one) instead")
-    old_time = post.scheduled_at
+    old_time, before = post.scheduled_at, _handed_over_version(post)
     _apply_fields(post, reader, partial=True)
     reader.done()
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
         # a creator changed what was approved: it waits for a new approval, off the queue meanwhile
         lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="changed after approval: to be approved again")
-        _withdraw_after_commit(post.id)
+        _withdraw_after_commit(post)
     elif post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
-        _requeue(post)
+        _requeue(post)  # handed over again for the new time, if it is far enough
+    elif post.status in (SCHEDULED, QUEUED) and _handed_over_version(post) != before:
+        handover.offer(post.id, post.scheduled_at, post.hand_over_early)  # the service's copy is updated
+    if post.status in (SCHEDULED, QUEUED) and not post.hand_over_early:
+        handover.take_back(post)  # the option unticked: the service lets go of what it held
     return post
+
+
+def _handed_over_version(post: Post) -> tuple:
+    """What a service holding the post ahead of its time was given: a change hands it over again."""
+    return (post.body, post.title, post.link, dict(post.extra or {}), post.scheduled_at, post.hand_over_early)
 
 
 def _plan_field(reader: Reader) -> Plan | None:
@@ -157,6 +166,19 @@ def _apply_fields(post: Post, reader: Reader, partial: bool) -> None:
         post.on_theme = bool(on_theme)
     if post.channel in channel_registry.names():
         post.extra = _extra_fields(post, reader)
+    if reader.has("hand_over_early"):
+        _hand_over_field(post, reader)
+
+
+def _hand_over_field(post: Post, reader: Reader) -> None:
+    """Asked for only where the channel's service can hold the post until its time; a post that already
+    asked keeps asking (its account may be reconnected meanwhile: each hand-over says what stops it)."""
+    wanted = bool(reader.boolean_or_none("hand_over_early"))
+    why_not = handover.why_not_offered(post.channel) if wanted and not post.hand_over_early else ""
+    if why_not:
+        reader.fail("hand_over_early", f"cannot be set: {why_not}")
+    elif "hand_over_early" not in reader.errors:
+        post.hand_over_early = wanted
 
 
 def _link(reader: Reader) -> str:
@@ -213,7 +235,7 @@ def schedule_post(post: Post) -> Post:
             status = post.status
             lifecycle.move(post.id, IN_REVIEW, {status}, note="sent for approval", failure_reason="")
             if status == QUEUED:
-                _withdraw_after_commit(post.id)
+                _withdraw_after_commit(post)
             return post
         if who.is_person and not review_rules.waits_for_approval(who):  # a manager's schedule approves
             review_rules.record(post, review_rules.APPROVED, before=post.status, after=SCHEDULED)
@@ -251,6 +273,7 @@ def _requeue(post: Post) -> None:
     lifecycle.move(post.id, QUEUED, {SCHEDULED}, note="handed to the queue")
     post_id, when = post.id, post.scheduled_at
     after_commit(lambda: hand_to_queue(post_id, when))
+    handover.offer(post_id, when, post.hand_over_early)
 
 
 def hand_to_queue(post_id: int, when) -> None:
@@ -268,7 +291,7 @@ def unschedule_post(post: Post) -> Post:
     """Back to draft: off the calendar, still editable."""
     if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
         raise Conflict(f"a {_status_now(post)} post cannot go back to draft", {"status": _status_now(post)})
-    _withdraw_after_commit(post.id)
+    _withdraw_after_commit(post)
     return post
 
 
@@ -284,7 +307,7 @@ def cancel_post(post: Post) -> Post:
             + (" (it is being delivered right now)" if status == PUBLISHING else ""),
             {"status": status},
         )
-    _withdraw_after_commit(post.id)
+    _withdraw_after_commit(post)
     return post
 
 
@@ -293,8 +316,11 @@ def _status_now(post: Post) -> str:
     return db.session.scalar(select(Post.status).where(Post.id == post.id)) or post.status
 
 
-def _withdraw_after_commit(post_id: int) -> None:
+def _withdraw_after_commit(post: Post) -> None:
+    """Off the calendar: its delivery job withdrawn, and what a service holds for it ahead of time."""
+    post_id = post.id
     after_commit(lambda: runtime.queues().withdraw_delivery(post_id))
+    handover.take_back(post)
 
 
 @unit_of_work
@@ -355,6 +381,8 @@ def post_dict(post: Post) -> dict:
         "failure_reason": post.failure_reason or None,
         "remote_id": post.remote_id or None,
         "remote_url": post.remote_url or None,
+        "hand_over_early": bool(post.hand_over_early),
+        "handed_over_at": post.handed_over_at.isoformat() if post.handed_over_at else None,
         "adapted_from_post_id": post.adapted_from_post_id,
         "source_item_id": post.source_item_id,
         "lineage": dict(post.lineage or {}) or None,

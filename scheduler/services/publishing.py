@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import channels.registry as channel_registry
-from channels.base import DeliveryContext, identity_marker
+from channels.base import Account, DeliveryContext, identity_marker
 from channels.http import HttpClient
 from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
@@ -168,15 +168,23 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         accounts.mark_unauthorized(account.id, str(error))
         _wait_for_reconnection(post, str(error))
         return None, "waiting: account to reconnect"
-    account_id = account.id
+    return live_context(post, account_data), ""
+
+
+def live_context(post: Post, account_data: Account) -> DeliveryContext:
+    """What a live call about ``post`` runs with (its delivery, a hand-over ahead of time, a withdrawal):
+    the account, the guarded HTTP client that rests the account on a rate limit, renewed secrets kept."""
+    settings = runtime.settings()
+    connection = runtime.queues().connection
+    account_id = account_data.id
     http = HttpClient(
         timeout=settings.delivery_timeout,
         on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds),
         allow=settings.fetch_allow,  # the admin's exceptions to the address guard, as for feeds
     )
     return DeliveryContext(
-        mode=mode,
-        outbox_dir=outbox,
+        mode=settings.delivery,
+        outbox_dir=settings.outbox,
         account=account_data,
         http=http,
         save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
@@ -184,7 +192,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         now=now(),
         export_root=settings.export_root,
         mailing_list=MailingList() if post.channel == "newsletter" else None,
-    ), ""
+    )
 
 
 def _wait_for_reconnection(post: Post, why: str) -> None:
@@ -218,7 +226,7 @@ def _record(post: Post, outcome) -> str:
             {PUBLISHING},
             note=outcome.message or "delivered",
             published_at=now(),
-            remote_id=outcome.remote_id or "",
+            remote_id=outcome.remote_id or post.remote_id or "",  # an update may not repeat the id it went to
             remote_url=web_link(outcome.url),  # a service's answer: only an http(s) link is kept
             failure_reason="",
         )

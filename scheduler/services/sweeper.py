@@ -4,7 +4,8 @@ Safe to run anywhere, any number of times (every worker runs it; a Redis lock ma
 interval across all of them). Each sweep:
 
 - hands to the queue the posts the database says are ``scheduled`` but Redis never heard of (Redis
-  was down when they were, or they waited for their account to be reconnected);
+  was down when they were, or they waited for their account to be reconnected), with their hand-over
+  to a service that holds posts until their time, when they asked for one (``services.handover``);
 - enqueues again the ``queued`` posts due soon whose job is gone (Redis restarted or flushed, the
   job ran too early, or its worker died after taking it but before claiming the post);
 - gives up on deliveries stuck in ``publishing`` (their worker died mid-delivery): they become
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from scheduler.infra.queue import delivery_job_id
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import accounts, lifecycle, metrics, runtime
+from scheduler.services import accounts, handover, lifecycle, metrics, runtime
 from scheduler.services.clock import now
 from scheduler.services.lifecycle import PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
 from scheduler.services.posts import hand_to_queue
@@ -58,14 +59,15 @@ def enqueue_scheduled() -> int:
     """Scheduled posts to the queue, their jobs enqueued once the moves are committed."""
     waiting = accounts.waiting_channels() if runtime.settings().delivery == "live" else set()
     due = db.session.execute(
-        select(Post.id, Post.scheduled_at).where(
+        select(Post.id, Post.scheduled_at, Post.hand_over_early).where(
             Post.status == SCHEDULED, Post.scheduled_at.is_not(None), Post.channel.not_in(waiting)
         )
     ).all()
     count = 0
-    for post_id, when in due:
+    for post_id, when, hand_over_early in due:
         if lifecycle.move(post_id, QUEUED, {SCHEDULED}, note="handed to the queue by the sweeper"):
             after_commit(lambda post_id=post_id, when=when: hand_to_queue(post_id, when))
+            handover.offer(post_id, when, hand_over_early)  # its hand-over, if it asked and Redis missed it
             count += 1
     return count
 
