@@ -85,6 +85,11 @@ POST_FIELDS = {
     "scheduled_at": nullable(INSTANT),
     "on_theme": {"type": ["boolean", "null"]},
     "extra": {"type": ["object", "null"]},
+    "hand_over_early": {
+        "type": ["boolean", "null"],
+        "description": "hand the post to its service as soon as it is scheduled, so the service publishes it at its "
+        "time even if Refrain is down then; refused (422) where the channel's service cannot hold a post",
+    },
 }
 NEW_POST = obj({**POST_FIELDS, "scheduled_at": INSTANT}, required=("plan_id", "channel", "body", "scheduled_at"))
 POST_CHANGES = obj(POST_FIELDS)
@@ -269,6 +274,8 @@ COMPONENTS = {
             "failure_reason": {"type": ["string", "null"]},
             "remote_id": {"type": ["string", "null"]},
             "remote_url": {"type": ["string", "null"]},
+            "hand_over_early": {"type": "boolean"},
+            "handed_over_at": {**STAMP, "description": "when its service last got it ahead of its time"},
             "adapted_from_post_id": {"type": ["integer", "null"]},
             "source_item_id": {"type": ["integer", "null"]},
             "lineage": {"type": ["object", "null"]},

@@ -134,19 +134,23 @@ class PostForm(TimeOnPlanClock, PageForm):
     action = StringField()  # from the button pressed: save, schedule, unschedule, cancel, confirm, send_again
     url = StringField("URL where it appeared", render_kw={"placeholder": "URL where it appeared", "class": "small-url"})
     time_notice: str | None = None
+    hand_over_early = BooleanField("Hand over ahead of time")  # labelled with the channel's service below
+    offers_hand_over = False  # shown (and read) only where the service can hold the post until its time
 
     def extra_fields(self) -> list:
         return [self[name] for name in self.extras]
 
     def in_page_order(self) -> list:
-        return [self.title, self.body, self.link, *self.extra_fields(), self.scheduled_local, self.theme, self.url]
+        offered = [self.hand_over_early] if self.offers_hand_over else []
+        fields = [self.title, self.body, self.link, *self.extra_fields(), self.scheduled_local, *offered]
+        return [*fields, self.theme, self.url]
 
     def service_input(self, plan, post=None) -> dict:
         """What the services take; the scheduled time read on the plan's clock (``time_notice``)."""
         scheduled_at, self.time_notice = time_from_form(
             self.scheduled_local.data, plan, post.scheduled_at if post is not None else None
         )
-        return {
+        data = {
             "title": self.title.data or "",
             "body": self.body.data or "",
             "link": self.link.data or "",
@@ -154,6 +158,9 @@ class PostForm(TimeOnPlanClock, PageForm):
             "scheduled_at": scheduled_at,
             "extra": {name: extra_input(kind, name, self[name].data) for name, kind in self.extras.items()},
         }
+        if self.offers_hand_over:
+            data["hand_over_early"] = bool(self.hand_over_early.data)
+        return data
 
 
 def post_form_class(adapter) -> type[PostForm]:
@@ -164,6 +171,9 @@ def post_form_class(adapter) -> type[PostForm]:
         BODY_LABELS.get(adapter.name, "Text"), render_kw={"rows": 12 if adapter.name in LONG_BODIES else 5}
     )
     fields["link"] = StringField(LINK_LABELS.get(adapter.name, "Link"), render_kw={"placeholder": "https://"})
+    fields["hand_over_early"] = BooleanField(
+        f"Hand over to {adapter.label} as soon as it is scheduled, so it goes out even if Refrain is down"
+    )
 
     class ChannelPostForm(PostForm):
         extras = dict(adapter.extra_fields)
@@ -173,8 +183,9 @@ def post_form_class(adapter) -> type[PostForm]:
     return ChannelPostForm
 
 
-def post_form(adapter, plan, post=None, day: date | None = None) -> PostForm:
-    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``)."""
+def post_form(adapter, plan, post=None, day: date | None = None, hand_over: bool = False) -> PostForm:
+    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``).
+    ``hand_over``: the channel's service can hold the post until its time (the option is offered)."""
     values = {}
     if post is not None:
         extra = post.extra or {}
@@ -184,11 +195,13 @@ def post_form(adapter, plan, post=None, day: date | None = None) -> PostForm:
             "link": post.link,
             "theme": "auto" if post.theme_source == "keywords" else ("on" if post.on_theme else "off"),
             "scheduled_local": local_time(post.scheduled_at, plan, FORM_TIME),
+            "hand_over_early": bool(post.hand_over_early),
         }
         values |= {name: extra_value(kind, name, extra.get(name)) for name, kind in adapter.extra_fields.items()}
     elif day is not None:
         values["scheduled_local"] = f"{day.isoformat()}T10:00"
     form = post_form_class(adapter).shown(values)
+    form.offers_hand_over = hand_over
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
     form.theme.data = form.theme.data or "auto"
     return form
