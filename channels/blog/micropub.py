@@ -34,8 +34,9 @@ def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContex
         return missing
     endpoint = account.setting("micropub_endpoint")
     headers = {"Authorization": f"Bearer {account.secret('micropub_token')}"}
-    if post.remote_id:
-        return update(endpoint, post.remote_id.strip(), draft, post, context, headers)
+    stored = post.remote_id.strip()
+    if stored.startswith(("https://", "http://")):  # the address the endpoint gave (not an outbox file's name)
+        return update(endpoint, stored, draft, post, context, headers)
     earlier = find_by_mark(endpoint, post, context, headers)
     if earlier:
         outcome = update(endpoint, earlier, draft, post, context, headers)

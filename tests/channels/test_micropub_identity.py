@@ -173,3 +173,10 @@ def test_an_unsaved_post_is_created_without_a_mark_or_a_lookup(service):
     assert deliver(service, replace(blog_post(), id=None)).status == "published"
     [sent] = service.requests
     assert "refrain-post" not in sent.form()
+
+
+def test_a_stored_id_that_is_not_an_address_is_not_updated(service):
+    service.answer("GET", ENDPOINT, 200, {"items": []})
+    service.answer("POST", ENDPOINT, 201, "", headers={"Location": URL})
+    assert deliver(service, blog_post(remote_id="42.json")).remote_id == URL
+    assert service.received("POST")[0].form()["h"] == "entry"
