@@ -5,18 +5,15 @@ Live delivery does not call the Google Ads API (that takes a developer token, an
 and OAuth): it exports the ads as a CSV that Google Ads Editor imports (Account → Import → From file),
 one file per campaign, one row per ad, in the editor's own column names. The file is UTF-8 with a byte
 order mark, one of the two encodings the editor reads (the other is UTF-16), which also makes
-spreadsheets read it as UTF-8. Which post each row came from is kept beside the files, in
-``.refrain-ads.json``, so delivering a post again replaces its row instead of adding a second one.
+spreadsheets read it as UTF-8. Which post each row came from is kept beside the files, so delivering a
+post again replaces its row instead of adding a second one, and rows or files Refrain did not write are
+never replaced (``ppc_export``).
 Attached images are not exported (image assets are added in the editor). ``utm_link`` is the UTM link
 builder (here rather than in ``shaping``, whose ``with_utm`` only fills in missing tags).
 """
 
-import csv
-import io
-import json
 import re
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -33,7 +30,7 @@ from channels.base import (
     Problem,
 )
 from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder
-from channels.outbox import write_atomically
+from channels.ppc_export import ForeignFile, export
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
 from scheduler.domain.links import URL, is_web_address, with_utm
@@ -54,7 +51,6 @@ EDITOR_COLUMNS = (
 )
 AD_TYPE = "Responsive search ad"
 AD_STATUSES = ("Enabled", "Paused")
-INDEX_NAME = ".refrain-ads.json"
 EXPORTED = "exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)"
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
@@ -271,12 +267,15 @@ class PPC(Channel):
             return Outcome.rejected(f"{refusal}; change the account's Export folder")
         row = editor_row(draft.payload, post, status)
         try:
-            path = export(folder, post.id, campaign_slug(post.campaign) + ".csv", row)
+            path, kept = export(folder, post.id, campaign_slug(post.campaign) + ".csv", row, EDITOR_COLUMNS)
         except ForeignFile as refusal:
             return Outcome.rejected(str(refusal))
         except OSError as error:
             return Outcome.retry(f"could not write the Google Ads Editor file: {error}")
-        return Outcome.published(remote_id=str(path), url=path.as_uri(), message=EXPORTED)
+        message = EXPORTED
+        if kept:
+            message += f"; {kept} rows Refrain did not write are kept in {path.name} as they were"
+        return Outcome.published(remote_id=str(path), url=path.as_uri(), message=message)
 
 
 # --- the Google Ads Editor export --------------------------------------------------------------------
@@ -316,82 +315,6 @@ def editor_row(ad: dict, post: PostContent, status: str) -> dict:
     for number, line in enumerate(ad["descriptions"][: DESCRIPTIONS[1]], start=1):
         row[f"Description {number}"] = line
     return row
-
-
-def editor_csv(rows: list[dict]) -> bytes:
-    """UTF-8 with a byte order mark: how Google Ads Editor (and spreadsheets) know it is UTF-8."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EDITOR_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def export(folder: Path, post_id: int, filename: str, row: dict) -> Path:
-    """Puts the post's row in ``filename``, out of any other campaign file it was in before, rewriting
-    each changed file whole and atomically; the index is written last, so a failure halfway is mended by
-    the next attempt. A lock keeps two deliveries from losing each other's rows."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with locked(folder / ".refrain-ads.lock"):
-        index = read_index(folder / INDEX_NAME)
-        ours = {entry["file"] for entry in index.values()}  # the index is the mark of the files Refrain wrote
-        target = folder / filename
-        if filename not in ours and (target.exists() or target.is_symlink()):
-            raise ForeignFile(
-                f"{filename} already exists in the export folder and Refrain did not write it: it is left "
-                "untouched; move it away, or export this campaign to another folder"
-            )
-        before = index.get(str(post_id), {}).get("file")
-        index[str(post_id)] = {"file": filename, "row": row}
-        for name in {filename, before} - {None}:
-            rows = [
-                entry["row"]
-                for key, entry in sorted(index.items(), key=lambda item: int(item[0]))
-                if entry["file"] == name
-            ]
-            if rows:
-                write_atomically(folder / name, editor_csv(rows))
-            else:
-                (folder / name).unlink(missing_ok=True)
-        write_atomically(folder / INDEX_NAME, json.dumps(index, ensure_ascii=False, indent=1).encode("utf-8"))
-    return folder / filename
-
-
-class ForeignFile(Exception):
-    """A campaign's file is there already, and Refrain did not write it."""
-
-
-def read_index(path: Path) -> dict:
-    """{post id: {"file": "<campaign>.csv", "row": {column: value}}}; a missing or unreadable index is empty."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {
-        key: entry
-        for key, entry in data.items()
-        if key.isdigit()
-        and isinstance(entry, dict)
-        and isinstance(entry.get("file"), str)
-        and isinstance(entry.get("row"), dict)
-    }
-
-
-@contextmanager
-def locked(path: Path):
-    try:
-        import fcntl
-    except ImportError:  # not on a POSIX system: one worker at a time is assumed
-        yield
-        return
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 register(PPC)

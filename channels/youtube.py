@@ -4,18 +4,20 @@ and the thumbnail to set (thumbnails.set) when the post carries an image.
 Live delivery schedules a video already uploaded as private (YouTube Studio, or any uploader): the
 post names it by its id (extra field ``video_id``), and ``videos.update`` (``PUT
 {api}/youtube/v3/videos?part=snippet,status``) sets its title, description, tags and category, and
-keeps it private with ``publishAt`` at the post's time, when YouTube itself makes it public. A post
-delivered at or after its time (YouTube refuses a ``publishAt`` in the past) makes the video public
-at once. The thumbnail is not sent yet. Access is OAuth 2.0: an expired access token is renewed
-with the refresh token (``POST {oauth}/token``), kept through ``context.save_secrets``, and the
-update is sent once more.
+keeps it private with ``publishAt`` at the post's time, when YouTube itself makes it public: a post
+may be handed over ahead of its time (``schedules_ahead``), and taken back when cancelled
+(``withdraw``). A post delivered at or after its time (YouTube refuses a ``publishAt`` in the past)
+makes the video public at once. Which video is changed, and the mark it carries, is
+``youtube_videos``'s. The thumbnail is not sent yet. Access is OAuth 2.0: an expired access token is
+renewed with the refresh token (``POST {oauth}/token``), kept through ``context.save_secrets``, and
+the request is sent once more.
 """
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from channels import feeds
+from channels import youtube_videos as videos
 from channels.base import (
     ADDRESS,
     AccountField,
@@ -29,6 +31,7 @@ from channels.base import (
     PostContent,
     Problem,
     as_utc,
+    identity_marker,
 )
 from channels.registry import register
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
@@ -36,9 +39,8 @@ from channels.shaping import images_of, media_extra, plain_text, sentences, shor
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"
 ANGLE_BRACKETS = "<>"
-VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+VIDEO_ID = videos.VIDEO_ID
 API_URL, OAUTH_URL = "https://www.googleapis.com", "https://oauth2.googleapis.com"
-PUBLISH_AT_MARGIN = timedelta(minutes=1)  # closer than this to now, publishAt could already be past on arrival
 
 
 def tags_length(tags: list[str]) -> int:
@@ -146,13 +148,15 @@ class YouTube(Channel):
                 )
             )
         problems += self.angle_brackets(snippet)
-        total = tags_length(snippet["tags"])
+        marked = videos.marked_tags(snippet["tags"], post.id)  # as delivered: with the post's mark
+        total = tags_length(marked)
         if total > TAGS_MAX:
+            mark = f", and Refrain adds {identity_marker(post.id)} to know the video again" if post.id else ""
             problems.append(
                 Problem(
                     "tags_too_long",
                     f"the tags take {total} characters (a tag with a space counts "
-                    f"2 more for its quotes, plus a comma between tags); YouTube allows {TAGS_MAX}",
+                    f"2 more for its quotes, plus a comma between tags{mark}); YouTube allows {TAGS_MAX}",
                     field="tags",
                 )
             )
@@ -168,51 +172,34 @@ class YouTube(Channel):
         return Length(size, DESCRIPTION_MAX_BYTES, "bytes"), problems
 
     def deliver_live(self, draft, post, context):
-        """Schedules the uploaded private video: its metadata and publish time, in one videos.update."""
-        video_id = str(draft.payload.get("id") or "")
-        if not video_id:
-            return Outcome.rejected(
-                "no video to schedule: upload the video as private, then give its id (video_id) on the post"
-            )
+        """Schedules the uploaded private video named by id, in one videos.update (``youtube_videos``)."""
+        video_id, refusal = videos.video_to_schedule(draft, post)
+        if refusal:
+            return Outcome.rejected(refusal)
         _, problems = self.check(post, draft)
         refusals = [p.message for p in problems if p.severity == "error"]
         if refusals:
             return Outcome.rejected("YouTube would refuse this video's details: " + "; ".join(refusals))
-        account = context.account
-        if not account.secret("refresh_token") and not account.secret("access_token"):
+        if not context.account.secret("refresh_token") and not context.account.secret("access_token"):
             return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
-        tokens = Tokens(account, context)
-        update = video_update(video_id, draft, context.moment())
-        address = f"{account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/videos"
-        try:
-            try:
-                response = self.put(context, address, update, tokens.access())
-            except DeliveryFailure as failure:
-                if failure.outcome.status != "unauthorized" or tokens.renewed or out_of_quota(failure.outcome):
-                    raise
-                response = self.put(context, address, update, tokens.renew())
-            answer = response.json()
-        except DeliveryFailure as failure:
-            outcome = failure.outcome
-            if out_of_quota(outcome):
-                outcome = Outcome.retry(
-                    f"{outcome.message} (the daily quota returns at midnight Pacific time)",
-                    retry_after=until_quota_resets(context.moment()),
-                )
-            raise DeliveryFailure(tokens.scrub(outcome)) from None
-        remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id
-        when = update["status"].get("publishAt")
-        return Outcome.published(
-            remote_id,
-            f"https://www.youtube.com/watch?v={remote_id}",
-            message=f"scheduled to go public at {when}" if when else "made public",
-        )
+        return videos.schedule(DataApi(context), video_id, draft, post, context.moment())
 
-    @staticmethod
-    def put(context, address, update, token):
-        return context.http.request(
-            "PUT", address, params={"part": "snippet,status"}, json=update, headers={"Authorization": f"Bearer {token}"}
-        )
+    def schedules_ahead(self, account):
+        """YouTube publishes a private video at its publishAt by itself."""
+        return True
+
+    def withdraw(self, post, context):
+        """The video handed over ahead set back to private, unscheduled (``youtube_videos.withdraw``)."""
+        if context.mode != "live":
+            return Outcome.published(message="delivered to the outbox only: nothing was handed to YouTube")
+        if context.account is None:
+            return Outcome.unauthorized("no YouTube account is connected: connect one on the Accounts page")
+        if not context.account.secret("refresh_token") and not context.account.secret("access_token"):
+            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+        try:
+            return videos.withdraw(DataApi(context), post)
+        except DeliveryFailure as failure:
+            return failure.outcome
 
     @staticmethod
     def angle_brackets(snippet: dict) -> list[Problem]:
@@ -253,7 +240,7 @@ class YouTube(Channel):
             link=source.link,
             campaign=source.campaign,
             scheduled_at=source.scheduled_at,
-            extra={"tags": fitting_tags(tags), **media_extra(images_of(source.extra)[:1])},
+            extra={"tags": fitting_tags(tags, TAGS_MAX - videos.MARK_ROOM), **media_extra(images_of(source.extra)[:1])},
         )
 
     def read_feed_entry(self, entry):
@@ -277,21 +264,6 @@ class YouTube(Channel):
         )
 
 
-def video_update(video_id: str, draft: Draft, now: datetime) -> dict:
-    """The videos.update body: the snippet as drafted; private until publishAt while that is ahead,
-    public at once when the post's time has come (YouTube refuses a publishAt in the past)."""
-    snippet = draft.payload["snippet"]
-    publish = draft.payload["status"].get("publishAt")
-    status = {"privacyStatus": "private", "publishAt": publish}
-    if not publish or datetime.fromisoformat(publish) <= now + PUBLISH_AT_MARGIN:
-        status = {"privacyStatus": "public"}
-    return {
-        "id": video_id,
-        "snippet": {key: snippet[key] for key in ("title", "description", "tags", "categoryId")},
-        "status": status,
-    }
-
-
 def out_of_quota(outcome: Outcome) -> bool:
     """YouTube answers an exhausted daily quota with 403 (quotaExceeded): a wait, not a lost authorization."""
     return outcome.status == "unauthorized" and "answered 403" in outcome.message and "quota" in outcome.message
@@ -302,6 +274,36 @@ def until_quota_resets(now: datetime) -> float:
     pacific = now.astimezone(ZoneInfo("America/Los_Angeles"))
     midnight = datetime.combine(pacific.date() + timedelta(days=1), datetime.min.time(), pacific.tzinfo)
     return max((midnight - pacific).total_seconds(), 60.0)
+
+
+class DataApi:
+    """The Data API's videos, as the account: each call with its access token, renewed once on a refusal;
+    a spent daily quota is a wait until it returns; no token or secret in what a failure says."""
+
+    def __init__(self, context):
+        self.context, self.tokens = context, Tokens(context.account, context)
+        self.address = f"{context.account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/videos"
+
+    def videos(self, method: str, params: dict, body: dict | None = None):
+        try:
+            try:
+                return self.send(method, params, body, self.tokens.access())
+            except DeliveryFailure as failure:
+                if failure.outcome.status != "unauthorized" or self.tokens.renewed or out_of_quota(failure.outcome):
+                    raise
+                return self.send(method, params, body, self.tokens.renew())
+        except DeliveryFailure as failure:
+            outcome = failure.outcome
+            if out_of_quota(outcome):
+                outcome = Outcome.retry(
+                    f"{outcome.message} (the daily quota returns at midnight Pacific time)",
+                    retry_after=until_quota_resets(self.context.moment()),
+                )
+            raise DeliveryFailure(self.tokens.scrub(outcome)) from None
+
+    def send(self, method, params, body, token):
+        headers = {"Authorization": f"Bearer {token}"}
+        return self.context.http.request(method, self.address, params=params, json=body, headers=headers)
 
 
 class Tokens:

@@ -1,13 +1,19 @@
 """The folder target: the Markdown file, written atomically into a Hugo or Jekyll site's content
-folder as ``<date>-<slug>.md``, its front matter naming the post (``refrain_id``) so a new slug or date
-replaces the old file instead of adding one; committed (never pushed) when the site is a git repository.
+folder as ``<date>-<slug>.md``, committed (never pushed) when the site is a git repository.
 
-The site folder is relative to the export root and confined to it (``channels.exports``); the
-``refrain_id`` is the mark of the files Refrain wrote, so a file of the same name without it (or naming
-another post) is never replaced."""
+Which file is this post's is decided by identity, never by its name: the front matter names the post
+(``refrain_id: 42``, the mark of the files Refrain wrote), and the file an earlier delivery wrote is
+stored as the post's remote id. So delivering again (a lost answer, an edit) rewrites this post's own
+file, a new title or date renames it (one file per post, one commit in git), and a file of the same
+name that is not this post's (hand-written, or another post's with the same title and day) is never
+replaced: the post takes the next free name, ``<date>-<slug>-2.md``, its slug following so that the
+site gives it an address of its own.
+
+The site folder is relative to the export root and confined to it (``channels.exports``)."""
 
 import json
 import os
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -22,14 +28,15 @@ GIT_TIMEOUT = 30.0
 GIT_AUTHOR = ("Refrain", "refrain@localhost")
 OWNER_KEY = "refrain_id"  # the front-matter key that says which post a file belongs to
 FRONT_MATTER_MAX = 256 * 1024  # bytes of a Markdown file's front matter read to find its owner
+SAME_NAME_MAX = 99  # <name>-2.md … <name>-99.md: the free names tried when a post's name is taken
 
 
-def folder_front_matter(draft: Draft, post: PostContent, when: datetime, future: bool) -> dict:
+def folder_front_matter(draft: Draft, post: PostContent, when: datetime, future: bool, slug: str) -> dict:
     matter = draft.payload["front_matter"]
     values = {"title": matter["title"], "date": when.isoformat()}
     if future:
         values["publishDate"] = when.isoformat()
-    values.update({"draft": False, "slug": matter["slug"], "tags": list(matter.get("tags") or [])})
+    values.update({"draft": False, "slug": slug, "tags": list(matter.get("tags") or [])})
     if matter.get("canonical_url"):
         values["canonical_url"] = matter["canonical_url"]
     values[OWNER_KEY] = post.id
@@ -55,6 +62,38 @@ def owner_of(path: Path):
     except (OSError, ValueError):
         return None
     return None
+
+
+def files_of(post: PostContent, site: Path, content: Path) -> list[Path]:
+    """This post's files: the one an earlier delivery stored as the remote id (relative to the site,
+    wherever the content folder was then) and any in the content folder whose front matter names the
+    post (a delivery whose answer was lost, a rename left halfway). A file is this post's only when its
+    front matter says so: a stored name now holding someone else's file is not."""
+    found = [path for path in sorted(content.glob("*.md")) if owner_of(path) == post.id]
+    stored = post.remote_id.strip()
+    if stored and not folder_problem(stored):
+        path = site / stored
+        inside = path.parent.resolve().is_relative_to(site)  # no folder of it leads out by a symbolic link
+        if inside and path.is_file() and owner_of(path) == post.id:
+            found.append(path)
+    unique = {os.path.normpath(path): path for path in found}
+    return list(unique.values())
+
+
+def place_for(content: Path, name: str, ours: list[Path]) -> tuple[Path | None, str]:
+    """Where the post's file goes, and the suffix its slug takes there ("" or "-2"...): the post's own
+    file of that name when it has one (its name kept across deliveries), else ``<name>.md`` when
+    nothing is there, else the first free ``<name>-<n>.md``; (None, "") when none is free."""
+    pattern = re.compile(re.escape(name) + r"(-[0-9]+)?\.md")
+    kept = sorted((p.name for p in ours if p.parent == content and pattern.fullmatch(p.name)), key=len)
+    if kept:
+        return content / kept[0], kept[0][len(name) : -len(".md")]
+    for number in range(1, SAME_NAME_MAX + 1):
+        suffix = f"-{number}" if number > 1 else ""
+        path = content / f"{name}{suffix}.md"
+        if not (path.exists() or path.is_symlink()):
+            return path, suffix
+    return None, ""
 
 
 def inside_git_repository(folder: Path) -> bool:
@@ -131,18 +170,19 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
     if folder_problem(subdir) or not content.is_relative_to(site):
         return Outcome.rejected(f"the content folder {subdir!r} is outside the site folder")
     when, future = publication_time(post, context)
-    slug = draft.payload["slug"]
-    target = content / f"{when.date().isoformat()}-{slug}.md"
-    text = front_matter(folder_front_matter(draft, post, when, future)) + "\n" + markdown_body(draft)
+    name = f"{when.date().isoformat()}-{draft.payload['slug']}"
     try:
         content.mkdir(parents=True, exist_ok=True)
-        if (target.exists() or target.is_symlink()) and owner_of(target) != post.id:
-            # another post's file, or one Refrain did not write (no refrain_id names this post): left untouched
+        ours = files_of(post, site, content)
+        target, suffix = place_for(content, name, ours)
+        if target is None:
             return Outcome.rejected(
-                f"{target.name} already exists and Refrain did not write it for this post (it holds another post "
-                "or a file of the site's own): it is left untouched; give this post another slug"
+                f"{name}.md and the next {SAME_NAME_MAX - 1} free names are all taken by files that are not this "
+                "post's: they are left untouched; give this post another slug"
             )
-        older = [path for path in content.glob("*.md") if path != target and owner_of(path) == post.id]
+        slug = draft.payload["slug"] + suffix
+        text = front_matter(folder_front_matter(draft, post, when, future, slug)) + "\n" + markdown_body(draft)
+        older = [path for path in ours if os.path.normpath(path) != os.path.normpath(target)]
         write_atomically(target, text.encode("utf-8"))
         for path in older:  # its slug or date changed: one file per post
             path.unlink(missing_ok=True)
@@ -150,6 +190,8 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
         return Outcome.retry(f"could not write to the blog folder: {error}")
     relative = target.resolve().relative_to(site.resolve()).as_posix()
     message = f"written to {relative}"
+    if suffix and (content / f"{name}.md").exists():
+        message += f" ({name}.md is not this post's file and is left untouched: this post's slug is {slug})"
     if inside_git_repository(site.resolve()):
         removed = [path.resolve().relative_to(site.resolve()).as_posix() for path in older]
         try:

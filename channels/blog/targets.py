@@ -58,7 +58,7 @@ ACCOUNT_FIELDS = (
         "Micropub token",
         secret=True,
         required=False,
-        help="micropub target: an IndieAuth access token with the create scope",
+        help="micropub target: an IndieAuth access token with the create and update scopes",
     ),
 )
 

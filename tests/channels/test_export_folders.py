@@ -75,7 +75,8 @@ def test_a_blog_file_of_the_same_name_without_refrains_mark_is_left_untouched(tm
     theirs = content / "2031-09-01-summer-plans.md"
     theirs.write_text("---\ntitle: Mine\n---\nHand written.\n")
     outcome = deliver("blog", blog_post(), {"target": "folder", "folder": "site"}, tmp_path)
-    assert outcome.status == "rejected" and "left untouched" in outcome.message
+    assert outcome.status == "published" and "left untouched" in outcome.message
+    assert outcome.remote_id == "content/posts/2031-09-01-summer-plans-2.md"
     assert theirs.read_text() == "---\ntitle: Mine\n---\nHand written.\n"
 
 

@@ -1,4 +1,5 @@
-"""YouTube live delivery: scheduling an uploaded private video with videos.update, renewing OAuth once."""
+"""YouTube live delivery: reading the uploaded private video, then scheduling it with videos.update,
+renewing OAuth once."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -44,6 +45,24 @@ BRIEF = post(
 )
 
 
+STUDIO_STATUS = {
+    "uploadStatus": "processed",
+    "privacyStatus": "private",
+    "license": "youtube",
+    "embeddable": True,
+    "publicStatsViewable": True,
+    "madeForKids": False,
+    "selfDeclaredMadeForKids": False,
+}
+KEPT = {key: STUDIO_STATUS[key] for key in ("license", "embeddable", "publicStatsViewable", "selfDeclaredMadeForKids")}
+
+
+def video(tags=(), **status):
+    """The videos.list answer for VIDEO, as its owner reads it."""
+    item = {"id": VIDEO, "snippet": {"title": "Untitled", "tags": list(tags)}, "status": {**STUDIO_STATUS, **status}}
+    return {"kind": "youtube#videoListResponse", "items": [item]}
+
+
 def deliver(tmp_path, service, content=BRIEF, **kwargs):
     adapter = registry.get("youtube")
     ctx = context(tmp_path, service, **kwargs)
@@ -60,6 +79,7 @@ def test_the_video_id_is_checked():
 
 
 def test_a_scheduled_video_is_updated_private_with_its_publish_time(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 200, {"kind": "youtube#video", "id": VIDEO})
     outcome = deliver(tmp_path, service)
     assert (outcome.status, outcome.remote_id, outcome.url) == (
@@ -67,24 +87,26 @@ def test_a_scheduled_video_is_updated_private_with_its_publish_time(tmp_path, se
         VIDEO,
         f"https://www.youtube.com/watch?v={VIDEO}",
     )
-    [seen] = service.requests
+    read, seen = service.requests
+    assert (read.method, read.path, read.query) == ("GET", VIDEOS, {"part": ["snippet,status"], "id": [VIDEO]})
     assert (seen.method, seen.path, seen.query) == ("PUT", VIDEOS, {"part": ["snippet,status"]})
-    assert seen.headers["authorization"] == f"Bearer {ACCESS}"
+    assert read.headers["authorization"] == seen.headers["authorization"] == f"Bearer {ACCESS}"
     assert seen.headers["content-type"] == "application/json"
     assert seen.json() == {
         "id": VIDEO,
         "snippet": {
             "title": "Atlas 2.0 in 4 minutes",
             "description": "A four-minute tour.\n\nhttps://example.com",
-            "tags": ["atlas", "content planning"],
+            "tags": ["atlas", "content planning", "refrain-post-7"],
             "categoryId": "28",
         },
-        "status": {"privacyStatus": "private", "publishAt": "2031-09-01T08:00:00+00:00"},
+        "status": {**KEPT, "privacyStatus": "private", "publishAt": "2031-09-01T08:00:00+00:00"},
     }
     assert WHEN.isoformat() in outcome.message
 
 
 def test_a_video_whose_time_has_come_is_made_public_at_once(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
     due = post(
         "youtube",
@@ -95,7 +117,7 @@ def test_a_video_whose_time_has_come_is_made_public_at_once(tmp_path, service):
         scheduled_at=DELIVERED_AT - timedelta(seconds=5),
     )
     assert deliver(tmp_path, service, due).status == "published"
-    assert service.requests[0].json()["status"] == {"privacyStatus": "public"}
+    assert service.received("PUT")[0].json()["status"] == {**KEPT, "privacyStatus": "public"}
 
 
 def test_bad_details_or_no_video_are_refused_before_any_request(tmp_path, service):
@@ -109,7 +131,8 @@ def test_bad_details_or_no_video_are_refused_before_any_request(tmp_path, servic
 
 
 def test_a_401_renews_the_token_keeps_it_and_sends_once_more(tmp_path, service):
-    service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+    service.answer("GET", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
     service.answer(
         "POST", "/token", 200, {"access_token": "ya29.new-access", "expires_in": 3599, "token_type": "Bearer"}
@@ -117,79 +140,107 @@ def test_a_401_renews_the_token_keeps_it_and_sends_once_more(tmp_path, service):
     saved = []
     outcome = deliver(tmp_path, service, saved=saved)
     assert outcome.status == "published" and saved == [{"access_token": "ya29.new-access"}]
-    first, refresh, second = service.requests
-    assert (first.method, refresh.path, second.method) == ("PUT", "/token", "PUT")
+    first, refresh, second, update = service.requests
+    assert (first.method, refresh.path, second.method, update.method) == ("GET", "/token", "GET", "PUT")
     assert refresh.form() == {
         "grant_type": "refresh_token",
         "refresh_token": REFRESH,
         "client_id": "123.apps.googleusercontent.com",
         "client_secret": CLIENT_SECRET,
     }
-    assert second.headers["authorization"] == "Bearer ya29.new-access" and second.json() == first.json()
+    assert second.headers["authorization"] == update.headers["authorization"] == "Bearer ya29.new-access"
+    assert second.query == first.query
+
+
+def test_a_401_at_the_update_renews_the_token_too(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
+    service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+    service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
+    service.answer("POST", "/token", 200, {"access_token": "ya29.new-access"})
+    assert deliver(tmp_path, service, saved=[]).status == "published"
+    assert [r.method for r in service.requests] == ["GET", "PUT", "POST", "PUT"]
+    first, second = service.received("PUT")
+    assert second.json() == first.json()
 
 
 def test_no_access_token_renews_first(tmp_path, service):
     service.answer("POST", "/token", 200, {"access_token": "ya29.new-access"})
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO})
     assert deliver(tmp_path, service, access="").status == "published"
-    assert [r.method for r in service.requests] == ["POST", "PUT"]
+    assert [r.method for r in service.requests] == ["POST", "GET", "PUT"]
 
 
 def test_a_refused_renewal_is_unauthorized(tmp_path, service):
-    service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+    service.answer("GET", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
     service.answer(
         "POST", "/token", 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
     )
     saved = []
     outcome = deliver(tmp_path, service, saved=saved)
     assert outcome.status == "unauthorized" and "revoked" in outcome.message and saved == []
-    assert len(service.received("PUT")) == 1
+    assert len(service.received("GET")) == 1 and not service.received("PUT")
 
 
 def test_a_second_401_after_renewal_is_unauthorized(tmp_path, service):
-    service.answer("PUT", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
+    service.answer("GET", VIDEOS, 401, {"error": {"code": 401, "message": "Invalid Credentials"}})
     service.answer("POST", "/token", 200, {"access_token": "ya29.new-access"})
     assert deliver(tmp_path, service, saved=[]).status == "unauthorized"
-    assert len(service.received("PUT")) == 2 and len(service.received("POST", "/token")) == 1
+    assert len(service.received("GET")) == 2 and len(service.received("POST", "/token")) == 1
+    assert not service.received("PUT")
 
 
-def test_an_exhausted_quota_waits_for_midnight_in_california(tmp_path, service):
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_an_exhausted_quota_waits_for_midnight_in_california(tmp_path, service, method):
+    if method == "PUT":
+        service.answer("GET", VIDEOS, 200, video())
     service.answer(
-        "PUT",
+        method,
         VIDEOS,
         403,
         {"error": {"code": 403, "message": "The request cannot be completed because you have exceeded your quota."}},
     )
     outcome = deliver(tmp_path, service)
     assert outcome.status == "retry" and 60 <= outcome.retry_after <= 25 * 3600
-    assert len(service.requests) == 1, "no token renewal for a quota"
+    assert not service.received("POST"), "no token renewal for a quota"
     assert until_quota_resets(datetime(2031, 9, 1, 6, 0, tzinfo=timezone.utc)) == 1 * 3600  # 23:00 PDT
 
 
 @pytest.mark.parametrize("status, kind", [(400, "rejected"), (404, "rejected"), (500, "retry"), (503, "retry")])
 def test_each_answer_means_one_outcome(tmp_path, service, status, kind):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, status, {"error": {"code": status, "message": "said YouTube"}})
     outcome = deliver(tmp_path, service)
     assert outcome.status == kind and "said YouTube" in outcome.message
 
 
 def test_a_429_is_retried_after_the_pause(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 429, {"error": {"message": "slow down"}}, headers={"Retry-After": "20"})
     outcome = deliver(tmp_path, service)
     assert outcome.status == "retry" and outcome.retry_after == 20
 
 
-def test_a_dropped_connection_after_sending_is_unconfirmed(tmp_path, service):
+def test_an_update_whose_answer_was_lost_is_sent_again_later(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, drop=True)
-    assert deliver(tmp_path, service).status == "unconfirmed"
+    outcome = deliver(tmp_path, service)
+    assert outcome.status == "retry" and "does no harm" in outcome.message
 
 
-def test_a_slow_answer_is_unconfirmed(tmp_path, service):
+def test_a_slow_answer_to_the_update_is_sent_again_later(tmp_path, service):
+    service.answer("GET", VIDEOS, 200, video())
     service.answer("PUT", VIDEOS, 200, {"id": VIDEO}, delay=1.0)
-    assert deliver(tmp_path, service, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "unconfirmed"
+    assert deliver(tmp_path, service, http=HttpClient(allow=LOCAL, timeout=0.5)).status == "retry"
+
+
+def test_a_read_without_an_answer_is_a_retry_nothing_was_changed(tmp_path, service):
+    service.answer("GET", VIDEOS, drop=True)
+    outcome = deliver(tmp_path, service)
+    assert outcome.status == "retry" and "nothing was changed" in outcome.message and not service.received("PUT")
 
 
 def test_a_renewal_without_an_answer_is_a_retry_nothing_was_published(tmp_path, service):
     service.answer("POST", "/token", drop=True)
     outcome = deliver(tmp_path, service, access="")
-    assert outcome.status == "retry" and not service.received("PUT")
+    assert outcome.status == "retry" and not service.received("GET") and not service.received("PUT")
