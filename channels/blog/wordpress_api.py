@@ -97,7 +97,7 @@ class WordPressApi:
         """Whether the site's API index lists application passwords among its ways in (WordPress
         ignores them, and answers as to anyone, when they are not available); True when it cannot tell."""
         try:
-            response = self.http.request("GET", self.root, errors_as_answers=True)
+            response = self.http.request("GET", self.root, params={"_fields": "authentication"}, errors_as_answers=True)
             index = json.loads(response.body.decode("utf-8"))
         except (DeliveryFailure, UnicodeDecodeError, ValueError):
             return True
@@ -121,7 +121,7 @@ def discover(http, site: str) -> str:
     root = announced_root(page)
     if not root:
         index = base + "?rest_route=/"
-        answer = _asked(http, "GET", index)
+        answer = _asked(http, "GET", index + "&_fields=namespaces")  # the whole index is 150 kB
         root = index if 200 <= answer.status < 300 and _is_index(answer) else announced_root(answer)
         if not root:
             if answer.status == 429 or answer.status >= 500:

@@ -9,7 +9,8 @@
 # since WordPress keeps only their hashes), written with the addresses to
 # $REFRAIN_REAL_SERVICES/wordpress.json. A must-use plugin makes a lost answer on request: while the
 # file named "delay_flag" there exists, the next post saved through the REST API is answered only
-# after the number of seconds the file holds (the post is saved first), and the file is removed.
+# after the number of seconds the file holds (the post is saved first), and the file is removed;
+# while "no_link_flag" exists, the sites' pages don't announce their API (a Link header dropped).
 #   scripts/real/wordpress.sh setup     (as root; idempotent: a second run takes a few seconds)
 set -euo pipefail
 
@@ -134,6 +135,11 @@ add_action('rest_after_insert_post', function () {
     @unlink(\$flag);
     sleep(max(1, min(\$seconds, 60)));
 }, 1000);
+// while $FLAG_DIR/no-link exists, the site's pages do not announce the API (as behind a proxy that
+// drops the Link header): a client must find it at ?rest_route=/
+if (is_file('$FLAG_DIR/no-link')) {
+    remove_action('template_redirect', 'rest_output_link_header', 11);
+}
 PHP
 }
 
@@ -193,7 +199,8 @@ setup() {
             $sites[$name] = json_decode(file_get_contents("$state/wordpress-$name.json"), true);
             unlink("$state/wordpress-$name.json");
         }
-        file_put_contents("$state/wordpress.json", json_encode(["sites" => $sites, "delay_flag" => "$flag/delay"],
+        file_put_contents("$state/wordpress.json", json_encode(
+            ["sites" => $sites, "delay_flag" => "$flag/delay", "no_link_flag" => "$flag/no-link"],
             JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES));
     ' "$STATE" "$FLAG_DIR"
     chmod 600 "$STATE/wordpress.json"

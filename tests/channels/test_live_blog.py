@@ -334,7 +334,7 @@ def test_a_site_without_pretty_permalinks_is_reached_by_rest_route(service, tmp_
     outcome = deliver_wp(service, blog_post(), tmp_path)
     assert (outcome.status, outcome.remote_id, outcome.url) == ("published", "4", "https://blog.example/?p=4")
     index, lookup = service.received("GET", "/")
-    assert index.query == {"rest_route": ["/"]}
+    assert index.query == {"rest_route": ["/"], "_fields": ["namespaces"]}
     assert lookup.query["rest_route"] == ["/wp/v2/posts"] and lookup.query["search"] == ["refrain-post-42"]
     assert service.received("POST", "/")[0].query == {"rest_route": ["/wp/v2/posts"]}
 

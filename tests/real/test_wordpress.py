@@ -6,6 +6,7 @@ REST API: one post per Refrain post, never one Refrain did not write."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from urllib.request import urlopen
 
 import pytest
 from sqlalchemy import select
@@ -238,6 +239,15 @@ def test_a_site_without_pretty_permalinks_is_found_and_published_to(live, client
     held = plain.post(post.remote_id)
     assert held["status"] == "publish" and held["title"]["raw"] == "Plain permalinks"
     assert post.remote_url == f"{plain.url}?p={post.remote_id}"
+
+
+def test_a_site_whose_pages_announce_no_api_is_found_at_rest_route(live, client, plain):
+    connect(client, plain)
+    with plain.without_api_link():
+        assert "link" not in {name.lower() for name in urlopen(plain.url).headers}
+        post = delivered(live, blog_post("Found at rest_route"))
+    assert post.status == "published", post.failure_reason
+    assert plain.post(post.remote_id)["title"]["raw"] == "Found at rest_route"
 
 
 def test_a_script_in_the_markdown_never_reaches_wordpress(live, client, pretty):

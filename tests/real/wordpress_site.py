@@ -25,6 +25,7 @@ class Site:
         token = base64.b64encode(f"{admin['user']}:{admin['app_password']}".encode()).decode()
         self.headers = {"Authorization": f"Basic {token}", "Accept": "application/json"}
         self.delay_flag = Path(settings["delay_flag"])
+        self.no_link_flag = Path(settings["no_link_flag"])
 
     def route(self, route: str, **params) -> str:
         """Always by ``?rest_route=``, which every WordPress answers."""
@@ -78,3 +79,12 @@ class Site:
             self.delay_flag.unlink(missing_ok=True)
             if taken:
                 time.sleep(max(0.0, seconds + 0.5 - (time.monotonic() - started)))
+
+    @contextmanager
+    def without_api_link(self):
+        """The site's pages announce no API root, as when a proxy drops the Link header."""
+        self.no_link_flag.write_text("")
+        try:
+            yield
+        finally:
+            self.no_link_flag.unlink(missing_ok=True)
