@@ -23,8 +23,10 @@ A refused address is ``rejected``: nothing was sent, and trying again would only
 
 from __future__ import annotations
 
+import html
 import http.client
 import json as jsonlib
+import re
 import socket
 import ssl
 import time
@@ -42,7 +44,7 @@ from scheduler.infra.outbound.guard import AllowList, parse_allow
 USER_AGENT = "Refrain/0.1 (+https://github.com/refrain)"
 MAX_BODY = 5 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
-SERVICE_MESSAGE_MAX = 500
+SERVICE_MESSAGE_MAX = 300
 
 
 @dataclass
@@ -142,7 +144,7 @@ class HttpClient:
                         "been published: check, then mark it published or send it again"
                     )
                 ) from None
-            return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, data[:MAX_BODY], url)
+            return Response(answer.status, _joined(answer.getheaders()), data[:MAX_BODY], url)
         finally:
             connection.close()
 
@@ -178,6 +180,16 @@ class HttpClient:
         pause = pause_for(response)
         if pause and self.on_pause:
             self.on_pause(pause)
+
+
+def _joined(headers) -> dict[str, str]:
+    """Lower-case names; a header sent more than once (WordPress sends ``Link`` once per relation)
+    keeps every value, comma-separated as HTTP allows, not only the last."""
+    joined: dict[str, str] = {}
+    for name, value in headers:
+        name = name.lower()
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined
 
 
 def _shown_url(parts) -> str:
@@ -249,18 +261,38 @@ def _host(url: str) -> str:
 
 def service_message(response: Response) -> str:
     """The service's own words about what went wrong, from the usual places of its JSON (``error``,
-    ``message``, ``error_description``...), else the status's standard phrase.
+    ``message``, ``error_description``...), as plain words (WordPress puts HTML in its messages); for
+    an HTML page (a web server's or a proxy's error page) its title; else the status's standard phrase.
+    Short either way: at most ``SERVICE_MESSAGE_MAX`` characters.
 
     Never the body itself: the reason is stored on the post and shown to people, and the answer may
     come from anywhere (a proxy's error page, an internal service's page listing what it holds), so
-    only a field a service deliberately filled for its clients is repeated."""
+    only a field a service deliberately filled for its clients, or a page's title, is repeated."""
+    text = response.body.decode("utf-8", "replace")
     try:
-        data = jsonlib.loads(response.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = jsonlib.loads(text)
+    except ValueError:
         data = None
     found = _first_message(data) if isinstance(data, (dict, list)) else ""
-    found = "".join(ch for ch in found if ch.isprintable() or ch.isspace())
-    return " ".join(found.split())[:SERVICE_MESSAGE_MAX] or http.client.responses.get(response.status, "error")
+    if not found and data is None:
+        title = PAGE_TITLE.search(text[:PAGE_HEAD])
+        found = f"a page titled “{_plain(title.group(1))}”" if title and _plain(title.group(1)) else ""
+    found = _plain(found)
+    if len(found) > SERVICE_MESSAGE_MAX:
+        found = found[: SERVICE_MESSAGE_MAX - 1].rstrip() + "…"
+    return found or http.client.responses.get(response.status, "error")
+
+
+PAGE_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+PAGE_HEAD = 20_000  # where a page's title is looked for
+TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str) -> str:
+    """Words without markup, entities or control characters, on one line."""
+    text = html.unescape(TAG.sub(" ", text))
+    text = "".join(ch for ch in text if ch.isprintable() or ch.isspace())
+    return " ".join(text.split())
 
 
 def _first_message(data) -> str:

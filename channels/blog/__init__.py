@@ -5,6 +5,7 @@ One registered adapter, in a package of its seams: the Markdown and its front ma
 target, where the account's ``target`` says live delivery goes:
 - folder (``folder``): a Hugo or Jekyll site's content folder, committed when it is a git repository;
 - wordpress (``wordpress``): the REST API with an application password, the Markdown rendered as HTML;
+  it can take a post ahead of its time (``future``), and be asked whether the account works;
 - micropub (``micropub``): a form-encoded h-entry to the site's Micropub endpoint with a bearer token.
 """
 
@@ -14,7 +15,7 @@ from channels.blog.folder import deliver_to_folder
 from channels.blog.micropub import deliver_to_micropub
 from channels.blog.rendering import SLUG_MAX, front_matter, illustrated, slugify, word_count
 from channels.blog.targets import ACCOUNT_FIELDS, TARGETS
-from channels.blog.wordpress import deliver_to_wordpress
+from channels.blog.wordpress import check_wordpress_connection, deliver_to_wordpress, withdraw_from_wordpress
 from channels.registry import register
 from channels.shaping import images_of, sentences, shorten
 
@@ -25,6 +26,15 @@ DELIVERIES = {
     "wordpress": deliver_to_wordpress,
     "micropub": deliver_to_micropub,
 }
+# what a target does besides delivering, where it can: test its connection, take a post ahead of its
+# time (and take it back when it is cancelled); the others keep the base's answers
+CONNECTION_CHECKS = {"wordpress": check_wordpress_connection}
+WITHDRAWALS = {"wordpress": withdraw_from_wordpress}
+SCHEDULING_TARGETS = {"wordpress"}
+
+
+def target_of(account) -> str:
+    return account.setting("target", "folder").strip().lower() if account is not None else ""
 
 
 class Blog(Channel):
@@ -98,10 +108,21 @@ class Blog(Channel):
 
     def deliver_live(self, draft, post, context):
         """To the account's target: a static site's folder, WordPress, or a Micropub endpoint."""
-        target = context.account.setting("target", "folder").strip().lower()
+        target = target_of(context.account)
         if target not in DELIVERIES:
             return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
         return DELIVERIES[target](draft, post, context)
+
+    def check_connection(self, context):
+        check = CONNECTION_CHECKS.get(target_of(context.account))
+        return check(context) if check else super().check_connection(context)
+
+    def schedules_ahead(self, account):
+        return target_of(account) in SCHEDULING_TARGETS
+
+    def withdraw(self, post, context):
+        withdraw = WITHDRAWALS.get(target_of(context.account))
+        return withdraw(post, context) if withdraw else super().withdraw(post, context)
 
     def read_feed_entry(self, entry):
         """A blog's feed (WordPress RSS, say): the whole article (content:encoded) rather than the

@@ -1,93 +1,215 @@
-"""The WordPress target: the REST API (``/wp-json/wp/v2/posts``) with an application password, the
-Markdown rendered as HTML, a post an earlier attempt created found by its slug and updated rather than
-duplicated."""
+"""The WordPress target: the REST API (found from the Site address, ``wordpress_api``) with an
+application password, the Markdown rendered as HTML.
 
-import base64
+Identity, never resemblance: every post Refrain delivers ends with an HTML comment naming Refrain's
+post (``<!-- refrain-post-42 -->``; WordPress keeps comments even for users who may not post raw
+HTML). An update goes to the post's stored WordPress id, and only if that post still carries the
+mark; without a stored id (an answer that never came, "send again") the post is looked up by the mark
+alone. A WordPress post without Refrain's mark is never changed, whatever its title or slug.
+"""
+
 import html
-import json
+from collections.abc import Callable
+from functools import wraps
 
-from channels.base import DeliveryContext, DeliveryFailure, Draft, Outcome, PostContent
+from channels.base import DeliveryContext, DeliveryFailure, Draft, Outcome, PostContent, identity_marker
 from channels.blog.rendering import html_of, markdown_body
 from channels.blog.targets import missing_settings, publication_time
+from channels.blog.wordpress_api import WordPressApi, connect
+
+SETTINGS = ("site_url", "user", "app_password")
+# every status a post Refrain wrote may be in, except the trash (a trashed post is not brought back)
+HELD = "future,publish,draft,pending,private"
 
 
+def mark(marker: str) -> str:
+    return f"<!-- {marker} -->"
+
+
+def guarded(action: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """An outcome, never a raise: what ``Channel.deliver`` does for deliveries, for the other calls."""
+
+    @wraps(action)
+    def run(*args) -> Outcome:
+        try:
+            return action(*args)
+        except DeliveryFailure as failure:
+            return failure.outcome
+
+    return run
+
+
+@guarded
 def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
-    account = context.account
-    missing = missing_settings(account, ("site_url", "user", "app_password"), "wordpress")
+    missing = missing_settings(context.account, SETTINGS, "wordpress")
     if missing:
         return missing
-    api = account.setting("site_url").rstrip("/") + "/wp-json/wp/v2"
-    token = base64.b64encode(f"{account.setting('user')}:{account.secret('app_password')}".encode()).decode()
-    headers = {"Authorization": f"Basic {token}"}
+    if post.id is None:
+        return Outcome.rejected("only a saved post (one with an id) can be delivered")
+    api = connect(context.account, context.http)
+    marker = identity_marker(post.id)
     when, future = publication_time(post, context)
     matter = draft.payload["front_matter"]
+    content = html_of(markdown_body(draft))
     article = {
         "title": matter["title"],
-        "content": html_of(markdown_body(draft)),
+        "content": content.rstrip("\n") + f"\n{mark(marker)}\n",
         "status": "future" if future else "publish",
         "date_gmt": when.strftime("%Y-%m-%dT%H:%M:%S"),
         "slug": matter["slug"],
     }
+    existing, gone = ours_on_wordpress(api, post, marker)
     tags = matter.get("tags") or []
     if tags:
-        article["tags"] = [wordpress_tag(context.http, api, headers, tag) for tag in tags]
-    existing = wordpress_existing(context.http, api, headers, article)
-    address = f"{api}/posts/{existing}" if existing else f"{api}/posts"
-    answer = context.http.request("POST", address, json=article, headers=headers).json()
+        article["tags"] = tag_ids(api, tags)
+    answer = api.write("POST", f"wp/v2/posts/{existing['id']}" if existing else "wp/v2/posts", article)
     if not isinstance(answer, dict) or not answer.get("id"):
-        return Outcome.unconfirmed(f"WordPress accepted the post but its answer has no id: check {api}/posts")
+        return Outcome.unconfirmed(
+            f"WordPress accepted the post but its answer has no id: check {api.url('wp/v2/posts')}, then mark it "
+            "published or send it again"
+        )
     verb = "updated" if existing else "created"
+    message = f"{verb} as {'scheduled' if future else 'published'} WordPress post {answer['id']}"
     return Outcome.published(
         remote_id=str(answer["id"]),
-        url=answer.get("link") or None,
-        message=f"{verb} as {'scheduled' if future else 'published'} WordPress post {answer['id']}",
+        url=permalink(answer),
+        message=message + (f" ({gone}, so a new one was made)" if gone else ""),
     )
 
 
-def looked_up(http, url: str, **kwargs):
-    """A read that only looks: a lost answer changed nothing, so it is worth a retry, never 'unconfirmed';
-    an answer that is not JSON means the address is not WordPress's API."""
-    try:
-        response = http.request("GET", url, **kwargs)
-    except DeliveryFailure as failure:
-        if failure.outcome.status == "unconfirmed":
-            raise DeliveryFailure(Outcome.retry(failure.outcome.message.split(";")[0])) from None
-        raise
-    try:
-        return json.loads(response.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise DeliveryFailure(
-            Outcome.rejected(f"{url} did not answer as the WordPress REST API does: check the account's Site address")
-        ) from None
+def tag_ids(api: WordPressApi, names: list[str]) -> list[int]:
+    """WordPress takes tags as term ids: an existing tag of each name, else a new one."""
+    ids = []
+    for name in names:
+        found = api.read("wp/v2/tags", {"search": name, "per_page": "100"})
+        same = [
+            item["id"]
+            for item in (found if isinstance(found, list) else [])
+            if isinstance(item, dict) and html.unescape(str(item.get("name", ""))).casefold() == name.casefold()
+        ]
+        if not same:
+            created = api.write("POST", "wp/v2/tags", {"name": name})
+            if not isinstance(created, dict) or "id" not in created:
+                raise DeliveryFailure(Outcome.retry(f"WordPress did not say which id the tag {name!r} got"))
+            same = [created["id"]]
+        ids.append(same[0])
+    return ids
 
 
-def wordpress_existing(http, api: str, headers: dict, article: dict):
-    """The id of this very post if an earlier attempt created it (a lost answer, a retry): a post with the
-    same slug and the same title or date. Another post that merely shares the slug is never overwritten
-    (WordPress then gives the new one a slug of its own)."""
-    found = looked_up(
-        http,
-        f"{api}/posts",
-        headers=headers,
-        params={"slug": article["slug"], "status": "future,publish,draft", "context": "edit"},
+def ours_on_wordpress(api: WordPressApi, post: PostContent, marker: str) -> tuple[dict | None, str]:
+    """The WordPress post that is this Refrain post (None when there is none), and why the stored one
+    no longer counts ("" when it does, or there was none): the stored id when it still carries the
+    mark, else the one found by the mark. A stored id whose post lacks the mark is refused outright."""
+    gone = ""
+    remote = post.remote_id.strip()
+    if remote.isdigit():
+        response = api.ask(f"wp/v2/posts/{remote}", {"context": "edit"})
+        if response.status in (404, 410):
+            gone = f"the WordPress post {remote} it was delivered as has been deleted"
+        elif response.status == 403:
+            raise DeliveryFailure(
+                Outcome.rejected(
+                    f"the WordPress post {remote} it was delivered as belongs to another WordPress user than "
+                    f"{api.user!r}: connect the account as that user, or delete that post to have a new one made"
+                )
+            )
+        else:
+            api.judge(response)
+            item = api.parsed(response)
+            if not isinstance(item, dict):
+                item = {}
+            if item.get("status") == "trash":
+                gone = f"the WordPress post {remote} it was delivered as is in the trash"
+            elif carries(item, marker):
+                return item, ""
+            else:
+                raise DeliveryFailure(
+                    Outcome.rejected(
+                        f"the WordPress post {remote} no longer carries Refrain's mark {mark(marker)}, so Refrain "
+                        "will not overwrite it: put the mark back at the end of its content, or delete it to have "
+                        "a new one made"
+                    )
+                )
+    return by_marker(api, marker), gone
+
+
+def by_marker(api: WordPressApi, marker: str) -> dict | None:
+    """The (first) post carrying exactly this mark: WordPress's search matches ``refrain-post-12`` for
+    ``refrain-post-1`` too, so the whole comment is checked in the raw content."""
+    found = api.read(
+        "wp/v2/posts",
+        {"search": marker, "status": HELD, "context": "edit", "per_page": "100", "orderby": "id", "order": "asc"},
     )
     for item in found if isinstance(found, list) else []:
-        if not isinstance(item, dict) or not item.get("id"):
-            continue
-        title = item.get("title")
-        title = title.get("raw", title.get("rendered")) if isinstance(title, dict) else title
-        if title == article["title"] or str(item.get("date_gmt") or "")[:19] == article["date_gmt"]:
-            return item["id"]
+        if isinstance(item, dict) and item.get("id") and carries(item, marker):
+            return item
     return None
 
 
-def wordpress_tag(http, api: str, headers: dict, name: str) -> int:
-    """WordPress takes tags as term ids: an existing tag of that name, else a new one."""
-    found = looked_up(http, f"{api}/tags", headers=headers, params={"search": name, "per_page": "100"})
-    for item in found if isinstance(found, list) else []:
-        if isinstance(item, dict) and html.unescape(str(item.get("name", ""))).casefold() == name.casefold():
-            return item["id"]
-    created = http.request("POST", f"{api}/tags", json={"name": name}, headers=headers).json()
-    if not isinstance(created, dict) or "id" not in created:
-        raise DeliveryFailure(Outcome.retry(f"WordPress did not say which id the tag {name!r} got"))
-    return created["id"]
+def carries(item: dict, marker: str) -> bool:
+    content = item.get("content")
+    raw = content.get("raw") if isinstance(content, dict) else None
+    return isinstance(raw, str) and mark(marker) in raw
+
+
+def permalink(answer: dict) -> str | None:
+    """Where readers will find the post: its link once published; for a scheduled one WordPress's
+    ``link`` is the ``?p=5`` preview, so the permalink is built from ``permalink_template`` and the
+    slug (the template is that same ``?p=5`` on a site without pretty permalinks)."""
+    link = answer.get("link") or None
+    template = answer.get("permalink_template")
+    slug = answer.get("slug") or answer.get("generated_slug")
+    if answer.get("status") == "publish" or not isinstance(template, str) or not slug:
+        return link
+    for placeholder in ("%postname%", "%pagename%"):
+        if placeholder in template:
+            return template.replace(placeholder, str(slug))
+    return link
+
+
+@guarded
+def check_wordpress_connection(context: DeliveryContext) -> Outcome:
+    """The user the application password opens, asked of WordPress (``users/me``), and whether it may
+    write and publish posts."""
+    missing = missing_settings(context.account, SETTINGS, "wordpress")
+    if missing:
+        return missing
+    api = connect(context.account, context.http)
+    me = api.read("wp/v2/users/me", {"context": "edit"})
+    me = me if isinstance(me, dict) else {}
+    name = str(me.get("name") or me.get("username") or context.account.setting("user"))
+    rights = me.get("capabilities") if isinstance(me.get("capabilities"), dict) else {}
+    if not rights.get("edit_posts"):
+        return Outcome.rejected(
+            f"connected as {name}, a WordPress user who cannot write posts: give it the Author role"
+        )
+    if not rights.get("publish_posts"):
+        return Outcome.rejected(
+            f"connected as {name}, a WordPress user who can write posts but not publish them: give it the Author role"
+        )
+    return Outcome.published(message=f"connected as {name}")
+
+
+@guarded
+def withdraw_from_wordpress(post: PostContent, context: DeliveryContext) -> Outcome:
+    """A post handed over ahead of its time, cancelled: moved to WordPress's trash (never deleted for
+    good, so a mistake can be undone there), if it carries Refrain's mark and is not yet published."""
+    missing = missing_settings(context.account, SETTINGS, "wordpress")
+    if missing:
+        return missing
+    if post.id is None:
+        return Outcome.rejected("only a saved post (one with an id) can be withdrawn")
+    api = connect(context.account, context.http)
+    item, _ = ours_on_wordpress(api, post, identity_marker(post.id))
+    if item is None:
+        return Outcome.published(message="WordPress no longer holds this post: there was nothing to withdraw")
+    if item.get("status") == "publish":
+        return Outcome.rejected(
+            f"WordPress has already published it as post {item['id']} ({item.get('link') or 'see the site'}): "
+            "delete it there if it should not stay up"
+        )
+    api.write("DELETE", f"wp/v2/posts/{item['id']}")
+    return Outcome.published(
+        remote_id=str(item["id"]),
+        message=f"moved the {item.get('status') or 'scheduled'} WordPress post {item['id']} to the trash",
+    )

@@ -1,6 +1,7 @@
 """The live client's verdicts, against a real local server: what may be sent again and what may not."""
 
 import socket
+import threading
 
 import pytest
 
@@ -86,3 +87,48 @@ def test_nobody_listening_is_a_retry_nothing_was_sent():
 
 def test_a_bad_address_in_the_settings_is_rejected_without_a_request():
     assert verdict(HttpClient(), "ftp://example.com/x").status == "rejected"
+
+
+def test_an_error_page_is_told_by_its_title_never_repeated_whole(service):
+    page = "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>" + "<p>x</p>" * 5000 + "</body></html>"
+    service.answer("POST", "/wp-json/wp/v2/posts", 404, page)
+    outcome = verdict(HttpClient(allow=LOCAL, timeout=2), service.url + "/wp-json/wp/v2/posts")
+    assert outcome.status == "rejected"
+    assert outcome.message == "127.0.0.1 answered 404: a page titled “404 Not Found”"
+
+
+def test_a_services_words_come_without_markup_and_short(service):
+    service.answer("POST", "/a", 400, {"message": "<strong>Error:</strong> Unknown&nbsp;username."})
+    service.answer("POST", "/b", 400, {"message": "word " * 400})
+    client = HttpClient(allow=LOCAL, timeout=2)
+    assert verdict(client, service.url + "/a").message == "127.0.0.1 answered 400: Error: Unknown username."
+    long = verdict(client, service.url + "/b").message
+    assert len(long) < 340 and long.endswith("…")
+
+
+def test_a_header_sent_twice_keeps_both_values():
+    """WordPress sends Link once per relation; the API root's may come first or last."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer_once():
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(
+            b'HTTP/1.1 200 OK\r\nLink: <https://a.example/wp-json/>; rel="https://api.w.org/"\r\n'
+            b"Link: <https://a.example/?p=1>; rel=shortlink\r\nContent-Length: 2\r\n\r\n{}"
+        )
+        connection.close()
+
+    server = threading.Thread(target=answer_once, daemon=True)
+    server.start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        response = HttpClient(allow=LOCAL, timeout=2).request("GET", url)
+    finally:
+        server.join(2)
+        listener.close()
+    assert response.header("link") == (
+        '<https://a.example/wp-json/>; rel="https://api.w.org/", <https://a.example/?p=1>; rel=shortlink'
+    )
