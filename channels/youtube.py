@@ -30,6 +30,7 @@ from channels.base import (
     Problem,
     as_utc,
 )
+from channels.credentials import answer_data, connected, connection_check, refused, said
 from channels.registry import register
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
 
@@ -39,6 +40,11 @@ ANGLE_BRACKETS = "<>"
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 API_URL, OAUTH_URL = "https://www.googleapis.com", "https://oauth2.googleapis.com"
 PUBLISH_AT_MARGIN = timedelta(minutes=1)  # closer than this to now, publishAt could already be past on arrival
+AUTHORISE_AGAIN = (
+    "authorise again for the https://www.googleapis.com/auth/youtube scope and reconnect the account on the "
+    "Accounts page with the new refresh token"
+)
+QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded", "userRateLimitExceeded"}
 
 
 def tags_length(tags: list[str]) -> int:
@@ -208,10 +214,44 @@ class YouTube(Channel):
             message=f"scheduled to go public at {when}" if when else "made public",
         )
 
+    @connection_check
+    def check_connection(self, context):
+        """The access token renewed with the refresh token (which proves the client ID, its secret and the
+        refresh token), then GET /youtube/v3/channels?part=snippet&mine=true: the channel it speaks for."""
+        account = context.account
+        if not account.secret("refresh_token") and not account.secret("access_token"):
+            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+        tokens = Tokens(account, context)
+        try:
+            token = tokens.renew() if account.secret("refresh_token") else tokens.access()
+            answer = context.http.request(
+                "GET",
+                f"{account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/channels",
+                params={"part": "snippet", "mine": "true"},
+                headers={"Authorization": f"Bearer {token}"},
+                classify=data_api_refusals,
+            ).json()
+        except DeliveryFailure as failure:
+            return tokens.scrub(failure.outcome)
+        items = answer.get("items") if isinstance(answer, dict) else None
+        first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
+        if first is None:
+            return refused(
+                "YouTube", "Google account", "it has no YouTube channel", "create its channel, then " + AUTHORISE_AGAIN
+            )
+        snippet = first.get("snippet") if isinstance(first.get("snippet"), dict) else {}
+        title = said(snippet.get("title")) or str(first.get("id") or "")
+        return connected(f"connected to YouTube as the channel {title}", remote_id=str(first.get("id") or "") or None)
+
     @staticmethod
     def put(context, address, update, token):
         return context.http.request(
-            "PUT", address, params={"part": "snippet,status"}, json=update, headers={"Authorization": f"Bearer {token}"}
+            "PUT",
+            address,
+            params={"part": "snippet,status"},
+            json=update,
+            headers={"Authorization": f"Bearer {token}"},
+            classify=data_api_refusals,
         )
 
     @staticmethod
@@ -304,6 +344,77 @@ def until_quota_resets(now: datetime) -> float:
     return max((midnight - pacific).total_seconds(), 60.0)
 
 
+def data_api_refusals(response) -> Outcome | None:
+    """How the Data API says the credentials are refused, by its error reasons: an invalid or expired
+    access token (401 authError), a token granted without the youtube scope (insufficientPermissions), a
+    Google Cloud project without the Data API (accessNotConfigured), a Google account without a channel
+    (youtubeSignupRequired). A spent quota is left to the delivery (a wait, not a refusal), and a video
+    of another channel (forbidden) is the post's problem, not the account's."""
+    if 200 <= response.status < 300:
+        return None
+    data = answer_data(response)
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None
+    details = error.get("errors") if isinstance(error.get("errors"), list) else []
+    reasons = {str(d.get("reason")) for d in details if isinstance(d, dict)}
+    words = said(error.get("message")) or str(response.status)
+    if reasons & QUOTA_REASONS:
+        return None
+    if "youtubeSignupRequired" in reasons:
+        return refused(
+            "YouTube", "Google account", words, "it has no YouTube channel: create one, then " + AUTHORISE_AGAIN
+        )
+    if "insufficientPermissions" in reasons or "ACCESS_TOKEN_SCOPE_INSUFFICIENT" in str(error):
+        return refused(
+            "YouTube", "refresh token", words, "it was granted without the youtube scope: " + AUTHORISE_AGAIN
+        )
+    if "accessNotConfigured" in reasons or "SERVICE_DISABLED" in str(error):
+        return refused(
+            "YouTube",
+            "OAuth client ID",
+            words,
+            "enable the YouTube Data API v3 in its Google Cloud project (APIs & Services → Library), then test again",
+        )
+    if response.status == 401 or "authError" in reasons:
+        return refused(
+            "YouTube", "access token", words, "it is renewed from the refresh token; if that fails, " + AUTHORISE_AGAIN
+        )
+    if response.status == 403 and "forbidden" in reasons:
+        return Outcome.rejected(
+            f"YouTube forbids this change ({words}): the video must belong to the channel of the connected account"
+        )
+    return None
+
+
+def token_refusals(response) -> Outcome | None:
+    """How Google's token service refuses a renewal (RFC 6749 error codes, often under a 400): a refresh
+    token expired or revoked (invalid_grant; a project still in Testing gives tokens that last 7 days), a
+    wrong client ID or secret (invalid_client), a refresh token given to another client (unauthorized_client)."""
+    if 200 <= response.status < 300:
+        return None
+    data = answer_data(response)
+    data = data if isinstance(data, dict) else {}
+    code, words = str(data.get("error") or ""), said(data.get("error_description") or data.get("error"))
+    if code == "invalid_grant":
+        return refused(
+            "Google",
+            "refresh token",
+            words,
+            "it has expired or was revoked (a project in Testing gives tokens that last 7 days): " + AUTHORISE_AGAIN,
+        )
+    if code == "invalid_client":
+        return refused(
+            "Google",
+            "OAuth client ID or client secret",
+            words,
+            "copy them again from the Google Cloud console (APIs & Services → Credentials) and reconnect the account",
+        )
+    if code == "unauthorized_client":
+        return refused("Google", "refresh token", words, "it was given to another OAuth client: " + AUTHORISE_AGAIN)
+    return None
+
+
 class Tokens:
     """The account's OAuth access token, renewed at most once per delivery with its refresh token."""
 
@@ -333,7 +444,7 @@ class Tokens:
         }
         address = f"{account.setting('oauth_url', OAUTH_URL).rstrip('/')}/token"
         try:
-            answer = self.context.http.request("POST", address, form=form).json()
+            answer = self.context.http.request("POST", address, form=form, classify=token_refusals).json()
         except DeliveryFailure as failure:
             raise DeliveryFailure(self.refresh_failed(failure.outcome)) from None
         token = answer.get("access_token") if isinstance(answer, dict) else None
@@ -351,6 +462,8 @@ class Tokens:
         """A refused refresh (invalid_grant: revoked, expired, password changed) needs the user; a
         refresh that got no answer published nothing, so it may simply be tried again later."""
         message = self.scrub(outcome).message
+        if outcome.status == "unauthorized" and outcome.message.startswith("Google refused"):
+            return self.scrub(outcome)  # Google named the credential (token_refusals)
         if outcome.status in ("rejected", "unauthorized"):
             return Outcome.unauthorized(
                 f"YouTube's access could not be renewed ({message}): reconnect the account on the Accounts page"
