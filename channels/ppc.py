@@ -32,7 +32,7 @@ from channels.base import (
     PostContent,
     Problem,
 )
-from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder
+from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, folder_check
 from channels.outbox import write_atomically
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
@@ -277,6 +277,10 @@ class PPC(Channel):
         except OSError as error:
             return Outcome.retry(f"could not write the Google Ads Editor file: {error}")
         return Outcome.published(remote_id=str(path), url=path.as_uri(), message=EXPORTED)
+
+    def check_connection(self, context):
+        """No credentials (the ads are files for Google Ads Editor): whether the export folder can be written."""
+        return folder_check(context, context.account.setting("folder").strip(), Path(context.outbox_dir) / self.name)
 
 
 # --- the Google Ads Editor export --------------------------------------------------------------------

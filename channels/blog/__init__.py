@@ -10,11 +10,13 @@ target, where the account's ``target`` says live delivery goes:
 
 from channels import feeds
 from channels.base import WARNING, Channel, Draft, Length, MissingField, Outcome, PostContent, Problem, as_utc
+from channels.blog.checks import CHECKS
 from channels.blog.folder import deliver_to_folder
 from channels.blog.micropub import deliver_to_micropub
 from channels.blog.rendering import SLUG_MAX, front_matter, illustrated, slugify, word_count
 from channels.blog.targets import ACCOUNT_FIELDS, TARGETS
 from channels.blog.wordpress import deliver_to_wordpress
+from channels.credentials import connection_check
 from channels.registry import register
 from channels.shaping import images_of, sentences, shorten
 
@@ -102,6 +104,16 @@ class Blog(Channel):
         if target not in DELIVERIES:
             return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
         return DELIVERIES[target](draft, post, context)
+
+    @connection_check
+    def check_connection(self, context):
+        """The account's target, asked without publishing (``checks``)."""
+        target = context.account.setting("target", "folder").strip().lower()
+        if target not in DELIVERIES:
+            return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
+        if target not in CHECKS:
+            return Outcome.rejected(f"the blog's {target} target has no connection test yet")
+        return CHECKS[target](context)
 
     def read_feed_entry(self, entry):
         """A blog's feed (WordPress RSS, say): the whole article (content:encoded) rather than the

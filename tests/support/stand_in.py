@@ -86,11 +86,12 @@ class StandIn:
                             self.send_header(name, value)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
-                    self.wfile.write(payload)
+                    if self.command != "HEAD":  # an answer to HEAD has headers only
+                        self.wfile.write(payload)
                 except OSError:
                     pass
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
             def log_message(self, *args):
                 pass
