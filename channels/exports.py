@@ -15,7 +15,10 @@ foreign file of the same name fails the delivery with a reason, the file untouch
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from channels.base import DeliveryContext, Outcome
 
 EXPORT_ROOT_SETTING = "REFRAIN_EXPORT_ROOT"
 
@@ -69,3 +72,36 @@ def export_folder(root: Path, given: str) -> Path:
 def within(base: Path, path: Path) -> bool:
     """Whether ``path``, its symbolic links followed, is still inside ``base`` (a file about to be replaced)."""
     return path.resolve().is_relative_to(base.resolve())
+
+
+def unwritable(folder: Path) -> str:
+    """Why Refrain cannot write in ``folder`` ("" when it can): proven by writing a file there and
+    removing it, since permission bits say nothing of a read-only disk or of a process run as root. A
+    folder not made yet is judged by its nearest existing parent, where it would be made."""
+    target = Path(folder)
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing.name!r} is a file, not a folder"
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".refrain-check-"):
+            pass
+    except OSError as error:
+        return f"nothing can be written there ({error.strerror or error})"
+    return ""
+
+
+def folder_check(context: DeliveryContext, given: str, fallback: Path) -> Outcome:
+    """A channel that writes files has no credentials to test: its connection check is whether the
+    folder ``given`` (inside the export root; ``fallback`` when empty) can be written, making nothing."""
+    if given and context.export_root is None:
+        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): nothing can be written")
+    try:
+        folder = export_folder(context.export_root, given) if given else fallback
+    except OutsideExports as refusal:
+        return Outcome.rejected(f"{refusal}; change the account's folder")
+    problem = unwritable(folder)
+    if problem:
+        return Outcome.rejected(f"Refrain cannot write in {given or 'the outbox'}: {problem}")
+    return Outcome.published(message=f"Refrain can write in {given or 'the outbox'}")

@@ -29,6 +29,7 @@ from channels.base import (
     Problem,
     media_count_problems,
 )
+from channels.credentials import connected, connection_check, refused
 from channels.http import outcome_for
 from channels.registry import register
 from channels.shaping import attachments_for, images_of, media_extra, media_of, plain_text, shorten
@@ -42,6 +43,21 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 TRANSIENT_CODES = {1, 2}
 RATE_LIMIT_PAUSE = 300.0  # Graph's limits are a rolling hour; its answer rarely says when they lift
 CODE_IN_MESSAGE = re.compile(r"\(#(\d+)\)")
+NEW_TOKEN = "make a new long-lived Page access token and reconnect the Page on the Accounts page"
+# code 190's subcodes: why Graph refused the token (https://developers.facebook.com/docs/graph-api/guides/error-handling)
+TOKEN_SUBCODES = {
+    458: "the app was removed from the account that made the token",
+    459: "the account that made the token must log in to Facebook to pass a checkpoint",
+    460: "the password of the account that made the token changed",
+    463: "the token has expired",
+    464: "the account that made the token is not confirmed",
+    467: "the token is not valid",
+    492: "the account that made the token is no longer an admin of the Page",
+}
+PERMISSIONS_FIX = (
+    "the token needs the pages_manage_posts and pages_read_engagement permissions, from an admin of the Page: "
+    + NEW_TOKEN
+)
 
 
 def message_text(post: PostContent, with_link: bool) -> str:
@@ -168,6 +184,43 @@ class Facebook(Channel):
             )
         return Outcome.published(remote_id, f"https://www.facebook.com/{remote_id}")
 
+    @connection_check
+    def check_connection(self, context):
+        """GET /me with the Page access token: a Page's token speaks for the Page itself, so /me is the
+        Page (id and name); a person's token answers with the person, which cannot post as the Page."""
+        account = context.account
+        page, token = account.setting("page_id").strip(), account.secret("page_access_token")
+        if not page or not token:
+            return Outcome.unauthorized(
+                "the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page"
+            )
+        base = account.setting("graph_url", GRAPH_URL).rstrip("/")
+        version = account.setting("graph_version", GRAPH_VERSION).strip("/")
+        response = context.http.request(
+            "GET",
+            f"{base}/{version}/me",
+            params={"fields": "id,name"},
+            headers={"Authorization": f"Bearer {token}"},
+            errors_as_answers=True,
+        )
+        answer = _json_or_none(response)
+        error = answer.get("error") if isinstance(answer, dict) else None
+        if error is not None:
+            outcome = graph_outcome(error, response.headers, refusing="the check")
+            verdict = outcome_for(response)
+            return verdict if outcome.status == "rejected" and verdict is not None else outcome
+        if outcome_for(response) is not None:
+            return outcome_for(response)
+        me = answer if isinstance(answer, dict) else {}
+        if str(me.get("id") or "") != page:
+            return refused(
+                "Facebook",
+                "Page access token",
+                f"it speaks for {me.get('name') or 'someone'} ({me.get('id') or 'no id'}), not the Page {page}",
+                "give the Page's own access token (from /me/accounts of an admin of the Page), or check the Page ID",
+            )
+        return connected(f"connected to the Facebook Page {me.get('name') or page} ({page})", remote_id=page)
+
 
 def _json_or_none(response):
     try:
@@ -176,7 +229,7 @@ def _json_or_none(response):
         return None
 
 
-def graph_outcome(error, headers) -> Outcome:
+def graph_outcome(error, headers, refusing: str = "the post") -> Outcome:
     """What a Graph error object means, by its code."""
     error = error if isinstance(error, dict) else {"message": str(error)}
     try:
@@ -184,14 +237,29 @@ def graph_outcome(error, headers) -> Outcome:
     except (TypeError, ValueError):
         code = None
     message = " ".join(str(error.get("message") or "no message").split())[:500]
-    said = f"Facebook refused the post (code {code}): {message}"
+    said = f"Facebook refused {refusing} (code {code}): {message}"
     if code in UNAUTHORIZED_CODES:
-        return Outcome.unauthorized(f"{said}; reconnect the Page on the Accounts page")
+        return token_refused(code, error, message)
     if code in RATE_LIMIT_CODES:
         return Outcome.retry(f"{said}; the Page rests until the limit lifts", retry_after=regain_in(headers))
     if code in TRANSIENT_CODES or error.get("is_transient"):
         return Outcome.retry(said)
     return Outcome.rejected(said)
+
+
+def token_refused(code: int, error: dict, message: str) -> Outcome:
+    """A refused Page access token, saying why when Graph's subcode tells (expired, password changed...)."""
+    try:
+        subcode = int(error.get("error_subcode"))
+    except (TypeError, ValueError):
+        subcode = None
+    why = TOKEN_SUBCODES.get(subcode)
+    what = f"code {code}" + (f"/{subcode}" if subcode else "") + f": {message}"
+    if why:
+        return refused("Facebook", "Page access token", f"{why}; {what}", NEW_TOKEN)
+    if code == 10 or 200 <= code < 300:
+        return refused("Facebook", "Page access token", what, PERMISSIONS_FIX)
+    return refused("Facebook", "Page access token", what, NEW_TOKEN)
 
 
 def pause_if_limited(outcome: Outcome, context) -> Outcome:

@@ -93,11 +93,15 @@ class HttpClient:
         params: Mapping | None = None,
         content_type: str = "",
         errors_as_answers: bool = False,
+        classify: Callable[[Response], Outcome | None] | None = None,
     ) -> Response:
         """One exchange; returns 2xx responses, raises ``DeliveryFailure`` with the right outcome otherwise.
 
         With ``errors_as_answers`` every answer comes back, for services whose error bodies say more
-        than their status (Graph's error codes); failures on the wire still raise."""
+        than their status (Graph's error codes); failures on the wire still raise. ``classify`` is the
+        channel's own reading of an answer, asked first (``None``: the usual verdict by status): a
+        service that says "your token is revoked" in a 400, or in a code inside its body, is
+        ``unauthorized`` only if the channel knows its words."""
         if params:
             url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
         payload, kind = _payload(json, form, body, content_type)
@@ -110,7 +114,8 @@ class HttpClient:
         response = self._exchange(method, parts, url, payload, sent_headers)
         self.log.append((method, _without_query(url), response.status))
         self._note_rate_limit(response)
-        failure = None if errors_as_answers else outcome_for(response)
+        failure = (classify(response) if classify else None) or outcome_for(response)
+        failure = None if errors_as_answers else failure
         if failure is not None:
             raise DeliveryFailure(failure)
         return response

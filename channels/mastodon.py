@@ -29,6 +29,7 @@ from channels.base import (
     Problem,
     media_count_problems,
 )
+from channels.credentials import answer_data, connected, connection_check, refused, said
 from channels.http import multipart
 from channels.registry import register
 from channels.shaping import (
@@ -215,7 +216,9 @@ class Mastodon(Channel):
         headers = dict(auth)
         if context.idempotency_key:
             headers["Idempotency-Key"] = context.idempotency_key
-        answer = context.http.request("POST", instance + "/api/v1/statuses", json=body, headers=headers).json()
+        answer = context.http.request(
+            "POST", instance + "/api/v1/statuses", json=body, headers=headers, classify=refusals_of(instance)
+        ).json()
         status_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not status_id:
             return Outcome.unconfirmed(
@@ -223,6 +226,88 @@ class Mastodon(Channel):
                 "the profile, then mark it published or send it again"
             )
         return Outcome.published(remote_id=status_id, url=answer.get("url") or answer.get("uri") or None)
+
+    @connection_check
+    def check_connection(self, context):
+        """GET /api/v1/accounts/verify_credentials: the account the token speaks for. A token with only
+        the write scopes Refrain asks for may not read the profile (403, "outside the authorized
+        scopes"): then GET /api/v1/apps/verify_credentials, which any valid token may ask, proves the
+        token and names its application (and, from Mastodon 4.3, its scopes)."""
+        instance = instance_address(context.account)
+        if not instance:
+            return Outcome.unauthorized("the Mastodon account has no instance address: set it on the Accounts page")
+        token = context.account.secret("access_token")
+        if not token:
+            return Outcome.unauthorized("the Mastodon account has no access token: reconnect it on the Accounts page")
+        host, auth, classify = urlsplit(instance).hostname, {"Authorization": f"Bearer {token}"}, refusals_of(instance)
+        try:
+            me = context.http.request(
+                "GET", instance + "/api/v1/accounts/verify_credentials", headers=auth, classify=classify
+            ).json()
+        except DeliveryFailure as failure:
+            if "outside the authorized scopes" not in failure.outcome.message:
+                raise
+            app = context.http.request(
+                "GET", instance + "/api/v1/apps/verify_credentials", headers=auth, classify=classify
+            ).json()
+            return application_check(host, app if isinstance(app, dict) else {})
+        acct = me.get("acct") if isinstance(me, dict) else None
+        if not acct:
+            return Outcome.rejected(f"{host} answered without an account: is {instance} a Mastodon server?")
+        return connected(f"connected to {host} as @{acct}", remote_id=str(me.get("id") or "") or None)
+
+
+def instance_address(account) -> str:
+    instance = account.setting("instance").strip().rstrip("/")
+    return instance if not instance or "://" in instance else "https://" + instance
+
+
+def application_check(host: str, app: dict) -> Outcome:
+    """A token that cannot read the profile but is valid: fine if it may post (its scopes, when told)."""
+    scopes = app.get("scopes") if isinstance(app.get("scopes"), list) else None
+    name = said(app.get("name")) or "an application"
+    if scopes is not None and not {"write", "write:statuses"} & set(scopes):
+        return refused(
+            host,
+            "access token",
+            f"its application {name} has the scopes {', '.join(map(str, scopes)) or 'none'}",
+            SCOPES_FIX,
+        )
+    return connected(f"{host} accepted the access token of {name} (it may not read the profile, so no name is shown)")
+
+
+SCOPES_FIX = (
+    "make a token with the write:statuses and write:media scopes (Preferences → Development → New application), "
+    "then reconnect the account on the Accounts page"
+)
+
+
+def refusals_of(instance: str):
+    """How a Mastodon server says the token is refused: 401 (invalid, revoked, expired), 403 (a scope the
+    token lacks; a login disabled, unconfirmed or pending approval), 422 "This method requires an
+    authenticated user" (the application's own token, not a user's)."""
+    host = urlsplit(instance).hostname or instance
+
+    def classify(response) -> Outcome | None:
+        data = answer_data(response)
+        words = said(data.get("error") if isinstance(data, dict) else "")
+        if response.status == 401:
+            return refused(host, "access token", words or "401", NEW_TOKEN_FIX)
+        if response.status == 403 and "scope" in words:
+            return refused(host, "access token", words, SCOPES_FIX)
+        if response.status == 403:
+            return refused(host, "account", words or "403", f"sign in on {host} to see why, then reconnect")
+        if response.status == 422 and "requires an authenticated user" in words:
+            return refused(host, "access token", words, "it is an application's token, not a user's: " + SCOPES_FIX)
+        return None
+
+    return classify
+
+
+NEW_TOKEN_FIX = (
+    "make a new access token (Preferences → Development → your application) and reconnect the account on the "
+    "Accounts page"
+)
 
 
 def forget_instance_limits() -> None:
@@ -276,7 +361,14 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
     fields = {"description": item["alt"]} if item.get("alt") else {}
     body, content_type = multipart(fields, {"file": (file_name(item["url"], kind), data, kind)})
     with before_publishing(f"uploading the image {item['url']} to {urlsplit(instance).hostname}"):
-        response = http.request("POST", instance + "/api/v2/media", body=body, content_type=content_type, headers=auth)
+        response = http.request(
+            "POST",
+            instance + "/api/v2/media",
+            body=body,
+            content_type=content_type,
+            headers=auth,
+            classify=refusals_of(instance),
+        )
         answer = response.json()
         media_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not media_id:
@@ -286,7 +378,9 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
             if not waits:
                 raise DeliveryFailure(Outcome.retry(f"the image {item['url']} is still being processed"))
             time.sleep(waits.pop(0))
-            response = http.request("GET", f"{instance}/api/v1/media/{media_id}", headers=auth)
+            response = http.request(
+                "GET", f"{instance}/api/v1/media/{media_id}", headers=auth, classify=refusals_of(instance)
+            )
     return media_id
 
 

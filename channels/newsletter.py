@@ -21,6 +21,7 @@ from channels.base import (
     PostContent,
     Problem,
 )
+from channels.credentials import connection_check
 from channels.registry import register
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten
 from scheduler.domain.links import is_web_address, untracked_links, with_utm
@@ -190,6 +191,14 @@ class Newsletter(Channel):
         return Outcome.published(
             remote_id=f"issue-{post.id}", message=f"queued for {recipients} subscribers in {batches} batches"
         )
+
+    @connection_check
+    def check_connection(self, context):
+        """The SMTP login (connect, STARTTLS or SSL, AUTH, quit: no mail sent), done by the app's mail
+        service (``context.mailing_list.check_login``), which owns the guarded SMTP connection."""
+        if context.mailing_list is None:
+            return Outcome.rejected("the check came without the app's mail service: nothing was tested")
+        return context.mailing_list.check_login(context.account)
 
     def read_feed_entry(self, entry):
         """A newsletter's archive feed: each issue, whole (its content rather than its summary, when given)."""

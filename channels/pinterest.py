@@ -19,6 +19,7 @@ from channels.base import (
     PostContent,
     Problem,
 )
+from channels.credentials import answer_data, connected, connection_check, refused, said
 from channels.registry import register
 from channels.shaping import (
     headline_from,
@@ -33,6 +34,8 @@ from scheduler.domain.links import is_web_address
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
 API_URL = "https://api.pinterest.com"
+NEW_TOKEN = "make a new access token and reconnect the account on the Accounts page"
+SCOPES_FIX = "the token needs the boards:read, pins:read and pins:write scopes: " + NEW_TOKEN
 
 
 class Pinterest(Channel):
@@ -140,7 +143,11 @@ class Pinterest(Channel):
         base = account.setting("api_url", API_URL).rstrip("/")
         try:
             answer = context.http.request(
-                "POST", f"{base}/v5/pins", json=pin, headers={"Authorization": f"Bearer {token}"}
+                "POST",
+                f"{base}/v5/pins",
+                json=pin,
+                headers={"Authorization": f"Bearer {token}"},
+                classify=refusals_for(board),
             ).json()
         except DeliveryFailure as failure:
             raise DeliveryFailure(without_secret(failure.outcome, token)) from None
@@ -150,6 +157,61 @@ class Pinterest(Channel):
                 "Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again"
             )
         return Outcome.published(pin_id, f"https://www.pinterest.com/pin/{pin_id}/")
+
+    @connection_check
+    def check_connection(self, context):
+        """GET /v5/user_account (whose token it is), then GET /v5/boards/{board_id} (the board pins go to)."""
+        account = context.account
+        board, token = account.setting("board_id").strip(), account.secret("access_token")
+        if not token:
+            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
+        base = account.setting("api_url", API_URL).rstrip("/")
+        auth, classify = {"Authorization": f"Bearer {token}"}, refusals_for(board)
+        user = context.http.request("GET", f"{base}/v5/user_account", headers=auth, classify=classify).json()
+        username = user.get("username") if isinstance(user, dict) else None
+        if not username:
+            return Outcome.rejected("Pinterest answered without a user: is the API address Pinterest's?")
+        if not board:
+            return Outcome.rejected(
+                f"the token works (@{username}) but the account names no board: set its Board ID on the Accounts page"
+            )
+        try:
+            found = context.http.request("GET", f"{base}/v5/boards/{board}", headers=auth, classify=classify).json()
+        except DeliveryFailure as failure:
+            if failure.outcome.status != "rejected":
+                raise
+            return Outcome.rejected(
+                f"the token works (@{username}) but Pinterest has no board {board} for it ({failure.outcome.message}): "
+                "check the Board ID (GET /v5/boards lists them)"
+            )
+        name = said(found.get("name")) if isinstance(found, dict) else ""
+        return connected(f"connected to Pinterest as @{username}, pinning to the board {name or board}")
+
+
+def refusals_for(board: str):
+    """How Pinterest says the token is refused: code 2 "Authentication failed." (expired, revoked), code 3
+    (a scope the token lacks), any other 401; a 403 is the board's: the account may not pin there."""
+
+    def classify(response) -> Outcome | None:
+        data = answer_data(response)
+        data = data if isinstance(data, dict) else {}
+        code, words = data.get("code"), said(data.get("message")) or str(response.status)
+        if not 400 <= response.status < 500:
+            return None
+        if code == 3:
+            return refused("Pinterest", "access token", words, SCOPES_FIX)
+        if code == 2 or response.status == 401:
+            return refused("Pinterest", "access token", words, NEW_TOKEN)
+        if response.status == 403:
+            return refused(
+                "Pinterest",
+                f"account's access to the board {board or '(none set)'}",
+                words,
+                "check the Board ID (GET /v5/boards lists the boards the token may pin to), then reconnect",
+            )
+        return None
+
+    return classify
 
 
 def without_secret(outcome: Outcome, secret: str) -> Outcome:

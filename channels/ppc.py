@@ -29,7 +29,7 @@ from channels.base import (
     PostContent,
     Problem,
 )
-from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder
+from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, folder_check
 from channels.ppc_export import ForeignFile, export
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
@@ -276,6 +276,10 @@ class PPC(Channel):
         if kept:
             message += f"; {kept} rows Refrain did not write are kept in {path.name} as they were"
         return Outcome.published(remote_id=str(path), url=path.as_uri(), message=message)
+
+    def check_connection(self, context):
+        """No credentials (the ads are files for Google Ads Editor): whether the export folder can be written."""
+        return folder_check(context, context.account.setting("folder").strip(), Path(context.outbox_dir) / self.name)
 
 
 # --- the Google Ads Editor export --------------------------------------------------------------------

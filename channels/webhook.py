@@ -39,6 +39,7 @@ from channels.base import (
     Problem,
     as_utc,
 )
+from channels.credentials import connected, connection_check
 from channels.registry import register
 from channels.shaping import media_extra, media_of
 from scheduler.domain.links import is_web_address
@@ -154,6 +155,26 @@ class Webhook(Channel):
             str(remote_id) if remote_id not in (None, "") else None,
             remote_url if isinstance(remote_url, str) and is_web_address(remote_url) else None,
             message=f"the webhook answered {response.status}",
+        )
+
+    @connection_check
+    def check_connection(self, context):
+        """A webhook has no login to test: the receiver checks each post's signature with the shared
+        secret, which only a real post shows. What can be known without posting is asked: that the URL
+        passes the address guard and that something answers there (``HEAD``, which changes nothing;
+        any answer but a 5xx will do, since many receivers take only POST)."""
+        account = context.account
+        url, secret = account.setting("url").strip(), account.secret("signing_secret")
+        if not url:
+            return Outcome.rejected("the webhook account has no URL: set it on the Accounts page")
+        if not secret:
+            return Outcome.unauthorized("the webhook account has no signing secret: reconnect it on the Accounts page")
+        response = context.http.request("HEAD", url, errors_as_answers=True)
+        if response.status >= 500:
+            return Outcome.retry(f"the webhook's receiver answered {response.status}: it may be down")
+        return connected(
+            f"the webhook's address answers ({response.status} to HEAD); a webhook has no login to test: the "
+            "receiver checks the signature of each post"
         )
 
 

@@ -10,7 +10,8 @@ may be handed over ahead of its time (``schedules_ahead``), and taken back when 
 makes the video public at once. Which video is changed, and the mark it carries, is
 ``youtube_videos``'s. The thumbnail is not sent yet. Access is OAuth 2.0: an expired access token is
 renewed with the refresh token (``POST {oauth}/token``), kept through ``context.save_secrets``, and
-the request is sent once more.
+the request is sent once more (``google_oauth``, which also reads how Google says a credential is
+refused).
 """
 
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ from channels.base import (
     as_utc,
     identity_marker,
 )
+from channels.credentials import connected, connection_check, refused, said
+from channels.google_oauth import AUTHORISE_AGAIN, OAUTH_URL, Tokens, data_api_refusals
 from channels.registry import register
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
 
@@ -40,7 +43,7 @@ TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"
 ANGLE_BRACKETS = "<>"
 VIDEO_ID = videos.VIDEO_ID
-API_URL, OAUTH_URL = "https://www.googleapis.com", "https://oauth2.googleapis.com"
+API_URL = "https://www.googleapis.com"
 
 
 def tags_length(tags: list[str]) -> int:
@@ -201,6 +204,35 @@ class YouTube(Channel):
         except DeliveryFailure as failure:
             return failure.outcome
 
+    @connection_check
+    def check_connection(self, context):
+        """The access token renewed with the refresh token (which proves the client ID, its secret and the
+        refresh token), then GET /youtube/v3/channels?part=snippet&mine=true: the channel it speaks for."""
+        account = context.account
+        if not account.secret("refresh_token") and not account.secret("access_token"):
+            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+        tokens = Tokens(account, context)
+        try:
+            token = tokens.renew() if account.secret("refresh_token") else tokens.access()
+            answer = context.http.request(
+                "GET",
+                f"{account.setting('api_url', API_URL).rstrip('/')}/youtube/v3/channels",
+                params={"part": "snippet", "mine": "true"},
+                headers={"Authorization": f"Bearer {token}"},
+                classify=data_api_refusals,
+            ).json()
+        except DeliveryFailure as failure:
+            return tokens.scrub(failure.outcome)
+        items = answer.get("items") if isinstance(answer, dict) else None
+        first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
+        if first is None:
+            return refused(
+                "YouTube", "Google account", "it has no YouTube channel", "create its channel, then " + AUTHORISE_AGAIN
+            )
+        snippet = first.get("snippet") if isinstance(first.get("snippet"), dict) else {}
+        title = said(snippet.get("title")) or str(first.get("id") or "")
+        return connected(f"connected to YouTube as the channel {title}", remote_id=str(first.get("id") or "") or None)
+
     @staticmethod
     def angle_brackets(snippet: dict) -> list[Problem]:
         """YouTube refuses '<' and '>' anywhere in the metadata, and says only 'invalid' when it does."""
@@ -303,73 +335,9 @@ class DataApi:
 
     def send(self, method, params, body, token):
         headers = {"Authorization": f"Bearer {token}"}
-        return self.context.http.request(method, self.address, params=params, json=body, headers=headers)
-
-
-class Tokens:
-    """The account's OAuth access token, renewed at most once per delivery with its refresh token."""
-
-    def __init__(self, account, context):
-        self.account, self.context = account, context
-        self.current = account.secret("access_token")
-        self.renewed = False
-
-    def access(self) -> str:
-        return self.current or self.renew()
-
-    def renew(self) -> str:
-        self.renewed = True
-        account = self.account
-        if not account.secret("refresh_token"):
-            raise DeliveryFailure(
-                Outcome.unauthorized(
-                    "YouTube refused the access token and the account has no "
-                    "refresh token: reconnect it on the Accounts page"
-                )
-            )
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": account.secret("refresh_token"),
-            "client_id": account.setting("client_id"),
-            "client_secret": account.secret("client_secret"),
-        }
-        address = f"{account.setting('oauth_url', OAUTH_URL).rstrip('/')}/token"
-        try:
-            answer = self.context.http.request("POST", address, form=form).json()
-        except DeliveryFailure as failure:
-            raise DeliveryFailure(self.refresh_failed(failure.outcome)) from None
-        token = answer.get("access_token") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
-            raise DeliveryFailure(Outcome.retry("Google's token service answered without an access token"))
-        self.current = token
-        if self.context.save_secrets:
-            renewed = {"access_token": token}
-            if isinstance(answer.get("refresh_token"), str) and answer["refresh_token"]:
-                renewed["refresh_token"] = answer["refresh_token"]  # Google may rotate it
-            self.context.save_secrets(renewed)
-        return token
-
-    def refresh_failed(self, outcome: Outcome) -> Outcome:
-        """A refused refresh (invalid_grant: revoked, expired, password changed) needs the user; a
-        refresh that got no answer published nothing, so it may simply be tried again later."""
-        message = self.scrub(outcome).message
-        if outcome.status in ("rejected", "unauthorized"):
-            return Outcome.unauthorized(
-                f"YouTube's access could not be renewed ({message}): reconnect the account on the Accounts page"
-            )
-        if outcome.status == "unconfirmed":
-            return Outcome.retry(f"renewing YouTube's access got no answer ({message}); nothing was published")
-        return self.scrub(outcome)
-
-    def scrub(self, outcome: Outcome) -> Outcome:
-        """No token or client secret in an outcome, even if a service echoes one."""
-        message = outcome.message
-        for secret in (self.current, *self.account.secrets.values()):
-            if isinstance(secret, str) and len(secret) >= 4:
-                message = message.replace(secret, "[secret]")
-        if message == outcome.message:
-            return outcome
-        return Outcome(outcome.status, message, outcome.remote_id, outcome.url, outcome.retry_after)
+        return self.context.http.request(
+            method, self.address, params=params, json=body, headers=headers, classify=data_api_refusals
+        )
 
 
 register(YouTube)

@@ -11,11 +11,13 @@ target, where the account's ``target`` says live delivery goes:
 
 from channels import feeds
 from channels.base import WARNING, Channel, Draft, Length, MissingField, Outcome, PostContent, Problem, as_utc
+from channels.blog.checks import CHECKS
 from channels.blog.folder import deliver_to_folder
 from channels.blog.micropub import deliver_to_micropub
 from channels.blog.rendering import SLUG_MAX, front_matter, illustrated, slugify, word_count
 from channels.blog.targets import ACCOUNT_FIELDS, TARGETS
 from channels.blog.wordpress import check_wordpress_connection, deliver_to_wordpress, withdraw_from_wordpress
+from channels.credentials import connection_check
 from channels.registry import register
 from channels.shaping import images_of, sentences, shorten
 
@@ -28,7 +30,7 @@ DELIVERIES = {
 }
 # what a target does besides delivering, where it can: test its connection, take a post ahead of its
 # time (and take it back when it is cancelled); the others keep the base's answers
-CONNECTION_CHECKS = {"wordpress": check_wordpress_connection}
+CONNECTION_CHECKS = {**CHECKS, "wordpress": check_wordpress_connection}
 WITHDRAWALS = {"wordpress": withdraw_from_wordpress}
 SCHEDULING_TARGETS = {"wordpress"}
 
@@ -113,9 +115,13 @@ class Blog(Channel):
             return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
         return DELIVERIES[target](draft, post, context)
 
+    @connection_check
     def check_connection(self, context):
-        check = CONNECTION_CHECKS.get(target_of(context.account))
-        return check(context) if check else super().check_connection(context)
+        """The account's target, asked without publishing (``checks``, WordPress's own)."""
+        target = target_of(context.account)
+        if target not in DELIVERIES:
+            return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
+        return CONNECTION_CHECKS[target](context)
 
     def schedules_ahead(self, account):
         return target_of(account) in SCHEDULING_TARGETS

@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urljoin
 from channels.base import DeliveryContext, DeliveryFailure, Draft, Outcome, PostContent, identity_marker
 from channels.blog.rendering import markdown_body
 from channels.blog.targets import missing_settings, publication_time
+from channels.credentials import answer_data, refused, said
 from channels.http import outcome_for
 
 MARK = "refrain-post"  # the property a created entry carries Refrain's post id in
@@ -75,6 +76,7 @@ def create(endpoint: str, draft: Draft, post: PostContent, context: DeliveryCont
         body=urlencode(fields).encode("utf-8"),
         headers=headers,
         content_type="application/x-www-form-urlencoded; charset=utf-8",
+        classify=token_refusals,
     )
     location = response.header("location").strip()
     if response.status in (201, 202) and location:
@@ -101,7 +103,7 @@ def update(
     if not values["category"]:
         request["delete"] = ["category"]  # its tags were all removed: replace takes no empty list
     try:
-        response = context.http.request("POST", endpoint, json=request, headers=headers)
+        response = context.http.request("POST", endpoint, json=request, headers=headers, classify=token_refusals)
     except DeliveryFailure as failure:
         outcome = failure.outcome
         if outcome.status == "unconfirmed":
@@ -137,7 +139,7 @@ def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, hea
             ) from None
         raise
     if response.status in (401, 429):  # a refused token, or a pause asked for: creating would meet it too
-        raise DeliveryFailure(outcome_for(response))
+        raise DeliveryFailure(token_refusals(response) or outcome_for(response))
     if not 200 <= response.status < 300:
         return ""
     try:
@@ -162,3 +164,30 @@ def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, hea
                 )
             return urljoin(endpoint, found.strip())
     return ""
+
+
+NEW_TOKEN = (
+    "sign in to the site again for an IndieAuth token with the create scope and reconnect the account on the "
+    "Accounts page"
+)
+TOKEN_ERRORS = {"unauthorized", "forbidden", "insufficient_scope", "invalid_token"}
+
+
+def token_refusals(response) -> Outcome | None:
+    """How a Micropub endpoint refuses the token (the spec's error codes: unauthorized, forbidden,
+    insufficient_scope; OAuth's invalid_token), whatever the status it sends them with (some servers
+    answer 400), or in a ``WWW-Authenticate: Bearer error="..."`` header."""
+    if 200 <= response.status < 300:
+        return None
+    data = answer_data(response)
+    data = data if isinstance(data, dict) else {}
+    code = str(data.get("error") or "")
+    challenge = response.header("www-authenticate").lower()
+    code = code or next((name for name in TOKEN_ERRORS if f'error="{name}"' in challenge), "")
+    if code not in TOKEN_ERRORS and response.status not in (401, 403):
+        return None
+    words = said(" ".join(part for part in (code, str(data.get("error_description") or "")) if part))
+    if code == "insufficient_scope":
+        scope = said(data.get("scope")) or "create"
+        return refused("the Micropub endpoint", "token", words, f"it lacks the {scope} scope: " + NEW_TOKEN)
+    return refused("the Micropub endpoint", "token", words or str(response.status), NEW_TOKEN)

@@ -22,6 +22,7 @@ from channels.base import (
     Problem,
     media_count_problems,
 )
+from channels.credentials import connected, connection_check
 from channels.registry import register
 from channels.shaping import (
     attachments_for,
@@ -195,6 +196,22 @@ class Twitter(Channel):
                 raise
         message = f"a thread of {len(posted)} tweets; the last is {posted[-1]}" if len(posted) > 1 else ""
         return Outcome.published(remote_id=posted[0], url=STATUS_URL.format(posted[0]), message=message)
+
+    @connection_check
+    def check_connection(self, context):
+        """GET /2/users/me under the user token (renewed first when it has expired, or when X refuses
+        it): the account the token speaks for."""
+        session = XSession(context)
+        if not session.token:
+            return Outcome.unauthorized("the X account has no access token: reconnect it on the Accounts page")
+        if session.expired():
+            session.refresh()
+        answer = session.call("GET", "/2/users/me").json()
+        data = answer.get("data") if isinstance(answer, dict) else None
+        username = data.get("username") if isinstance(data, dict) else None
+        if not username:
+            return Outcome.rejected("X answered /2/users/me without a user: is the API address X's?")
+        return connected(f"connected to X as @{username}", remote_id=str(data.get("id") or "") or None)
 
 
 def partly_published(posted: list[str], total: int, failure: Outcome) -> Outcome:

@@ -6,6 +6,7 @@ import time
 from datetime import datetime
 
 from channels.base import DeliveryFailure, Outcome, as_utc
+from channels.credentials import answer_data, refused, said
 from channels.http import multipart
 from channels.shaping import before_publishing, fetch_image, file_name
 
@@ -13,6 +14,18 @@ API = "https://api.x.com"
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 ALT_MAX = 1000
 EXPIRY_MARGIN = 60  # seconds: a token this close to its end is renewed before use
+RECONNECT = "reconnect the account on the Accounts page with a new access token and refresh token"
+# X's error codes (``errors[].code``, kept by the v1.1 endpoints and some v2 answers, often under a 400)
+# that mean the token itself was refused: renewing it may help
+TOKEN_CODES = {32, 89, 99, 135, 215}
+# and those that mean the account or the app may not do this, whatever the token: a person must act
+ACCOUNT_CODES = {
+    64: "the X account is suspended",
+    220: "the token does not allow this (its scopes): authorise again with tweet.write, users.read and media.write",
+    261: "the app may not write: set its permissions to Read and write in the developer portal, then authorise again",
+    326: "the X account is locked: log in to X to unlock it",
+    453: "the app's access level does not include this endpoint: check its plan in the developer portal",
+}
 
 
 class XSession:
@@ -31,6 +44,7 @@ class XSession:
         self.expires_at = _timestamp(account.secret("expires_at"))
         self.refreshed = False
         self.failed_status: int | None = None
+        self.token_refused = False  # the last failure named the token (worth renewing it once)
 
     def expired(self) -> bool:
         return (
@@ -41,7 +55,7 @@ class XSession:
         try:
             return self._send(method, path, **kwargs)
         except DeliveryFailure:
-            if self.refreshed or self.failed_status != 401:
+            if self.refreshed or not self.token_refused:
                 raise
         self.refresh()
         return self._send(method, path, **kwargs)
@@ -51,13 +65,55 @@ class XSession:
         failure (the client logs each answer before raising), None when no answer came."""
         log = getattr(self.http, "log", None)
         before = len(log) if log is not None else 0
-        self.failed_status = None
+        self.failed_status, self.token_refused = None, False
         try:
-            return self.http.request(method, self.api + path, headers=self._authorization(), **kwargs)
+            return self.http.request(
+                method, self.api + path, headers=self._authorization(), classify=self.classify, **kwargs
+            )
         except DeliveryFailure:
             if log is not None and len(log) > before:
                 self.failed_status = log[-1][2]
             raise
+
+    def classify(self, response) -> Outcome | None:
+        """What an X answer means for the account: a refused token (401, or codes 32, 89, 215... even
+        under a 400), a suspended or locked account, an app without write access or the right plan, a
+        token of the wrong kind (the app's bearer token); a duplicate tweet is the post's problem."""
+        if 200 <= response.status < 300:
+            return None
+        data = answer_data(response)
+        data = data if isinstance(data, dict) else {}
+        errors = data.get("errors") if isinstance(data.get("errors"), list) else []
+        errors = [e for e in errors if isinstance(e, dict)]
+        codes = {e.get("code"): said(e.get("message")) for e in errors if isinstance(e.get("code"), int)}
+        words = said(data.get("detail") or data.get("title") or next(iter(codes.values()), "")) or f"{response.status}"
+        problem = str(data.get("type") or "")
+        if TOKEN_CODES & codes.keys() or response.status == 401:
+            self.token_refused = True
+            return refused("X", "access token", words, RECONNECT)
+        for code, fix in ACCOUNT_CODES.items():
+            if code in codes:
+                return refused("X", "account's access", words, fix)
+        if response.status != 403:
+            return None
+        if "duplicate" in words.lower():
+            return Outcome.rejected(f"X refused the tweet: {words}")
+        if problem.endswith("/client-forbidden"):
+            return refused(
+                "X",
+                "app behind the token",
+                words,
+                "attach the app to a Project with access to the API v2 in the developer portal, then authorise again",
+            )
+        if problem.endswith("/unsupported-authentication"):
+            return refused("X", "access token", words, "give an OAuth 2.0 user token (not the app's bearer token)")
+        return refused(
+            "X",
+            "account's access",
+            words,
+            "check that the app may read and write and that the token has tweet.write, users.read and media.write; "
+            + RECONNECT,
+        )
 
     def _authorization(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"}
@@ -79,15 +135,18 @@ class XSession:
         form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, "client_id": self.client_id}
         try:
             with before_publishing("renewing the X access token"):
-                data = self.http.request("POST", self.api + "/2/oauth2/token", form=form, headers=headers).json()
+                data = self.http.request(
+                    "POST",
+                    self.api + "/2/oauth2/token",
+                    form=form,
+                    headers=headers,
+                    classify=renewal_refusals(bool(self.client_secret)),
+                ).json()
         except DeliveryFailure as failure:
-            if failure.outcome.status == "retry":
+            if failure.outcome.status in ("retry", "unauthorized"):
                 raise
             raise DeliveryFailure(
-                Outcome.unauthorized(
-                    f"could not renew the X access token ({failure.outcome.message}): reconnect the account on the "
-                    "Accounts page"
-                )
+                Outcome.unauthorized(f"could not renew the X access token ({failure.outcome.message}): {RECONNECT}")
             ) from None
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
@@ -139,6 +198,31 @@ class XSession:
                 )
             )
         return tweet_id
+
+
+def renewal_refusals(confidential: bool):
+    """How X's token service refuses to renew (RFC 6749 codes, under a 400 or a 401): the refresh token
+    spent or revoked (invalid_request, invalid_grant), or the client not who it says (invalid_client,
+    unauthorized_client: a wrong client ID, or a confidential client without its secret)."""
+
+    def classify(response) -> Outcome | None:
+        if 200 <= response.status < 300:
+            return None
+        data = answer_data(response)
+        data = data if isinstance(data, dict) else {}
+        code = str(data.get("error") or "")
+        words = said(" ".join(part for part in (code, str(data.get("error_description") or "")) if part))
+        if "client" in code:
+            credential = "client ID and client secret" if confidential else "client ID"
+        elif code or response.status in (400, 401, 403):
+            credential = "refresh token"
+        else:
+            return None
+        return refused(
+            "X", credential, words or str(response.status), "the access token could not be renewed: " + RECONNECT
+        )
+
+    return classify
 
 
 def _data_id(answer) -> str:

@@ -38,9 +38,10 @@ from scheduler.infra import ratelimits
 from scheduler.infra.secrets import UnreadableSecrets
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import accounts, lifecycle, publishing, runtime
+from scheduler.services import accounts, lifecycle, runtime
 from scheduler.services.clock import now
 from scheduler.services.lifecycle import CANCELLED, DRAFT, FAILED, IN_REVIEW, QUEUED, SCHEDULED
+from scheduler.services.live_context import live_context
 from scheduler.services.post_checks import blocking_errors, check_post, content_of
 from scheduler.services.unit_of_work import after_commit, unit_of_work
 
@@ -193,7 +194,7 @@ def _prepare(post: Post, adapter, asks_schedules_ahead: bool):
         return None, Outcome.rejected(str(error))
     if asks_schedules_ahead and not adapter.schedules_ahead(account_data):
         return None, Outcome.rejected(f"{label} cannot hold a post until its time with this account")
-    return publishing.live_context(post, account_data), None
+    return live_context(account_data, post_id=post.id), None
 
 
 def _call(method, *arguments) -> Outcome:

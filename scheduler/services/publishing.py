@@ -22,8 +22,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import channels.registry as channel_registry
-from channels.base import Account, DeliveryContext, identity_marker
-from channels.http import HttpClient
+from channels.base import DeliveryContext
 from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
 from scheduler.infra.queue import delivery_job_id
@@ -33,7 +32,7 @@ from scheduler.models.database import db
 from scheduler.services import accounts, lifecycle, runtime
 from scheduler.services.clock import now
 from scheduler.services.lifecycle import FAILED, PUBLISHED, PUBLISHING, QUEUED, SCHEDULED, UNCONFIRMED
-from scheduler.services.newsletter.issues import MailingList
+from scheduler.services.live_context import live_context
 from scheduler.services.post_checks import blocking_errors, check_post, content_of
 from scheduler.services.unit_of_work import after_commit, unit_of_work
 
@@ -168,31 +167,7 @@ def _context(post: Post, adapter) -> tuple[DeliveryContext | None, str]:
         accounts.mark_unauthorized(account.id, str(error))
         _wait_for_reconnection(post, str(error))
         return None, "waiting: account to reconnect"
-    return live_context(post, account_data), ""
-
-
-def live_context(post: Post, account_data: Account) -> DeliveryContext:
-    """What a live call about ``post`` runs with (its delivery, a hand-over ahead of time, a withdrawal):
-    the account, the guarded HTTP client that rests the account on a rate limit, renewed secrets kept."""
-    settings = runtime.settings()
-    connection = runtime.queues().connection
-    account_id = account_data.id
-    http = HttpClient(
-        timeout=settings.delivery_timeout,
-        on_pause=lambda seconds: ratelimits.pause(connection, account_id, seconds),
-        allow=settings.fetch_allow,  # the admin's exceptions to the address guard, as for feeds
-    )
-    return DeliveryContext(
-        mode=settings.delivery,
-        outbox_dir=settings.outbox,
-        account=account_data,
-        http=http,
-        save_secrets=lambda renewed: accounts.save_renewed_secrets(account_id, renewed),
-        idempotency_key=identity_marker(post.id),
-        now=now(),
-        export_root=settings.export_root,
-        mailing_list=MailingList() if post.channel == "newsletter" else None,
-    )
+    return live_context(account_data, post_id=post.id), ""
 
 
 def _wait_for_reconnection(post: Post, why: str) -> None:

@@ -134,11 +134,13 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "ui.connect_account": OWN,
     "ui.reconnect_account": OWN,
     "ui.remove_account": OWN,
+    "ui.test_account": OWN,  # asks the service with the team's credentials
     "api.list_accounts": V,
     "api.get_account": V,
     "api.connect_account": OWN,
     "api.reconnect_account": OWN,
     "api.remove_account": OWN,
+    "api.test_account": OWN,
     # tools and the newsletter's team side
     "ui.utm_builder": V,
     "newsletter.manage": V,

@@ -117,7 +117,7 @@ def test_no_board_is_rejected_without_a_request(tmp_path, service):
     "status, kind", [(401, "unauthorized"), (403, "unauthorized"), (400, "rejected"), (500, "retry"), (503, "retry")]
 )
 def test_each_answer_means_one_outcome(tmp_path, service, status, kind):
-    service.answer("POST", "/v5/pins", status, {"code": 2, "message": "said Pinterest"})
+    service.answer("POST", "/v5/pins", status, {"code": 1, "message": "said Pinterest"})
     outcome = deliver(tmp_path, service)
     assert outcome.status == kind and "said Pinterest" in outcome.message
 

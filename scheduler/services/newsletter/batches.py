@@ -15,7 +15,7 @@ from scheduler.services import accounts, runtime
 from scheduler.services.clock import now
 from scheduler.services.newsletter import CONFIRMED, FAILED, PENDING, SENDING, SENT, SKIPPED
 from scheduler.services.newsletter.issues import batches_with, enqueue_batch, finish_if_done, retry_number
-from scheduler.services.newsletter.mailer import Mailer, MailNotConfigured, mail_account
+from scheduler.services.newsletter.mailer import Mailer, MailNotConfigured, login_refusal, mail_account
 from scheduler.services.newsletter.messages import issue_message, render_issue
 from scheduler.services.unit_of_work import unit_of_work
 
@@ -51,12 +51,14 @@ def send_batch(post_id: int, batch_no: int) -> str:
     try:
         mailer.open()
     except smtplib.SMTPAuthenticationError as error:
-        stored = accounts.for_channel("newsletter")
-        accounts.mark_unauthorized(
-            stored.id, f"the SMTP server refused the login: {error.smtp_code} {_text(error.smtp_error)}"
-        )
-        release([row[0] for row in todo], claim, "the SMTP login was refused")
-        return "waiting: account to reconnect"
+        refusal = login_refusal(error, account)
+        if refusal:
+            accounts.mark_unauthorized(accounts.for_channel("newsletter").id, refusal)
+            release([row[0] for row in todo], claim, "the SMTP login was refused")
+            return "waiting: account to reconnect"
+        release([row[0] for row in todo], claim, f"the SMTP server cannot check logins now: {error}")
+        stopped = str(error)
+        todo = []
     except MailNotConfigured as error:
         release([row[0] for row in todo], claim, str(error))
         return f"waiting: {error}"

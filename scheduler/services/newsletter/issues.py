@@ -16,7 +16,7 @@ from scheduler.models.database import db
 from scheduler.services import runtime
 from scheduler.services.clock import now
 from scheduler.services.newsletter import CONFIRMED, FAILED, PENDING, SENDING, SENT, SKIPPED
-from scheduler.services.newsletter.mailer import domain_of, settings_problem
+from scheduler.services.newsletter.mailer import check_login, domain_of, settings_problem
 from scheduler.services.unit_of_work import after_commit, unit_of_work
 
 BATCH_SIZE = 100
@@ -214,3 +214,4 @@ class MailingList:
 
     settings_problem = staticmethod(settings_problem)
     start_issue = staticmethod(start_issue)
+    check_login = staticmethod(check_login)  # the account's connection check: SMTP login, no mail sent

@@ -14,7 +14,7 @@ import ssl
 from email.message import EmailMessage
 from functools import lru_cache
 
-from channels.base import Account
+from channels.base import Account, Outcome
 from scheduler.infra.outbound.errors import Refused
 from scheduler.infra.outbound.smtp import GuardedSMTP, GuardedSMTP_SSL
 from scheduler.services import accounts, runtime
@@ -142,6 +142,61 @@ class Mailer:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def login_refusal(error: smtplib.SMTPAuthenticationError, account: Account) -> str:
+    """The words for a login the server refused for good (a 5xx, 535 "credentials invalid", 534 "an
+    application password is required"...); "" for a refusal of the moment (454), worth trying again."""
+    code = error.smtp_code
+    if 400 <= code < 500:
+        return ""
+    reply = (
+        error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+    )
+    reply = " ".join(reply.split())[:300]
+    return (
+        f"the SMTP server {account.setting('host')} refused the login of {account.setting('user')!r} ({code} {reply}): "
+        "check the SMTP user name and password (some providers want an app password), then reconnect the account "
+        "on the Accounts page"
+    )
+
+
+def check_login(account: Account | None) -> Outcome:
+    """Whether the newsletter's SMTP account works: connect (through the address guard), STARTTLS or
+    SSL as set, log in when a user is set, and quit. No message is sent."""
+    if account is None:
+        return Outcome.unauthorized("no newsletter account is connected: connect one on the Accounts page")
+    problem = settings_problem(account)
+    if problem:
+        return Outcome.rejected(f"{problem}: fix it on the Accounts page")
+    host, user = account.setting("host"), account.setting("user")
+    mailer = Mailer(account, mode="live")
+    try:
+        mailer.open()
+    except MailNotConfigured as error:
+        return Outcome.rejected(str(error))
+    except smtplib.SMTPAuthenticationError as error:
+        refusal = login_refusal(error, account)
+        return Outcome.unauthorized(refusal) if refusal else Outcome.retry(f"{host} cannot check logins now: {error}")
+    except smtplib.SMTPNotSupportedError:
+        return Outcome.rejected(
+            f"{host} offers no login on this connection: check the port and security (587 with starttls, 465 with "
+            "ssl), or leave the user name empty if it needs none"
+        )
+    except ssl.SSLError as error:
+        return Outcome.rejected(
+            f"the TLS connection to {host} failed ({error.reason or error}): check the port and security"
+        )
+    except smtplib.SMTPResponseException as error:
+        kind = Outcome.retry if 400 <= error.smtp_code < 500 else Outcome.rejected
+        return kind(f"{host} answered {error.smtp_code} while connecting: {error}")
+    except (smtplib.SMTPException, OSError) as error:
+        return Outcome.retry(f"could not reach the SMTP server {host}: {error}")
+    finally:
+        mailer.close()
+    security = account.setting("security", "starttls")
+    logged = f" and logged in as {user}" if user else " (it asks for no login)"
+    return Outcome.published(message=f"connected to the SMTP server {host} ({security}){logged}; no mail was sent")
 
 
 def _close(smtp) -> None:

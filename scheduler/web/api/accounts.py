@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from scheduler.services import accounts
+from scheduler.services import accounts, connection_checks
 from scheduler.web.api import blueprint, body
 from scheduler.web.api import schemas as S
 from scheduler.web.api.declared import accepts, answers
@@ -40,3 +40,11 @@ def reconnect_account(account_id):
 def remove_account(account_id):
     accounts.disconnect(accounts.get_account(account_id))
     return "", 204
+
+
+@blueprint.post("/accounts/<int:account_id>/test")
+@answers(200, ref("ConnectionTest"), "what the service said; the account's status is updated to match")
+def test_account(account_id):
+    """Asks the channel's service whether the account works, without publishing anything. Connecting or
+    changing an account over the API does not test it: a script calls this when it wants the answer."""
+    return jsonify(connection_checks.check_account(accounts.get_account(account_id).id))

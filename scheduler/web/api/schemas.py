@@ -405,6 +405,19 @@ COMPONENTS = {
         },
         required=("id", "channel", "name", "secrets_set"),
     ),
+    "ConnectionTest": obj(
+        {
+            "status": {
+                "enum": ["connected", "unauthorized", "rejected", "unreachable"],
+                "description": "connected: it works; unauthorized: the service refused the credentials (the "
+                "account is marked for reconnection); rejected: its settings cannot work; unreachable: the "
+                "service could not be asked now (nothing changed)",
+            },
+            "message": {"type": "string", "description": "what the service said, and what to fix"},
+            "account_status": {"type": "string", "description": "the account's status after the test"},
+        },
+        required=("status", "message", "account_status"),
+    ),
     "MetricImport": obj(
         {
             "id": {"type": "integer"},

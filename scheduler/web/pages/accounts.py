@@ -4,7 +4,7 @@ UTM link builder for the search ads the PPC channel exports."""
 from flask import abort, flash, redirect, render_template, url_for
 
 import channels.registry as channel_registry
-from scheduler.services import accounts, utm
+from scheduler.services import accounts, connection_checks, runtime, utm
 from scheduler.web.forms.accounts import UtmForm, account_form
 from scheduler.web.pages import blueprint, form_page
 
@@ -40,8 +40,9 @@ def connect_account(channel):
     if channel not in channel_registry.names():
         abort(404)
     form = account_form(channel_registry.get(channel), posted=True)
-    if form.submit(lambda: accounts.connect({**form.service_input(), "channel": channel})):
-        flash(f"{channel_registry.get(channel).label} account connected.")
+    saved = form.submit(lambda: accounts.connect({**form.service_input(), "channel": channel}))
+    if saved:
+        flash(tested_on_saving(saved, f"{channel_registry.get(channel).label} account connected"))
         return redirect(url_for("ui.accounts_page"))
     return accounts_with((f"new-{channel}", form))
 
@@ -55,9 +56,44 @@ def reconnect_account(account_id):
         flash(f"{saved.name} saved, not connected: {saved.status_message}.")
         return redirect(url_for("ui.accounts_page"))
     if saved:
-        flash(f"{account.name} reconnected; its waiting posts will be queued at the next sweep.")
+        flash(
+            tested_on_saving(saved, f"{account.name} reconnected; its waiting posts will be queued at the next sweep")
+        )
         return redirect(url_for("ui.accounts_page"))
     return accounts_with((f"account-{account.id}", form))
+
+
+@blueprint.post("/accounts/<int:account_id>/test")
+def test_account(account_id):
+    """Asks the service whether the account works, without publishing; the answer is kept on the account."""
+    account = accounts.get_account(account_id)
+    flash(said_of(account.name, connection_checks.check_account(account.id)))
+    return redirect(url_for("ui.accounts_page"))
+
+
+def tested_on_saving(saved, done: str) -> str:
+    """When deliveries are live, a saved account is tested at once, and the page says whether it works:
+    it stays saved either way (a refused one is marked for reconnection, so its posts wait rather than
+    fail). In outbox mode nothing uses the credentials yet: "Test connection" asks when wanted."""
+    if runtime.settings().delivery != "live":
+        return f"{done}. Use “Test connection” to check it with the service."
+    result = connection_checks.check_account(saved.id)
+    if result["status"] == "connected":
+        return f"{done} and tested: {result['message']}."
+    if result["status"] == "unreachable":
+        return f"{done}, but it could not be tested now: {result['message']}."
+    waiting = " Its posts wait until it is fixed." if result["status"] == "unauthorized" else ""
+    return f"{done}, but it does not work yet: {result['message']}.{waiting}"
+
+
+def said_of(name: str, result: dict) -> str:
+    words = {
+        "connected": "works",
+        "unauthorized": "was refused; its posts wait until it is reconnected",
+        "rejected": "does not work",
+        "unreachable": "could not be tested now",
+    }[result["status"]]
+    return f"{name} {words}: {result['message']}."
 
 
 @blueprint.post("/accounts/<int:account_id>/remove")
