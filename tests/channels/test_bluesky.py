@@ -14,7 +14,8 @@ E_ACUTE = "e\u0301"  # e and a combining accent: 2 code points, 1 grapheme
     "body, length",
     [
         ("x" * 300, 300),
-        (FAMILY * 300, 300),
+        (FAMILY * 120, 120),  # 3000 bytes: as many families as Bluesky takes
+        ("🌍" * 300, 300),
         (E_ACUTE * 300, 300),
         ("夏" * 300, 300),
         ("https://example.com/" + "x" * 80, 100),  # a link counts in full, as typed
@@ -30,6 +31,21 @@ def test_one_grapheme_over_is_an_error_pointing_at_it():
     problem = result.problems[0]
     assert not result.valid and problem.code == "too_long" and problem.message.startswith("1 characters over")
     assert problem.start == len(FAMILY) * 300 and problem.end == len(FAMILY) * 301
+
+
+def test_more_than_3000_bytes_is_too_long_however_few_the_graphemes():
+    """The PDS refuses a record whose text passes 3000 bytes of UTF-8 ("string too big"), which 121
+    families (25 bytes each) do in 121 graphemes."""
+    result = check("bluesky", FAMILY * 121)
+    [problem] = result.problems
+    assert not result.valid and problem.code == "too_long" and "3000 bytes" in problem.message
+    assert problem.start == len(FAMILY) * 120 and problem.end == len(FAMILY) * 121
+    assert check("bluesky", "夏" * 300).valid, "300 Chinese characters are 900 bytes"
+
+
+def test_more_than_three_languages_is_an_error():
+    assert "too_many_langs" in codes(check("bluesky", "Bonjour", extra={"langs": ["fr", "en", "de", "es"]}))
+    assert check("bluesky", "Bonjour", extra={"langs": ["fr", "en", "de"]}).valid
 
 
 def spans(text):
@@ -57,6 +73,9 @@ def test_facets_use_utf8_byte_offsets():
 
 def test_what_is_not_a_facet():
     assert facets("mail me at a@b.com, #123 is a number, word#tag, @nodot and x@y.z") == []
+    heavy = "a" + "".join(chr(0x301 + n) for n in range(10))  # a letter under ten accents: 1 grapheme, 21 bytes
+    assert facets("#" + "a" * 65) == [] and facets("#" + heavy * 31) == [], "over 64 graphemes, over 640 bytes"
+    assert len(facets("#" + heavy * 30)) == 1
     assert spans("#夏季优惠 (@bob.test)") == [
         ("#夏季优惠", {"$type": "app.bsky.richtext.facet#tag", "tag": "夏季优惠"}),
         ("@bob.test", {"$type": "app.bsky.richtext.facet#mention", "handle": "bob.test"}),

@@ -22,6 +22,7 @@ BLOB = "/xrpc/com.atproto.repo.uploadBlob"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 RKEY = record_key("refrain-post-7")
+MINE = {"$type": "app.bsky.feed.post", "refrainPost": "refrain-post-7"}  # what this post's record carries
 
 
 def session_answer():
@@ -49,21 +50,23 @@ def service(stand_in, tmp_path):
 
 
 class Delivery:
-    def __init__(self, service, timeout=2.0):
+    """One delivery; ``kept`` plays the app's store of renewed secrets (the session) when given."""
+
+    def __init__(self, service, timeout=2.0, kept=None):
         self.pauses = []
         self.http = HttpClient(allow=LOCAL, timeout=timeout, on_pause=self.pauses.append)
         self.context = DeliveryContext(
             mode="live",
             outbox_dir=service.tmp,
             http=self.http,
-            save_secrets=None,
+            save_secrets=kept.update if kept is not None else None,
             idempotency_key="refrain-post-7",
             account=Account(
                 id=1,
                 channel="bluesky",
                 name="refrain.bsky.social",
                 settings={"pds": service.url, "handle": "refrain.bsky.social"},
-                secrets={"app_password": PASSWORD},
+                secrets={"app_password": PASSWORD, **(kept or {})},
             ),
         )
 
@@ -96,7 +99,12 @@ def test_a_post_is_a_record_created_under_the_session(service, deliver):
     assert body == {"repo": DID, "collection": "app.bsky.feed.post", "rkey": RKEY}
     created_at = record.pop("createdAt")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", created_at)
-    assert record == {"$type": "app.bsky.feed.post", "text": "Hello from Refrain", "langs": ["en"]}
+    assert record == {
+        "$type": "app.bsky.feed.post",
+        "text": "Hello from Refrain",
+        "langs": ["en"],
+        "refrainPost": "refrain-post-7",
+    }, "the record carries the post's identity mark"
 
 
 def test_the_record_key_is_a_tid_of_the_idempotency_key():
@@ -145,7 +153,12 @@ def test_a_second_attempt_finds_the_first_and_is_published_once(service, deliver
         {
             "uri": f"at://{DID}/app.bsky.feed.post/{RKEY}",
             "cid": "bafy",
-            "value": {"$type": "app.bsky.feed.post", "text": "Once only", "createdAt": "2031-09-01T08:00:00.000Z"},
+            "value": {
+                "$type": "app.bsky.feed.post",
+                "text": "Once only",
+                "createdAt": "2031-09-01T08:00:00.000Z",
+                "refrainPost": "refrain-post-7",
+            },
         },
     )
     outcome = deliver().send("Once only")
@@ -160,19 +173,38 @@ def test_a_second_attempt_finds_the_first_and_is_published_once(service, deliver
     assert lookup.query == {"repo": [DID], "collection": ["app.bsky.feed.post"], "rkey": [RKEY]}
 
 
-def test_an_error_saying_the_record_exists_is_published(service, deliver):
+def test_an_error_saying_the_record_exists_is_retried_while_the_record_cannot_be_read(service, deliver):
+    """Whether what is there is this post only the record can tell: until it can be read, nothing is
+    taken for published."""
     service.answer("POST", CREATE, 400, {"error": "RecordAlreadyExists", "message": "Record already exists"})
     service.routes[("GET", GET_RECORD)] = []
     service.answer("GET", GET_RECORD, 503, {"error": "Unavailable"})
+    outcome = deliver().send()
+    assert outcome.status == "retry" and RKEY in outcome.message
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {**MINE, "text": "Hello from Refrain"}})
     assert deliver().send().status == "published"
 
 
-def test_a_different_post_under_the_same_key_is_refused(service, deliver):
+def test_a_record_without_the_posts_mark_is_never_taken_for_it(service, deliver):
     service.answer("POST", CREATE, 500, {"error": "InternalServerError"})
     service.routes[("GET", GET_RECORD)] = []
-    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Something else"}})
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Once only"}})
     outcome = deliver().send("Once only")
-    assert outcome.status == "rejected" and "different text" in outcome.message
+    assert outcome.status == "rejected" and "did not write" in outcome.message and RKEY in outcome.message
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer(
+        "GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Once only", "refrainPost": "refrain-post-8"}}
+    )
+    assert deliver().send("Once only").status == "rejected", "another post's mark is not this one's"
+
+
+def test_an_earlier_attempt_with_another_text_is_refused(service, deliver):
+    service.answer("POST", CREATE, 500, {"error": "InternalServerError"})
+    service.routes[("GET", GET_RECORD)] = []
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {**MINE, "text": "Something else"}})
+    outcome = deliver().send("Once only")
+    assert outcome.status == "rejected" and "another text" in outcome.message
 
 
 def test_a_refused_sign_in_is_unauthorized_and_posts_nothing(service, deliver):
@@ -212,7 +244,7 @@ def test_a_dropped_answer_is_unconfirmed_unless_the_record_is_found(service, del
     service.answer("POST", CREATE, drop=True)
     assert deliver().send().status == "unconfirmed"
     service.routes[("GET", GET_RECORD)] = []
-    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {"text": "Hello from Refrain"}})
+    service.answer("GET", GET_RECORD, 200, {"uri": "x", "value": {**MINE, "text": "Hello from Refrain"}})
     assert deliver().send().status == "published"
 
 
@@ -266,3 +298,71 @@ def test_outbox_mode_is_unchanged(service, tmp_path):
     outcome = adapter.deliver(adapter.render(content), content, DeliveryContext("outbox", tmp_path))
     assert outcome.status == "published" and (tmp_path / "bluesky" / "7.json").exists()
     assert service.requests == []
+
+
+# --- sessions, and the account's own refusals -----------------------------------------------------------
+
+REFRESH = "/xrpc/com.atproto.server.refreshSession"
+
+
+def test_the_session_is_kept_without_the_password_and_reused(service, deliver):
+    service.answer("POST", CREATE, 200, created())
+    kept = {}
+    assert deliver(kept=kept).send().status == "published"
+    assert set(kept) == {"session"} and PASSWORD not in kept["session"] and JWT in kept["session"]
+    assert deliver(kept=dict(kept)).send().status == "published"
+    assert [r.path for r in service.requests] == [SESSION, CREATE, CREATE], "no second sign-in"
+    assert service.requests[-1].headers["authorization"] == f"Bearer {JWT}"
+
+
+def test_an_expired_token_is_renewed_and_the_renewed_session_kept(service, deliver):
+    """The reference PDS says ExpiredToken with a 400, which read by its status would be a refused post."""
+    service.answer("POST", CREATE, 200, created())
+    kept = {}
+    deliver(kept=kept).send()
+    service.reset()
+    service.answer("POST", CREATE, 400, {"error": "ExpiredToken", "message": "Token has expired"})
+    service.answer("POST", CREATE, 200, created())
+    service.answer("POST", REFRESH, 200, {**session_answer(), "accessJwt": "eyJ-RENEWED", "refreshJwt": "eyJ-R2"})
+    assert deliver(kept=kept).send().status == "published"
+    assert [r.path for r in service.requests] == [CREATE, REFRESH, CREATE]
+    assert service.requests[1].headers["authorization"] == "Bearer eyJ-REFRESH-JWT-8888"
+    assert service.requests[2].headers["authorization"] == "Bearer eyJ-RENEWED" and "eyJ-RENEWED" in kept["session"]
+
+
+def test_a_fresh_session_refused_as_invalid_is_unauthorized_not_a_loop(service, deliver):
+    service.answer("POST", CREATE, 400, {"error": "InvalidToken", "message": "Token could not be verified"})
+    outcome = deliver().send()
+    assert outcome.status == "unauthorized" and "Token could not be verified" in outcome.message
+    assert [r.path for r in service.requests] == [SESSION, CREATE]
+
+
+def test_a_taken_down_account_is_unauthorized_in_words(service, deliver):
+    service.answer("POST", CREATE, 401, {"error": "AccountTakedown", "message": "Account has been taken down"})
+    outcome = deliver().send()
+    assert outcome.status == "unauthorized" and "@refrain.bsky.social has been taken down" in outcome.message
+
+
+def test_a_deactivated_account_is_unauthorized_before_posting(service, deliver):
+    service.routes[("POST", SESSION)] = []
+    service.answer("POST", SESSION, 200, {**session_answer(), "active": False, "status": "deactivated"})
+    outcome = deliver().send()
+    assert outcome.status == "unauthorized" and "reactivate" in outcome.message
+    assert service.received("POST", CREATE) == []
+
+
+def test_an_accounts_own_password_with_an_email_code_asks_for_an_app_password(service, deliver):
+    service.routes[("POST", SESSION)] = []
+    service.answer(
+        "POST", SESSION, 401, {"error": "AuthFactorTokenRequired", "message": "A sign in code has been sent"}
+    )
+    outcome = deliver().send()
+    assert outcome.status == "unauthorized" and "create an app password" in outcome.message
+
+
+def test_test_connection_says_as_whom_it_signed_in(service):
+    kept = {}
+    delivery = Delivery(service, kept=kept)
+    outcome = registry.get("bluesky").check_connection(delivery.context)
+    assert outcome.status == "published" and outcome.message == f"connected as @refrain.bsky.social on {service.url}"
+    assert "session" in kept and [r.path for r in service.requests] == [SESSION]
