@@ -23,7 +23,7 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     matter = draft.payload["front_matter"]
     article = {
         "title": matter["title"],
-        "content": html_of(markdown_body(draft)),
+        "content": html_of(markdown_body(draft), trusted=post.trusted_html),
         "status": "future" if future else "publish",
         "date_gmt": when.strftime("%Y-%m-%dT%H:%M:%S"),
         "slug": matter["slug"],
