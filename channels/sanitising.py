@@ -107,6 +107,10 @@ NEWSLETTER = AllowList(
 )
 
 
+# the channels whose posts reach their readers as HTML (where marking a post as trusted HTML matters)
+ALLOW_LISTS = {"blog": BLOG, "newsletter": NEWSLETTER}
+
+
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     """The values nh3 cannot restrict on its own: class names (a code block's: its language only), a
     link's rel words."""

@@ -10,6 +10,7 @@ from typing import ClassVar
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from channels.base import Media
+from channels.sanitising import ALLOW_LISTS
 from scheduler.domain.periods import day_start_utc
 from scheduler.services.validation import parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
@@ -133,20 +134,35 @@ class PostForm(TimeOnPlanClock, PageForm):
     )
     action = StringField()  # from the button pressed: save, schedule, unschedule, cancel, confirm, send_again
     url = StringField("URL where it appeared", render_kw={"placeholder": "URL where it appeared", "class": "small-url"})
+    trusted_html = BooleanField(
+        "Trusted HTML",
+        description="its raw HTML (an embed, a script) reaches the channel as written, not cleaned; a creator's "
+        "later change to the text or title clears the mark",
+    )
     time_notice: str | None = None
+    offers_trust = False  # a manager's editor, on a channel that gets HTML (post_form)
 
     def extra_fields(self) -> list:
         return [self[name] for name in self.extras]
 
     def in_page_order(self) -> list:
-        return [self.title, self.body, self.link, *self.extra_fields(), self.scheduled_local, self.theme, self.url]
+        return [
+            self.title,
+            self.body,
+            self.link,
+            *self.extra_fields(),
+            self.trusted_html,
+            self.scheduled_local,
+            self.theme,
+            self.url,
+        ]
 
     def service_input(self, plan, post=None) -> dict:
         """What the services take; the scheduled time read on the plan's clock (``time_notice``)."""
         scheduled_at, self.time_notice = time_from_form(
             self.scheduled_local.data, plan, post.scheduled_at if post is not None else None
         )
-        return {
+        data = {
             "title": self.title.data or "",
             "body": self.body.data or "",
             "link": self.link.data or "",
@@ -154,6 +170,9 @@ class PostForm(TimeOnPlanClock, PageForm):
             "scheduled_at": scheduled_at,
             "extra": {name: extra_input(kind, name, self[name].data) for name, kind in self.extras.items()},
         }
+        if self.offers_trust:  # an unticked box is not sent at all: only a form that shows it may say so
+            data["trusted_html"] = bool(self.trusted_html.data)
+        return data
 
 
 def post_form_class(adapter) -> type[PostForm]:
@@ -173,12 +192,14 @@ def post_form_class(adapter) -> type[PostForm]:
     return ChannelPostForm
 
 
-def post_form(adapter, plan, post=None, day: date | None = None) -> PostForm:
-    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``)."""
+def post_form(adapter, plan, post=None, day: date | None = None, trust: bool = False) -> PostForm:
+    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``).
+    ``trust``: the person may mark the post as trusted HTML (a manager), shown where the channel gets HTML."""
     values = {}
     if post is not None:
         extra = post.extra or {}
         values |= {
+            "trusted_html": bool(post.trusted_html),
             "title": post.title,
             "body": post.body,
             "link": post.link,
@@ -189,6 +210,7 @@ def post_form(adapter, plan, post=None, day: date | None = None) -> PostForm:
     elif day is not None:
         values["scheduled_local"] = f"{day.isoformat()}T10:00"
     form = post_form_class(adapter).shown(values)
+    form.offers_trust = trust and adapter.name in ALLOW_LISTS
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
     form.theme.data = form.theme.data or "auto"
     return form
