@@ -10,6 +10,7 @@ cleaned in ``channels.sanitising_markdown``, tag by tag, so the rest of it stays
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -44,7 +45,7 @@ TEXT |= {"cite", "q", "kbd", "code", "pre", "blockquote", "ul", "ol", "li", "dl"
 CELL = {"colspan", "rowspan", "style"}  # style: text-align only (markdown-it writes table alignment so)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per channel, hashed by identity (judged_tag's cache)
 class AllowList:
     """What one channel lets through; ``link_rel`` is put on every link (None: links keep an allowed rel)."""
 
@@ -67,6 +68,11 @@ class AllowList:
             "url_schemes": set(self.url_schemes),
             "filter_style_properties": set(self.style_properties),
         }
+
+    @cached_property
+    def cleaner(self) -> nh3.Cleaner:
+        """nh3's sanitiser built once: its options are converted once, not at each of a post's tags."""
+        return nh3.Cleaner(**self.nh3_options())
 
 
 # the blog (WordPress, a static site, Micropub): what an article is written with; links keep a rel
@@ -126,7 +132,7 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
 
 def clean_html(fragment: str, allow: AllowList) -> str:
     """An HTML fragment with only what ``allow`` lets through (text is kept; scripts go with their code)."""
-    return nh3.clean(fragment, **allow.nh3_options())
+    return allow.cleaner.clean(fragment)
 
 
 def render_html(markdown: str, allow: AllowList, trusted: bool = False) -> str:
@@ -174,21 +180,26 @@ def start_tag(text: str, wanted: str | None = None) -> tuple[str, list] | None:
 def judged_tag(tag_text: str, name: str, allow: AllowList, notes: list[str]) -> str:
     """A start tag as ``allow`` lets it through: as written when nh3 keeps it whole, rewritten with only
     the attributes nh3 keeps, or "" when the element is not allowed at all. ``notes`` says what went."""
+    kept, removed = _judged(tag_text, name, allow)
+    notes.extend(removed)
+    return kept
+
+
+@lru_cache(maxsize=4096)  # a post repeats its tags (every <p>, every </b>): each is judged once
+def _judged(tag_text: str, name: str, allow: AllowList) -> tuple[str, tuple[str, ...]]:
     if name not in allow.tags:
-        notes.append(f"<{name}>")
-        return ""
+        return "", (f"<{name}>",)
     before = start_tag(tag_text, name)
     after = start_tag(clean_html(_CONTEXT.get(name, "") + tag_text, allow), name)
     if before is None or after is None:
-        notes.append(f"<{name}>")
-        return ""
+        return "", (f"<{name}>",)
     if after == before:
-        return tag_text
-    kept = dict(after[1])
+        return tag_text, ()
+    kept, removed = dict(after[1]), []
     for attribute, value in before[1]:
         if attribute in kept:
             continue
         scheme = scheme_of(value) if attribute in URL_ATTRIBUTES else ""
-        notes.append(f"{scheme}: links" if scheme and scheme not in allow.url_schemes else f"{attribute}=")
+        removed.append(f"{scheme}: links" if scheme and scheme not in allow.url_schemes else f"{attribute}=")
     attributes = "".join(f' {attribute}="{escape(value, quote=True)}"' for attribute, value in after[1])
-    return f"<{name}{attributes}{' /' if tag_text.rstrip().endswith('/>') else ''}>"
+    return f"<{name}{attributes}{' /' if tag_text.rstrip().endswith('/>') else ''}>", tuple(removed)

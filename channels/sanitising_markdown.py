@@ -9,6 +9,7 @@ since a block such as ``<div class="note">`` usually opens around Markdown and c
 """
 
 import re
+from bisect import bisect_right
 
 from markdown_it import MarkdownIt, rules_inline
 from markdown_it.common.html_re import HTML_TAG_RE
@@ -20,6 +21,8 @@ from channels.sanitising import REMOVED_WITH_CONTENT, AllowList, allowed_url, ju
 OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
 NEWLINE = re.compile(r"(\r\n|\r|\n)")  # what markdown-it counts as a line break
+# what starts a comment, a processing instruction, CDATA or a declaration, and what ends it
+UNTIL = (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>"), ("<!", ">"))
 ROUNDS = 4  # cleaning again until nothing changes: a removed tag may join text into a new one
 
 
@@ -46,20 +49,27 @@ def _spanning(rule, label_at: int | None = None):
     return run
 
 
-_PARSER = None
+def _parser(every_link: bool) -> MarkdownIt:
+    """CommonMark as the spec reads it (``every_link``: a javascript: link is a link, whose scheme is
+    judged below) or as markdown-it renders it (such a link is text, and a reference definition naming
+    one is a paragraph, which changes what follows it): the Markdown is cleaned as both read it."""
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    if every_link:
+        md.validateLink = lambda url: True
+    md.inline.ruler.at("html_inline", _spanning(rules_inline.html_inline))
+    md.inline.ruler.at("link", _spanning(rules_inline.link, label_at=1))
+    md.inline.ruler.at("image", _spanning(rules_inline.image, label_at=2))
+    md.inline.ruler.at("autolink", _spanning(rules_inline.autolink))
+    return md
 
 
-def _parser() -> MarkdownIt:
-    global _PARSER
-    if _PARSER is None:
-        md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-        md.validateLink = lambda url: True  # every link is a link here; its scheme is judged below
-        md.inline.ruler.at("html_inline", _spanning(rules_inline.html_inline))
-        md.inline.ruler.at("link", _spanning(rules_inline.link, label_at=1))
-        md.inline.ruler.at("image", _spanning(rules_inline.image, label_at=2))
-        md.inline.ruler.at("autolink", _spanning(rules_inline.autolink))
-        _PARSER = md
-    return _PARSER
+_PARSERS = []
+
+
+def _parsers() -> list[MarkdownIt]:
+    if not _PARSERS:
+        _PARSERS.extend([_parser(every_link=True), _parser(every_link=False)])
+    return _PARSERS
 
 
 def clean_tags(fragment: str, allow: AllowList, notes: list[str]) -> str:
@@ -74,21 +84,23 @@ def clean_tags(fragment: str, allow: AllowList, notes: list[str]) -> str:
             out.append(fragment[position:])
             return "".join(out)
         out.append(fragment[position:found])
+        ending = next((end for start, end in UNTIL if fragment.startswith(start, found)), None)
+        if ending is not None:  # a comment, a declaration: to its end, found without a regex's backtracking
+            stop = fragment.find(ending, found + 2)
+            position = len(fragment) if stop < 0 else stop + len(ending)
+            inner = fragment[found + 4 : max(found + 4, stop)]
+            if ending == "-->" and stop >= 0 and allow.keeps_comments and "<" not in inner and ">" not in inner:
+                out.append(fragment[found:position])
+            else:
+                notes.append("HTML comments" if ending == "-->" else "HTML declarations")
+            continue
         match = HTML_TAG_RE.match(fragment, found)
         if match is None:
             out.append("&lt;")
             position = found + 1
             continue
         tag, position = match.group(0), match.end()
-        if tag.startswith("<!--"):
-            inner = tag[4:-3]
-            if allow.keeps_comments and "<" not in inner and ">" not in inner:
-                out.append(tag)
-            else:
-                notes.append("HTML comments")
-        elif tag.startswith(("<?", "<!")):
-            notes.append("HTML declarations")
-        elif closing := CLOSE.match(tag):
+        if closing := CLOSE.match(tag):
             if closing.group(1).lower() in allow.tags:
                 out.append(tag)
         else:
@@ -155,7 +167,7 @@ class _Inline:
             self.columns.append(column)
 
     def offset(self, position: int) -> int | None:
-        number = max(k for k, start in enumerate(self.line_starts) if start <= position)
+        number = bisect_right(self.line_starts, position) - 1
         column = self.columns[number]
         if column is None:
             return None
@@ -167,8 +179,7 @@ class _Inline:
         begin, finish = self.offset(start), self.offset(end)
         if begin is not None and finish is not None:
             return begin, finish
-        number = max(k for k, line_start in enumerate(self.line_starts) if line_start <= start)
-        line = self.first + number
+        line = self.first + bisect_right(self.line_starts, start) - 1
         for written in (text, text.replace("|", "\\|")):
             found = self.source.line(line).find(written, self.source.cursor.get(line, 0))
             if "\n" not in written and found >= 0:
@@ -182,6 +193,11 @@ def _inline_edits(token, source, allow, notes, edits, in_cell) -> bool:
     where = _Inline(token, source, in_cell)
     children = token.children or []
     placed, skip_to = True, -1
+    closings: dict[str, list[int]] = {}  # where each </name> is among the children, in order
+    for index, child in enumerate(children):
+        closing = CLOSE.match(child.content) if child.type == "html_inline" else None
+        if closing and "span" in (child.meta or {}):
+            closings.setdefault(closing.group(1).lower(), []).append(index)
     for index, child in enumerate(children):
         meta = child.meta or {}
         if index <= skip_to or "span" not in meta:
@@ -190,19 +206,12 @@ def _inline_edits(token, source, allow, notes, edits, in_cell) -> bool:
         if child.type == "html_inline":
             name = OPEN.match(child.content)
             name = name.group(1).lower() if name else ""
-            if name in REMOVED_WITH_CONTENT and name not in allow.tags:
-                closing = next(
-                    (
-                        k
-                        for k in range(index + 1, len(children))
-                        if children[k].type == "html_inline"
-                        and (CLOSE.match(children[k].content) or [None, ""])[1].lower() == name
-                    ),
-                    None,
-                )
-                if closing is not None and "span" in (children[closing].meta or {}):
-                    end = children[closing].meta["span"][1]
-                    skip_to = closing
+            if name in REMOVED_WITH_CONTENT and name not in allow.tags:  # with its content, to its </name>
+                after = closings.get(name, [])
+                following = bisect_right(after, index)
+                if following < len(after):
+                    skip_to = after[following]
+                    end = children[skip_to].meta["span"][1]
             cleaned = clean_tags(token.content[start:end], allow, notes)
             if cleaned != token.content[start:end]:
                 span = where.span(start, end, token.content[start:end])
@@ -252,9 +261,9 @@ def _block_edits(token, source, allow, notes, edits) -> bool:
     return True
 
 
-def _once(markdown: str, allow: AllowList, notes: list[str]) -> tuple[str, bool]:
+def _once(markdown: str, parser: MarkdownIt, allow: AllowList, notes: list[str]) -> tuple[str, bool]:
     source, edits, placed = _Source(markdown), [], True
-    tokens = _parser().parse(markdown)
+    tokens = parser.parse(markdown)
     for index, token in enumerate(tokens):
         if token.type == "html_block":
             placed = _block_edits(token, source, allow, notes, edits) and placed
@@ -277,10 +286,13 @@ def clean_markdown(markdown: str, allow: AllowList, notes: list[str] | None = No
     notes = [] if notes is None else notes
     text = markdown
     for _ in range(ROUNDS):
-        cleaned, placed = _once(text, allow, notes)
-        if cleaned == text and placed:
+        settled = True
+        for parser in _parsers():
+            cleaned, placed = _once(text, parser, allow, notes)
+            settled = settled and cleaned == text and placed
+            text = cleaned
+        if settled:
             return text
-        text = cleaned
     # never seen: a place that could not be told twice over. Nothing of it may reach a renderer as HTML
     return text.replace("<", "&lt;").replace("](", "]\\(")
 

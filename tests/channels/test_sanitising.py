@@ -2,13 +2,17 @@
 Markdown, Micropub's content and the newsletter's mail; a post a manager marked as trusted HTML keeps
 its HTML."""
 
+from html.parser import HTMLParser
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels import registry
 from channels.base import Account, DeliveryContext
 from channels.blog.rendering import html_of
 from channels.http import HttpClient
-from channels.sanitising import BLOG, NEWSLETTER, clean_html, render_html
+from channels.sanitising import BLOG, NEWSLETTER, allowed_url, clean_html, render_html
 from channels.sanitising_markdown import clean_markdown, removed_from
 from scheduler.services.newsletter.messages import render_issue
 from tests.channels.helpers import DELIVERED_AT, LOCAL, check, codes
@@ -192,3 +196,42 @@ def test_the_newsletter_is_warned_about_and_mails_clean_html_unless_trusted():
     assert "raw_html_removed" not in codes(trusted)
     _text, html = render_issue(trusted.draft.payload, None)
     assert '<iframe src="https://evil.example/"></iframe><b onclick="x()">Bold</b>' in html
+
+
+def test_markdown_read_two_ways_is_cleaned_both_ways():
+    """Read by the spec, the first line defines a link and the second is code; read by markdown-it (which
+    refuses javascript: links), both are one paragraph holding a tag: cleaned as either reads it."""
+    markdown = "[r]: javascript:z\n    [<A HREF='javascript:x'>"
+    assert "javascript:x" not in render_html(clean_markdown(markdown, BLOG), BLOG, trusted=True)
+
+
+PIECES = [
+    "<script>", "</script>", "alert(1)", "<img src=x onerror=alert(1)>", '<a href="javascript:x">', "</a>", "`",
+    "```", "\n", "\n\n", "> ", "- ", "1. ", "  ", "\t", "    ", "\r\n", "| a | b |\n|---|---|\n| ", " | ", "\\|",
+    "[l](javascript:y)", "[l](https://ok)", "![i](javascript:z)", "<javascript:q>", "[r]: javascript:z\n", "[r]",
+    "<div onclick=z>", "</div>", "<!--", "-->", "<?", "?>", "<![CDATA[", "]]>", "<", ">", "# ", "===\n", "text",
+    "<b>", "</b>", "<style>", "</style>", "<iframe>", "<scr", "ipt>", "<svg onload=alert(1)>", "*", "_", "[", "]",
+    "(", ")", '"', "'", "=", '<p style="x" class="y">', "&#106;", "<A HREF='javascript:x'>", "<!-- ok -->",
+]  # fmt: skip
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.unsafe = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name not in BLOG.attributes.get(tag, ()) or (name in ("href", "src") and not allowed_url(value, BLOG)):
+                self.unsafe.append((tag, name, value))
+        if tag not in BLOG.tags:
+            self.unsafe.append(tag)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25))
+def test_whatever_the_markdown_what_a_renderer_makes_of_the_cleaned_one_is_allowed(pieces):
+    cleaned = clean_markdown("".join(pieces), BLOG)
+    tags = _Tags()
+    tags.feed(render_html(cleaned, BLOG, trusted=True))
+    assert tags.unsafe == [] and clean_markdown(cleaned, BLOG) == cleaned
