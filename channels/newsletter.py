@@ -1,11 +1,14 @@
 """Newsletter: an issue with a subject, a preheader and feature sections taken from Markdown headings.
-An attached image illustrates the lead feature (its section gains "image": {"url", "alt"}).
+An attached image illustrates the lead feature (its section gains "image": {"url", "alt"}). Raw HTML in
+the Markdown is cleaned to ``channels.sanitising.NEWSLETTER`` (here, and again in the issue's HTML)
+unless a manager marked the post as trusted HTML.
 
 Live delivery mails the issue to the confirmed subscribers over SMTP, in batches run by RQ jobs; the
 bookkeeping (who got it, retries, one-click unsubscribe) lives in ``scheduler.services.newsletter``, which
 the adapter reaches only through the ``mailing_list`` of its delivery context."""
 
 import re
+from dataclasses import replace
 
 from channels import feeds
 from channels.base import (
@@ -23,6 +26,8 @@ from channels.base import (
 )
 from channels.credentials import connection_check
 from channels.registry import register
+from channels.sanitising import NEWSLETTER
+from channels.sanitising_markdown import clean_markdown, removal_warnings
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten
 from scheduler.domain.links import is_web_address, untracked_links, with_utm
 
@@ -85,6 +90,8 @@ class Newsletter(Channel):
         subject = " ".join(post.title.split())  # one line: a header cannot hold a line break
         if not subject:
             raise MissingField("title", "an issue needs a subject (the post's title)")
+        if not post.trusted_html:  # raw HTML a mail client should not get is taken out, of the text version too
+            post = replace(post, body=clean_markdown(post.body, NEWSLETTER))
         parts = sections(post)
         payload = {
             "subject": subject,
@@ -92,6 +99,8 @@ class Newsletter(Channel):
             "sections": parts,
             "text": text_version(parts),
         }
+        if post.trusted_html:  # the issue's HTML is made when it is mailed: it must know
+            payload["trusted_html"] = True
         return Draft(self.name, payload, f"{subject}\n{payload['preheader']}\n\n{payload['text']}")
 
     def check(self, post, draft):
@@ -137,6 +146,7 @@ class Newsletter(Channel):
                     field="link" if link == post.link else "body",
                 )
             )
+        problems += removal_warnings(post, NEWSLETTER)
         return Length(len(subject), SUBJECT_MAX, "characters"), problems
 
     def adapt(self, source):

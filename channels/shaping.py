@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import regex  # grapheme clusters (\X), which the standard re module cannot match
+from anyascii import anyascii  # Unicode to ASCII, every script (ISC licence, unlike GPL'd unidecode)
 
 from channels.base import MEDIA_TYPES, DeliveryFailure, Outcome
 from channels.http import MAX_BODY
@@ -90,10 +91,37 @@ def blocks(markdown: str) -> list[str]:
     return [" ".join(block.split()) for block in found if block.strip()]
 
 
+# where WordPress's remove_accents() spells a letter otherwise than anyascii does
+WORDPRESS_SPELLING = {"ĸ": "k", "ŋ": "n", "Ŋ": "N", "€": "E", "×": "x"}
+HAN = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH")  # one syllable each: words apart
+# CJK and full-width punctuation parts words as a space does in spaced scripts
+CJK_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+
+
+def _spelled(char: str) -> str:
+    """One character in ASCII as a slug wants it: letters and digits transliterated (a Chinese character
+    as its pinyin syllable, a word of its own), spaces and dashes as a space, other signs dropped."""
+    if char.isascii():
+        return char
+    if char in WORDPRESS_SPELLING:
+        return WORDPRESS_SPELLING[char]
+    kind = unicodedata.category(char)
+    if kind[0] in "LN":
+        spelled = anyascii(char)
+        return f" {spelled} " if unicodedata.name(char, "").startswith(HAN) else spelled
+    if kind in ("Zs", "Zl", "Zp", "Pd") or CJK_PUNCTUATION.match(char):
+        return " "
+    return ""
+
+
 def ascii_slug(text: str) -> str:
-    """Lower-case ASCII letters and digits joined by dashes (accents folded away); may be empty."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    """The slug WordPress would make of a title (remove_accents, then sanitize_title_with_dashes): letters
+    transliterated (œ → oe, ß → ss, ł → l, 夏季 → xia-ji), apostrophes and other signs dropped
+    (l'œuvre → loeuvre), spaces, dots and slashes as dashes. Lower-case ASCII letters, digits, "_" and
+    single dashes only, where WordPress keeps what it cannot spell as %-escapes; may be empty."""
+    spelled = "".join(_spelled(char) for char in unicodedata.normalize("NFC", text)).lower()
+    spelled = re.sub(r"[^a-z0-9\s_-]", "", re.sub(r"[./]", "-", spelled))
+    return re.sub(r"-+", "-", re.sub(r"\s+", "-", spelled)).strip("-")
 
 
 def sentences(markdown: str) -> list[str]:

@@ -36,6 +36,9 @@
         else if (kind === "media") data.extra[input.name] = items("\n").map(mediaLine);
         else if (input.value.trim()) data.extra[input.name] = input.value.trim();
       });
+      // a manager's box says whether the post is trusted HTML; anyone else sees the post as saved
+      const trust = form.querySelector("input[name=trusted_html]");
+      data.trusted_html = trust ? trust.checked : form.dataset.trusted === "true";
       return data;
     };
 

@@ -14,11 +14,13 @@ from channels.base import WARNING, Channel, Draft, Length, MissingField, Outcome
 from channels.blog.checks import CHECKS
 from channels.blog.folder import deliver_to_folder
 from channels.blog.micropub import deliver_to_micropub
-from channels.blog.rendering import SLUG_MAX, front_matter, illustrated, slugify, word_count
+from channels.blog.rendering import SLUG_MAX, body_of, front_matter, illustrated, slugify, word_count
 from channels.blog.targets import ACCOUNT_FIELDS, TARGETS
 from channels.blog.wordpress import check_wordpress_connection, deliver_to_wordpress, withdraw_from_wordpress
 from channels.credentials import connection_check
 from channels.registry import register
+from channels.sanitising import BLOG
+from channels.sanitising_markdown import removal_warnings
 from channels.shaping import images_of, sentences, shorten
 
 SHORT_POST_WORDS, TITLE_MAX, ADAPTED_TITLE_MAX = 50, 200, 90
@@ -60,7 +62,7 @@ class Blog(Channel):
         }
         if post.link:
             matter["canonical_url"] = post.link
-        markdown = front_matter(matter) + "\n" + post.body.strip() + "\n"
+        markdown = front_matter(matter) + "\n" + body_of(post) + "\n"
         day = when.date().isoformat() if when else "undated"
         payload = {"slug": slug, "filename": f"{day}-{slug}.md", "front_matter": matter, "markdown": markdown}
         return Draft(self.name, payload, f"{title}\n\n{post.body.strip()}")
@@ -86,6 +88,7 @@ class Blog(Channel):
                     field="body",
                 )
             )
+        problems += removal_warnings(post, BLOG)
         return Length(words, SHORT_POST_WORDS, "words (minimum)"), problems
 
     def adapt(self, source):

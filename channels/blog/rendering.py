@@ -12,7 +12,9 @@ import hashlib
 import json
 import re
 
-from channels.base import Draft
+from channels.base import Draft, PostContent
+from channels.sanitising import BLOG, render_html
+from channels.sanitising_markdown import clean_markdown
 from channels.shaping import ascii_slug, markdown_image, youtube_thumbnail, youtube_video_id
 
 SLUG_MAX = 80
@@ -23,8 +25,9 @@ NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-
 
 
 def slugify(title: str) -> str:
-    """ASCII letters and digits only, so the slug is safe in a file name and a URL on any host;
-    a title with no Latin letters (Chinese, say) gets a short stable hash instead of an empty slug."""
+    """The slug WordPress would make (``ascii_slug``), in ASCII only, so it is safe in a file name and a
+    URL on any host, and at most SLUG_MAX long; a title with no letter to spell (digits, emoji) gets a
+    short stable hash instead of an empty slug."""
     slug = ascii_slug(title)[:SLUG_MAX].strip("-")
     if re.search(r"[a-z]", slug):
         return slug
@@ -74,8 +77,15 @@ def markdown_body(draft: Draft) -> str:
     return markdown.strip() + "\n"
 
 
-def html_of(markdown: str) -> str:
-    """CommonMark (plus tables and strikethrough) as HTML, for services that take HTML."""
-    from markdown_it import MarkdownIt
+def html_of(markdown: str, trusted: bool = False) -> str:
+    """CommonMark (plus tables and strikethrough) as HTML, for services that take HTML: cleaned to the
+    blog's allow-list unless a manager marked the post as trusted HTML."""
+    return render_html(markdown, BLOG, trusted)
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+
+def body_of(post: PostContent) -> str:
+    """The post's Markdown as the blog gets it: its raw HTML cleaned to the blog's allow-list unless a
+    manager marked the post as trusted HTML (every target, WordPress's HTML, a site's file, Micropub's
+    content, starts from it)."""
+    body = post.body.strip()
+    return body if post.trusted_html else clean_markdown(body, BLOG)

@@ -50,9 +50,10 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     marker = identity_marker(post.id)
     when, future = publication_time(post, context)
     matter = draft.payload["front_matter"]
-    content = html_of(markdown_body(draft))
+    content = html_of(markdown_body(draft), trusted=post.trusted_html)
     article = {
-        "title": matter["title"],
+        # WordPress shows a title as HTML: a title is text, so "<" and "&" are sent as what they mean
+        "title": matter["title"] if post.trusted_html else html.escape(matter["title"], quote=False),
         "content": content.rstrip("\n") + f"\n{mark(marker)}\n",
         "status": "future" if future else "publish",
         "date_gmt": when.strftime("%Y-%m-%dT%H:%M:%S"),

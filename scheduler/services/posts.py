@@ -148,6 +148,8 @@ def _apply_fields(post: Post, reader: Reader, partial: bool) -> None:
     def wanted(name):
         return not partial or reader.has(name)
 
+    text_before = (post.body, post.title)
+
     if wanted("body"):
         post.body = reader.text("body", max_length=TEXT_LIMIT)
     if wanted("title"):
@@ -168,6 +170,7 @@ def _apply_fields(post: Post, reader: Reader, partial: bool) -> None:
         post.extra = _extra_fields(post, reader)
     if reader.has("hand_over_early"):
         _hand_over_field(post, reader)
+    _trust(post, reader, text_changed=(post.body, post.title) != text_before)
 
 
 def _hand_over_field(post: Post, reader: Reader) -> None:
@@ -179,6 +182,26 @@ def _hand_over_field(post: Post, reader: Reader) -> None:
         reader.fail("hand_over_early", f"cannot be set: {why_not}")
     elif "hand_over_early" not in reader.errors:
         post.hand_over_early = wanted
+
+
+def may_mark_trusted() -> bool:
+    """Whether the person acting may mark a post's raw HTML as trusted: managers and owners."""
+    return access.may(actor.current().role, "manager")
+
+
+def _trust(post: Post, reader: Reader, text_changed: bool) -> None:
+    """The trusted-HTML mark: a manager's word that the post's raw HTML may reach its channel as written
+    (channels.sanitising). Only a manager or owner sets it; since it covers the text the manager saw,
+    anyone else's change to the text or the title clears it (the audit trail records both)."""
+    wanted = reader.boolean_or_none("trusted_html") if reader.has("trusted_html") else None
+    if may_mark_trusted():
+        if wanted is not None and wanted != bool(post.trusted_html):
+            post.trusted_html = wanted
+        return
+    if wanted and (text_changed or not post.trusted_html):
+        reader.fail("trusted_html", "can be set only by a manager or an owner: ask one to check the post's HTML")
+    elif post.trusted_html and (wanted is False or text_changed):
+        post.trusted_html = False
 
 
 def _link(reader: Reader) -> str:
@@ -387,6 +410,7 @@ def post_dict(post: Post) -> dict:
         "source_item_id": post.source_item_id,
         "lineage": dict(post.lineage or {}) or None,
         "style_override": dict(post.style_override or {}) or None,
+        "trusted_html": bool(post.trusted_html),
         "author": {"id": post.author.id, "name": post.author.display_name} if post.author else None,
         "reviews": [review_rules.review_dict(r) for r in post.reviews],
     }

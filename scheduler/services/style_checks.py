@@ -107,8 +107,9 @@ def lint_request(data) -> dict:
     title = reader.text("title", required=False, max_length=300)
     link = reader.text("link", required=False, max_length=2000)
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    trusted = bool(reader.boolean_or_none("trusted_html"))  # nothing is saved: the editor says what the post is
     reader.done()
-    content = PostContent(channel=channel, body=body, title=title, link=link, extra=extra)
+    content = PostContent(channel=channel, body=body, title=title, link=link, extra=extra, trusted_html=trusted)
     validation = channel_registry.get(channel).validate(content)
     problems = merged_problems([p.to_dict() for p in validation.problems], style_findings(content))
     for problem in problems:  # a finding about the whole field (a missing subject...) is at no one place

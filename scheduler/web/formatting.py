@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "theme_source": "Theme decided by",
     "extra": "Channel options",
     "style_override": "Style override",
+    "trusted_html": "Trusted HTML",
     "author_id": "Author",
     "plan_id": "Plan",
     "channel": "Channel",

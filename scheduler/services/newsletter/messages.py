@@ -8,12 +8,12 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from channels.base import Account
+from channels.sanitising import NEWSLETTER, render_html
 from scheduler.infra import mail
 from scheduler.infra.queue import KEEP_FAILURES_FOR, KEEP_RESULTS_FOR, SEND_NEWSLETTER_CONFIRMATION
-from scheduler.infra.sanitise import render_markdown
 from scheduler.models import Subscriber
 from scheduler.models.database import db
 from scheduler.services import runtime
@@ -40,13 +40,14 @@ def _addresses(message: EmailMessage, account: Account | None, to_email: str, to
 
 def render_issue(payload: dict, account: Account | None) -> tuple[str, str]:
     """The issue's text and HTML, rendered once per batch from templates/newsletter/issue.*; each
-    recipient's unsubscribe link and name go into their slots afterwards."""
+    recipient's unsubscribe link and name go into their slots afterwards. The sections' Markdown becomes
+    HTML cleaned to the newsletter's allow-list, unless the post was trusted HTML when it was queued."""
     context = {
         "issue": payload,
         "sections": payload.get("sections") or [],
         "name": NAME_SLOT,
         "unsubscribe_url": UNSUBSCRIBE_SLOT,
-        "render_markdown": render_markdown,
+        "render_markdown": lambda text: Markup(render_html(text, NEWSLETTER, bool(payload.get("trusted_html")))),
         "from_name": account.setting("from_name") if account else "",
     }
     return mail.render("newsletter/issue.txt", **context), mail.render("newsletter/issue.html", **context)

@@ -111,8 +111,10 @@ def validate(name):
     link = reader.text("link", required=False, max_length=2000)
     extra = {k: v for k, v in (data.get("extra") or {}).items()} if isinstance(data.get("extra"), dict) else {}
     extra.update({k: data[k] for k in adapter.extra_fields if k in data})
+    trusted = bool(reader.boolean_or_none("trusted_html"))
     reader.done()
-    result = adapter.validate(PostContent(channel=name, body=text, title=title, link=link, extra=extra))
+    content = PostContent(channel=name, body=text, title=title, link=link, extra=extra, trusted_html=trusted)
+    result = adapter.validate(content)
     return jsonify(result.to_dict())
 
 

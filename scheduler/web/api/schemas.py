@@ -90,6 +90,11 @@ POST_FIELDS = {
         "description": "hand the post to its service as soon as it is scheduled, so the service publishes it at its "
         "time even if Refrain is down then; refused (422) where the channel's service cannot hold a post",
     },
+    "trusted_html": {
+        "type": ["boolean", "null"],
+        "description": "the post's raw HTML reaches its channel unsanitised; set by managers and owners only "
+        "(a creator's change to the body or title clears it)",
+    },
 }
 NEW_POST = obj({**POST_FIELDS, "scheduled_at": INSTANT}, required=("plan_id", "channel", "body", "scheduled_at"))
 POST_CHANGES = obj(POST_FIELDS)
@@ -103,6 +108,7 @@ CONTENT_CHECK = obj(
         "title": text(300, nullable=True),
         "link": text(2000, nullable=True),
         "extra": {"type": ["object", "null"]},
+        "trusted_html": {"type": ["boolean", "null"], "description": "check as a post marked as trusted HTML"},
     }
 )
 LINT_REQUEST = obj({**CONTENT_CHECK["properties"], "channel": CHANNEL}, required=("channel",))
@@ -280,6 +286,7 @@ COMPONENTS = {
             "source_item_id": {"type": ["integer", "null"]},
             "lineage": {"type": ["object", "null"]},
             "style_override": {"type": ["object", "null"]},
+            "trusted_html": {"type": "boolean", "description": "a manager let the post's raw HTML through as written"},
             "reviews": list_of(ref("Review")),
         },
         required=("id", "plan_id", "channel", "body", "status", "on_theme", "theme_match", "problems"),

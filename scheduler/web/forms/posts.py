@@ -10,6 +10,7 @@ from typing import ClassVar
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from channels.base import Media
+from channels.sanitising import ALLOW_LISTS
 from scheduler.domain.periods import day_start_utc
 from scheduler.services.validation import parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
@@ -133,17 +134,23 @@ class PostForm(TimeOnPlanClock, PageForm):
     )
     action = StringField()  # from the button pressed: save, schedule, unschedule, cancel, confirm, send_again
     url = StringField("URL where it appeared", render_kw={"placeholder": "URL where it appeared", "class": "small-url"})
+    trusted_html = BooleanField(
+        "Trusted HTML",
+        description="its raw HTML (an embed, a script) reaches the channel as written, not cleaned; a creator's "
+        "later change to the text or title clears the mark",
+    )
     time_notice: str | None = None
     hand_over_early = BooleanField("Hand over ahead of time")  # labelled with the channel's service below
     offers_hand_over = False  # shown (and read) only where the service can hold the post until its time
+    offers_trust = False  # a manager's editor, on a channel that gets HTML (post_form)
 
     def extra_fields(self) -> list:
         return [self[name] for name in self.extras]
 
     def in_page_order(self) -> list:
         offered = [self.hand_over_early] if self.offers_hand_over else []
-        fields = [self.title, self.body, self.link, *self.extra_fields(), self.scheduled_local, *offered]
-        return [*fields, self.theme, self.url]
+        fields = [self.title, self.body, self.link, *self.extra_fields(), self.trusted_html, self.scheduled_local]
+        return [*fields, *offered, self.theme, self.url]
 
     def service_input(self, plan, post=None) -> dict:
         """What the services take; the scheduled time read on the plan's clock (``time_notice``)."""
@@ -160,6 +167,8 @@ class PostForm(TimeOnPlanClock, PageForm):
         }
         if self.offers_hand_over:
             data["hand_over_early"] = bool(self.hand_over_early.data)
+        if self.offers_trust:  # an unticked box is not sent at all: only a form that shows it may say so
+            data["trusted_html"] = bool(self.trusted_html.data)
         return data
 
 
@@ -183,13 +192,17 @@ def post_form_class(adapter) -> type[PostForm]:
     return ChannelPostForm
 
 
-def post_form(adapter, plan, post=None, day: date | None = None, hand_over: bool = False) -> PostForm:
+def post_form(
+    adapter, plan, post=None, day: date | None = None, hand_over: bool = False, trust: bool = False
+) -> PostForm:
     """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``).
-    ``hand_over``: the channel's service can hold the post until its time (the option is offered)."""
+    ``hand_over``: the channel's service can hold the post until its time (the option is offered);
+    ``trust``: the person may mark the post as trusted HTML (a manager), shown where the channel gets HTML."""
     values = {}
     if post is not None:
         extra = post.extra or {}
         values |= {
+            "trusted_html": bool(post.trusted_html),
             "title": post.title,
             "body": post.body,
             "link": post.link,
@@ -202,6 +215,7 @@ def post_form(adapter, plan, post=None, day: date | None = None, hand_over: bool
         values["scheduled_local"] = f"{day.isoformat()}T10:00"
     form = post_form_class(adapter).shown(values)
     form.offers_hand_over = hand_over
+    form.offers_trust = trust and adapter.name in ALLOW_LISTS
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
     form.theme.data = form.theme.data or "auto"
     return form

@@ -10,6 +10,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 
 import channels.registry as channel_registry
 from channels.base import PostContent
+from channels.sanitising import ALLOW_LISTS
 from scheduler.services import audit, clock, handover, lifecycle, plans, post_checks, posts
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
@@ -52,7 +53,7 @@ def new_post():
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = None
-    form = post_form(adapter, plan, day=day, hand_over=handover.offered(adapter.name))
+    form = post_form(adapter, plan, day=day, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
     if post := form.submit(
         lambda: posts.create_post({**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name})
     ):
@@ -68,7 +69,13 @@ def new_post():
 def edit_post(post_id):
     post = posts.get_post(post_id)
     adapter = adapter_or_404(post.channel)
-    form = post_form(adapter, post.plan, post, hand_over=post.hand_over_early or handover.offered(adapter.name))
+    form = post_form(
+        adapter,
+        post.plan,
+        post,
+        hand_over=post.hand_over_early or handover.offered(adapter.name),
+        trust=posts.may_mark_trusted(),
+    )
     action = form.action.data or "save"
     if action not in ("save", "schedule") and form.validate_on_submit():
         return act(post, action, form)
@@ -95,6 +102,7 @@ def editor(plan, post, adapter, form):
         post=post,
         channel=adapter.name,
         service=adapter.label,
+        gets_html=adapter.name in ALLOW_LISTS,
         actions=posts.actions(post),
         trail=audit.events(object_type="post", object_id=post.id, limit=50) if post is not None else [],
         time_notice=form.time_notice if form.errors else None,
