@@ -97,44 +97,30 @@ class QueueService:
         return queue.enqueue_at(when, job, *args, **options)
 
     def enqueue_delivery(self, post_id: int, when: datetime, retry: int = 0) -> Job:
-        return self.enqueue(
-            self.deliveries,
-            DELIVER_POST,
-            post_id,
-            when=when,
-            job_id=delivery_job_id(post_id, retry),
-            job_timeout=DELIVERY_JOB_TIMEOUT,
-            result_ttl=KEEP_RESULTS_FOR,
-            failure_ttl=KEEP_FAILURES_FOR,
-            description=f"deliver post {post_id}",
+        return self._post_job(
+            DELIVER_POST, (post_id,), delivery_job_id(post_id, retry), when, f"deliver post {post_id}"
         )
 
     def enqueue_hand_over(self, post_id: int, when: datetime | None = None, attempt: int = 0) -> Job:
-        return self.enqueue(
-            self.deliveries,
-            HAND_OVER_POST,
-            post_id,
-            attempt,
-            when=when,
-            job_id=hand_over_job_id(post_id, attempt),
-            job_timeout=DELIVERY_JOB_TIMEOUT,
-            result_ttl=KEEP_RESULTS_FOR,
-            failure_ttl=KEEP_FAILURES_FOR,
-            description=f"hand post {post_id} over ahead of its time",
-        )
+        job_id, description = hand_over_job_id(post_id, attempt), f"hand post {post_id} over ahead of its time"
+        return self._post_job(HAND_OVER_POST, (post_id, attempt), job_id, when, description)
 
     def enqueue_withdrawal(self, post_id: int, when: datetime | None = None, attempt: int = 0) -> Job:
+        job_id, description = withdraw_job_id(post_id, attempt), f"withdraw post {post_id} from its service"
+        return self._post_job(WITHDRAW_POST, (post_id, attempt), job_id, when, description)
+
+    def _post_job(self, job: str, args: tuple, job_id: str, when: datetime | None, description: str) -> Job:
+        """A job about one post on the deliveries queue, keyed by ``job_id``, kept as long as deliveries are."""
         return self.enqueue(
             self.deliveries,
-            WITHDRAW_POST,
-            post_id,
-            attempt,
+            job,
+            *args,
             when=when,
-            job_id=withdraw_job_id(post_id, attempt),
+            job_id=job_id,
             job_timeout=DELIVERY_JOB_TIMEOUT,
             result_ttl=KEEP_RESULTS_FOR,
             failure_ttl=KEEP_FAILURES_FOR,
-            description=f"withdraw post {post_id} from its service",
+            description=description,
         )
 
     def withdraw_delivery(self, post_id: int) -> bool:
