@@ -1,16 +1,15 @@
-// Log a customer interaction in seconds, from any page: "i" (or a [data-open-log] link) opens the form,
-// the team's kinds are asked of the API the first time, and the form is sent as JSON to
-// POST /api/v1/interactions; the channel and kind last used are offered again. Without this script
-// the Log link leads to the same form on a page of its own.
+// Log a customer interaction in seconds, from any page: "i" (or a [data-open-log] link) opens the form
+// (kept in a <template> until then), the team's kinds are asked of the API the first time, and the form
+// is sent as JSON to POST /api/v1/interactions; the channel and kind last used are offered again.
+// Without this script the Log link leads to the same form on a page of its own.
 (function () {
   "use strict";
   const dialog = document.getElementById("log-interaction");
-  if (!dialog || typeof dialog.showModal !== "function") return;
-  const form = dialog.querySelector("form");
-  const kindSelect = form.elements.kind;
+  const template = document.getElementById("log-interaction-form");
+  if (!dialog || !template || typeof dialog.showModal !== "function") return;
   const done = document.getElementById("log-interaction-done");
   const REMEMBERED = "refrain.log-interaction";
-  let kindsLoaded = null;
+  let kindsLoaded = null, form = null, kindSelect = null;
 
   const remembered = function () {
     try { return JSON.parse(window.localStorage.getItem(REMEMBERED) || "{}"); } catch (e) { return {}; }
@@ -37,6 +36,7 @@
   };
   const clearErrors = () => form.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; });
   const open = function () {
+    if (!form) build();
     clearErrors();
     if (!dialog.open) dialog.showModal();
     const last = remembered();
@@ -58,9 +58,16 @@
   document.querySelectorAll("[data-open-log]").forEach(function (link) {
     link.addEventListener("click", function (event) { event.preventDefault(); open(); });
   });
-  dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
 
-  form.addEventListener("submit", function (event) {
+  const build = function () {
+    dialog.appendChild(template.content.cloneNode(true));
+    form = dialog.querySelector("form");
+    kindSelect = form.elements.kind;
+    dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
+    form.addEventListener("submit", send);
+  };
+
+  const send = function (event) {
     event.preventDefault();
     clearErrors();
     const data = {
@@ -102,5 +109,5 @@
       .catch(function () {
         form.querySelector('[data-error-for="form"]').textContent = "Refrain did not answer; nothing was logged. Try again.";
       });
-  });
+  };
 })();
