@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from bench import deliveries, lateness, library, report, signin, style, web
+from bench import deliveries, interactions, lateness, library, report, signin, style, web
 from bench.common import DATABASE_VARIABLE
 
 # minutes long, so they run only when named
@@ -20,6 +20,8 @@ BENCHES = {
     "library": library.main,
     "style": style.main,
     "signin": signin.main,  # --posts N: N verifications (default 30)
+    "patterns": interactions.patterns_main,  # --posts N: N interactions in the quarter (default 1,000,000)
+    "interactions_import": interactions.import_main,  # --posts N: rows of the CSV (default 100,000)
 }
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 

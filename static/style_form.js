@@ -3,7 +3,7 @@
 (function () {
   const kind = document.getElementById("kind");
   if (!kind) return;
-  const show = () => document.querySelectorAll(".for-term_rule, .for-topic").forEach(function (el) {
+  const show = () => document.querySelectorAll(".for-term_rule, .for-topic, .for-script").forEach(function (el) {
     el.hidden = !el.classList.contains("for-" + kind.value);
   });
   kind.addEventListener("change", show);

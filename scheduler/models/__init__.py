@@ -9,6 +9,7 @@ all the tables must be known. Times are stored as UTC and always come back time-
 
 from scheduler.models.accounts import ChannelAccount
 from scheduler.models.base import Base
+from scheduler.models.interactions import Interaction, InteractionKind, InteractionMapping, ScriptPattern
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
@@ -24,6 +25,9 @@ __all__ = [
     "Commitment",
     "ContentItem",
     "Feed",
+    "Interaction",
+    "InteractionKind",
+    "InteractionMapping",
     "ItemMetric",
     "MetricImport",
     "MetricMapping",
@@ -36,6 +40,7 @@ __all__ = [
     "PostReview",
     "ReferralCode",
     "RepetitionResult",
+    "ScriptPattern",
     "StyleEntry",
     "StyleEntryVersion",
     "Subscriber",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler.models.base import Base, UTCDateTime, utcnow
 
@@ -42,6 +42,9 @@ class StyleEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+    # a script's pattern of interactions (models.interactions.ScriptPattern), kept by services.guidance
+    pattern: Mapped["ScriptPattern | None"] = relationship(viewonly=True, lazy="selectin", uselist=False)  # noqa: F821
 
 
 class StyleEntryVersion(Base):

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 
 from scheduler.models import Plan, Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import clock, demo_library, demo_people, demo_style, plans, style
+from scheduler.services import clock, demo_interactions, demo_library, demo_people, demo_style, plans, style
 from scheduler.services.demo_texts import (
     BLOG_PARAGRAPHS,
     BLOG_TITLES,
@@ -97,6 +97,7 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
     demo_library.load(now)
     style.refresh_examples()
     demo_people.load(plan)
+    demo_interactions.load(now)
     return plan
 
 

@@ -14,7 +14,7 @@ from scheduler.domain.style_lint.rules import MAX_PATTERN_RULES, InvalidPattern,
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
-from scheduler.services import actor
+from scheduler.services import actor, guidance
 from scheduler.services.clock import now
 from scheduler.services.errors import NotFound
 from scheduler.services.highlight import highlight
@@ -62,11 +62,12 @@ def list_entries(kind: str | None = None, channel: str | None = None) -> list[St
 
 @unit_of_work
 def create_entry(data, author: str = "") -> StyleEntry:
-    entry = StyleEntry(version=1, triggers=[], keywords=[])
-    _apply(entry, Reader(data), partial=False)
+    entry = StyleEntry(version=1, triggers=[], keywords=[], created_at=now())  # the app's clock: "written on"
+    pattern = _apply(entry, Reader(data), partial=False)
     entry.updated_by = _author(author)
     db.session.add(entry)
     db.session.flush()
+    guidance.keep_pattern(entry, pattern)
     _keep_version(entry, "create")
     after_commit(forget_guide_stamp)
     return entry
@@ -74,9 +75,11 @@ def create_entry(data, author: str = "") -> StyleEntry:
 
 @unit_of_work
 def update_entry(entry: StyleEntry, data, author: str = "") -> StyleEntry:
-    _apply(entry, Reader(data), partial=True)
-    if not db.session.is_modified(entry):
-        return entry
+    pattern = _apply(entry, Reader(data), partial=True)
+    modified = db.session.is_modified(entry)  # before the pattern's query flushes the entry
+    linked = guidance.keep_pattern(entry, pattern)
+    if not modified:
+        return entry if not linked else _touched(entry)
     entry.version += 1
     entry.updated_by = _author(author)
     _keep_version(entry, "edit")
@@ -92,6 +95,12 @@ def delete_entry(entry: StyleEntry, author: str = "") -> None:
     entry.updated_by = _author(author)
     _keep_version(entry, "delete")
     after_commit(forget_guide_stamp)
+
+
+def _touched(entry: StyleEntry) -> StyleEntry:
+    """Only the script's pattern changed: the entry's time says so, without a new version of its text."""
+    entry.updated_at = now()
+    return entry
 
 
 def _author(author: str) -> str:
@@ -125,7 +134,9 @@ def versions(entry: StyleEntry) -> list[StyleEntryVersion]:
     )
 
 
-def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
+def _apply(entry: StyleEntry, reader: Reader, partial: bool):
+    """Reads the fields into the entry; returns the script's pattern (``guidance.read_pattern``)."""
+
     def wanted(name):
         return not partial or reader.has(name)
 
@@ -155,12 +166,14 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool) -> None:
         if reader.has(name):
             setattr(entry, name, reader.string_list(name, required=False) or [])
     _check_kind(entry, reader)
+    pattern = guidance.read_pattern(reader, entry.kind)
     reader.done()
     entry.body_text = html_to_text(str(render_markdown(entry.body or "")))
     entry.search_title = index_text(entry.title or "")
     entry.search_body = index_text(
         " ".join((entry.body_text, entry.avoid or "", entry.prefer or "", " ".join(entry.keywords or [])))
     )
+    return pattern
 
 
 def _boolean(reader: Reader, name: str) -> bool:
@@ -224,6 +237,7 @@ def entry_dict(entry: StyleEntry) -> dict:
         "triggers": list(entry.triggers or []),
         "keywords": list(entry.keywords or []),
         "source_item_id": entry.source_item_id,
+        "pattern": guidance.pattern_of(entry),
         "version": entry.version,
         "updated_by": entry.updated_by,
         "updated_at": entry.updated_at.isoformat() if entry.updated_at else None,

@@ -30,6 +30,9 @@ UPLOAD_SLACK = 64 * 1024  # a multipart envelope, or the JSON around a file
 UPLOAD_ENDPOINTS = {
     "ui.upload_metrics": metrics.MAX_UPLOAD + UPLOAD_SLACK,
     "api.import_metrics": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
+    # a help desk's export of interactions goes through the same upload (and its limit)
+    "ui.upload_interactions": metrics.MAX_UPLOAD + UPLOAD_SLACK,
+    "api.import_interactions": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
 }
 CONTENT_SECURITY_POLICY = "; ".join(
     (

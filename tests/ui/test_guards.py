@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from scheduler import config, create_app
-from scheduler.models import ChannelAccount, ContentItem, Feed, Plan, Post, StyleEntry, Subscriber
+from scheduler.models import ChannelAccount, ContentItem, Feed, InteractionKind, Plan, Post, StyleEntry, Subscriber
 from scheduler.models.database import db, make_engine
 from scheduler.services import accounts, demo, feeds, people
 from scheduler.services.newsletter import subscribers
@@ -27,7 +27,10 @@ A_PLAN = {
     "ends_on": "2031-09-07",
     "timezone": "Europe/Paris",
 }
-QUERIES = {"ui.new_post": "?plan_id={plan_id}"}  # pages that need a query string
+QUERIES = {  # pages that need a query string
+    "ui.new_post": "?plan_id={plan_id}",
+    "api.interaction_pattern_terms": "?channel={channel}&kind=refund+request",
+}
 
 
 def assert_error_shape(response, status):
@@ -145,11 +148,13 @@ def _example_ids(app, client) -> dict:
         "item_id": ContentItem,
         "entry_id": StyleEntry,
         "account_id": ChannelAccount,
+        "kind_id": InteractionKind,
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     ids["token"] = subscribers.confirm_token(signed)
     ids["unsubscribe_token"] = subscribers.unsubscribe_token(signed.id, signed.email)
     ids["filename"] = "refrain.css"
+    ids["channel"] = "chat"  # a pattern of interactions: the demo's refund requests on chat
     ids["password_token"] = people.password_token(people.by_email("owner@example.com"))
     return ids
 

@@ -151,6 +151,11 @@ STYLE_FIELDS = {
     "triggers": STRINGS,
     "keywords": STRINGS,
     "author": text(200, nullable=True),
+    "pattern": {
+        "type": ["object", "null"],
+        "properties": {"channel": text(40), "kind": text(200)},
+        "description": "a script's pattern of interactions (channel and kind it answers); null: none",
+    },
 }
 NEW_STYLE_ENTRY = obj(STYLE_FIELDS, required=("kind", "title"))
 STYLE_CHANGES = obj(STYLE_FIELDS)
@@ -397,6 +402,7 @@ COMPONENTS = {
             "keywords": list_of({"type": "string"}),
             "version": {"type": ["integer", "null"]},
             "updated_at": STAMP,
+            "pattern": {"type": ["object", "null"]},
         },
         required=("id", "kind", "channel", "title"),
     ),

@@ -113,6 +113,10 @@ class MappingForm(PageForm):
     def metric_fields(self) -> list:
         return [self[f"metric_{name}"] for name in METRICS]
 
+    def rows(self) -> list[tuple]:
+        """The mapping screen's rows (``_mapping.html``): label, the column's select, no extra, no note."""
+        return [(f.label.text, f, None, "") for f in self.metric_fields()]
+
     def service_input(self) -> dict:
         """``metrics.import_metrics``'s keywords: the channel, the mapping, its name, the file's name."""
         mapping = {

@@ -4,6 +4,7 @@ manager's override of a post's style errors."""
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from scheduler.web.forms import PageForm, channel_options, offered, options
+from scheduler.web.forms.interactions import interaction_channel_options, kind_options
 from scheduler.web.forms.plans import keyword_list
 
 KIND_LABELS = {
@@ -40,16 +41,24 @@ class StyleEntryForm(PageForm):
     )
     keywords = StringField("Words that name the topic", description="comma-separated")
     body = TextAreaField("Text", description="Markdown; for a term rule, the reason", render_kw={"rows": 10})
+    pattern_channel = SelectField("Answers interactions on", validate_choice=False)
+    pattern_kind = SelectField("of the kind", validate_choice=False)
+    service_names = {"pattern": "pattern_kind"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel.choices = channel_options(blank="every channel")
+        self.pattern_channel.choices = interaction_channel_options(blank="— no pattern —")
+        self.pattern_kind.choices = kind_options(blank="—")
 
     @staticmethod
     def values_of(entry: dict) -> dict:
         """An entry as the service describes it (``style.entry_dict``), as the form shows it."""
         values = {k: v for k, v in entry.items() if v is not None}
+        pattern = entry.get("pattern") or {}
         return values | {
+            "pattern_channel": pattern.get("channel", ""),
+            "pattern_kind": pattern.get("kind", ""),
             "triggers": ", ".join(entry.get("triggers") or []),
             "keywords": ", ".join(entry.get("keywords") or []),
             "is_pattern": bool(entry.get("is_pattern")),
@@ -74,6 +83,9 @@ class StyleEntryForm(PageForm):
             }
         if data["kind"] == "topic":
             data["keywords"] = keyword_list(self.keywords.data)
+        if data["kind"] == "script":
+            chosen = self.pattern_channel.data or self.pattern_kind.data
+            data["pattern"] = {"channel": self.pattern_channel.data, "kind": self.pattern_kind.data} if chosen else None
         return data
 
 

@@ -3,7 +3,7 @@ and a manager's override of a post's style errors."""
 
 from flask import flash, redirect, render_template, request, url_for
 
-from scheduler.services import posts, style
+from scheduler.services import guidance, posts, style
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms import PageForm
 from scheduler.web.forms.style import KIND_LABELS, OverrideForm, StyleEntryForm, StyleFilterForm
@@ -21,18 +21,35 @@ def style_page():
     kind, channel = form.service_input()
     entries = style.list_entries(kind, channel)
     grouped = {k: [e for e in entries if e.kind == k] for k in KIND_LABELS}
-    return render_template("style/index.html", form=form, grouped=grouped, kind_labels=KIND_LABELS, kind=kind)
+    moves = {e.id: guidance.pattern_moves(e) for e in grouped["script"]}
+    return render_template(
+        "style/index.html", form=form, grouped=grouped, kind_labels=KIND_LABELS, kind=kind, moves=moves
+    )
 
 
 @blueprint.get("/style/<int:entry_id>")
 def style_entry_page(entry_id):
     entry = style.get_entry(entry_id)
-    return render_template("style/entry.html", entry=entry, versions=style.versions(entry), kind_labels=KIND_LABELS)
+    return render_template(
+        "style/entry.html",
+        entry=entry,
+        versions=style.versions(entry),
+        kind_labels=KIND_LABELS,
+        moves=guidance.pattern_moves(entry),
+    )
 
 
 @blueprint.route("/style/new", methods=["GET", "POST"])
 def new_style_entry():
-    form = StyleEntryForm.shown({"kind": request.args.get("kind", "guideline")})
+    form = StyleEntryForm.shown(
+        {
+            "kind": request.args.get("kind", "guideline"),
+            # "Write the script" from a flagged pattern: its channel, kind and a title come along
+            "pattern_channel": request.args.get("pattern_channel", ""),
+            "pattern_kind": request.args.get("pattern_kind", ""),
+            "title": request.args.get("title", ""),
+        }
+    )
     if entry := form.submit(lambda: style.create_entry(form.service_input(), author(form))):
         flash("Entry added to the guide.")
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))

@@ -1,0 +1,119 @@
+"""Interactions' pages: the list with its filters, the team's kinds, the log form (which the ``i`` shortcut
+opens on every page, ``static/interactions.js``), and a help desk's export through the metrics' upload
+and mapping screen."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from scheduler.services import interaction_import, interactions, metrics
+from scheduler.services.errors import Invalid
+from scheduler.web.forms.interactions import (
+    InteractionFilterForm,
+    InteractionForm,
+    InteractionMappingForm,
+    KindForm,
+)
+from scheduler.web.forms.library import MetricsUploadForm
+from scheduler.web.pages import blueprint, form_page
+
+
+@blueprint.app_context_processor
+def _the_log_form():
+    """Every page's shortcut form offers every channel an interaction may come by (no database read)."""
+    return {"interaction_channels": interactions.channel_choices()}
+
+
+@blueprint.get("/interactions")
+def interactions_page():
+    form = InteractionFilterForm(request.args)
+    try:
+        found = interactions.list_interactions(**interactions.filters(form.service_input()))
+    except Invalid as error:
+        flash(form.in_words(error))
+        found = interactions.list_interactions()
+    return kinds_page(form, found, KindForm(formdata=None))
+
+
+def kinds_page(form, found, kind_form, status: int = 200):
+    counts = interactions.kind_counts()
+    kinds = [(k, counts.get(k.id, 0)) for k in interactions.list_kinds()]
+    page = render_template(
+        "interactions/index.html", form=form, found=found, kinds=kinds, kind_form=kind_form, labels=_labels()
+    )
+    return page, status
+
+
+def _labels() -> dict:
+    return dict(interactions.channel_choices())
+
+
+@blueprint.route("/interactions/new", methods=["GET", "POST"])
+def new_interaction():
+    form = InteractionForm.shown({"resolution": "negative", **request.args.to_dict()})
+    if interaction := form.submit(lambda: interactions.log_interaction(form.service_input())):
+        flash(f"Logged: {interaction.kind.name} {interactions.channel_label(interaction.channel)}.")
+        return redirect(url_for("ui.interactions_page"))
+    return form_page("interactions/new.html", form)
+
+
+@blueprint.post("/interactions/kinds")
+def add_interaction_kind():
+    form = KindForm()
+    if kind := form.submit(lambda: interactions.create_kind(form.service_input())):
+        flash(f"Kind “{kind.name}” added.")
+        return redirect(url_for("ui.interactions_page"))
+    return kinds_page(InteractionFilterForm(formdata=None), interactions.list_interactions(), form, 422)
+
+
+@blueprint.post("/interactions/kinds/<int:kind_id>")
+def rename_interaction_kind(kind_id):
+    kind = interactions.get_kind(kind_id)
+    form = KindForm()
+    if form.validate_on_submit():
+        try:
+            interactions.rename_kind(kind, form.service_input())
+            flash(f"Renamed “{kind.name}”: its interactions and scripts follow.")
+        except Invalid as error:
+            flash(f"Not renamed: {form.in_words(error)}")
+    return redirect(url_for("ui.interactions_page"))
+
+
+# a help desk's export: the metrics' upload, then the same mapping screen
+
+
+@blueprint.get("/interactions/import")
+def interactions_import_page():
+    return _upload_page(MetricsUploadForm(formdata=None))
+
+
+def _upload_page(form):
+    return form_page("interactions/import.html", form)
+
+
+@blueprint.post("/interactions/import")
+def upload_interactions():
+    form = MetricsUploadForm()
+    data = form.upload(metrics.MAX_UPLOAD)
+    if table := form.submit(lambda: interaction_import.read_upload(data)):
+        token = metrics.stage_upload(data)
+        proposal = interaction_import.proposal(table)
+        values = InteractionMappingForm.values_of(token, form.file.data.filename, proposal)
+        return _mapping_screen(InteractionMappingForm(formdata=None, data=values), table, proposal["origin"])
+    return _upload_page(form)
+
+
+def _mapping_screen(form: InteractionMappingForm, table, origin: str):
+    form.offer(table.header)
+    return form_page("interactions/map.html", form, table=table, origin=origin)
+
+
+@blueprint.post("/interactions/import/map")
+def import_interactions():
+    form = InteractionMappingForm()
+    data = metrics.staged_upload(form.token.data)
+    if data is None:
+        flash("That upload has expired; choose the file again.")
+        return redirect(url_for("ui.interactions_import_page"))
+    if result := form.submit(lambda: interaction_import.import_interactions(data, **form.service_input())):
+        metrics.discard_staged(form.token.data)
+        return render_template("interactions/imported.html", result=result, filename=form.filename.data)
+    return _mapping_screen(form, interaction_import.read_upload(data), "as you set it")
