@@ -9,6 +9,8 @@ all the tables must be known. Times are stored as UTC and always come back time-
 
 from scheduler.models.accounts import ChannelAccount
 from scheduler.models.base import Base
+from scheduler.models.contests import Contest, ContestIdea
+from scheduler.models.kpis import Kpi
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
@@ -23,8 +25,11 @@ __all__ = [
     "ChannelAccount",
     "Commitment",
     "ContentItem",
+    "Contest",
+    "ContestIdea",
     "Feed",
     "ItemMetric",
+    "Kpi",
     "MetricImport",
     "MetricMapping",
     "NewsletterIssue",

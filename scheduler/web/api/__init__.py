@@ -132,4 +132,12 @@ def _deeper_than(value, most: int) -> bool:
     return False
 
 
-from scheduler.web.api import accounts, library, openapi, people, plans_posts, style  # noqa: E402, F401  (the routes)
+from scheduler.web.api import (  # noqa: E402, F401  (the routes)
+    accounts,
+    kpis_contests,
+    library,
+    openapi,
+    people,
+    plans_posts,
+    style,
+)

@@ -66,6 +66,8 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     accounts,
     approvals,
     calendar,
+    contests,
+    kpis,
     library,
     metrics,
     newsletter,
