@@ -114,7 +114,10 @@ def set_kpi(plan: Plan, name: str, data) -> tuple[Kpi, bool]:
         kpi = Kpi(plan_id=plan.id, key=rules.key_of(name), actuals={}, sources={}, alerting=False)
         db.session.add(kpi)
     kpi.name = name
-    kpi.unit = unit if unit is not None else (preset.unit if preset and created else kpi.unit or "")
+    if created and not unit:  # a preset's unit unless another is given
+        kpi.unit = preset.unit if preset else ""
+    elif unit is not None:
+        kpi.unit = unit
     kpi.better = better
     kpi.targets = {month: value for month, value in sorted(targets.items()) if value is not None}
     db.session.flush()
