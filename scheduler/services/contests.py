@@ -63,40 +63,46 @@ def _refuse_when_over(contest: Contest) -> None:
 
 
 def _apply(contest: Contest, reader: Reader, partial: bool) -> None:
+    """Reads every field first and changes the contest only once all are good: a half-changed contest
+    must never reach the database (a query in between would flush it)."""
+
     def wanted(name):
         return not partial or reader.has(name)
 
+    found: dict = {}
     if wanted("name"):
-        contest.name = reader.text("name", max_length=200)
+        found["name"] = reader.text("name", max_length=200)
     if wanted("description"):
-        contest.description = reader.text("description", required=False, max_length=4000)
+        found["description"] = reader.text("description", required=False, max_length=4000)
     if wanted("kind"):
-        contest.kind = reader.choice("kind", rules.KINDS, required=False, default="posts")
+        found["kind"] = reader.choice("kind", rules.KINDS, required=False, default=contest.kind or "posts")
     if wanted("metric"):
         raw = reader.data.get("metric")
-        metric = rules.metric_named(raw)
-        if metric is None:
+        found["metric"] = rules.metric_named(raw)
+        if found["metric"] is None:
             said = "is required" if raw in (None, "") else "must be"
             reader.fail("metric", f"{said} one of " + ", ".join(rules.METRICS))
-        contest.metric = metric
     if wanted("channels"):
-        contest.channels = _channels(reader)
+        found["channels"] = _channels(reader)
     if wanted("starts_on"):
-        contest.starts_on = reader.day("starts_on")
+        found["starts_on"] = reader.day("starts_on")
     if wanted("ends_on"):
-        contest.ends_on = reader.day("ends_on")
+        found["ends_on"] = reader.day("ends_on")
     if wanted("timezone") and (reader.data.get("timezone") or not partial):
-        contest.timezone = reader.time_zone("timezone", required=False) or _default_zone()
+        found["timezone"] = reader.time_zone("timezone", required=False) or _default_zone()
     if wanted("participants"):
-        contest.participants = _participants(reader)
-    if contest.starts_on and contest.ends_on:
-        if contest.ends_on < contest.starts_on:
+        found["participants"] = _participants(reader)
+    starts_on, ends_on = found.get("starts_on", contest.starts_on), found.get("ends_on", contest.ends_on)
+    if starts_on and ends_on:
+        if ends_on < starts_on:
             reader.fail("ends_on", "must be on or after starts_on")
-        elif contest.ends_on - contest.starts_on > LONGEST:
+        elif ends_on - starts_on > LONGEST:
             reader.fail("ends_on", "must be at most 400 days after starts_on")
-    if contest.kind == "ideas" and contest.metric == "signups":
+    if found.get("kind", contest.kind) == "ideas" and found.get("metric", contest.metric) == "signups":
         reader.fail("metric", "an ideas contest ranks the posts that tried each idea: choose a post metric")
     reader.done()
+    for name, value in found.items():
+        setattr(contest, name, value)
 
 
 def _default_zone() -> str:

@@ -45,6 +45,7 @@ def record_kpi_actuals(plan_id, name):
 
 @blueprint.post("/plans/<int:plan_id>/kpis/<name>/compute")
 @answers(200, S.KPI_ANSWER, "the indicator with the actuals Refrain computed for the months that are over")
+@refuses(422)  # an indicator Refrain cannot compute
 def compute_kpi(plan_id, name):
     plan = plans.get_plan(plan_id)
     kpi, _months = kpis.compute_actuals(plan, name)
