@@ -283,7 +283,8 @@ def _judge(plan: Plan, kpi: Kpi) -> None:
     on = rules.alert(rows)
     if on and not kpi.alerting:
         kpi.alerting, kpi.alerted_at = True, clock.now()
-        notice = kpi_alerts.notice_for(plan, kpi, rows)
-        after_commit(lambda: kpi_alerts.notify(notice))
+        if kpi_alerts.told():
+            notice = kpi_alerts.notice_for(plan, kpi, rows)
+            after_commit(lambda: kpi_alerts.notify(notice))
     elif not on and kpi.alerting:
         kpi.alerting = False

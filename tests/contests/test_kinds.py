@@ -90,3 +90,11 @@ def test_ideas_are_ranked_by_the_mean_score_of_the_posts_that_tried_them(team, c
     # each post's percentile among the channel's (the unlinked post's 100 likes included): 70 and 50, 10 and 30
     assert rows[0]["score"] == 60.0 and rows[1]["score"] == 20.0 and rows[2]["score"] == 0.0
     assert len(contests.entries(c)) == 4, "only the posts linked to an idea are entries"
+
+
+def test_a_referral_code_added_for_a_team_member_is_theirs(team):
+    from scheduler.services.newsletter import subscribers
+
+    assert subscribers.add_referral_code({"staff_name": "Ann", "code": "ann-1"}).user_id == team["ann"].id
+    assert subscribers.add_referral_code({"staff_name": "bo@example.com", "code": "bo-1"}).user_id == team["bo"].id
+    assert subscribers.add_referral_code({"staff_name": "A visitor", "code": "v-1"}).user_id is None

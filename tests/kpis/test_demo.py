@@ -1,6 +1,8 @@
 """`refrain demo` shows the indicators (targets, actuals, the quarter before, exactly one alert) and
 the contests (one running, with entries; an ideas contest), whatever day of the quarter it is built on."""
 
+from pathlib import Path
+
 import pytest
 
 from scheduler.cli import cli
@@ -35,3 +37,10 @@ def test_the_demo_has_indicators_with_exactly_one_alert_and_a_running_contest(ru
 
     again = runner.invoke(cli, ["demo", "--today", today], catch_exceptions=False)
     assert again.exit_code == 0 and len(contests.list_contests()) == 2 and len(alerts_everywhere()) == 1
+
+
+def test_the_demos_alert_is_shown_not_mailed(app, runner, clock_at):
+    clock_at("2031-05-10T12:00:00+02:00")
+    runner.invoke(cli, ["demo", "--today", "2031-05-10"], catch_exceptions=False)
+    outbox = Path(app.config["INSTANCE_PATH"]) / "outbox" / "newsletter-mail"
+    assert not list(outbox.glob("*.eml"))
