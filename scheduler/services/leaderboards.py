@@ -159,8 +159,8 @@ def _names(person_ids) -> dict[int, str]:
 
 def _people(contest: Contest, scored: list[rules.ScoredEntry]) -> list[dict]:
     by_person: dict[int, list[float | None]] = defaultdict(list)
-    for person_id in contest.participants or []:
-        by_person[int(person_id)]
+    for person_id in contest.participants or []:  # every participant is listed, entries or not
+        by_person.setdefault(int(person_id), [])
     for s in scored:
         by_person[s.entry.person_id].append(s.score)
     names = _names(by_person)

@@ -105,7 +105,7 @@ def test_the_pages_show_the_leaderboard_and_a_persons_entries_a_click_away(app, 
     assert "Best visual of June" in listing and "1. Creator" in listing and "Open a contest" in listing
     page = client.get(f"/contests/{c.id}").get_data(as_text=True)
     link = f'href="/contests/{c.id}?person={people["creator"].id}#entries"'
-    assert "Leaderboard" in page and link in page
+    assert "Leaderboard" in page and link in page and "<td>Creator</td>" in page, "everyone's entries, by whom"
     theirs = client.get(f"/contests/{c.id}?person={people['creator'].id}").get_data(as_text=True)
     assert "Entries of Creator" in theirs and "Our summer offer, in pictures" in theirs and f"#{post.id}" in theirs
     viewer = signed_in(app, people["viewer"])

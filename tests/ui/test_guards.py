@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from scheduler import config, create_app
-from scheduler.models import ChannelAccount, ContentItem, Feed, Plan, Post, StyleEntry, Subscriber
+from scheduler.models import ChannelAccount, ContentItem, Contest, Feed, Plan, Post, StyleEntry, Subscriber
 from scheduler.models.database import db, make_engine
 from scheduler.services import accounts, demo, feeds, people
 from scheduler.services.newsletter import subscribers
@@ -145,6 +145,7 @@ def _example_ids(app, client) -> dict:
         "item_id": ContentItem,
         "entry_id": StyleEntry,
         "account_id": ChannelAccount,
+        "contest_id": Contest,  # the demo's
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     ids["token"] = subscribers.confirm_token(signed)

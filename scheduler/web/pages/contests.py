@@ -67,6 +67,7 @@ def contest_view(contest, refused: tuple[str, object] | None = None):
         posts_form=IdeaPostsForm(formdata=None),
         refused=refused,
         labels={c.name: c.label for c in channel_registry.all_channels()},
+        names={person.id: person.display_name for person in people.everyone()},
     ), 422 if refused else 200
 
 
