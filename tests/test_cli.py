@@ -77,7 +77,7 @@ def test_demo_fills_a_quarter_on_every_channel(runner, clock_at):
     assert reuse.evergreen_proposals(plan).proposals, "evergreen items find free slots"
     count = len(rankings.list_items({"limit": "5000"}))
     again = run(runner, "demo", "--today", "2031-05-10")  # loading twice replaces the demo instead of doubling it
-    assert again.exit_code == 0 and len(plans.all_plans()) == 1
+    assert again.exit_code == 0 and len(plans.all_plans()) == 2, "the demo's plan and the quarter before's"
     assert len(rankings.list_items({"limit": "5000"})) == count
 
 

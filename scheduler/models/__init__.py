@@ -9,7 +9,9 @@ all the tables must be known. Times are stored as UTC and always come back time-
 
 from scheduler.models.accounts import ChannelAccount
 from scheduler.models.base import Base
+from scheduler.models.contests import Contest, ContestIdea
 from scheduler.models.interactions import Interaction, InteractionKind, InteractionMapping, ScriptPattern
+from scheduler.models.kpis import Kpi
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
@@ -24,11 +26,14 @@ __all__ = [
     "ChannelAccount",
     "Commitment",
     "ContentItem",
+    "Contest",
+    "ContestIdea",
     "Feed",
     "Interaction",
     "InteractionKind",
     "InteractionMapping",
     "ItemMetric",
+    "Kpi",
     "MetricImport",
     "MetricMapping",
     "NewsletterIssue",

@@ -17,6 +17,10 @@ class ReferralCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)  # stored lower-cased
     staff_name: Mapped[str] = mapped_column(String(200))
+    # the person the code is for, when the team knows them: contests count their signups by it
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_referral_codes_user"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

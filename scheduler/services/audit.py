@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from scheduler.models import AuditEvent, ChannelAccount, Commitment, Feed, Plan, Post, StyleEntry, User
+from scheduler.models import AuditEvent, ChannelAccount, Commitment, Contest, Feed, Kpi, Plan, Post, StyleEntry, User
 from scheduler.models.database import db
 from scheduler.services import actor, clock
 from scheduler.services.errors import Invalid
@@ -31,6 +31,8 @@ AUDITED = {
     ChannelAccount: ("account", {"updated_at", "created_at", "status_message"}),
     User: ("person", {"created_at", "last_sign_in_at", "session_epoch"}),
     Feed: ("feed", {"last_error", "status", "etag", "modified", "last_checked_at", "next_check_at"}),
+    Kpi: ("indicator", {"updated_at", "created_at", "key", "alerted_at"}),
+    Contest: ("contest", {"updated_at", "created_at", "result", "frozen_at"}),
 }
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))

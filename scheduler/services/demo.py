@@ -16,7 +16,17 @@ from sqlalchemy import delete, select
 
 from scheduler.models import Plan, Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import clock, demo_interactions, demo_library, demo_people, demo_style, plans, style
+from scheduler.services import (
+    clock,
+    demo_contests,
+    demo_interactions,
+    demo_kpis,
+    demo_library,
+    demo_people,
+    demo_style,
+    plans,
+    style,
+)
 from scheduler.services.demo_texts import (
     BLOG_PARAGRAPHS,
     BLOG_TITLES,
@@ -96,7 +106,9 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
     builder.all_channels(starts_on, ends_on)
     demo_library.load(now)
     style.refresh_examples()
-    demo_people.load(plan)
+    team = demo_people.load(plan)
+    demo_kpis.load(plan, today)
+    demo_contests.load(plan, today, now, team)
     demo_interactions.load(now)
     return plan
 

@@ -63,6 +63,18 @@ def existing(client, api_headers):
     account = made(
         "/accounts", {"channel": "mastodon", "name": "Fuzz", "instance": "https://example.social", "access_token": "t"}
     )
+    # an indicator named as the `name` parameter is pinned, and a contest: their routes reach the services
+    made(f"/plans/{plan['id']}/kpis/twitter", {"unit": "posts", "targets": {"2031-09": 60}}, method="put")
+    contest = made(
+        "/contests",
+        {
+            "name": "Fuzz",
+            "metric": "likes",
+            "channels": ["twitter"],
+            "starts_on": "2031-09-01",
+            "ends_on": "2031-09-30",
+        },
+    )
     with unit_of_work():
         item_id = add_items("blog", [{"remote_id": "fuzz-1", "title": "An item", "metrics": {"clicks": 3}}])["fuzz-1"]
     return {
@@ -72,6 +84,7 @@ def existing(client, api_headers):
         "item_id": item_id,
         "entry_id": entry["id"],
         "account_id": account["id"],
+        "contest_id": contest["id"],
         "channel": "twitter",
         "name": "twitter",
     }

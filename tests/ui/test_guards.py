@@ -11,7 +11,17 @@ import pytest
 from sqlalchemy import select
 
 from scheduler import config, create_app
-from scheduler.models import ChannelAccount, ContentItem, Feed, InteractionKind, Plan, Post, StyleEntry, Subscriber
+from scheduler.models import (
+    ChannelAccount,
+    ContentItem,
+    Contest,
+    Feed,
+    InteractionKind,
+    Plan,
+    Post,
+    StyleEntry,
+    Subscriber,
+)
 from scheduler.models.database import db, make_engine
 from scheduler.services import accounts, demo, feeds, people
 from scheduler.services.newsletter import subscribers
@@ -149,6 +159,7 @@ def _example_ids(app, client) -> dict:
         "entry_id": StyleEntry,
         "account_id": ChannelAccount,
         "kind_id": InteractionKind,
+        "contest_id": Contest,  # the demo's
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     ids["token"] = subscribers.confirm_token(signed)

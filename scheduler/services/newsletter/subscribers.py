@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from scheduler.models import NewsletterSend, ReferralCode, Subscriber
+from scheduler.models import NewsletterSend, ReferralCode, Subscriber, User
 from scheduler.models.database import db
 from scheduler.services import runtime
 from scheduler.services.clock import now
@@ -200,9 +200,19 @@ def _add_referral_code(data) -> ReferralCode:
     if code and CODE.match(code) and db.session.scalar(select(ReferralCode.id).where(ReferralCode.code == code)):
         reader.fail("code", "is already taken")
     reader.done()
-    referral = ReferralCode(code=code, staff_name=staff, created_at=now())
+    referral = ReferralCode(code=code, staff_name=staff, created_at=now(), user_id=_person_named(staff))
     db.session.add(referral)
     return referral
+
+
+def _person_named(staff: str) -> int | None:
+    """The team member the staff name is, by name or email (what contests count signups by); None
+    when nobody, or more than one person, answers to it."""
+    folded = staff.casefold()
+    found = db.session.scalars(
+        select(User.id).where((func.lower(User.name) == folded) | (User.email == folded)).limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
 
 
 def referral_report() -> list[dict]:

@@ -135,6 +135,7 @@ def _deeper_than(value, most: int) -> bool:
 from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     accounts,
     interactions,
+    kpis_contests,
     library,
     openapi,
     people,

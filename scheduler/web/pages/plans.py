@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from flask import flash, redirect, render_template, url_for
 
 import channels.registry as channel_registry
-from scheduler.services import plans, reports
+from scheduler.services import kpis, plans, reports
 from scheduler.web.forms.plans import CommitmentForm, PlanForm
 from scheduler.web.pages import blueprint, form_page
 
@@ -48,7 +48,12 @@ def commitments_page(plan, posted: tuple[str, CommitmentForm] | None = None):
     if posted is not None:
         forms[posted[0]] = posted[1]
     return render_template(
-        "plans/show.html", plan=plan, committed=committed, channels=channel_registry.all_channels(), forms=forms
+        "plans/show.html",
+        plan=plan,
+        committed=committed,
+        channels=channel_registry.all_channels(),
+        forms=forms,
+        kpi_alerts=kpis.alerts(plan),
     ), 422 if posted and posted[1].errors else 200
 
 

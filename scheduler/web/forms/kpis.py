@@ -1,0 +1,57 @@
+"""The indicators' forms: an indicator with its targets, a month's actuals, a CSV of actuals.
+
+The months are the plan's, so their inputs are made per page (``target-2031-06``, ``actual-2031-06``)
+and read here by name; a figure is read as people type it (``1 200``, ``2,5 %``) and one that cannot be
+read goes to the service as typed, which says what is wrong with it."""
+
+from flask import request
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField
+
+from scheduler.domain.kpis import BETTER, BadFigure, parse_figure
+from scheduler.web.forms import PageForm, options
+
+
+def typed_figure(text: str | None):
+    try:
+        return parse_figure(text or "")
+    except BadFigure:
+        return text
+
+
+def month_figures(prefix: str, months: list[str]) -> dict:
+    """What was typed for each month: a number, None when left empty, or the text when it is not one."""
+    return {month: typed_figure(request.form.get(f"{prefix}{month}")) for month in months}
+
+
+class KpiForm(PageForm):
+    name = StringField("Indicator", render_kw={"list": "kpi-presets", "placeholder": "e.g. Sales, or your own"})
+    unit = StringField("Unit", render_kw={"placeholder": "%, €, visits…", "class": "small"})
+    better = SelectField("Better when", choices=options((b, f"{b} is better") for b in BETTER), validate_choice=False)
+
+    def service_input(self, months: list[str]) -> dict:
+        return {
+            "unit": self.unit.data or "",
+            "better": self.better.data or "higher",
+            "targets": month_figures("target-", months),
+        }
+
+
+class ActualsForm(PageForm):
+    """One indicator's actuals; only the months whose figure changed are sent, so a figure computed or
+    imported keeps its source until someone types another."""
+
+    def service_input(self, months: list[str], stored: dict) -> dict:
+        typed = month_figures("actual-", months)
+        return {month: value for month, value in typed.items() if value != stored.get(month)}
+
+
+class KpiImportForm(PageForm):
+    file = FileField("CSV file", render_kw={"accept": ".csv,.tsv,.txt,text/csv"})
+    kpi = SelectField("Figures of", validate_choice=False)
+
+    def offer(self, names: list[str]) -> None:
+        self.kpi.choices = options([("", "the columns named after the indicators"), *((n, n) for n in names)])
+
+    def upload(self, most: int) -> bytes:
+        return self.file.data.read(most + 1) if self.is_submitted() and self.file.data else b""

@@ -1,0 +1,92 @@
+"""The indicators' chart, server-side SVG like the report's (``charts.py``): per month, the actual as a
+bar (red when it missed its target by more than 10 %), the target as a dashed line, the previous
+plan's same month as a dotted line; a legend says which is which. No JavaScript, printable, escaped;
+colours are presentation attributes, since the CSP allows no inline style."""
+
+from markupsafe import Markup, escape
+
+ACTUAL, MISSED, TARGET, PREVIOUS = "#3451b2", "#c62828", "#1d2330", "#8a94a6"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+
+
+def kpi_chart(kpi: dict, width: int = 560, height: int = 210) -> Markup:
+    """``kpi`` as ``services.kpis.kpi_dict`` gives it."""
+    months = kpi["months"]
+    if not months:
+        return Markup("")
+    left, right, top, bottom = 56, 12, 12, 58
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [m[k] for m in months for k in ("target", "actual", "previous") if m[k] is not None]
+    high, low = max([0.0, *values]), min([0.0, *values])
+    span = (high - low) or 1.0
+    slot = plot_w / len(months)
+    bar = max(min(slot * 0.45, 48), 3)
+
+    def y(value: float) -> float:
+        return top + plot_h * (high - value) / span
+
+    def centre(index: int) -> float:
+        return left + slot * index + slot / 2
+
+    name = escape(kpi.get("label") or kpi["name"])
+    unit = escape(kpi.get("unit") or "")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart kpi-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{name}: actual, target and previous plan by month">',
+        f'<text x="0" y="{top + 8}" class="axis">{escape(_number(high))}</text>',
+        f'<text x="0" y="{top + plot_h}" class="axis">{escape(_number(low))}</text>',
+        f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="baseline" stroke="#c8ccd4"/>',
+    ]
+    for index, month in enumerate(months):
+        x = centre(index)
+        if month["actual"] is not None:
+            top_y, base_y = sorted((y(month["actual"]), y(0)))
+            colour = MISSED if month.get("missed") else ACTUAL
+            tip = escape(f"{month['month']}: actual {_number(month['actual'])} {kpi.get('unit') or ''}".strip())
+            parts.append(
+                f'<rect class="actual{" missed" if month.get("missed") else ""}" x="{x - bar / 2:.1f}" '
+                f'y="{top_y:.1f}" width="{bar:.1f}" height="{max(base_y - top_y, 1):.1f}" fill="{colour}">'
+                f"<title>{tip}</title></rect>"
+            )
+        parts.append(f'<text x="{x - 20:.1f}" y="{top + plot_h + 16}" class="axis">{escape(month["month"])}</text>')
+    parts += _line(months, "target", TARGET, "4 3", centre, y, unit)
+    parts += _line(months, "previous", PREVIOUS, "1 3", centre, y, unit)
+    parts.append(_legend(left, height - 14))
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _line(months, key, colour, dashes, centre, y, unit) -> list[str]:
+    """A dashed (or dotted) line through the months that have the figure, a dot on each."""
+    points = [(centre(i), y(m[key]), m) for i, m in enumerate(months) if m[key] is not None]
+    if not points:
+        return []
+    path = " ".join(f"{x:.1f},{py:.1f}" for x, py, _ in points)
+    word = "target" if key == "target" else "previous plan"
+    parts = [
+        f'<polyline class="{key}" points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'stroke-dasharray="{dashes}"/>'
+    ]
+    for x, py, month in points:
+        tip = escape(f"{month['month']}: {word} {_number(month[key])} {unit}".strip())
+        parts.append(
+            f'<circle class="{key}" cx="{x:.1f}" cy="{py:.1f}" r="3" fill="{colour}"><title>{tip}</title></circle>'
+        )
+    return parts
+
+
+def _legend(x: float, y: float) -> str:
+    return (
+        f'<g class="legend-keys">'
+        f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{ACTUAL}"/>'
+        f'<text x="{x + 16}" y="{y}" class="legend">Actual</text>'
+        f'<rect x="{x + 70}" y="{y - 9}" width="12" height="10" fill="{MISSED}"/>'
+        f'<text x="{x + 86}" y="{y}" class="legend">Missed by more than 10 %</text>'
+        f'<line x1="{x + 250}" x2="{x + 274}" y1="{y - 4}" y2="{y - 4}" stroke="{TARGET}" stroke-width="2" '
+        f'stroke-dasharray="4 3"/><text x="{x + 280}" y="{y}" class="legend">Target</text>'
+        f'<line x1="{x + 335}" x2="{x + 359}" y1="{y - 4}" y2="{y - 4}" stroke="{PREVIOUS}" stroke-width="2" '
+        f'stroke-dasharray="1 3"/><text x="{x + 365}" y="{y}" class="legend">Previous plan</text></g>'
+    )
