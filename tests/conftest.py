@@ -15,7 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, inspect, text
 
 import channels.registry as channel_registry
 from scheduler import create_app
@@ -76,16 +76,35 @@ def empty_test_database(migrated_sqlite):
     migrate.upgrade(engine)
     tables = [name for name in inspect(engine).get_table_names() if name != "alembic_version"]
     emptied = "TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY CASCADE"
+    seeded = _seeded_rows(engine, tables)  # what the migrations put in (the first interaction kinds...)
     engine.dispose()
 
     def emptied_postgresql(_folder):
         engine = create_engine(TEST_DATABASE_URL)
         with engine.begin() as connection:
             connection.execute(text(emptied))
+            for table, rows in seeded:
+                connection.execute(table.insert(), rows)
+                if "id" in table.c:  # the next row after the seeded ones, as after the migration
+                    sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+                    connection.execute(text(f'SELECT setval({sequence}, max(id)) FROM "{table.name}"'))
         engine.dispose()
         return TEST_DATABASE_URL
 
     return emptied_postgresql
+
+
+def _seeded_rows(engine, tables: list[str]) -> list[tuple[Table, list[dict]]]:
+    """The rows the migrations wrote, per table, to put back after each TRUNCATE: each test on
+    PostgreSQL starts from what `refrain init` makes, as each SQLite test does from its copy."""
+    seeded = []
+    with engine.connect() as connection:
+        for name in tables:
+            table = Table(name, MetaData(), autoload_with=connection)
+            rows = [dict(row) for row in connection.execute(table.select()).mappings()]
+            if rows:
+                seeded.append((table, rows))
+    return seeded
 
 
 @pytest.fixture

@@ -289,8 +289,12 @@ def read_moment(text: str, zone: ZoneInfo, day_first: bool | None) -> datetime:
     return datetime.combine(day, at, zone)
 
 
+KEY_LENGTH = 64  # interactions.source_key
+
+
 def row_key(row: dict) -> str:
-    """The ticket id when there is one, else a digest of what the row says."""
+    """The ticket id when there is one, else a digest of what the row says; at most KEY_LENGTH
+    characters, the column that keeps it."""
     ticket = row.get("ticket_id") or ""
     if ticket:
         return "t:" + (ticket if len(ticket) <= 60 else hashlib.sha256(ticket.encode()).hexdigest()[:60])
@@ -298,7 +302,7 @@ def row_key(row: dict) -> str:
         str(row.get(name) or "")
         for name in ("occurred_at", "channel", "kind", "negative", "comment", "link", "customer")
     )
-    return "h:" + hashlib.sha256(said.encode()).hexdigest()
+    return "h:" + hashlib.sha256(said.encode()).hexdigest()[: KEY_LENGTH - 2]
 
 
 def parse_interactions(

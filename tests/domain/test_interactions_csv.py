@@ -5,13 +5,17 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scheduler.domain.interactions_csv import (
+    KEY_LENGTH,
     InteractionMapping,
     MappingProblems,
     check_mapping,
     parse_interactions,
     read_resolution,
+    row_key,
     suggest_mapping,
 )
 from scheduler.domain.metrics_csv.cells import BadCell
@@ -115,3 +119,18 @@ def test_resolutions_are_read_in_the_words_people_use(written, negative):
 def test_an_unrated_ticket_is_neither_positive_nor_negative():
     with pytest.raises(BadCell, match="neither positive nor negative"):
         read_resolution("Offered")
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "ticket_id": st.text(max_size=200),
+            "comment": st.text(max_size=50),
+            "channel": st.sampled_from(["chat", "phone"]),
+        }
+    )
+)
+def test_a_rows_key_always_fits_the_column_that_keeps_it(row):
+    """PostgreSQL refuses a longer value (SQLite would have kept it): a re-import must not crash."""
+    key = row_key(row)
+    assert len(key) <= KEY_LENGTH and key == row_key(dict(row))
