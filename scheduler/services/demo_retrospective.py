@@ -8,8 +8,8 @@ their figures, built so that:
   though the channel went one-note (about two posts in three on theme, against a ceiling of half);
 * in the newsletter, on-theme issues did neither better nor worse (the same rates, dealt alternately);
 * on the blog, six articles: too few to say;
-* posts about templates did best whatever their theme, so "templates" is among the words of
-  the best posts, a topic the next theme could take up.
+* posts about templates did best whatever their theme, so "templates", "modèles" and "模板" are
+  among the words of the best posts: a topic the next theme could take up.
 
 The quarter's interactions come from ``demo_interactions`` (the weeks before its own window). Posts,
 items and readings are made directly, as ``demo_contests`` makes its own: ``items.collect_published``
@@ -36,10 +36,10 @@ COMMITMENTS = {
     "newsletter": {"posts": 1, "per": "week", "on_theme_min": 1, "one_note_max_share": 1.0},
     "blog": {"posts": 2, "per": "month", "on_theme_min": 1, "one_note_max_share": 0.75},
 }
-ON_THEME = [
-    "Atlas 1.9 is out: the autumn release brings {feature}.",
-    "Sortie d'automne : Atlas 1.9 apporte {feature_fr}.",
-    "秋季发布：Atlas 1.9 带来{feature_zh}。",
+ON_THEME = [  # nothing but the theme's own words around the feature, so the best posts' words are the features'
+    "Atlas 1.9, the autumn release: {feature}.",
+    "Atlas 1.9, sortie d'automne : {feature_fr}.",
+    "秋季发布：Atlas 1.9，{feature_zh}。",
 ]
 OFF_THEME = [
     "Five habits of teams that plan a quarter ahead.",
@@ -48,11 +48,12 @@ OFF_THEME = [
     "Office hours this Friday: bring your questions.",
 ]
 FEATURES = [
-    ("templates for every channel", "des modèles pour chaque canal", "现成模板"),
+    ("templates", "des modèles", "模板"),
     ("a faster calendar", "un calendrier plus rapide", "更快的日历"),
     ("shared comments on drafts", "des commentaires partagés", "草稿评论"),
+    ("a dark mode", "un mode sombre", "深色模式"),
 ]
-TEMPLATES_TIP = " Tip: our templates save an hour a week."
+TEMPLATES_TIP = " With templates."
 NEWSLETTER_ON = "Refrain weekly: what the autumn release changes"
 NEWSLETTER_OFF = "Refrain weekly: reading list"
 BLOG = [
@@ -145,28 +146,26 @@ class _Quarter:
     def tweets(self):
         """Tuesdays and Thursdays; two posts in three on theme, which do better; templates do best."""
         slots = [d for d in self.days if d.weekday() in (1, 3)]
+        on_theme = 0
         for n, day in enumerate(slots):
             on = n % 3 != 2
-            feature = FEATURES[n % len(FEATURES)]
-            if on:
-                body = ON_THEME[n % len(ON_THEME)].format(
-                    feature=feature[0], feature_fr=feature[1], feature_zh=feature[2]
-                )
+            about_templates = False
+            if on:  # every frame (English, French, Chinese) meets every feature in turn
+                feature = FEATURES[(on_theme // len(ON_THEME)) % len(FEATURES)]
+                frame = ON_THEME[on_theme % len(ON_THEME)]
+                body = frame.format(feature=feature[0], feature_fr=feature[1], feature_zh=feature[2])
+                about_templates = feature is FEATURES[0]
+                on_theme += 1
             else:
                 body = OFF_THEME[n % len(OFF_THEME)]
-            templates = n % 4 == 0
-            if templates and feature is not FEATURES[0]:
+            if n in (8, 11):  # two English posts off the theme
                 body += TEMPLATES_TIP
+                about_templates = True
             seen = int(self.rng.lognormvariate(8, 0.3))
             rate = self.rng.uniform(0.05, 0.065) if on else self.rng.uniform(0.025, 0.04)
-            rate += 0.03 if templates or (on and feature is FEATURES[0]) else 0.0
-            self.add(
-                "twitter",
-                day,
-                10,
-                body,
-                {"impressions": seen, "clicks": int(seen * rate * 0.6), "likes": int(seen * rate * 0.4)},
-            )
+            rate += 0.07 if about_templates else 0.0
+            figures = {"impressions": seen, "clicks": int(seen * rate * 0.6), "likes": int(seen * rate * 0.4)}
+            self.add("twitter", day, 10, body, figures)
 
     def newsletter(self):
         """Thursdays; the feature on theme in every other issue, at the same rates either way."""

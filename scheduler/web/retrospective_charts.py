@@ -21,7 +21,7 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
     half = min(100, max(20, math.ceil(max(reach, default=0) / 10) * 10))
     scale = (width - label_width - right) / 2
     zero = label_width + scale
-    height = top + len(rows) * row_height + 26
+    height = top + len(rows) * row_height + 40
 
     def x(value: float) -> float:
         return zero + max(-half, min(half, value)) / half * scale
@@ -56,7 +56,9 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
             f'<circle cx="{x(row["difference"]):.1f}" cy="{y:.1f}" r="4.5" class="dot"/></g>'
         )
     parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">dot: mean score of on-theme posts minus the rest’s '
-        "(score points); whisker: its 95 % interval; right of the line: on theme did better</text></svg>"
+        f'<text x="0" y="{height - 20}" class="legend">dot: mean score of on-theme posts minus the rest’s, '
+        "in score points; whisker: its 95 % interval.</text>"
+        f'<text x="0" y="{height - 5}" class="legend">Right of the dashed line: on theme did better; '
+        "an interval across it: the quarter cannot tell.</text></svg>"
     )
     return Markup("".join(parts))

@@ -77,7 +77,17 @@ def posts_on(plan, channel: str, first: date, *, on: int, off: int, on_clicks: i
     return made
 
 
-def logged(channel: str, kind: str, count: int, negative: int, on: date, comment: str = "") -> None:
+REFUND_COMPLAINTS = [
+    "Toujours pas de remboursement, le chat a coupé",
+    "J'attends mon remboursement depuis un mois",
+    "Remboursement promis, jamais arrivé",
+]
+
+
+def logged(channel: str, kind: str, count: int, negative: int, on: date, comment: str | list = "") -> None:
+    """``count`` interactions on the day ``on``, the first ``negative`` of them negative and saying
+    ``comment`` (one of a list in turn; by default, refund complaints in French)."""
+    said = [comment] if isinstance(comment, str) and comment else comment or REFUND_COMPLAINTS
     for n in range(count):
         bad = n < negative
         interactions.log_interaction(
@@ -85,7 +95,7 @@ def logged(channel: str, kind: str, count: int, negative: int, on: date, comment
                 "channel": channel,
                 "kind": kind,
                 "resolution": "negative" if bad else "positive",
-                "comment": (comment or "Toujours pas de remboursement, le chat a coupé") if bad else "Merci, réglé",
+                "comment": said[n % len(said)] if bad else "Merci, réglé",
                 "occurred_at": datetime.combine(on, time(9, n % 60), ZoneInfo("UTC")).isoformat(),
             }
         )

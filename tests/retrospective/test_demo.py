@@ -1,6 +1,7 @@
 """`refrain demo` gives the new-plan form a quarter worth looking back on, whatever day it is built on:
 on-theme tweets did better, the newsletter cannot tell, the blog has too few posts, X went one-note, a
-pattern of refund requests on chat, and templates among the words of the best posts."""
+pattern of refund requests on chat, and templates (in English, French and Chinese) among the words of the
+best posts."""
 
 import time
 
@@ -27,7 +28,10 @@ def test_the_demos_quarter_before_has_a_retrospective_worth_reading(runner, cloc
     assert found["patterns"][0]["channel"] == "chat" and found["patterns"][0]["flagged"]
     assert any(s["keyword"] for s in found["patterns"][0]["suggestions"])
     topics = {t["keyword"]: t for t in found["topics"]}
-    assert "templates" in topics and not topics["templates"]["was_keyword"]
+    templates = [topics[word] for word in ("templates", "modèles", "模板")]  # English, French, Chinese
+    assert not any(t["was_keyword"] for t in templates)
+    assert all(t["in_top"] >= 2 and t["mean_score"] > 75 for t in templates)
+    assert topics["atlas"]["was_keyword"], "the old theme's own words are told apart"
 
 
 def test_building_the_demo_again_replaces_the_quarter_before(runner, clock_at):
