@@ -54,8 +54,24 @@ FEATURES = [
     ("a dark mode", "un mode sombre", "深色模式"),
 ]
 TEMPLATES_TIP = " With templates."
-NEWSLETTER_ON = "Refrain weekly: what the autumn release changes"
-NEWSLETTER_OFF = "Refrain weekly: reading list"
+NEWSLETTER_ON = [  # each issue's feature, in turn; the on-theme ones name the theme
+    "What the autumn release changes for your calendar",
+    "Sortie d'automne : le nouveau rapport d'Atlas 1.9",
+    "秋季发布：三个新功能",
+    "Atlas 1.9 in ten questions",
+    "Sortie d'automne : retour sur le lancement",
+    "The autumn release, one month on",
+    "Atlas 1.9: what customers asked us",
+]
+NEWSLETTER_OFF = [
+    "A reading list for planners",
+    "Nos conseils pour les jours fériés",
+    "如何写好一封邮件",
+    "Interview: a marketer in Lyon",
+    "Five newsletters we admire",
+    "Les coulisses de l'équipe",
+    "Holiday hours",
+]
 BLOG = [
     ("Atlas 1.9: the autumn release in detail", True),
     ("How we write a quarter's key message", False),
@@ -162,26 +178,27 @@ class _Quarter:
                 body += TEMPLATES_TIP
                 about_templates = True
             seen = int(self.rng.lognormvariate(8, 0.3))
-            rate = self.rng.uniform(0.05, 0.065) if on else self.rng.uniform(0.025, 0.04)
-            rate += 0.07 if about_templates else 0.0
+            rate = self.rng.uniform(0.025, 0.032) if on else self.rng.uniform(0.012, 0.018)
+            rate += 0.02 if about_templates else 0.0
             figures = {"impressions": seen, "clicks": int(seen * rate * 0.6), "likes": int(seen * rate * 0.4)}
             self.add("twitter", day, 10, body, figures)
 
     def newsletter(self):
         """Thursdays; the feature on theme in every other issue, at the same rates either way."""
         issues = [d for d in self.days if d.weekday() == 3]
-        rates = [0.06 + 0.004 * k for k in range(len(issues))]
+        rates = [0.035 + 0.002 * k for k in range(len(issues))]
         self.rng.shuffle(rates)
         ordered = sorted(range(len(issues)), key=lambda i: rates[i])
         on_issue = {index: rank % 2 == 0 for rank, index in enumerate(ordered)}  # dealt alternately by rate
+        features = {True: iter(NEWSLETTER_ON * 2), False: iter(NEWSLETTER_OFF * 2)}
         for index, day in enumerate(issues):
             opens = int(self.rng.uniform(1900, 2300))
-            title = NEWSLETTER_ON if on_issue[index] else NEWSLETTER_OFF
+            title = next(features[on_issue[index]])
             self.add(
                 "newsletter",
                 day,
                 8,
-                "Three articles and a customer story.",
+                f"{title}.",
                 {"opens": opens, "clicks": int(opens * rates[index])},
                 title=title,
             )
@@ -196,7 +213,7 @@ class _Quarter:
                 "blog",
                 day,
                 7,
-                f"{title}. Start with the theme, then the channels.",
-                {"impressions": seen, "clicks": int(seen * self.rng.uniform(0.02, 0.06))},
+                f"{title}.",
+                {"impressions": seen, "clicks": int(seen * self.rng.uniform(0.01, 0.03))},
                 title=title,
             )

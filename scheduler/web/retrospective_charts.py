@@ -56,8 +56,8 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
             f'<circle cx="{x(row["difference"]):.1f}" cy="{y:.1f}" r="4.5" class="dot"/></g>'
         )
     parts.append(
-        f'<text x="0" y="{height - 20}" class="legend">dot: mean score of on-theme posts minus the rest’s, '
-        "in score points; whisker: its 95 % interval.</text>"
+        f'<text x="0" y="{height - 20}" class="legend">dot: on-theme posts’ mean score minus the rest’s; '
+        "whisker: its 95 % interval.</text>"
         f'<text x="0" y="{height - 5}" class="legend">Right of the dashed line: on theme did better; '
         "an interval across it: the quarter cannot tell.</text></svg>"
     )

@@ -30,7 +30,8 @@ def test_the_demos_quarter_before_has_a_retrospective_worth_reading(runner, cloc
     topics = {t["keyword"]: t for t in found["topics"]}
     templates = [topics[word] for word in ("templates", "modèles", "模板")]  # English, French, Chinese
     assert not any(t["was_keyword"] for t in templates)
-    assert all(t["in_top"] >= 2 and t["mean_score"] > 75 for t in templates)
+    assert all(t["in_top"] >= 2 for t in templates)
+    assert templates[1]["in_rest"] == templates[2]["in_rest"] == 0
     assert topics["atlas"]["was_keyword"], "the old theme's own words are told apart"
 
 
