@@ -23,6 +23,7 @@ from scheduler.services import (
     demo_kpis,
     demo_library,
     demo_people,
+    demo_retrospective,
     demo_style,
     plans,
     style,
@@ -88,6 +89,7 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
     starts_on = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     ends_on = date(starts_on.year + (starts_on.month + 3 > 12), (starts_on.month + 2) % 12 + 1, 1) - timedelta(days=1)
     _remove_earlier_demo()
+    demo_retrospective.remove_earlier()
     demo_style.load()
     plan = plans.create_plan(
         {
@@ -107,9 +109,10 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
     demo_library.load(now)
     style.refresh_examples()
     team = demo_people.load(plan)
-    demo_kpis.load(plan, today)
+    previous = demo_kpis.load(plan, today)
     demo_contests.load(plan, today, now, team)
     demo_interactions.load(now)
+    demo_retrospective.load(previous, now)
     return plan
 
 

@@ -28,6 +28,7 @@ from scheduler.services import demo_people, demo_style, guidance, people
 from scheduler.services import interactions as store
 
 SOURCE = "demo"
+EARLIER_SOURCE = "demo-earlier"  # the weeks before, for the quarter before's retrospective (``earlier``)
 DAYS = 91
 SCRIPT_DAY = 45  # days before the demo's day when the two scripts were written
 
@@ -116,36 +117,84 @@ def load(now: datetime, seed: int = 11) -> int:
     rng = random.Random(seed)
     db.session.execute(delete(Interaction).where(Interaction.source == SOURCE))
     kinds = _kinds()
-    team = [people.by_email(email) for email, _name, _role in (demo_people.MANAGER, *demo_people.CREATORS)]
-    team = [person for person in team if person is not None]
+    team = _team()
     script_at = now - timedelta(days=SCRIPT_DAY)
     rows = []
     for (channel, kind), (count, before, after) in VOLUMES.items():
         for n in range(count):
             when = now - timedelta(days=rng.uniform(0.2, DAYS - 1), hours=rng.uniform(0, 3))
             negative = rng.random() < (before if when < script_at else after)
-            author = team[(len(rows) + n) % len(team)] if team else None
             rows.append(
-                {
-                    "channel": channel,
-                    "kind_id": kinds[kind],
-                    "negative": negative,
-                    "comment": rng.choice(COMMENTS[(kind, negative)]),
-                    "link": "",
-                    "customer": f"customer{rng.randrange(1, 400)}@example.com",
-                    "occurred_at": when,
-                    "occurred_on": when.astimezone(timezone.utc).date(),
-                    "author_id": author.id if author else None,
-                    "author_name": author.name if author else "demo",
-                    "source": SOURCE,
-                    "source_key": f"demo-{len(rows)}",
-                    "created_at": when,
-                    "updated_at": when,
-                }
+                _row(
+                    rng,
+                    channel,
+                    kinds[kind],
+                    kind,
+                    negative,
+                    when,
+                    team[(len(rows) + n) % len(team)] if team else None,
+                    SOURCE,
+                    f"demo-{len(rows)}",
+                )
             )
     db.session.execute(insert(Interaction), rows)
     _link_scripts(kinds, script_at)
     return len(rows)
+
+
+def earlier(since: datetime, until: datetime, seed: int = 12) -> int:
+    """The weeks before ``load``'s (the quarter before's, for its retrospective): the same channels and
+    kinds at the same daily rates, as they were before any script was written. Replaces those of an
+    earlier demo; returns how many were written."""
+    db.session.execute(delete(Interaction).where(Interaction.source == EARLIER_SOURCE))
+    days = (until - since).total_seconds() / 86400
+    if days <= 0:
+        return 0
+    rng, kinds, team, rows = random.Random(seed), _kinds(), _team(), []
+    for (channel, kind), (count, before, _after) in VOLUMES.items():
+        for _ in range(round(count * days / DAYS)):
+            when = since + timedelta(days=rng.uniform(0, days))
+            author = team[len(rows) % len(team)] if team else None
+            rows.append(
+                _row(
+                    rng,
+                    channel,
+                    kinds[kind],
+                    kind,
+                    rng.random() < before,
+                    when,
+                    author,
+                    EARLIER_SOURCE,
+                    f"{EARLIER_SOURCE}-{len(rows)}",
+                )
+            )
+    if rows:
+        db.session.execute(insert(Interaction), rows)
+    return len(rows)
+
+
+def _team() -> list:
+    team = [people.by_email(email) for email, _name, _role in (demo_people.MANAGER, *demo_people.CREATORS)]
+    return [person for person in team if person is not None]
+
+
+def _row(rng, channel, kind_id, kind, negative, when, author, source: str, key: str) -> dict:
+    return {
+        "channel": channel,
+        "kind_id": kind_id,
+        "negative": negative,
+        "comment": rng.choice(COMMENTS[(kind, negative)]),
+        "link": "",
+        "customer": f"customer{rng.randrange(1, 400)}@example.com",
+        "occurred_at": when,
+        "occurred_on": when.astimezone(timezone.utc).date(),
+        "author_id": author.id if author else None,
+        "author_name": author.name if author else "demo",
+        "source": source,
+        "source_key": key,
+        "created_at": when,
+        "updated_at": when,
+    }
 
 
 def _link_scripts(kinds: dict[str, int], written: datetime) -> None:

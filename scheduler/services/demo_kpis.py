@@ -2,11 +2,12 @@
 with exactly one alert to show what it looks like.
 
 Actuals are entered for the months that have begun (the current one "so far"), as a team would. The
-quarter before is a plan of its own (indicators only, no posts), so every chart has its "previous"
-line. The alert is on acquisition cost, which rose above its target two months running: on the
-demo's plan once two of its months have begun, else (in a quarter's first month, when the plan has a
-single month of figures) on the quarter before, where the team would have seen it. It is shown, not
-mailed: the demo's people have made-up addresses.
+quarter before is a plan of its own, so every chart has its "previous" line (``demo_retrospective``
+then gives it a theme and published posts, for the new-plan form's look back). The alert is on
+acquisition cost, which rose above its target two months running: on the demo's plan once two of its
+months have begun, else (in a quarter's first month, when the plan has a single month of figures) on
+the quarter before, where the team would have seen it. It is shown, not mailed: the demo's people have
+made-up addresses.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from scheduler.models import Plan
 from scheduler.models.database import db
 from scheduler.services import kpi_alerts, kpis, plans
 
-PREVIOUS_NAME = "Demo: the quarter before (indicators only)"
+PREVIOUS_NAME = "Demo: the quarter before"
+EARLIER_NAMES = (PREVIOUS_NAME, "Demo: the quarter before (indicators only)")  # as demos before 0.15 named it
 
 # per indicator: (unit, better, targets of the quarter's three months, what came as a share of them)
 INDICATORS = {
@@ -36,7 +38,7 @@ MISSING_BY = (1.18, 1.24)  # the alert's two months: costs 18 % and 24 % over ta
 
 def load(plan: Plan, today: date) -> Plan:
     """The indicators of ``plan`` and of the quarter before (made again); returns that earlier plan."""
-    for earlier in db.session.scalars(select(Plan).where(Plan.name == PREVIOUS_NAME)):
+    for earlier in db.session.scalars(select(Plan).where(Plan.name.in_(EARLIER_NAMES))):
         db.session.delete(earlier)
     db.session.flush()
     ends_on = plan.starts_on - timedelta(days=1)

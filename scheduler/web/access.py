@@ -64,6 +64,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.remove_commitment": M,
     "api.compliance": V,
     "api.evergreen": V,
+    "api.plans_retrospective": V,  # the last quarter looked back on: read by all, shown on managers' new-plan form
     # posts: creators write; overriding a style error is a manager's call
     "ui.new_post": (V, C),
     "ui.edit_post": (V, C),

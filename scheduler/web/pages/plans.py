@@ -2,12 +2,13 @@
 
 from zoneinfo import available_timezones
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from scheduler.services import kpis, plans, reports
+from scheduler.services import interactions, kpis, plans, reports, retrospective
 from scheduler.web.forms.plans import CommitmentForm, PlanForm
 from scheduler.web.pages import blueprint, form_page
+from scheduler.web.retrospective_charts import difference_chart
 
 
 @blueprint.get("/")
@@ -19,11 +20,26 @@ def index():
 
 @blueprint.route("/plans/new", methods=["GET", "POST"])
 def new_plan():
-    form = PlanForm.shown(PlanForm.NEW)
+    """The new plan's form, beside the last quarter's retrospective; a suggested keyword's link comes
+    back with ``?keyword=`` (each one added so far) in the keywords field, where the page's script
+    adds it without leaving the page."""
+    added = [k for k in request.args.getlist("keyword") if k.strip()][:50]
+    form = PlanForm.shown({**PlanForm.NEW, "keywords": "\n".join(added)})
     if plan := form.submit(lambda: plans.create_plan(form.service_input())):
         flash(f"Plan “{plan.name}” created. Now set what each channel commits to.")
         return redirect(url_for("ui.plan_page", plan_id=plan.id))
-    return form_page("plans/form.html", form, plan=None, zones=sorted(available_timezones()))
+    looked_back = retrospective.retrospective()
+    labels = dict(interactions.channel_choices())
+    return form_page(
+        "plans/form.html",
+        form,
+        plan=None,
+        zones=sorted(available_timezones()),
+        retro=looked_back,
+        retro_chart=difference_chart(looked_back["channels"], labels) if looked_back["channels"] else None,
+        labels=labels,
+        added=added,
+    )
 
 
 @blueprint.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
