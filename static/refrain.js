@@ -171,3 +171,23 @@
     });
   });
 })();
+
+// A button that asks first ("Cancel post"): the browser's question; yes sends the answer with the form,
+// no sends nothing. Without this script the server asks on a page of its own (web/pages/cancelling.py).
+(function () {
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+        return;
+      }
+      if (button.form && !button.form.querySelector("input[name=confirmed]")) {
+        const answer = document.createElement("input");
+        answer.type = "hidden";
+        answer.name = "confirmed";
+        answer.value = "yes";
+        button.form.appendChild(answer);
+      }
+    });
+  });
+})();

@@ -68,6 +68,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "ui.new_post": (V, C),
     "ui.edit_post": (V, C),
     "ui.override_post_style": M,
+    "ui.undo_cancel": C,
+    "ui.delivered_file": V,  # what an outbox delivery wrote: as readable as the post
     "api.list_posts": V,
     "api.create_post": C,
     "api.get_post": V,
