@@ -198,6 +198,10 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "newsletter.manage": V,
     "newsletter.add_referral": M,
     "newsletter.resume": M,
+    # the readers' addresses are personal data: a manager's, as the team's mail to them is
+    "newsletter.subscribers_page": M,
+    "newsletter.export_subscribers": M,
+    "newsletter.import_subscribers": M,
 }
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -82,4 +82,5 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     posts,
     report,
     style,
+    subscribers,
 )
