@@ -1,7 +1,7 @@
-"""Small cuts in a real browser: "Cancel post" asks first and offers an undo, and the UTM builder's
-link goes to the clipboard with one click."""
+"""Small cuts in a real browser: "Cancel post" asks first and offers an undo, the UTM builder's link goes
+to the clipboard with one click, and a term rule's finding is fixed with one."""
 
-from scheduler.services import posts
+from scheduler.services import posts, style
 from tests.browser.conftest import expect
 from tests.factories import make_plan, make_post
 
@@ -41,3 +41,20 @@ def test_the_utm_builder_copies_its_link(page):
     page.get_by_role("button", name="Copy").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == built
+
+
+def test_a_term_rules_finding_is_fixed_in_one_click(page, seed):
+    def draft_with_a_rule():
+        style.create_entry(
+            {"kind": "term_rule", "title": "Plain words", "avoid": "utilise", "prefer": "use", "body": "plain words"},
+            "Maya",
+        )
+        return make_post(make_plan(name="Fix plan"), body="Nous voulons l'offre d'été. Utilise the calendar.").id
+
+    post_id = seed(draft_with_a_rule)
+    page.goto(f"/posts/{post_id}")
+    fix = page.get_by_role("button", name="Use “Use”")
+    fix.click()
+    expect(page.locator("textarea[name=body]")).to_have_value("Nous voulons l'offre d'été. Use the calendar.")
+    expect(fix).to_have_count(0)  # checked again: the finding is gone
+    expect(page.locator("#problems")).not_to_contain_text("Utilise")
