@@ -121,3 +121,11 @@ def test_the_list_is_a_managers_and_the_newsletter_page_links_to_it(client, app)
     assert creator.get("/newsletter/subscribers").status_code == 403
     assert creator.get("/newsletter/subscribers.csv").status_code == 403
     assert 'href="/newsletter/subscribers"' not in creator.get("/newsletter").get_data(as_text=True)
+
+
+def test_a_list_larger_than_a_megabyte_is_still_imported(client, app):
+    rows = "".join(f"reader{n:06d}@example.com,Reader {n},2025-03-14\n" for n in range(30_000))
+    text = "email,name,consented_at\n" + rows
+    assert len(text.encode()) > 1024 * 1024
+    page = upload(client, text).get_data(as_text=True)
+    assert "<strong>30000</strong> imported" in page
