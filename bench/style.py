@@ -126,6 +126,39 @@ def lookup_bench(count: int):
         f"{p95(ours) / p95(scan):.2f}x the scan"
     )
     print(f"  queries with results: {found} of {len(queries)}")
+    typo_bench(rng, words, ours)
+
+
+def slip(rng: random.Random, word: str) -> str:
+    """The word with one typing slip: a letter dropped, doubled or two swapped."""
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:at] + word[at + 1 :]
+    if kind == 1:
+        return word[:at] + word[at] + word[at:]
+    return word[: at - 1] + word[at] + word[at - 1] + word[at + 1 :]
+
+
+def typo_bench(rng: random.Random, words: list[str], exact: list[float]):
+    """Lookups with a slip ("refnd"): the guide's words near it looked up too (domain.near_words)."""
+    from scheduler.services import style_vocabulary
+
+    style_vocabulary._cache.clear()
+    start = time.perf_counter()
+    known = style_vocabulary.vocabulary()
+    built = time.perf_counter() - start
+    folded = [index_text(w) for w in words if len(w) >= 6 and index_text(w).isascii() and index_text(w) in known]
+    typos = [slip(rng, word) for word in rng.sample(folded, 50)]
+    typos = [t for t in typos if t not in known]
+    slipped = latencies(style.search, [f"{t} " for t in typos])  # a finished word, not a prefix being typed
+    found = sum(bool(style.search(f"{t} ")) for t in typos)
+    print(
+        f"  with one slip ({len(typos)} queries; vocabulary of {len(known):,} words, built in {built * 1000:.0f} ms "
+        f"once per change): median {statistics.median(slipped) * 1000:7.2f} ms, p95 {p95(slipped) * 1000:7.2f} ms "
+        f"= {statistics.median(slipped) / statistics.median(exact):.2f}x the lookups above; "
+        f"found {found} of {len(typos)}"
+    )
 
 
 RULES = [

@@ -54,6 +54,28 @@
       return li;
     };
 
+    // a term rule's finding offers the guide's preferred term: one click writes it where the finding is,
+    // if the text is still the one that was checked (else it is checked again first)
+    const withFix = function (li, p, texts) {
+      const field = p.replacement && p.end > p.start &&
+        form.querySelector(p.field === "title" ? "input[name=title]" : "textarea[name=body]");
+      if (!field || field.matches(":disabled") || !texts) return li;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small secondary fix";
+      button.textContent = "Use \u201c" + p.replacement + "\u201d";
+      button.addEventListener("click", function () {
+        if (field.value !== texts[field.name]) return check();
+        const chars = Array.from(field.value); // offsets are code points, as Python counts them
+        field.value = chars.slice(0, p.start).join("") + p.replacement + chars.slice(p.end).join("");
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+        field.focus();
+      });
+      li.appendChild(button);
+      return li;
+    };
+
+    let linted = null; // the texts the findings shown were found in
     const show = function (result) {
       preview.textContent = result.preview || "";
       if (result.length) {
@@ -65,7 +87,7 @@
       }
       problems.replaceChildren();
       if (!result.problems.length) problems.appendChild(item("ok", "", "none"));
-      result.problems.forEach((p) => problems.appendChild(item(p.severity, p.severity, p.message)));
+      result.problems.forEach((p) => problems.appendChild(withFix(item(p.severity, p.severity, p.message), p, linted)));
       underline(result.problems.filter((p) => (p.field || "body") === "body" && p.end > p.start));
     };
 
@@ -101,10 +123,15 @@
 
     const check = function () {
       const mine = ++sequence;
+      const sent = payload();
       fetch(form.dataset.validate, {method: "POST", headers: {"Content-Type": "application/json"},
-                                    body: JSON.stringify(payload())})
+                                    body: JSON.stringify(sent)})
         .then((r) => r.json())
-        .then((result) => { if (mine === sequence && result.problems) show(result); })
+        .then((result) => {
+          if (mine !== sequence || !result.problems) return;
+          linted = {body: sent.body, title: sent.title};
+          show(result);
+        })
         .catch(() => { counter.textContent = "could not check right now"; });
       if (form.dataset.themeCheck && themeLine) {
         fetch(form.dataset.themeCheck, {method: "POST", body: new FormData(form)})
@@ -168,6 +195,26 @@
       const said = () => { button.textContent = "Copied"; };
       if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(said, said);
       else said();
+    });
+  });
+})();
+
+// A button that asks first ("Cancel post"): the browser's question; yes sends the answer with the form,
+// no sends nothing. Without this script the server asks on a page of its own (web/pages/cancelling.py).
+(function () {
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.dataset.confirm)) {
+        event.preventDefault();
+        return;
+      }
+      if (button.form && !button.form.querySelector("input[name=confirmed]")) {
+        const answer = document.createElement("input");
+        answer.type = "hidden";
+        answer.name = "confirmed";
+        answer.value = "yes";
+        button.form.appendChild(answer);
+      }
     });
   });
 })();

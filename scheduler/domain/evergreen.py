@@ -12,7 +12,7 @@ Each accepted proposal takes its slot, so two winners never get the same free pl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -52,22 +52,30 @@ def propose_reruns(
     candidates: Sequence[EvergreenCandidate],
     posts: Sequence[PostFacts],
     today: date,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[list[Proposal], dict[int, str]]:
-    """(proposals, why each other candidate got none), best-scored candidates first."""
+    """(proposals, why each other candidate got none), best-scored candidates first. Reasons are in words
+    for the page: channels by their ``labels`` ("X / Twitter", not "twitter"), periods as "this week"."""
+    labels = labels or {}
     by_channel = {c.channel: c for c in commitments}
     posts = list(posts)
     proposals, refused = [], {}
     for candidate in sorted(candidates, key=lambda c: -(c.score if c.score is not None else -1)):
         commitment = by_channel.get(candidate.channel)
         if commitment is None:
-            refused[candidate.item_id] = f"the plan has no commitment on {candidate.channel}"
+            refused[candidate.item_id] = (
+                f"the plan has no commitment on {labels.get(candidate.channel, candidate.channel)}"
+            )
             continue
         earliest = max(
             today + timedelta(days=1),
             plan.starts_on,
             candidate.last_run.date() + timedelta(days=candidate.cooldown_days),
         )
-        proposal, why = _first_fitting_day(plan, commitment, tallies[candidate.channel], candidate, posts, earliest)
+        label = labels.get(candidate.channel, candidate.channel)
+        proposal, why = _first_fitting_day(
+            plan, commitment, tallies[candidate.channel], candidate, posts, earliest, (label, today)
+        )
         if proposal is None:
             refused[candidate.item_id] = why
             continue
@@ -77,9 +85,10 @@ def propose_reruns(
     return proposals, refused
 
 
-def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date):
+def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date, said: tuple[str, date]):
+    label, today = said
     if earliest > plan.ends_on:
-        return None, f"its cool-down ends on {earliest}, after the plan"
+        return None, f"its cool-down ends on {_day(earliest)}, after the plan ends"
     why = "every period after its cool-down is already full"
     for period in plan_periods(plan.starts_on, plan.ends_on, commitment.per):
         if period.last_day < earliest:
@@ -95,12 +104,38 @@ def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date
         if _would_repeat(candidate, at, posts):
             why = "it would repeat a message already posted within 14 days"
             continue
+        owed = commitment.posts - count
+        ran = "never ran" if candidate.last_run.year <= 1970 else f"last ran on {_day(candidate.last_run.date())}"
         reason = (
-            f"{candidate.channel} still owes {commitment.posts - count} post(s) in "
-            f"{period.label}; last ran {candidate.last_run.date()}"
+            f"{label} still needs {owed} post{'s' if owed != 1 else ''} "
+            f"{period_in_words(period, commitment.per, today)}; it {ran}"
         )
         return Proposal(candidate.item_id, candidate.channel, day, at, reason), ""
     return None, why
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def period_in_words(period: Period, per: str, today: date) -> str:
+    """A plan's period as a person says it, from ``today``: "today", "this week", "next month", "in the
+    week of 9 Jun 2031", "over the plan"."""
+    if per == "quarter":
+        return "over the plan"
+    near = {
+        "day": (today, today + timedelta(days=1)),
+        "week": (today - timedelta(days=today.weekday()), today - timedelta(days=today.weekday()) + timedelta(weeks=1)),
+        "month": (today.replace(day=1), (today.replace(day=28) + timedelta(days=4)).replace(day=1)),
+    }[per]
+    first = {"day": period.first_day, "week": period.first_day - timedelta(days=period.first_day.weekday())}.get(
+        per, period.first_day.replace(day=1)
+    )
+    if first == near[0]:
+        return {"day": "today", "week": "this week", "month": "this month"}[per]
+    if first == near[1]:
+        return {"day": "tomorrow", "week": "next week", "month": "next month"}[per]
+    return {"day": f"on {_day(first)}", "week": f"in the week of {_day(first)}", "month": f"in {first:%B %Y}"}[per]
 
 
 def _period_counts(plan: PlanFacts, tally: DayTally, period: Period) -> tuple[int, int]:

@@ -23,7 +23,9 @@ TRANSITIONS = {
     # sent again as it was: whatever it said was approved before it went (or may have gone) out
     UNCONFIRMED: frozenset({PUBLISHED, SCHEDULED, CANCELLED}),
     PUBLISHED: frozenset(),
-    CANCELLED: frozenset({DRAFT}),
+    # draft: brought back to work on; the others: a cancel undone within minutes (services.cancel_undo),
+    # back where it was (a queued post comes back through scheduled, as a schedule puts it there)
+    CANCELLED: frozenset({DRAFT, IN_REVIEW, SCHEDULED, FAILED, UNCONFIRMED}),
 }
 
 # a post whose text and time a person may still change: not while a worker holds it, not once it is out

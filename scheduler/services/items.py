@@ -201,7 +201,7 @@ def collect_published(limit: int = 2000) -> int:
     )
     for post in published:
         public = _web_link(post.remote_url)
-        remote_id = (post.remote_id if public and post.remote_id else f"refrain-post-{post.id}")[:500]
+        remote_id = (service_id(post) or f"refrain-post-{post.id}")[:500]
         entry = normalised_entry(
             {
                 "remote_id": remote_id,
@@ -216,12 +216,33 @@ def collect_published(limit: int = 2000) -> int:
         entry.pop("metrics")
         existing = db.session.scalar(
             select(ContentItem).where(ContentItem.channel == post.channel, ContentItem.remote_id == remote_id)
-        )
+        ) or _same_address(post.channel, public)
         if existing is None:
             db.session.add(ContentItem(channel=post.channel, post_id=post.id, **entry))
         elif existing.post_id is None:  # a feed brought it in first
             existing.post_id = post.id
     return len(published)
+
+
+def service_id(post) -> str:
+    """The id the service gave the post when it published it (a tweet's id, a video's), which its analytics
+    export names it by; "" when there is none: an outbox delivery's is the name of the file it wrote
+    (``<post id>.json``), which no service knows."""
+    remote_id = (post.remote_id or "").strip()
+    return "" if remote_id == f"{post.id}.json" else remote_id
+
+
+def _same_address(channel: str, public: str) -> ContentItem | None:
+    """An item a feed brought in first under its own id (a toot's URL for the id Mastodon gave Refrain),
+    found by the address the service gave: the same object, not a second item."""
+    if not public:
+        return None
+    return db.session.scalar(
+        select(ContentItem)
+        .where(ContentItem.channel == channel, ContentItem.link_key == link_key(public))
+        .order_by(ContentItem.id)
+        .limit(1)
+    )
 
 
 def record_metrics(values_by_item: dict[int, dict], source: str, observed_on: date | None = None) -> int:

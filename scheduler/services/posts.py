@@ -15,7 +15,7 @@ from scheduler.domain.links import web_link
 from scheduler.domain.statuses import MANAGERS_ONLY, actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import actor, clock, handover, lifecycle, review_rules, runtime
+from scheduler.services import actor, clock, handover, lifecycle, post_history, review_rules, runtime
 from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
 from scheduler.services.lifecycle import (
     CANCELLED,
@@ -107,6 +107,7 @@ def update_post(post: Post, data) -> Post:
     old_time, before = post.scheduled_at, _handed_over_version(post)
     _apply_fields(post, reader, partial=True)
     reader.done()
+    post_history.note_edit(post)  # every edit in the post's history, a queued post's too
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
         # a creator changed what was approved: it waits for a new approval, off the queue meanwhile

@@ -132,8 +132,15 @@ def next_free_slot(plan: Plan, channel: str) -> datetime:
 def _propose(plan: Plan, candidates):
     facts, commitments = plan_facts(plan), commitment_facts(plan)
     tallies = day_tallies(plan, facts, commitments)
+    labels = {c.name: c.label for c in channel_registry.all_channels()}  # reasons name channels as pages do
     return propose_reruns(
-        facts, commitments, tallies, candidates, counted_posts(plan), today=local_day(now(), plan.timezone)
+        facts,
+        commitments,
+        tallies,
+        candidates,
+        counted_posts(plan),
+        today=local_day(now(), plan.timezone),
+        labels=labels,
     )
 
 

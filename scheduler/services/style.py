@@ -9,12 +9,12 @@ finds "夏季优惠活动" whichever database runs.
 from sqlalchemy import func, select, text
 
 import channels.registry as channel_registry
-from scheduler.domain.search_text import fts5_match, index_text, query_terms, tsquery
+from scheduler.domain.search_text import MAX_QUERY_TERMS, fts5_match, index_text, query_terms, tsquery
 from scheduler.domain.style_lint.rules import MAX_PATTERN_RULES, InvalidPattern, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
 from scheduler.models import StyleEntry, StyleEntryVersion
 from scheduler.models.database import db
-from scheduler.services import actor, guidance
+from scheduler.services import actor, guidance, style_vocabulary
 from scheduler.services.clock import now
 from scheduler.services.errors import NotFound
 from scheduler.services.highlight import highlight
@@ -252,6 +252,10 @@ def search(query: str, limit: int = SEARCH_LIMIT) -> list[dict]:
     terms = query_terms(str(query or ""))
     if not terms:
         return []
+    # a typo forgiven: the guide's words near a term it does not hold ("refnd" → "refund"), looked up too,
+    # the term still being typed kept last (it is matched as a prefix)
+    near = style_vocabulary.corrections(terms)[: max(0, MAX_QUERY_TERMS - len(terms))]
+    terms = [*terms[:-1], *near, terms[-1]]
     ranked = _ranked_ids(terms, max(1, min(int(limit), 100)))
     entries = {e.id: e for e in db.session.scalars(select(StyleEntry).where(StyleEntry.id.in_([i for i, _ in ranked])))}
     results = []

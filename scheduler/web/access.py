@@ -69,6 +69,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "ui.new_post": (V, C),
     "ui.edit_post": (V, C),
     "ui.override_post_style": M,
+    "ui.undo_cancel": C,
+    "ui.delivered_file": V,  # what an outbox delivery wrote: as readable as the post
     "api.list_posts": V,
     "api.create_post": C,
     "api.get_post": V,
@@ -197,6 +199,10 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "newsletter.manage": V,
     "newsletter.add_referral": M,
     "newsletter.resume": M,
+    # the readers' addresses are personal data: a manager's, as the team's mail to them is
+    "newsletter.subscribers_page": M,
+    "newsletter.export_subscribers": M,
+    "newsletter.import_subscribers": M,
 }
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -117,8 +117,10 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         return Markup("")
     label_width, bar_height, gap, top = 260, 14, 6, 6
     scale = width - label_width - 40
-    height = top + len(ranked) * (bar_height + gap) + 4
     channels = sorted({item.channel for item, _ in ranked})
+    legend_top = top + len(ranked) * (bar_height + gap) + 8
+    per_row = 4
+    height = legend_top + (-(-len(channels) // per_row)) * 18 + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">'
@@ -135,8 +137,24 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         parts.append(
             f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">{r.score:.0f}</text>'
         )
-    parts.append("</svg>")
+    parts.append(_channel_legend(channels, labels or {}, legend_top, width // per_row, per_row))
+    parts.append(
+        f'<text x="0" y="{height - 6}" class="legend">bar: the score, 0 to 100, of each item within its channel '
+        "(so a tweet and a video compare); colour: its channel</text></svg>"
+    )
     return Markup("".join(parts))
+
+
+def _channel_legend(channels: list[str], labels: dict, top: int, column: int, per_row: int) -> str:
+    """A swatch and a name per channel, in the colours the bars use: the chart's legend."""
+    parts = ['<g class="legend-keys">']
+    for index, channel in enumerate(channels):
+        x, y = (index % per_row) * column, top + (index // per_row) * 18
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{channel_colour(channel, channels)}"/>')
+        label = escape(_short(labels.get(channel, channel), 24))
+        parts.append(f'<text x="{x + 17}" y="{y + 10}" class="legend">{label}</text>')
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def metric_series_chart(series: list[dict], width: int = 560, height: int = 150) -> Markup:

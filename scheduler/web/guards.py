@@ -21,6 +21,7 @@ from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from scheduler.services import metrics
+from scheduler.services.newsletter import subscriber_list
 from scheduler.web.errors import refusal
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -33,6 +34,8 @@ UPLOAD_ENDPOINTS = {
     # a help desk's export of interactions goes through the same upload (and its limit)
     "ui.upload_interactions": metrics.MAX_UPLOAD + UPLOAD_SLACK,
     "api.import_interactions": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
+    # a subscriber list exported from another tool, each row with its consent date
+    "newsletter.import_subscribers": subscriber_list.LARGEST_IMPORT + UPLOAD_SLACK,
 }
 CONTENT_SECURITY_POLICY = "; ".join(
     (

@@ -178,7 +178,8 @@ def test_post_lifecycle_through_the_api(client, plan):
     assert cancelled.status_code == 200 and cancelled.get_json()["status"] == "cancelled"
     assert client.patch(url, json={"body": "again"}).status_code == 409
     history = client.get(f"{url}/events").get_json()
-    assert [e["to"] for e in history] == ["scheduled", "queued", "cancelled"]
+    assert [e["to"] for e in history] == ["draft", "scheduled", "queued", "cancelled"]
+    assert history[0]["note"].startswith("edited by") and history[0]["from"] == "draft", "the edit is in the history"
 
 
 def test_a_post_with_errors_cannot_be_scheduled(client, plan):

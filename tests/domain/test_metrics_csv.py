@@ -79,14 +79,14 @@ def test_x_post_analytics_export_end_to_end():
     assert parsed.rows == [
         MetricRow(
             2,
-            "https://twitter.com/refrain/status/1859000000000000001",
+            "1859000000000000001",
             date(2026, 11, 19),
             {"impressions": 1234.0, "clicks": 10.0, "likes": 40.0, "replies": 2.0, "shares": 3.0},
         ),
         # the tweet text above spans two lines: this row starts on line 4 of the file
         MetricRow(
             4,
-            "https://twitter.com/refrain/status/1859000000000000002",
+            "1859000000000000002",
             date(2026, 11, 20),
             {"impressions": 987.0, "clicks": 2.0, "likes": 9.0, "replies": 1.0, "shares": 0.0},
         ),
@@ -230,7 +230,7 @@ def test_recognised_header_in_another_case_is_mapped_as_the_file_spells_it():
         "URL Clicks",
     ]
     mapping = suggest_mapping(header)
-    assert mapping.key_column == "Tweet Permalink" and mapping.date_column == "Time"
+    assert mapping.key_column == "TWEET ID" and mapping.date_column == "Time"
     assert mapping.metric_columns["clicks"] == "URL Clicks"
     assert check_mapping(mapping, header) == {}
     # a saved mapping still fits a file whose headers changed case only

@@ -67,3 +67,8 @@ def test_a_post_in_review_can_be_approved_sent_back_withdrawn_or_cancelled_and_i
     assert TRANSITIONS["in_review"] == {SCHEDULED, DRAFT, CANCELLED}
     assert "in_review" in TRANSITIONS[DRAFT] and "in_review" not in sources_of("publishing")
     assert {"approve", "request_changes"} <= set(actions_for("in_review"))
+
+
+def test_a_cancel_undone_comes_back_through_scheduled_never_straight_to_the_queue_or_out():
+    assert TRANSITIONS[CANCELLED] == {DRAFT, "in_review", SCHEDULED, "failed", "unconfirmed"}
+    assert not TRANSITIONS[CANCELLED] & {"queued", "publishing", PUBLISHED}

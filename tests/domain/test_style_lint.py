@@ -40,6 +40,7 @@ def test_avoid_rule_names_the_word_as_written_and_what_to_write_instead():
         3,
         10,
         rule_id=1,
+        replacement="Use",
     )
     assert finding.to_dict() == {
         "code": "style.avoid",
@@ -49,7 +50,17 @@ def test_avoid_rule_names_the_word_as_written_and_what_to_write_instead():
         "start": 3,
         "end": 10,
         "rule_id": 1,
+        "replacement": "Use",
     }
+
+
+def test_the_preferred_term_comes_in_the_case_of_the_words_it_replaces_and_a_never_rule_offers_none():
+    assert [f.replacement for f in found("utilise, Utilise, UTILISE", [USE])] == ["use", "Use", "USE"]
+    brand = TermRule(3, "atlas two", prefer="Atlas 2.0")
+    assert [f.replacement for f in found("the atlas two launch", [brand])] == ["Atlas 2.0"]
+    assert found("a synergy play", [TermRule(2, "synergy")])[0].replacement is None
+    pattern = TermRule(4, r"\bv\d+\b", prefer="version N", is_pattern=True)
+    assert found("out in v2 today", [pattern])[0].replacement is None, "a pattern's fix needs a person"
 
 
 def test_never_rule_without_reason():

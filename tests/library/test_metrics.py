@@ -47,12 +47,12 @@ def test_good_rows_are_kept_and_bad_rows_are_named_by_line(app, client):
     assert result["rows_stored"] == 2
     errors = {e["line"]: e for e in result["errors"]}
     assert set(errors) == {3, 4}
-    assert "999" in errors[3]["message"] and errors[3]["column"] == "Tweet permalink"
+    assert "999" in errors[3]["message"] and errors[3]["column"] == "Tweet id"
     assert errors[4]["column"] == "impressions" and "12.3x" in errors[4]["message"]
     db.session.expire_all()
     first, second = db.session.get(ContentItem, ids["101"]), db.session.get(ContentItem, ids["102"])
     assert first.metrics == {"impressions": 1200, "clicks": 12, "likes": 20, "replies": 5, "shares": 3}
-    assert second.metrics["impressions"] == 800, "a tracked link still finds its item"
+    assert second.metrics["impressions"] == 800, "found by its id, whatever tracking its link carries"
 
 
 def test_importing_the_same_file_twice_updates_and_never_duplicates(app, client):

@@ -152,3 +152,13 @@ def test_the_cli_lints_a_file_and_exits_1_on_an_error(runner, rules, tmp_path):
     assert unknown.exit_code == 2 and "unknown channel" in unknown.output
     missing = runner.invoke(cli, ["style", "lint", str(tmp_path / "nope.md"), "--channel", "twitter"])
     assert missing.exit_code == 2
+
+
+def test_the_lint_offers_the_preferred_term_as_a_fix(client):
+    client.post(
+        "/api/v1/style/entries",
+        json={"kind": "term_rule", "title": "Plain words", "avoid": "utilise", "prefer": "use"},
+    )
+    found = client.post("/api/v1/style/lint", json={"channel": "twitter", "body": "We Utilise it"}).get_json()
+    [finding] = [p for p in found["problems"] if p["code"] == "style.avoid"]
+    assert (finding["start"], finding["end"], finding["replacement"]) == (3, 10, "Use")

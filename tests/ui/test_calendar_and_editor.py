@@ -118,7 +118,8 @@ def test_editor_actions_unschedule_cancel_and_refuse_changes(client, app):
         in html_of(client.post(f"/posts/{post.id}", data={"action": "unschedule"}, follow_redirects=True)).lower()
     )
     assert posts.get_post(post.id).status == "draft"
-    html = html_of(client.post(f"/posts/{post.id}", data={"action": "cancel"}, follow_redirects=True))
+    confirmed = {"action": "cancel", "confirmed": "yes"}
+    html = html_of(client.post(f"/posts/{post.id}", data=confirmed, follow_redirects=True))
     assert "Cancelled" in html and posts.get_post(post.id).status == "cancelled"
     html = html_of(client.post(f"/posts/{post.id}", data={"action": "save", "body": "changed"}, follow_redirects=True))
     assert "nothing was saved" in html and posts.get_post(post.id).body != "changed"

@@ -23,7 +23,7 @@ from scheduler.models import (
     Subscriber,
 )
 from scheduler.models.database import db, make_engine
-from scheduler.services import accounts, demo, feeds, people
+from scheduler.services import accounts, demo, feeds, people, runtime
 from scheduler.services.newsletter import subscribers
 from scheduler.web import guards
 
@@ -162,6 +162,9 @@ def _example_ids(app, client) -> dict:
         "contest_id": Contest,  # the demo's
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
+    delivered = runtime.settings().outbox / db.session.get(Post, ids["post_id"]).channel  # its outbox file
+    delivered.mkdir(parents=True, exist_ok=True)
+    (delivered / f"{ids['post_id']}.json").write_text('{"post_id": %d}' % ids["post_id"])
     ids["token"] = subscribers.confirm_token(signed)
     ids["unsubscribe_token"] = subscribers.unsubscribe_token(signed.id, signed.email)
     ids["filename"] = "refrain.css"

@@ -29,14 +29,17 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        # analytics.x.com "tweet activity" export (tweet_activity_metrics_<user>_<from>_<to>_en.csv)
+        # analytics.x.com "tweet activity" export (tweet_activity_metrics_<user>_<from>_<to>_en.csv), keyed by
+        # the tweet's id: the id X gave Refrain when it published the tweet (its library item's remote id).
+        # The permalink would not do: it names the account (twitter.com/<user>/status/<id>) where the link
+        # Refrain keeps is X's own (x.com/i/web/status/<id>), so no tweet Refrain published matched by it.
         Preset(
             "x_post_analytics",
             "X (Twitter) post analytics",
             "twitter",
             Mapping(
-                "Tweet permalink",
-                "link",
+                "Tweet id",
+                "remote_id",
                 {
                     "impressions": "impressions",
                     "clicks": "url clicks",

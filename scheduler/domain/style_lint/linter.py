@@ -236,8 +236,23 @@ def _term_findings(compiled: _Compiled, name: str, text: str, spans: list[tuple[
         if any(p_start <= start and end <= p_end for p_start, p_end in preferred):
             continue  # already written the preferred way ("Atlas 2.0" for the "atlas 2" rule)
         written = message.format(quote(text[start:end]))
-        findings.append(Finding(code, _with_reason(written, rule.reason), compiled.severity, name, start, end, rule.id))
+        fix = in_case_of(text[start:end], prefer) if prefer and not rule.is_pattern else None
+        findings.append(
+            Finding(code, _with_reason(written, rule.reason), compiled.severity, name, start, end, rule.id, fix)
+        )
     return findings
+
+
+def in_case_of(written: str, prefer: str) -> str:
+    """The preferred term in the case of the words it replaces: "Utilise" → "Use", "UTILISE" → "USE";
+    a preferred term with capitals of its own ("Atlas 2.0") is kept as the guide writes it."""
+    if prefer != prefer.lower():
+        return prefer
+    if len(written) > 1 and written.isupper():
+        return prefer.upper()
+    if written[:1].isupper():
+        return prefer[:1].upper() + prefer[1:]
+    return prefer
 
 
 def _slow_rule(rule, field_name: str):

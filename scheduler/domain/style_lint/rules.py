@@ -69,11 +69,15 @@ class Finding:
     start: int  # code point offsets in the field's text, end exclusive
     end: int
     rule_id: int | None = None
+    # what to write instead, for a one-click fix in the editor (a term rule's preferred term, in the case
+    # of the words it replaces); None where the fix needs a person (a word never used, a pattern)
+    replacement: str | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        if self.rule_id is None:
-            del data["rule_id"]
+        for name in ("rule_id", "replacement"):
+            if data[name] is None:
+                del data[name]
         return data
 
 

@@ -20,6 +20,10 @@ from scheduler.services.newsletter.messages import issue_message, render_issue
 from scheduler.services.unit_of_work import unit_of_work
 
 GIVE_UP_AFTER = timedelta(days=2)  # retries back off up to an hour; rows still pending then are failed
+NO_SMTPUTF8 = (
+    "the SMTP server does not take addresses with accents before the @ (it does not offer SMTPUTF8): "
+    "ask the mail provider, or the reader for another address"
+)
 
 
 def send_batch(post_id: int, batch_no: int) -> str:
@@ -87,6 +91,10 @@ def send_batch(post_id: int, batch_no: int) -> str:
                 else:
                     failed += 1
                     _set([row_id], claim, FAILED, claim="", error=f"refused: {code} {_text(reply)}")
+                continue
+            except smtplib.SMTPNotSupportedError:  # asked before MAIL FROM: the connection is still good
+                failed += 1
+                _set([row_id], claim, FAILED, claim="", error=NO_SMTPUTF8)
                 continue
             except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
                 if not _temporary(error.smtp_code):

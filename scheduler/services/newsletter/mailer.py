@@ -18,7 +18,7 @@ from channels.base import Account, Outcome
 from scheduler.infra.outbound.errors import Refused
 from scheduler.infra.outbound.smtp import GuardedSMTP, GuardedSMTP_SSL
 from scheduler.services import accounts, runtime
-from scheduler.services.newsletter import EMAIL
+from scheduler.services.newsletter import EMAIL, addresses
 
 SMTP_TIMEOUT = 30
 SECURITY_MODES = ("starttls", "ssl", "none")
@@ -128,9 +128,13 @@ class Mailer:
     def send(self, message: EmailMessage, recipient: str) -> None:
         if self.smtp is None:  # outbox: one file per message, named by its stable Message-ID
             name = re.sub(r"[^A-Za-z0-9._-]", "_", message["Message-ID"].strip("<>")) + ".eml"
-            (self.folder / name).write_bytes(bytes(message))
+            international = addresses.needs_smtputf8(recipient)  # as an SMTPUTF8 server would get it
+            (self.folder / name).write_bytes(
+                message.as_bytes(policy=message.policy.clone(utf8=True)) if international else bytes(message)
+            )
             return
-        self.smtp.send_message(message, from_addr=self.sender, to_addrs=[recipient])
+        # the domain in IDNA; a local part with accents makes smtplib ask for SMTPUTF8 (and send UTF-8 headers)
+        self.smtp.send_message(message, from_addr=self.sender, to_addrs=[addresses.for_smtp(recipient)])
 
     def close(self) -> None:
         if self.smtp is not None:

@@ -18,7 +18,7 @@ from scheduler.models import Subscriber
 from scheduler.models.database import db
 from scheduler.services import runtime
 from scheduler.services.clock import now
-from scheduler.services.newsletter import PENDING
+from scheduler.services.newsletter import PENDING, addresses
 from scheduler.services.newsletter.mailer import Mailer, domain_of, mail_account, public_url
 from scheduler.services.newsletter.subscribers import confirm_token, unsubscribe_token
 
@@ -33,7 +33,7 @@ def _addresses(message: EmailMessage, account: Account | None, to_email: str, to
     message["From"] = Address(
         display_name=account.setting("from_name") if account else "Refrain", addr_spec=from_address
     )
-    message["To"] = Address(display_name=to_name or "", addr_spec=to_email)
+    message["To"] = addresses.header_address(to_name, to_email)  # accents in the address kept as typed
     if account and account.setting("reply_to"):
         message["Reply-To"] = account.setting("reply_to")
 

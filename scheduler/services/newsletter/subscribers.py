@@ -15,7 +15,7 @@ from scheduler.models.database import db
 from scheduler.services import runtime
 from scheduler.services.clock import now
 from scheduler.services.errors import Invalid, NotFound
-from scheduler.services.newsletter import CONFIRMED, EMAIL, PENDING, SKIPPED, UNSUBSCRIBED
+from scheduler.services.newsletter import CONFIRMED, PENDING, SKIPPED, UNSUBSCRIBED, addresses
 from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader
 
@@ -80,11 +80,12 @@ def signup(data) -> tuple[Subscriber, bool]:
     the newsletter; a confirmed subscriber gets no mail, a pending one gets the link again (not more
     than once every two minutes), an unsubscribed one starts a new opt-in."""
     reader = Reader(dict(data))
-    email = reader.text("email", max_length=320).lower()
+    typed = reader.text("email", max_length=320)
     name = " ".join(reader.text("name", required=False, max_length=200).split())
     ref = reader.text("ref", required=False, max_length=40).lower()
-    if email and not EMAIL.match(email):
-        reader.fail("email", "is not an email address (name@example.com)")
+    email, problem = addresses.read(typed) if typed else ("", "")
+    if problem:  # accents are fine (léa@example.fr): only what is not an address is refused
+        reader.fail("email", problem)
     reader.done()
     try:
         created = _add_subscriber(email, name, ref)

@@ -196,7 +196,13 @@ ITEM_FILTERS = {
 
 STAMP = {"type": ["string", "null"], "format": "date-time"}
 PROBLEM = obj(
-    {"code": {"type": "string"}, "message": {"type": "string"}, "severity": {"enum": ["error", "warning", "info"]}},
+    {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "severity": {"enum": ["error", "warning", "info"]},
+        # a term rule's preferred term, in the case of the words it replaces: the editor's one-click fix
+        "replacement": {"type": "string"},
+    },
     required=("code", "message", "severity"),
 )
 LENGTH = obj(

@@ -1,12 +1,16 @@
-"""The newsletter's forms: the public signup, and a staff member's referral code."""
+"""The newsletter's forms: the public signup, a staff member's referral code, and the subscriber list's
+search and import."""
 
-from wtforms import EmailField, HiddenField, StringField
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, StringField
 
-from scheduler.web.forms import PageForm
+from scheduler.web.forms import PageForm, options
 
 
 class SignupForm(PageForm):
-    email = EmailField("Email", render_kw={"required": True, "autocomplete": "email"})
+    # a text field, not type=email: browsers refuse an address with accents before the @ (léa@example.fr)
+    # in an email field; the service reads addresses as RFC 6531 writes them
+    email = StringField("Email", render_kw={"required": True, "autocomplete": "email", "inputmode": "email"})
     name = StringField("Name", description="optional", render_kw={"autocomplete": "name"})
     ref = HiddenField("Referral code")  # the referral code of the link the reader followed
 
@@ -20,3 +24,34 @@ class ReferralForm(PageForm):
 
     def service_input(self) -> dict:
         return {"staff_name": self.staff_name.data or "", "code": self.code.data or ""}
+
+
+class SubscriberSearchForm(PageForm):
+    """The subscriber list's search: a GET form (it changes nothing, so it carries no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", description="part of an address or a name", render_kw={"type": "search"})
+    status = SelectField(
+        "Status",
+        choices=options(
+            [("", "every status"), ("confirmed", "confirmed"), ("pending", "waiting"), ("unsubscribed", "unsubscribed")]
+        ),
+        validate_choice=False,
+    )
+
+    def chosen(self) -> dict:
+        return {name: self[name].data for name in ("q", "status") if self[name].data}
+
+
+class SubscriberImportForm(PageForm):
+    file = FileField(
+        "CSV file",
+        description="one row per reader: email, consented_at (the date they agreed), name optional",
+        render_kw={"accept": ".csv,.tsv,.txt,text/csv"},
+    )
+
+    def upload(self, most: int) -> bytes:
+        """The file's bytes, at most ``most`` (and one more, so the service can say it is too large)."""
+        return self.file.data.read(most + 1) if self.is_submitted() and self.file.data else b""

@@ -12,6 +12,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from channels.base import Media
 from channels.sanitising import ALLOW_LISTS
 from scheduler.domain.periods import day_start_utc
+from scheduler.services import utm
 from scheduler.services.validation import parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
 from scheduler.web.forms import PageForm, channel_options, options
@@ -139,6 +140,7 @@ class PostForm(TimeOnPlanClock, PageForm):
         description="its raw HTML (an embed, a script) reaches the channel as written, not cleaned; a creator's "
         "later change to the text or title clears the mark",
     )
+    tag_link = BooleanField("Tag the link with the plan's UTM tags")  # its description: the tags (post_form)
     time_notice: str | None = None
     hand_over_early = BooleanField("Hand over ahead of time")  # labelled with the channel's service below
     offers_hand_over = False  # shown (and read) only where the service can hold the post until its time
@@ -149,7 +151,8 @@ class PostForm(TimeOnPlanClock, PageForm):
 
     def in_page_order(self) -> list:
         offered = [self.hand_over_early] if self.offers_hand_over else []
-        fields = [self.title, self.body, self.link, *self.extra_fields(), self.trusted_html, self.scheduled_local]
+        fields = [self.title, self.body, self.link, self.tag_link, *self.extra_fields(), self.trusted_html]
+        fields.append(self.scheduled_local)
         return [*fields, *offered, self.theme, self.url]
 
     def service_input(self, plan, post=None) -> dict:
@@ -157,10 +160,13 @@ class PostForm(TimeOnPlanClock, PageForm):
         scheduled_at, self.time_notice = time_from_form(
             self.scheduled_local.data, plan, post.scheduled_at if post is not None else None
         )
+        link = self.link.data or ""
+        if self.tag_link.data:  # asked for: the plan's tags on the link, the ones it has kept
+            link = utm.tagged_for_plan(link, plan, self.channel.data or "")
         data = {
             "title": self.title.data or "",
             "body": self.body.data or "",
-            "link": self.link.data or "",
+            "link": link,
             "on_theme": {"on": True, "off": False}.get(self.theme.data),
             "scheduled_at": scheduled_at,
             "extra": {name: extra_input(kind, name, self[name].data) for name, kind in self.extras.items()},
@@ -217,6 +223,7 @@ def post_form(
     form.offers_hand_over = hand_over
     form.offers_trust = trust and adapter.name in ALLOW_LISTS
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
+    form.tag_link.description = f"adds {utm.tags_in_words(plan, adapter.name)} where the link has no tag of its own"
     form.theme.data = form.theme.data or "auto"
     return form
 

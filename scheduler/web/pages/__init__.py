@@ -13,6 +13,7 @@ import channels.registry as channel_registry
 from scheduler.domain.links import web_link
 from scheduler.infra.sanitise import render_markdown
 from scheduler.services import accounts as channel_accounts
+from scheduler.services import runtime
 from scheduler.services.errors import NotFound
 from scheduler.web.formatting import field_label, local_time, percent
 
@@ -34,15 +35,17 @@ def is_style_error(problem) -> bool:
 
 @blueprint.app_context_processor
 def _everywhere():
-    """Every page names channels by their labels, and says when an account must be reconnected: its
-    posts are waiting."""
+    """Every page names channels by their labels, says when an account must be reconnected (its posts
+    are waiting), and, in outbox mode, that nothing is published: only files are written."""
     try:
         waiting = [a for a in channel_accounts.list_accounts() if a.status == channel_accounts.UNAUTHORIZED]
     except Exception:  # a page must not fail because this reminder could not be read
         waiting = []
+    settings = runtime.settings()
     return {
         "channel_labels": {c.name: c.label for c in channel_registry.all_channels()},
         "accounts_to_reconnect": waiting,
+        "delivery": {"outbox": settings.delivery != "live", "folder": str(settings.outbox)},
     }
 
 
@@ -66,7 +69,9 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     accounts,
     approvals,
     calendar,
+    cancelling,
     contests,
+    delivered,
     interactions,
     kpis,
     library,
@@ -77,4 +82,5 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     posts,
     report,
     style,
+    subscribers,
 )

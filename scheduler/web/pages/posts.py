@@ -11,12 +11,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 import channels.registry as channel_registry
 from channels.base import PostContent
 from channels.sanitising import ALLOW_LISTS
-from scheduler.services import audit, clock, handover, lifecycle, plans, post_checks, posts
+from scheduler.services import audit, cancel_undo, clock, handover, lifecycle, outbox_files, plans, post_checks, posts
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
 from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
-from scheduler.web.pages import blueprint, form_page, say_when
+from scheduler.web.pages import blueprint, cancelling, form_page, say_when
 from scheduler.web.pages.approvals import LINK_KEY
 
 
@@ -78,11 +78,13 @@ def edit_post(post_id):
     )
     action = form.action.data or "save"
     if action not in ("save", "schedule") and form.validate_on_submit():
+        if action == "cancel" and not cancelling.confirmed():
+            return cancelling.confirm_page(post)  # asked once more: a cancel is never one stray click
         return act(post, action, form)
     try:
         saved = form.submit(lambda: posts.update_post(post, form.service_input(post.plan, post)))
     except Conflict as error:
-        flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.")
+        flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.", "error")
         return redirect(url_for("ui.edit_post", post_id=post.id))
     if saved:
         say_when(form.time_notice)
@@ -110,13 +112,15 @@ def editor(plan, post, adapter, form):
         override=OverrideForm(formdata=None, data={"author": session.get("author", "")}),
         verdict=VerdictForm(formdata=None),
         review_link=shown_link["url"] if shown_link and shown_link.get("post_id") == post.id else None,
+        undo=cancel_undo.undo_offer(post),
+        in_outbox=post is not None and post.status == "published" and outbox_files.outbox_path(post) is not None,
     )
 
 
 ACTIONS = {
     "schedule": (lambda post, form: posts.schedule_post(post), None),
     "unschedule": (lambda post, form: posts.unschedule_post(post), "Back to draft."),
-    "cancel": (lambda post, form: posts.cancel_post(post), "Cancelled: it will not be delivered."),
+    "cancel": (lambda post, form: posts.cancel_post(post), "Cancelled: it will not be delivered (undo it below)."),
     "send_again": (lambda post, form: posts.schedule_post(post), "Scheduled again."),
     "confirm": (lambda post, form: posts.confirm_published(post, form.url.data or ""), "Marked as published."),
 }
@@ -133,10 +137,10 @@ def act(post, action: str, form):
     try:
         run(post, form)
         flash(done or SAID_OF_STATUS.get(post.status, "Scheduled: it will be delivered at its time."))
-    except Invalid as error:
-        flash(form.in_words(error))
+    except Invalid as error:  # a schedule blocked by the post's problems: an error, not news
+        flash(form.in_words(error), "error")
     except Conflict as error:
-        flash(error.message)
+        flash(error.message, "error")
     return redirect(url_for("ui.edit_post", post_id=post.id))
 
 
