@@ -140,5 +140,6 @@ from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     openapi,
     people,
     plans_posts,
+    post_sets,
     style,
 )
