@@ -135,6 +135,7 @@ class PostSet(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     plan: Mapped[Plan] = relationship()
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821 - models/people.py
     posts: Mapped[list["Post"]] = relationship(order_by="Post.id", foreign_keys="Post.set_id", viewonly=True)
 
 

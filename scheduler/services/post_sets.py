@@ -88,7 +88,7 @@ def compose(data) -> PostSet:
     chosen = _channels(reader)
     scheduled_at = reader.instant("scheduled_at", required=False, time_zone=plan.timezone if plan else None)
     reader.done()
-    post_set = PostSet(plan=plan, idea=idea, author_id=actor.current().id)
+    post_set = PostSet(plan=plan, idea=idea, author_id=actor.current().id, created_at=clock.now())
     db.session.add(post_set)
     db.session.flush()
     for channel in chosen:
@@ -260,6 +260,7 @@ def set_dict(post_set: PostSet) -> dict:
             "warnings": glance.warnings,
         },
         "posts": [{**posts.post_dict(post), "edited_by_hand": not untouched(post)} for post in found],
+        "author": {"id": post_set.author.id, "name": post_set.author.display_name} if post_set.author else None,
         "cancelled_at": post_set.cancelled_at.isoformat() if post_set.cancelled_at else None,
         "created_at": post_set.created_at.isoformat() if post_set.created_at else None,
     }

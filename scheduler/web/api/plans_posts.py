@@ -101,7 +101,8 @@ def list_channels():
 @accepts(S.CONTENT_CHECK)
 @answers(200, ref("Validation"), "what the channel says of the draft; nothing is saved")
 def validate(name):
-    return jsonify(channel_registry.get(name).validate(content_of(name)).to_dict())
+    content = content_of(name)  # 404 for an unknown channel, before anything else
+    return jsonify(channel_registry.get(name).validate(content).to_dict())
 
 
 def content_of(name: str) -> PostContent:

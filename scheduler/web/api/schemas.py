@@ -412,6 +412,7 @@ COMPONENTS = {
                 "description": "what this change did: the posts re-adapted, relinked, shifted, cancelled, and "
                 "those kept as they were, with why",
             },
+            "author": {"type": ["object", "null"], "description": "who composed it: {id, name}"},
             "cancelled_at": STAMP,
             "created_at": STAMP,
         },
