@@ -183,3 +183,20 @@ def test_sets_are_in_the_audit_trail_and_the_service_counts_their_untouched_post
     assert [post_sets.untouched(p) for p in post_sets.members(post_set)] == [True]
     trail = client.get("/api/v1/audit?object=post set").get_json()
     assert {"type": "post set", "id": made["id"]} in [line["object"] for line in trail]
+
+
+def test_one_idea_posted_twice_is_repetition_but_the_posts_of_one_set_are_not(client, plan):
+    def schedule_all(made):
+        for post in made["posts"]:
+            assert client.post(f"/api/v1/posts/{post['id']}/schedule").status_code == 200
+
+    first = compose(client, plan, channels=["twitter", "newsletter"])
+    schedule_all(first)
+    assert client.get(f"/api/v1/plans/{plan.id}/compliance").get_json()["repeated_messages"] == []
+
+    again = compose(client, plan, channels=["twitter"], scheduled_at="2031-06-05T10:00:00+02:00")
+    schedule_all(again)
+
+    groups = client.get(f"/api/v1/plans/{plan.id}/compliance").get_json()["repeated_messages"]
+    tweets = [by_channel(first)["twitter"]["id"], again["posts"][0]["id"]]
+    assert [(g["channel"], g["post_ids"]) for g in groups] == [("twitter", tweets)]
