@@ -106,3 +106,13 @@ def test_composing_without_an_idea_says_so_beside_the_field(client, plan):
     answer = client.post(f"/plans/{plan.id}/compose", data={"body": "", "channels": ["twitter"]})
     assert answer.status_code == 422
     assert "The idea is required" in answer.get_data(as_text=True)
+
+
+def test_a_viewer_reads_a_set_but_is_offered_no_change(app, client, plan):
+    from tests.factories import make_person, signed_in
+
+    set_id = composed(client, plan)
+    viewer = signed_in(app, make_person("viewer@example.com", "viewer", "Vera Viewer"))
+    page = viewer.get(f"/post-sets/{set_id}").get_data(as_text=True)
+    assert "pv-twitter" in page and "Change the idea" not in page and "Cancel the set" not in page
+    assert viewer.post(f"/post-sets/{set_id}/cancel").status_code == 403
