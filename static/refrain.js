@@ -1,7 +1,9 @@
 // Refrain's only script, two small jobs:
-// 1. the editor's live checks: as you type, ask the linter (POST /api/v1/style/lint) for the preview,
-//    the length and the problems (the channel's and the style guide's, each found in the body underlined
-//    where it is), and the plan which keywords the text mentions. Nothing is saved.
+// 1. the editor's live checks: as you type, ask the linter (POST /api/v1/style/lint) for the length and
+//    the problems (the channel's and the style guide's, each found in the body underlined where it is),
+//    the channel for its preview as the network shows it (POST /api/v1/channels/<name>/preview, HTML made
+//    on the server; a link card still being read is asked for again a few times), and the plan which
+//    keywords the text mentions. Nothing is saved.
 // 2. statuses that change by themselves: posts that are due are polled (GET /api/v1/posts/<id>) so one
 //    can watch queued → publishing → published without reloading.
 (function () {
@@ -12,6 +14,8 @@
   let dirty = false;
   if (form) {
     const preview = document.getElementById("preview");
+    const CARD_TRIES = 3, CARD_WAIT = 2500;
+    let cardTries = 0;
     const counter = document.getElementById("counter");
     const problems = document.getElementById("problems");
     const themeLine = document.getElementById("theme-line");
@@ -76,8 +80,24 @@
     };
 
     let linted = null; // the texts the findings shown were found in
+
+    const showPreview = function (mine) {
+      if (!preview || !preview.dataset.previewUrl) return;
+      fetch(preview.dataset.previewUrl, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "text/html"},
+                                         body: JSON.stringify(payload())})
+        .then((r) => r.ok ? r.text() : Promise.reject(r.status))
+        .then(function (html) {
+          if (mine !== sequence) return;
+          preview.innerHTML = html; // made by the server from its templates, every text escaped there
+          if (preview.querySelector("[data-card-pending]") && cardTries < CARD_TRIES) {
+            cardTries += 1;
+            setTimeout(() => { if (mine === sequence) showPreview(mine); }, CARD_WAIT);
+          }
+        })
+        .catch(() => {});
+    };
+
     const show = function (result) {
-      preview.textContent = result.preview || "";
       if (result.length) {
         const over = result.length.value > result.length.max && !/minimum/.test(result.length.unit);
         counter.textContent = result.length.value + " / " + result.length.max + " " + result.length.unit;
@@ -133,6 +153,8 @@
           show(result);
         })
         .catch(() => { counter.textContent = "could not check right now"; });
+      cardTries = 0;
+      showPreview(mine);
       if (form.dataset.themeCheck && themeLine) {
         fetch(form.dataset.themeCheck, {method: "POST", body: new FormData(form)})
           .then((r) => r.ok ? r.json() : null)

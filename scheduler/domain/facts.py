@@ -43,3 +43,4 @@ class PostFacts:
     text: str = ""  # title + body, for repetition
     adapted_from_post_id: int | None = None
     source_item_id: int | None = None
+    set_id: int | None = None  # one idea composed for several channels: its posts are adaptations

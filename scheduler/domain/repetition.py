@@ -4,8 +4,9 @@
 aside (text.message_text), or near-duplicates of it (one word changed, words reordered): rapidfuzz
 ratio, as written or with the words sorted, at least the threshold. Chinese, Japanese and Korean
 are compared character by character; texts too short to compare fuzzily only when identical. A post
-adapted from another (its adaptation chain, or the same library item reached through another
-channel's post) is reuse, not repetition, and is never linked. Linked posts form groups (connected
+adapted from another (its adaptation chain, the same library item reached through another channel's
+post, or the same idea: posts of one set, ``set_id``, and posts adapted from them) is reuse, not
+repetition, and is never linked. Linked posts form groups (connected
 components), and a group's similarity is its weakest link.
 
 To scale to 100k+ posts without comparing every pair in a window:
@@ -35,7 +36,7 @@ from scheduler.domain.text import FoldedWords, message_text
 # Part of the fingerprint of stored results (services.reports): change it whenever a change to this
 # module or to near_duplicates can change which groups are found, and every stored result is found
 # again.
-REPETITION_VERSION = 1
+REPETITION_VERSION = 2  # 2: posts of one set (one idea, many channels) are reuse
 
 
 WINDOW_DAYS, THRESHOLD = 14, 0.88
@@ -147,9 +148,7 @@ class _Timeline:
         self.ats = self.at.tolist()
         self.channel_names, self.texts = list(channels), messages.texts
         self.plain = [comparable_form(text) for text in self.texts]
-        involved = np.fromiter(
-            (p.adapted_from_post_id is not None or p.source_item_id is not None for p in self.posts), bool, count
-        )  # _Lineage.involved
+        involved = np.fromiter((_Lineage.involved(p) for p in self.posts), bool, count)
 
         self.by_text = np.lexsort((np.arange(count), self.message, self.channel))
         key = self.channel[self.by_text] * len(self.texts) + self.message[self.by_text]
@@ -305,10 +304,11 @@ class _Lineage:
     def __init__(self, posts: list[PostFacts]) -> None:
         self.parent = {p.id: p.adapted_from_post_id for p in posts if p.adapted_from_post_id is not None}
         self.item = {p.id: p.source_item_id for p in posts if p.source_item_id is not None}
+        self.set = {p.id: p.set_id for p in posts if p.set_id is not None}
 
     @staticmethod
     def involved(post: PostFacts) -> bool:
-        return post.adapted_from_post_id is not None or post.source_item_id is not None
+        return post.adapted_from_post_id is not None or post.source_item_id is not None or post.set_id is not None
 
     def chain(self, post_id: int) -> list[int]:
         """The post and the posts it was adapted from, nearest first."""
@@ -324,6 +324,8 @@ class _Lineage:
         chain_a, chain_b = self.chain(a.id), self.chain(b.id)
         if a.id in chain_b or b.id in chain_a:
             return True
+        if {self.set[i] for i in chain_a if i in self.set} & {self.set[i] for i in chain_b if i in self.set}:
+            return True  # the same idea, composed for several channels (and adapted on from there)
         item_a, item_b = self._item(chain_a), self._item(chain_b)
         adapted = len(chain_a) > 1 or len(chain_b) > 1
         return item_a is not None and item_a == item_b and adapted

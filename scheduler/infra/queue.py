@@ -24,7 +24,16 @@ SEND_NEWSLETTER_BATCH = "scheduler.jobs.tasks.send_newsletter_batch"
 SEND_NEWSLETTER_CONFIRMATION = "scheduler.jobs.tasks.send_newsletter_confirmation"
 HAND_OVER_POST = "scheduler.jobs.tasks.hand_over_post"
 WITHDRAW_POST = "scheduler.jobs.tasks.withdraw_post"
-JOBS = (DELIVER_POST, REFRESH_FEED, SEND_NEWSLETTER_BATCH, SEND_NEWSLETTER_CONFIRMATION, HAND_OVER_POST, WITHDRAW_POST)
+FETCH_LINK_CARD = "scheduler.jobs.tasks.fetch_link_card"
+JOBS = (
+    DELIVER_POST,
+    REFRESH_FEED,
+    SEND_NEWSLETTER_BATCH,
+    SEND_NEWSLETTER_CONFIRMATION,
+    HAND_OVER_POST,
+    WITHDRAW_POST,
+    FETCH_LINK_CARD,
+)
 
 DELIVERY_JOB_TIMEOUT = 120
 KEEP_RESULTS_FOR = 3600

@@ -16,7 +16,7 @@ import threading
 from rq import Retry
 
 from scheduler.models.database import database_unavailable, db, describe_error
-from scheduler.services import feeds, handover, items, publishing, style, sweeper
+from scheduler.services import feeds, handover, items, link_cards, publishing, style, sweeper
 from scheduler.services.newsletter import batches as newsletter_batches
 from scheduler.services.newsletter import messages as newsletter_messages
 from scheduler.services.newsletter import sweeper as newsletter_sweeper
@@ -97,6 +97,11 @@ def sweep() -> dict:
 @put_back_on_outage
 def refresh_feed(feed_id: int) -> str:
     return feeds.import_feed(feed_id)
+
+
+def fetch_link_card(url: str) -> str:
+    """A link card for the previews: the page's head read through the guard, kept in Redis (no database)."""
+    return link_cards.read_and_keep(url)
 
 
 @skip_turn_on_outage

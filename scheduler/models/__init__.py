@@ -15,7 +15,7 @@ from scheduler.models.kpis import Kpi
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
-from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview
+from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview, PostSet
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
 
@@ -43,6 +43,7 @@ __all__ = [
     "PostCount",
     "PostEvent",
     "PostReview",
+    "PostSet",
     "ReferralCode",
     "RepetitionResult",
     "ScriptPattern",

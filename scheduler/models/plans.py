@@ -57,6 +57,7 @@ class Post(Base):
         Index("ix_posts_status_time", "status", "scheduled_at"),
         # the posts adapted from a given one: what a search around an edit asks of its changed posts
         Index("ix_posts_adapted_from", "adapted_from_post_id"),
+        Index("ix_posts_set", "set_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +77,12 @@ class Post(Base):
     source_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("content_items.id", ondelete="SET NULL", name="fk_posts_source_item", use_alter=True), nullable=True
     )
+    # one idea composed for several channels (``PostSet``); set_digest: the content as the composer last
+    # adapted it, so a post still equal to it is "untouched" and re-adapted when the idea changes
+    set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("post_sets.id", name="fk_posts_set", use_alter=True), nullable=True
+    )
+    set_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # where a reused post came from, as it stood then: {item_id, channel, title, link, score, at}
     lineage: Mapped[dict] = mapped_column(JSON, default=dict)
     # a manager's decision to schedule despite style errors: {reason, by, at}; empty when none
@@ -107,6 +114,29 @@ class Post(Base):
     reviews: Mapped[list["PostReview"]] = relationship(
         back_populates="post", cascade="all, delete-orphan", order_by="PostReview.id"
     )
+
+
+class PostSet(Base):
+    """One idea (text, title, link, media) composed for several channels: each channel's post is a normal
+    post adapted from it by the channel's adapter, kept together so that a change to the idea reaches the
+    posts nobody edited by hand, and the set's status reads at a glance (``services.post_sets``)."""
+
+    __tablename__ = "post_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    # {body, title, link, media: [{url, type, alt}]}
+    idea: Mapped[dict] = mapped_column(JSON, default=dict)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_post_sets_author"), nullable=True
+    )
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])  # noqa: F821 - models/people.py
+    posts: Mapped[list["Post"]] = relationship(order_by="Post.id", foreign_keys="Post.set_id", viewonly=True)
 
 
 class PostEvent(Base):

@@ -17,14 +17,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from scheduler.models import AuditEvent, ChannelAccount, Commitment, Contest, Feed, Kpi, Plan, Post, StyleEntry, User
+from scheduler.models import (
+    AuditEvent,
+    ChannelAccount,
+    Commitment,
+    Contest,
+    Feed,
+    Kpi,
+    Plan,
+    Post,
+    PostSet,
+    StyleEntry,
+    User,
+)
 from scheduler.models.database import db
 from scheduler.services import actor, clock
 from scheduler.services.errors import Invalid
 
 # what each audited class is called in the trail, and the columns not worth a line (derived or noisy)
 AUDITED = {
-    Post: ("post", {"updated_at", "claimed_at", "attempts", "problems", "theme_matched", "created_at"}),
+    Post: ("post", {"updated_at", "claimed_at", "attempts", "problems", "theme_matched", "created_at", "set_digest"}),
     Plan: ("plan", {"updated_at", "created_at"}),
     Commitment: ("commitment", set()),
     StyleEntry: ("style entry", {"updated_at", "created_at", "body_text", "search_title", "search_body", "version"}),
@@ -33,6 +45,7 @@ AUDITED = {
     Feed: ("feed", {"last_error", "status", "etag", "modified", "last_checked_at", "next_check_at"}),
     Kpi: ("indicator", {"updated_at", "created_at", "key", "alerted_at"}),
     Contest: ("contest", {"updated_at", "created_at", "result", "frozen_at"}),
+    PostSet: ("post set", {"updated_at", "created_at"}),
 }
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))

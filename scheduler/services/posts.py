@@ -409,6 +409,7 @@ def post_dict(post: Post) -> dict:
         "handed_over_at": post.handed_over_at.isoformat() if post.handed_over_at else None,
         "adapted_from_post_id": post.adapted_from_post_id,
         "source_item_id": post.source_item_id,
+        "set_id": post.set_id,
         "lineage": dict(post.lineage or {}) or None,
         "style_override": dict(post.style_override or {}) or None,
         "trusted_html": bool(post.trusted_html),

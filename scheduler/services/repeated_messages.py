@@ -18,7 +18,7 @@ from time import monotonic, sleep
 
 import numpy as np
 from redis.exceptions import LockError, RedisError
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -236,12 +236,18 @@ def _windows(changed) -> dict[str, list[tuple]]:
 
 
 def _adapted_from(changed_posts: set[int]) -> bool:
-    """Whether a post anywhere was adapted from a changed one: its links elsewhere in the plan may
-    depend on the changed post (reuse is decided along adaptation chains), so everything is searched."""
+    """Whether a post anywhere was adapted from a changed one, or a changed one belongs to a set (one
+    idea for several channels): its links elsewhere in the plan may depend on the changed post (reuse is
+    decided along adaptation chains and sets), so everything is searched."""
     if not changed_posts:
         return False
+    changed = sorted(changed_posts)
     return (
-        db.session.scalar(select(Post.id).where(Post.adapted_from_post_id.in_(sorted(changed_posts))).limit(1))
+        db.session.scalar(
+            select(Post.id)
+            .where(or_(Post.adapted_from_post_id.in_(changed), and_(Post.id.in_(changed), Post.set_id.is_not(None))))
+            .limit(1)
+        )
         is not None
     )
 

@@ -168,9 +168,10 @@ def counted_posts(plan: Plan, ids: set[int] | None = None) -> list[PostFacts]:
             on_theme=bool(on_theme),
             adapted_from_post_id=adapted_from,
             source_item_id=source_item,
+            set_id=set_id,
             text=f"{title or ''}\n{body or ''}".strip(),
         )
-        for post_id, channel, at, status, on_theme, adapted_from, source_item, title, body in rows
+        for post_id, channel, at, status, on_theme, adapted_from, source_item, title, body, set_id in rows
     ]
 
 
@@ -187,6 +188,7 @@ _FACT_COLUMNS = (
     Post.source_item_id,
     Post.title,
     Post.body,
+    Post.set_id,
 )
 
 
@@ -207,7 +209,7 @@ def counted_in_spans(plan: Plan, spans: dict[str, list[tuple[datetime, datetime]
             for low, high in ranges
         )
     )
-    chained = or_(Post.adapted_from_post_id.is_not(None), Post.source_item_id.is_not(None))
+    chained = or_(Post.adapted_from_post_id.is_not(None), Post.source_item_id.is_not(None), Post.set_id.is_not(None))
     rows = db.session.execute(
         select(Post.id, Post.channel, epoch_seconds(Post.scheduled_at), Post.title, Post.body, chained).where(
             *counted_filter(plan, start, end), within

@@ -78,19 +78,7 @@ def adapt_item(item: ContentItem, data) -> Post:
     scheduled_at = reader.instant("scheduled_at", required=False)
     reader.done()
     scheduled_at = scheduled_at or next_free_slot(plan, channel)
-    adapted = channel_registry.get(channel).adapt(source_content(item, plan, scheduled_at))
-    extra = {k: v for k, v in adapted.extra.items() if k in channel_registry.get(channel).extra_fields}
-    post = create_post(
-        {
-            "plan_id": plan.id,
-            "channel": channel,
-            "title": adapted.title[:300],
-            "body": adapted.body,
-            "link": adapted.link[:2000],
-            "scheduled_at": scheduled_at.isoformat(),
-            "extra": extra,
-        }
-    )
+    post = create_post(adapted_fields(source_content(item, plan, scheduled_at), channel, plan, scheduled_at))
     post.source_item_id = item.id
     post.lineage = {
         "item_id": item.id,
@@ -101,6 +89,22 @@ def adapt_item(item: ContentItem, data) -> Post:
         "at": now().isoformat(),
     }
     return post
+
+
+def adapted_fields(source: PostContent, channel: str, plan: Plan, scheduled_at: datetime | None) -> dict:
+    """What ``create_post`` takes for a draft on ``channel`` shaped by its adapter from ``source`` (a
+    library item, a composer's idea): the adapter's own fields only, cut to what a post holds."""
+    adapter = channel_registry.get(channel)
+    adapted = adapter.adapt(source)
+    return {
+        "plan_id": plan.id,
+        "channel": channel,
+        "title": adapted.title[:300],
+        "body": adapted.body,
+        "link": adapted.link[:2000],
+        "scheduled_at": scheduled_at.isoformat() if scheduled_at else None,
+        "extra": {k: v for k, v in adapted.extra.items() if k in adapter.extra_fields},
+    }
 
 
 def posts_from_item(item: ContentItem) -> list[Post]:

@@ -81,6 +81,17 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.confirm_post": C,
     "api.post_events": V,
     "api.override_style": M,
+    # one idea, many channels: creators compose and change sets; everyone reads them and their previews
+    "ui.compose_page": (V, C),
+    "ui.post_set_page": V,
+    "ui.change_post_set": C,
+    "ui.cancel_post_set": (V, C),
+    "ui.post_preview": V,
+    "api.create_post_set": C,
+    "api.get_post_set": V,
+    "api.update_post_set": C,
+    "api.cancel_post_set": C,
+    "api.preview": V,
     # approvals: a manager's call (a reviewer outside the team comes by link, above)
     "ui.approve_post": M,
     "ui.request_changes": M,

@@ -75,6 +75,9 @@ def existing(client, api_headers):
             "ends_on": "2031-09-30",
         },
     )
+    post_set = made(
+        "/post-sets", {"plan_id": plan["id"], "idea": {"body": "Rentrée"}, "channels": ["twitter", "mastodon"]}
+    )
     with unit_of_work():
         item_id = add_items("blog", [{"remote_id": "fuzz-1", "title": "An item", "metrics": {"clicks": 3}}])["fuzz-1"]
     return {
@@ -85,6 +88,7 @@ def existing(client, api_headers):
         "entry_id": entry["id"],
         "account_id": account["id"],
         "contest_id": contest["id"],
+        "set_id": post_set["id"],
         "channel": "twitter",
         "name": "twitter",
     }

@@ -54,7 +54,8 @@ def test_plan_commitment_calendar_editor_schedule(page, live_server, pinned_cloc
     expect(page.locator("h1")).to_contain_text("X / Twitter post")
     expect(page.get_by_label("When (Europe/Paris)")).to_have_value("2031-06-04T10:00")
     body = page.locator("textarea[name=body]")
-    counter, preview, theme_line = page.locator("#counter"), page.locator("#preview"), page.locator("#theme-line")
+    counter, theme_line = page.locator("#counter"), page.locator("#theme-line")
+    preview = page.locator("#preview .pv-text")  # the text of the post as X shows it
     body.fill("Profitez de")
     expect(counter).to_have_text("11 / 280 weighted characters")
     expect(counter).not_to_have_class(re.compile(r"\bover\b"))

@@ -19,11 +19,12 @@ from scheduler.models import (
     InteractionKind,
     Plan,
     Post,
+    PostSet,
     StyleEntry,
     Subscriber,
 )
 from scheduler.models.database import db, make_engine
-from scheduler.services import accounts, demo, feeds, people, runtime
+from scheduler.services import accounts, demo, feeds, people, post_sets, runtime
 from scheduler.services.newsletter import subscribers
 from scheduler.web import guards
 
@@ -151,6 +152,9 @@ def _example_ids(app, client) -> dict:
         {"channel": "webhook", "name": "receiver", "url": "https://example.org/hook", "signing_secret": "s"}
     )
     signed, _ = subscribers.signup({"email": "headers@example.com"})
+    if db.session.scalar(select(PostSet.id)) is None:
+        plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id))
+        post_sets.compose({"plan_id": plan_id, "idea": {"body": "One idea"}, "channels": ["twitter", "newsletter"]})
     first = {
         "plan_id": Plan,
         "post_id": Post,
@@ -160,6 +164,7 @@ def _example_ids(app, client) -> dict:
         "account_id": ChannelAccount,
         "kind_id": InteractionKind,
         "contest_id": Contest,  # the demo's
+        "set_id": PostSet,
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     delivered = runtime.settings().outbox / db.session.get(Post, ids["post_id"]).channel  # its outbox file

@@ -140,6 +140,7 @@ from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     openapi,
     people,
     plans_posts,
+    post_sets,
     retrospective,
     style,
 )

@@ -101,6 +101,12 @@ def list_channels():
 @accepts(S.CONTENT_CHECK)
 @answers(200, ref("Validation"), "what the channel says of the draft; nothing is saved")
 def validate(name):
+    content = content_of(name)  # 404 for an unknown channel, before anything else
+    return jsonify(channel_registry.get(name).validate(content).to_dict())
+
+
+def content_of(name: str) -> PostContent:
+    """A draft's content for channel ``name`` as a check or a preview reads it from the request's body."""
     if name not in channel_registry.names():
         raise NotFound(f"channel {name!r}")
     data = body()
@@ -113,9 +119,7 @@ def validate(name):
     extra.update({k: data[k] for k in adapter.extra_fields if k in data})
     trusted = bool(reader.boolean_or_none("trusted_html"))
     reader.done()
-    content = PostContent(channel=name, body=text, title=title, link=link, extra=extra, trusted_html=trusted)
-    result = adapter.validate(content)
-    return jsonify(result.to_dict())
+    return PostContent(channel=name, body=text, title=title, link=link, extra=extra, trusted_html=trusted)
 
 
 # posts

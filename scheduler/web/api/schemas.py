@@ -111,6 +111,45 @@ CONTENT_CHECK = obj(
         "trusted_html": {"type": ["boolean", "null"], "description": "check as a post marked as trusted HTML"},
     }
 )
+MEDIA = {
+    "type": ["array", "null"],
+    "items": {"type": "object", "properties": {"url": text(2000), "type": {"type": "string"}, "alt": text(2000)}},
+    "maxItems": 50,
+}
+IDEA = obj(
+    {
+        "body": text(TEXT_LIMIT, examples=["Our summer offer starts today. It covers every plan."]),
+        "title": text(300, nullable=True, examples=["The summer offer is here"]),
+        "link": text(2000, nullable=True, examples=["https://example.com/summer"]),
+        "media": MEDIA,
+    }
+)
+NEW_POST_SET = obj(
+    {
+        "plan_id": ID,
+        "idea": {**IDEA, "required": ["body"]},
+        "channels": {
+            "type": "array",
+            "items": {**CHANNEL, "minLength": 1},
+            "minItems": 1,
+            "maxItems": 20,
+            "examples": [["twitter", "mastodon", "newsletter"]],
+        },
+        "scheduled_at": {**nullable(INSTANT), "description": "every draft's time; none: each channel's next free slot"},
+    },
+    required=("plan_id", "idea", "channels"),
+)
+POST_SET_CHANGES = obj(
+    {
+        "idea": {**IDEA, "description": "the fields given replace the idea's; the posts nobody edited follow it"},
+        "shift_minutes": {
+            "type": ["integer", "null"],
+            "minimum": -527040,
+            "maximum": 527040,
+            "description": "moves every post not yet out by this many minutes (negative: earlier)",
+        },
+    }
+)
 LINT_REQUEST = obj({**CONTENT_CHECK["properties"], "channel": CHANNEL}, required=("channel",))
 
 NEW_FEED = obj(
@@ -295,6 +334,7 @@ COMPONENTS = {
             "handed_over_at": {**STAMP, "description": "when its service last got it ahead of its time"},
             "adapted_from_post_id": {"type": ["integer", "null"]},
             "source_item_id": {"type": ["integer", "null"]},
+            "set_id": {"type": ["integer", "null"], "description": "the set (one idea, many channels) it belongs to"},
             "lineage": {"type": ["object", "null"]},
             "style_override": {"type": ["object", "null"]},
             "trusted_html": {"type": "boolean", "description": "a manager let the post's raw HTML through as written"},
@@ -329,6 +369,60 @@ COMPONENTS = {
             "fields": list_of({"type": "string"}),
         },
         required=("name", "label", "limits"),
+    ),
+    "PostSet": obj(
+        {
+            "id": {"type": "integer"},
+            "plan_id": {"type": "integer"},
+            "idea": obj(
+                {
+                    "body": {"type": "string"},
+                    "title": {"type": "string"},
+                    "link": {"type": "string"},
+                    "media": list_of({"type": "object"}),
+                },
+                required=("body", "title", "link", "media"),
+            ),
+            "status": obj(
+                {
+                    "state": {
+                        "enum": [
+                            "empty",
+                            "cancelled",
+                            "published",
+                            "failed",
+                            "attention",
+                            "drafts",
+                            "in_review",
+                            "scheduled",
+                            "partly_published",
+                            "mixed",
+                        ]
+                    },
+                    "words": {"type": "string"},
+                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "errors": {"type": "integer"},
+                    "warnings": {"type": "integer"},
+                },
+                required=("state", "words", "counts", "errors", "warnings"),
+            ),
+            "posts": list_of(
+                {
+                    "allOf": [ref("Post")],
+                    "properties": {"edited_by_hand": {"type": "boolean"}},
+                    "required": ["edited_by_hand"],
+                }
+            ),
+            "changes": {
+                "type": "object",
+                "description": "what this change did: the posts re-adapted, relinked, shifted, cancelled, and "
+                "those kept as they were, with why",
+            },
+            "author": {"type": ["object", "null"], "description": "who composed it: {id, name}"},
+            "cancelled_at": STAMP,
+            "created_at": STAMP,
+        },
+        required=("id", "plan_id", "idea", "status", "posts"),
     ),
     "Validation": obj(
         {

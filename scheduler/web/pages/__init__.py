@@ -79,6 +79,7 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     newsletter,
     patterns,
     plans,
+    post_sets,
     posts,
     report,
     style,

@@ -11,13 +11,25 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 import channels.registry as channel_registry
 from channels.base import PostContent
 from channels.sanitising import ALLOW_LISTS
-from scheduler.services import audit, cancel_undo, clock, handover, lifecycle, outbox_files, plans, post_checks, posts
+from scheduler.services import (
+    audit,
+    cancel_undo,
+    clock,
+    handover,
+    lifecycle,
+    outbox_files,
+    plans,
+    post_checks,
+    posts,
+    previews,
+)
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
 from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
 from scheduler.web.pages import blueprint, cancelling, form_page, say_when
 from scheduler.web.pages.approvals import LINK_KEY
+from scheduler.web.previews import rendered
 
 
 def adapter_or_404(channel: str):
@@ -114,6 +126,7 @@ def editor(plan, post, adapter, form):
         review_link=shown_link["url"] if shown_link and shown_link.get("post_id") == post.id else None,
         undo=cancel_undo.undo_offer(post),
         in_outbox=post is not None and post.status == "published" and outbox_files.outbox_path(post) is not None,
+        preview=rendered(previews.of_post(post)) if post is not None else None,
     )
 
 
