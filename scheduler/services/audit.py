@@ -17,7 +17,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from scheduler.models import AuditEvent, ChannelAccount, Commitment, Contest, Feed, Kpi, Plan, Post, StyleEntry, User
+from scheduler.models import (
+    AuditEvent,
+    ChannelAccount,
+    Commitment,
+    Contest,
+    Feed,
+    Kpi,
+    MediaFile,
+    Plan,
+    Post,
+    StyleEntry,
+    User,
+)
 from scheduler.models.database import db
 from scheduler.services import actor, clock
 from scheduler.services.errors import Invalid
@@ -33,6 +45,7 @@ AUDITED = {
     Feed: ("feed", {"last_error", "status", "etag", "modified", "last_checked_at", "next_check_at"}),
     Kpi: ("indicator", {"updated_at", "created_at", "key", "alerted_at"}),
     Contest: ("contest", {"updated_at", "created_at", "result", "frozen_at"}),
+    MediaFile: ("media", {"updated_at", "created_at"}),
 }
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
