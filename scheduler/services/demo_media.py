@@ -29,12 +29,13 @@ def attachments() -> dict:
     ``launch`` (the winter launch), ``chart`` (coverage per channel), ``covers`` (one per demo video)."""
     launch = _put("atlas-winter-launch.png", _png(_winter_launch()), WINTER_ALT)
     chart = _put("coverage-chart.png", _png(_coverage_chart()), CHART_ALT)
-    covers = [_put(f"video-cover-{n}.jpg", _jpeg(_cover(n)), "") for n in range(len(VIDEO_HUES))]
+    covers = [_put(f"video-cover-{n}.jpg", _jpeg(_cover(n)), COVER_ALT) for n in range(len(VIDEO_HUES))]
     return {"launch": launch, "chart": chart, "covers": covers}
 
 
 WINTER_ALT = "The Atlas 2.0 calendar on a laptop, snow falling outside the window"
 CHART_ALT = "A bar chart of theme coverage per channel, each bar inside its green band"
+COVER_ALT = "A demo video's cover: a play button on coloured stripes"
 
 
 def _put(file_name: str, data: bytes, alt: str) -> dict:

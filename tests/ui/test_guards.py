@@ -17,6 +17,7 @@ from scheduler.models import (
     Contest,
     Feed,
     InteractionKind,
+    MediaFile,
     Plan,
     Post,
     StyleEntry,
@@ -160,11 +161,13 @@ def _example_ids(app, client) -> dict:
         "account_id": ChannelAccount,
         "kind_id": InteractionKind,
         "contest_id": Contest,  # the demo's
+        "media_id": MediaFile,  # the demo's pictures
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     ids["token"] = subscribers.confirm_token(signed)
     ids["unsubscribe_token"] = subscribers.unsubscribe_token(signed.id, signed.email)
     ids["filename"] = "refrain.css"
+    ids["media_name"] = db.session.scalar(select(MediaFile.name).order_by(MediaFile.id))
     ids["channel"] = "chat"  # a pattern of interactions: the demo's refund requests on chat
     ids["password_token"] = people.password_token(people.by_email("owner@example.com"))
     return ids

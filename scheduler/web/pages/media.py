@@ -81,9 +81,9 @@ def delete_media_file(media_id):
     return redirect(url_for("ui.media_files_page"))
 
 
-@blueprint.get("/media/<name>")
-def media_file(name):
-    served = media.served(name)  # NotFound: a 404 page
+@blueprint.get("/media/<media_name>")
+def media_file(media_name):
+    served = media.served(media_name)  # NotFound: a 404 page
     stored = served.stored
     if stored.path is not None:
         response = send_file(
@@ -92,7 +92,7 @@ def media_file(name):
             as_attachment=not served.inline,
             download_name=None if served.inline else served.download_name,
             conditional=True,
-            etag=name,
+            etag=media_name,
             max_age=FOREVER,
         )
     else:
@@ -100,7 +100,7 @@ def media_file(name):
         response.content_length = stored.size
         if not served.inline:
             response.headers["Content-Disposition"] = _disposition(served.download_name)
-        response.set_etag(name)
+        response.set_etag(media_name)
         response.cache_control.max_age = FOREVER
     response.cache_control.public = True
     response.cache_control.immutable = True
