@@ -4,8 +4,14 @@
 // 2. the editor's picker: choose a medium from the library (or upload one), say what it shows (a warning
 //    while the alt text is empty), and its address joins the post's media field as "address | alt text",
 //    the line the field has always taken (scheduler/web/forms/posts.py, media_from_lines).
+// What it says is written in the templates (data-* attributes of the form or the picker), never here.
 (function () {
   "use strict";
+
+  // a sentence from the element's data-<key>, its {placeholders} filled in
+  const words = function (element, key, values) {
+    return (element.dataset[key] || "").replace(/\{(\w+)\}/g, (_, name) => String((values || {})[name] ?? ""));
+  };
 
   const csrf = function () {
     const field = document.querySelector("input[name=csrf_token]");
@@ -13,14 +19,15 @@
   };
 
   // the API's refusal in words: a field's problem after the field's name, as the pages say it
-  const refusal = function (answer, status) {
+  const refusal = function (element, answer, status) {
     const error = answer && answer.error;
-    if (!error) return "The upload was refused (" + status + ").";
+    if (!error) return words(element, "refused", {status: status});
     const fields = Object.values(error.fields || {});
-    return fields.length ? "The file " + fields.join("; ") + "." : error.message;
+    return fields.length ? words(element, "fileProblem", {problem: fields.join("; ")}) : error.message;
   };
 
-  const send = function (url, file, alt, progress) {
+  // one upload; ``element`` holds the words to say (the page's form, or the picker)
+  const send = function (element, url, file, alt, progress) {
     return new Promise(function (resolve, reject) {
       const data = new FormData();
       data.append("file", file);
@@ -35,9 +42,9 @@
       });
       request.addEventListener("load", function () {
         if (request.status === 200 || request.status === 201) resolve(request.response);
-        else reject(refusal(request.response, request.status));
+        else reject(refusal(element, request.response, request.status));
       });
-      request.addEventListener("error", () => reject("The upload was cut off; try again."));
+      request.addEventListener("error", () => reject(words(element, "cutOff")));
       request.send(data);
     });
   };
@@ -54,10 +61,11 @@
       bar.hidden = false;
       bar.value = 0;
       status.className = "muted";
-      status.textContent = "Uploading " + file.name + "…";
-      send(pageForm.dataset.api, file, pageForm.querySelector("textarea[name=alt]").value, (done) => { bar.value = done; })
+      status.textContent = words(pageForm, "uploading", {name: file.name});
+      const alt = pageForm.querySelector("textarea[name=alt]").value;
+      send(pageForm, pageForm.dataset.api, file, alt, (done) => { bar.value = done; })
         .then(function () {
-          status.textContent = "Uploaded.";
+          status.textContent = words(pageForm, "uploaded");
           window.location.reload();
         })
         .catch(function (message) {
@@ -133,14 +141,14 @@
   };
 
   const load = function () {
-    say("Reading the library…");
+    say(words(picker, "reading"));
     fetch(picker.dataset.list, {headers: {Accept: "application/json"}})
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(function (media) {
         grid.replaceChildren(...media.map(tile));
-        say(media.length ? "" : "The library is empty: upload an image or a video.");
+        say(media.length ? "" : words(picker, "empty"));
       })
-      .catch(() => say("The library could not be read right now.", "error"));
+      .catch(() => say(words(picker, "unreadable"), "error"));
   };
 
   picker.querySelector("[data-open-picker]").addEventListener("click", function () {
@@ -157,14 +165,14 @@
     if (!file) return;
     bar.hidden = false;
     bar.value = 0;
-    say("Uploading " + file.name + "…");
-    send(picker.dataset.upload, file, "", (done) => { bar.value = done; })
+    say(words(picker, "uploading", {name: file.name}));
+    send(picker, picker.dataset.upload, file, "", (done) => { bar.value = done; })
       .then(function (medium) {
         bar.hidden = true;
         fileInput.value = "";
         grid.querySelectorAll("button[data-id='" + medium.id + "']").forEach((b) => b.parentNode.remove());
         grid.prepend(tile(medium));
-        say("Uploaded " + (medium.file_name || "the file") + ": say what it shows, then add it.");
+        say(words(picker, "uploaded", {name: medium.file_name || ""}));
         choose(medium);
       })
       .catch(function (message) {

@@ -56,3 +56,26 @@ def test_an_image_uploaded_in_the_picker_is_described_picked_and_saved_with_the_
     # the address answers with the stored image
     answer = page.request.get(saved[0]["url"])
     assert answer.status == 200 and answer.headers["content-type"] == "image/png"
+
+
+def test_the_media_page_uploads_with_a_progress_bar_and_says_why_a_file_is_refused(page):
+    page.goto("/media")
+    form = page.locator("#media-upload")
+    form.get_by_label("Image or video").set_input_files(
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"Only words in here, no picture.\n"}]
+    )
+    form.get_by_role("button", name="Upload").click()
+    expect(page.locator("#media-upload-status")).to_have_text(
+        re.compile(r"^The file holds text, not an image or a video Refrain takes .*whatever its name says\.$")
+    )
+    expect(page.locator("#media-progress")).to_be_hidden()
+
+    form.get_by_label("Image or video").set_input_files(
+        files=[{"name": "banner.png", "mimeType": "image/png", "buffer": png(size=(900, 300))}]
+    )
+    form.get_by_label("Alt text").fill("A wide blue banner")
+    form.get_by_role("button", name="Upload").click()
+    figure = page.locator("figure.media-file", has_text="banner.png")
+    expect(figure).to_be_visible()  # the page shows the library again, the new upload on top
+    expect(figure.get_by_role("img", name="A wide blue banner")).to_be_visible()
+    expect(figure).to_contain_text("900 × 300")

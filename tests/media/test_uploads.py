@@ -190,3 +190,22 @@ def test_a_page_session_upload_needs_the_pages_csrf_token_and_json_is_refused(ap
     assert "multipart/form-data" in answer.get_json()["error"]["message"]
     missing = client.post("/api/v1/media", data={"alt": "no file"}, content_type="multipart/form-data")
     assert missing.status_code == 422 and "file" in missing.get_json()["error"]["fields"]
+
+
+def test_the_api_description_offers_the_upload_as_a_multipart_form_with_its_answers(client):
+    described = client.get("/api/v1/openapi.json").get_json()
+    upload_operation = described["paths"]["/api/v1/media"]["post"]
+    form = upload_operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"] and form["properties"]["file"]["format"] == "binary"
+    assert {"200", "201", "413", "415", "422"} <= set(upload_operation["responses"])
+    assert "409" in described["paths"]["/api/v1/media/{media_id}"]["delete"]["responses"]
+    assert described["components"]["schemas"]["Media"]["required"] == ["id", "url", "type", "width", "height", "alt"]
+
+
+def test_every_media_change_is_in_the_audit_trail_with_who_made_it(client):
+    medium = upload(client, png(), "chart.png").get_json()
+    client.patch(f"/api/v1/media/{medium['id']}", json={"alt": "Coverage"})
+    client.delete(f"/api/v1/media/{medium['id']}")
+    trail = client.get(f"/api/v1/audit?object=media:{medium['id']}").get_json()
+    assert [line["action"] for line in trail] == ["deleted", "changed", "created"]  # newest first
+    assert all(line["actor"]["name"] == "Olive Owner" for line in trail)
