@@ -15,7 +15,7 @@ class MediaUploadForm(PageForm):
     alt = TextAreaField("Alt text", description=ALT_NOTE, render_kw={"rows": 2})
 
     def uploaded(self):
-        """(file name, stream) of the chosen file; (\"\", None) when none was chosen."""
+        """(file name, stream) of the chosen file; ("", None) when none was chosen."""
         upload = self.file.data
         return (upload.filename or "", upload.stream) if upload else ("", None)
 
