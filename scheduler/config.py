@@ -9,6 +9,7 @@ same code scales out when ``DATABASE_URL`` and ``REDIS_URL`` are set.
 """
 
 import dataclasses
+import importlib.util
 import os
 import secrets
 from dataclasses import dataclass
@@ -16,6 +17,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DELIVERY_MODES = ("outbox", "live")
+MB = 1024 * 1024
+# the largest upload of each kind of medium, unless REFRAIN_MEDIA_MAX_IMAGE_MB / _VIDEO_MB say otherwise:
+# X takes images up to 5 MB and Mastodon 16 MB; a short video of a minute or two fits in 100 MB
+MEDIA_IMAGE_MAX = 16 * MB
+MEDIA_VIDEO_MAX = 100 * MB
+MEDIA_KINDS = ("image", "video")
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 # a public URL on one of these names trusts them all: `refrain serve` on a laptop is reached as either
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -23,6 +30,20 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 class ConfigError(ValueError):
     """A setting that cannot work; raised at start-up with a message for the operator."""
+
+
+@dataclass(frozen=True)
+class S3Location:
+    """Where uploaded media go when they do not stay in the instance folder: a bucket of an S3-compatible
+    store (AWS, or any server that speaks its API at ``endpoint_url``). Keys left unset: boto3's own
+    chain (``AWS_*`` variables, a profile, an instance role)."""
+
+    bucket: str
+    endpoint_url: str | None = None
+    region: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = dataclasses.field(default=None, repr=False)
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +68,24 @@ class Settings:
     password_hashing: str = "standard"
     # where channels that write files may write (an account's folder is relative to it); None: <instance>/exports
     export_root_setting: Path | None = None
+    # uploaded media: the largest file of each kind (bytes), and an S3 bucket instead of <instance>/media
+    media_image_max: int = MEDIA_IMAGE_MAX
+    media_video_max: int = MEDIA_VIDEO_MAX
+    media_s3: S3Location | None = None
+
+    def media_limit(self, kind: str) -> int:
+        """The largest upload of one kind of medium ("image" or "video"), in bytes."""
+        return {"image": self.media_image_max, "video": self.media_video_max}[kind]
+
+    @property
+    def media_upload_max(self) -> int:
+        """The largest medium of any kind: what the media routes' request-size guard lets through."""
+        return max(self.media_image_max, self.media_video_max)
+
+    @property
+    def media_folder(self) -> Path:
+        """Where uploaded media are kept when no S3 bucket is configured: ``<instance>/media``."""
+        return self.instance_path / "media"
 
     @property
     def public_origin(self) -> str:
@@ -97,6 +136,9 @@ class Settings:
             public_url=(config.get("REFRAIN_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
             password_hashing=config.get("REFRAIN_PASSWORD_HASHING") or "standard",
             export_root_setting=Path(config["REFRAIN_EXPORT_ROOT"]) if config.get("REFRAIN_EXPORT_ROOT") else None,
+            media_image_max=config.get("REFRAIN_MEDIA_MAX_IMAGE_BYTES") or MEDIA_IMAGE_MAX,
+            media_video_max=config.get("REFRAIN_MEDIA_MAX_VIDEO_BYTES") or MEDIA_VIDEO_MAX,
+            media_s3=S3Location(**config["REFRAIN_MEDIA_S3"]) if config.get("REFRAIN_MEDIA_S3") else None,
         )
         check(settings)
         return settings
@@ -144,6 +186,22 @@ def _list(environ, name) -> list[str]:
     return [item.strip() for item in (environ.get(name) or "").split(",") if item.strip()]
 
 
+def _media_s3(environ) -> dict | None:
+    """The ``REFRAIN_MEDIA_S3_*`` variables; None (media in the instance folder) unless a bucket is named."""
+    bucket = (environ.get("REFRAIN_MEDIA_S3_BUCKET") or "").strip()
+    if not bucket:
+        return None
+    read = {
+        "endpoint_url": "REFRAIN_MEDIA_S3_ENDPOINT",
+        "region": "REFRAIN_MEDIA_S3_REGION",
+        "access_key": "REFRAIN_MEDIA_S3_ACCESS_KEY",
+        "secret_key": "REFRAIN_MEDIA_S3_SECRET_KEY",
+    }
+    location = {"bucket": bucket, **{key: (environ.get(name) or "").strip() or None for key, name in read.items()}}
+    location["prefix"] = (environ.get("REFRAIN_MEDIA_S3_PREFIX") or "").strip().strip("/")
+    return location
+
+
 def from_environment(environ=None) -> dict:
     """Flask config keys built from the environment (``os.environ`` unless another mapping is given)."""
     environ = os.environ if environ is None else environ
@@ -173,6 +231,10 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_EXPORT_ROOT": str(Path(environ["REFRAIN_EXPORT_ROOT"]).expanduser().resolve())
         if environ.get("REFRAIN_EXPORT_ROOT")
         else None,
+        # uploaded media: the largest image and video, in MB; an S3-compatible bucket instead of <instance>/media
+        "REFRAIN_MEDIA_MAX_IMAGE_BYTES": _int(environ, "REFRAIN_MEDIA_MAX_IMAGE_MB", MEDIA_IMAGE_MAX // MB) * MB,
+        "REFRAIN_MEDIA_MAX_VIDEO_BYTES": _int(environ, "REFRAIN_MEDIA_MAX_VIDEO_MB", MEDIA_VIDEO_MAX // MB) * MB,
+        "REFRAIN_MEDIA_S3": _media_s3(environ),
     }
 
 
@@ -188,9 +250,32 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"REFRAIN_EXPORT_ROOT must be an absolute folder, not {str(settings.export_root_setting)!r}")
     if settings.publish_timeout < 0 or settings.sweep_interval < 1 or settings.max_attempts < 1:
         raise ConfigError("REFRAIN_PUBLISH_TIMEOUT, REFRAIN_SWEEP_INTERVAL and REFRAIN_MAX_ATTEMPTS must be positive")
+    check_media(settings)
     parts = urlsplit(settings.public_url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") or parts.query:
         raise ConfigError(
             f"REFRAIN_PUBLIC_URL must be the address people reach Refrain at, like https://refrain.example.org"
             f" (a scheme and a host, no path), not {settings.public_url!r}"
         )
+
+
+def check_media(settings: Settings) -> None:
+    """The media limits are positive, and an S3 bucket can be reached as configured."""
+    if settings.media_image_max < 1 or settings.media_video_max < 1:
+        raise ConfigError("REFRAIN_MEDIA_MAX_IMAGE_MB and REFRAIN_MEDIA_MAX_VIDEO_MB must be positive")
+    s3 = settings.media_s3
+    if s3 is None:
+        return
+    if s3.endpoint_url is not None:
+        parts = urlsplit(s3.endpoint_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"REFRAIN_MEDIA_S3_ENDPOINT must be the address of the S3 API, like https://s3.example.org, "
+                f"not {s3.endpoint_url!r}"
+            )
+    if bool(s3.access_key) != bool(s3.secret_key):
+        raise ConfigError(
+            "REFRAIN_MEDIA_S3_ACCESS_KEY and REFRAIN_MEDIA_S3_SECRET_KEY go together: set both, or neither"
+        )
+    if importlib.util.find_spec("boto3") is None:
+        raise ConfigError("REFRAIN_MEDIA_S3_BUCKET needs boto3: pip install 'refrain[s3]'")

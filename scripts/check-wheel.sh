@@ -37,7 +37,7 @@ failed=0
 for page in / "/plans/$plan" "/plans/$plan/edit" "/plans/$plan/calendar?view=month&date=2031-05-01" \
             "/plans/$plan/calendar?view=week&date=2031-05-10" "/plans/$plan/posts" "/plans/$plan/report" \
             "/plans/$plan/evergreen" "/posts/new?plan_id=$plan&channel=twitter" /plans/new /library \
-            /posts/1 /library/feeds /library/items/1 /library/media /library/metrics /style /style/new /style/1 \
+            /posts/1 /library/feeds /library/items/1 /library/media /media /library/metrics /style /style/new /style/1 \
             /style/1/edit /accounts /newsletter /newsletter/signup /tools/utm \
             /static/refrain.css /static/refrain.js /api/v1/channels "/api/v1/plans/$plan/compliance"; do
     status=$(curl -s -o "$work/page" -w '%{http_code}' -b "$jar" -H "Authorization: Bearer $api_token" "$base$page")

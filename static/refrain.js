@@ -21,11 +21,14 @@
     const themeLine = document.getElementById("theme-line");
     let timer = null, sequence = 0;
 
-    // "address | alt text", as the form's media field is written (scheduler/web/forms/posts.py, media_from_lines)
+    // "address | alt text", as the form's media field is written (scheduler/web/forms/posts.py, media_from_lines);
+    // a video by its address's ending, as the media library names its videos
     const mediaLine = function (line) {
       const cut = line.indexOf("|");
       const url = (cut < 0 ? line : line.slice(0, cut)).trim();
-      return {url: url, type: "image", alt: cut < 0 ? "" : line.slice(cut + 1).trim()};
+      const path = url.split(/[?#]/)[0].toLowerCase();
+      const video = /\.(mp4|webm|mov|m4v)$/.test(path);
+      return {url: url, type: video ? "video" : "image", alt: cut < 0 ? "" : line.slice(cut + 1).trim()};
     };
 
     const payload = function () {

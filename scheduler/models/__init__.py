@@ -13,6 +13,7 @@ from scheduler.models.contests import Contest, ContestIdea
 from scheduler.models.interactions import Interaction, InteractionKind, InteractionMapping, ScriptPattern
 from scheduler.models.kpis import Kpi
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
+from scheduler.models.media import MediaFile
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
 from scheduler.models.people import ApiToken, AuditEvent, User
 from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview, PostSet
@@ -34,6 +35,7 @@ __all__ = [
     "InteractionMapping",
     "ItemMetric",
     "Kpi",
+    "MediaFile",
     "MetricImport",
     "MetricMapping",
     "NewsletterIssue",

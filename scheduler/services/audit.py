@@ -24,6 +24,7 @@ from scheduler.models import (
     Contest,
     Feed,
     Kpi,
+    MediaFile,
     Plan,
     Post,
     PostSet,
@@ -46,6 +47,7 @@ AUDITED = {
     Kpi: ("indicator", {"updated_at", "created_at", "key", "alerted_at"}),
     Contest: ("contest", {"updated_at", "created_at", "result", "frozen_at"}),
     PostSet: ("post set", {"updated_at", "created_at"}),
+    MediaFile: ("media", {"updated_at", "created_at"}),
 }
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))

@@ -22,6 +22,7 @@ from scheduler.services import (
     demo_interactions,
     demo_kpis,
     demo_library,
+    demo_media,
     demo_people,
     demo_retrospective,
     demo_style,
@@ -104,7 +105,7 @@ def _load(today: date, seed: int, now: datetime) -> Plan:
     )
     for channel, (numbers, note) in COMMITMENTS.items():
         plans.set_commitment(plan, channel, dict(numbers, note=note))
-    builder = _Builder(plan, random.Random(seed), now)
+    builder = _Builder(plan, random.Random(seed), now, demo_media.attachments())
     builder.all_channels(starts_on, ends_on)
     demo_library.load(now)
     style.refresh_examples()
@@ -124,8 +125,9 @@ def _remove_earlier_demo():
 
 
 class _Builder:
-    def __init__(self, plan, rng, now):
+    def __init__(self, plan, rng, now, visuals):
         self.plan, self.rng, self.now = plan, rng, now
+        self.visuals = visuals  # the demo's pictures, served by the app (demo_media)
         self.zone = ZoneInfo(plan.timezone)
         self.on_theme_tweets = self.shuffled(ON_THEME_OPENERS, ON_THEME_POINTS, ON_THEME_CLOSERS)
         self.off_theme_tweets = self.in_turn(OFF_THEME, OFF_THEME_DETAILS)
@@ -179,7 +181,8 @@ class _Builder:
             for slot in range(count):
                 on = slot == 0 and not forgot_theme or (slot == 1 and self.rng.random() < 0.25)
                 body = next(self.on_theme_tweets) if on else next(self.off_theme_tweets)
-                self.add("twitter", self.at(day, 9 + slot * 3, self.rng.choice((0, 15, 30, 45))), body)
+                when = self.at(day, 9 + slot * 3, self.rng.choice((0, 15, 30, 45)))
+                self.add("twitter", when, body, extra=self.tweet_media(day, slot, on))
         # a message repeated three times in ten days: the report flags it
         for offset in (20, 24, 29):
             self.add("twitter", self.at(days[offset], 20), REPEATED.replace("!", "!" * (offset % 2 + 1)))
@@ -199,6 +202,11 @@ class _Builder:
             failure_reason="the worker stopped before it could confirm the delivery; check the channel",
         )
         self.add("twitter", self.at(days[12], 7), "Cancelled: the old launch date", status=CANCELLED)
+
+    def tweet_media(self, day: date, slot: int, on: bool) -> dict:
+        """The week's first on-theme tweet shows the launch, Thursday's the coverage chart."""
+        picture = {0: "launch", 3: "chart"}.get(day.weekday()) if on and slot == 0 else None
+        return {"media": [self.visuals[picture]]} if picture else {}
 
     def shuffled(self, *parts):
         """Every combination of the parts once, in a random order, then again: no tweet said twice."""
@@ -231,7 +239,7 @@ class _Builder:
                 body,
                 title=f"Refrain weekly: {feature}",
                 link="https://example.com/newsletter?utm_source=newsletter&utm_medium=email&utm_campaign=atlas",
-                extra={"preheader": "Your Thursday digest"},
+                extra={"preheader": "Your Thursday digest", **({"media": [self.visuals["chart"]]} if on else {})},
             )
 
     def blog(self, days):
@@ -258,13 +266,14 @@ class _Builder:
         for month_offset, (title, hour) in enumerate(
             [("Atlas 2.0 in 4 minutes", 17), ("Atlas 2.0 : la visite guidée", 18)]
         ):
+            cover = {**self.visuals["covers"][month_offset], "alt": title}
             day = first + timedelta(days=10 + 30 * month_offset)
             self.add(
                 "youtube",
                 self.at(day, hour),
                 "A short tour of the winter launch: calendars, one-note alerts and the compliance report.",
                 title=title,
-                extra={"tags": ["Atlas 2.0", "launch"]},
+                extra={"tags": ["Atlas 2.0", "launch"], "media": [cover]},
             )
 
     def campaign(self, first):

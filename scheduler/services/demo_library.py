@@ -1,5 +1,6 @@
 """The demo's library: what the team published over the last months, with its metrics, so the top
-performers, their patterns, the media library and evergreen re-runs have something to show.
+performers, their patterns, the media library and evergreen re-runs have something to show. Its pictures
+are the demo's own (``demo_media``), served by the app.
 
 Built so the patterns are real: tweets linking to /guides/ draw about three times the replies of the
 others, and videos about the launch outperform the rest.
@@ -12,20 +13,10 @@ from sqlalchemy import delete, select, update
 
 from scheduler.models import ContentItem, ItemMetric
 from scheduler.models.database import db
-from scheduler.services import items
+from scheduler.services import demo_media, items
 from scheduler.services.unit_of_work import unit_of_work
 
 PREFIX = "demo-"
-BEACH = {
-    "url": "https://images.example.com/atlas/winter-launch.png",
-    "type": "image",
-    "alt": "The Atlas 2.0 calendar on a laptop, snow outside the window",
-}
-CHART = {
-    "url": "https://images.example.com/atlas/coverage-chart.png",
-    "type": "image",
-    "alt": "A bar chart of theme coverage per channel",
-}
 GUIDES = ["plan-a-quarter", "one-note", "utm-tags", "weekly-report", "theme-keywords"]
 TWEET_TEXTS = [
     "Our guide to {}: everything in one page.",
@@ -41,13 +32,14 @@ def load(now: datetime | None = None, seed: int = 11) -> int:
     """Replace the demo's library items; returns how many there are."""
     now = now or datetime.now(timezone.utc)
     rng = random.Random(seed)
+    visuals = demo_media.attachments()  # the demo's own pictures, in the media library: no outside address
     _remove_earlier()
     batches = {
-        "twitter": _tweets(rng, now),
-        "youtube": _videos(rng, now),
-        "newsletter": _issues(rng, now),
-        "blog": _articles(rng, now),
-        "mastodon": _statuses(rng, now),
+        "twitter": _tweets(rng, now, visuals),
+        "youtube": _videos(rng, now, visuals),
+        "newsletter": _issues(rng, now, visuals),
+        "blog": _articles(rng, now, visuals),
+        "mastodon": _statuses(rng, now, visuals),
     }
     for channel, entries in batches.items():
         items.upsert(channel, entries)
@@ -77,7 +69,7 @@ def _entry(remote_id, title, link, summary, when, content_type, metrics, media=(
     }
 
 
-def _tweets(rng, now):
+def _tweets(rng, now, visuals):
     made = []
     for n in range(120):
         guide = n % 3 == 0
@@ -100,13 +92,13 @@ def _tweets(rng, now):
                     "clicks": int(seen * rng.uniform(0.01, 0.03)),
                     "likes": int(seen * rng.uniform(0.01, 0.02)),
                 },
-                [BEACH] if n % 10 == 0 else (),
+                [visuals["launch"]] if n % 10 == 0 else (),
             )
         )
     return made
 
 
-def _videos(rng, now):
+def _videos(rng, now, visuals):
     titles = [
         "Atlas 2.0 in 4 minutes",
         "Atlas 2.0 : la visite guidée",
@@ -130,13 +122,13 @@ def _videos(rng, now):
                 now - timedelta(days=5 + 10 * n),
                 "video",
                 {"views": views, "likes": int(views * rng.uniform(0.02, 0.04) * (2 if launch else 1))},
-                [{"url": f"https://i.ytimg.com/vi/demoVideo{n:03d}/hqdefault.jpg", "type": "image", "alt": title}],
+                [{**visuals["covers"][n % len(visuals["covers"])], "alt": title}],
             )
         )
     return made
 
 
-def _issues(rng, now):
+def _issues(rng, now, visuals):
     made = []
     for n in range(12):
         opens = int(rng.uniform(1800, 2600))
@@ -149,13 +141,13 @@ def _issues(rng, now):
                 now - timedelta(days=7 * n + 2),
                 "email",
                 {"opens": opens, "clicks": int(opens * rng.uniform(0.05, 0.12))},
-                [CHART] if n % 4 == 0 else (),
+                [visuals["chart"]] if n % 4 == 0 else (),
             )
         )
     return made
 
 
-def _articles(rng, now):
+def _articles(rng, now, visuals):
     titles = [
         "How to plan a quarter around one theme",
         "Why one-note feeds lose readers",
@@ -177,13 +169,13 @@ def _articles(rng, now):
                 now - timedelta(days=12 * n + 3),
                 "article",
                 {"impressions": seen, "clicks": int(seen * rng.uniform(0.02, 0.06))},
-                [CHART] if n == 0 else (),
+                [visuals["chart"]] if n == 0 else (),
             )
         )
     return made
 
 
-def _statuses(rng, now):
+def _statuses(rng, now, visuals):
     made = []
     for n in range(30):
         seen = int(rng.lognormvariate(6.5, 0.5))
@@ -200,7 +192,7 @@ def _statuses(rng, now):
                     "likes": int(seen * rng.uniform(0.02, 0.05)),
                     "shares": int(seen * rng.uniform(0.005, 0.01)),
                 },
-                [BEACH] if n % 5 == 0 else (),
+                [visuals["launch"]] if n % 5 == 0 else (),
             )
         )
     return made

@@ -131,6 +131,18 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.patterns": V,
     "api.metric_presets": V,
     "api.import_metrics": C,
+    # uploaded media: creators upload, describe and delete them; the files themselves are public, since
+    # the channels a live post goes to (and its readers) fetch them without signing in
+    "ui.media_files_page": V,
+    "ui.upload_media_file": C,
+    "ui.describe_media_file": C,
+    "ui.delete_media_file": C,
+    "ui.media_file": PUBLIC,
+    "api.list_media": V,
+    "api.get_media": V,
+    "api.upload_media": C,
+    "api.update_media": C,
+    "api.delete_media": C,
     # the style guide: managers write its rules
     "ui.style_page": V,
     "ui.style_entry_page": V,

@@ -9,7 +9,9 @@ unsafe request comes from, how large its body is, and the headers every answer c
   let a rebound name vouch for itself. Scripts and mail clients send neither header and pass here;
   the CSRF token (pages) and the JSON-only rule (API) still stand behind this.
 * **Sizes.** A body above ``MAX_BODY`` is refused before it is read, except on the upload endpoints,
-  which take a metrics export (``services.metrics.MAX_UPLOAD``). A 413 in the API's error shape, a
+  which take a metrics export (``services.metrics.MAX_UPLOAD``), and the media uploads, which take the
+  largest medium the settings allow (``Settings.media_upload_max``; each kind's own limit is the media
+  service's to check, once the content says which kind it is). A 413 in the API's error shape, a
   page elsewhere.
 * **Headers.** A Content-Security-Policy with no inline script or style (every script is a file in
   static/), no framing, no MIME sniffing, and a referrer kept to our own pages.
@@ -37,6 +39,8 @@ UPLOAD_ENDPOINTS = {
     # a subscriber list exported from another tool, each row with its consent date
     "newsletter.import_subscribers": subscriber_list.LARGEST_IMPORT + UPLOAD_SLACK,
 }
+# the media library's uploads (an image or a video): as large as the settings' largest medium
+MEDIA_UPLOADS = ("api.upload_media", "ui.upload_media_file")
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -85,8 +89,15 @@ def origin_of(url: str | None) -> str | None:
     return f"{parts.scheme.lower()}://{parts.hostname.lower()}:{port}"
 
 
+def largest_body(endpoint: str | None) -> int:
+    """The largest request body ``endpoint`` takes, in bytes."""
+    if endpoint in MEDIA_UPLOADS:
+        return current_app.extensions["refrain.settings"].media_upload_max + UPLOAD_SLACK
+    return UPLOAD_ENDPOINTS.get(endpoint or "", MAX_BODY)
+
+
 def _size_and_origin():
-    largest = UPLOAD_ENDPOINTS.get(request.endpoint or "", MAX_BODY)
+    largest = largest_body(request.endpoint)
     request.max_content_length = largest
     if request.content_length is not None and request.content_length > largest:
         return _too_large(RequestEntityTooLarge())

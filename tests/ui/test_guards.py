@@ -17,6 +17,7 @@ from scheduler.models import (
     Contest,
     Feed,
     InteractionKind,
+    MediaFile,
     Plan,
     Post,
     PostSet,
@@ -165,6 +166,7 @@ def _example_ids(app, client) -> dict:
         "kind_id": InteractionKind,
         "contest_id": Contest,  # the demo's
         "set_id": PostSet,
+        "media_id": MediaFile,  # the demo's pictures
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     delivered = runtime.settings().outbox / db.session.get(Post, ids["post_id"]).channel  # its outbox file
@@ -173,6 +175,7 @@ def _example_ids(app, client) -> dict:
     ids["token"] = subscribers.confirm_token(signed)
     ids["unsubscribe_token"] = subscribers.unsubscribe_token(signed.id, signed.email)
     ids["filename"] = "refrain.css"
+    ids["media_name"] = db.session.scalar(select(MediaFile.name).order_by(MediaFile.id))
     ids["channel"] = "chat"  # a pattern of interactions: the demo's refund requests on chat
     ids["password_token"] = people.password_token(people.by_email("owner@example.com"))
     return ids

@@ -6,6 +6,7 @@ This module holds the blueprint, the error shape and ``body()``; the routes are 
 """
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from scheduler.services.errors import Invalid, Malformed, ServiceError
@@ -31,6 +32,8 @@ def _http(exc: HTTPException):
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
+# routes that take a file, as multipart/form-data and nothing else (``declared.accepts_upload``)
+UPLOADS = {"api.upload_media"}
 
 
 @blueprint.before_request
@@ -42,8 +45,22 @@ def _refuse_cross_site_writes():
         return None
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return error(403, "requests from another site are refused; call the API from a script or from Refrain's pages")
+    if request.endpoint in UPLOADS:
+        return _upload_allowed()
     if request.mimetype in FORM_TYPES:
         return error(415, "send JSON (Content-Type: application/json), or no body at all")
+    return None
+
+
+def _upload_allowed():
+    """A file comes as a form, which any site can make a browser send: from a page's session it must carry
+    the page's CSRF token (``X-CSRFToken``, or the form's ``csrf_token``); a token caller needs none."""
+    if request.mimetype != "multipart/form-data":
+        return error(415, "send the file as multipart/form-data, in a field named file")
+    if not getattr(current_user, "via_token", False) and current_app.config.get("WTF_CSRF_ENABLED", True):
+        from scheduler.web import csrf
+
+        csrf.protect()  # a missing or wrong token: 400, in the error shape (``_http``)
     return None
 
 
@@ -137,6 +154,7 @@ from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     interactions,
     kpis_contests,
     library,
+    media,
     openapi,
     people,
     plans_posts,

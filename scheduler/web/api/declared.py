@@ -70,6 +70,18 @@ def accepts(schema: dict, *, required: bool = True) -> Callable:
     return declare
 
 
+def accepts_upload(schema: dict) -> Callable:
+    """The handler takes a file as ``multipart/form-data`` (its fields described by ``schema``), not JSON:
+    ``openapi.py`` publishes it so, and ``api/__init__.py`` lets that form type through to this route only."""
+    Draft202012Validator.check_schema(schema)
+
+    def declare(view):
+        view.api_upload = {"schema": schema}
+        return view
+
+    return declare
+
+
 def validator(schema: dict) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FORMATS)
 

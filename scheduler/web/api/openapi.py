@@ -27,7 +27,7 @@ ERROR_WORDS = {
     405: "the path does not take this method",
     409: "the thing is not in a state that allows this",
     413: "the body is larger than this address takes (1 MB, more for uploads)",
-    415: "a body that is not JSON (a form's), which the API refuses",
+    415: "a body that is not JSON (a form's), which the API refuses; a file sent other than as multipart/form-data",
     422: "the input cannot be used: `fields` says what is wrong with each field",
 }
 WRITES = {"post", "put", "patch", "delete"}
@@ -76,7 +76,7 @@ def responses_of(rule, view, method: str) -> dict:
         refusals |= {401, 403}
     if rule.arguments:
         refusals.add(404)
-    if declaration(view, "api_accepts") is not None:
+    if declaration(view, "api_accepts") is not None or declaration(view, "api_upload") is not None:
         refusals |= {400, 413, 422}
     if declaration(view, "api_query"):
         refusals.add(400)
@@ -109,6 +109,9 @@ def operation(rule, view, method: str) -> dict:
             "required": accepted["required"],
             "content": {"application/json": {"schema": accepted["schema"]}},
         }
+    upload = declaration(view, "api_upload")
+    if upload is not None:
+        described["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": upload["schema"]}}}
     if rule.endpoint in PUBLIC:
         described["security"] = []
     return described

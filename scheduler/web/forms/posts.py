@@ -6,6 +6,7 @@ is not shifted silently: ``time_notice`` says where it goes, and the page shows 
 
 from datetime import date, timedelta
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
@@ -20,7 +21,7 @@ from scheduler.web.forms import PageForm, channel_options, options
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
 EXTRA_LABELS = {
     "thread": "Split into a thread when it is too long",
-    "media": "Images",
+    "media": "Images and videos",
     "path1": "Display path 1",
     "path2": "Display path 2",
 }
@@ -58,13 +59,18 @@ class TimeOnPlanClock:
         return TIME_MESSAGE if name == "scheduled_at" and "offset" in problem else problem
 
 
+VIDEO_ENDINGS = (".mp4", ".webm", ".mov", ".m4v")  # the media library names its videos so (services.media)
+
+
 def media_from_lines(text: str | None) -> list[dict]:
-    """The form's media field: one image per line, "address | alt text"."""
+    """The form's media field: one per line, "address | alt text"; a video by its address's ending (the
+    picker writes the library's addresses, whose endings come from the file's content)."""
     found = []
     for line in (text or "").replace("\r", "").split("\n"):
         url, _, alt = line.partition("|")
         if url.strip():
-            found.append({"url": url.strip(), "type": "image", "alt": alt.strip()})
+            kind = "video" if urlsplit(url.strip()).path.lower().endswith(VIDEO_ENDINGS) else "image"
+            found.append({"url": url.strip(), "type": kind, "alt": alt.strip()})
     return found
 
 
@@ -80,7 +86,7 @@ def extra_field(name: str, kind: type):
     if kind is Media:
         return TextAreaField(
             EXTRA_LABELS.get(name, name.capitalize()),
-            description="one per line: address | alt text",
+            description="one per line: address | alt text; or choose them from the media library",
             render_kw={
                 "data-extra": "media",
                 "rows": 2,

@@ -1,7 +1,7 @@
 """post sets: one idea composed for several channels, each channel's post kept with its set
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2027-02-01
 
 ``post_sets``: the idea (text, title, link, media) and the plan it was composed in. ``posts.set_id``:
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
