@@ -43,3 +43,4 @@ class PostFacts:
     text: str = ""  # title + body, for repetition
     adapted_from_post_id: int | None = None
     source_item_id: int | None = None
+    recorded_by_hand: bool = False  # published elsewhere, recorded by a person with its link

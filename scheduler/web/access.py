@@ -76,6 +76,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.schedule_post": C,
     "api.unschedule_post": C,
     "api.confirm_post": C,
+    "api.record_published": C,
+    "ui.record_published": C,
     "api.post_events": V,
     "api.override_style": M,
     # approvals: a manager's call (a reviewer outside the team comes by link, above)

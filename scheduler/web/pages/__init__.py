@@ -75,6 +75,7 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     patterns,
     plans,
     posts,
+    recording,
     report,
     style,
 )

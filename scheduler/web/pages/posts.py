@@ -11,13 +11,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, ses
 import channels.registry as channel_registry
 from channels.base import PostContent
 from channels.sanitising import ALLOW_LISTS
-from scheduler.services import audit, clock, handover, lifecycle, plans, post_checks, posts
+from scheduler.services import audit, clock, handover, lifecycle, plans, post_checks, posts, time_guards
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
 from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
 from scheduler.web.pages import blueprint, form_page, say_when
 from scheduler.web.pages.approvals import LINK_KEY
+from scheduler.web.pages.recording import record_link
 
 
 def adapter_or_404(channel: str):
@@ -53,11 +54,18 @@ def new_post():
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = None
-    form = post_form(adapter, plan, day=day, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
+    at = time_guards.proposed_for_day(plan, adapter.name, day) if day and request.method == "GET" else None
+    if at is not None and day < clock.today(plan.timezone):
+        flash(f"{day:%d %B} is past: the time proposed is the next free slot to come.")
+    form = post_form(adapter, plan, at=at, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
+    scheduling = form.action.data == "schedule"
     if post := form.submit(
-        lambda: posts.create_post({**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name})
+        lambda: posts.create_post(
+            {**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name}, scheduling=scheduling
+        )
     ):
         say_when(form.time_notice)
+        say_notices(post)
         if form.action.data == "schedule":
             return act(post, "schedule", form)
         flash("Draft saved.")
@@ -80,12 +88,15 @@ def edit_post(post_id):
     if action not in ("save", "schedule") and form.validate_on_submit():
         return act(post, action, form)
     try:
-        saved = form.submit(lambda: posts.update_post(post, form.service_input(post.plan, post)))
+        saved = form.submit(
+            lambda: posts.update_post(post, form.service_input(post.plan, post), scheduling=action == "schedule")
+        )
     except Conflict as error:
         flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.")
         return redirect(url_for("ui.edit_post", post_id=post.id))
     if saved:
         say_when(form.time_notice)
+        say_notices(saved)
         if action == "schedule":
             return act(post, action, form)
         flash("Saved.")
@@ -110,7 +121,15 @@ def editor(plan, post, adapter, form):
         override=OverrideForm(formdata=None, data={"author": session.get("author", "")}),
         verdict=VerdictForm(formdata=None),
         review_link=shown_link["url"] if shown_link and shown_link.get("post_id") == post.id else None,
+        record_url=record_link(post),
     )
+
+
+def say_notices(post) -> None:
+    """What the service accepted but wants known: a draft kept at a time already past."""
+    notice = (getattr(post, "notices", None) or {}).get("scheduled_at")
+    if notice and "already past" in notice:
+        flash(f"When {notice}.")
 
 
 ACTIONS = {
