@@ -1,6 +1,6 @@
 """The compliance report: server-side SVG charts with real bars, and a CSV that downloads."""
 
-from scheduler.domain.compliance import CSV_COLUMNS
+from scheduler.domain.compliance_csv import CSV_COLUMNS
 from scheduler.services import posts
 from tests.browser.conftest import expect
 from tests.factories import commit, make_plan, make_post
