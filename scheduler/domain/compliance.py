@@ -11,7 +11,8 @@ early to judge" instead of raising it as an alarm (one tweet of a 4-a-day plan i
 and "one note" by the letter). Given ``today`` (the plan's local date), each period and week is
 ``past``, ``current`` or ``future``, and ``periods_by_timing`` counts the contract's period statuses
 within each, so a page tells a period that failed from one still to come (planned); ``periods`` keeps
-the contract's counts as defined. ``coverage_band`` places a coverage ratio against the band between
+the contract's counts as defined, and ``standing`` words the status as of today (``behind`` only for
+periods gone by, ``early`` while not judged). ``coverage_band`` places a coverage ratio against the band between
 the floor and the ceiling, which is what the bars' colours say. ``recorded`` counts the posts a person
 recorded as published elsewhere (``services.recording``).
 """
@@ -150,6 +151,17 @@ def coverage_band(coverage_ratio: float | None, floor: float, ceiling: float) ->
     return "above_ceiling" if coverage_ratio > ceiling else "in_band"
 
 
+def standing(status: str, judged: bool, gone_by: dict) -> str:
+    """The channel's status as a page words it today: ``early`` while it is not judged; ``behind`` only
+    when a period gone by was short (posts still owed to periods to come are planned, not missed:
+    ``on_track``); ``ok``, ``below_floor`` and ``one_note`` as the contract's ``status``."""
+    if not judged:
+        return "early"
+    if status == "behind" and not gone_by["short"]:
+        return "on_track"
+    return status
+
+
 def timing(period: Period, today: date | None) -> str:
     """``past`` (ended before today), ``current`` or ``future``; every period is past without a today."""
     if today is None or today > period.last_day:
@@ -212,6 +224,8 @@ def _channel_row(
     coverage = on_theme / posts if posts else None
     floor = commitment.on_theme_min / commitment.posts if commitment.posts else 0.0
     ceiling = commitment.one_note_max_share
+    status = channel_status(coverage, floor, ceiling, posts, committed)
+    by_timing = {when: _period_counts([d for d in details if d["timing"] == when]) for when in TIMINGS}
     return {
         "channel": commitment.channel,
         "per": commitment.per,
@@ -225,11 +239,12 @@ def _channel_row(
         "floor": floor,
         "ceiling": ceiling,
         "periods": _period_counts(details),
-        "status": channel_status(coverage, floor, ceiling, posts, committed),
+        "status": status,
         "judged": posts >= commitment.posts,
         "coverage_band": coverage_band(coverage, floor, ceiling),
         "recorded": by_hand[0][-1],
-        "periods_by_timing": {when: _period_counts([d for d in details if d["timing"] == when]) for when in TIMINGS},
+        "periods_by_timing": by_timing,
+        "standing": standing(status, posts >= commitment.posts, by_timing["past"]),
         "pending_approval": waiting[0][-1],
         "period_details": details,
         "weeks": _week_rows(plan.starts_on, weeks, periods, commitment, totals, by_hand, today),

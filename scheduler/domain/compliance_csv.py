@@ -8,9 +8,10 @@ the page charts. A week holds what a channel committed to in it (its periods' co
 evenly over their days, as on the page), what was scheduled, published and recorded by hand in it,
 its coverage against the band, and how the channel's periods that *end* in that week fared, so each
 channel's rows sum to the JSON's ``committed_posts``, ``posts`` and ``periods`` counts. ``timing``
-tells weeks gone from the current one and those to come; ``judged`` and ``channel_status`` are the
-channel's, repeated on its rows. Ratios are rounded to three decimals. The repeated messages are in
-the JSON and on the page, not here: they are groups of posts, not weeks.
+tells weeks gone from the current one and those to come; ``judged``, ``channel_status`` (the
+contract's) and ``standing`` (as the page words it today) are the channel's, repeated on its rows.
+Ratios are rounded to three decimals. The repeated messages are in the JSON and on the page, not
+here: they are groups of posts, not weeks.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ CSV_COLUMNS = (
     "periods_one_note",
     "judged",
     "channel_status",
+    "standing",
 )
 STATUSES = ("met", "short", "below_floor", "one_note")
 PLACES = 3
@@ -83,6 +85,7 @@ def report_rows_csv(report: dict) -> str:
                     *(ending[status] for status in STATUSES),
                     "true" if row.get("judged", True) else "false",
                     row["status"],
+                    row.get("standing", row["status"]),
                 ]
             )
     return out.getvalue()

@@ -105,6 +105,7 @@ def weekly_chart(
             f"<title>coverage band: floor {floor:.0%} to ceiling {ceiling:.0%}</title></rect>"
         )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>')
+    parts.extend(_coverage_lines(weeks, lambda index: left + index * slot + slot / 2, share_y))
     for index, week in enumerate(weeks):
         x = left + index * slot + (slot - bar) / 2
         when = week.get("timing", "past")
@@ -126,7 +127,7 @@ def weekly_chart(
         )
         if coverage is not None:
             parts.append(
-                f'<circle cx="{x + bar / 2:.1f}" cy="{share_y(coverage):.1f}" r="3.5" '
+                f'<circle cx="{x + bar / 2:.1f}" cy="{share_y(coverage):.1f}" r="4.5" '
                 f'class="share {week.get("coverage_band") or ""}"/>'
             )
         parts.append("</g>")
@@ -134,6 +135,20 @@ def weekly_chart(
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _coverage_lines(weeks: list[dict], x_of, y_of) -> list[str]:
+    """The weeks' coverage joined up, a line per run of weeks that have posts (a week without posts has
+    no coverage: the line breaks there rather than dropping to 0 %)."""
+    lines, run = [], []
+    for index, week in enumerate([*weeks, {"coverage_ratio": None}]):
+        if week.get("coverage_ratio") is not None:
+            run.append(f"{x_of(index):.1f},{y_of(week['coverage_ratio']):.1f}")
+            continue
+        if len(run) > 1:
+            lines.append(f'<polyline points="{" ".join(run)}" class="share-line"/>')
+        run = []
+    return lines
 
 
 CHANNEL_COLOURS = ("#3451b2", "#c2185b", "#00838f", "#ef6c00", "#6a1b9a", "#2e7d32", "#5d4037", "#455a64")

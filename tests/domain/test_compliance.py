@@ -238,6 +238,7 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                     "current": counts(1, short=1),
                     "future": counts(1, short=1),
                 },
+                "standing": "one_note",
                 "pending_approval": 0,
                 "period_details": [
                     detail("2031-09-01", 2, 1, 1, 2, "met", "past"),
@@ -264,6 +265,7 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                 "coverage_band": None,
                 "recorded": 0,
                 "periods_by_timing": {"past": counts(), "current": counts(1, short=1), "future": counts()},
+                "standing": "early",
                 "pending_approval": 0,
                 "period_details": [detail("2031-09-01", 0, 0, 0, 1, "short", "current", last_day="2031-09-03")],
                 "weeks": [week(1.0, 0, 0, 0, None, None, 0)],
@@ -274,11 +276,11 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
     assert report_rows_csv(report) == (
         "channel,per,week_start,week_end,timing,plan_id,plan,plan_starts_on,plan_ends_on,committed,posts,published,"
         "recorded,on_theme,coverage_ratio,floor,ceiling,coverage_band,periods_ending,periods_met,periods_short,"
-        "periods_below_floor,periods_one_note,judged,channel_status\n"
+        "periods_below_floor,periods_one_note,judged,channel_status,standing\n"
         "twitter,day,2031-09-01,2031-09-03,current,7,Rentrée,2031-09-01,2031-09-03,6,4,2,1,3,0.75,0.5,0.5,"
-        "above_ceiling,3,1,2,0,0,true,one_note\n"
+        "above_ceiling,3,1,2,0,0,true,one_note,one_note\n"
         "blog,week,2031-09-01,2031-09-03,current,7,Rentrée,2031-09-01,2031-09-03,1,0,0,0,0,,1,1,,1,0,1,0,0,false,"
-        "behind\n"
+        "behind,early\n"
     )
 
 
@@ -355,3 +357,14 @@ def test_the_coverage_band_follows_the_ratio_against_floor_and_ceiling_not_the_v
     assert coverage_band(0.1, 0.25, 0.5) == "below_floor"
     assert coverage_band(0.25, 0.25, 0.5) == coverage_band(0.5, 0.25, 0.5) == "in_band"
     assert coverage_band(0.51, 0.25, 0.5) == "above_ceiling"
+
+
+def test_a_channel_is_behind_on_the_page_only_for_periods_gone_by():
+    plan = make_plan(date(2031, 6, 2), date(2031, 6, 8))
+    commitment = CommitmentFacts("twitter", posts=1, per="day", on_theme_min=0, one_note_max_share=1.0)
+    filled_so_far = [post(1, date(2031, 6, 2)), post(2, date(2031, 6, 3))]
+    row = channel_row(compliance_report(plan, [commitment], filled_so_far, repeated=[], today=date(2031, 6, 4)))
+    assert (row["status"], row["standing"]) == ("behind", "on_track"), "5 posts owed, all to days to come"
+    one_missed = [post(1, date(2031, 6, 2))]
+    row = channel_row(compliance_report(plan, [commitment], one_missed, repeated=[], today=date(2031, 6, 4)))
+    assert (row["status"], row["standing"]) == ("behind", "behind"), "the 3rd went by without its post"
