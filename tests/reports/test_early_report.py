@@ -74,3 +74,9 @@ def test_the_csv_is_one_table_per_channel_and_week_with_the_plan_from_the_api_an
     assert rows[1]["coverage_ratio"] == "0.333" and rows[1]["judged"] == "false"
     printed = runner.invoke(cli, ["report", str(plan.id), "--format", "csv"], catch_exceptions=False).output
     assert printed == answer.get_data(as_text=True)
+
+
+def test_the_list_of_plans_does_not_call_one_tweet_100_percent_on_theme(client, plan):
+    posts.schedule_post(make_post(plan, when="2031-06-02T10:00:00+02:00"))
+    listing = client.get("/").get_data(as_text=True)
+    assert "too early to judge" in listing and "100%" not in listing
