@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from scheduler.domain.compliance import compliance_report
 from scheduler.models import Post
 from scheduler.models.database import db
-from scheduler.services import report_data, reports
+from scheduler.services import clock, report_data, reports
 from tests.factories import commit, make_plan
 
 STATUSES = ["draft", "scheduled", "queued", "published", "published", "failed", "cancelled", "unconfirmed"]
@@ -68,7 +68,11 @@ def test_database_tallies_match_counting_each_post(app, zone, starts_on, ends_on
     by_database = reports.compliance(plan, with_repetition=False)
     every_post = [p for p in report_data.counted_posts(plan)]
     by_python = compliance_report(
-        report_data.plan_facts(plan), report_data.commitment_facts(plan), every_post, repeated=[]
+        report_data.plan_facts(plan),
+        report_data.commitment_facts(plan),
+        every_post,
+        repeated=[],
+        today=clock.today(plan.timezone),
     )
     assert by_database == by_python
     assert sum(row["posts"] for row in by_database["channels"]) > 100

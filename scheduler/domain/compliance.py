@@ -4,12 +4,21 @@ Every period is a union of the plan's local days, so posts are tallied once per 
 pass, each by the local date its clock shows) and periods and weeks are summed from those
 tallies. This keeps the report linear in the number of posts (it runs over 100k-1M posts).
 The shape of the result is fixed by CONTRACT.md, "The compliance report".
+
+A report must not cry wolf early. A channel with fewer posts than one period's commitment is not
+judged yet (``judged``: false): its ``status`` keeps the contract's meaning, but a page says "too
+early to judge" instead of raising it as an alarm (one tweet of a 4-a-day plan is "100 % on theme"
+and "one note" by the letter). Given ``today`` (the plan's local date), each period and week is
+``past``, ``current`` or ``future``, and ``periods_by_timing`` counts the contract's period statuses
+within each, so a page tells a period that failed from one still to come (planned); ``periods`` keeps
+the contract's counts as defined, and ``standing`` words the status as of today (``behind`` only for
+periods gone by, ``early`` while not judged). ``coverage_band`` places a coverage ratio against the band between
+the floor and the ceiling, which is what the bars' colours say. ``recorded`` counts the posts a person
+recorded as published elsewhere (``services.recording``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone
 from itertools import accumulate
@@ -19,23 +28,8 @@ from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, iso_weeks, 
 from scheduler.domain.repetition import find_repeated_messages
 from scheduler.domain.statuses import IN_REVIEW
 
-CSV_COLUMNS = (
-    "channel",
-    "per",
-    "committed_posts",
-    "posts",
-    "published",
-    "on_theme",
-    "coverage_ratio",
-    "floor",
-    "ceiling",
-    "periods_total",
-    "periods_met",
-    "periods_short",
-    "periods_below_floor",
-    "periods_one_note",
-    "status",
-)
+PERIOD_COUNTS = ("total", "met", "below_floor", "one_note", "short")
+TIMINGS = ("past", "current", "future")
 
 
 class DayTally:
@@ -67,11 +61,12 @@ def compliance_report(
     commitments: Sequence[CommitmentFacts],
     posts: Iterable[PostFacts],
     repeated: list[dict] | None = None,
+    today: date | None = None,
 ) -> dict:
-    tallies, counted, pending = _tally_posts(plan, commitments, posts)
+    tallies, counted, pending, recorded = _tally_posts(plan, commitments, posts)
     if repeated is None:
         repeated = find_repeated_messages(counted)
-    return compliance_from_tallies(plan, commitments, tallies, repeated, pending)
+    return compliance_from_tallies(plan, commitments, tallies, repeated, pending, today=today, recorded=recorded)
 
 
 def empty_tallies(plan: PlanFacts, commitments: Sequence[CommitmentFacts]) -> dict[str, DayTally]:
@@ -85,21 +80,35 @@ def compliance_from_tallies(
     tallies: dict[str, DayTally],
     repeated: list[dict],
     pending: dict[str, DayTally] | None = None,
+    today: date | None = None,
+    recorded: dict[str, DayTally] | None = None,
 ) -> dict:
     """The report from per-day tallies of the counted posts (see ``DayTally``). ``pending``: the same
     tallies of the posts waiting for approval (in_review), which never count; each channel row says how
-    many wait (``pending_approval``), and each period how many of them fall in it."""
+    many wait (``pending_approval``), and each period how many of them fall in it. ``recorded``: the
+    counted posts recorded by hand. ``today``: the plan's local date, which tells past periods from
+    those to come (None: every period is past, as once the plan is over)."""
     weeks = iso_weeks(plan.starts_on, plan.ends_on)
-    pending = pending or {}
+    pending, recorded = pending or {}, recorded or {}
     days = (plan.ends_on - plan.starts_on).days + 1
     rows = [
-        _channel_row(plan, c, tallies[c.channel], weeks, pending.get(c.channel) or DayTally(days)) for c in commitments
+        _channel_row(
+            plan,
+            c,
+            tallies[c.channel],
+            weeks,
+            pending.get(c.channel) or DayTally(days),
+            recorded.get(c.channel) or DayTally(days),
+            today,
+        )
+        for c in commitments
     ]
     total = sum(sum(t.posts) for t in tallies.values())
     on_theme = sum(sum(t.on_theme) for t in tallies.values())
     return {
         "plan": _plan_summary(plan),
         "theme_coverage_ratio": on_theme / total if total else None,
+        "judged": any(row["judged"] for row in rows),
         "channels": rows,
         "repeated_messages": repeated,
     }
@@ -132,37 +141,32 @@ def channel_status(coverage_ratio: float | None, floor: float, ceiling: float, p
     return "behind" if posts < committed else "ok"
 
 
-def report_rows_csv(report: dict) -> str:
-    """One line per channel, then a blank line and the repeated messages."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in report["channels"]:
-        periods = row["periods"]
-        writer.writerow(
-            [
-                row["channel"],
-                row["per"],
-                row["committed_posts"],
-                row["posts"],
-                row["published"],
-                row["on_theme"],
-                _blank_if_none(row["coverage_ratio"]),
-                row["floor"],
-                row["ceiling"],
-                periods["total"],
-                periods["met"],
-                periods["short"],
-                periods["below_floor"],
-                periods["one_note"],
-                row["status"],
-            ]
-        )
-    writer.writerow([])
-    writer.writerow(["channel", "post_ids", "similarity"])
-    for group in report["repeated_messages"]:
-        writer.writerow([group["channel"], " ".join(map(str, group["post_ids"])), group["similarity"]])
-    return out.getvalue()
+def coverage_band(coverage_ratio: float | None, floor: float, ceiling: float) -> str | None:
+    """Where a coverage ratio sits against the band: ``below_floor``, ``in_band`` or ``above_ceiling``
+    (None without posts). What a coverage bar's colour says, whatever the channel's volume."""
+    if coverage_ratio is None:
+        return None
+    if coverage_ratio < floor:
+        return "below_floor"
+    return "above_ceiling" if coverage_ratio > ceiling else "in_band"
+
+
+def standing(status: str, judged: bool, gone_by: dict) -> str:
+    """The channel's status as a page words it today: ``early`` while it is not judged; ``behind`` only
+    when a period gone by was short (posts still owed to periods to come are planned, not missed:
+    ``on_track``); ``ok``, ``below_floor`` and ``one_note`` as the contract's ``status``."""
+    if not judged:
+        return "early"
+    if status == "behind" and not gone_by["short"]:
+        return "on_track"
+    return status
+
+
+def timing(period: Period, today: date | None) -> str:
+    """``past`` (ended before today), ``current`` or ``future``; every period is past without a today."""
+    if today is None or today > period.last_day:
+        return "past"
+    return "future" if today < period.first_day else "current"
 
 
 def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts: Iterable[PostFacts]):
@@ -173,6 +177,7 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
     first = day_start_utc(plan.starts_on, tz).timestamp()
     end = day_start_utc(plan.ends_on + ONE_DAY, tz).timestamp()
     tallies, pending = empty_tallies(plan, commitments), empty_tallies(plan, commitments)
+    recorded = empty_tallies(plan, commitments)
     counted = []
     for post in posts:
         waiting = post.status == IN_REVIEW
@@ -186,7 +191,9 @@ def _tally_posts(plan: PlanFacts, commitments: Sequence[CommitmentFacts], posts:
         tally.add(day_index, 1, post.on_theme, post.status == "published")
         if not waiting:
             counted.append(post)
-    return tallies, counted, pending
+            if post.recorded_by_hand:
+                recorded[post.channel].add(day_index, 1, post.on_theme, post.status == "published")
+    return tallies, counted, pending, recorded
 
 
 def _timestamp(instant: datetime) -> float:
@@ -196,13 +203,20 @@ def _timestamp(instant: datetime) -> float:
 
 
 def _channel_row(
-    plan: PlanFacts, commitment: CommitmentFacts, tally: DayTally, weeks: list[Period], pending: DayTally
+    plan: PlanFacts,
+    commitment: CommitmentFacts,
+    tally: DayTally,
+    weeks: list[Period],
+    pending: DayTally,
+    recorded: DayTally,
+    today: date | None,
 ) -> dict:
     periods = plan_periods(plan.starts_on, plan.ends_on, commitment.per)
     totals = tally.running_totals()
     waiting = pending.running_totals()
+    by_hand = recorded.running_totals()
     details = [
-        _period_detail(p, _sums(plan.starts_on, p, totals), commitment, _sums(plan.starts_on, p, waiting))
+        _period_detail(p, _sums(plan.starts_on, p, totals), commitment, _sums(plan.starts_on, p, waiting), today)
         for p in periods
     ]
     posts, on_theme, published = (running[-1] for running in totals)
@@ -210,6 +224,8 @@ def _channel_row(
     coverage = on_theme / posts if posts else None
     floor = commitment.on_theme_min / commitment.posts if commitment.posts else 0.0
     ceiling = commitment.one_note_max_share
+    status = channel_status(coverage, floor, ceiling, posts, committed)
+    by_timing = {when: _period_counts([d for d in details if d["timing"] == when]) for when in TIMINGS}
     return {
         "channel": commitment.channel,
         "per": commitment.per,
@@ -223,10 +239,15 @@ def _channel_row(
         "floor": floor,
         "ceiling": ceiling,
         "periods": _period_counts(details),
-        "status": channel_status(coverage, floor, ceiling, posts, committed),
+        "status": status,
+        "judged": posts >= commitment.posts,
+        "coverage_band": coverage_band(coverage, floor, ceiling),
+        "recorded": by_hand[0][-1],
+        "periods_by_timing": by_timing,
+        "standing": standing(status, posts >= commitment.posts, by_timing["past"]),
         "pending_approval": waiting[0][-1],
         "period_details": details,
-        "weeks": _week_rows(plan.starts_on, weeks, periods, commitment.posts, totals),
+        "weeks": _week_rows(plan.starts_on, weeks, periods, commitment, totals, by_hand, today),
     }
 
 
@@ -238,7 +259,11 @@ def _sums(starts_on: date, period: Period, totals) -> tuple[int, int, int]:
 
 
 def _period_detail(
-    period: Period, sums: tuple[int, int, int], commitment: CommitmentFacts, waiting: tuple[int, int, int]
+    period: Period,
+    sums: tuple[int, int, int],
+    commitment: CommitmentFacts,
+    waiting: tuple[int, int, int],
+    today: date | None,
 ) -> dict:
     posts, on_theme, published = sums
     pending, pending_on_theme, _ = waiting
@@ -252,23 +277,36 @@ def _period_detail(
         "status": period_status(posts, on_theme, commitment),
         "pending_approval": pending,
         "met_if_approved": approval_would_meet(posts, on_theme, pending, pending_on_theme, commitment),
+        "timing": timing(period, today),
     }
 
 
 def _period_counts(details: list[dict]) -> dict:
-    counts = {"total": len(details), "met": 0, "below_floor": 0, "one_note": 0, "short": 0}
+    counts = dict.fromkeys(PERIOD_COUNTS, 0) | {"total": len(details)}
     for detail in details:
         counts[detail["status"]] += 1
     return counts
 
 
-def _week_rows(starts_on: date, weeks: list[Period], periods: list[Period], per_period: int, totals) -> list[dict]:
-    """Weekly view; a period's commitment is spread evenly over its days."""
-    daily_commitment = [per_period / p.days for p in periods for _ in range(p.days)]
+def _week_rows(
+    starts_on: date,
+    weeks: list[Period],
+    periods: list[Period],
+    commitment: CommitmentFacts,
+    totals,
+    by_hand,
+    today: date | None,
+) -> list[dict]:
+    """Weekly view; a period's commitment is spread evenly over its days. Each week's coverage is
+    placed against the channel's band, as the channel's is."""
+    daily_commitment = [commitment.posts / p.days for p in periods for _ in range(p.days)]
+    floor = commitment.on_theme_min / commitment.posts if commitment.posts else 0.0
     rows = []
     for week in weeks:
         posts, on_theme, published = _sums(starts_on, week, totals)
+        recorded = _sums(starts_on, week, by_hand)[0]
         begin = (week.first_day - starts_on).days
+        coverage = on_theme / posts if posts else None
         rows.append(
             {
                 "week_start": week.first_day.isoformat(),
@@ -277,7 +315,10 @@ def _week_rows(starts_on: date, weeks: list[Period], periods: list[Period], per_
                 "posts": posts,
                 "on_theme": on_theme,
                 "published": published,
-                "coverage_ratio": on_theme / posts if posts else None,
+                "coverage_ratio": coverage,
+                "coverage_band": coverage_band(coverage, floor, commitment.one_note_max_share),
+                "recorded": recorded,
+                "timing": timing(week, today),
             }
         )
     return rows
@@ -294,7 +335,3 @@ def _plan_summary(plan: PlanFacts) -> dict:
         "ends_on": plan.ends_on.isoformat(),
         "timezone": plan.timezone,
     }
-
-
-def _blank_if_none(value):
-    return "" if value is None else value

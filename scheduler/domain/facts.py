@@ -44,3 +44,4 @@ class PostFacts:
     adapted_from_post_id: int | None = None
     source_item_id: int | None = None
     set_id: int | None = None  # one idea composed for several channels: its posts are adaptations
+    recorded_by_hand: bool = False  # published elsewhere, recorded by a person with its link

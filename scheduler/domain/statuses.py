@@ -12,14 +12,16 @@ STATUSES = (DRAFT, IN_REVIEW, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED, FAILED, 
 # in_review: waiting for a manager's approval (plans that require it). A creator's schedule puts a post
 # there from wherever a schedule starts; an approved post a creator changes goes back there (scheduled,
 # queued); approval makes it scheduled, asking for changes makes it a draft again.
+# published from draft, in_review, scheduled, queued or failed: a person recorded that it went out
+# elsewhere, with its link (services.recording); never while a worker holds it
 TRANSITIONS = {
-    DRAFT: frozenset({IN_REVIEW, SCHEDULED, CANCELLED}),
-    IN_REVIEW: frozenset({SCHEDULED, DRAFT, CANCELLED}),
-    SCHEDULED: frozenset({QUEUED, IN_REVIEW, DRAFT, CANCELLED}),
-    QUEUED: frozenset({PUBLISHING, IN_REVIEW, SCHEDULED, DRAFT, CANCELLED}),
+    DRAFT: frozenset({IN_REVIEW, SCHEDULED, CANCELLED, PUBLISHED}),
+    IN_REVIEW: frozenset({SCHEDULED, DRAFT, CANCELLED, PUBLISHED}),
+    SCHEDULED: frozenset({QUEUED, IN_REVIEW, DRAFT, CANCELLED, PUBLISHED}),
+    QUEUED: frozenset({PUBLISHING, IN_REVIEW, SCHEDULED, DRAFT, CANCELLED, PUBLISHED}),
     # scheduled: its account was refused; queued: a retry, or a rate limit's pause
     PUBLISHING: frozenset({PUBLISHED, FAILED, UNCONFIRMED, QUEUED, SCHEDULED}),
-    FAILED: frozenset({IN_REVIEW, SCHEDULED, DRAFT, CANCELLED}),
+    FAILED: frozenset({IN_REVIEW, SCHEDULED, DRAFT, CANCELLED, PUBLISHED}),
     # sent again as it was: whatever it said was approved before it went (or may have gone) out
     UNCONFIRMED: frozenset({PUBLISHED, SCHEDULED, CANCELLED}),
     PUBLISHED: frozenset(),

@@ -104,6 +104,8 @@ class Post(Base):
     # so it goes out even if Refrain is down at its time; handed_over_at: when the service last got it
     hand_over_early: Mapped[bool] = mapped_column(Boolean, default=False)
     handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # a person recorded that it went out elsewhere (remote_url: the link they gave as evidence)
+    recorded_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

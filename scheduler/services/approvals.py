@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import actor, lifecycle, posts, review_rules, runtime
+from scheduler.services import actor, lifecycle, posts, review_rules, runtime, time_guards
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.services.lifecycle import DRAFT, IN_REVIEW, SCHEDULED
 from scheduler.services.review_rules import APPROVED, CHANGES_REQUESTED, COMMENT_LIMIT
@@ -49,9 +49,11 @@ def _comment(comment, required: bool) -> str:
 @unit_of_work
 def approve(post: Post, comment: str | None = "", *, reviewer: str = "", by_link: bool = False) -> Post:
     """in_review → scheduled → queued: the post goes out at its time. Its checks run again (the style
-    guide may have changed since it was sent for approval)."""
+    guide may have changed since it was sent for approval), and its time must still be to come: a post
+    whose time passed while it waited is refused, with the next free slot offered."""
     _in_review(post, "approved")
     text = _comment(comment, required=False)
+    time_guards.refuse_past(post)
     posts.ready_to_schedule(post)
     review_rules.record(post, APPROVED, text, before=IN_REVIEW, after=SCHEDULED, reviewer=reviewer, by_link=by_link)
     by = review_rules.reviewer_label(post.reviews[-1])

@@ -33,13 +33,22 @@ class NotFound(ServiceError):
 
 
 class Invalid(ServiceError):
-    """The input cannot be used as it is; ``fields`` says what is wrong with each field."""
+    """The input cannot be used as it is; ``fields`` says what is wrong with each field, and
+    ``suggested`` what a field could hold instead, where the service knows (a time already past:
+    the next free slot), for a script to use as it is."""
 
     kind = "invalid"
 
-    def __init__(self, fields: dict | None = None, message: str | None = None):
+    def __init__(self, fields: dict | None = None, message: str | None = None, suggested: dict | None = None):
         fields = dict(fields or {})
+        self.suggested = dict(suggested or {})
         super().__init__(message or summary(fields), fields)
+
+    def to_dict(self) -> dict:
+        shape = super().to_dict()
+        if self.suggested:
+            shape["error"]["suggested"] = self.suggested
+        return shape
 
 
 class Malformed(Invalid):

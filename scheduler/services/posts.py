@@ -15,7 +15,7 @@ from scheduler.domain.links import web_link
 from scheduler.domain.statuses import MANAGERS_ONLY, actions_for
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
-from scheduler.services import actor, clock, handover, lifecycle, post_history, review_rules, runtime
+from scheduler.services import actor, clock, handover, lifecycle, post_history, review_rules, runtime, time_guards
 from scheduler.services.errors import Conflict, Invalid, Malformed, NotFound
 from scheduler.services.lifecycle import (
     CANCELLED,
@@ -75,13 +75,16 @@ def decision(reason: str, who, findings: list[str]) -> dict:
 
 
 @unit_of_work
-def create_post(data) -> Post:
+def create_post(data, scheduling: bool = False) -> Post:
+    """A draft; ``scheduling``: it is written to be scheduled at once (the editor's Schedule, an import
+    that schedules), so a time already past is refused now and nothing is saved."""
     reader = Reader(data)
     plan = _plan_field(reader)
     channel = _channel_field(reader)
     post = Post(plan=plan, channel=channel or "", status=DRAFT, extra={}, author_id=actor.current().id)
     _apply_fields(post, reader, partial=False)
     reader.done()
+    _guard_time(post, scheduling, time_changed=True)
     check_post(post)
     db.session.add(post)
     db.session.flush()
@@ -97,7 +100,9 @@ def actions(post: Post | None) -> tuple[str, ...]:
 
 
 @unit_of_work
-def update_post(post: Post, data) -> Post:
+def update_post(post: Post, data, scheduling: bool = False) -> Post:
+    """An edit; the time of a post on the calendar (or waiting for approval) may not move into the past,
+    nor, with ``scheduling`` (the edit is saved to be scheduled next), stay there."""
     if post.status not in EDITABLE:
         raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
     reader = Reader(data)
@@ -107,6 +112,7 @@ def update_post(post: Post, data) -> Post:
     old_time, before = post.scheduled_at, _handed_over_version(post)
     _apply_fields(post, reader, partial=True)
     reader.done()
+    _guard_time(post, scheduling, time_changed=post.scheduled_at != old_time)
     post_history.note_edit(post)  # every edit in the post's history, a queued post's too
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
@@ -120,6 +126,17 @@ def update_post(post: Post, data) -> Post:
     if post.status in (SCHEDULED, QUEUED) and not post.hand_over_early:
         handover.take_back(post)  # the option unticked: the service lets go of what it held
     return post
+
+
+ON_THE_WAY = frozenset({IN_REVIEW, SCHEDULED, QUEUED})  # a time set for these is a time scheduled
+
+
+def _guard_time(post: Post, scheduling: bool, time_changed: bool) -> None:
+    """Refuses a past time that is being scheduled; notes one a draft keeps (``services.time_guards``)."""
+    if scheduling or (time_changed and post.status in ON_THE_WAY):
+        time_guards.refuse_past(post)
+    elif post.status in (DRAFT, FAILED):
+        time_guards.note_past(post)
 
 
 def _handed_over_version(post: Post) -> tuple:
@@ -250,6 +267,8 @@ def schedule_post(post: Post) -> Post:
         raise Conflict(f"a {post.status} post cannot be scheduled", {"status": post.status})
     if post.scheduled_at is None:
         raise Invalid({"scheduled_at": "is required before the post can be scheduled"})
+    if post.status not in (SCHEDULED, QUEUED, UNCONFIRMED):  # on the calendar already, or sent again as it was
+        time_guards.refuse_past(post)
     ready_to_schedule(post)
     who = actor.current()
     if review_rules.required(post) and not review_rules.approved_as_is(post):
@@ -405,6 +424,7 @@ def post_dict(post: Post) -> dict:
         "failure_reason": post.failure_reason or None,
         "remote_id": post.remote_id or None,
         "remote_url": post.remote_url or None,
+        "recorded_by_hand": bool(post.recorded_by_hand),
         "hand_over_early": bool(post.hand_over_early),
         "handed_over_at": post.handed_over_at.isoformat() if post.handed_over_at else None,
         "adapted_from_post_id": post.adapted_from_post_id,

@@ -170,8 +170,9 @@ def counted_posts(plan: Plan, ids: set[int] | None = None) -> list[PostFacts]:
             source_item_id=source_item,
             set_id=set_id,
             text=f"{title or ''}\n{body or ''}".strip(),
+            recorded_by_hand=bool(by_hand),
         )
-        for post_id, channel, at, status, on_theme, adapted_from, source_item, title, body, set_id in rows
+        for post_id, channel, at, status, on_theme, adapted_from, source_item, title, body, set_id, by_hand in rows
     ]
 
 
@@ -189,6 +190,7 @@ _FACT_COLUMNS = (
     Post.title,
     Post.body,
     Post.set_id,
+    Post.recorded_by_hand,
 )
 
 
@@ -251,4 +253,20 @@ def pending_tallies(plan: Plan, facts: PlanFacts, commitments) -> dict:
     ).all()
     for channel, at, on_theme in rows:
         tallies[channel].add((local_day(at, facts.timezone) - facts.starts_on).days, 1, int(bool(on_theme)), 0)
+    return tallies
+
+
+def recorded_tallies(plan: Plan, facts: PlanFacts, commitments) -> dict:
+    """The counted posts a person recorded as published elsewhere, per channel and local day: few by
+    nature (each is a person's act), so read as rows, as the posts waiting for approval are."""
+    tallies = empty_tallies(facts, commitments)
+    start, end = plan_utc_bounds(plan)
+    rows = db.session.execute(
+        select(Post.channel, Post.scheduled_at, Post.on_theme, Post.status).where(
+            *counted_filter(plan, start, end), Post.recorded_by_hand.is_(True)
+        )
+    ).all()
+    for channel, at, on_theme, status in rows:
+        day = (local_day(at, facts.timezone) - facts.starts_on).days
+        tallies[channel].add(day, 1, int(bool(on_theme)), int(status == "published"))
     return tallies

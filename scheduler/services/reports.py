@@ -1,18 +1,31 @@
 """The compliance report of a plan: the rollup's tallies and the stored repeated messages in, the
 domain's report out; and the report as a terminal table or CSV."""
 
-from scheduler.domain.compliance import compliance_from_tallies, report_rows_csv
+from scheduler.domain.compliance import compliance_from_tallies
+from scheduler.domain.compliance_csv import report_rows_csv
 from scheduler.models import Plan
+from scheduler.services import clock
 from scheduler.services.repeated_messages import repeated_messages
-from scheduler.services.report_data import commitment_facts, pending_tallies, plan_facts, read_rollup
+from scheduler.services.report_data import (
+    commitment_facts,
+    pending_tallies,
+    plan_facts,
+    read_rollup,
+    recorded_tallies,
+)
 
 
 def compliance(plan: Plan, with_repetition: bool = True) -> dict:
+    """The report as of today on the plan's clock (which periods are past, current, to come)."""
     facts, commitments = plan_facts(plan), commitment_facts(plan)
     rollup = read_rollup(plan, facts, commitments)  # before the posts: see repeated_messages
     repeated = repeated_messages(plan, facts, commitments, rollup.revision) if with_repetition else []
     pending = pending_tallies(plan, facts, commitments)
-    return compliance_from_tallies(facts, commitments, rollup.tallies, repeated, pending)
+    recorded = recorded_tallies(plan, facts, commitments)
+    today = clock.today(plan.timezone)
+    return compliance_from_tallies(
+        facts, commitments, rollup.tallies, repeated, pending, today=today, recorded=recorded
+    )
 
 
 def as_csv(report: dict) -> str:
@@ -49,7 +62,7 @@ def as_table(report: dict) -> str:
                 f"{row['ceiling']:.0%}",
                 f"{periods['met']}/{periods['short']}/{periods['below_floor']}/{periods['one_note']}"
                 f" of {periods['total']}",
-                row["status"],
+                row["status"] if row.get("judged", True) else f"too early to judge ({row['status']})",
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]

@@ -79,6 +79,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.schedule_post": C,
     "api.unschedule_post": C,
     "api.confirm_post": C,
+    "api.record_published": C,
+    "ui.record_published": C,
     "api.post_events": V,
     "api.override_style": M,
     # one idea, many channels: creators compose and change sets; everyone reads them and their previews

@@ -5,14 +5,22 @@ Every piece of text that reaches the SVG goes through ``escape``; numbers are fo
 
 from markupsafe import Markup, escape
 
-STATUS_COLOURS = {"ok": "#2e7d32", "behind": "#ef6c00", "below_floor": "#c62828", "one_note": "#6a1b9a"}
+BAND_WORDS = {
+    "below_floor": "below the floor",
+    "in_band": "in the band",
+    "above_ceiling": "above the one-note ceiling",
+    None: "no posts",
+}
 
 
 def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = None) -> Markup:
-    """One bar per channel: its coverage ratio, over the band between floor and ceiling."""
+    """One bar per channel: its coverage ratio, over the band between floor and ceiling. The bar's
+    colour says where the ratio sits against the band (``domain.compliance.coverage_band``: below the
+    floor, in the band, above the ceiling), never the channel's volume; a channel too early to judge
+    (fewer posts than one period's commitment) gets a neutral bar. The page's legend names the colours."""
     labels = labels or {}
     label_width, bar_height, gap, top = 150, 18, 14, 24
-    scale = width - label_width - 60
+    scale = width - label_width - 110
     height = top + len(rows) * (bar_height + gap) + 24
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -32,12 +40,14 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
             f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
             f"{row['ceiling']:.0%}</title></rect>"
         )
-        coverage = row["coverage_ratio"]
+        coverage, judged = row["coverage_ratio"], row.get("judged", True)
+        band = row.get("coverage_band")
         if coverage is not None:
-            colour = STATUS_COLOURS.get(row["status"], "#555")
+            kind = band if judged else "early"
+            said = BAND_WORDS.get(band, "") if judged else "too early to judge"
             parts.append(
                 f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
-                f'height="{bar_height - 8}" fill="{colour}"><title>coverage {coverage:.0%}</title></rect>'
+                f'height="{bar_height - 8}" class="bar {kind}"><title>coverage {coverage:.0%}: {said}</title></rect>'
             )
         parts.append(
             f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="floor"/>'
@@ -47,6 +57,8 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         )
         text = "no posts" if coverage is None else f"{coverage:.0%}"
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
+        if coverage is not None and not judged:
+            parts.append(f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">too early</text>')
     parts.append(
         f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
         "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>"
@@ -58,48 +70,85 @@ def _short(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def weekly_chart(weeks: list[dict], width: int = 640, height: int = 160) -> Markup:
-    """Per ISO week: what was committed (outline), scheduled (light) and published (dark)."""
+def weekly_chart(
+    weeks: list[dict], width: int = 640, height: int = 170, floor: float | None = None, ceiling: float | None = None
+) -> Markup:
+    """Per ISO week: volume (committed as an outline, scheduled light, published dark, on the left
+    scale) and, beside it, coverage (a dot per week on the right scale, 0-100 %, over the band between
+    ``floor`` and ``ceiling``, coloured as the coverage bars are). Weeks to come are drawn as planned
+    (faded, their dots hollow): nothing in them has failed yet."""
     if not weeks:
         return Markup("")
-    top, bottom, left = 10, 28, 30
+    top, bottom, left, right = 10, 28, 30, 40
     plot = height - top - bottom
     most = max(max(w["committed"], w["posts"]) for w in weeks) or 1
-    slot = (width - left) / len(weeks)
+    slot = (width - left - right) / len(weeks)
     bar = max(slot * 0.6, 2)
+
+    def bar_height(value):
+        return plot * value / most
+
+    def share_y(value):
+        return top + plot - plot * value
+
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="posts per week">',
         f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
-        f'<line x1="{left}" x2="{width}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>',
+        f'<text x="{width - right + 4}" y="{top + 8}" class="axis">100%</text>',
+        f'<text x="{width - right + 4}" y="{top + plot}" class="axis">0%</text>',
     ]
+    if floor is not None and ceiling is not None:
+        parts.append(
+            f'<rect x="{left}" y="{share_y(ceiling):.1f}" width="{width - left - right}" '
+            f'height="{max(share_y(floor) - share_y(ceiling), 1):.1f}" class="band week-band">'
+            f"<title>coverage band: floor {floor:.0%} to ceiling {ceiling:.0%}</title></rect>"
+        )
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>')
+    parts.extend(_coverage_lines(weeks, lambda index: left + index * slot + slot / 2, share_y))
     for index, week in enumerate(weeks):
         x = left + index * slot + (slot - bar) / 2
-
-        def bar_height(value):
-            return plot * value / most
-
+        when = week.get("timing", "past")
+        coverage = week.get("coverage_ratio")
+        share = "no posts" if coverage is None else f"coverage {coverage:.0%}"
         tip = escape(
-            f"week of {week['week_start']}: committed {week['committed']:g}, scheduled {week['posts']}, "
-            f"published {week['published']}"
+            f"week of {week['week_start']}{' (planned)' if when == 'future' else ''}: committed "
+            f"{week['committed']:g}, scheduled {week['posts']}, published {week['published']}; {share}"
         )
-        parts.append(f"<g><title>{tip}</title>")
-        parts.append(
-            f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["posts"]):.1f}" width="{bar:.1f}" '
-            f'height="{bar_height(week["posts"]):.1f}" class="scheduled"/>'
-        )
-        parts.append(
-            f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["published"]):.1f}" width="{bar:.1f}" '
-            f'height="{bar_height(week["published"]):.1f}" class="published"/>'
-        )
+        parts.append(f'<g class="week {when}"><title>{tip}</title>')
+        for value, kind in ((week["posts"], "scheduled"), (week["published"], "published")):
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot - bar_height(value):.1f}" width="{bar:.1f}" '
+                f'height="{bar_height(value):.1f}" class="{kind}"/>'
+            )
         parts.append(
             f'<rect x="{x:.1f}" y="{top + plot - bar_height(week["committed"]):.1f}" width="{bar:.1f}" '
-            f'height="{bar_height(week["committed"]):.1f}" class="committed"/></g>'
+            f'height="{bar_height(week["committed"]):.1f}" class="committed"/>'
         )
+        if coverage is not None:
+            parts.append(
+                f'<circle cx="{x + bar / 2:.1f}" cy="{share_y(coverage):.1f}" r="4.5" '
+                f'class="share {week.get("coverage_band") or ""}"/>'
+            )
+        parts.append("</g>")
         if index % max(1, len(weeks) // 7) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _coverage_lines(weeks: list[dict], x_of, y_of) -> list[str]:
+    """The weeks' coverage joined up, a line per run of weeks that have posts (a week without posts has
+    no coverage: the line breaks there rather than dropping to 0 %)."""
+    lines, run = [], []
+    for index, week in enumerate([*weeks, {"coverage_ratio": None}]):
+        if week.get("coverage_ratio") is not None:
+            run.append(f"{x_of(index):.1f},{y_of(week['coverage_ratio']):.1f}")
+            continue
+        if len(run) > 1:
+            lines.append(f'<polyline points="{" ".join(run)}" class="share-line"/>')
+        run = []
+    return lines
 
 
 CHANNEL_COLOURS = ("#3451b2", "#c2185b", "#00838f", "#ef6c00", "#6a1b9a", "#2e7d32", "#5d4037", "#455a64")

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "published_at": "Published at",
     "remote_id": "Id at the service",
     "remote_url": "Address at the service",
+    "recorded_by_hand": "Recorded by hand",
     "failure_reason": "Why it failed",
     "adapted_from_post_id": "Adapted from post",
     "source_item_id": "From library item",

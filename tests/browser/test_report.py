@@ -1,6 +1,11 @@
-"""The compliance report: server-side SVG charts with real bars, and a CSV that downloads."""
+"""The compliance report: server-side SVG charts with real bars, a CSV that downloads as one table, and
+no false alarm while a channel has too few posts to judge."""
 
-from scheduler.domain.compliance import CSV_COLUMNS
+import csv
+import io
+from datetime import datetime, timezone
+
+from scheduler.domain.compliance_csv import CSV_COLUMNS
 from scheduler.services import posts
 from tests.browser.conftest import expect
 from tests.factories import commit, make_plan, make_post
@@ -31,7 +36,7 @@ def test_report_charts_and_csv_download(page, seed):
     coverage = page.locator('svg.chart[aria-label="theme coverage by channel"]')
     expect(coverage).to_have_count(1)
     expect(coverage.locator("text.label")).to_have_text(["X / Twitter", "Blog"])
-    expect(coverage.locator("rect[fill]")).to_have_count(2)  # one coverage bar per channel with posts
+    expect(coverage.locator("rect.bar")).to_have_count(2)  # one coverage bar per channel with posts
     expect(coverage.locator("text.value")).to_have_text(["67%", "100%"])
     weekly = page.locator('svg.chart[aria-label="posts per week"]')
     expect(weekly).to_have_count(2)
@@ -39,6 +44,7 @@ def test_report_charts_and_csv_download(page, seed):
         expect(chart).to_be_visible()
         heights = chart.locator("rect.scheduled").evaluate_all("rects => rects.map(r => r.getBBox().height)")
         assert len(heights) >= 13 and sum(1 for h in heights if h > 0) >= 1, heights
+        assert chart.locator("circle.share").count() >= 1, "each week's coverage beside its volume"
     assert coverage.bounding_box()["width"] > 300
 
     with page.expect_download() as download_info:
@@ -46,6 +52,39 @@ def test_report_charts_and_csv_download(page, seed):
     download = download_info.value
     assert download.suggested_filename == f"compliance-plan-{plan_id}.csv"
     with open(download.path(), encoding="utf-8") as csv_file:
-        lines = csv_file.read().splitlines()
-    assert lines[0] == ",".join(CSV_COLUMNS)
-    assert [line.split(",")[0] for line in lines[1:3]] == ["twitter", "blog"]
+        rows = list(csv.DictReader(io.StringIO(csv_file.read())))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert [r["channel"] for r in rows] == ["twitter"] * 14 + ["blog"] * 14, "a row per channel and ISO week"
+    assert {r["plan"] for r in rows} == {"Rapport (browser)"}
+    assert (rows[0]["week_start"], rows[0]["week_end"], rows[0]["coverage_ratio"]) == ("2031-06-01", "2031-06-01", "")
+    assert (rows[1]["week_start"], rows[1]["posts"], rows[1]["coverage_ratio"]) == ("2031-06-02", "2", "0.5")
+
+
+def test_a_channel_with_too_few_posts_is_too_early_to_judge_and_days_to_come_are_planned(page, seed, pinned_clock):
+    def plan_with_one_tweet():
+        plan = make_plan(name="Early days")
+        commit(plan, "twitter")
+        posts.schedule_post(make_post(plan, when="2031-06-02T10:00:00+02:00"))
+        return plan.id
+
+    plan_id = seed(plan_with_one_tweet)
+    pinned_clock(datetime(2031, 6, 3, 12, 0, tzinfo=timezone.utc))
+    page.goto(f"/plans/{plan_id}/report")
+
+    summary = page.locator("section.summary")
+    expect(summary.locator(".metric").first).to_contain_text("too early to judge")
+    expect(summary.locator(".metric.early", has_text="X / Twitter")).to_contain_text(
+        "1 of the 4 posts it commits to a day so far"
+    )
+    expect(summary).not_to_contain_text("one note")
+    expect(page.locator("#words")).to_contain_text("the audience hears one note")
+    bar = page.locator('svg.chart[aria-label="theme coverage by channel"] rect.bar')
+    expect(bar).to_have_class("bar early")
+    expect(page.locator("#coverage-legend")).to_contain_text("below the floor")
+    row = page.locator("table.report tbody tr").first
+    expect(row.locator("td.timing")).to_contain_text("in progress")
+    expect(row.locator("td.timing")).to_contain_text("89 planned")
+    expect(row.locator("td").nth(8)).to_contain_text("of 2")  # 1 and 2 June: gone by, short
+    expect(row.locator("td").last).to_have_text("too early to judge")
+    future = page.locator('svg.chart[aria-label="posts per week"] g.week.future')
+    assert future.count() == 12, "the weeks after this one are drawn as planned"

@@ -3,7 +3,8 @@ import io
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from scheduler.domain.compliance import compliance_from_tallies, compliance_report, empty_tallies, report_rows_csv
+from scheduler.domain.compliance import compliance_from_tallies, compliance_report, empty_tallies
+from scheduler.domain.compliance_csv import report_rows_csv
 from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -14,9 +15,9 @@ def make_plan(starts_on, ends_on):
     return PlanFacts(1, "Autumn", "autumn", "Fall for us", ("autumn",), starts_on, ends_on, "Europe/Paris")
 
 
-def post(post_id, day, hour=10, on_theme=True, channel="twitter", status="scheduled", minute=0, text=""):
+def post(post_id, day, hour=10, on_theme=True, channel="twitter", status="scheduled", minute=0, text="", by_hand=False):
     local = datetime.combine(day, time(hour, minute), PARIS)
-    return PostFacts(post_id, channel, local.astimezone(timezone.utc), status, on_theme, text)
+    return PostFacts(post_id, channel, local.astimezone(timezone.utc), status, on_theme, text, recorded_by_hand=by_hand)
 
 
 def channel_row(report, channel="twitter"):
@@ -122,20 +123,33 @@ def test_weekly_commitment_is_prorated_over_clipped_weeks():
     assert [w["committed"] for w in weeks] == [0.16, 0.23, 0.23, 0.23, 0.16], "5/31 and 7/31, to two places"
 
 
-def test_csv_export_has_a_row_per_channel_then_the_repeated_messages():
-    plan = make_plan(date(2031, 9, 1), date(2031, 9, 7))
-    same = "Autumn is here! Come see the new collection in store"
-    posts = [post(1, date(2031, 9, 1), text=same), post(2, date(2031, 9, 3), text=same.upper())]
+def test_the_csv_is_one_table_a_row_per_channel_and_week_with_the_plan_and_ratios_rounded():
+    plan = make_plan(date(2031, 9, 3), date(2031, 9, 14))  # a Wednesday: the first week is clipped
+    posts = [post(1, date(2031, 9, 3)), post(2, date(2031, 9, 4)), post(3, date(2031, 9, 5), on_theme=False)]
     blog = CommitmentFacts("blog", posts=1, per="week", on_theme_min=1, one_note_max_share=0.8)
-    report = compliance_report(plan, [SEED_TWITTER, blog], posts)
-    assert report["repeated_messages"] == [{"channel": "twitter", "post_ids": [1, 2], "similarity": 1.0}]
-    lines = report_rows_csv(report).splitlines()
-    channels, repeated = lines[: lines.index("")], lines[lines.index("") + 1 :]
-    rows = list(csv.DictReader(io.StringIO("\n".join(channels))))
-    assert [r["channel"] for r in rows] == ["twitter", "blog"]
-    assert rows[0]["committed_posts"] == "28" and rows[0]["status"] == "one_note"
-    assert rows[1]["coverage_ratio"] == "" and rows[1]["periods_total"] == "1"
-    assert repeated == ["channel,post_ids,similarity", "twitter,1 2,1.0"]
+    report = compliance_report(plan, [SEED_TWITTER, blog], posts, repeated=[], today=date(2031, 9, 9))
+    rows = list(csv.DictReader(io.StringIO(report_rows_csv(report))))
+    assert [(r["channel"], r["week_start"], r["week_end"], r["timing"]) for r in rows] == [
+        ("twitter", "2031-09-03", "2031-09-07", "past"),
+        ("twitter", "2031-09-08", "2031-09-14", "current"),
+        ("blog", "2031-09-03", "2031-09-07", "past"),
+        ("blog", "2031-09-08", "2031-09-14", "current"),
+    ]
+    assert {(r["plan"], r["plan_starts_on"], r["plan_ends_on"]) for r in rows} == {
+        ("Autumn", "2031-09-03", "2031-09-14")
+    }
+    first = rows[0]
+    assert (first["committed"], first["posts"], first["on_theme"], first["coverage_ratio"]) == ("20", "3", "2", "0.667")
+    assert (first["floor"], first["ceiling"], first["coverage_band"]) == ("0.25", "0.5", "above_ceiling")
+    assert (first["periods_ending"], first["periods_short"], first["periods_met"]) == ("5", "5", "0")
+    assert rows[1]["coverage_ratio"] == "" and rows[1]["periods_ending"] == "7"
+    assert (first["judged"], first["channel_status"]) == ("false", "one_note"), "3 posts of a 4-a-day commitment"
+    for channel in ("twitter", "blog"):
+        row = channel_row(report, channel)
+        mine = [r for r in rows if r["channel"] == channel]
+        assert sum(float(r["committed"]) for r in mine) == row["committed_posts"]
+        assert sum(int(r["posts"]) for r in mine) == row["posts"]
+        assert sum(int(r["periods_ending"]) for r in mine) == row["periods"]["total"]
 
 
 def test_a_small_plan_gives_the_whole_report_field_by_field():
@@ -148,16 +162,16 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
     posts = [
         post(1, date(2031, 9, 1), status="draft"),  # not counted, and first: the others still are
         post(2, date(2031, 9, 1), hour=0),  # the plan's first instant
-        post(3, date(2031, 9, 1), hour=12, on_theme=False, status="published"),
+        post(3, date(2031, 9, 1), hour=12, on_theme=False, status="published", by_hand=True),  # recorded by hand
         post(4, date(2031, 9, 2), hour=9, status="published"),
         post(5, date(2031, 9, 4), hour=0),  # the first instant after the plan
         PostFacts(6, "twitter", datetime(2031, 9, 2, 22, 30), "queued", True, ""),  # naive is UTC: 00:30 on the 3rd
         post(7, date(2031, 9, 2), channel="newsletter"),  # no commitment
     ]
     repeated = [{"channel": "twitter", "post_ids": [2, 4], "similarity": 0.9}]
-    report = compliance_report(plan, [twitter, blog], posts, repeated)
+    report = compliance_report(plan, [twitter, blog], posts, repeated, today=date(2031, 9, 2))
 
-    def detail(day, posts, on_theme, published, committed, status, last_day=None):
+    def detail(day, posts, on_theme, published, committed, status, timing, last_day=None):
         return {
             "first_day": day,
             "last_day": last_day or day,
@@ -168,9 +182,10 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
             "status": status,
             "pending_approval": 0,
             "met_if_approved": False,
+            "timing": timing,
         }
 
-    def week(committed, posts, on_theme, published, coverage):
+    def week(committed, posts, on_theme, published, coverage, band, recorded):
         return {
             "week_start": "2031-09-01",
             "week_end": "2031-09-03",
@@ -179,7 +194,13 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
             "on_theme": on_theme,
             "published": published,
             "coverage_ratio": coverage,
+            "coverage_band": band,
+            "recorded": recorded,
+            "timing": "current",
         }
+
+    def counts(total=0, met=0, short=0):
+        return {"total": total, "met": met, "below_floor": 0, "one_note": 0, "short": short}
 
     assert report == {
         "plan": {
@@ -193,6 +214,7 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
             "timezone": "Europe/Paris",
         },
         "theme_coverage_ratio": 0.75,
+        "judged": True,
         "channels": [
             {
                 "channel": "twitter",
@@ -208,13 +230,22 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                 "ceiling": 0.5,
                 "periods": {"total": 3, "met": 1, "below_floor": 0, "one_note": 0, "short": 2},
                 "status": "one_note",
+                "judged": True,
+                "coverage_band": "above_ceiling",
+                "recorded": 1,
+                "periods_by_timing": {
+                    "past": counts(1, met=1),
+                    "current": counts(1, short=1),
+                    "future": counts(1, short=1),
+                },
+                "standing": "one_note",
                 "pending_approval": 0,
                 "period_details": [
-                    detail("2031-09-01", 2, 1, 1, 2, "met"),
-                    detail("2031-09-02", 1, 1, 1, 2, "short"),
-                    detail("2031-09-03", 1, 1, 0, 2, "short"),
+                    detail("2031-09-01", 2, 1, 1, 2, "met", "past"),
+                    detail("2031-09-02", 1, 1, 1, 2, "short", "current"),
+                    detail("2031-09-03", 1, 1, 0, 2, "short", "future"),
                 ],
-                "weeks": [week(6.0, 4, 3, 2, 0.75)],
+                "weeks": [week(6.0, 4, 3, 2, 0.75, "above_ceiling", 1)],
             },
             {
                 "channel": "blog",
@@ -230,21 +261,26 @@ def test_a_small_plan_gives_the_whole_report_field_by_field():
                 "ceiling": 1.0,
                 "periods": {"total": 1, "met": 0, "below_floor": 0, "one_note": 0, "short": 1},
                 "status": "behind",
+                "judged": False,
+                "coverage_band": None,
+                "recorded": 0,
+                "periods_by_timing": {"past": counts(), "current": counts(1, short=1), "future": counts()},
+                "standing": "early",
                 "pending_approval": 0,
-                "period_details": [detail("2031-09-01", 0, 0, 0, 1, "short", last_day="2031-09-03")],
-                "weeks": [week(1.0, 0, 0, 0, None)],
+                "period_details": [detail("2031-09-01", 0, 0, 0, 1, "short", "current", last_day="2031-09-03")],
+                "weeks": [week(1.0, 0, 0, 0, None, None, 0)],
             },
         ],
         "repeated_messages": repeated,
     }
     assert report_rows_csv(report) == (
-        "channel,per,committed_posts,posts,published,on_theme,coverage_ratio,floor,ceiling,periods_total,"
-        "periods_met,periods_short,periods_below_floor,periods_one_note,status\n"
-        "twitter,day,6,4,2,3,0.75,0.5,0.5,3,1,2,0,0,one_note\n"
-        "blog,week,1,0,0,0,,1.0,1.0,1,0,1,0,0,behind\n"
-        "\n"
-        "channel,post_ids,similarity\n"
-        "twitter,2 4,0.9\n"
+        "channel,per,week_start,week_end,timing,plan_id,plan,plan_starts_on,plan_ends_on,committed,posts,published,"
+        "recorded,on_theme,coverage_ratio,floor,ceiling,coverage_band,periods_ending,periods_met,periods_short,"
+        "periods_below_floor,periods_one_note,judged,channel_status,standing\n"
+        "twitter,day,2031-09-01,2031-09-03,current,7,Rentrée,2031-09-01,2031-09-03,6,4,2,1,3,0.75,0.5,0.5,"
+        "above_ceiling,3,1,2,0,0,true,one_note,one_note\n"
+        "blog,week,2031-09-01,2031-09-03,current,7,Rentrée,2031-09-01,2031-09-03,1,0,0,0,0,,1,1,,1,0,1,0,0,false,"
+        "behind,early\n"
     )
 
 
@@ -287,3 +323,48 @@ def test_posts_waiting_for_approval_are_counted_apart_and_say_when_they_would_me
         ("short", 1, False),
     ]
     assert compliance_from_tallies(plan, [twitter], counted, [])["channels"][0]["pending_approval"] == 0
+
+
+def test_one_tweet_of_a_four_a_day_plan_is_too_early_to_judge_though_its_status_keeps_its_meaning():
+    plan = make_plan(date(2031, 6, 1), date(2031, 8, 31))
+    report = compliance_report(plan, [SEED_TWITTER], [post(1, date(2031, 6, 2))], repeated=[])
+    row = channel_row(report)
+    assert (row["coverage_ratio"], row["status"], row["judged"]) == (1.0, "one_note", False)
+    assert report["judged"] is False
+    four = [post(n, date(2031, 6, 2), hour=9 + n, on_theme=n == 1) for n in range(1, 5)]
+    row = channel_row(compliance_report(plan, [SEED_TWITTER], four, repeated=[]))
+    assert (row["judged"], row["status"], row["coverage_band"]) == (True, "behind", "in_band")
+
+
+def test_periods_to_come_are_told_apart_from_periods_gone_by_while_the_contract_counts_stay():
+    plan = make_plan(date(2031, 6, 2), date(2031, 6, 8))
+    commitment = CommitmentFacts("twitter", posts=1, per="day", on_theme_min=0, one_note_max_share=1.0)
+    posts = [post(1, date(2031, 6, 2)), post(2, date(2031, 6, 5))]
+    row = channel_row(compliance_report(plan, [commitment], posts, repeated=[], today=date(2031, 6, 4)))
+    assert [d["timing"] for d in row["period_details"]] == ["past", "past", "current"] + ["future"] * 4
+    assert row["periods"] == {"total": 7, "met": 2, "below_floor": 0, "one_note": 0, "short": 5}
+    by_timing = row["periods_by_timing"]
+    assert (by_timing["past"]["met"], by_timing["past"]["short"]) == (1, 1), "the 3rd went by without a post"
+    assert (by_timing["current"]["total"], by_timing["current"]["short"]) == (1, 1), "today, still open"
+    assert (by_timing["future"]["met"], by_timing["future"]["short"]) == (1, 3), "planned, not failed"
+    assert [w["timing"] for w in row["weeks"]] == ["current"]
+
+
+def test_the_coverage_band_follows_the_ratio_against_floor_and_ceiling_not_the_volume():
+    from scheduler.domain.compliance import coverage_band
+
+    assert coverage_band(None, 0.25, 0.5) is None
+    assert coverage_band(0.1, 0.25, 0.5) == "below_floor"
+    assert coverage_band(0.25, 0.25, 0.5) == coverage_band(0.5, 0.25, 0.5) == "in_band"
+    assert coverage_band(0.51, 0.25, 0.5) == "above_ceiling"
+
+
+def test_a_channel_is_behind_on_the_page_only_for_periods_gone_by():
+    plan = make_plan(date(2031, 6, 2), date(2031, 6, 8))
+    commitment = CommitmentFacts("twitter", posts=1, per="day", on_theme_min=0, one_note_max_share=1.0)
+    filled_so_far = [post(1, date(2031, 6, 2)), post(2, date(2031, 6, 3))]
+    row = channel_row(compliance_report(plan, [commitment], filled_so_far, repeated=[], today=date(2031, 6, 4)))
+    assert (row["status"], row["standing"]) == ("behind", "on_track"), "5 posts owed, all to days to come"
+    one_missed = [post(1, date(2031, 6, 2))]
+    row = channel_row(compliance_report(plan, [commitment], one_missed, repeated=[], today=date(2031, 6, 4)))
+    assert (row["status"], row["standing"]) == ("behind", "behind"), "the 3rd went by without its post"

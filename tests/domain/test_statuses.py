@@ -57,14 +57,22 @@ def test_the_machine_keeps_a_post_from_going_out_twice():
     """What the table itself must keep, whatever else changes in it (mutation testing leaves tables
     alone, and the edge-by-edge tests read this one)."""
     assert sources_of("publishing") == {"queued"}, "only a claim starts a delivery"
-    assert sources_of(PUBLISHED) == {"publishing", "unconfirmed"}, "out by a delivery, or confirmed by a person"
+    assert sources_of(PUBLISHED) == {
+        "publishing",
+        "unconfirmed",
+        "draft",
+        "in_review",
+        "scheduled",
+        "queued",
+        "failed",
+    }, "out by a delivery, confirmed by a person, or recorded by hand as published elsewhere"
     assert TRANSITIONS[PUBLISHED] == frozenset(), "a published post never moves again"
     assert TRANSITIONS["unconfirmed"] == {PUBLISHED, SCHEDULED, CANCELLED}, "never sent again by itself"
     assert not EDITABLE & {"publishing", PUBLISHED, CANCELLED}, "nobody edits a post in hand, out, or cancelled"
 
 
 def test_a_post_in_review_can_be_approved_sent_back_withdrawn_or_cancelled_and_is_never_delivered():
-    assert TRANSITIONS["in_review"] == {SCHEDULED, DRAFT, CANCELLED}
+    assert TRANSITIONS["in_review"] == {SCHEDULED, DRAFT, CANCELLED, PUBLISHED}, "or recorded as published elsewhere"
     assert "in_review" in TRANSITIONS[DRAFT] and "in_review" not in sources_of("publishing")
     assert {"approve", "request_changes"} <= set(actions_for("in_review"))
 

@@ -367,6 +367,13 @@ def new_york_plan():
     return plan
 
 
+@pytest.fixture
+def new_york(clock_at):
+    """The New York plan, on a clock pinned before it starts: its times are scheduled while to come."""
+    clock_at("2026-02-01T12:00:00-05:00")
+    return new_york_plan
+
+
 def save_in_editor(client, plan, typed: str):
     response = client.post(
         f"/posts/new?plan_id={plan.id}&channel=twitter",
@@ -395,9 +402,9 @@ def calendar_cell(plan, day: date):
     ],
 )
 def test_the_editor_says_where_a_skipped_or_repeated_time_goes_and_everything_agrees(
-    client, app, typed, notice, stored, shown
+    client, app, new_york, typed, notice, stored, shown
 ):
-    plan = new_york_plan()
+    plan = new_york()
     html, post = save_in_editor(client, plan, typed)
     assert f"When: {notice}." in html and "Scheduled: it will be delivered at its time." in html
     assert post.status in ("scheduled", "queued") and post.scheduled_at.isoformat() == stored
@@ -409,8 +416,8 @@ def test_the_editor_says_where_a_skipped_or_repeated_time_goes_and_everything_ag
     assert f">{shown[-5:]} Spring is here</a>" in week, "the calendar's chip shows the time the notice named"
 
 
-def test_an_ordinary_time_gets_no_notice(client, app):
-    plan = new_york_plan()
+def test_an_ordinary_time_gets_no_notice(client, app, new_york):
+    plan = new_york()
     html, post = save_in_editor(client, plan, "2026-03-09T02:30")
     assert "When:" not in html and post.scheduled_at.isoformat() == "2026-03-09T06:30:00+00:00"
 
@@ -453,8 +460,8 @@ def test_saving_the_text_never_moves_the_second_of_two_repeated_times(client, ap
         ),
     ],
 )
-def test_the_api_explains_a_skipped_or_repeated_wall_time(client, app, written, notice, stored):
-    plan = new_york_plan()
+def test_the_api_explains_a_skipped_or_repeated_wall_time(client, app, new_york, written, notice, stored):
+    plan = new_york()
     answer = client.post(
         "/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks", "scheduled_at": written}
     )
@@ -470,8 +477,8 @@ def test_the_api_explains_a_skipped_or_repeated_wall_time(client, app, written, 
 
 
 @pytest.mark.parametrize("written", ["2026-03-08T12:00:00-04:00", "2026-03-08T02:30:00Z"])
-def test_the_api_says_nothing_about_an_ordinary_time_or_one_written_in_utc(client, app, written):
-    plan = new_york_plan()
+def test_the_api_says_nothing_about_an_ordinary_time_or_one_written_in_utc(client, app, new_york, written):
+    plan = new_york()
     answer = client.post(
         "/api/v1/posts", json={"plan_id": plan.id, "channel": "twitter", "body": "Clocks", "scheduled_at": written}
     )

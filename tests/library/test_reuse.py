@@ -183,17 +183,19 @@ def test_evergreen_never_pushes_a_channel_past_its_one_note_ceiling(client, plan
     assert found["proposals"] == [] and "one-note" in found["not_proposed"][0]["why"]
 
 
-def test_evergreen_never_repeats_a_message_posted_within_14_days(client, plan):
+def test_evergreen_never_repeats_a_message_posted_within_14_days(client, plan, clock_at):
     commit(plan, "twitter", posts=1, per="day", on_theme_min=0, one_note_max_share=1.0)
     text = "Our guide to planning a quarter around one theme takes an afternoon"
     ids = add_items("twitter", [{"remote_id": "guide", "title": "", "summary": text, "days_ago": 90}])
     _evergreen(client, ids["guide"])
     first = client.get(f"/api/v1/plans/{plan.id}/evergreen").get_json()["proposals"][0]
     when = datetime.fromisoformat(first["at"])
-    make_post(plan, "twitter", body=text, when=(when - timedelta(days=2)).isoformat())
     from scheduler.services import posts
 
+    clock_at((when - timedelta(days=2, hours=1)).isoformat())  # scheduled while its time was still to come
+    make_post(plan, "twitter", body=text, when=(when - timedelta(days=2)).isoformat())
     posts.schedule_post(db.session.query(Post).one())
+    clock_at(datetime.now(timezone.utc).isoformat())
     again = client.get(f"/api/v1/plans/{plan.id}/evergreen").get_json()["proposals"][0]
     assert datetime.fromisoformat(again["at"]) - (when - timedelta(days=2)) > timedelta(days=14)
     page = client.get(f"/plans/{plan.id}/evergreen").get_data(as_text=True)

@@ -16,7 +16,7 @@ from scheduler.domain.repetition import find_repeated_messages
 from scheduler.infra import migrate
 from scheduler.models import Post, PostCount
 from scheduler.models.database import db
-from scheduler.services import lifecycle, plans, posts, repeated_messages, report_data, reports
+from scheduler.services import clock, lifecycle, plans, posts, repeated_messages, report_data, reports
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.services.unit_of_work import unit_of_work
 from tests.factories import commit, make_plan, make_post
@@ -44,6 +44,7 @@ def every_post_of(plan) -> list[PostFacts]:
             text=f"{p.title or ''}\n{p.body or ''}".strip(),
             adapted_from_post_id=p.adapted_from_post_id,
             source_item_id=p.source_item_id,
+            recorded_by_hand=bool(p.recorded_by_hand),
         )
         for p in rows.scalars()
         if p.scheduled_at is not None
@@ -64,6 +65,7 @@ def recount(plan) -> dict:
         report_data.commitment_facts(plan),
         every,
         repeated=find_repeated_messages(counted),
+        today=clock.today(plan.timezone),
     )
 
 

@@ -28,7 +28,7 @@ def page(client, plan) -> str:
 
 
 def test_a_grid_nobody_changed_is_served_as_it_was_kept(client, app, builds, clock_at):
-    clock_at("2031-06-04T09:00:00+02:00")
+    clock_at("2031-06-01T09:00:00+02:00")  # before the posts' times: a past time cannot be scheduled
     plan = make_plan()
     commit(plan, "twitter")
     posts.schedule_post(make_post(plan, body="Summer offer, day two"))
@@ -38,7 +38,7 @@ def test_a_grid_nobody_changed_is_served_as_it_was_kept(client, app, builds, clo
 
 
 def test_every_change_to_what_the_grid_shows_renders_it_anew(client, app, builds, clock_at):
-    clock_at("2031-06-04T09:00:00+02:00")
+    clock_at("2031-06-01T09:00:00+02:00")  # before the posts' times: a past time cannot be scheduled
     plan = make_plan()
     commit(plan, "twitter")
     post = posts.schedule_post(make_post(plan, body="Summer offer, day two"))

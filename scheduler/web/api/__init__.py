@@ -22,8 +22,9 @@ def error(status: int, message: str, fields: dict | None = None):
 
 @blueprint.errorhandler(ServiceError)
 def _refused(exc: ServiceError):
-    """Every kind of refusal, as its status code and the contract's error shape."""
-    return error(status_of(exc), exc.message, exc.fields)
+    """Every kind of refusal, as its status code and the contract's error shape (with what a field could
+    hold instead, where the service suggests it)."""
+    return jsonify(exc.to_dict()), status_of(exc)
 
 
 @blueprint.errorhandler(HTTPException)

@@ -61,7 +61,7 @@ def accepts(schema: dict, *, required: bool = True) -> Callable:
             except Invalid as error:
                 if not g.api_refused:
                     raise
-                raise Invalid({**error.fields, **g.api_refused}) from None
+                raise Invalid({**error.fields, **g.api_refused}, suggested=error.suggested) from None
             return answer
 
         checked.api_accepts = {"schema": schema, "required": required, "validator": validator(schema)}

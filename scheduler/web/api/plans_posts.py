@@ -4,7 +4,7 @@ from flask import Response, jsonify, request
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-from scheduler.services import approvals, plans, posts, reports
+from scheduler.services import approvals, plans, posts, recording, reports
 from scheduler.services.errors import Malformed, NotFound
 from scheduler.services.validation import Reader
 from scheduler.web.api import blueprint, body
@@ -200,6 +200,14 @@ def unschedule_post(post_id):
 def confirm_post(post_id):
     url = body().get("url") or ""
     return jsonify(posts.post_dict(posts.confirm_published(posts.get_post(post_id), url)))
+
+
+@blueprint.post("/posts/<int:post_id>/record-published")
+@accepts(S.RECORDING)
+@answers(200, ref("Post"), "the post, published elsewhere as recorded by hand, with its link kept")
+@refuses(409)
+def record_published(post_id):
+    return jsonify(posts.post_dict(recording.record_published(posts.get_post(post_id), body())))
 
 
 @blueprint.delete("/posts/<int:post_id>")

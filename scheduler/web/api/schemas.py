@@ -102,6 +102,13 @@ REVIEW_VERDICT = obj({"comment": text(4000, nullable=True)})
 CHANGES_REQUEST = obj({"comment": text(4000, minLength=1)}, required=("comment",))
 STYLE_OVERRIDE = obj({"reason": text(1000), "by": text(100, nullable=True)}, required=("reason",))
 CONFIRMATION = obj({"url": text(2000, nullable=True)})
+RECORDING = obj(
+    {
+        "url": text(2000, examples=["https://x.com/northwind/status/1"], description="where it appeared: the evidence"),
+        "published_at": {**nullable(INSTANT), "description": "when it went out (now when not given); not to come"},
+    },
+    required=("url",),
+)
 CONTENT_CHECK = obj(
     {
         "body": text(TEXT_LIMIT, nullable=True),
@@ -268,6 +275,12 @@ COMPONENTS = {
                 {
                     "message": {"type": "string", "minLength": 1},
                     "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "suggested": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": "what a refused field could hold instead (a time already past: the next "
+                        "free slot), where the service knows",
+                    },
                 },
                 required=("message", "fields"),
                 additionalProperties=False,
@@ -330,6 +343,10 @@ COMPONENTS = {
             "failure_reason": {"type": ["string", "null"]},
             "remote_id": {"type": ["string", "null"]},
             "remote_url": {"type": ["string", "null"]},
+            "recorded_by_hand": {
+                "type": "boolean",
+                "description": "a person recorded that it went out elsewhere; remote_url is the link they gave",
+            },
             "hand_over_early": {"type": "boolean"},
             "handed_over_at": {**STAMP, "description": "when its service last got it ahead of its time"},
             "adapted_from_post_id": {"type": ["integer", "null"]},

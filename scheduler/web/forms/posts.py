@@ -4,7 +4,7 @@ The time is typed on the plan's clock in a datetime-local field; a time the cloc
 is not shifted silently: ``time_notice`` says where it goes, and the page shows it.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -205,9 +205,10 @@ def post_form_class(adapter) -> type[PostForm]:
 
 
 def post_form(
-    adapter, plan, post=None, day: date | None = None, hand_over: bool = False, trust: bool = False
+    adapter, plan, post=None, at: datetime | None = None, hand_over: bool = False, trust: bool = False
 ) -> PostForm:
-    """The editor's form: what was posted, else the post as saved, else a new one (at 10:00 on ``day``).
+    """The editor's form: what was posted, else the post as saved, else a new one (at ``at``, the time
+    proposed for it: "+" on a calendar day proposes that day's next free slot).
     ``hand_over``: the channel's service can hold the post until its time (the option is offered);
     ``trust``: the person may mark the post as trusted HTML (a manager), shown where the channel gets HTML."""
     values = {}
@@ -223,8 +224,8 @@ def post_form(
             "hand_over_early": bool(post.hand_over_early),
         }
         values |= {name: extra_value(kind, name, extra.get(name)) for name, kind in adapter.extra_fields.items()}
-    elif day is not None:
-        values["scheduled_local"] = f"{day.isoformat()}T10:00"
+    elif at is not None:
+        values["scheduled_local"] = local_time(at, plan, FORM_TIME)
     form = post_form_class(adapter).shown(values)
     form.offers_hand_over = hand_over
     form.offers_trust = trust and adapter.name in ALLOW_LISTS

@@ -82,6 +82,7 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     plans,
     post_sets,
     posts,
+    recording,
     report,
     style,
     subscribers,

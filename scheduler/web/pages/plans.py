@@ -14,8 +14,10 @@ from scheduler.web.retrospective_charts import difference_chart
 @blueprint.get("/")
 def index():
     all_plans = plans.all_plans()
-    coverage = {p.id: reports.compliance(p, with_repetition=False)["theme_coverage_ratio"] for p in all_plans}
-    return render_template("plans/index.html", plans=all_plans, coverage=coverage)
+    found = {p.id: reports.compliance(p, with_repetition=False) for p in all_plans}
+    coverage = {plan_id: report["theme_coverage_ratio"] for plan_id, report in found.items()}
+    early = {plan_id for plan_id, report in found.items() if report["channels"] and not report["judged"]}
+    return render_template("plans/index.html", plans=all_plans, coverage=coverage, early=early)
 
 
 @blueprint.route("/plans/new", methods=["GET", "POST"])

@@ -22,6 +22,7 @@ from scheduler.services import (
     post_checks,
     posts,
     previews,
+    time_guards,
 )
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
@@ -29,6 +30,7 @@ from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
 from scheduler.web.pages import blueprint, cancelling, form_page, say_when
 from scheduler.web.pages.approvals import LINK_KEY
+from scheduler.web.pages.recording import record_link
 from scheduler.web.previews import rendered
 
 
@@ -65,11 +67,18 @@ def new_post():
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = None
-    form = post_form(adapter, plan, day=day, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
+    at = time_guards.proposed_for_day(plan, adapter.name, day) if day and request.method == "GET" else None
+    if at is not None and day < clock.today(plan.timezone):
+        flash(f"{day:%d %B} is past: the time proposed is the next free slot to come.")
+    form = post_form(adapter, plan, at=at, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
+    scheduling = form.action.data == "schedule"
     if post := form.submit(
-        lambda: posts.create_post({**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name})
+        lambda: posts.create_post(
+            {**form.service_input(plan), "plan_id": plan.id, "channel": adapter.name}, scheduling=scheduling
+        )
     ):
         say_when(form.time_notice)
+        say_notices(post)
         if form.action.data == "schedule":
             return act(post, "schedule", form)
         flash("Draft saved.")
@@ -94,12 +103,15 @@ def edit_post(post_id):
             return cancelling.confirm_page(post)  # asked once more: a cancel is never one stray click
         return act(post, action, form)
     try:
-        saved = form.submit(lambda: posts.update_post(post, form.service_input(post.plan, post)))
+        saved = form.submit(
+            lambda: posts.update_post(post, form.service_input(post.plan, post), scheduling=action == "schedule")
+        )
     except Conflict as error:
         flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.", "error")
         return redirect(url_for("ui.edit_post", post_id=post.id))
     if saved:
         say_when(form.time_notice)
+        say_notices(saved)
         if action == "schedule":
             return act(post, action, form)
         flash("Saved.")
@@ -127,7 +139,15 @@ def editor(plan, post, adapter, form):
         undo=cancel_undo.undo_offer(post),
         in_outbox=post is not None and post.status == "published" and outbox_files.outbox_path(post) is not None,
         preview=rendered(previews.of_post(post)) if post is not None else None,
+        record_url=record_link(post),
     )
+
+
+def say_notices(post) -> None:
+    """What the service accepted but wants known: a draft kept at a time already past."""
+    notice = (getattr(post, "notices", None) or {}).get("scheduled_at")
+    if notice and "already past" in notice:
+        flash(f"When {notice}.")
 
 
 ACTIONS = {

@@ -23,5 +23,8 @@ def report_page(plan_id):
         report=report,
         repeated=repeated,
         coverage_chart=charts.coverage_chart(rows, labels=labels),
-        weekly_charts={row["channel"]: charts.weekly_chart(row["weeks"]) for row in rows},
+        weekly_charts={
+            row["channel"]: charts.weekly_chart(row["weeks"], floor=row["floor"], ceiling=row["ceiling"])
+            for row in rows
+        },
     )

@@ -1,7 +1,7 @@
 """media: the media library's uploaded images and videos
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2027-02-01
 
 ``media_files``: one row per uploaded medium, named by its content's SHA-256 (the stored file's name,
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
