@@ -57,6 +57,10 @@ class Post(Base):
         Index("ix_posts_status_time", "status", "scheduled_at"),
         # the posts adapted from a given one: what a search around an edit asks of its changed posts
         Index("ix_posts_adapted_from", "adapted_from_post_id"),
+        # the posts list's pages, by time, by channel and by status (services.post_pages: keyset, no OFFSET)
+        Index("ix_posts_list_time", "plan_id", "scheduled_at", "id"),
+        Index("ix_posts_list_channel", "plan_id", "channel", "scheduled_at", "id"),
+        Index("ix_posts_list_status", "plan_id", "status", "scheduled_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,6 +33,9 @@ UPLOAD_ENDPOINTS = {
     # a help desk's export of interactions goes through the same upload (and its limit)
     "ui.upload_interactions": metrics.MAX_UPLOAD + UPLOAD_SLACK,
     "api.import_interactions": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
+    # a CSV of posts, as a form's file, the API's JSON (text or base64) or the file itself
+    "ui.import_posts": metrics.MAX_UPLOAD + UPLOAD_SLACK,
+    "api.import_posts": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
 }
 CONTENT_SECURITY_POLICY = "; ".join(
     (

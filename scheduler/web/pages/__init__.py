@@ -74,6 +74,7 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     newsletter,
     patterns,
     plans,
+    post_list,
     posts,
     report,
     style,
