@@ -30,7 +30,7 @@ from scheduler.services.unit_of_work import after_commit, on_its_own, unit_of_wo
 from scheduler.services.validation import Reader, is_id
 
 ACTIONS = ("reschedule", "move", "cancel")
-MOST = 5000  # posts in one action: more is a filter to narrow, and a transaction too long for SQLite's writers
+MOST = 2000  # posts in one action: more is a filter to narrow, and a transaction too long for SQLite's one writer
 DONE, UNCHANGED, REFUSED = "done", "unchanged", "refused"
 OUT_OF_REACH = {  # statuses no bulk action changes, and why
     PUBLISHED: "it is published: what went out stays out",

@@ -5,7 +5,9 @@ API refuses them, the theme decided from the plan's keywords, the channel's rule
 style guide's lint), and, when the good rows are to be scheduled, ``posts.schedule_post`` (blocking
 findings, approval, the queue). A row is good when all of that takes it and nothing it found is an error;
 a bad row is rolled back alone (``unit_of_work.on_its_own``) and reported by line, field and message,
-and the good rows are kept. The whole file is one unit of work: committed once, at its end.
+and the good rows are kept. The rows are committed a batch at a time (``BATCH`` rows, one unit of work
+each), so a file of 10,000 never holds the database's write lock for long: SQLite has one writer, and the
+workers delivering posts meanwhile must not wait for the whole file.
 
 The file's shape, both ways, is ``domain.posts_csv``'s; an export (``posts_export``) imports as it is.
 """
@@ -23,6 +25,7 @@ from scheduler.services.post_checks import blocking_errors
 from scheduler.services.unit_of_work import on_its_own, unit_of_work
 
 MOST_ROWS = 20_000
+BATCH = 500  # rows per unit of work
 ERRORS_KEPT = 500  # in an answer; the count says how many there were
 
 
@@ -61,12 +64,14 @@ def import_posts(data: bytes, plan_id, *, schedule: bool = False) -> ImportResul
         raise Invalid({"file": f"has {len(table.rows):,} rows; import at most {MOST_ROWS:,} at once"})
     rows = posts_csv.read_rows(table, plan.timezone)
     result = ImportResult(rows=len(rows), unused_columns=posts_csv.unused_columns(table.header))
-    _import(plan, rows, schedule, result)
+    for start in range(0, len(rows), BATCH):
+        _import(plan, rows[start : start + BATCH], schedule, result)
     return result
 
 
 @unit_of_work
 def _import(plan, rows: list[posts_csv.Row], schedule: bool, result: ImportResult) -> None:
+    """One batch of rows, one unit of work."""
     for row in rows:
         if row.problems:
             result.errors.extend(row.problems)
