@@ -162,11 +162,16 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
 def server_troubles(log_path: Path) -> list[str]:
     """What the server itself said went wrong (worker timeouts, tracebacks), to explain errors."""
     signs = ("[ERROR]", "[CRITICAL]", "Traceback", "WORKER TIMEOUT")
-    return [
-        line.strip()
-        for line in log_path.read_text(errors="replace").splitlines()
-        if any(sign in line for sign in signs)
-    ]
+    lines = log_path.read_text(errors="replace").splitlines()
+    found = []
+    for n, line in enumerate(lines):
+        if not any(sign in line for sign in signs):
+            continue
+        if "Traceback" in line:  # what was raised: the traceback's first line that is not indented
+            raised = next((later for later in lines[n + 1 :] if later and not later[0].isspace()), "")
+            line = f"{line.strip()} {raised.strip()}"
+        found.append(line.strip())
+    return found
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -136,10 +136,14 @@ def test_filters_narrow_the_list_by_channel_status_author_text_and_dates(plan):
     assert found(q="OFFRE") == [mine.id]
     assert found(q="100%") == [other.id], "a % typed is a character, not a wildcard"
     assert found(q="summer_offer") == [], "nor is an underscore"
-    assert found(status="draft,scheduled") == [other.id, mine.id]
-    assert found(**{"from": "2031-06-04T00:00:00+02:00"}) == [other.id]
+    assert found(q="D'ÉTÉ") == [mine.id], "case aside, accented letters too"
+    assert found(q="ét") == [mine.id], "two letters are looked for too"
+    chinese = make_post(plan, body="夏季优惠来了", when="2031-06-06T10:00:00+02:00")
+    assert found(q="季优惠") == [chinese.id]
+    assert found(status="draft,scheduled") == [chinese.id, other.id, mine.id]
+    assert found(**{"from": "2031-06-04T00:00:00+02:00"}) == [chinese.id, other.id]
     assert found(**{"to": "2031-06-04T00:00:00+02:00"}) == [mine.id]
-    assert post_pages.count(post_pages.Filters(plan_id=plan.id, channel="twitter")) == 1
+    assert post_pages.count(post_pages.Filters(plan_id=plan.id, channel="twitter")) == 2
 
 
 def test_a_position_from_another_order_or_made_up_is_refused_in_words(plan):
