@@ -23,6 +23,7 @@ from scheduler.services.errors import Invalid, ServiceError
 from scheduler.services.lifecycle import DRAFT, IN_REVIEW
 from scheduler.services.post_checks import blocking_errors
 from scheduler.services.unit_of_work import on_its_own, unit_of_work
+from scheduler.services.validation import Reader
 
 MOST_ROWS = 20_000
 BATCH = 500  # rows per unit of work
@@ -55,6 +56,9 @@ class _Refused(Exception):
 
 def import_posts(data: bytes, plan_id, *, schedule: bool = False) -> ImportResult:
     """Every good row of the CSV ``data`` made a post of the plan: a draft, or scheduled (``schedule``)."""
+    reader = Reader({"plan_id": plan_id})
+    plan_id = reader.integer("plan_id", minimum=1)
+    reader.done()
     plan = plans.get_plan(plan_id)
     table = metrics.read_upload(data)
     problems = posts_csv.header_problems(table.header)

@@ -96,3 +96,13 @@ def test_a_bulk_action_the_service_refuses_is_said_and_changes_nothing(client, p
         f"/plans/{plan.id}/posts/bulk", data={"scope": "selected", "action": "cancel"}, follow_redirects=True
     )
     assert "Nothing was changed: Apply to" in html_of(none)
+
+
+def test_a_count_past_what_is_worth_counting_says_more_than(client, plan, monkeypatch):
+    from scheduler.services import post_pages
+
+    monkeypatch.setattr(post_pages, "COUNTED_UP_TO", 2)
+    for n in range(3):
+        make_post(plan, body=f"Offre d'été {n}")
+    html = html_of(client.get(f"/plans/{plan.id}/posts"))
+    assert "more than 2 matching" in html and "every post matching the filters (more than 2)" in html

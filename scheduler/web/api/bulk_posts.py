@@ -12,7 +12,7 @@ from scheduler.services import bulk_posts, post_pages, posts_export, posts_impor
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
 from scheduler.web.api.bulk_schemas import BULK, BULK_RESULT, IMPORT, IMPORT_RESULT, LIST_QUERY
-from scheduler.web.api.declared import accepts, answers, query
+from scheduler.web.api.declared import accepts, answers, query, refuses
 from scheduler.web.api.library import _csv_bytes
 
 CSV_TYPES = {"text/csv", "application/csv"}
@@ -29,6 +29,7 @@ def bulk_posts_action():
 @accepts(IMPORT)
 @query(plan_id={"type": "integer", "minimum": 1}, schedule={"enum": ["true", "false"]})
 @answers(200, IMPORT_RESULT, "the posts made from the good rows, and each bad row's problems by line and field")
+@refuses(404)
 def import_posts():
     """A CSV of posts (JSON with ``csv``/``csv_base64``, or the file as ``text/csv``)."""
     if request.mimetype in CSV_TYPES:
