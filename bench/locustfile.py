@@ -1,7 +1,8 @@
 """Locust users for ``python -m bench web`` (run by it as a subprocess; settings come from the environment).
 
 BENCH_PHASE picks what the users read: ``trivial`` (a static file, the baseline) or ``pages`` (the
-calendar's week and month views and the compliance report, or those BENCH_PAGES names). Every
+calendar's week and month views, the compliance report and the posts list, or those BENCH_PAGES names;
+the posts list's addresses, deep pages among them, are BENCH_POSTS_QUERIES's). Every
 request's own time, and the error's text for a failed one, is written to BENCH_SAMPLES as JSON when
 Locust quits, so the bench computes exact percentiles instead of Locust's rounded ones.
 """
@@ -18,8 +19,10 @@ FIRST_DAY = date.fromisoformat(os.environ.get("BENCH_FIRST_DAY", "2031-01-01"))
 DAYS = int(os.environ.get("BENCH_DAYS", "90"))
 THINK = float(os.environ.get("BENCH_THINK", "0"))
 PHASE = os.environ.get("BENCH_PHASE", "pages")
-PAGES = os.environ.get("BENCH_PAGES", "week,month,report").split(",")
+PAGES = os.environ.get("BENCH_PAGES", "week,month,report,posts").split(",")
 SAMPLES = []
+QUERIES_FILE = os.environ.get("BENCH_POSTS_QUERIES", "")
+POSTS_QUERIES = json.load(open(QUERIES_FILE)) if QUERIES_FILE else [""]
 
 
 @events.request.add_listener
@@ -54,6 +57,8 @@ class Reader(HttpUser):
         page = random.choice(PAGES)
         if page == "report":
             path, name = f"/plans/{PLAN_ID}/report", "report"
+        elif page == "posts":
+            path, name = f"/plans/{PLAN_ID}/posts?{random.choice(POSTS_QUERIES)}", "posts list"
         else:
             path, name = f"/plans/{PLAN_ID}/calendar?view={page}&date={some_day()}", f"calendar ({page})"
         # a redirect (to the sign-in page) is an error here, not a fast page

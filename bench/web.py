@@ -1,11 +1,15 @@
-"""The pages people wait for, under load: the calendar and the compliance report served by the production
-server (``refrain serve``: gunicorn with its web processes and 4 threads each, the RQ workers and the
+"""The pages people wait for, under load: the calendar, the compliance report and the posts list served by
+the production server (``refrain serve``: gunicorn with its web processes and 4 threads each, the RQ workers and the
 sweeper beside it, embedded Redis, SQLite), to concurrent Locust users, against a static file served by
 the same server to the same users in the same run.
 
 The dataset is the demo quarter (``refrain demo``) plus a busier team's volume of posts on the same plan
 (POSTS by default: about 65 a day, mostly tweets), past ones published and future ones handed to the
 queue by a sweep, as a running installation holds them.
+
+The posts list is asked for the way people page through it: the first page in each order and with
+filters, the last page, and pages deep inside the plan (by the cursor of a post picked at random), so a
+plan of 100,000 posts (``--posts 100000 --pages posts``) shows what page 1,000 costs.
 
 Users think between pages (1 to THINK seconds, a person reading a calendar), so the figures are the
 latency a person sees at that traffic, not the server's saturation point; ``--think 0`` finds that.
@@ -29,7 +33,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from rq.registry import StartedJobRegistry
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from bench.common import bench_app
 from bench.report import sentence, vocabulary
@@ -39,7 +43,7 @@ from scheduler.services import demo, items, sweeper
 
 POSTS = 6000
 THINK = 3.0
-PAGES = "week,month,report"  # what the users open, in equal shares
+PAGES = "week,month,report,posts"  # what the users open, in equal shares
 WEB_PROCESSES = 2
 RQ_WORKERS = 2
 TARGET_P95_MS = 200
@@ -158,11 +162,16 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
 def server_troubles(log_path: Path) -> list[str]:
     """What the server itself said went wrong (worker timeouts, tracebacks), to explain errors."""
     signs = ("[ERROR]", "[CRITICAL]", "Traceback", "WORKER TIMEOUT")
-    return [
-        line.strip()
-        for line in log_path.read_text(errors="replace").splitlines()
-        if any(sign in line for sign in signs)
-    ]
+    lines = log_path.read_text(errors="replace").splitlines()
+    found = []
+    for n, line in enumerate(lines):
+        if not any(sign in line for sign in signs):
+            continue
+        if "Traceback" in line:  # what was raised: the traceback's first line that is not indented
+            raised = next((later for later in lines[n + 1 :] if later and not later[0].isspace()), "")
+            line = f"{line.strip()} {raised.strip()}"
+        found.append(line.strip())
+    return found
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -200,9 +209,32 @@ def session_cookie(app) -> str:
         )
 
 
+POSTS_QUERIES = 400  # addresses of the posts list the users pick from
+
+
+def posts_queries(plan, count: int, rng: random.Random) -> list[str]:
+    """The posts list's addresses: first pages (orders, filters, a search), the last page, and pages that
+    start at a post picked at random anywhere in the plan (its cursor, as the "Next" link gives it)."""
+    from scheduler.domain import keyset
+    from scheduler.services import post_pages
+
+    fixed = ["", "sort=channel", "sort=status&dir=asc", "channel=twitter", "status=published", "before=end"]
+    fixed += ["q=calendar", "channel=blog&sort=status", "dir=asc"]
+    ids = list(db.session.scalars(select(Post.id).where(Post.plan_id == plan.id)))
+    picked = [db.session.get(Post, post_id) for post_id in rng.sample(ids, min(count, len(ids)))]
+    deep = []
+    for n, post in enumerate(picked):
+        sort, direction = (("time", "desc"), ("channel", "desc"), ("status", "asc"))[n % 3]
+        cursor = keyset.encode(keyset.cursor_of(sort, direction, post))
+        deep.append(f"sort={sort}&dir={direction}&after={cursor}")
+    assert post_pages.page(post_pages.Filters(plan_id=plan.id)).posts, "the plan has posts to list"
+    return fixed * (len(deep) // len(fixed) or 1) + deep
+
+
 def warm_up(port: int, plan, cookie: str) -> None:
     """One of each page first: the first request of a process pays for imports and template compiling."""
-    for path in (f"/plans/{plan.id}/calendar", f"/plans/{plan.id}/calendar?view=month", f"/plans/{plan.id}/report"):
+    pages = ("calendar", "calendar?view=month", "report", "posts", "posts?sort=channel")
+    for path in (f"/plans/{plan.id}/{page}" for page in pages):
         for _ in range(WEB_PROCESSES * 2):
             request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"session={cookie}"})
             with urllib.request.urlopen(request, timeout=120) as answer:
@@ -213,7 +245,9 @@ def warm_up(port: int, plan, cookie: str) -> None:
 # the load
 
 
-def run_locust(port: int, plan, phase: str, users: int, duration: int, think: float, pages: str, cookie: str) -> list:
+def run_locust(
+    port: int, plan, phase: str, users: int, duration: int, think: float, pages: str, cookie: str, queries: Path
+) -> list:
     """A bounded headless Locust run against the local server; returns (name, ms, error text or "") per request."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as out:
         samples = Path(out.name)
@@ -227,6 +261,7 @@ def run_locust(port: int, plan, phase: str, users: int, duration: int, think: fl
         BENCH_THINK=str(think),
         BENCH_PAGES=pages,
         BENCH_COOKIE=cookie,
+        BENCH_POSTS_QUERIES=str(queries),
     )
     locust = [
         sys.executable,
@@ -324,10 +359,13 @@ def main(
             server = start_server(app, port, WEB_PROCESSES, RQ_WORKERS, log)
             try:
                 cookie = session_cookie(app)
+                queries = Path(app.config["INSTANCE_PATH"]) / "posts-queries.json"
+                queries.write_text(json.dumps(posts_queries(plan, POSTS_QUERIES, random.Random(12))))
                 warm_up(port, plan, cookie)
                 settle(app)
-                baseline = by_page(run_locust(port, plan, "trivial", users, duration, think, pages, cookie))
-                measured = by_page(run_locust(port, plan, "pages", users, duration, think, pages, cookie))
+                run = lambda phase: run_locust(port, plan, phase, users, duration, think, pages, cookie, queries)  # noqa: E731
+                baseline = by_page(run("trivial"))
+                measured = by_page(run("pages"))
             finally:
                 stop_server(server)
         report(measured, baseline, users, duration, think, posts)

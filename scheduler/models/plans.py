@@ -58,6 +58,10 @@ class Post(Base):
         # the posts adapted from a given one: what a search around an edit asks of its changed posts
         Index("ix_posts_adapted_from", "adapted_from_post_id"),
         Index("ix_posts_set", "set_id"),
+        # the posts list's pages, by time, by channel and by status (services.post_pages: keyset, no OFFSET)
+        Index("ix_posts_list_time", "plan_id", "scheduled_at", "id"),
+        Index("ix_posts_list_channel", "plan_id", "channel", "scheduled_at", "id"),
+        Index("ix_posts_list_status", "plan_id", "status", "scheduled_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

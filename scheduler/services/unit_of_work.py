@@ -65,6 +65,38 @@ def unit_of_work(function: Callable | None = None):
     return run
 
 
+@contextmanager
+def on_its_own():
+    """A part of the current unit that may fail alone (one post of a bulk action, one row of an import):
+    on an error its changes go back to a savepoint, the work it left for after the commit is dropped, and
+    the error is raised for the caller to record; the unit goes on with the rest, and commits once."""
+    session = db.session()
+    if not session.info.get(_OPEN):
+        raise RuntimeError("on_its_own needs an open unit of work")
+    _transaction_begun(session)
+    after = session.info[_AFTER]
+    kept = len(after)
+    savepoint = session.begin_nested()
+    try:
+        yield session
+    except BaseException:
+        savepoint.rollback()
+        del after[kept:]
+        raise
+    savepoint.commit()
+
+
+def _transaction_begun(session) -> None:
+    """SQLite's Python driver begins its transaction only at the first write: a SAVEPOINT before it would
+    start a transaction of its own, which its RELEASE would commit, outside the unit. Begun here first."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.dbapi_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def in_unit_of_work() -> bool:
     return bool(db.session().info.get(_OPEN))
 

@@ -94,6 +94,13 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.update_post_set": C,
     "api.cancel_post_set": C,
     "api.preview": V,
+    # bulk work on posts: creators (each post is changed as one post is; published ones are refused)
+    "ui.bulk_posts_page": C,
+    "ui.export_posts": V,
+    "ui.import_posts": (C, C),
+    "api.bulk_posts_action": C,
+    "api.import_posts": C,
+    "api.export_posts": V,
     # approvals: a manager's call (a reviewer outside the team comes by link, above)
     "ui.approve_post": M,
     "ui.request_changes": M,

@@ -38,6 +38,9 @@ UPLOAD_ENDPOINTS = {
     "api.import_interactions": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
     # a subscriber list exported from another tool, each row with its consent date
     "newsletter.import_subscribers": subscriber_list.LARGEST_IMPORT + UPLOAD_SLACK,
+    # a CSV of posts, as a form's file, the API's JSON (text or base64) or the file itself
+    "ui.import_posts": metrics.MAX_UPLOAD + UPLOAD_SLACK,
+    "api.import_posts": metrics.MAX_UPLOAD * 4 // 3 + UPLOAD_SLACK,
 }
 # the media library's uploads (an image or a video): as large as the settings' largest medium
 MEDIA_UPLOADS = ("api.upload_media", "ui.upload_media_file")

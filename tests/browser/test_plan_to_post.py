@@ -79,7 +79,7 @@ def test_plan_commitment_calendar_editor_schedule(page, live_server, pinned_cloc
     page.locator("header nav").get_by_role("link", name="Posts").click()
     row = page.locator("table.posts tbody tr", has_text="Profitez de l'Offre d'ÉTÉ !")
     expect(row).to_have_count(1)
-    expect(row.locator("td").first).to_have_text("Wed 04 Jun 2031, 10:00")
+    expect(row.locator("td.when")).to_have_text("Wed 04 Jun 2031, 10:00")
     expect(row.locator(".badge.on")).to_have_text("on theme")
     expect(row.locator(".status")).to_have_text("queued")
 

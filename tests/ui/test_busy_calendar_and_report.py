@@ -39,7 +39,7 @@ def test_a_busy_month_cell_shows_a_handful_of_dots_counts_all_and_links_to_the_r
     assert more and int(more.group(2)) == 9 - shown
     assert more.group(1) == f"/plans/{plan.id}/posts?channel=twitter&amp;from=2031-06-10&amp;to=2031-06-10"
     listing = html_of(client.get(more.group(1).replace("&amp;", "&")))
-    assert listing.count("Note ") == 4, "the linked list holds every post of that day"
+    assert listing.count(">Note ") == 4, "the linked list holds every post of that day"
 
 
 def test_a_busy_week_cell_shows_twelve_chips_and_links_to_the_rest(client, app):

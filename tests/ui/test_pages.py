@@ -35,7 +35,8 @@ def test_every_page_renders_the_demo_quarter(client, demo_plan):
     assert "Nov" in month
     listing = page(client, f"/plans/{plan_id}/posts?channel=twitter")
     assert "冬季发布" in listing and "Lancement d&#39;hiver" in listing
-    assert "the channel refused the post" in listing, "the failure reason shows in the list"
+    failed = page(client, f"/plans/{plan_id}/posts?channel=twitter&status=failed")
+    assert "the channel refused the post" in failed, "the failure reason shows in the list"
     report = page(client, f"/plans/{plan_id}/report")
     assert "<svg" in report and 'class="floor"' in report and 'class="ceiling"' in report
     assert "Download CSV" in report and "Repeated messages" in report

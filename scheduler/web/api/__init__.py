@@ -152,6 +152,7 @@ def _deeper_than(value, most: int) -> bool:
 
 from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     accounts,
+    bulk_posts,
     interactions,
     kpis_contests,
     library,

@@ -4,19 +4,18 @@ The time is typed on the plan's clock in a datetime-local field; a time the cloc
 is not shifted silently: ``time_notice`` says where it goes, and the page shows it.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urlsplit
 
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 
 from channels.base import Media
 from channels.sanitising import ALLOW_LISTS
-from scheduler.domain.periods import day_start_utc
 from scheduler.services import utm
 from scheduler.services.validation import parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
-from scheduler.web.forms import PageForm, channel_options, options
+from scheduler.web.forms import PageForm, options
 
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
 EXTRA_LABELS = {
@@ -233,38 +232,3 @@ def post_form(
     form.tag_link.description = f"adds {utm.tags_in_words(plan, adapter.name)} where the link has no tag of its own"
     form.theme.data = form.theme.data or "auto"
     return form
-
-
-class PostFilterForm(PageForm):
-    """The posts list's filters: a GET form (it changes nothing, so it carries no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    channel = SelectField("Channel", validate_choice=False)
-    status = SelectField("Status", validate_choice=False)
-    since = StringField("From", name="from", render_kw={"type": "date"})
-    until = StringField("To", name="to", render_kw={"type": "date"})
-
-    def offer(self, statuses) -> None:
-        self.channel.choices = channel_options(blank="all channels")
-        self.status.choices = options([("", "any status"), *((s, s) for s in statuses)])
-
-    def chosen(self) -> dict:
-        """The filters as the address gives them, for the page's links."""
-        return {field.name: field.data for field in self if field.data}
-
-    def service_input(self, plan) -> dict:
-        """Days are typed on the plan's clock: [from 00:00, the day after ``to`` 00:00)."""
-        filters = {"plan_id": plan.id, **{k: v for k, v in self.chosen().items() if k in ("channel", "status")}}
-        try:
-            if self.since.data:
-                filters["from"] = day_start_utc(date.fromisoformat(self.since.data), plan.timezone).isoformat()
-            if self.until.data:
-                day_after = date.fromisoformat(self.until.data) + timedelta(days=1)
-                filters["to"] = day_start_utc(day_after, plan.timezone).isoformat()
-        except ValueError:
-            self.form_errors.append("Dates must be YYYY-MM-DD; showing every date")
-            filters.pop("from", None)
-            filters.pop("to", None)
-        return filters

@@ -80,6 +80,7 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     newsletter,
     patterns,
     plans,
+    post_list,
     post_sets,
     posts,
     recording,

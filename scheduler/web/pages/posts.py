@@ -1,4 +1,4 @@
-"""The posts: the list with its filters, the editor, its live theme line and its buttons.
+"""The posts: the editor, its live theme line and its buttons (the list is ``post_list``).
 
 Which buttons a post offers is the services' answer (``posts.actions``): the editor shows those, and
 a service refuses anything else, so the page holds no list of statuses of its own.
@@ -6,7 +6,7 @@ a service refuses anything else, so the page holds no list of statuses of its ow
 
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, flash, jsonify, redirect, request, session, url_for
 
 import channels.registry as channel_registry
 from channels.base import PostContent
@@ -16,7 +16,6 @@ from scheduler.services import (
     cancel_undo,
     clock,
     handover,
-    lifecycle,
     outbox_files,
     plans,
     post_checks,
@@ -25,7 +24,7 @@ from scheduler.services import (
     time_guards,
 )
 from scheduler.services.errors import Conflict, Invalid
-from scheduler.web.forms.posts import PostFilterForm, post_form, post_form_class
+from scheduler.web.forms.posts import post_form, post_form_class
 from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
 from scheduler.web.pages import blueprint, cancelling, form_page, say_when
@@ -38,23 +37,6 @@ def adapter_or_404(channel: str):
     if channel not in channel_registry.names():
         abort(404)
     return channel_registry.get(channel)
-
-
-@blueprint.get("/plans/<int:plan_id>/posts")
-def posts_page(plan_id):
-    plan = plans.get_plan(plan_id)
-    form = PostFilterForm(request.args)
-    form.offer(lifecycle.STATUSES)
-    try:
-        found = posts.list_posts(form.service_input(plan))
-    except Invalid as error:
-        form.refused(error)
-        found = posts.list_posts({"plan_id": plan.id})
-    for problem in form.problems():
-        flash(problem)
-    return render_template(
-        "posts/index.html", plan=plan, posts=found, form=form, filters=form.chosen(), today=clock.today(plan.timezone)
-    )
 
 
 @blueprint.route("/posts/new", methods=["GET", "POST"])
