@@ -128,7 +128,10 @@ def welcome(token):
     try:
         people.check_first_owner_token(token)
     except (Invalid, Conflict) as refusal:
-        message = refusal.fields.get("link", refusal.message) if isinstance(refusal, Invalid) else refusal.message
+        if isinstance(refusal, Invalid):
+            message = refusal.fields.get("link", refusal.message)
+        else:  # said of the team, not of the link: the page reads "The link …"
+            message = f"was for the first owner, and {refusal.message}"
         return render_template("people/link_refused.html", message=message), 410
     form = WelcomeForm.shown()
     user = form.submit(
