@@ -8,6 +8,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from scheduler.config import ConfigError
+from scheduler.domain import language
+from scheduler.infra import catalogs
 
 
 def _create_app():
@@ -20,8 +22,18 @@ def _create_app():
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
-def cli():
+@click.pass_context
+def cli(ctx):
     """Refrain: plan a quarterly theme, schedule posts on every channel, and check the plan is kept."""
+    ctx.with_resource(language.speaking(catalogs.translations(terminal_language())))
+
+
+def terminal_language() -> str:
+    """The terminal's language, as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), if we speak it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return language.best_of(os.environ[name].split(":")[0])
+    return language.DEFAULT
 
 
 @cli.command("init")

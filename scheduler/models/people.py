@@ -15,7 +15,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case: domain.access.normal_email
     name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))  # domain.access.ROLES
-    language: Mapped[str] = mapped_column(String(10), default="en")
+    language: Mapped[str] = mapped_column(String(10), default="")  # "": the browser's
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # Argon2id; None: not set yet
     # bumped when the password changes: every session and every set-password link issued before ends

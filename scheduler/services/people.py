@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from scheduler.domain import access
+from scheduler.domain.language import LANGUAGES, _
 from scheduler.models import User
 from scheduler.models.database import db
 from scheduler.services import actor, audit, clock, runtime
@@ -135,8 +136,8 @@ def update_profile(user: User, *, name: str, language: str, time_zone: str) -> U
     errors = {}
     if len(name.strip()) > 200:
         errors["name"] = "is longer than 200 characters"
-    if language not in ("en", "fr", "zh"):
-        errors["language"] = "must be English, French or Chinese"
+    if language and language not in LANGUAGES:
+        errors["language"] = _("must be English, French or Chinese, or left to the browser")
     if not valid_time_zone(time_zone):
         errors["timezone"] = "is not a time zone (Europe/Paris, America/New_York, …)"
     if errors:

@@ -33,7 +33,7 @@ class SignedIn:
     name: str
     role: str  # the role they act with: a read-only token's is "viewer"
     epoch: int
-    language: str = "en"
+    language: str = ""  # "": the browser's
     timezone: str = "UTC"
     via_token: bool = False
 

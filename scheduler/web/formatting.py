@@ -2,65 +2,80 @@
 
 from zoneinfo import ZoneInfo
 
+from scheduler.domain import formats
+from scheduler.domain.language import N_, _
+
 FORM_TIME = "%Y-%m-%dT%H:%M"  # a datetime-local field's value
+# the shapes pages ask for by their old strftime names: each is said as the reader's language says it
+SHAPES = {
+    "%a %d %b %Y, %H:%M": formats.INSTANT,
+    "%H:%M": formats.TIME,
+    "%d %b %H:%M": formats.DAY_AND_TIME,
+    "%d %b %H:%M:%S": formats.DAY_AND_TIME_WITH_SECONDS,
+    "%A %d %B %Y at %H:%M": formats.FULL,
+    "%a %d %b": formats.DAY,
+}
 
 
 def local_time(instant, plan, fmt="%a %d %b %Y, %H:%M") -> str:
-    """An instant on the plan's clock (every time a page shows is the plan's)."""
+    """An instant on the plan's clock (every time a page shows is the plan's), in the reader's language;
+    a form field's value (``FORM_TIME``, or any shape not named above) as strftime writes it."""
     if instant is None:
         return ""
+    if fmt in SHAPES:
+        return formats.instant(instant, plan.timezone, SHAPES[fmt])
     return instant.astimezone(ZoneInfo(plan.timezone)).strftime(fmt)
 
 
 def percent(value) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    return formats.share(value)
 
 
 # the audit trail names what changed as the forms do (never a column's name)
 FIELD_LABELS = {
-    "scheduled_at": "When",
-    "body": "Text",
-    "title": "Title",
-    "link": "Link",
-    "status": "Status",
-    "on_theme": "On theme",
-    "theme_source": "Theme decided by",
-    "extra": "Channel options",
-    "style_override": "Style override",
-    "trusted_html": "Trusted HTML",
-    "author_id": "Author",
-    "plan_id": "Plan",
-    "channel": "Channel",
-    "published_at": "Published at",
-    "remote_id": "Id at the service",
-    "remote_url": "Address at the service",
-    "recorded_by_hand": "Recorded by hand",
-    "failure_reason": "Why it failed",
-    "adapted_from_post_id": "Adapted from post",
-    "source_item_id": "From library item",
-    "lineage": "Where it came from",
-    "set_id": "One of the set",
-    "idea": "The idea",
-    "cancelled_at": "Cancelled at",
-    "key_message": "Key message",
-    "starts_on": "Starts on",
-    "ends_on": "Ends on",
-    "timezone": "Time zone",
-    "on_theme_min": "On-theme floor",
-    "one_note_max_share": "One-note ceiling",
-    "per": "Per",
-    "posts": "Posts",
-    "note": "Note",
-    "settings": "Settings",
-    "secrets": "Credentials",
-    "password_hash": "Password",
-    "totp_secret": "Two-step code",
-    "active": "May sign in",
-    "is_pattern": "Pattern",
-    "updated_by": "Edited by",
-    "deleted_at": "Deleted at",
+    "scheduled_at": N_("When"),
+    "body": N_("Text"),
+    "title": N_("Title"),
+    "link": N_("Link"),
+    "status": N_("Status"),
+    "on_theme": N_("On theme"),
+    "theme_source": N_("Theme decided by"),
+    "extra": N_("Channel options"),
+    "style_override": N_("Style override"),
+    "trusted_html": N_("Trusted HTML"),
+    "author_id": N_("Author"),
+    "plan_id": N_("Plan"),
+    "channel": N_("Channel"),
+    "published_at": N_("Published at"),
+    "remote_id": N_("Id at the service"),
+    "remote_url": N_("Address at the service"),
+    "recorded_by_hand": N_("Recorded by hand"),
+    "failure_reason": N_("Why it failed"),
+    "adapted_from_post_id": N_("Adapted from post"),
+    "source_item_id": N_("From library item"),
+    "lineage": N_("Where it came from"),
+    "set_id": N_("One of the set"),
+    "idea": N_("The idea"),
+    "cancelled_at": N_("Cancelled at"),
+    "key_message": N_("Key message"),
+    "starts_on": N_("Starts on"),
+    "ends_on": N_("Ends on"),
+    "timezone": N_("Time zone"),
+    "on_theme_min": N_("On-theme floor"),
+    "one_note_max_share": N_("One-note ceiling"),
+    "per": N_("Per"),
+    "posts": N_("Posts"),
+    "note": N_("Note"),
+    "settings": N_("Settings"),
+    "secrets": N_("Credentials"),
+    "password_hash": N_("Password"),
+    "totp_secret": N_("Two-step code"),
+    "active": N_("May sign in"),
+    "is_pattern": N_("Pattern"),
+    "updated_by": N_("Edited by"),
+    "deleted_at": N_("Deleted at"),
 }
 
 
 def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+    return _(FIELD_LABELS[name]) if name in FIELD_LABELS else name.replace("_", " ").capitalize()

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from redis.exceptions import RedisError
 
 import channels.registry as channel_registry
+from scheduler.domain import language
 from scheduler.infra import shared_files
 from scheduler.services import runtime
 
@@ -26,7 +27,9 @@ KEEP_SECONDS = 120
 
 def part(name: str, key: tuple, render: Callable[[], str]) -> Markup:
     """The rendered part ``name`` for ``key``: from Redis when it is there, else rendered and kept."""
-    digest = hashlib.sha1(repr((key, _templates_digest(), tuple(channel_registry.names()))).encode()).hexdigest()
+    # the same part reads differently in each language: the language spoken is part of what it shows
+    shown = (key, language.code(), _templates_digest(), tuple(channel_registry.names()))
+    digest = hashlib.sha1(repr(shown).encode()).hexdigest()
     redis_key = runtime.queues().key(f"page:{name}:{digest}")
     try:
         connection = runtime.queues().connection

@@ -1,11 +1,12 @@
 """Signing in, setting a password, a person's own settings, the team's invitations, API tokens."""
 
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 
 from scheduler.domain.access import ROLE_LABELS, ROLES
 from scheduler.web.forms import PageForm, options
 
-LANGUAGES = (("en", "English"), ("fr", "Français"), ("zh", "中文"))
+LANGUAGES = (("", lazy_gettext("My browser's")), ("en", "English"), ("fr", "Français"), ("zh", "中文"))
 
 
 class SignInForm(PageForm):

@@ -39,7 +39,7 @@ def profile():
             lambda: people.update_profile(
                 me,
                 name=profile_form.name.data or "",
-                language=profile_form.language.data or "en",
+                language=profile_form.language.data or "",
                 time_zone=(profile_form.timezone.data or "").strip(),
             )
         )

@@ -1,0 +1,168 @@
+"""The interface's sentences against the catalogs: what is left to translate, and stubs to fill.
+
+    python scripts/i18n.py check                 # exit 1 while a sentence lacks a French or Chinese translation
+    python scripts/i18n.py missing [--under P]   # the sentences still to translate, by file
+    python scripts/i18n.py fill --into AREA WORDS.json
+        # writes translations into scheduler/translations/<lang>/AREA.po from {"sentence": {"fr": …, "zh": …}}
+        # (a plural sentence: its singular as the key, a list of forms per language: 2 in French, 1 in Chinese)
+    python scripts/i18n.py stub --under P… --into AREA
+        # adds every untranslated sentence found under the paths P to scheduler/translations/<lang>/AREA.po
+        # (fr and zh), with an empty translation to write
+
+Sentences are found as gettext finds them: ``_``/``gettext``/``ngettext``/``N_`` in Python, the same in
+the templates (Jinja's extractor). The catalogs carry no source locations, so moving code never
+changes them.
+"""
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scheduler.infra.catalogs import FOLDER, catalog, empty  # noqa: E402
+
+TRANSLATED_INTO = ("fr", "zh")
+SOURCES = {
+    "scheduler": [("**.py", "python")],
+    "channels": [("**.py", "python")],
+    "templates": [("**.html", "jinja2.ext:babel_extract"), ("**.txt", "jinja2.ext:babel_extract")],
+}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "lazy_gettext": None, "pgettext": ((1, "c"), 2)}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]")
+
+
+def sentences() -> dict:
+    """Every sentence to translate → (the files it is in); a plural is keyed by its (singular, plural)."""
+    found: dict = {}
+    for folder, method_map in SOURCES.items():
+        for filename, _lineno, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map, keywords=KEYWORDS, options_map={"**.html": {"trimmed": "true"}}
+        ):
+            if isinstance(message, tuple):
+                message = tuple(m for m in message if m) if len(message) > 1 else message[0]
+            if message:
+                found.setdefault(message, set()).add(f"{folder}/{filename}")
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def problems(language: str, found: dict) -> list[tuple[str, str, str]]:
+    """(file, sentence, what is wrong) for each sentence ``language`` does not translate well."""
+    known = catalog(language)
+    wrong = []
+    for message, where in found.items():
+        key = message[0] if isinstance(message, tuple) else message
+        entry = known.get(key)
+        first = sorted(where)[0]
+        if entry is None:
+            wrong.append((first, key, "not translated"))
+            continue
+        strings = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
+        for string in strings:
+            if placeholders(string) != placeholders(key):
+                wrong.append((first, key, f"placeholders differ: {string!r}"))
+    return sorted(wrong)
+
+
+def check() -> int:
+    found = sentences()
+    failed = 0
+    for language in TRANSLATED_INTO:
+        wrong = problems(language, found)
+        for where, message, what in wrong:
+            print(f"{language}: {where}: {message!r}: {what}")
+        failed += len(wrong)
+    print(f"{len(found)} sentences; {failed} problems in {', '.join(TRANSLATED_INTO)}")
+    return 1 if failed else 0
+
+
+def missing(under: list[str]) -> int:
+    found = sentences()
+    for language in TRANSLATED_INTO:
+        for where, message, what in problems(language, found):
+            if not under or any(where.startswith(u) for u in under):
+                print(f"{language}: {where}: {message!r}: {what}")
+    return 0
+
+
+def stub(under: list[str], area: str) -> int:
+    found = sentences()
+    for language in TRANSLATED_INTO:
+        path = FOLDER / language / f"{area}.po"
+        if path.exists():
+            with path.open("rb") as source:
+                kept = read_po(source, locale=language)
+        else:
+            kept = empty(language)
+        added = 0
+        for where, message, what in problems(language, found):
+            if what != "not translated" or not any(where.startswith(u) for u in under) or message in kept:
+                continue
+            whole = next((m for m in found if (m[0] if isinstance(m, tuple) else m) == message), message)
+            kept.add(whole, string=("",) * kept.num_plurals if isinstance(whole, tuple) else "")
+            added += 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            write_po(out, kept, width=0, no_location=True, omit_header=False, include_previous=False)
+        print(f"{path.relative_to(ROOT)}: {added} sentences to translate")
+    return 0
+
+
+def fill(area: str, words_file: str) -> int:
+    import json
+
+    words = json.loads(Path(words_file).read_text(encoding="utf-8"))
+    found = {(m[0] if isinstance(m, tuple) else m): m for m in sentences()}
+    for language in TRANSLATED_INTO:
+        path = FOLDER / language / f"{area}.po"
+        kept = empty(language)
+        if path.exists():
+            with path.open("rb") as source:
+                kept = read_po(source, locale=language)
+        for sentence, translated in words.items():
+            string = translated[language]
+            whole = found.get(sentence, sentence)
+            if isinstance(whole, tuple) or isinstance(string, list):
+                string = tuple(string if isinstance(string, list) else [string] * kept.num_plurals)
+            if sentence in kept:
+                kept[sentence].string = string
+            else:
+                kept.add(whole, string=string)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            write_po(out, kept, width=0, no_location=True, include_previous=False)
+        print(f"{path.relative_to(ROOT)}: {len(words)} sentences written")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["check", "missing", "stub", "fill"])
+    parser.add_argument("words", nargs="?", help="fill: a JSON file of translations")
+    parser.add_argument("--under", action="append", default=[], help="a path from the project's root")
+    parser.add_argument("--into", help="the area's catalog name (stub)")
+    args = parser.parse_intermixed_args(argv)
+    if args.command == "check":
+        return check()
+    if args.command == "missing":
+        return missing(args.under)
+    if args.command == "fill":
+        if not args.into or not args.words:
+            parser.error("fill needs --into and a JSON file")
+        return fill(args.into, args.words)
+    if not args.into or not args.under:
+        parser.error("stub needs --under and --into")
+    return stub(args.under, args.into)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
