@@ -1,6 +1,7 @@
 """The interface's sentences against the catalogs: what is left to translate, and stubs to fill.
 
-    python scripts/i18n.py check                 # exit 1 while a sentence lacks a French or Chinese translation
+    python scripts/i18n.py check                 # exit 1 while a sentence lacks a French or Chinese translation,
+                                                 # or a template shows words outside _() (no catalog can reach them)
     python scripts/i18n.py missing [--under P]   # the sentences still to translate, by file
     python scripts/i18n.py fill --into AREA WORDS.json
         # writes translations into scheduler/translations/<lang>/AREA.po from {"sentence": {"fr": …, "zh": …}}
@@ -51,6 +52,45 @@ def sentences() -> dict:
     return found
 
 
+# words left in a template as they are: names of things, the same in every language
+NAMES = {
+    "Refrain", "UTM", "CSV", "JSON", "API", "RSS", "Atom", "HTML", "URL", "SVG", "OK", "PPC", "KPI", "ID", "IDs",
+    "Markdown", "Mastodon", "Bluesky", "Facebook", "Pinterest", "YouTube", "WordPress", "Google", "Ads", "SMTP",
+    "TOTP", "QR", "Bearer", "OpenAPI", "https", "http", "utm_source", "utm_medium", "utm_campaign", "utm_content",
+    "utm_term", "iCalendar",
+}  # fmt: skip
+_JINJA = re.compile(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
+_NOT_WORDS = re.compile(r"<(script|style|code|pre|svg|kbd|samp)\b.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>", re.S)
+_SHOWN_ATTRIBUTE = re.compile(r"""\b(placeholder|title|aria-label|alt|label)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+
+
+def literal_text(path: Path) -> list[str]:
+    """Words a template shows as written, outside ``_()``: a sentence no catalog can translate."""
+    text = _JINJA.sub(" ", path.read_text(encoding="utf-8"))
+    found = []
+    if path.suffix == ".html":
+        for match in _SHOWN_ATTRIBUTE.finditer(text):
+            value = match.group(2) if match.group(2) is not None else match.group(3)
+            if set(_WORD.findall(value)) - NAMES:
+                found.append(f'{match.group(1)}="{value.strip()}"')
+        text = _TAG.sub(" ", _NOT_WORDS.sub(" ", text))
+    for line in text.splitlines():
+        if set(_WORD.findall(line)) - NAMES:
+            found.append(" ".join(line.split()))
+    return found
+
+
+def literals() -> list[tuple[str, str]]:
+    return [
+        (str(path.relative_to(ROOT)), words)
+        for pattern in ("*.html", "*.txt")
+        for path in sorted((ROOT / "templates").rglob(pattern))
+        for words in literal_text(path)
+    ]
+
+
 def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
@@ -81,11 +121,19 @@ def check() -> int:
         for where, message, what in wrong:
             print(f"{language}: {where}: {message!r}: {what}")
         failed += len(wrong)
-    print(f"{len(found)} sentences; {failed} problems in {', '.join(TRANSLATED_INTO)}")
+    left = literals()
+    for where, words in left:
+        print(f"{where}: words outside _(): {words!r}")
+    failed += len(left)
+    languages = ", ".join(TRANSLATED_INTO)
+    print(f"{len(found)} sentences; {failed} problems in {languages} ({len(left)} in templates' words)")
     return 1 if failed else 0
 
 
 def missing(under: list[str]) -> int:
+    for where, words in literals():
+        if not under or any(where.startswith(u) for u in under):
+            print(f"{where}: words outside _(): {words!r}")
     found = sentences()
     for language in TRANSLATED_INTO:
         for where, message, what in problems(language, found):
