@@ -91,6 +91,45 @@ def literals() -> list[tuple[str, str]]:
     ]
 
 
+# calls whose text a person reads: a refusal, a flashed notice, a CLI message, an adapter's finding
+SAID_BY = {"Invalid", "Conflict", "NotFound", "Forbidden", "flash", "echo", "secho", "ClickException",
+           "UsageError", "Problem", "MissingField", "say_when"}  # fmt: skip
+
+
+def _literal(node) -> bool:
+    import ast
+
+    if isinstance(node, ast.JoinedStr):  # an f-string: its own words, not the values put in it
+        return _literal(ast.Constant(" ".join(v.value for v in node.values if isinstance(v, ast.Constant)) + " "))
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(_WORD.search(node.value)) and " " in node.value.strip()
+    if isinstance(node, ast.Dict):
+        return any(_literal(value) for value in node.values)
+    return False
+
+
+def unwrapped() -> list[tuple[str, str]]:
+    """Sentences a person reads, written straight into a refusal, a notice or a CLI message, not in ``_()``."""
+    import ast
+
+    found = []
+    for folder in ("scheduler", "channels"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "demo" in path.name or "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name not in SAID_BY:
+                    continue
+                for argument in [*node.args, *(k.value for k in node.keywords if k.arg in ("message", None))]:
+                    if _literal(argument):
+                        found.append((f"{path.relative_to(ROOT)}:{node.lineno}", ast.unparse(argument)[:100]))
+    return found
+
+
 def placeholders(text: str) -> list[str]:
     return sorted(PLACEHOLDER.findall(text))
 
@@ -125,6 +164,10 @@ def check() -> int:
     for where, words in left:
         print(f"{where}: words outside _(): {words!r}")
     failed += len(left)
+    raw = unwrapped()
+    for where, words in raw:
+        print(f"{where}: a sentence outside _(): {words}")
+    failed += len(raw)
     languages = ", ".join(TRANSLATED_INTO)
     print(f"{len(found)} sentences; {failed} problems in {languages} ({len(left)} in templates' words)")
     return 1 if failed else 0
@@ -134,6 +177,9 @@ def missing(under: list[str]) -> int:
     for where, words in literals():
         if not under or any(where.startswith(u) for u in under):
             print(f"{where}: words outside _(): {words!r}")
+    for where, words in unwrapped():
+        if not under or any(where.startswith(u) for u in under):
+            print(f"{where}: a sentence outside _(): {words}")
     found = sentences()
     for language in TRANSLATED_INTO:
         for where, message, what in problems(language, found):
