@@ -5,11 +5,14 @@ Every piece of text that reaches the SVG goes through ``escape``; numbers are fo
 
 from markupsafe import Markup, escape
 
+from scheduler.domain.formats import share as pct
+from scheduler.domain.language import N_, _
+
 BAND_WORDS = {
-    "below_floor": "below the floor",
-    "in_band": "in the band",
-    "above_ceiling": "above the one-note ceiling",
-    None: "no posts",
+    "below_floor": N_("below the floor"),
+    "in_band": N_("in the band"),
+    "above_ceiling": N_("above the one-note ceiling"),
+    None: N_("no posts"),
 }
 
 
@@ -24,9 +27,9 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
     height = top + len(rows) * (bar_height + gap) + 24
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="theme coverage by channel">',
-        f'<text x="{label_width}" y="14" class="axis">0%</text>',
-        f'<text x="{label_width + scale - 24}" y="14" class="axis">100%</text>',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("theme coverage by channel"))}">',
+        f'<text x="{label_width}" y="14" class="axis">{pct(0)}</text>',
+        f'<text x="{label_width + scale - 24}" y="14" class="axis">{pct(1)}</text>',
     ]
     for index, row in enumerate(rows):
         y = top + index * (bar_height + gap)
@@ -37,17 +40,22 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(f'<rect x="{label_width}" y="{y}" width="{scale}" height="{bar_height}" class="track"/>')
         parts.append(
             f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
-            f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
-            f"{row['ceiling']:.0%}</title></rect>"
+            f'height="{bar_height + 6}" class="band"><title>'
+            f"{escape(_('floor %(floor)s to ceiling %(ceiling)s', floor=pct(row['floor']), ceiling=pct(row['ceiling'])))}"  # noqa: E501
+            "</title></rect>"
         )
         coverage, judged = row["coverage_ratio"], row.get("judged", True)
         band = row.get("coverage_band")
         if coverage is not None:
             kind = band if judged else "early"
-            said = BAND_WORDS.get(band, "") if judged else "too early to judge"
+            if judged:
+                said = _(BAND_WORDS[band]) if band in BAND_WORDS else ""
+            else:
+                said = _("too early to judge")
             parts.append(
                 f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
-                f'height="{bar_height - 8}" class="bar {kind}"><title>coverage {coverage:.0%}: {said}</title></rect>'
+                f'height="{bar_height - 8}" class="bar {kind}"><title>'
+                f"{escape(_('coverage %(share)s: %(said)s', share=pct(coverage), said=said))}</title></rect>"
             )
         parts.append(
             f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="floor"/>'
@@ -55,13 +63,21 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(
             f'<line x1="{ceiling_x:.1f}" x2="{ceiling_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="ceiling"/>'
         )
-        text = "no posts" if coverage is None else f"{coverage:.0%}"
+        text = escape(_("no posts")) if coverage is None else pct(coverage)
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
         if coverage is not None and not judged:
-            parts.append(f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">too early</text>')
+            parts.append(
+                f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">{escape(_("too early"))}</text>'
+            )
     parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
-        "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>"
+        f'<text x="0" y="{height - 6}" class="legend">'
+        + escape(
+            _(
+                "bar: share of posts on theme; "
+                "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)"
+            )
+        )
+        + "</text></svg>"
     )
     return Markup("".join(parts))
 
@@ -93,16 +109,17 @@ def weekly_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="posts per week">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("posts per week"))}">',
         f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
-        f'<text x="{width - right + 4}" y="{top + 8}" class="axis">100%</text>',
-        f'<text x="{width - right + 4}" y="{top + plot}" class="axis">0%</text>',
+        f'<text x="{width - right + 4}" y="{top + 8}" class="axis">{pct(1)}</text>',
+        f'<text x="{width - right + 4}" y="{top + plot}" class="axis">{pct(0)}</text>',
     ]
     if floor is not None and ceiling is not None:
         parts.append(
             f'<rect x="{left}" y="{share_y(ceiling):.1f}" width="{width - left - right}" '
             f'height="{max(share_y(floor) - share_y(ceiling), 1):.1f}" class="band week-band">'
-            f"<title>coverage band: floor {floor:.0%} to ceiling {ceiling:.0%}</title></rect>"
+            f"<title>{escape(_('coverage band: floor %(floor)s to ceiling %(ceiling)s', floor=pct(floor), ceiling=pct(ceiling)))}"  # noqa: E501
+            "</title></rect>"
         )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>')
     parts.extend(_coverage_lines(weeks, lambda index: left + index * slot + slot / 2, share_y))
@@ -110,11 +127,21 @@ def weekly_chart(
         x = left + index * slot + (slot - bar) / 2
         when = week.get("timing", "past")
         coverage = week.get("coverage_ratio")
-        share = "no posts" if coverage is None else f"coverage {coverage:.0%}"
-        tip = escape(
-            f"week of {week['week_start']}{' (planned)' if when == 'future' else ''}: committed "
-            f"{week['committed']:g}, scheduled {week['posts']}, published {week['published']}; {share}"
-        )
+        share = _("no posts") if coverage is None else _("coverage %(share)s", share=pct(coverage))
+        figures = {
+            "week": week["week_start"],
+            "committed": f"{week['committed']:g}",
+            "scheduled": week["posts"],
+            "published": week["published"],
+            "share": share,
+        }
+        if when == "future":
+            tip = _("week of %(week)s (planned): committed %(committed)s, scheduled %(scheduled)s, "
+                    "published %(published)s; %(share)s", **figures)  # fmt: skip
+        else:
+            tip = _("week of %(week)s: committed %(committed)s, scheduled %(scheduled)s, "
+                    "published %(published)s; %(share)s", **figures)  # fmt: skip
+        tip = escape(tip)
         parts.append(f'<g class="week {when}"><title>{tip}</title>')
         for value, kind in ((week["posts"], "scheduled"), (week["published"], "published")):
             parts.append(
@@ -172,7 +199,7 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
     height = legend_top + (-(-len(channels) // per_row)) * 18 + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">'
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("scores of the top performers"))}">'
     ]
     for index, (item, r) in enumerate(ranked):
         y = top + index * (bar_height + gap)
@@ -180,16 +207,23 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         parts.append(f'<text x="0" y="{y + 11}" class="label">{label}</text>')
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
-            f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '
-            f"{r.score:.0f}</title></rect>"
+            f'fill="{channel_colour(item.channel, channels)}"><title>'
+            f"{escape(_('%(title)s: score %(score)s', title=item.title or item.link, score=f'{r.score:.0f}'))}"
+            "</title></rect>"
         )
         parts.append(
             f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">{r.score:.0f}</text>'
         )
     parts.append(_channel_legend(channels, labels or {}, legend_top, width // per_row, per_row))
     parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">bar: the score, 0 to 100, of each item within its channel '
-        "(so a tweet and a video compare); colour: its channel</text></svg>"
+        f'<text x="0" y="{height - 6}" class="legend">'
+        + escape(
+            _(
+                "bar: the score, 0 to 100, of each item within its channel "
+                "(so a tweet and a video compare); colour: its channel"
+            )
+        )
+        + "</text></svg>"
     )
     return Markup("".join(parts))
 
@@ -222,7 +256,7 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
     names = sorted(by_metric)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="metrics over time">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("metrics over time"))}">',
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
         f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
         f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>',
