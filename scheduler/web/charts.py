@@ -14,6 +14,22 @@ BAND_WORDS = {
     "above_ceiling": N_("above the one-note ceiling"),
     None: N_("no posts"),
 }
+# the charts' names and tooltips (marked here: a sentence inside an f-string is not found by extraction)
+COVERAGE_CHART = N_("theme coverage by channel")
+BAND_TIP = N_("floor %(floor)s to ceiling %(ceiling)s")
+BAR_TIP = N_("coverage %(share)s: %(said)s")
+TOO_EARLY = N_("too early")
+WEEKLY_CHART = N_("posts per week")
+WEEK_BAND_TIP = N_("coverage band: floor %(floor)s to ceiling %(ceiling)s")
+SCORE_CHART = N_("scores of the top performers")
+SCORE_TIP = N_("%(title)s: score %(score)s")
+METRICS_CHART = N_("metrics over time")
+COVERAGE_LEGEND = N_(
+    "bar: share of posts on theme; shaded band: from the floor (solid line) to the one-note ceiling (dashed line)"
+)
+SCORE_LEGEND = N_(
+    "bar: the score, 0 to 100, of each item within its channel (so a tweet and a video compare); colour: its channel"
+)
 
 
 def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = None) -> Markup:
@@ -27,7 +43,7 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
     height = top + len(rows) * (bar_height + gap) + 24
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("theme coverage by channel"))}">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(COVERAGE_CHART))}">',
         f'<text x="{label_width}" y="14" class="axis">{pct(0)}</text>',
         f'<text x="{label_width + scale - 24}" y="14" class="axis">{pct(1)}</text>',
     ]
@@ -41,7 +57,7 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(
             f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
             f'height="{bar_height + 6}" class="band"><title>'
-            f"{escape(_('floor %(floor)s to ceiling %(ceiling)s', floor=pct(row['floor']), ceiling=pct(row['ceiling'])))}"  # noqa: E501
+            f"{escape(_(BAND_TIP, floor=pct(row['floor']), ceiling=pct(row['ceiling'])))}"
             "</title></rect>"
         )
         coverage, judged = row["coverage_ratio"], row.get("judged", True)
@@ -55,7 +71,7 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
             parts.append(
                 f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
                 f'height="{bar_height - 8}" class="bar {kind}"><title>'
-                f"{escape(_('coverage %(share)s: %(said)s', share=pct(coverage), said=said))}</title></rect>"
+                f"{escape(_(BAR_TIP, share=pct(coverage), said=said))}</title></rect>"
             )
         parts.append(
             f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="floor"/>'
@@ -67,18 +83,9 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
         if coverage is not None and not judged:
             parts.append(
-                f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">{escape(_("too early"))}</text>'
+                f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">{escape(_(TOO_EARLY))}</text>'
             )
-    parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">'
-        + escape(
-            _(
-                "bar: share of posts on theme; "
-                "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)"
-            )
-        )
-        + "</text></svg>"
-    )
+    parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(COVERAGE_LEGEND))) + "</text></svg>")
     return Markup("".join(parts))
 
 
@@ -109,7 +116,7 @@ def weekly_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("posts per week"))}">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(WEEKLY_CHART))}">',
         f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
         f'<text x="{width - right + 4}" y="{top + 8}" class="axis">{pct(1)}</text>',
         f'<text x="{width - right + 4}" y="{top + plot}" class="axis">{pct(0)}</text>',
@@ -118,7 +125,7 @@ def weekly_chart(
         parts.append(
             f'<rect x="{left}" y="{share_y(ceiling):.1f}" width="{width - left - right}" '
             f'height="{max(share_y(floor) - share_y(ceiling), 1):.1f}" class="band week-band">'
-            f"<title>{escape(_('coverage band: floor %(floor)s to ceiling %(ceiling)s', floor=pct(floor), ceiling=pct(ceiling)))}"  # noqa: E501
+            f"<title>{escape(_(WEEK_BAND_TIP, floor=pct(floor), ceiling=pct(ceiling)))}"
             "</title></rect>"
         )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>')
@@ -199,7 +206,7 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
     height = legend_top + (-(-len(channels) // per_row)) * 18 + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("scores of the top performers"))}">'
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(SCORE_CHART))}">'
     ]
     for index, (item, r) in enumerate(ranked):
         y = top + index * (bar_height + gap)
@@ -208,23 +215,14 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
             f'fill="{channel_colour(item.channel, channels)}"><title>'
-            f"{escape(_('%(title)s: score %(score)s', title=item.title or item.link, score=f'{r.score:.0f}'))}"
+            f"{escape(_(SCORE_TIP, title=item.title or item.link, score=f'{r.score:.0f}'))}"
             "</title></rect>"
         )
         parts.append(
             f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">{r.score:.0f}</text>'
         )
     parts.append(_channel_legend(channels, labels or {}, legend_top, width // per_row, per_row))
-    parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">'
-        + escape(
-            _(
-                "bar: the score, 0 to 100, of each item within its channel "
-                "(so a tweet and a video compare); colour: its channel"
-            )
-        )
-        + "</text></svg>"
-    )
+    parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(SCORE_LEGEND))) + "</text></svg>")
     return Markup("".join(parts))
 
 
@@ -256,7 +254,7 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
     names = sorted(by_metric)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("metrics over time"))}">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(METRICS_CHART))}">',
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
         f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
         f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>',
