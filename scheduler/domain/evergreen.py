@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from scheduler.domain import formats
 from scheduler.domain.compliance import DayTally
 from scheduler.domain.facts import CommitmentFacts, PlanFacts, PostFacts
+from scheduler.domain.language import _, ngettext
 from scheduler.domain.periods import Period, local_to_utc, plan_periods
 from scheduler.domain.repetition import find_repeated_messages
 
@@ -63,8 +65,8 @@ def propose_reruns(
     for candidate in sorted(candidates, key=lambda c: -(c.score if c.score is not None else -1)):
         commitment = by_channel.get(candidate.channel)
         if commitment is None:
-            refused[candidate.item_id] = (
-                f"the plan has no commitment on {labels.get(candidate.channel, candidate.channel)}"
+            refused[candidate.item_id] = _(
+                "the plan has no commitment on %(channel)s", channel=labels.get(candidate.channel, candidate.channel)
             )
             continue
         earliest = max(
@@ -88,8 +90,8 @@ def propose_reruns(
 def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date, said: tuple[str, date]):
     label, today = said
     if earliest > plan.ends_on:
-        return None, f"its cool-down ends on {_day(earliest)}, after the plan ends"
-    why = "every period after its cool-down is already full"
+        return None, _("its cool-down ends on %(day)s, after the plan ends", day=_day(earliest))
+    why = _("every period after its cool-down is already full")
     for period in plan_periods(plan.starts_on, plan.ends_on, commitment.per):
         if period.last_day < earliest:
             continue
@@ -97,32 +99,49 @@ def _first_fitting_day(plan, commitment, tally, candidate, posts, earliest: date
         if count >= commitment.posts:
             continue
         if candidate.on_theme and (on_theme + 1) / (count + 1) > commitment.one_note_max_share:
-            why = "one more on-theme post would make every open period one-note"
+            why = _("one more on-theme post would make every open period one-note")
             continue
         day = _quietest_day(plan, tally, period, earliest)
         at = local_to_utc(datetime.combine(day, RERUN_HOUR), plan.timezone)
         if _would_repeat(candidate, at, posts):
-            why = "it would repeat a message already posted within 14 days"
+            why = _("it would repeat a message already posted within 14 days")
             continue
         owed = commitment.posts - count
-        ran = "never ran" if candidate.last_run.year <= 1970 else f"last ran on {_day(candidate.last_run.date())}"
-        reason = (
-            f"{label} still needs {owed} post{'s' if owed != 1 else ''} "
-            f"{period_in_words(period, commitment.per, today)}; it {ran}"
-        )
+        when = period_in_words(period, commitment.per, today)
+        if candidate.last_run.year <= 1970:
+            reason = ngettext(
+                "%(channel)s still needs %(num)d post %(when)s; it never ran",
+                "%(channel)s still needs %(num)d posts %(when)s; it never ran",
+                owed,
+                channel=label,
+                when=when,
+            )
+        else:
+            reason = ngettext(
+                "%(channel)s still needs %(num)d post %(when)s; it last ran on %(day)s",
+                "%(channel)s still needs %(num)d posts %(when)s; it last ran on %(day)s",
+                owed,
+                channel=label,
+                when=when,
+                day=_day(candidate.last_run.date()),
+            )
         return Proposal(candidate.item_id, candidate.channel, day, at, reason), ""
     return None, why
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return formats.day(day, SHORT_DATE)
+
+
+SHORT_DATE = ("d MMM y", "yMMMd", "")  # 9 Jun 2031
+MONTH = ("MMMM y", "yMMMM", "")  # June 2031
 
 
 def period_in_words(period: Period, per: str, today: date) -> str:
     """A plan's period as a person says it, from ``today``: "today", "this week", "next month", "in the
     week of 9 Jun 2031", "over the plan"."""
     if per == "quarter":
-        return "over the plan"
+        return _("over the plan")
     near = {
         "day": (today, today + timedelta(days=1)),
         "week": (today - timedelta(days=today.weekday()), today - timedelta(days=today.weekday()) + timedelta(weeks=1)),
@@ -132,10 +151,14 @@ def period_in_words(period: Period, per: str, today: date) -> str:
         per, period.first_day.replace(day=1)
     )
     if first == near[0]:
-        return {"day": "today", "week": "this week", "month": "this month"}[per]
+        return {"day": _("today"), "week": _("this week"), "month": _("this month")}[per]
     if first == near[1]:
-        return {"day": "tomorrow", "week": "next week", "month": "next month"}[per]
-    return {"day": f"on {_day(first)}", "week": f"in the week of {_day(first)}", "month": f"in {first:%B %Y}"}[per]
+        return {"day": _("tomorrow"), "week": _("next week"), "month": _("next month")}[per]
+    if per == "day":
+        return _("on %(day)s", day=_day(first))
+    if per == "week":
+        return _("in the week of %(day)s", day=_day(first))
+    return _("in %(month)s", month=formats.day(first, MONTH))
 
 
 def _period_counts(plan: PlanFacts, tally: DayTally, period: Period) -> tuple[int, int]:

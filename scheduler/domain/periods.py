@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from scheduler.domain import formats
+from scheduler.domain.language import _
+
 PERS = ("day", "week", "month", "quarter")
 ONE_DAY = timedelta(days=1)
 
@@ -124,14 +127,20 @@ def clock_change_notice(written: datetime, instant: datetime, tz: str | tzinfo) 
     wall = written.replace(tzinfo=None, fold=0)
     shown = instant.astimezone(tz)
     if is_skipped(wall, tz):
-        return (
-            f"{_clock(wall)} does not exist on {_long_date(wall)} in {_zone_name(tz)} "
-            f"(clocks go forward); it will go out at {_clock_on(shown, wall)}"
+        return _(
+            "%(time)s does not exist on %(date)s in %(zone)s (clocks go forward); it will go out at %(when)s",
+            time=_clock(wall),
+            date=_long_date(wall),
+            zone=_zone_name(tz),
+            when=_clock_on(shown, wall),
         )
     if is_repeated(wall, tz):
-        return (
-            f"{_clock(wall)} happens twice on {_long_date(wall)} in {_zone_name(tz)} "
-            f"(clocks go back); it will go out at {_which_occurrence(wall, instant, tz)}"
+        return _(
+            "%(time)s happens twice on %(date)s in %(zone)s (clocks go back); it will go out at %(when)s",
+            time=_clock(wall),
+            date=_long_date(wall),
+            zone=_zone_name(tz),
+            when=_which_occurrence(wall, instant, tz),
         )
     return None
 
@@ -155,9 +164,9 @@ def _which_occurrence(wall: datetime, instant: datetime, tz: tzinfo) -> str:
     shown = instant.astimezone(tz)
     label = f"{_clock_on(shown, wall)} ({_utc_offset(shown)})"
     if instant == first:
-        return f"the first {label}, before the clocks go back"
+        return _("the first %(time)s, before the clocks go back", time=label)
     if instant == second:
-        return f"the second {label}, after the clocks go back"
+        return _("the second %(time)s, after the clocks go back", time=label)
     return label
 
 
@@ -169,11 +178,14 @@ def _clock_on(shown: datetime, written: datetime) -> str:
     """The clock reading, with its date when that differs from the date written (a whole day skipped)."""
     if shown.date() == written.date():
         return _clock(shown)
-    return f"{_clock(shown)} on {_long_date(shown)}"
+    return _("%(time)s on %(date)s", time=_clock(shown), date=_long_date(shown))
 
 
 def _long_date(day: date | datetime) -> str:
-    return f"{day.day} {day:%B %Y}"  # 8 March 2026: no leading zero, no locale
+    return formats.day(day, LONG_DATE)  # 8 March 2026: no leading zero
+
+
+LONG_DATE = ("d MMMM y", "yMMMMd", "")
 
 
 def _utc_offset(moment: datetime) -> str:

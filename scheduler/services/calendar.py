@@ -21,8 +21,10 @@ from functools import cached_property
 
 from sqlalchemy import case, func, select
 
+from scheduler.domain import formats
 from scheduler.domain.compliance import approval_would_meet, period_status
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts
+from scheduler.domain.language import N_, _
 from scheduler.domain.periods import ONE_DAY, Period, day_start_utc, local_day, plan_periods
 from scheduler.domain.statuses import IN_REVIEW
 from scheduler.models import Plan, Post
@@ -35,6 +37,42 @@ VIEWS = ("week", "month")
 CHIPS_SHOWN = {"week": 12, "month": 5}
 LABEL_LENGTH = 120  # the longest text a chip shows (its tooltip)
 SOON = timedelta(hours=24)  # a post still waiting for approval this close to its time is flagged
+
+# how the calendar says a day, by shape: English's pattern (as strftime wrote it), and the CLDR skeleton
+# the reader's language orders and spells its own way ("Mon" / "lun." / "周一", "June 2031" / "juin 2031")
+DAY_SHAPES = {
+    "weekday": ("EEE", "E", ""),
+    "day_of_month": ("dd", "d", ""),
+    "day_month": ("dd MMM", "MMMd", ""),
+    "date": formats.DATE,
+    "day": formats.DAY,
+    "month_year": ("MMMM y", "yMMMM", ""),
+}
+# the words a chip, a cell or a period's summary shows for a value (translated where shown)
+STATUS_WORDS = {
+    "draft": N_("draft"),
+    "in_review": N_("awaiting approval"),
+    "scheduled": N_("scheduled"),
+    "queued": N_("queued"),
+    "publishing": N_("publishing"),
+    "published": N_("published"),
+    "failed": N_("failed"),
+    "unconfirmed": N_("unconfirmed"),
+    "cancelled": N_("cancelled"),
+}
+FLAG_WORDS = {"soon": N_("soon"), "urgent": N_("urgent")}
+PERIOD_WORDS = {"met": N_("met"), "short": N_("short"), "below_floor": N_("below floor"), "one_note": N_("one note")}
+PER_WORDS = {
+    "day": N_("%(posts)s per day, ≥ %(floor)s on theme"),
+    "week": N_("%(posts)s per week, ≥ %(floor)s on theme"),
+    "month": N_("%(posts)s per month, ≥ %(floor)s on theme"),
+    "quarter": N_("%(posts)s per quarter, ≥ %(floor)s on theme"),
+}
+
+
+def say_day(day: date, shape: str = "date") -> str:
+    """A day as the reader's language writes it, in one of ``DAY_SHAPES``."""
+    return formats.day(day, DAY_SHAPES[shape])
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +193,25 @@ def shift(view: str, anchor: date, steps: int) -> date:
 def period_label(period: Period, per: str) -> str:
     first, last = period.first_day, period.last_day
     if per == "day":
-        return first.strftime("%a %d %b")
+        return say_day(first, "day")
     if per == "week":
-        return f"week {first.isocalendar()[1]} ({first:%d %b}–{last:%d %b})"
+        return _(
+            "week %(number)s (%(first)s–%(last)s)",
+            number=first.isocalendar()[1],
+            first=say_day(first, "day_month"),
+            last=say_day(last, "day_month"),
+        )
     if per == "month":
-        whole = first.day == 1 and last == month_bounds(first)[1]
-        return f"{first:%B %Y}" + ("" if whole else f" ({first:%d}–{last:%d %b})")
-    return f"whole plan ({first:%d %b}–{last:%d %b %Y})"
+        month = say_day(first, "month_year")
+        if first.day == 1 and last == month_bounds(first)[1]:
+            return month
+        return _(
+            "%(month)s (%(first)s–%(last)s)",
+            month=month,
+            first=say_day(first, "day_of_month"),
+            last=say_day(last, "day_month"),
+        )
+    return _("whole plan (%(first)s–%(last)s)", first=say_day(first, "day_month"), last=say_day(last, "date"))
 
 
 def touching_periods(starts_on: date, ends_on: date, per: str, days: list[date]) -> list[Period]:

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from channels.shaping import ascii_slug
+from scheduler.domain import formats
+from scheduler.domain.language import N_, _
 from scheduler.models import Commitment, Plan
 from scheduler.models.database import db
 from scheduler.services import clock
@@ -14,6 +16,8 @@ from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader, is_id
 
 PERIODS = ("day", "week", "month", "quarter")
+# a period as a choice names it (translated where shown)
+PERIOD_WORDS = {"day": N_("day"), "week": N_("week"), "month": N_("month"), "quarter": N_("quarter")}
 LONGEST_PLAN = timedelta(days=400)
 
 
@@ -83,9 +87,9 @@ def _apply_plan_fields(plan: Plan, reader: Reader, partial: bool) -> None:
     ends_on = values.get("ends_on", plan.ends_on)
     if starts_on and ends_on and not {"starts_on", "ends_on"} & set(reader.errors):
         if ends_on < starts_on:
-            reader.fail("ends_on", "must be on or after the first day")
+            reader.fail("ends_on", _("must be on or after the first day"))
         elif ends_on - starts_on > LONGEST_PLAN:
-            reader.fail("ends_on", "a plan may last at most 400 days")
+            reader.fail("ends_on", _("a plan may last at most %(days)s days", days=LONGEST_PLAN.days))
     reader.done()
     for name, value in values.items():
         setattr(plan, name, value)
@@ -106,12 +110,17 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
     approval = reader.boolean_or_none("approval_required")  # null or omitted: as the plan says
     if not reader.errors:
         if on_theme_min > posts:
-            reader.fail("on_theme_min", f"cannot be more than the posts per period ({posts})")
+            reader.fail("on_theme_min", _("cannot be more than the posts per period (%(posts)s)", posts=posts))
         elif on_theme_min / posts > ceiling:
             reader.fail(
                 "one_note_max_share",
-                f"must be at least the floor ({on_theme_min / posts:.0%}, {on_theme_min} of {posts} on theme): "
-                "no period could be both on theme enough and not one-note",
+                _(
+                    "must be at least the floor (%(share)s, %(floor)s of %(posts)s on theme): "
+                    "no period could be both on theme enough and not one-note",
+                    share=formats.share(on_theme_min / posts),
+                    floor=on_theme_min,
+                    posts=posts,
+                ),
             )
     reader.done()
     commitment = next((c for c in plan.commitments if c.channel == channel), None)

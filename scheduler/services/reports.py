@@ -1,8 +1,10 @@
 """The compliance report of a plan: the rollup's tallies and the stored repeated messages in, the
 domain's report out; and the report as a terminal table or CSV."""
 
+from scheduler.domain import formats
 from scheduler.domain.compliance import compliance_from_tallies
 from scheduler.domain.compliance_csv import report_rows_csv
+from scheduler.domain.language import _
 from scheduler.models import Plan
 from scheduler.services import clock
 from scheduler.services.repeated_messages import repeated_messages
@@ -35,21 +37,21 @@ def as_csv(report: dict) -> str:
 def as_table(report: dict) -> str:
     """A plain-text table for the terminal."""
     header = (
-        "channel",
-        "committed",
-        "posts",
-        "published",
-        "on theme",
-        "coverage",
-        "floor",
-        "ceiling",
-        "met/short/below/one-note",
-        "status",
+        _("channel"),
+        _("committed"),
+        _("posts"),
+        _("published"),
+        _("on theme"),
+        _("coverage"),
+        _("floor"),
+        _("ceiling"),
+        _("met/short/below/one-note"),
+        _("status"),
     )
     lines = [header]
     for row in report["channels"]:
         periods = row["periods"]
-        coverage = "-" if row["coverage_ratio"] is None else f"{row['coverage_ratio']:.0%}"
+        coverage = "-" if row["coverage_ratio"] is None else formats.share(row["coverage_ratio"])
         lines.append(
             (
                 row["channel"],
@@ -58,11 +60,19 @@ def as_table(report: dict) -> str:
                 str(row["published"]),
                 str(row["on_theme"]),
                 coverage,
-                f"{row['floor']:.0%}",
-                f"{row['ceiling']:.0%}",
-                f"{periods['met']}/{periods['short']}/{periods['below_floor']}/{periods['one_note']}"
-                f" of {periods['total']}",
-                row["status"] if row.get("judged", True) else f"too early to judge ({row['status']})",
+                formats.share(row["floor"]),
+                formats.share(row["ceiling"]),
+                _(
+                    "%(met)s/%(short)s/%(below)s/%(one_note)s of %(total)s",
+                    met=periods["met"],
+                    short=periods["short"],
+                    below=periods["below_floor"],
+                    one_note=periods["one_note"],
+                    total=periods["total"],
+                ),
+                row["status"]
+                if row.get("judged", True)
+                else _("too early to judge (%(status)s)", status=row["status"]),
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -71,13 +81,24 @@ def as_table(report: dict) -> str:
     plan = report["plan"]
     text.insert(
         0,
-        f"{plan['name']} ({plan['starts_on']} to {plan['ends_on']}, {plan['timezone']}): "
-        f"theme coverage {'-' if ratio is None else f'{ratio:.0%}'}",
+        _(
+            "%(plan)s (%(first)s to %(last)s, %(zone)s): theme coverage %(share)s",
+            plan=plan["name"],
+            first=plan["starts_on"],
+            last=plan["ends_on"],
+            zone=plan["timezone"],
+            share="-" if ratio is None else formats.share(ratio),
+        ),
     )
-    text.append(f"repeated messages: {len(report['repeated_messages'])}")
+    text.append(_("repeated messages: %(count)s", count=len(report["repeated_messages"])))
     for group in report["repeated_messages"]:
         text.append(
-            f"  {group['channel']}: posts {', '.join(map(str, group['post_ids']))} "
-            f"(similarity {group['similarity']:.2f})"
+            "  "
+            + _(
+                "%(channel)s: posts %(posts)s (similarity %(similarity)s)",
+                channel=group["channel"],
+                posts=", ".join(map(str, group["post_ids"])),
+                similarity=formats.number(group["similarity"], 2),
+            )
         )
     return "\n".join(text) + "\n"

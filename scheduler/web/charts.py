@@ -5,12 +5,31 @@ Every piece of text that reaches the SVG goes through ``escape``; numbers are fo
 
 from markupsafe import Markup, escape
 
+from scheduler.domain.formats import share as pct
+from scheduler.domain.language import N_, _
+
 BAND_WORDS = {
-    "below_floor": "below the floor",
-    "in_band": "in the band",
-    "above_ceiling": "above the one-note ceiling",
-    None: "no posts",
+    "below_floor": N_("below the floor"),
+    "in_band": N_("in the band"),
+    "above_ceiling": N_("above the one-note ceiling"),
+    None: N_("no posts"),
 }
+# the charts' names and tooltips (marked here: a sentence inside an f-string is not found by extraction)
+COVERAGE_CHART = N_("theme coverage by channel")
+BAND_TIP = N_("floor %(floor)s to ceiling %(ceiling)s")
+BAR_TIP = N_("coverage %(share)s: %(said)s")
+TOO_EARLY = N_("too early")
+WEEKLY_CHART = N_("posts per week")
+WEEK_BAND_TIP = N_("coverage band: floor %(floor)s to ceiling %(ceiling)s")
+SCORE_CHART = N_("scores of the top performers")
+SCORE_TIP = N_("%(title)s: score %(score)s")
+METRICS_CHART = N_("metrics over time")
+COVERAGE_LEGEND = N_(
+    "bar: share of posts on theme; shaded band: from the floor (solid line) to the one-note ceiling (dashed line)"
+)
+SCORE_LEGEND = N_(
+    "bar: the score, 0 to 100, of each item within its channel (so a tweet and a video compare); colour: its channel"
+)
 
 
 def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = None) -> Markup:
@@ -24,9 +43,9 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
     height = top + len(rows) * (bar_height + gap) + 24
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="theme coverage by channel">',
-        f'<text x="{label_width}" y="14" class="axis">0%</text>',
-        f'<text x="{label_width + scale - 24}" y="14" class="axis">100%</text>',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(COVERAGE_CHART))}">',
+        f'<text x="{label_width}" y="14" class="axis">{pct(0)}</text>',
+        f'<text x="{label_width + scale - 24}" y="14" class="axis">{pct(1)}</text>',
     ]
     for index, row in enumerate(rows):
         y = top + index * (bar_height + gap)
@@ -37,17 +56,22 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(f'<rect x="{label_width}" y="{y}" width="{scale}" height="{bar_height}" class="track"/>')
         parts.append(
             f'<rect x="{floor_x:.1f}" y="{y - 3}" width="{max(ceiling_x - floor_x, 1):.1f}" '
-            f'height="{bar_height + 6}" class="band"><title>floor {row["floor"]:.0%} to ceiling '
-            f"{row['ceiling']:.0%}</title></rect>"
+            f'height="{bar_height + 6}" class="band"><title>'
+            f"{escape(_(BAND_TIP, floor=pct(row['floor']), ceiling=pct(row['ceiling'])))}"
+            "</title></rect>"
         )
         coverage, judged = row["coverage_ratio"], row.get("judged", True)
         band = row.get("coverage_band")
         if coverage is not None:
             kind = band if judged else "early"
-            said = BAND_WORDS.get(band, "") if judged else "too early to judge"
+            if judged:
+                said = _(BAND_WORDS[band]) if band in BAND_WORDS else ""
+            else:
+                said = _("too early to judge")
             parts.append(
                 f'<rect x="{label_width}" y="{y + 4}" width="{coverage * scale:.1f}" '
-                f'height="{bar_height - 8}" class="bar {kind}"><title>coverage {coverage:.0%}: {said}</title></rect>'
+                f'height="{bar_height - 8}" class="bar {kind}"><title>'
+                f"{escape(_(BAR_TIP, share=pct(coverage), said=said))}</title></rect>"
             )
         parts.append(
             f'<line x1="{floor_x:.1f}" x2="{floor_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="floor"/>'
@@ -55,14 +79,13 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         parts.append(
             f'<line x1="{ceiling_x:.1f}" x2="{ceiling_x:.1f}" y1="{y - 4}" y2="{y + bar_height + 4}" class="ceiling"/>'
         )
-        text = "no posts" if coverage is None else f"{coverage:.0%}"
+        text = escape(_("no posts")) if coverage is None else pct(coverage)
         parts.append(f'<text x="{label_width + scale + 6}" y="{y + 13}" class="value">{text}</text>')
         if coverage is not None and not judged:
-            parts.append(f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">too early</text>')
-    parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
-        "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>"
-    )
+            parts.append(
+                f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">{escape(_(TOO_EARLY))}</text>'
+            )
+    parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(COVERAGE_LEGEND))) + "</text></svg>")
     return Markup("".join(parts))
 
 
@@ -93,16 +116,17 @@ def weekly_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="posts per week">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(WEEKLY_CHART))}">',
         f'<text x="0" y="{top + 8}" class="axis">{most:g}</text>',
-        f'<text x="{width - right + 4}" y="{top + 8}" class="axis">100%</text>',
-        f'<text x="{width - right + 4}" y="{top + plot}" class="axis">0%</text>',
+        f'<text x="{width - right + 4}" y="{top + 8}" class="axis">{pct(1)}</text>',
+        f'<text x="{width - right + 4}" y="{top + plot}" class="axis">{pct(0)}</text>',
     ]
     if floor is not None and ceiling is not None:
         parts.append(
             f'<rect x="{left}" y="{share_y(ceiling):.1f}" width="{width - left - right}" '
             f'height="{max(share_y(floor) - share_y(ceiling), 1):.1f}" class="band week-band">'
-            f"<title>coverage band: floor {floor:.0%} to ceiling {ceiling:.0%}</title></rect>"
+            f"<title>{escape(_(WEEK_BAND_TIP, floor=pct(floor), ceiling=pct(ceiling)))}"
+            "</title></rect>"
         )
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot}" y2="{top + plot}" class="baseline"/>')
     parts.extend(_coverage_lines(weeks, lambda index: left + index * slot + slot / 2, share_y))
@@ -110,11 +134,21 @@ def weekly_chart(
         x = left + index * slot + (slot - bar) / 2
         when = week.get("timing", "past")
         coverage = week.get("coverage_ratio")
-        share = "no posts" if coverage is None else f"coverage {coverage:.0%}"
-        tip = escape(
-            f"week of {week['week_start']}{' (planned)' if when == 'future' else ''}: committed "
-            f"{week['committed']:g}, scheduled {week['posts']}, published {week['published']}; {share}"
-        )
+        share = _("no posts") if coverage is None else _("coverage %(share)s", share=pct(coverage))
+        figures = {
+            "week": week["week_start"],
+            "committed": f"{week['committed']:g}",
+            "scheduled": week["posts"],
+            "published": week["published"],
+            "share": share,
+        }
+        if when == "future":
+            tip = _("week of %(week)s (planned): committed %(committed)s, scheduled %(scheduled)s, "
+                    "published %(published)s; %(share)s", **figures)  # fmt: skip
+        else:
+            tip = _("week of %(week)s: committed %(committed)s, scheduled %(scheduled)s, "
+                    "published %(published)s; %(share)s", **figures)  # fmt: skip
+        tip = escape(tip)
         parts.append(f'<g class="week {when}"><title>{tip}</title>')
         for value, kind in ((week["posts"], "scheduled"), (week["published"], "published")):
             parts.append(
@@ -172,7 +206,7 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
     height = legend_top + (-(-len(channels) // per_row)) * 18 + 20
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="scores of the top performers">'
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(SCORE_CHART))}">'
     ]
     for index, (item, r) in enumerate(ranked):
         y = top + index * (bar_height + gap)
@@ -180,17 +214,15 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         parts.append(f'<text x="0" y="{y + 11}" class="label">{label}</text>')
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{r.score / 100 * scale:.1f}" height="{bar_height}" '
-            f'fill="{channel_colour(item.channel, channels)}"><title>{escape(item.title)}: score '
-            f"{r.score:.0f}</title></rect>"
+            f'fill="{channel_colour(item.channel, channels)}"><title>'
+            f"{escape(_(SCORE_TIP, title=item.title or item.link, score=f'{r.score:.0f}'))}"
+            "</title></rect>"
         )
         parts.append(
             f'<text x="{label_width + r.score / 100 * scale + 4:.1f}" y="{y + 11}" class="value">{r.score:.0f}</text>'
         )
     parts.append(_channel_legend(channels, labels or {}, legend_top, width // per_row, per_row))
-    parts.append(
-        f'<text x="0" y="{height - 6}" class="legend">bar: the score, 0 to 100, of each item within its channel '
-        "(so a tweet and a video compare); colour: its channel</text></svg>"
-    )
+    parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(SCORE_LEGEND))) + "</text></svg>")
     return Markup("".join(parts))
 
 
@@ -222,7 +254,7 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
     names = sorted(by_metric)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="metrics over time">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(_(METRICS_CHART))}">',
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" class="baseline"/>',
         f'<text x="{left}" y="{height - 6}" class="axis">{escape(days[0])}</text>',
         f'<text x="{left + plot_w - 70}" y="{height - 6}" class="axis">{escape(days[-1])}</text>',

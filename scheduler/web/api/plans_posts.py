@@ -4,6 +4,7 @@ from flask import Response, jsonify, request
 
 import channels.registry as channel_registry
 from channels.base import PostContent
+from scheduler.domain.language import _
 from scheduler.services import approvals, plans, posts, recording, reports
 from scheduler.services.errors import Malformed, NotFound
 from scheduler.services.validation import Reader
@@ -79,7 +80,7 @@ def compliance(plan_id):
             headers={"Content-Disposition": f"attachment; filename=compliance-plan-{plan_id}.csv"},
         )
     if fmt != "json":
-        raise Malformed({"format": "must be json or csv"})
+        raise Malformed({"format": _("must be json or csv")})
     return jsonify(report)
 
 

@@ -2,9 +2,10 @@
 
 from typing import ClassVar
 
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from scheduler.services.plans import PERIODS
+from scheduler.services.plans import PERIOD_WORDS, PERIODS
 from scheduler.web.forms import PageForm, options
 
 
@@ -14,17 +15,20 @@ def keyword_list(text: str | None) -> list[str]:
 
 
 class PlanForm(PageForm):
-    name = StringField("Name")
-    theme = StringField("Theme or offer")
-    key_message = TextAreaField("Key message", render_kw={"rows": 2})
+    name = StringField(lazy_gettext("Name"))
+    theme = StringField(lazy_gettext("Theme or offer"))
+    key_message = TextAreaField(lazy_gettext("Key message"), render_kw={"rows": 2})
     keywords = TextAreaField(
-        "Theme keywords",
-        render_kw={"rows": 3, "placeholder": "one per line, any language: offre été, summer offer, 夏季优惠"},
+        lazy_gettext("Theme keywords"),
+        render_kw={
+            "rows": 3,
+            "placeholder": lazy_gettext("one per line, any language: offre été, summer offer, 夏季优惠"),
+        },
     )
-    starts_on = StringField("Starts on", render_kw={"type": "date"})
-    ends_on = StringField("Ends on", render_kw={"type": "date"})
-    timezone = StringField("Time zone", render_kw={"list": "zones"})
-    approval_required = BooleanField("Creators' posts need a manager's approval")
+    starts_on = StringField(lazy_gettext("Starts on"), render_kw={"type": "date"})
+    ends_on = StringField(lazy_gettext("Ends on"), render_kw={"type": "date"})
+    timezone = StringField(lazy_gettext("Time zone"), render_kw={"list": "zones"})
+    approval_required = BooleanField(lazy_gettext("Creators' posts need a manager's approval"))
 
     NEW: ClassVar[dict] = {"timezone": "Europe/Paris"}
 
@@ -70,14 +74,26 @@ def share_input(text: str | None):
 class CommitmentForm(PageForm):
     """One channel's row on the plan's page; the inputs sit in the table, tied to the row's form."""
 
-    posts = StringField("Posts per period", render_kw={"type": "number", "min": 1, "class": "small"})
-    per = SelectField("Period", choices=options((p, p) for p in PERIODS), validate_choice=False)
-    on_theme_min = StringField("On-theme floor", render_kw={"type": "number", "min": 0, "class": "small"})
-    one_note_max_share = StringField("One-note ceiling", render_kw={"class": "small"})
-    note = StringField("Note", render_kw={"placeholder": "e.g. the feature article covers it"})
+    posts = StringField(lazy_gettext("Posts per period"), render_kw={"type": "number", "min": 1, "class": "small"})
+    per = SelectField(
+        lazy_gettext("Period"),
+        choices=options((p, lazy_gettext(PERIOD_WORDS[p])) for p in PERIODS),
+        validate_choice=False,
+    )
+    on_theme_min = StringField(lazy_gettext("On-theme floor"), render_kw={"type": "number", "min": 0, "class": "small"})
+    one_note_max_share = StringField(lazy_gettext("One-note ceiling"), render_kw={"class": "small"})
+    note = StringField(
+        lazy_gettext("Note"), render_kw={"placeholder": lazy_gettext("e.g. the feature article covers it")}
+    )
     approval_required = SelectField(
-        "Approval",
-        choices=options((("", "as the plan says"), ("yes", "required"), ("no", "not needed"))),
+        lazy_gettext("Approval"),
+        choices=options(
+            (
+                ("", lazy_gettext("as the plan says")),
+                ("yes", lazy_gettext("required")),
+                ("no", lazy_gettext("not needed")),
+            )
+        ),
         validate_choice=False,
     )
 

@@ -5,7 +5,7 @@ from datetime import date
 from flask import render_template, request, url_for
 
 from scheduler.services import calendar, clock, plans
-from scheduler.web import page_cache
+from scheduler.web import language, page_cache
 from scheduler.web.pages import blueprint
 
 
@@ -34,10 +34,21 @@ def calendar_page(plan_id):
             today=today,
             chips_shown=calendar.CHIPS_SHOWN[view],
             links=calendar_links(plan),
+            **calendar_words(),
         )
 
-    # the grid shows the view's days (and, for a month, which of them are the month's) and today
-    key = (plan.id, view, days[0], days[-1], anchor.month, today, calendar.fingerprint(plan, view, anchor))
+    # the grid shows the view's days (and, for a month, which of them are the month's) and today, in
+    # the reader's language
+    key = (
+        plan.id,
+        view,
+        days[0],
+        days[-1],
+        anchor.month,
+        today,
+        language.code(),
+        calendar.fingerprint(plan, view, anchor),
+    )
     return render_template(
         "calendar.html",
         plan=plan,
@@ -47,7 +58,19 @@ def calendar_page(plan_id):
         anchor=anchor,
         previous=calendar.shift(view, anchor, -1),
         next=calendar.shift(view, anchor, 1),
+        say_day=calendar.say_day,
     )
+
+
+def calendar_words() -> dict:
+    """What the grid says of a value (a post's status, a period's, a commitment), and of a day."""
+    return {
+        "say_day": calendar.say_day,
+        "status_words": calendar.STATUS_WORDS,
+        "flag_words": calendar.FLAG_WORDS,
+        "period_words": calendar.PERIOD_WORDS,
+        "per_words": calendar.PER_WORDS,
+    }
 
 
 def calendar_links(plan) -> dict:

@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
+from scheduler.domain.language import _
 from scheduler.services import interactions, kpis, plans, reports, retrospective
 from scheduler.web.forms.plans import CommitmentForm, PlanForm
 from scheduler.web.pages import blueprint, form_page
@@ -28,7 +29,7 @@ def new_plan():
     added = [k for k in request.args.getlist("keyword") if k.strip()][:50]
     form = PlanForm.shown({**PlanForm.NEW, "keywords": "\n".join(added)})
     if plan := form.submit(lambda: plans.create_plan(form.service_input())):
-        flash(f"Plan “{plan.name}” created. Now set what each channel commits to.")
+        flash(_("Plan “%(plan)s” created. Now set what each channel commits to.", plan=plan.name))
         return redirect(url_for("ui.plan_page", plan_id=plan.id))
     looked_back = retrospective.retrospective()
     labels = dict(interactions.channel_choices())
@@ -49,7 +50,7 @@ def edit_plan(plan_id):
     plan = plans.get_plan(plan_id)
     form = PlanForm.shown(PlanForm.values_of(plan))
     if form.submit(lambda: plans.update_plan(plan, form.service_input())):
-        flash("Plan saved.")
+        flash(_("Plan saved."))
         return redirect(url_for("ui.plan_page", plan_id=plan.id))
     return form_page("plans/form.html", form, plan=plan, zones=sorted(available_timezones()))
 
@@ -80,7 +81,7 @@ def save_commitment(plan_id, channel):
     plan = plans.get_plan(plan_id)
     form = CommitmentForm()
     if form.submit(lambda: plans.set_commitment(plan, channel, form.service_input())):
-        flash(f"{channel_registry.get(channel).label}: commitment saved.")
+        flash(_("%(channel)s: commitment saved.", channel=channel_registry.get(channel).label))
         return redirect(url_for("ui.plan_page", plan_id=plan.id))
     return commitments_page(plan, (channel, form))
 
@@ -88,5 +89,5 @@ def save_commitment(plan_id, channel):
 @blueprint.post("/plans/<int:plan_id>/commitments/<channel>/delete")
 def delete_commitment(plan_id, channel):
     plans.remove_commitment(plans.get_plan(plan_id), channel)
-    flash("Commitment removed.")
+    flash(_("Commitment removed."))
     return redirect(url_for("ui.plan_page", plan_id=plan_id))

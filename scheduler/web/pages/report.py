@@ -3,6 +3,7 @@
 from flask import render_template
 
 import channels.registry as channel_registry
+from scheduler.domain import formats
 from scheduler.services import plans, posts, reports
 from scheduler.web import charts
 from scheduler.web.pages import blueprint
@@ -27,4 +28,5 @@ def report_page(plan_id):
             row["channel"]: charts.weekly_chart(row["weeks"], floor=row["floor"], ceiling=row["ceiling"])
             for row in rows
         },
+        say_number=formats.number,
     )
