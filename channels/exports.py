@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from channels.base import DeliveryContext, Outcome
+from scheduler.domain.language import _
 
 EXPORT_ROOT_SETTING = "REFRAIN_EXPORT_ROOT"
 
@@ -96,12 +97,19 @@ def folder_check(context: DeliveryContext, given: str, fallback: Path) -> Outcom
     """A channel that writes files has no credentials to test: its connection check is whether the
     folder ``given`` (inside the export root; ``fallback`` when empty) can be written, making nothing."""
     if given and context.export_root is None:
-        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): nothing can be written")
+        return Outcome.rejected(
+            _(
+                "no export folder is set (%(export_root_setting)s): nothing can be written",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            )
+        )
     try:
         folder = export_folder(context.export_root, given) if given else fallback
     except OutsideExports as refusal:
-        return Outcome.rejected(f"{refusal}; change the account's folder")
+        return Outcome.rejected(_("%(refusal)s; change the account's folder", refusal=refusal))
     problem = unwritable(folder)
     if problem:
-        return Outcome.rejected(f"Refrain cannot write in {given or 'the outbox'}: {problem}")
-    return Outcome.published(message=f"Refrain can write in {given or 'the outbox'}")
+        return Outcome.rejected(
+            _("Refrain cannot write in %(value)s: %(problem)s", value=given or "the outbox", problem=problem)
+        )
+    return Outcome.published(message=_("Refrain can write in %(value)s", value=given or "the outbox"))

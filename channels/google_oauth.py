@@ -9,6 +9,7 @@ expired or was revoked); the Data API nests its reasons in ``error.errors[].reas
 
 from channels.base import DeliveryFailure, Outcome
 from channels.credentials import answer_data, refused, said
+from scheduler.domain.language import _
 
 OAUTH_URL = "https://oauth2.googleapis.com"
 AUTHORISE_AGAIN = (
@@ -56,7 +57,11 @@ def data_api_refusals(response) -> Outcome | None:
         )
     if response.status == 403 and "forbidden" in reasons:
         return Outcome.rejected(
-            f"YouTube forbids this change ({words}): the video must belong to the channel of the connected account"
+            _(
+                "YouTube forbids this change (%(words)s): the video must belong to the channel of "
+                "the connected account",
+                words=words,
+            )
         )
     return None
 
@@ -106,8 +111,10 @@ class Tokens:
         if not account.secret("refresh_token"):
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "YouTube refused the access token and the account has no "
-                    "refresh token: reconnect it on the Accounts page"
+                    _(
+                        "YouTube refused the access token and the account has no refresh token: reconnect "
+                        "it on the Accounts page"
+                    )
                 )
             )
         form = {
@@ -123,7 +130,7 @@ class Tokens:
             raise DeliveryFailure(self.refresh_failed(failure.outcome)) from None
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
-            raise DeliveryFailure(Outcome.retry("Google's token service answered without an access token"))
+            raise DeliveryFailure(Outcome.retry(_("Google's token service answered without an access token")))
         self.current = token
         if self.context.save_secrets:
             renewed = {"access_token": token}
@@ -140,10 +147,15 @@ class Tokens:
             return self.scrub(outcome)  # Google named the credential (token_refusals)
         if outcome.status in ("rejected", "unauthorized"):
             return Outcome.unauthorized(
-                f"YouTube's access could not be renewed ({message}): reconnect the account on the Accounts page"
+                _(
+                    "YouTube's access could not be renewed (%(said)s): reconnect the account on the Accounts page",
+                    said=message,
+                )
             )
         if outcome.status == "unconfirmed":
-            return Outcome.retry(f"renewing YouTube's access got no answer ({message}); nothing was published")
+            return Outcome.retry(
+                _("renewing YouTube's access got no answer (%(said)s); nothing was published", said=message)
+            )
         return self.scrub(outcome)
 
     def scrub(self, outcome: Outcome) -> Outcome:

@@ -30,6 +30,7 @@ from channels.shaping import (
     youtube_thumbnail,
     youtube_video_id,
 )
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import is_web_address
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
@@ -45,14 +46,16 @@ class Pinterest(Channel):
     extra_fields = {"media": Media}
     feed_content_type = "image"
     account_fields = (
-        AccountField("board_id", "Board ID", help="the board pins go to (GET /v5/boards lists them with their ids)"),
+        AccountField(
+            "board_id", N_("Board ID"), help=N_("the board pins go to (GET /v5/boards lists them with their ids)")
+        ),
         AccountField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             secret=True,
-            help="an OAuth token with the boards:read, pins:read and pins:write scopes",
+            help=N_("an OAuth token with the boards:read, pins:read and pins:write scopes"),
         ),
-        AccountField("api_url", "API address", required=False, default=API_URL, kind=ADDRESS),
+        AccountField("api_url", N_("API address"), required=False, default=API_URL, kind=ADDRESS),
     )
 
     def render(self, post):
@@ -71,7 +74,7 @@ class Pinterest(Channel):
         pin, problems = draft.payload, []
         if not pin["media_source"]:
             problems.append(
-                Problem("missing_image", "a pin needs a picture: attach an image (with alt text)", field="media")
+                Problem("missing_image", _("a pin needs a picture: attach an image (with alt text)"), field="media")
             )
         for field_name, key, most in (
             ("title", "title", TITLE_MAX),
@@ -83,8 +86,13 @@ class Pinterest(Channel):
                 problems.append(
                     Problem(
                         f"{key}_too_long",
-                        f"the pin's {key.replace('_', ' ')} has {size} "
-                        f"characters, {size - most} over Pinterest's {most}",
+                        _(
+                            "the pin's %(replace)s has %(size)s characters, %(n)s over Pinterest's %(most)s",
+                            replace=key.replace("_", " "),
+                            size=size,
+                            n=size - most,
+                            most=most,
+                        ),
                         field=field_name,
                         start=most if field_name != "media" else None,
                         end=size if field_name != "media" else None,
@@ -93,7 +101,9 @@ class Pinterest(Channel):
         if pin["link"] and (not is_web_address(pin["link"]) or len(pin["link"]) > LINK_MAX):
             problems.append(
                 Problem(
-                    "bad_link", f"the link must be an http(s) address of at most {LINK_MAX} characters", field="link"
+                    "bad_link",
+                    _("the link must be an http(s) address of at most %(link_max)s characters", link_max=LINK_MAX),
+                    field="link",
                 )
             )
         media = media_of(post.extra)
@@ -101,7 +111,7 @@ class Pinterest(Channel):
             problems.append(
                 Problem(
                     "media_not_sent",
-                    "a pin shows one picture: only the first image is sent",
+                    _("a pin shows one picture: only the first image is sent"),
                     severity=WARNING,
                     field="media",
                 )
@@ -134,11 +144,13 @@ class Pinterest(Channel):
         account = context.account
         board, token = account.setting("board_id").strip(), account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the Pinterest account has no access token: reconnect it on the Accounts page")
+            )
         if not board:
-            return Outcome.rejected("the Pinterest account names no board: set its Board ID on the Accounts page")
+            return Outcome.rejected(_("the Pinterest account names no board: set its Board ID on the Accounts page"))
         if not draft.payload.get("media_source"):
-            return Outcome.rejected("a pin needs a picture: attach an image to the post")
+            return Outcome.rejected(_("a pin needs a picture: attach an image to the post"))
         pin = {"board_id": board, **{key: value for key, value in draft.payload.items() if value}}
         base = account.setting("api_url", API_URL).rstrip("/")
         try:
@@ -154,7 +166,7 @@ class Pinterest(Channel):
         pin_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not pin_id:
             return Outcome.unconfirmed(
-                "Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again"
+                _("Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again")
             )
         return Outcome.published(pin_id, f"https://www.pinterest.com/pin/{pin_id}/")
 
@@ -164,16 +176,22 @@ class Pinterest(Channel):
         account = context.account
         board, token = account.setting("board_id").strip(), account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the Pinterest account has no access token: reconnect it on the Accounts page")
+            )
         base = account.setting("api_url", API_URL).rstrip("/")
         auth, classify = {"Authorization": f"Bearer {token}"}, refusals_for(board)
         user = context.http.request("GET", f"{base}/v5/user_account", headers=auth, classify=classify).json()
         username = user.get("username") if isinstance(user, dict) else None
         if not username:
-            return Outcome.rejected("Pinterest answered without a user: is the API address Pinterest's?")
+            return Outcome.rejected(_("Pinterest answered without a user: is the API address Pinterest's?"))
         if not board:
             return Outcome.rejected(
-                f"the token works (@{username}) but the account names no board: set its Board ID on the Accounts page"
+                _(
+                    "the token works (@%(username)s) but the account names no board: set its Board ID "
+                    "on the Accounts page",
+                    username=username,
+                )
             )
         try:
             found = context.http.request("GET", f"{base}/v5/boards/{board}", headers=auth, classify=classify).json()
@@ -181,11 +199,22 @@ class Pinterest(Channel):
             if failure.outcome.status != "rejected":
                 raise
             return Outcome.rejected(
-                f"the token works (@{username}) but Pinterest has no board {board} for it ({failure.outcome.message}): "
-                "check the Board ID (GET /v5/boards lists them)"
+                _(
+                    "the token works (@%(username)s) but Pinterest has no board %(board)s for it "
+                    "(%(said)s): check the Board ID (GET /v5/boards lists them)",
+                    username=username,
+                    board=board,
+                    said=failure.outcome.message,
+                )
             )
         name = said(found.get("name")) if isinstance(found, dict) else ""
-        return connected(f"connected to Pinterest as @{username}, pinning to the board {name or board}")
+        return connected(
+            _(
+                "connected to Pinterest as @%(username)s, pinning to the board %(value)s",
+                username=username,
+                value=name or board,
+            )
+        )
 
 
 def refusals_for(board: str):

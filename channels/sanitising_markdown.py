@@ -17,6 +17,7 @@ from markdown_it.helpers import parseLinkLabel
 
 from channels.base import WARNING, PostContent, Problem
 from channels.sanitising import REMOVED_WITH_CONTENT, AllowList, allowed_url, judged_tag, scheme_of
+from scheduler.domain.language import _
 
 OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
@@ -285,7 +286,7 @@ def clean_markdown(markdown: str, allow: AllowList, notes: list[str] | None = No
     went is added to ``notes`` ("<script>", "onerror=", "javascript: links")."""
     notes = [] if notes is None else notes
     text = markdown
-    for _ in range(ROUNDS):
+    for _round in range(ROUNDS):
         settled = True
         for parser in _parsers():
             cleaned, placed = _once(text, parser, allow, notes)
@@ -316,7 +317,11 @@ def removal_warnings(post: PostContent, allow: AllowList) -> list[Problem]:
     return [
         Problem(
             "raw_html_removed",
-            f"{what} will be removed on the {allow.channel}: mark the post as trusted HTML (managers) to keep it",
+            _(
+                "%(what)s will be removed on the %(channel)s: mark the post as trusted HTML (managers) to keep it",
+                what=what,
+                channel=allow.channel,
+            ),
             severity=WARNING,
             field="body",
         )

@@ -21,6 +21,7 @@ import json
 from channels.base import DeliveryFailure, Outcome
 from channels.http import Response, outcome_for, service_message
 from channels.shaping import before_publishing
+from scheduler.domain.language import _
 
 PDS = "https://bsky.social"
 XRPC = "/xrpc/"
@@ -78,7 +79,7 @@ class BlueskySession:
         if not (self.given_handle and self.password):
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "the Bluesky account needs its handle and an app password: set them on the Accounts page"
+                    _("the Bluesky account needs its handle and an app password: set them on the Accounts page")
                 )
             )
         if fresh or not self._restore():
@@ -104,7 +105,7 @@ class BlueskySession:
 
     def sign_in(self) -> None:
         """com.atproto.server.createSession with the handle and app password."""
-        with before_publishing("signing in to Bluesky"):
+        with before_publishing(_("signing in to Bluesky")):
             response = self.http.request(
                 "POST",
                 self.url("com.atproto.server.createSession"),
@@ -118,7 +119,7 @@ class BlueskySession:
     def _renew(self) -> None:
         """com.atproto.server.refreshSession with the refresh token; one the server no longer takes
         (expired, revoked when it was used elsewhere) is replaced by a new sign-in."""
-        with before_publishing("renewing the Bluesky session"):
+        with before_publishing(_("renewing the Bluesky session")):
             response = self.http.request(
                 "POST",
                 self.url("com.atproto.server.refreshSession"),
@@ -136,11 +137,13 @@ class BlueskySession:
 
     def _keep(self, answer) -> None:
         if not isinstance(answer, dict) or not all(isinstance(answer.get(k), str) for k in ("accessJwt", "did")):
-            raise DeliveryFailure(Outcome.retry("Bluesky gave no session (its answer had no access token)"))
+            raise DeliveryFailure(Outcome.retry(_("Bluesky gave no session (its answer had no access token)")))
         if answer.get("active") is False:
             refusal = INACTIVE.get(str(answer.get("status")), "AccountDeactivated")
             raise DeliveryFailure(
-                Outcome.unauthorized(f"the Bluesky account @{self.handle} {ACCOUNT_REFUSALS[refusal]}")
+                Outcome.unauthorized(
+                    _("the Bluesky account @%(handle)s %(value)s", handle=self.handle, value=ACCOUNT_REFUSALS[refusal])
+                )
             )
         self.access, self.did = answer["accessJwt"], answer["did"]
         self.refresh_token = answer.get("refreshJwt") or ""
@@ -189,15 +192,32 @@ class BlueskySession:
         account's (the service's own words in brackets)."""
         error, said = xrpc_error(response), service_message(response)
         if error in ACCOUNT_REFUSALS:
-            return Outcome.unauthorized(f"the Bluesky account @{self.handle} {ACCOUNT_REFUSALS[error]} ({said})")
+            return Outcome.unauthorized(
+                _(
+                    "the Bluesky account @%(handle)s %(value)s (%(said)s)",
+                    handle=self.handle,
+                    value=ACCOUNT_REFUSALS[error],
+                    said=said,
+                )
+            )
         if signing_in and (response.status in (401, 403) or error in ("AuthenticationRequired", "InvalidRequest")):
             return Outcome.unauthorized(
-                f"Bluesky refused the handle or app password of @{self.given_handle} ({said}): check the handle, "
-                f"create a new app password ({APP_PASSWORDS}) and enter it on the Accounts page"
+                _(
+                    "Bluesky refused the handle or app password of @%(given_handle)s (%(said)s): "
+                    "check the handle, create a new app password (%(app_passwords)s) and enter it on "
+                    "the Accounts page",
+                    given_handle=self.given_handle,
+                    said=said,
+                    app_passwords=APP_PASSWORDS,
+                )
             )
         if response.status in (401, 403) or error in TOKEN_TROUBLE:
             return Outcome.unauthorized(
-                f"Bluesky refused the session of @{self.handle} ({said}): reconnect the account on the Accounts "
-                "page with a new app password"
+                _(
+                    "Bluesky refused the session of @%(handle)s (%(said)s): reconnect the account on "
+                    "the Accounts page with a new app password",
+                    handle=self.handle,
+                    said=said,
+                )
             )
         return outcome_for(response)
