@@ -40,16 +40,23 @@ def folder_problem(given: str) -> str:
     if not text:
         return ""
     if "\x00" in text:
-        return "holds a character a folder name cannot hold"
+        return _("holds a character a folder name cannot hold")
     if text.startswith(("~", "/", "\\")) or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute():
-        return (
-            f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), written relative to it, not an "
-            "absolute path"
+        return _(
+            "must be a folder inside the export folder (%(export_root_setting)s), written "
+            "relative to it, not an absolute path",
+            export_root_setting=EXPORT_ROOT_SETTING,
         )
     if PureWindowsPath(text).drive:
-        return f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), not on another drive"
+        return _(
+            "must be a folder inside the export folder (%(export_root_setting)s), not on another drive",
+            export_root_setting=EXPORT_ROOT_SETTING,
+        )
     if ".." in re.split(r"[/\\]+", text):
-        return f"must stay inside the export folder ({EXPORT_ROOT_SETTING}): '..' is not allowed"
+        return _(
+            "must stay inside the export folder (%(export_root_setting)s): '..' is not allowed",
+            export_root_setting=EXPORT_ROOT_SETTING,
+        )
     return ""
 
 
@@ -64,8 +71,11 @@ def export_folder(root: Path, given: str) -> Path:
     if not folder.is_relative_to(base):
         raise OutsideExports(
             given.strip(),
-            f"leads outside the export folder ({EXPORT_ROOT_SETTING}) through a symbolic link: Refrain writes "
-            "only inside it",
+            _(
+                "leads outside the export folder (%(export_root_setting)s) through a symbolic "
+                "link: Refrain writes only inside it",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            ),
         )
     return folder
 
@@ -84,12 +94,12 @@ def unwritable(folder: Path) -> str:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing.name!r} is a file, not a folder"
+        return _("%(name)s is a file, not a folder", name=repr(existing.name))
     try:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".refrain-check-"):
             pass
     except OSError as error:
-        return f"nothing can be written there ({error.strerror or error})"
+        return _("nothing can be written there (%(value)s)", value=error.strerror or error)
     return ""
 
 

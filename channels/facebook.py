@@ -44,20 +44,20 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 TRANSIENT_CODES = {1, 2}
 RATE_LIMIT_PAUSE = 300.0  # Graph's limits are a rolling hour; its answer rarely says when they lift
 CODE_IN_MESSAGE = re.compile(r"\(#(\d+)\)")
-NEW_TOKEN = "make a new long-lived Page access token and reconnect the Page on the Accounts page"
+NEW_TOKEN = N_("make a new long-lived Page access token and reconnect the Page on the Accounts page")
 # code 190's subcodes: why Graph refused the token (https://developers.facebook.com/docs/graph-api/guides/error-handling)
 TOKEN_SUBCODES = {
-    458: "the app was removed from the account that made the token",
-    459: "the account that made the token must log in to Facebook to pass a checkpoint",
-    460: "the password of the account that made the token changed",
-    463: "the token has expired",
-    464: "the account that made the token is not confirmed",
-    467: "the token is not valid",
-    492: "the account that made the token is no longer an admin of the Page",
+    458: N_("the app was removed from the account that made the token"),
+    459: N_("the account that made the token must log in to Facebook to pass a checkpoint"),
+    460: N_("the password of the account that made the token changed"),
+    463: N_("the token has expired"),
+    464: N_("the account that made the token is not confirmed"),
+    467: N_("the token is not valid"),
+    492: N_("the account that made the token is no longer an admin of the Page"),
 }
-PERMISSIONS_FIX = (
+PERMISSIONS_FIX = N_(
     "the token needs the pages_manage_posts and pages_read_engagement permissions, from an admin of the Page: "
-    + NEW_TOKEN
+    "make a new long-lived Page access token and reconnect the Page on the Accounts page"
 )
 
 
@@ -211,7 +211,7 @@ class Facebook(Channel):
         answer = _json_or_none(response)
         error = answer.get("error") if isinstance(answer, dict) else None
         if error is not None:
-            outcome = graph_outcome(error, response.headers, refusing="the check")
+            outcome = graph_outcome(error, response.headers, refusing=N_("the check"))
             verdict = outcome_for(response)
             return verdict if outcome.status == "rejected" and verdict is not None else outcome
         if outcome_for(response) is not None:
@@ -220,12 +220,19 @@ class Facebook(Channel):
         if str(me.get("id") or "") != page:
             return refused(
                 "Facebook",
-                "Page access token",
-                f"it speaks for {me.get('name') or 'someone'} ({me.get('id') or 'no id'}), not the Page {page}",
-                "give the Page's own access token (from /me/accounts of an admin of the Page), or check the Page ID",
+                N_("Page access token"),
+                _(
+                    "it speaks for %(name)s (%(id)s), not the Page %(page)s",
+                    name=me.get("name") or _("someone"),
+                    id=me.get("id") or _("no id"),
+                    page=page,
+                ),
+                N_(
+                    "give the Page's own access token (from /me/accounts of an admin of the Page), or check the Page ID"
+                ),
             )
         return connected(
-            _("connected to the Facebook Page %(value)s (%(page)s)", value=me.get("name") or page, page=page),
+            _("connected to the Facebook Page %(name)s (%(page)s)", name=me.get("name") or page, page=page),
             remote_id=page,
         )
 
@@ -237,15 +244,15 @@ def _json_or_none(response):
         return None
 
 
-def graph_outcome(error, headers, refusing: str = "the post") -> Outcome:
+def graph_outcome(error, headers, refusing: str = N_("the post")) -> Outcome:
     """What a Graph error object means, by its code."""
     error = error if isinstance(error, dict) else {"message": str(error)}
     try:
         code = int(error.get("code"))
     except (TypeError, ValueError):
         code = None
-    message = " ".join(str(error.get("message") or "no message").split())[:500]
-    said = f"Facebook refused {refusing} (code {code}): {message}"
+    message = " ".join(str(error.get("message") or _("no message")).split())[:500]
+    said = _("Facebook refused %(what)s (code %(code)s): %(said)s", what=_(refusing), code=code, said=message)
     if code in UNAUTHORIZED_CODES:
         return token_refused(code, error, message)
     if code in RATE_LIMIT_CODES:
@@ -264,12 +271,12 @@ def token_refused(code: int, error: dict, message: str) -> Outcome:
     except (TypeError, ValueError):
         subcode = None
     why = TOKEN_SUBCODES.get(subcode)
-    what = f"code {code}" + (f"/{subcode}" if subcode else "") + f": {message}"
+    what = _("code %(code)s: %(said)s", code=f"{code}/{subcode}" if subcode else code, said=message)
     if why:
-        return refused("Facebook", "Page access token", f"{why}; {what}", NEW_TOKEN)
+        return refused("Facebook", N_("Page access token"), f"{_(why)}; {what}", NEW_TOKEN)
     if code == 10 or 200 <= code < 300:
-        return refused("Facebook", "Page access token", what, PERMISSIONS_FIX)
-    return refused("Facebook", "Page access token", what, NEW_TOKEN)
+        return refused("Facebook", N_("Page access token"), what, PERMISSIONS_FIX)
+    return refused("Facebook", N_("Page access token"), what, NEW_TOKEN)
 
 
 def pause_if_limited(outcome: Outcome, context) -> Outcome:

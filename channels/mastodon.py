@@ -294,12 +294,16 @@ def instance_address(account) -> str:
 def application_check(host: str, app: dict) -> Outcome:
     """A token that cannot read the profile but is valid: fine if it may post (its scopes, when told)."""
     scopes = app.get("scopes") if isinstance(app.get("scopes"), list) else None
-    name = said(app.get("name")) or "an application"
+    name = said(app.get("name")) or _("an application")
     if scopes is not None and not {"write", "write:statuses"} & set(scopes):
         return refused(
             host,
-            "access token",
-            f"its application {name} has the scopes {', '.join(map(str, scopes)) or 'none'}",
+            N_("access token"),
+            _(
+                "its application %(name)s has the scopes %(value)s",
+                name=name,
+                value=", ".join(map(str, scopes)) or _("none"),
+            ),
             SCOPES_FIX,
         )
     return connected(
@@ -311,7 +315,7 @@ def application_check(host: str, app: dict) -> Outcome:
     )
 
 
-SCOPES_FIX = (
+SCOPES_FIX = N_(
     "make a token with the write:statuses and write:media scopes (Preferences → Development → New application), "
     "then reconnect the account on the Accounts page"
 )
@@ -327,19 +331,26 @@ def refusals_of(instance: str):
         data = answer_data(response)
         words = said(data.get("error") if isinstance(data, dict) else "")
         if response.status == 401:
-            return refused(host, "access token", words or "401", NEW_TOKEN_FIX)
+            return refused(host, N_("access token"), words or "401", NEW_TOKEN_FIX)
         if response.status == 403 and "scope" in words:
-            return refused(host, "access token", words, SCOPES_FIX)
+            return refused(host, N_("access token"), words, SCOPES_FIX)
         if response.status == 403:
-            return refused(host, "account", words or "403", f"sign in on {host} to see why, then reconnect")
+            return refused(
+                host, N_("account"), words or "403", _("sign in on %(host)s to see why, then reconnect", host=host)
+            )
         if response.status == 422 and "requires an authenticated user" in words:
-            return refused(host, "access token", words, "it is an application's token, not a user's: " + SCOPES_FIX)
+            return refused(
+                host,
+                N_("access token"),
+                words,
+                _("it is an application's token, not a user's: %(then)s", then=_(SCOPES_FIX)),
+            )
         return None
 
     return classify
 
 
-NEW_TOKEN_FIX = (
+NEW_TOKEN_FIX = N_(
     "make a new access token (Preferences → Development → your application) and reconnect the account on the "
     "Accounts page"
 )

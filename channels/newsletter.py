@@ -82,8 +82,10 @@ class Newsletter(Channel):
         """A login over a connection without TLS would send the password in the clear: refused."""
         if settings.get("user") and str(settings.get("security") or "starttls").strip().lower() == "none":
             return {
-                "security": "must be starttls or ssl when the server needs a login: Refrain does not send a "
-                "password over a connection without TLS"
+                "security": _(
+                    "must be starttls or ssl when the server needs a login: Refrain does not send a "
+                    "password over a connection without TLS"
+                )
             }
         return {}
 

@@ -35,8 +35,11 @@ from scheduler.domain.links import is_web_address
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
 API_URL = "https://api.pinterest.com"
-NEW_TOKEN = "make a new access token and reconnect the account on the Accounts page"
-SCOPES_FIX = "the token needs the boards:read, pins:read and pins:write scopes: " + NEW_TOKEN
+NEW_TOKEN = N_("make a new access token and reconnect the account on the Accounts page")
+SCOPES_FIX = N_(
+    "the token needs the boards:read, pins:read and pins:write scopes: make a new access token and reconnect "
+    "the account on the Accounts page"
+)
 
 
 class Pinterest(Channel):
@@ -228,15 +231,15 @@ def refusals_for(board: str):
         if not 400 <= response.status < 500:
             return None
         if code == 3:
-            return refused("Pinterest", "access token", words, SCOPES_FIX)
+            return refused("Pinterest", N_("access token"), words, SCOPES_FIX)
         if code == 2 or response.status == 401:
-            return refused("Pinterest", "access token", words, NEW_TOKEN)
+            return refused("Pinterest", N_("access token"), words, NEW_TOKEN)
         if response.status == 403:
             return refused(
                 "Pinterest",
-                f"account's access to the board {board or '(none set)'}",
+                _("account's access to the board %(board)s", board=board or _("(none set)")),
                 words,
-                "check the Board ID (GET /v5/boards lists the boards the token may pin to), then reconnect",
+                N_("check the Board ID (GET /v5/boards lists the boards the token may pin to), then reconnect"),
             )
         return None
 

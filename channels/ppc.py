@@ -52,7 +52,7 @@ EDITOR_COLUMNS = (
 )
 AD_TYPE = "Responsive search ad"
 AD_STATUSES = ("Enabled", "Paused")
-EXPORTED = "exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)"
+EXPORTED = N_("exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)")
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
 
@@ -314,9 +314,14 @@ class PPC(Channel):
             return Outcome.rejected(str(refusal))
         except OSError as error:
             return Outcome.retry(_("could not write the Google Ads Editor file: %(error)s", error=error))
-        message = EXPORTED
+        message = _(EXPORTED)
         if kept:
-            message += f"; {kept} rows Refrain did not write are kept in {path.name} as they were"
+            message = _(
+                "%(done)s; %(kept)s rows Refrain did not write are kept in %(file)s as they were",
+                done=message,
+                kept=kept,
+                file=path.name,
+            )
         return Outcome.published(remote_id=str(path), url=path.as_uri(), message=message)
 
     def check_connection(self, context):

@@ -165,17 +165,26 @@ class YouTube(Channel):
         marked = videos.marked_tags(snippet["tags"], post.id)  # as delivered: with the post's mark
         total = tags_length(marked)
         if total > TAGS_MAX:
-            mark = f", and Refrain adds {identity_marker(post.id)} to know the video again" if post.id else ""
+            if post.id:
+                too_long = _(
+                    "the tags take %(total)s characters (a tag with a space counts 2 more for its quotes, plus a "
+                    "comma between tags, and Refrain adds %(mark)s to know the video again); YouTube allows "
+                    "%(most)s",
+                    total=total,
+                    mark=identity_marker(post.id),
+                    most=TAGS_MAX,
+                )
+            else:
+                too_long = _(
+                    "the tags take %(total)s characters (a tag with a space counts 2 more for its quotes, plus a "
+                    "comma between tags); YouTube allows %(most)s",
+                    total=total,
+                    most=TAGS_MAX,
+                )
             problems.append(
                 Problem(
                     "tags_too_long",
-                    _(
-                        "the tags take %(total)s characters (a tag with a space counts 2 more for its "
-                        "quotes, plus a comma between tags%(mark)s); YouTube allows %(tags_max)s",
-                        total=total,
-                        mark=mark,
-                        tags_max=TAGS_MAX,
-                    ),
+                    too_long,
                     field="tags",
                 )
             )
@@ -198,10 +207,12 @@ class YouTube(Channel):
         video_id, refusal = videos.video_to_schedule(draft, post)
         if refusal:
             return Outcome.rejected(refusal)
-        _, problems = self.check(post, draft)
+        _length, problems = self.check(post, draft)
         refusals = [p.message for p in problems if p.severity == "error"]
         if refusals:
-            return Outcome.rejected("YouTube would refuse this video's details: " + "; ".join(refusals))
+            return Outcome.rejected(
+                _("YouTube would refuse this video's details: %(refusals)s", refusals="; ".join(refusals))
+            )
         if not context.account.secret("refresh_token") and not context.account.secret("access_token"):
             return Outcome.unauthorized(_("the YouTube account has no OAuth tokens: reconnect it on the Accounts page"))
         return videos.schedule(DataApi(context), video_id, draft, post, context.moment())
@@ -246,7 +257,10 @@ class YouTube(Channel):
         first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
         if first is None:
             return refused(
-                "YouTube", "Google account", "it has no YouTube channel", "create its channel, then " + AUTHORISE_AGAIN
+                "YouTube",
+                N_("Google account"),
+                N_("it has no YouTube channel"),
+                _("create its channel, then %(then)s", then=_(AUTHORISE_AGAIN)),
             )
         snippet = first.get("snippet") if isinstance(first.get("snippet"), dict) else {}
         title = said(snippet.get("title")) or str(first.get("id") or "")

@@ -48,11 +48,16 @@ def video_to_schedule(draft: Draft, post: PostContent) -> tuple[str, str]:
     named, stored = str(draft.payload.get("id") or "").strip(), stored_video(post)
     if stored and named and stored != named:
         return "", (
-            f"this post was handed to YouTube as video {stored} but now names video {named}: Refrain changes only "
-            f"the video it was given; cancel the post to take {stored} back, or name {stored} again"
+            _(
+                "this post was handed to YouTube as video %(stored)s but now names video "
+                "%(named)s: Refrain changes only the video it was given; cancel the post to take "
+                "%(stored)s back, or name %(stored)s again",
+                stored=stored,
+                named=named,
+            )
         )
     if not (stored or named):
-        return "", "no video to schedule: upload the video as private, then give its id (video_id) on the post"
+        return "", _("no video to schedule: upload the video as private, then give its id (video_id) on the post")
     return stored or named, ""
 
 
@@ -156,9 +161,9 @@ def schedule(api, video_id: str, draft: Draft, post: PostContent, now: datetime)
     remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id
     when = update["status"].get("publishAt")
     if when:
-        message = f"scheduled to go public at {when}"
+        message = _("scheduled to go public at %(when)s", when=when)
     elif status_of(video).get("privacyStatus") == "public":
-        message = "its details updated (the video was already public)"
+        message = _("its details updated (the video was already public)")
     else:
         message = "made public"
     return Outcome.published(remote_id, watch_url(remote_id), message=message)
@@ -195,8 +200,12 @@ def withdraw(api, post: PostContent) -> Outcome:
             )
         )
     if not status.get("publishAt"):
-        return Outcome.published(video_id, watch_url(video_id), f"video {video_id} is not scheduled to go public")
+        return Outcome.published(
+            video_id, watch_url(video_id), _("video %(video_id)s is not scheduled to go public", video_id=video_id)
+        )
     kept = {key: status[key] for key in KEPT_STATUS if key in status}
     body = {"id": video_id, "status": {**kept, "privacyStatus": "private"}}
     send_again_if_lost(api, "PUT", {"part": "status"}, body)
-    return Outcome.published(video_id, watch_url(video_id), f"video {video_id} is private again and not scheduled")
+    return Outcome.published(
+        video_id, watch_url(video_id), _("video %(video_id)s is private again and not scheduled", video_id=video_id)
+    )

@@ -202,15 +202,21 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
     except OSError as error:
         return Outcome.retry(_("could not write to the blog folder: %(error)s", error=error))
     relative = target.resolve().relative_to(site.resolve()).as_posix()
-    message = f"written to {relative}"
+    message = _("written to %(path)s", path=relative)
     if suffix and (content / f"{name}.md").exists():
-        message += f" ({name}.md is not this post's file and is left untouched: this post's slug is {slug})"
+        message = _(
+            "written to %(path)s (%(name)s.md is not this post's file and is left untouched: this post's slug is "
+            "%(slug)s)",
+            path=relative,
+            name=name,
+            slug=slug,
+        )
     if inside_git_repository(site.resolve()):
         removed = [path.resolve().relative_to(site.resolve()).as_posix() for path in older]
         try:
             trouble = commit(site, relative, removed, draft.payload["front_matter"]["title"])
         except FileNotFoundError:
-            message += "; not committed: git is not installed"
+            message = _("%(done)s; not committed: git is not installed", done=message)
         except subprocess.TimeoutExpired:
             return Outcome.retry(
                 _(
@@ -224,7 +230,7 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
                 return Outcome.retry(
                     _("wrote %(relative)s but could not commit it: %(trouble)s", relative=relative, trouble=trouble)
                 )
-            message += " and committed"
+            message = _("%(done)s and committed", done=message)
     site_url = account.setting("site_url").rstrip("/")
     url = f"{site_url}/{slug}/" if site_url else target.as_uri()
     return Outcome.published(remote_id=relative, url=url, message=message)

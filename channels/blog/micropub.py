@@ -23,7 +23,7 @@ from channels.blog.rendering import markdown_body
 from channels.blog.targets import missing_settings, publication_time
 from channels.credentials import answer_data, refused, said
 from channels.http import outcome_for
-from scheduler.domain.language import _
+from scheduler.domain.language import N_, _
 
 MARK = "refrain-post"  # the property a created entry carries Refrain's post id in
 LOOKUP_LIMIT = 50  # the endpoint's latest posts asked for the mark: a lost answer is looked for soon after
@@ -43,7 +43,7 @@ def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContex
     if earlier:
         outcome = update(endpoint, earlier, draft, post, context, headers)
         if outcome.status == "published":
-            found = f"an earlier attempt had created it (found by its mark); {outcome.message}"
+            found = _("an earlier attempt had created it (found by its mark); %(said)s", said=outcome.message)
             return Outcome.published(outcome.remote_id, outcome.url, found)
         return outcome
     return create(endpoint, draft, post, context, headers)
@@ -85,8 +85,9 @@ def create(endpoint: str, draft: Draft, post: PostContent, context: DeliveryCont
         return Outcome.published(
             remote_id=url,
             url=url,
-            message="accepted by the Micropub endpoint"
-            + (" (202: it will appear once the server has processed it)" if response.status == 202 else ""),
+            message=_("accepted by the Micropub endpoint (202: it will appear once the server has processed it)")
+            if response.status == 202
+            else _("accepted by the Micropub endpoint"),
         )
     return Outcome.unconfirmed(
         _(
@@ -179,7 +180,7 @@ def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, hea
     return ""
 
 
-NEW_TOKEN = (
+NEW_TOKEN = N_(
     "sign in to the site again for an IndieAuth token with the create scope and reconnect the account on the "
     "Accounts page"
 )
@@ -202,5 +203,10 @@ def token_refusals(response) -> Outcome | None:
     words = said(" ".join(part for part in (code, str(data.get("error_description") or "")) if part))
     if code == "insufficient_scope":
         scope = said(data.get("scope")) or "create"
-        return refused("the Micropub endpoint", "token", words, f"it lacks the {scope} scope: " + NEW_TOKEN)
-    return refused("the Micropub endpoint", "token", words or str(response.status), NEW_TOKEN)
+        return refused(
+            N_("the Micropub endpoint"),
+            N_("token"),
+            words,
+            _("it lacks the %(scope)s scope: %(then)s", scope=scope, then=_(NEW_TOKEN)),
+        )
+    return refused(N_("the Micropub endpoint"), N_("token"), words or str(response.status), NEW_TOKEN)

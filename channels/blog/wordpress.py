@@ -16,7 +16,7 @@ from channels.base import DeliveryContext, DeliveryFailure, Draft, Outcome, Post
 from channels.blog.rendering import html_of, markdown_body
 from channels.blog.targets import missing_settings, publication_time
 from channels.blog.wordpress_api import WordPressApi, connect
-from scheduler.domain.language import _
+from scheduler.domain.language import N_, _
 
 SETTINGS = ("site_url", "user", "app_password")
 # every status a post Refrain wrote may be in, except the trash (a trashed post is not brought back)
@@ -73,13 +73,16 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
                 url=api.url("wp/v2/posts"),
             )
         )
-    verb = "updated" if existing else "created"
-    message = f"{verb} as {'scheduled' if future else 'published'} WordPress post {answer['id']}"
-    return Outcome.published(
-        remote_id=str(answer["id"]),
-        url=permalink(answer),
-        message=message + (f" ({gone}, so a new one was made)" if gone else ""),
-    )
+    sentence = {
+        (True, True): N_("updated as scheduled WordPress post %(id)s"),
+        (True, False): N_("updated as published WordPress post %(id)s"),
+        (False, True): N_("created as scheduled WordPress post %(id)s"),
+        (False, False): N_("created as published WordPress post %(id)s"),
+    }[(bool(existing), bool(future))]
+    message = _(sentence, id=answer["id"])
+    if gone:
+        message = _("%(done)s (%(gone)s, so a new one was made)", done=message, gone=gone)
+    return Outcome.published(remote_id=str(answer["id"]), url=permalink(answer), message=message)
 
 
 def tag_ids(api: WordPressApi, names: list[str]) -> list[int]:
@@ -112,7 +115,7 @@ def ours_on_wordpress(api: WordPressApi, post: PostContent, marker: str) -> tupl
     if remote.isdigit():
         response = api.ask(f"wp/v2/posts/{remote}", {"context": "edit"})
         if response.status in (404, 410):
-            gone = f"the WordPress post {remote} it was delivered as has been deleted"
+            gone = _("the WordPress post %(remote)s it was delivered as has been deleted", remote=remote)
         elif response.status == 403:
             raise DeliveryFailure(
                 Outcome.rejected(
@@ -131,7 +134,7 @@ def ours_on_wordpress(api: WordPressApi, post: PostContent, marker: str) -> tupl
             if not isinstance(item, dict):
                 item = {}
             if item.get("status") == "trash":
-                gone = f"the WordPress post {remote} it was delivered as is in the trash"
+                gone = _("the WordPress post %(remote)s it was delivered as is in the trash", remote=remote)
             elif carries(item, marker):
                 return item, ""
             else:

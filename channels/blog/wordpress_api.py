@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from channels.base import Account, DeliveryFailure, Outcome
 from channels.http import Response, outcome_for, service_message
-from scheduler.domain.language import _
+from scheduler.domain.language import N_, _
 
 API_REL = "https://api.w.org/"
 LINK = re.compile(r"<([^>]*)>([^<]*)")
@@ -87,7 +87,7 @@ class WordPressApi:
     def judge(self, response: Response) -> None:
         """Raises the failure an answer that is not a success means."""
         failure = refusal(response, self.user)
-        if failure is not None and failure.message.startswith(PASSWORD_REFUSED) and not self.takes_app_passwords():
+        if failure is not None and failure.message.startswith(_(PASSWORD_REFUSED)) and not self.takes_app_passwords():
             failure = Outcome.unauthorized(
                 _(
                     "the WordPress at %(root)s does not take application passwords (they need https, "
@@ -228,7 +228,7 @@ PASSWORD_CODES = {
 }
 
 
-PASSWORD_REFUSED = "WordPress refused the user or application password"
+PASSWORD_REFUSED = N_("WordPress refused the user or application password")
 
 
 def refusal(response: Response, user: str) -> Outcome | None:
@@ -249,7 +249,7 @@ def refusal(response: Response, user: str) -> Outcome | None:
             _(
                 "%(password_refused)s (it said: %(said)s): check the WordPress user, create a new "
                 "application password under Users → Profile and reconnect the account",
-                password_refused=PASSWORD_REFUSED,
+                password_refused=_(PASSWORD_REFUSED),
                 said=said,
             )
         )

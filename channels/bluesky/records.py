@@ -105,7 +105,7 @@ def create(session: BlueskySession, record: dict, rkey: str) -> tuple[str, str]:
     except DeliveryFailure as failure:  # no answer: made or not, the record under the key tells
         if not rkey or failure.outcome.status != "unconfirmed":
             raise
-        return settled(session, record, rkey, failure.outcome, "its answer was lost, but it is there")
+        return settled(session, record, rkey, failure.outcome, _("its answer was lost, but it is there"))
     if response.status < 300:
         answer = response.json()
         uri = answer.get("uri") if isinstance(answer, dict) else None
@@ -130,7 +130,7 @@ def create(session: BlueskySession, record: dict, rkey: str) -> tuple[str, str]:
                 rkey=rkey,
             )
         )
-    return settled(session, record, rkey, refusal, "an earlier attempt made it")
+    return settled(session, record, rkey, refusal, _("an earlier attempt made it"))
 
 
 def settled(session: BlueskySession, record: dict, rkey: str, otherwise: Outcome, how: str) -> tuple[str, str]:
@@ -164,7 +164,7 @@ def settled(session: BlueskySession, record: dict, rkey: str, otherwise: Outcome
                 )
             )
         )
-    return uri, f"already on Bluesky under this post's record key: {how}"
+    return uri, _("already on Bluesky under this post's record key: %(how)s", how=how)
 
 
 def existing(session: BlueskySession, rkey: str) -> dict | None:

@@ -21,7 +21,7 @@ import json
 from channels.base import DeliveryFailure, Outcome
 from channels.http import Response, outcome_for, service_message
 from channels.shaping import before_publishing
-from scheduler.domain.language import _
+from scheduler.domain.language import N_, _
 
 PDS = "https://bsky.social"
 XRPC = "/xrpc/"
@@ -30,12 +30,21 @@ APP_PASSWORDS = "Settings → Privacy and security → App passwords"
 TOKEN_TROUBLE = ("ExpiredToken", "InvalidToken")
 # what an error name says about the account itself (the reference PDS's names)
 ACCOUNT_REFUSALS = {
-    "AccountTakedown": "has been taken down by its server: nothing can be posted from it",
-    "AccountDeactivated": "is deactivated: sign in to it on Bluesky to reactivate it, then reconnect it here",
-    "AccountNotFound": "is no longer on this server (deleted, or moved to another one): check its server and handle",
-    "AuthFactorTokenRequired": (
-        "asks for a code sent by email to sign in, so that is its own password: create an app password "
-        f"({APP_PASSWORDS}) and enter it on the Accounts page"
+    "AccountTakedown": N_(
+        "the Bluesky account @%(handle)s has been taken down by its server: nothing can be posted from it"
+    ),
+    "AccountDeactivated": N_(
+        "the Bluesky account @%(handle)s is deactivated: sign in to it on Bluesky to reactivate it, then "
+        "reconnect it here"
+    ),
+    "AccountNotFound": N_(
+        "the Bluesky account @%(handle)s is no longer on this server (deleted, or moved to another one): check "
+        "its server and handle"
+    ),
+    "AuthFactorTokenRequired": N_(
+        "the Bluesky account @%(handle)s asks for a code sent by email to sign in, so that is its own "
+        "password: create an app password (Settings → Privacy and security → App passwords) and enter it on "
+        "the Accounts page"
     ),
 }
 INACTIVE = {
@@ -140,11 +149,7 @@ class BlueskySession:
             raise DeliveryFailure(Outcome.retry(_("Bluesky gave no session (its answer had no access token)")))
         if answer.get("active") is False:
             refusal = INACTIVE.get(str(answer.get("status")), "AccountDeactivated")
-            raise DeliveryFailure(
-                Outcome.unauthorized(
-                    _("the Bluesky account @%(handle)s %(value)s", handle=self.handle, value=ACCOUNT_REFUSALS[refusal])
-                )
-            )
+            raise DeliveryFailure(Outcome.unauthorized(_(ACCOUNT_REFUSALS[refusal], handle=self.handle)))
         self.access, self.did = answer["accessJwt"], answer["did"]
         self.refresh_token = answer.get("refreshJwt") or ""
         self.handle = answer.get("handle") if isinstance(answer.get("handle"), str) else self.handle
@@ -193,12 +198,7 @@ class BlueskySession:
         error, said = xrpc_error(response), service_message(response)
         if error in ACCOUNT_REFUSALS:
             return Outcome.unauthorized(
-                _(
-                    "the Bluesky account @%(handle)s %(value)s (%(said)s)",
-                    handle=self.handle,
-                    value=ACCOUNT_REFUSALS[error],
-                    said=said,
-                )
+                _("%(refusal)s (%(said)s)", refusal=_(ACCOUNT_REFUSALS[error], handle=self.handle), said=said)
             )
         if signing_in and (response.status in (401, 403) or error in ("AuthenticationRequired", "InvalidRequest")):
             return Outcome.unauthorized(
