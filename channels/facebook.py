@@ -271,9 +271,9 @@ def token_refused(code: int, error: dict, message: str) -> Outcome:
     except (TypeError, ValueError):
         subcode = None
     why = TOKEN_SUBCODES.get(subcode)
-    what = _("code %(code)s: %(said)s", code=f"{code}/{subcode}" if subcode else code, said=message)
+    what = _("code %(code)s: %(said)s", code="/".join(str(n) for n in (code, subcode) if n), said=message)
     if why:
-        return refused("Facebook", N_("Page access token"), f"{_(why)}; {what}", NEW_TOKEN)
+        return refused("Facebook", N_("Page access token"), "; ".join((_(why), what)), NEW_TOKEN)
     if code == 10 or 200 <= code < 300:
         return refused("Facebook", N_("Page access token"), what, PERMISSIONS_FIX)
     return refused("Facebook", N_("Page access token"), what, NEW_TOKEN)

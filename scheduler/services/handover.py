@@ -193,7 +193,7 @@ def _prepare(post: Post, adapter, asks_schedules_ahead: bool):
     paused = ratelimits.paused_for(runtime.queues().connection, account.id)
     if paused:
         return None, Outcome.retry(
-            _("the account rests for %(seconds)s s (rate limit)", seconds=f"{paused:.0f}"), retry_after=paused
+            _("the account rests for %(seconds)s s (rate limit)", seconds=round(paused)), retry_after=paused
         )
     try:
         account_data = accounts.as_adapter_account(account)
@@ -253,7 +253,7 @@ def _record_hand_over(facts: _Facts, outcome: Outcome, attempt: int) -> str:
                     "could not hand it over to %(channel)s (%(said)s); trying again in %(seconds)s s",
                     channel=label,
                     said=outcome.message,
-                    seconds=f"{delay:.0f}",
+                    seconds=round(delay),
                 ),
             ):
                 after_commit(lambda: runtime.queues().enqueue_hand_over(post_id, later, attempt + 1))
@@ -333,7 +333,7 @@ def _record_withdrawal(facts: _Facts, outcome: Outcome, attempt: int) -> str:
                 "could not withdraw it from %(channel)s yet (%(said)s); trying again in %(seconds)s s",
                 channel=label,
                 said=outcome.message,
-                seconds=f"{delay:.0f}",
+                seconds=round(delay),
             )
             if lifecycle.note_in_place(post_id, where, again):
                 after_commit(lambda: _enqueue_withdrawal(post_id, later, attempt + 1))
