@@ -15,7 +15,7 @@ SNIFF_BYTES = 4096  # what the judges read: every signature below sits in a file
 # video content type → the extension its stored copy gets
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
-TAKEN = "JPEG, PNG, GIF or WebP images; MP4, WebM or QuickTime videos"
+TAKEN = N_("JPEG, PNG, GIF or WebP images; MP4, WebM or QuickTime videos")
 
 # ISO base media brands that are not video: still images (HEIF, AVIF) and sound (iTunes audio)
 _IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}

@@ -93,7 +93,7 @@ def upload(file_name: str, source: bytes | BinaryIO, alt: str = "") -> tuple[Med
         refused = _(
             "holds %(what)s, not an image or a video Refrain takes (%(taken)s), whatever its name says",
             what=seems_to_be(head),
-            taken=TAKEN,
+            taken=_(TAKEN),
         )
         raise Invalid({"file": refused})
     found = _named(name)
