@@ -79,23 +79,32 @@ class Pinterest(Channel):
             problems.append(
                 Problem("missing_image", _("a pin needs a picture: attach an image (with alt text)"), field="media")
             )
-        for field_name, key, most in (
-            ("title", "title", TITLE_MAX),
-            ("body", "description", DESCRIPTION_MAX),
-            ("media", "alt_text", ALT_MAX),
+        for field_name, key, most, too_long in (
+            (
+                "title",
+                "title",
+                TITLE_MAX,
+                N_("the pin's title has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
+            (
+                "body",
+                "description",
+                DESCRIPTION_MAX,
+                N_("the pin's description has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
+            (
+                "media",
+                "alt_text",
+                ALT_MAX,
+                N_("the pin's alt text has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
         ):
             size = len(pin[key])
             if size > most:
                 problems.append(
                     Problem(
                         f"{key}_too_long",
-                        _(
-                            "the pin's %(replace)s has %(size)s characters, %(n)s over Pinterest's %(most)s",
-                            replace=key.replace("_", " "),
-                            size=size,
-                            n=size - most,
-                            most=most,
-                        ),
+                        _(too_long, size=size, over=size - most, most=most),
                         field=field_name,
                         start=most if field_name != "media" else None,
                         end=size if field_name != "media" else None,

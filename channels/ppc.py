@@ -114,65 +114,50 @@ def given_lines(post: PostContent, name: str) -> list[str]:
     return [line.strip() for line in post.extra.get(name) or [] if line.strip()]
 
 
+# what is said of an ad's headlines and descriptions, each kind in its own sentences
+COUNT_SAID = {
+    "headline": {
+        "few": N_("an ad needs at least %(low)s headlines (it has %(count)s)"),
+        "many": N_("an ad takes at most %(high)s headlines (it has %(count)s)"),
+        "long": N_(
+            "headline %(index)s is %(length)s characters; the limit is %(limit)s (Chinese, Japanese and Korean "
+            "characters count 2)"
+        ),
+        "again": N_("headline %(index)s repeats an earlier one; Google Ads wants each to be different"),
+    },
+    "description": {
+        "few": N_("an ad needs at least %(low)s descriptions (it has %(count)s)"),
+        "many": N_("an ad takes at most %(high)s descriptions (it has %(count)s)"),
+        "long": N_(
+            "description %(index)s is %(length)s characters; the limit is %(limit)s (Chinese, Japanese and "
+            "Korean characters count 2)"
+        ),
+        "again": N_("description %(index)s repeats an earlier one; Google Ads wants each to be different"),
+    },
+}
+
+
 def count_problems(kind: str, lines: list[str], bounds: tuple[int, int], limit: int) -> list[Problem]:
     low, high = bounds
     plural = f"{kind}s"
+    said = COUNT_SAID[kind]
     problems = []
     if len(lines) < low:
-        problems.append(
-            Problem(
-                f"too_few_{plural}",
-                _(
-                    "an ad needs at least %(low)s %(plural)s (it has %(count)s)",
-                    low=low,
-                    plural=plural,
-                    count=len(lines),
-                ),
-                field=plural,
-            )
-        )
+        problems.append(Problem(f"too_few_{plural}", _(said["few"], low=low, count=len(lines)), field=plural))
     if len(lines) > high:
-        problems.append(
-            Problem(
-                f"too_many_{plural}",
-                _(
-                    "an ad takes at most %(high)s %(plural)s (it has %(count)s)",
-                    high=high,
-                    plural=plural,
-                    count=len(lines),
-                ),
-                field=plural,
-            )
-        )
+        problems.append(Problem(f"too_many_{plural}", _(said["many"], high=high, count=len(lines)), field=plural))
     seen = set()
     for index, line in enumerate(lines, start=1):
         if ads_length(line) > limit:
             problems.append(
                 Problem(
                     f"{kind}_too_long",
-                    _(
-                        "%(kind)s %(index)s is %(ads_length)s characters; the limit is %(limit)s "
-                        "(Chinese, Japanese and Korean characters count 2)",
-                        kind=kind,
-                        index=index,
-                        ads_length=ads_length(line),
-                        limit=limit,
-                    ),
+                    _(said["long"], index=index, length=ads_length(line), limit=limit),
                     field=plural,
                 )
             )
         if line.casefold() in seen:
-            problems.append(
-                Problem(
-                    f"duplicate_{kind}",
-                    _(
-                        "%(kind)s %(index)s repeats an earlier one; Google Ads wants each to be different",
-                        kind=kind,
-                        index=index,
-                    ),
-                    field=plural,
-                )
-            )
+            problems.append(Problem(f"duplicate_{kind}", _(said["again"], index=index), field=plural))
         seen.add(line.casefold())
     return problems
 

@@ -274,20 +274,20 @@ class YouTube(Channel):
         """YouTube refuses '<' and '>' anywhere in the metadata, and says only 'invalid' when it does."""
         problems = []
         texts = (
-            ("title", "title", snippet["title"]),
-            ("body", "description", snippet["description"]),
-            ("tags", "tags", ",".join(snippet["tags"])),
-        )
-        for field_name, shown_as, text in texts:
+            ("title", N_("YouTube refuses '<' and '>' in the title; write 'less than' or use other brackets"),
+             snippet["title"]),
+            ("body", N_("YouTube refuses '<' and '>' in the description; write 'less than' or use other brackets"),
+             snippet["description"]),
+            ("tags", N_("YouTube refuses '<' and '>' in the tags; write 'less than' or use other brackets"),
+             ",".join(snippet["tags"])),
+        )  # fmt: skip
+        for field_name, sentence, text in texts:
             position = next((i for i, ch in enumerate(text) if ch in ANGLE_BRACKETS), None)
             if position is not None:
                 problems.append(
                     Problem(
                         "angle_brackets",
-                        _(
-                            "YouTube refuses '<' and '>' in the %(shown_as)s; write 'less than' or use other brackets",
-                            shown_as=shown_as,
-                        ),
+                        _(sentence),
                         field=field_name,
                         start=position,
                         end=position + 1,

@@ -80,7 +80,7 @@ def missing_settings(account: Account, names: tuple[str, ...], target: str) -> O
     missing = [name for name in names if not (account.secret(name) if fields[name].secret else account.setting(name))]
     if not missing:
         return None
-    labels = ", ".join(f"{fields[name].label} ({name})" for name in missing)
+    labels = ", ".join(f"{_(fields[name].label)} ({name})" for name in missing)
     return Outcome.rejected(
         _(
             "the blog account's target is %(target)s but it has no %(labels)s: set it on the Accounts page",
