@@ -232,7 +232,7 @@ def _payload(json, form, body, content_type):
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, (socket.timeout, TimeoutError)):
-        return "timed out"
+        return _("timed out")
     return str(error) or type(error).__name__
 
 
@@ -287,7 +287,7 @@ def outcome_for(response: Response) -> Outcome | None:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or "the service"
+    return urlsplit(url).hostname or _("the service")
 
 
 def service_message(response: Response) -> str:
@@ -307,7 +307,7 @@ def service_message(response: Response) -> str:
     found = _first_message(data) if isinstance(data, (dict, list)) else ""
     if not found and data is None:
         title = PAGE_TITLE.search(text[:PAGE_HEAD])
-        found = f"a page titled “{_plain(title.group(1))}”" if title and _plain(title.group(1)) else ""
+        found = _("a page titled “%(title)s”", title=_plain(title.group(1))) if title and _plain(title.group(1)) else ""
     found = _plain(found)
     if len(found) > SERVICE_MESSAGE_MAX:
         found = found[: SERVICE_MESSAGE_MAX - 1].rstrip() + "…"

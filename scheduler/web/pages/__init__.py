@@ -11,6 +11,7 @@ from flask import Blueprint, flash, render_template
 
 import channels.registry as channel_registry
 from scheduler.domain import formats
+from scheduler.domain.language import _
 from scheduler.domain.links import web_link
 from scheduler.infra.sanitise import render_markdown
 from scheduler.services import accounts as channel_accounts
@@ -60,7 +61,7 @@ def form_page(template: str, form, **context):
 def say_when(notice: str | None) -> None:
     """A time the clocks skip or show twice, said once the post is saved, before what happened next."""
     if notice:
-        flash(f"When: {notice}.")
+        flash(_("When: %(notice)s.", notice=notice))
 
 
 @blueprint.errorhandler(NotFound)
