@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from channels import feeds
 from channels.outbox import write_atomically
+from scheduler.domain.language import _
 
 ERROR, WARNING = "error", "warning"
 MEDIA_TYPES = ("image", "video", "audio", "")  # an attachment's type; "" when it cannot be told
@@ -219,9 +220,27 @@ class MissingField(RenderError):
         super().__init__("missing_" + field_name, field_name, message)
 
 
+class _Spoken:
+    """A class's sentence kept in English (``N_``) and read in the language spoken now: a channel's
+    ``label`` reads "Lettre d’information" on a French reader's page wherever it is shown."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __get__(self, instance, owner=None) -> str:
+        return _(self.message)
+
+
 class Channel:
     name: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[str]  # N_("Blog"): read through the language spoken now (``_Spoken``)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        label = cls.__dict__.get("label")
+        if isinstance(label, str):
+            cls.label = _Spoken(label)
+
     limits: ClassVar[dict] = {}
     extra_fields: ClassVar[dict[str, type]] = {}
     feed_content_type: ClassVar[str] = "link"  # what an item of this channel's feed is, unless read otherwise
@@ -255,9 +274,17 @@ class Channel:
             if kind is Media:
                 problems += media_problems(name, value)
             elif kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                problems.append(Problem(f"invalid_{name}", f"{name} must be a list of texts", field=name))
+                problems.append(
+                    Problem(f"invalid_{name}", _("%(name)s must be a list of texts", name=name), field=name)
+                )
             elif kind is not list and not isinstance(value, kind):
-                problems.append(Problem(f"invalid_{name}", f"{name} must be a {kind.__name__}", field=name))
+                problems.append(
+                    Problem(
+                        f"invalid_{name}",
+                        _("%(name)s must be a %(kind)s", name=name, kind=kind.__name__),
+                        field=name,
+                    )
+                )
         return problems
 
     def adapt(self, source: PostContent) -> PostContent:
@@ -283,9 +310,11 @@ class Channel:
         if context.mode == "outbox":
             return write_to_outbox(draft, post, Path(context.outbox_dir))
         if context.mode != "live":
-            return Outcome.rejected(f"unknown delivery mode {context.mode!r}; use outbox or live")
+            return Outcome.rejected(_("unknown delivery mode %(mode)s; use outbox or live", mode=repr(context.mode)))
         if self.account_fields and context.account is None:
-            return Outcome.unauthorized(f"no {self.label} account is connected: connect one on the Accounts page")
+            return Outcome.unauthorized(
+                _("no %(channel)s account is connected: connect one on the Accounts page", channel=_(self.label))
+            )
         try:
             return self.deliver_live(draft, post, context)
         except DeliveryFailure as failure:
@@ -293,7 +322,9 @@ class Channel:
 
     def deliver_live(self, draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
         """Publish to the real service; every channel with a live API overrides this."""
-        return Outcome.rejected(f"{self.label} has no live delivery; use REFRAIN_DELIVERY=outbox")
+        return Outcome.rejected(
+            _("%(channel)s has no live delivery; use REFRAIN_DELIVERY=outbox", channel=_(self.label))
+        )
 
     def check_connection(self, context: DeliveryContext) -> Outcome:
         """Whether the account in ``context`` works, asked of the service without publishing anything
@@ -302,8 +333,8 @@ class Channel:
         ``rejected`` when the settings cannot work (not that service, a missing setting), ``retry``
         when the service cannot be reached now."""
         if not self.account_fields:
-            return Outcome.published(message=f"{self.label} needs no account")
-        return Outcome.rejected(f"{self.label} has no connection test")
+            return Outcome.published(message=_("%(channel)s needs no account", channel=_(self.label)))
+        return Outcome.rejected(_("%(channel)s has no connection test", channel=_(self.label)))
 
     def schedules_ahead(self, account: Account | None) -> bool:
         """Whether this channel (with this account) can take a post before its time and publish it by
@@ -314,7 +345,7 @@ class Channel:
     def withdraw(self, post: PostContent, context: DeliveryContext) -> Outcome:
         """Take back a post handed over ahead of its time (``post.remote_id``), when it is cancelled:
         ``published`` when the service no longer holds it as scheduled."""
-        return Outcome.rejected(f"{self.label} cannot withdraw a post it was given")
+        return Outcome.rejected(_("%(channel)s cannot withdraw a post it was given", channel=_(self.label)))
 
     def read_feed_entry(self, entry: Mapping) -> dict:
         """A feedparser entry as a content item of this channel:
@@ -335,21 +366,28 @@ def media_problems(name: str, value) -> list[Problem]:
         return [
             Problem(
                 f"invalid_{name}",
-                f"{name} must be a list of attachments, each with a url, a type "
-                f"({', '.join(t for t in MEDIA_TYPES if t)}) and alt text",
+                _(
+                    "%(name)s must be a list of attachments, each with a url, a type (%(types)s) and alt text",
+                    name=name,
+                    types=", ".join(t for t in MEDIA_TYPES if t),
+                ),
                 field=name,
             )
         ]
     problems = []
     for number, item in enumerate(value, start=1):
-        wrong = attachment_fault(item)
+        wrong = attachment_fault(item, number)
         if wrong:
-            problems.append(Problem(f"invalid_{name}", f"attachment {number} {wrong}", field=name))
+            problems.append(Problem(f"invalid_{name}", wrong, field=name))
         elif item.get("type") == "image" and not str(item.get("alt") or "").strip():
             problems.append(
                 Problem(
                     "image_without_alt",
-                    f"image {number} ({item['url']}) has no alt text: describe it for readers who cannot see it",
+                    _(
+                        "image %(number)s (%(url)s) has no alt text: describe it for readers who cannot see it",
+                        number=number,
+                        url=item["url"],
+                    ),
                     severity=WARNING,
                     field=name,
                 )
@@ -362,28 +400,40 @@ def media_count_problems(media: list, most: int, label: str) -> list[Problem]:
         return []
     return [
         Problem(
-            "too_many_media", f"{label} takes at most {most} attachments (this post has {len(media)})", field="media"
+            "too_many_media",
+            _(
+                "%(channel)s takes at most %(most)s attachments (this post has %(count)s)",
+                channel=_(label),
+                most=most,
+                count=len(media),
+            ),
+            field="media",
         )
     ]
 
 
-def attachment_fault(item) -> str:
-    """What is wrong with one attachment, in words, or "" when nothing is."""
+def attachment_fault(item, number: int) -> str:
+    """What is wrong with attachment ``number``, in a sentence, or "" when nothing is."""
     if not isinstance(item, Mapping):
-        return "must be an object with a url, a type and alt text"
+        return _("attachment %(number)s must be an object with a url, a type and alt text", number=number)
     if not isinstance(item.get("url"), str) or not item["url"].strip():
-        return "needs a url"
+        return _("attachment %(number)s needs a url", number=number)
     if item.get("type", "") not in MEDIA_TYPES:
-        return f"has type {item.get('type')!r}; use one of {', '.join(repr(t) for t in MEDIA_TYPES)}"
+        return _(
+            "attachment %(number)s has type %(type)s; use one of %(types)s",
+            number=number,
+            type=repr(item.get("type")),
+            types=", ".join(repr(t) for t in MEDIA_TYPES),
+        )
     if not isinstance(item.get("alt", ""), str):
-        return "has alt text that is not a text"
+        return _("attachment %(number)s has alt text that is not a text", number=number)
     return ""
 
 
 def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcome:
     """Atomically, named by post id: a repeated delivery replaces the file and never adds a second."""
     if post.id is None:
-        return Outcome.rejected("only a saved post (one with an id) can be delivered")
+        return Outcome.rejected(_("only a saved post (one with an id) can be delivered"))
     folder = outbox_dir / draft.channel
     target = folder / f"{post.id}.json"
     record = {
@@ -396,5 +446,5 @@ def write_to_outbox(draft: Draft, post: PostContent, outbox_dir: Path) -> Outcom
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(target, json.dumps(record, ensure_ascii=False, indent=2).encode("utf-8"))
     except OSError as error:
-        return Outcome.retry(f"could not write to the outbox: {error}")
+        return Outcome.retry(_("could not write to the outbox: %(error)s", error=error))
     return Outcome.published(remote_id=target.name, url=target.as_uri())

@@ -16,8 +16,9 @@ import json
 from collections.abc import Callable, Iterable
 
 from channels.base import DeliveryContext, DeliveryFailure, Outcome
+from scheduler.domain.language import N_, _
 
-RECONNECT = "reconnect the account on the Accounts page"
+RECONNECT = N_("reconnect the account on the Accounts page")
 SAID_MAX = 300
 
 
@@ -37,9 +38,15 @@ def said(text) -> str:
 
 
 def refused(service: str, credential: str, what: str, fix: str = "") -> Outcome:
-    """``unauthorized``, in words: "<service> refused the <credential> (<what it said>): <fix>"."""
-    reason = f" ({said(what)})" if said(what) else ""
-    return Outcome.unauthorized(f"{service} refused the {credential}{reason}: {fix or RECONNECT}")
+    """``unauthorized``, in words: "<service> refused the <credential> (<what it said>): <fix>". The
+    credential (``N_``), a service that is not a proper name and a fix kept in a constant are
+    translated here; the service's own words are quoted as received."""
+    words = {"service": _(service), "credential": _(credential), "fix": _(fix or RECONNECT)}
+    if said(what):
+        return Outcome.unauthorized(
+            _("%(service)s refused the %(credential)s (%(said)s): %(fix)s", said=said(what), **words)
+        )
+    return Outcome.unauthorized(_("%(service)s refused the %(credential)s: %(fix)s", **words))
 
 
 def connected(message: str, remote_id: str | None = None) -> Outcome:
@@ -66,7 +73,9 @@ def connection_check(check: Callable) -> Callable:
     def run(self, context: DeliveryContext) -> Outcome:
         account = context.account
         if account is None:
-            return Outcome.unauthorized(f"no {self.label} account is connected: connect one on the Accounts page")
+            return Outcome.unauthorized(
+                _("no %(channel)s account is connected: connect one on the Accounts page", channel=self.label)
+            )
         try:
             outcome = check(self, context)
         except DeliveryFailure as failure:

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from channels.base import DeliveryContext, Outcome
+from scheduler.domain.language import _
 
 EXPORT_ROOT_SETTING = "REFRAIN_EXPORT_ROOT"
 
@@ -39,16 +40,23 @@ def folder_problem(given: str) -> str:
     if not text:
         return ""
     if "\x00" in text:
-        return "holds a character a folder name cannot hold"
+        return _("holds a character a folder name cannot hold")
     if text.startswith(("~", "/", "\\")) or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute():
-        return (
-            f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), written relative to it, not an "
-            "absolute path"
+        return _(
+            "must be a folder inside the export folder (%(export_root_setting)s), written "
+            "relative to it, not an absolute path",
+            export_root_setting=EXPORT_ROOT_SETTING,
         )
     if PureWindowsPath(text).drive:
-        return f"must be a folder inside the export folder ({EXPORT_ROOT_SETTING}), not on another drive"
+        return _(
+            "must be a folder inside the export folder (%(export_root_setting)s), not on another drive",
+            export_root_setting=EXPORT_ROOT_SETTING,
+        )
     if ".." in re.split(r"[/\\]+", text):
-        return f"must stay inside the export folder ({EXPORT_ROOT_SETTING}): '..' is not allowed"
+        return _(
+            "must stay inside the export folder (%(export_root_setting)s): '..' is not allowed",
+            export_root_setting=EXPORT_ROOT_SETTING,
+        )
     return ""
 
 
@@ -63,8 +71,11 @@ def export_folder(root: Path, given: str) -> Path:
     if not folder.is_relative_to(base):
         raise OutsideExports(
             given.strip(),
-            f"leads outside the export folder ({EXPORT_ROOT_SETTING}) through a symbolic link: Refrain writes "
-            "only inside it",
+            _(
+                "leads outside the export folder (%(export_root_setting)s) through a symbolic "
+                "link: Refrain writes only inside it",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            ),
         )
     return folder
 
@@ -83,12 +94,12 @@ def unwritable(folder: Path) -> str:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing.name!r} is a file, not a folder"
+        return _("%(name)s is a file, not a folder", name=repr(existing.name))
     try:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".refrain-check-"):
             pass
     except OSError as error:
-        return f"nothing can be written there ({error.strerror or error})"
+        return _("nothing can be written there (%(value)s)", value=error.strerror or error)
     return ""
 
 
@@ -96,12 +107,19 @@ def folder_check(context: DeliveryContext, given: str, fallback: Path) -> Outcom
     """A channel that writes files has no credentials to test: its connection check is whether the
     folder ``given`` (inside the export root; ``fallback`` when empty) can be written, making nothing."""
     if given and context.export_root is None:
-        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): nothing can be written")
+        return Outcome.rejected(
+            _(
+                "no export folder is set (%(export_root_setting)s): nothing can be written",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            )
+        )
     try:
         folder = export_folder(context.export_root, given) if given else fallback
     except OutsideExports as refusal:
-        return Outcome.rejected(f"{refusal}; change the account's folder")
+        return Outcome.rejected(_("%(refusal)s; change the account's folder", refusal=refusal))
     problem = unwritable(folder)
     if problem:
-        return Outcome.rejected(f"Refrain cannot write in {given or 'the outbox'}: {problem}")
-    return Outcome.published(message=f"Refrain can write in {given or 'the outbox'}")
+        return Outcome.rejected(
+            _("Refrain cannot write in %(value)s: %(problem)s", value=given or "the outbox", problem=problem)
+        )
+    return Outcome.published(message=_("Refrain can write in %(value)s", value=given or "the outbox"))

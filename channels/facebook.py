@@ -33,6 +33,7 @@ from channels.credentials import connected, connection_check, refused
 from channels.http import outcome_for
 from channels.registry import register
 from channels.shaping import attachments_for, images_of, media_extra, media_of, plain_text, shorten
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import is_web_address
 
 MAX_CHARACTERS, MEDIA_MAX = 63206, 1
@@ -43,20 +44,20 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
 TRANSIENT_CODES = {1, 2}
 RATE_LIMIT_PAUSE = 300.0  # Graph's limits are a rolling hour; its answer rarely says when they lift
 CODE_IN_MESSAGE = re.compile(r"\(#(\d+)\)")
-NEW_TOKEN = "make a new long-lived Page access token and reconnect the Page on the Accounts page"
+NEW_TOKEN = N_("make a new long-lived Page access token and reconnect the Page on the Accounts page")
 # code 190's subcodes: why Graph refused the token (https://developers.facebook.com/docs/graph-api/guides/error-handling)
 TOKEN_SUBCODES = {
-    458: "the app was removed from the account that made the token",
-    459: "the account that made the token must log in to Facebook to pass a checkpoint",
-    460: "the password of the account that made the token changed",
-    463: "the token has expired",
-    464: "the account that made the token is not confirmed",
-    467: "the token is not valid",
-    492: "the account that made the token is no longer an admin of the Page",
+    458: N_("the app was removed from the account that made the token"),
+    459: N_("the account that made the token must log in to Facebook to pass a checkpoint"),
+    460: N_("the password of the account that made the token changed"),
+    463: N_("the token has expired"),
+    464: N_("the account that made the token is not confirmed"),
+    467: N_("the token is not valid"),
+    492: N_("the account that made the token is no longer an admin of the Page"),
 }
-PERMISSIONS_FIX = (
+PERMISSIONS_FIX = N_(
     "the token needs the pages_manage_posts and pages_read_engagement permissions, from an admin of the Page: "
-    + NEW_TOKEN
+    "make a new long-lived Page access token and reconnect the Page on the Accounts page"
 )
 
 
@@ -70,20 +71,20 @@ def message_text(post: PostContent, with_link: bool) -> str:
 
 class Facebook(Channel):
     name = "facebook"
-    label = "Facebook Page"
+    label = N_("Facebook Page")
     limits = {"characters": MAX_CHARACTERS, "media": MEDIA_MAX}
     extra_fields = {"media": Media}
     feed_content_type = "text"
     account_fields = (
-        AccountField("page_id", "Page ID", help="the number in the Page's About section (Page transparency)"),
+        AccountField("page_id", N_("Page ID"), help=N_("the number in the Page's About section (Page transparency)")),
         AccountField(
             "page_access_token",
-            "Page access token",
+            N_("Page access token"),
             secret=True,
-            help="a long-lived Page token with pages_manage_posts and pages_read_engagement",
+            help=N_("a long-lived Page token with pages_manage_posts and pages_read_engagement"),
         ),
-        AccountField("graph_url", "Graph API address", required=False, default=GRAPH_URL, kind=ADDRESS),
-        AccountField("graph_version", "Graph API version", required=False, default=GRAPH_VERSION),
+        AccountField("graph_url", N_("Graph API address"), required=False, default=GRAPH_URL, kind=ADDRESS),
+        AccountField("graph_version", N_("Graph API version"), required=False, default=GRAPH_VERSION),
     )
 
     def render(self, post):
@@ -103,19 +104,23 @@ class Facebook(Channel):
         payload, problems = draft.payload, []
         text = payload.get("caption", payload.get("message", ""))
         if not text and not payload.get("link") and not payload.get("url"):
-            problems.append(Problem("empty", "write something: the post is empty", field="body"))
+            problems.append(Problem("empty", _("write something: the post is empty"), field="body"))
         elif len(text) > MAX_CHARACTERS:
             problems.append(
                 Problem(
                     "too_long",
-                    f"{len(text) - MAX_CHARACTERS} characters over Facebook's {MAX_CHARACTERS}: shorten it",
+                    _(
+                        "%(n)s characters over Facebook's %(max_characters)s: shorten it",
+                        n=len(text) - MAX_CHARACTERS,
+                        max_characters=MAX_CHARACTERS,
+                    ),
                     field="body",
                     start=MAX_CHARACTERS,
                     end=len(text),
                 )
             )
         if post.link.strip() and not is_web_address(post.link.strip()):
-            problems.append(Problem("bad_link", "the link must be an http:// or https:// address", field="link"))
+            problems.append(Problem("bad_link", _("the link must be an http:// or https:// address"), field="link"))
         media = media_of(post.extra)
         images = [item for item in media if item["type"] == "image"]
         problems += media_count_problems(images, MEDIA_MAX, self.label)
@@ -123,7 +128,7 @@ class Facebook(Channel):
             problems.append(
                 Problem(
                     "media_not_sent",
-                    "only a picture goes with a Facebook post here; the other attachments are left out",
+                    _("only a picture goes with a Facebook post here; the other attachments are left out"),
                     severity=WARNING,
                     field="media",
                 )
@@ -156,7 +161,7 @@ class Facebook(Channel):
         page, token = account.setting("page_id").strip(), account.secret("page_access_token")
         if not page or not token:
             return Outcome.unauthorized(
-                "the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page"
+                _("the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page")
             )
         base = account.setting("graph_url", GRAPH_URL).rstrip("/")
         version = account.setting("graph_version", GRAPH_VERSION).strip("/")
@@ -175,12 +180,12 @@ class Facebook(Channel):
             return without_secret(verdict, token)
         if answer is None:
             return Outcome.unconfirmed(
-                "Facebook answered without JSON; check the Page, then mark it published or send it again"
+                _("Facebook answered without JSON; check the Page, then mark it published or send it again")
             )
         remote_id = str(answer.get("post_id") or answer.get("id") or "") if isinstance(answer, dict) else ""
         if not remote_id:
             return Outcome.unconfirmed(
-                "Facebook accepted the post but gave no id; check the Page, then mark it published or send it again"
+                _("Facebook accepted the post but gave no id; check the Page, then mark it published or send it again")
             )
         return Outcome.published(remote_id, f"https://www.facebook.com/{remote_id}")
 
@@ -192,7 +197,7 @@ class Facebook(Channel):
         page, token = account.setting("page_id").strip(), account.secret("page_access_token")
         if not page or not token:
             return Outcome.unauthorized(
-                "the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page"
+                _("the Facebook account needs its Page ID and Page access token: reconnect it on the Accounts page")
             )
         base = account.setting("graph_url", GRAPH_URL).rstrip("/")
         version = account.setting("graph_version", GRAPH_VERSION).strip("/")
@@ -206,7 +211,7 @@ class Facebook(Channel):
         answer = _json_or_none(response)
         error = answer.get("error") if isinstance(answer, dict) else None
         if error is not None:
-            outcome = graph_outcome(error, response.headers, refusing="the check")
+            outcome = graph_outcome(error, response.headers, refusing=N_("the check"))
             verdict = outcome_for(response)
             return verdict if outcome.status == "rejected" and verdict is not None else outcome
         if outcome_for(response) is not None:
@@ -215,11 +220,21 @@ class Facebook(Channel):
         if str(me.get("id") or "") != page:
             return refused(
                 "Facebook",
-                "Page access token",
-                f"it speaks for {me.get('name') or 'someone'} ({me.get('id') or 'no id'}), not the Page {page}",
-                "give the Page's own access token (from /me/accounts of an admin of the Page), or check the Page ID",
+                N_("Page access token"),
+                _(
+                    "it speaks for %(name)s (%(id)s), not the Page %(page)s",
+                    name=me.get("name") or _("someone"),
+                    id=me.get("id") or _("no id"),
+                    page=page,
+                ),
+                N_(
+                    "give the Page's own access token (from /me/accounts of an admin of the Page), or check the Page ID"
+                ),
             )
-        return connected(f"connected to the Facebook Page {me.get('name') or page} ({page})", remote_id=page)
+        return connected(
+            _("connected to the Facebook Page %(name)s (%(page)s)", name=me.get("name") or page, page=page),
+            remote_id=page,
+        )
 
 
 def _json_or_none(response):
@@ -229,19 +244,21 @@ def _json_or_none(response):
         return None
 
 
-def graph_outcome(error, headers, refusing: str = "the post") -> Outcome:
+def graph_outcome(error, headers, refusing: str = N_("the post")) -> Outcome:
     """What a Graph error object means, by its code."""
     error = error if isinstance(error, dict) else {"message": str(error)}
     try:
         code = int(error.get("code"))
     except (TypeError, ValueError):
         code = None
-    message = " ".join(str(error.get("message") or "no message").split())[:500]
-    said = f"Facebook refused {refusing} (code {code}): {message}"
+    message = " ".join(str(error.get("message") or _("no message")).split())[:500]
+    said = _("Facebook refused %(what)s (code %(code)s): %(said)s", what=_(refusing), code=code, said=message)
     if code in UNAUTHORIZED_CODES:
         return token_refused(code, error, message)
     if code in RATE_LIMIT_CODES:
-        return Outcome.retry(f"{said}; the Page rests until the limit lifts", retry_after=regain_in(headers))
+        return Outcome.retry(
+            _("%(said)s; the Page rests until the limit lifts", said=said), retry_after=regain_in(headers)
+        )
     if code in TRANSIENT_CODES or error.get("is_transient"):
         return Outcome.retry(said)
     return Outcome.rejected(said)
@@ -254,12 +271,12 @@ def token_refused(code: int, error: dict, message: str) -> Outcome:
     except (TypeError, ValueError):
         subcode = None
     why = TOKEN_SUBCODES.get(subcode)
-    what = f"code {code}" + (f"/{subcode}" if subcode else "") + f": {message}"
+    what = _("code %(code)s: %(said)s", code="/".join(str(n) for n in (code, subcode) if n), said=message)
     if why:
-        return refused("Facebook", "Page access token", f"{why}; {what}", NEW_TOKEN)
+        return refused("Facebook", N_("Page access token"), "; ".join((_(why), what)), NEW_TOKEN)
     if code == 10 or 200 <= code < 300:
-        return refused("Facebook", "Page access token", what, PERMISSIONS_FIX)
-    return refused("Facebook", "Page access token", what, NEW_TOKEN)
+        return refused("Facebook", N_("Page access token"), what, PERMISSIONS_FIX)
+    return refused("Facebook", N_("Page access token"), what, NEW_TOKEN)
 
 
 def pause_if_limited(outcome: Outcome, context) -> Outcome:

@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
+from scheduler.domain.language import _
+
 CONTENT_TYPES = ("article", "video", "image", "link", "text", "email")
 METRICS = ("impressions", "clicks", "likes", "replies", "shares", "views", "opens", "conversions")
 MEDIA_KINDS = ("image", "video", "audio")
@@ -65,7 +67,7 @@ def media_of_entry(entry: Mapping) -> list[dict]:
     candidates = [(m, m.get("url"), media_kind(m)) for m in entry.get("media_content") or [] if isinstance(m, Mapping)]
     candidates += [(m, m.get("url"), "image") for m in entry.get("media_thumbnail") or [] if isinstance(m, Mapping)]
     candidates += [(e, e.get("href"), media_kind(e)) for e in entry.get("enclosures") or [] if isinstance(e, Mapping)]
-    for _, url, kind in candidates:
+    for _item, url, kind in candidates:
         if isinstance(url, str) and url.strip() and url.strip() not in found:
             found[url.strip()] = {"url": url.strip(), "type": kind, "alt": ""}
     return list(found.values())
@@ -92,7 +94,13 @@ def metrics(**values) -> dict:
 def content_item(entry: Mapping, content_type: str, **overrides) -> dict:
     """The item every reader returns; ``overrides`` replace the generic reading of a field."""
     if content_type not in CONTENT_TYPES:
-        raise ValueError(f"unknown content type {content_type!r}; known: {', '.join(CONTENT_TYPES)}")
+        raise ValueError(
+            _(
+                "unknown content type %(content_type)s; known: %(join)s",
+                content_type=repr(content_type),
+                join=", ".join(CONTENT_TYPES),
+            )
+        )
     item = {
         "remote_id": remote_id(entry),
         "title": " ".join(text_of(entry.get("title")).split()),

@@ -9,9 +9,10 @@ expired or was revoked); the Data API nests its reasons in ``error.errors[].reas
 
 from channels.base import DeliveryFailure, Outcome
 from channels.credentials import answer_data, refused, said
+from scheduler.domain.language import N_, _
 
 OAUTH_URL = "https://oauth2.googleapis.com"
-AUTHORISE_AGAIN = (
+AUTHORISE_AGAIN = N_(
     "authorise again for the https://www.googleapis.com/auth/youtube scope and reconnect the account on the "
     "Accounts page with the new refresh token"
 )
@@ -37,26 +38,42 @@ def data_api_refusals(response) -> Outcome | None:
         return None
     if "youtubeSignupRequired" in reasons:
         return refused(
-            "YouTube", "Google account", words, "it has no YouTube channel: create one, then " + AUTHORISE_AGAIN
+            "YouTube",
+            N_("Google account"),
+            words,
+            _("it has no YouTube channel: create one, then %(then)s", then=_(AUTHORISE_AGAIN)),
         )
     if "insufficientPermissions" in reasons or "ACCESS_TOKEN_SCOPE_INSUFFICIENT" in str(error):
         return refused(
-            "YouTube", "refresh token", words, "it was granted without the youtube scope: " + AUTHORISE_AGAIN
+            "YouTube",
+            N_("refresh token"),
+            words,
+            _("it was granted without the youtube scope: %(then)s", then=_(AUTHORISE_AGAIN)),
         )
     if "accessNotConfigured" in reasons or "SERVICE_DISABLED" in str(error):
         return refused(
             "YouTube",
-            "OAuth client ID",
+            N_("OAuth client ID"),
             words,
-            "enable the YouTube Data API v3 in its Google Cloud project (APIs & Services → Library), then test again",
+            N_(
+                "enable the YouTube Data API v3 in its Google Cloud project (APIs & Services → "
+                "Library), then test again"
+            ),
         )
     if response.status == 401 or "authError" in reasons:
         return refused(
-            "YouTube", "access token", words, "it is renewed from the refresh token; if that fails, " + AUTHORISE_AGAIN
+            "YouTube",
+            N_("access token"),
+            words,
+            _("it is renewed from the refresh token; if that fails, %(then)s", then=_(AUTHORISE_AGAIN)),
         )
     if response.status == 403 and "forbidden" in reasons:
         return Outcome.rejected(
-            f"YouTube forbids this change ({words}): the video must belong to the channel of the connected account"
+            _(
+                "YouTube forbids this change (%(words)s): the video must belong to the channel of "
+                "the connected account",
+                words=words,
+            )
         )
     return None
 
@@ -73,19 +90,30 @@ def token_refusals(response) -> Outcome | None:
     if code == "invalid_grant":
         return refused(
             "Google",
-            "refresh token",
+            N_("refresh token"),
             words,
-            "it has expired or was revoked (a project in Testing gives tokens that last 7 days): " + AUTHORISE_AGAIN,
+            _(
+                "it has expired or was revoked (a project in Testing gives tokens that last 7 days): %(then)s",
+                then=_(AUTHORISE_AGAIN),
+            ),
         )
     if code == "invalid_client":
         return refused(
             "Google",
-            "OAuth client ID or client secret",
+            N_("OAuth client ID or client secret"),
             words,
-            "copy them again from the Google Cloud console (APIs & Services → Credentials) and reconnect the account",
+            N_(
+                "copy them again from the Google Cloud console (APIs & Services → Credentials) "
+                "and reconnect the account"
+            ),
         )
     if code == "unauthorized_client":
-        return refused("Google", "refresh token", words, "it was given to another OAuth client: " + AUTHORISE_AGAIN)
+        return refused(
+            "Google",
+            N_("refresh token"),
+            words,
+            _("it was given to another OAuth client: %(then)s", then=_(AUTHORISE_AGAIN)),
+        )
     return None
 
 
@@ -106,8 +134,10 @@ class Tokens:
         if not account.secret("refresh_token"):
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "YouTube refused the access token and the account has no "
-                    "refresh token: reconnect it on the Accounts page"
+                    _(
+                        "YouTube refused the access token and the account has no refresh token: reconnect "
+                        "it on the Accounts page"
+                    )
                 )
             )
         form = {
@@ -123,7 +153,7 @@ class Tokens:
             raise DeliveryFailure(self.refresh_failed(failure.outcome)) from None
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
-            raise DeliveryFailure(Outcome.retry("Google's token service answered without an access token"))
+            raise DeliveryFailure(Outcome.retry(_("Google's token service answered without an access token")))
         self.current = token
         if self.context.save_secrets:
             renewed = {"access_token": token}
@@ -140,10 +170,15 @@ class Tokens:
             return self.scrub(outcome)  # Google named the credential (token_refusals)
         if outcome.status in ("rejected", "unauthorized"):
             return Outcome.unauthorized(
-                f"YouTube's access could not be renewed ({message}): reconnect the account on the Accounts page"
+                _(
+                    "YouTube's access could not be renewed (%(said)s): reconnect the account on the Accounts page",
+                    said=message,
+                )
             )
         if outcome.status == "unconfirmed":
-            return Outcome.retry(f"renewing YouTube's access got no answer ({message}); nothing was published")
+            return Outcome.retry(
+                _("renewing YouTube's access got no answer (%(said)s); nothing was published", said=message)
+            )
         return self.scrub(outcome)
 
     def scrub(self, outcome: Outcome) -> Outcome:

@@ -37,6 +37,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlencode, urlsplit
 
 from channels.base import DeliveryFailure, Outcome
+from scheduler.domain.language import _
 from scheduler.infra.outbound.connection import connect, tls_context
 from scheduler.infra.outbound.errors import Refused
 from scheduler.infra.outbound.guard import AllowList, parse_allow
@@ -60,7 +61,11 @@ class Response:
         except (UnicodeDecodeError, ValueError):
             raise DeliveryFailure(
                 Outcome.unconfirmed(
-                    f"{self.url} answered {self.status} with a body that is not JSON; check whether it was published"
+                    _(
+                        "%(url)s answered %(status)s with a body that is not JSON; check whether it was published",
+                        url=self.url,
+                        status=self.status,
+                    )
                 )
             )
 
@@ -107,7 +112,9 @@ class HttpClient:
         payload, kind = _payload(json, form, body, content_type)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise DeliveryFailure(Outcome.rejected(f"{url!r} is not an http(s) address; check the account's settings"))
+            raise DeliveryFailure(
+                Outcome.rejected(_("%(url)s is not an http(s) address; check the account's settings", url=repr(url)))
+            )
         sent_headers = {"User-Agent": self.user_agent, "Accept": "application/json", **(headers or {})}
         if kind:
             sent_headers.setdefault("Content-Type", kind)
@@ -129,14 +136,20 @@ class HttpClient:
             except (ValueError, UnicodeError):  # a header (a token pasted with a newline or a curly quote)
                 raise DeliveryFailure(
                     Outcome.rejected(
-                        "a header of the request cannot be sent (an account setting or secret holds a character "
-                        "HTTP headers refuse): reconnect the account"
+                        _(
+                            "a header of the request cannot be sent (an account setting or secret holds a "
+                            "character HTTP headers refuse): reconnect the account"
+                        )
                     )
                 ) from None
             except (OSError, http.client.HTTPException) as error:
                 raise DeliveryFailure(
                     Outcome.retry(
-                        f"the connection to {parts.hostname} broke before the request was sent: {_reason(error)}"
+                        _(
+                            "the connection to %(hostname)s broke before the request was sent: %(reason)s",
+                            hostname=parts.hostname,
+                            reason=_reason(error),
+                        )
                     )
                 ) from None
             try:
@@ -145,8 +158,12 @@ class HttpClient:
             except (OSError, http.client.HTTPException) as error:
                 raise DeliveryFailure(
                     Outcome.unconfirmed(
-                        f"{parts.hostname} received the request but gave no answer ({_reason(error)}); it may have "
-                        "been published: check, then mark it published or send it again"
+                        _(
+                            "%(hostname)s received the request but gave no answer (%(reason)s); it may have "
+                            "been published: check, then mark it published or send it again",
+                            hostname=parts.hostname,
+                            reason=_reason(error),
+                        )
                     )
                 ) from None
             return Response(answer.status, _joined(answer.getheaders()), data[:MAX_BODY], url)
@@ -161,15 +178,19 @@ class HttpClient:
             port = parts.port or (443 if https else 80)
         except ValueError:
             raise DeliveryFailure(
-                Outcome.rejected(f"{_shown_url(parts)} has no valid port; check the account's settings")
+                Outcome.rejected(
+                    _("%(shown_url)s has no valid port; check the account's settings", shown_url=_shown_url(parts))
+                )
             )
         host = parts.hostname
         try:
             sock = connect(host, port, allow=self.allow, deadline=time.monotonic() + self.timeout, tls=https)
         except Refused as refusal:
-            raise DeliveryFailure(Outcome.rejected(f"{refusal}; nothing was sent")) from None
+            raise DeliveryFailure(Outcome.rejected(_("%(refusal)s; nothing was sent", refusal=refusal))) from None
         except (OSError, ssl.SSLError) as error:
-            raise DeliveryFailure(Outcome.retry(f"could not reach {host}: {_reason(error)}")) from None
+            raise DeliveryFailure(
+                Outcome.retry(_("could not reach %(host)s: %(reason)s", host=host, reason=_reason(error)))
+            ) from None
         # from here each read and write gets the whole timeout again, as before the connection: an
         # upload may take longer than one timeout in all, as long as it keeps moving
         sock.deadline = None
@@ -211,7 +232,7 @@ def _payload(json, form, body, content_type):
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, (socket.timeout, TimeoutError)):
-        return "timed out"
+        return _("timed out")
     return str(error) or type(error).__name__
 
 
@@ -247,8 +268,13 @@ def outcome_for(response: Response) -> Outcome | None:
         return None
     if 300 <= status < 400:
         return Outcome.rejected(
-            f"{_host(response.url)} answered {status}, a redirect to another address, which deliveries never "
-            "follow (the account's credentials would go with it): check the account's address"
+            _(
+                "%(host)s answered %(status)s, a redirect to another address, which deliveries "
+                "never follow (the account's credentials would go with it): check the account's "
+                "address",
+                host=_host(response.url),
+                status=status,
+            )
         )
     message = f"{_host(response.url)} answered {status}: {service_message(response)}"
     if status in (401, 403):
@@ -261,7 +287,7 @@ def outcome_for(response: Response) -> Outcome | None:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or "the service"
+    return urlsplit(url).hostname or _("the service")
 
 
 def service_message(response: Response) -> str:
@@ -281,7 +307,7 @@ def service_message(response: Response) -> str:
     found = _first_message(data) if isinstance(data, (dict, list)) else ""
     if not found and data is None:
         title = PAGE_TITLE.search(text[:PAGE_HEAD])
-        found = f"a page titled “{_plain(title.group(1))}”" if title and _plain(title.group(1)) else ""
+        found = _("a page titled “%(title)s”", title=_plain(title.group(1))) if title and _plain(title.group(1)) else ""
     found = _plain(found)
     if len(found) > SERVICE_MESSAGE_MAX:
         found = found[: SERVICE_MESSAGE_MAX - 1].rstrip() + "…"

@@ -47,6 +47,7 @@ from channels.shaping import (
     refuse_unsupported_media,
     short_post_text,
 )
+from scheduler.domain.language import N_, _
 
 MAX_CHARACTERS, URL_WEIGHT, MEDIA_MAX = 500, 23, 4
 VISIBILITIES = ("public", "unlisted", "private", "direct")
@@ -86,7 +87,7 @@ def status_length(text: str) -> int:
 def first_overflow(text: str, budget: int) -> int:
     """The index where the text goes past ``budget``."""
     total = 0
-    for start, _, weight in weighted_pieces(text):
+    for start, _end, weight in weighted_pieces(text):
         total += weight
         if total > budget:
             return start
@@ -122,13 +123,17 @@ class Mastodon(Channel):
         budget = MAX_CHARACTERS - grapheme_count(payload["spoiler_text"])
         used = status_length(payload["status"])
         if not post.body.strip() and not payload["media"]:
-            problems.append(Problem("empty", "write something: the post is empty", field="body"))
+            problems.append(Problem("empty", _("write something: the post is empty"), field="body"))
         elif used > budget:
             problems.append(
                 Problem(
                     "too_long",
-                    f"{used - budget} characters over Mastodon's {MAX_CHARACTERS} (every link counts 23, "
-                    "and the content warning counts too): shorten it",
+                    _(
+                        "%(n)s characters over Mastodon's %(max_characters)s (every link counts 23, and "
+                        "the content warning counts too): shorten it",
+                        n=used - budget,
+                        max_characters=MAX_CHARACTERS,
+                    ),
                     field="body",
                     start=first_overflow(payload["status"], budget),
                     end=len(payload["status"]),
@@ -137,7 +142,9 @@ class Mastodon(Channel):
         if payload["visibility"] not in VISIBILITIES:
             problems.append(
                 Problem(
-                    "invalid_visibility", f"visibility must be one of {', '.join(VISIBILITIES)}", field="visibility"
+                    "invalid_visibility",
+                    _("visibility must be one of %(join)s", join=", ".join(VISIBILITIES)),
+                    field="visibility",
                 )
             )
         problems += media_count_problems(payload["media"], MEDIA_MAX, self.label)
@@ -179,13 +186,17 @@ class Mastodon(Channel):
         )
 
     account_fields = (
-        AccountField("instance", "Instance address", help="Your server, e.g. https://mastodon.social", kind=ADDRESS),
+        AccountField(
+            "instance", N_("Instance address"), help=N_("Your server, e.g. https://mastodon.social"), kind=ADDRESS
+        ),
         AccountField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             secret=True,
-            help="Preferences → Development → New application, with the write:statuses and "
-            "write:media scopes: its access token.",
+            help=N_(
+                "Preferences → Development → New application, with the write:statuses and "
+                "write:media scopes: its access token."
+            ),
         ),
     )
 
@@ -194,7 +205,7 @@ class Mastodon(Channel):
         payload = draft.payload
         instance = context.account.setting("instance").strip().rstrip("/")
         if not instance:
-            return Outcome.unauthorized("the Mastodon account has no instance address: set it on the Accounts page")
+            return Outcome.unauthorized(_("the Mastodon account has no instance address: set it on the Accounts page"))
         if "://" not in instance:
             instance = "https://" + instance
         media = list(payload.get("media") or [])
@@ -204,8 +215,13 @@ class Mastodon(Channel):
         used = status_length(payload["status"]) + grapheme_count(payload.get("spoiler_text") or "")
         if used > limit:
             return Outcome.rejected(
-                f"the post has {used} characters and {urlsplit(instance).hostname} takes at most {limit} (every "
-                "link counts 23, and the content warning counts too): shorten it"
+                _(
+                    "the post has %(used)s characters and %(hostname)s takes at most %(limit)s (every "
+                    "link counts 23, and the content warning counts too): shorten it",
+                    used=used,
+                    hostname=urlsplit(instance).hostname,
+                    limit=limit,
+                )
             )
         media_ids = [upload(context.http, instance, auth, item) for item in media]
         body = {"status": payload["status"], "visibility": payload.get("visibility") or "public"}
@@ -222,8 +238,11 @@ class Mastodon(Channel):
         status_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not status_id:
             return Outcome.unconfirmed(
-                f"{urlsplit(instance).hostname} accepted the status but named no id: check "
-                "the profile, then mark it published or send it again"
+                _(
+                    "%(hostname)s accepted the status but named no id: check the profile, then mark "
+                    "it published or send it again",
+                    hostname=urlsplit(instance).hostname,
+                )
             )
         return Outcome.published(remote_id=status_id, url=answer.get("url") or answer.get("uri") or None)
 
@@ -235,10 +254,12 @@ class Mastodon(Channel):
         token and names its application (and, from Mastodon 4.3, its scopes)."""
         instance = instance_address(context.account)
         if not instance:
-            return Outcome.unauthorized("the Mastodon account has no instance address: set it on the Accounts page")
+            return Outcome.unauthorized(_("the Mastodon account has no instance address: set it on the Accounts page"))
         token = context.account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Mastodon account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the Mastodon account has no access token: reconnect it on the Accounts page")
+            )
         host, auth, classify = urlsplit(instance).hostname, {"Authorization": f"Bearer {token}"}, refusals_of(instance)
         try:
             me = context.http.request(
@@ -253,8 +274,16 @@ class Mastodon(Channel):
             return application_check(host, app if isinstance(app, dict) else {})
         acct = me.get("acct") if isinstance(me, dict) else None
         if not acct:
-            return Outcome.rejected(f"{host} answered without an account: is {instance} a Mastodon server?")
-        return connected(f"connected to {host} as @{acct}", remote_id=str(me.get("id") or "") or None)
+            return Outcome.rejected(
+                _(
+                    "%(host)s answered without an account: is %(instance)s a Mastodon server?",
+                    host=host,
+                    instance=instance,
+                )
+            )
+        return connected(
+            _("connected to %(host)s as @%(acct)s", host=host, acct=acct), remote_id=str(me.get("id") or "") or None
+        )
 
 
 def instance_address(account) -> str:
@@ -265,18 +294,28 @@ def instance_address(account) -> str:
 def application_check(host: str, app: dict) -> Outcome:
     """A token that cannot read the profile but is valid: fine if it may post (its scopes, when told)."""
     scopes = app.get("scopes") if isinstance(app.get("scopes"), list) else None
-    name = said(app.get("name")) or "an application"
+    name = said(app.get("name")) or _("an application")
     if scopes is not None and not {"write", "write:statuses"} & set(scopes):
         return refused(
             host,
-            "access token",
-            f"its application {name} has the scopes {', '.join(map(str, scopes)) or 'none'}",
+            N_("access token"),
+            _(
+                "its application %(name)s has the scopes %(value)s",
+                name=name,
+                value=", ".join(map(str, scopes)) or _("none"),
+            ),
             SCOPES_FIX,
         )
-    return connected(f"{host} accepted the access token of {name} (it may not read the profile, so no name is shown)")
+    return connected(
+        _(
+            "%(host)s accepted the access token of %(name)s (it may not read the profile, so no name is shown)",
+            host=host,
+            name=name,
+        )
+    )
 
 
-SCOPES_FIX = (
+SCOPES_FIX = N_(
     "make a token with the write:statuses and write:media scopes (Preferences → Development → New application), "
     "then reconnect the account on the Accounts page"
 )
@@ -292,19 +331,26 @@ def refusals_of(instance: str):
         data = answer_data(response)
         words = said(data.get("error") if isinstance(data, dict) else "")
         if response.status == 401:
-            return refused(host, "access token", words or "401", NEW_TOKEN_FIX)
+            return refused(host, N_("access token"), words or "401", NEW_TOKEN_FIX)
         if response.status == 403 and "scope" in words:
-            return refused(host, "access token", words, SCOPES_FIX)
+            return refused(host, N_("access token"), words, SCOPES_FIX)
         if response.status == 403:
-            return refused(host, "account", words or "403", f"sign in on {host} to see why, then reconnect")
+            return refused(
+                host, N_("account"), words or "403", _("sign in on %(host)s to see why, then reconnect", host=host)
+            )
         if response.status == 422 and "requires an authenticated user" in words:
-            return refused(host, "access token", words, "it is an application's token, not a user's: " + SCOPES_FIX)
+            return refused(
+                host,
+                N_("access token"),
+                words,
+                _("it is an application's token, not a user's: %(then)s", then=_(SCOPES_FIX)),
+            )
         return None
 
     return classify
 
 
-NEW_TOKEN_FIX = (
+NEW_TOKEN_FIX = N_(
     "make a new access token (Preferences → Development → your application) and reconnect the account on the "
     "Accounts page"
 )
@@ -328,7 +374,9 @@ def instance_limit(http, instance: str) -> int:
     limit = None
     for path in ("/api/v2/instance", "/api/v1/instance"):
         try:
-            with before_publishing(f"reading the character limit of {urlsplit(instance).hostname}"):
+            with before_publishing(
+                _("reading the character limit of %(hostname)s", hostname=urlsplit(instance).hostname)
+            ):
                 info = http.request("GET", instance + path).json()
         except DeliveryFailure as failure:
             if failure.outcome.status == "rejected":
@@ -360,7 +408,9 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
     data, kind = fetch_image(http, item, IMAGE_MAX_BYTES, "Mastodon")
     fields = {"description": item["alt"]} if item.get("alt") else {}
     body, content_type = multipart(fields, {"file": (file_name(item["url"], kind), data, kind)})
-    with before_publishing(f"uploading the image {item['url']} to {urlsplit(instance).hostname}"):
+    with before_publishing(
+        _("uploading the image %(url)s to %(hostname)s", url=item["url"], hostname=urlsplit(instance).hostname)
+    ):
         response = http.request(
             "POST",
             instance + "/api/v2/media",
@@ -372,11 +422,13 @@ def upload(http, instance: str, auth: dict, item: dict) -> str:
         answer = response.json()
         media_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not media_id:
-            raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} gave no attachment id"))
+            raise DeliveryFailure(
+                Outcome.retry(_("uploading the image %(url)s gave no attachment id", url=item["url"]))
+            )
         waits = list(MEDIA_WAITS)
         while response.status in (202, 206):
             if not waits:
-                raise DeliveryFailure(Outcome.retry(f"the image {item['url']} is still being processed"))
+                raise DeliveryFailure(Outcome.retry(_("the image %(url)s is still being processed", url=item["url"])))
             time.sleep(waits.pop(0))
             response = http.request(
                 "GET", f"{instance}/api/v1/media/{media_id}", headers=auth, classify=refusals_of(instance)

@@ -29,6 +29,7 @@ from channels.registry import register
 from channels.sanitising import NEWSLETTER
 from channels.sanitising_markdown import clean_markdown, removal_warnings
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import is_web_address, untracked_links, with_utm
 
 SUBJECT_MAX, SUBJECT_COMFORT, PREHEADER_MAX = 150, 60, 150
@@ -72,7 +73,7 @@ def text_version(parts: list[dict]) -> str:
 
 class Newsletter(Channel):
     name = "newsletter"
-    label = "Newsletter"
+    label = N_("Newsletter")
     limits = {"subject": SUBJECT_MAX, "subject_comfortable": SUBJECT_COMFORT, "preheader": PREHEADER_MAX}
     extra_fields = {"preheader": str, "media": Media}
     feed_content_type = "email"
@@ -81,15 +82,17 @@ class Newsletter(Channel):
         """A login over a connection without TLS would send the password in the clear: refused."""
         if settings.get("user") and str(settings.get("security") or "starttls").strip().lower() == "none":
             return {
-                "security": "must be starttls or ssl when the server needs a login: Refrain does not send a "
-                "password over a connection without TLS"
+                "security": _(
+                    "must be starttls or ssl when the server needs a login: Refrain does not send a "
+                    "password over a connection without TLS"
+                )
             }
         return {}
 
     def render(self, post):
         subject = " ".join(post.title.split())  # one line: a header cannot hold a line break
         if not subject:
-            raise MissingField("title", "an issue needs a subject (the post's title)")
+            raise MissingField("title", _("an issue needs a subject (the post's title)"))
         if not post.trusted_html:  # raw HTML a mail client should not get is taken out, of the text version too
             post = replace(post, body=clean_markdown(post.body, NEWSLETTER))
         parts = sections(post)
@@ -110,8 +113,12 @@ class Newsletter(Channel):
             problems.append(
                 Problem(
                     "subject_too_long",
-                    f"the subject has {len(subject)} characters, "
-                    f"{len(subject) - SUBJECT_MAX} over the limit of {SUBJECT_MAX}",
+                    _(
+                        "the subject has %(count)s characters, %(n)s over the limit of %(subject_max)s",
+                        count=len(subject),
+                        n=len(subject) - SUBJECT_MAX,
+                        subject_max=SUBJECT_MAX,
+                    ),
                     field="title",
                 )
             )
@@ -119,7 +126,10 @@ class Newsletter(Channel):
             problems.append(
                 Problem(
                     "long_subject",
-                    f"subjects over {SUBJECT_COMFORT} characters are cut off in most inboxes",
+                    _(
+                        "subjects over %(subject_comfort)s characters are cut off in most inboxes",
+                        subject_comfort=SUBJECT_COMFORT,
+                    ),
                     severity=WARNING,
                     field="title",
                 )
@@ -128,20 +138,28 @@ class Newsletter(Channel):
             problems.append(
                 Problem(
                     "preheader_too_long",
-                    f"the preheader has {len(payload['preheader'])} characters; keep it to {PREHEADER_MAX}",
+                    _(
+                        "the preheader has %(count)s characters; keep it to %(preheader_max)s",
+                        count=len(payload["preheader"]),
+                        preheader_max=PREHEADER_MAX,
+                    ),
                     field="preheader",
                 )
             )
         if not any(s["body"] for s in payload["sections"]):
             problems.append(
-                Problem("no_feature", "an issue needs at least one feature section: write the body", field="body")
+                Problem("no_feature", _("an issue needs at least one feature section: write the body"), field="body")
             )
         for link in dict.fromkeys(untracked_links(f"{post.body}\n{post.link}")):
             problems.append(
                 Problem(
                     "untracked_link",
-                    f"{link} has no UTM tags: add utm_source=newsletter"
-                    "&utm_medium=email&utm_campaign=… so its clicks can be counted",
+                    _(
+                        "%(link)s has no UTM tags: add "
+                        "utm_source=newsletter&utm_medium=email&utm_campaign=… so its clicks can be "
+                        "counted",
+                        link=link,
+                    ),
                     severity=WARNING,
                     field="link" if link == post.link else "body",
                 )
@@ -176,30 +194,39 @@ class Newsletter(Channel):
         )
 
     account_fields = (
-        AccountField("host", "SMTP server", help="the host name of your mail provider's SMTP server", kind=ADDRESS),
-        AccountField("port", "SMTP port", default="587", help="587 with STARTTLS, 465 with SSL", kind=ADDRESS),
-        AccountField("security", "Connection security", default="starttls", help="starttls, ssl or none", kind=ADDRESS),
-        AccountField("user", "SMTP user name", required=False, help="leave empty if the server needs no login"),
-        AccountField("password", "SMTP password", secret=True, required=False),
-        AccountField("from_address", "From address", help="newsletter@example.com"),
-        AccountField("from_name", "From name", required=False),
-        AccountField("reply_to", "Reply-To address", required=False),
+        AccountField(
+            "host", N_("SMTP server"), help=N_("the host name of your mail provider's SMTP server"), kind=ADDRESS
+        ),
+        AccountField("port", N_("SMTP port"), default="587", help=N_("587 with STARTTLS, 465 with SSL"), kind=ADDRESS),
+        AccountField(
+            "security", N_("Connection security"), default="starttls", help=N_("starttls, ssl or none"), kind=ADDRESS
+        ),
+        AccountField("user", N_("SMTP user name"), required=False, help=N_("leave empty if the server needs no login")),
+        AccountField("password", N_("SMTP password"), secret=True, required=False),
+        AccountField("from_address", N_("From address"), help="newsletter@example.com"),
+        AccountField("from_name", N_("From name"), required=False),
+        AccountField("reply_to", N_("Reply-To address"), required=False),
     )
 
     def deliver_live(self, draft, post, context):
         """Writes down who is to receive the issue and queues its batches, through the context's mailing list
         (the app's side: subscribers, rows, batch jobs); the batch jobs do the mailing."""
         if post.id is None:
-            return Outcome.rejected("only a saved post (one with an id) can be mailed")
+            return Outcome.rejected(_("only a saved post (one with an id) can be mailed"))
         mailing_list = context.mailing_list
         if mailing_list is None:
-            return Outcome.rejected("the delivery came without a mailing list to send the issue to: nobody was mailed")
+            return Outcome.rejected(
+                _("the delivery came without a mailing list to send the issue to: nobody was mailed")
+            )
         problem = mailing_list.settings_problem(context.account)
         if problem:
-            return Outcome.rejected(f"{problem}: fix it on the Accounts page")
+            return Outcome.rejected(_("%(problem)s: fix it on the Accounts page", problem=problem))
         recipients, batches = mailing_list.start_issue(post.id, draft.payload, context.account)
         return Outcome.published(
-            remote_id=f"issue-{post.id}", message=f"queued for {recipients} subscribers in {batches} batches"
+            remote_id=f"issue-{post.id}",
+            message=_(
+                "queued for %(recipients)s subscribers in %(batches)s batches", recipients=recipients, batches=batches
+            ),
         )
 
     @connection_check
@@ -207,7 +234,7 @@ class Newsletter(Channel):
         """The SMTP login (connect, STARTTLS or SSL, AUTH, quit: no mail sent), done by the app's mail
         service (``context.mailing_list.check_login``), which owns the guarded SMTP connection."""
         if context.mailing_list is None:
-            return Outcome.rejected("the check came without the app's mail service: nothing was tested")
+            return Outcome.rejected(_("the check came without the app's mail service: nothing was tested"))
         return context.mailing_list.check_login(context.account)
 
     def read_feed_entry(self, entry):

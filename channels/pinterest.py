@@ -30,12 +30,16 @@ from channels.shaping import (
     youtube_thumbnail,
     youtube_video_id,
 )
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import is_web_address
 
 TITLE_MAX, DESCRIPTION_MAX, ALT_MAX, LINK_MAX = 100, 500, 500, 2048
 API_URL = "https://api.pinterest.com"
-NEW_TOKEN = "make a new access token and reconnect the account on the Accounts page"
-SCOPES_FIX = "the token needs the boards:read, pins:read and pins:write scopes: " + NEW_TOKEN
+NEW_TOKEN = N_("make a new access token and reconnect the account on the Accounts page")
+SCOPES_FIX = N_(
+    "the token needs the boards:read, pins:read and pins:write scopes: make a new access token and reconnect "
+    "the account on the Accounts page"
+)
 
 
 class Pinterest(Channel):
@@ -45,14 +49,16 @@ class Pinterest(Channel):
     extra_fields = {"media": Media}
     feed_content_type = "image"
     account_fields = (
-        AccountField("board_id", "Board ID", help="the board pins go to (GET /v5/boards lists them with their ids)"),
+        AccountField(
+            "board_id", N_("Board ID"), help=N_("the board pins go to (GET /v5/boards lists them with their ids)")
+        ),
         AccountField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             secret=True,
-            help="an OAuth token with the boards:read, pins:read and pins:write scopes",
+            help=N_("an OAuth token with the boards:read, pins:read and pins:write scopes"),
         ),
-        AccountField("api_url", "API address", required=False, default=API_URL, kind=ADDRESS),
+        AccountField("api_url", N_("API address"), required=False, default=API_URL, kind=ADDRESS),
     )
 
     def render(self, post):
@@ -71,20 +77,34 @@ class Pinterest(Channel):
         pin, problems = draft.payload, []
         if not pin["media_source"]:
             problems.append(
-                Problem("missing_image", "a pin needs a picture: attach an image (with alt text)", field="media")
+                Problem("missing_image", _("a pin needs a picture: attach an image (with alt text)"), field="media")
             )
-        for field_name, key, most in (
-            ("title", "title", TITLE_MAX),
-            ("body", "description", DESCRIPTION_MAX),
-            ("media", "alt_text", ALT_MAX),
+        for field_name, key, most, too_long in (
+            (
+                "title",
+                "title",
+                TITLE_MAX,
+                N_("the pin's title has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
+            (
+                "body",
+                "description",
+                DESCRIPTION_MAX,
+                N_("the pin's description has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
+            (
+                "media",
+                "alt_text",
+                ALT_MAX,
+                N_("the pin's alt text has %(size)s characters, %(over)s over Pinterest's %(most)s"),
+            ),
         ):
             size = len(pin[key])
             if size > most:
                 problems.append(
                     Problem(
                         f"{key}_too_long",
-                        f"the pin's {key.replace('_', ' ')} has {size} "
-                        f"characters, {size - most} over Pinterest's {most}",
+                        _(too_long, size=size, over=size - most, most=most),
                         field=field_name,
                         start=most if field_name != "media" else None,
                         end=size if field_name != "media" else None,
@@ -93,7 +113,9 @@ class Pinterest(Channel):
         if pin["link"] and (not is_web_address(pin["link"]) or len(pin["link"]) > LINK_MAX):
             problems.append(
                 Problem(
-                    "bad_link", f"the link must be an http(s) address of at most {LINK_MAX} characters", field="link"
+                    "bad_link",
+                    _("the link must be an http(s) address of at most %(link_max)s characters", link_max=LINK_MAX),
+                    field="link",
                 )
             )
         media = media_of(post.extra)
@@ -101,7 +123,7 @@ class Pinterest(Channel):
             problems.append(
                 Problem(
                     "media_not_sent",
-                    "a pin shows one picture: only the first image is sent",
+                    _("a pin shows one picture: only the first image is sent"),
                     severity=WARNING,
                     field="media",
                 )
@@ -134,11 +156,13 @@ class Pinterest(Channel):
         account = context.account
         board, token = account.setting("board_id").strip(), account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the Pinterest account has no access token: reconnect it on the Accounts page")
+            )
         if not board:
-            return Outcome.rejected("the Pinterest account names no board: set its Board ID on the Accounts page")
+            return Outcome.rejected(_("the Pinterest account names no board: set its Board ID on the Accounts page"))
         if not draft.payload.get("media_source"):
-            return Outcome.rejected("a pin needs a picture: attach an image to the post")
+            return Outcome.rejected(_("a pin needs a picture: attach an image to the post"))
         pin = {"board_id": board, **{key: value for key, value in draft.payload.items() if value}}
         base = account.setting("api_url", API_URL).rstrip("/")
         try:
@@ -154,7 +178,7 @@ class Pinterest(Channel):
         pin_id = str(answer.get("id") or "") if isinstance(answer, dict) else ""
         if not pin_id:
             return Outcome.unconfirmed(
-                "Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again"
+                _("Pinterest accepted the pin but gave no id; check the board, then mark it published or send it again")
             )
         return Outcome.published(pin_id, f"https://www.pinterest.com/pin/{pin_id}/")
 
@@ -164,16 +188,22 @@ class Pinterest(Channel):
         account = context.account
         board, token = account.setting("board_id").strip(), account.secret("access_token")
         if not token:
-            return Outcome.unauthorized("the Pinterest account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the Pinterest account has no access token: reconnect it on the Accounts page")
+            )
         base = account.setting("api_url", API_URL).rstrip("/")
         auth, classify = {"Authorization": f"Bearer {token}"}, refusals_for(board)
         user = context.http.request("GET", f"{base}/v5/user_account", headers=auth, classify=classify).json()
         username = user.get("username") if isinstance(user, dict) else None
         if not username:
-            return Outcome.rejected("Pinterest answered without a user: is the API address Pinterest's?")
+            return Outcome.rejected(_("Pinterest answered without a user: is the API address Pinterest's?"))
         if not board:
             return Outcome.rejected(
-                f"the token works (@{username}) but the account names no board: set its Board ID on the Accounts page"
+                _(
+                    "the token works (@%(username)s) but the account names no board: set its Board ID "
+                    "on the Accounts page",
+                    username=username,
+                )
             )
         try:
             found = context.http.request("GET", f"{base}/v5/boards/{board}", headers=auth, classify=classify).json()
@@ -181,11 +211,22 @@ class Pinterest(Channel):
             if failure.outcome.status != "rejected":
                 raise
             return Outcome.rejected(
-                f"the token works (@{username}) but Pinterest has no board {board} for it ({failure.outcome.message}): "
-                "check the Board ID (GET /v5/boards lists them)"
+                _(
+                    "the token works (@%(username)s) but Pinterest has no board %(board)s for it "
+                    "(%(said)s): check the Board ID (GET /v5/boards lists them)",
+                    username=username,
+                    board=board,
+                    said=failure.outcome.message,
+                )
             )
         name = said(found.get("name")) if isinstance(found, dict) else ""
-        return connected(f"connected to Pinterest as @{username}, pinning to the board {name or board}")
+        return connected(
+            _(
+                "connected to Pinterest as @%(username)s, pinning to the board %(value)s",
+                username=username,
+                value=name or board,
+            )
+        )
 
 
 def refusals_for(board: str):
@@ -199,15 +240,15 @@ def refusals_for(board: str):
         if not 400 <= response.status < 500:
             return None
         if code == 3:
-            return refused("Pinterest", "access token", words, SCOPES_FIX)
+            return refused("Pinterest", N_("access token"), words, SCOPES_FIX)
         if code == 2 or response.status == 401:
-            return refused("Pinterest", "access token", words, NEW_TOKEN)
+            return refused("Pinterest", N_("access token"), words, NEW_TOKEN)
         if response.status == 403:
             return refused(
                 "Pinterest",
-                f"account's access to the board {board or '(none set)'}",
+                _("account's access to the board %(board)s", board=board or _("(none set)")),
                 words,
-                "check the Board ID (GET /v5/boards lists the boards the token may pin to), then reconnect",
+                N_("check the Board ID (GET /v5/boards lists the boards the token may pin to), then reconnect"),
             )
         return None
 

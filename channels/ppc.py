@@ -33,6 +33,7 @@ from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder,
 from channels.ppc_export import ForeignFile, export
 from channels.registry import register
 from channels.shaping import ascii_slug, images_of, media_extra, sentences, shorten
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import URL, is_web_address, with_utm
 
 HEADLINES, HEADLINE_MAX = (3, 15), 30
@@ -51,7 +52,7 @@ EDITOR_COLUMNS = (
 )
 AD_TYPE = "Responsive search ad"
 AD_STATUSES = ("Enabled", "Paused")
-EXPORTED = "exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)"
+EXPORTED = N_("exported for Google Ads Editor: upload it with the editor (Refrain does not upload ads by API)")
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 
 
@@ -113,44 +114,57 @@ def given_lines(post: PostContent, name: str) -> list[str]:
     return [line.strip() for line in post.extra.get(name) or [] if line.strip()]
 
 
+# what is said of an ad's headlines and descriptions, each kind in its own sentences
+COUNT_SAID = {
+    "headline": {
+        "few": N_("an ad needs at least %(low)s headlines (it has %(count)s)"),
+        "many": N_("an ad takes at most %(high)s headlines (it has %(count)s)"),
+        "long": N_(
+            "headline %(index)s is %(length)s characters; the limit is %(limit)s (Chinese, Japanese and Korean "
+            "characters count 2)"
+        ),
+        "again": N_("headline %(index)s repeats an earlier one; Google Ads wants each to be different"),
+    },
+    "description": {
+        "few": N_("an ad needs at least %(low)s descriptions (it has %(count)s)"),
+        "many": N_("an ad takes at most %(high)s descriptions (it has %(count)s)"),
+        "long": N_(
+            "description %(index)s is %(length)s characters; the limit is %(limit)s (Chinese, Japanese and "
+            "Korean characters count 2)"
+        ),
+        "again": N_("description %(index)s repeats an earlier one; Google Ads wants each to be different"),
+    },
+}
+
+
 def count_problems(kind: str, lines: list[str], bounds: tuple[int, int], limit: int) -> list[Problem]:
     low, high = bounds
     plural = f"{kind}s"
+    said = COUNT_SAID[kind]
     problems = []
     if len(lines) < low:
-        problems.append(
-            Problem(f"too_few_{plural}", f"an ad needs at least {low} {plural} (it has {len(lines)})", field=plural)
-        )
+        problems.append(Problem(f"too_few_{plural}", _(said["few"], low=low, count=len(lines)), field=plural))
     if len(lines) > high:
-        problems.append(
-            Problem(f"too_many_{plural}", f"an ad takes at most {high} {plural} (it has {len(lines)})", field=plural)
-        )
+        problems.append(Problem(f"too_many_{plural}", _(said["many"], high=high, count=len(lines)), field=plural))
     seen = set()
     for index, line in enumerate(lines, start=1):
         if ads_length(line) > limit:
             problems.append(
                 Problem(
                     f"{kind}_too_long",
-                    f"{kind} {index} is {ads_length(line)} characters; the "
-                    f"limit is {limit} (Chinese, Japanese and Korean characters count 2)",
+                    _(said["long"], index=index, length=ads_length(line), limit=limit),
                     field=plural,
                 )
             )
         if line.casefold() in seen:
-            problems.append(
-                Problem(
-                    f"duplicate_{kind}",
-                    f"{kind} {index} repeats an earlier one; Google Ads wants each to be different",
-                    field=plural,
-                )
-            )
+            problems.append(Problem(f"duplicate_{kind}", _(said["again"], index=index), field=plural))
         seen.add(line.casefold())
     return problems
 
 
 class PPC(Channel):
     name = "ppc"
-    label = "PPC (Google Ads search)"
+    label = N_("PPC (Google Ads search)")
     limits = {
         "headlines": list(HEADLINES),
         "headline_length": HEADLINE_MAX,
@@ -169,25 +183,26 @@ class PPC(Channel):
     account_fields = (
         AccountField(
             "folder",
-            "Export folder",
+            N_("Export folder"),
             required=False,
-            help="where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the "
-            "outbox's ppc folder",
+            help=N_(
+                "where the Google Ads Editor files go (one <campaign>.csv per campaign); empty: the outbox's ppc folder"
+            ),
             kind=FOLDER,
         ),
         AccountField(
             "ad_status",
-            "Status of exported ads",
+            N_("Status of exported ads"),
             required=False,
             default="Enabled",
-            help="Enabled or Paused, as the ads arrive in Google Ads Editor",
+            help=N_("Enabled or Paused, as the ads arrive in Google Ads Editor"),
         ),
     )
 
     def render(self, post):
         link = post.link.strip()
         if not link:
-            raise MissingField("link", "an ad needs a final URL (the post's link)")
+            raise MissingField("link", _("an ad needs a final URL (the post's link)"))
         final_url = with_utm(link, "google", "cpc", post.campaign) if is_web_address(link) else link
         payload = {
             "final_url": final_url,
@@ -207,7 +222,7 @@ class PPC(Channel):
         problems = []
         if not is_web_address(ad["final_url"]):
             problems.append(
-                Problem("bad_final_url", "the final URL must be an http:// or https:// address", field="link")
+                Problem("bad_final_url", _("the final URL must be an http:// or https:// address"), field="link")
             )
         problems += count_problems("headline", ad["headlines"], HEADLINES, HEADLINE_MAX)
         problems += count_problems("description", ad["descriptions"], DESCRIPTIONS, DESCRIPTION_MAX)
@@ -223,15 +238,20 @@ class PPC(Channel):
                 problems.append(
                     Problem(
                         "path_too_long",
-                        f"{name} is {ads_length(ad[name])} characters; the limit is {PATH_MAX}",
+                        _(
+                            "%(name)s is %(ads_length)s characters; the limit is %(path_max)s",
+                            name=name,
+                            ads_length=ads_length(ad[name]),
+                            path_max=PATH_MAX,
+                        ),
                         field=name,
                     )
                 )
             if " " in ad[name] or "/" in ad[name]:
-                problems.append(Problem("bad_path", f"{name} cannot hold spaces or '/'", field=name))
+                problems.append(Problem("bad_path", _("%(name)s cannot hold spaces or '/'", name=name), field=name))
         if ad["path2"] and not ad["path1"]:
             problems.append(
-                Problem("path2_without_path1", "Google Ads shows path2 only after path1: fill path1", field="path1")
+                Problem("path2_without_path1", _("Google Ads shows path2 only after path1: fill path1"), field="path1")
             )
         return problems
 
@@ -254,27 +274,39 @@ class PPC(Channel):
     def deliver_live(self, draft, post, context):
         """The ad as a row of its campaign's Google Ads Editor CSV (see the module's notes)."""
         if post.id is None:
-            return Outcome.rejected("only a saved post (one with an id) can be delivered")
+            return Outcome.rejected(_("only a saved post (one with an id) can be delivered"))
         status = context.account.setting("ad_status", "Enabled").strip().capitalize()
         if status not in AD_STATUSES:
-            return Outcome.rejected(f"the PPC account's ad status is {status!r}: use Enabled or Paused")
+            return Outcome.rejected(
+                _("the PPC account's ad status is %(status)s: use Enabled or Paused", status=repr(status))
+            )
         given = context.account.setting("folder").strip()
         if given and context.export_root is None:
-            return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): the ads cannot be written")
+            return Outcome.rejected(
+                _(
+                    "no export folder is set (%(export_root_setting)s): the ads cannot be written",
+                    export_root_setting=EXPORT_ROOT_SETTING,
+                )
+            )
         try:  # checked again at each delivery: a symbolic link may have been made since the account was saved
             folder = export_folder(context.export_root, given) if given else Path(context.outbox_dir) / self.name
         except OutsideExports as refusal:
-            return Outcome.rejected(f"{refusal}; change the account's Export folder")
+            return Outcome.rejected(_("%(refusal)s; change the account's Export folder", refusal=refusal))
         row = editor_row(draft.payload, post, status)
         try:
             path, kept = export(folder, post.id, campaign_slug(post.campaign) + ".csv", row, EDITOR_COLUMNS)
         except ForeignFile as refusal:
             return Outcome.rejected(str(refusal))
         except OSError as error:
-            return Outcome.retry(f"could not write the Google Ads Editor file: {error}")
-        message = EXPORTED
+            return Outcome.retry(_("could not write the Google Ads Editor file: %(error)s", error=error))
+        message = _(EXPORTED)
         if kept:
-            message += f"; {kept} rows Refrain did not write are kept in {path.name} as they were"
+            message = _(
+                "%(done)s; %(kept)s rows Refrain did not write are kept in %(file)s as they were",
+                done=message,
+                kept=kept,
+                file=path.name,
+            )
         return Outcome.published(remote_id=str(path), url=path.as_uri(), message=message)
 
     def check_connection(self, context):

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from channels.outbox import write_atomically
+from scheduler.domain.language import _
 
 INDEX_NAME = ".refrain-ads.json"
 LOCK_NAME = ".refrain-ads.lock"
@@ -40,8 +41,11 @@ def export(folder: Path, post_id: int, filename: str, row: dict, columns: Sequen
         target = folder / filename
         if filename not in written and (target.exists() or target.is_symlink()):
             raise ForeignFile(
-                f"{filename} already exists in the export folder and Refrain did not write it: it is left "
-                "untouched; move it away, or export this campaign to another folder"
+                _(
+                    "%(filename)s already exists in the export folder and Refrain did not write it: "
+                    "it is left untouched; move it away, or export this campaign to another folder",
+                    filename=filename,
+                )
             )
         before = index.get(str(post_id), {}).get("file")
         names = {filename, before} - {None}
@@ -69,31 +73,35 @@ def rows_not_written(path: Path, ours: list[dict], columns: Sequence[str]) -> li
 
     def changed(why: str) -> ForeignFile:
         return ForeignFile(
-            f"{path.name} was changed since Refrain wrote it ({why}): it is left untouched; move it away, or "
-            "export this campaign to another folder"
+            _(
+                "%(name)s was changed since Refrain wrote it (%(why)s): it is left untouched; "
+                "move it away, or export this campaign to another folder",
+                name=path.name,
+                why=why,
+            )
         )
 
     if path.is_symlink() or not path.is_file():
-        raise changed("it is no longer a plain file")
+        raise changed(_("it is no longer a plain file"))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise changed("it is no longer UTF-8") from None
+        raise changed(_("it is no longer UTF-8")) from None
     except OSError as error:
-        raise changed(f"it cannot be read: {error}") from None
+        raise changed(_("it cannot be read: %(error)s", error=error)) from None
     lines = csv.reader(io.StringIO(text, newline=""))
     header = next(lines, None)
     if header is None:
         return []
     if header != list(columns):
-        raise changed("its columns are not the ones Refrain writes")
+        raise changed(_("its columns are not the ones Refrain writes"))
     unclaimed = [tuple(str(row.get(column, "")) for column in columns) for row in ours]
     theirs = []
     for values in lines:
         if not any(value.strip() for value in values):
             continue
         if len(values) > len(columns):
-            raise changed("a row has more values than the columns")
+            raise changed(_("a row has more values than the columns"))
         values = tuple(values) + ("",) * (len(columns) - len(values))
         if values in unclaimed:
             unclaimed.remove(values)  # one of Refrain's rows, written again from the index

@@ -1,6 +1,7 @@
 """Channels by name, the way Redash registers its destinations: each module calls ``register`` at its end."""
 
 from channels.base import Channel
+from scheduler.domain.language import _
 
 _channels: dict[str, Channel] = {}
 
@@ -31,7 +32,9 @@ def get(name: str) -> Channel:
 
 def why_unknown(name) -> str:
     """ "" for a registered channel, else what every caller tells its user: the name and the known ones."""
-    return "" if name in _channels else f"unknown channel {name!r}; known: {', '.join(names())}"
+    if name in _channels:
+        return ""
+    return _("unknown channel %(name)s; known: %(known)s", name=repr(name), known=", ".join(names()))
 
 
 def names() -> list[str]:

@@ -11,12 +11,14 @@ since a block such as ``<div class="note">`` usually opens around Markdown and c
 import re
 from bisect import bisect_right
 
+from babel.lists import format_list
 from markdown_it import MarkdownIt, rules_inline
 from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.helpers import parseLinkLabel
 
 from channels.base import WARNING, PostContent, Problem
 from channels.sanitising import REMOVED_WITH_CONTENT, AllowList, allowed_url, judged_tag, scheme_of
+from scheduler.domain.language import N_, _, code
 
 OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
@@ -92,7 +94,7 @@ def clean_tags(fragment: str, allow: AllowList, notes: list[str]) -> str:
             if ending == "-->" and stop >= 0 and allow.keeps_comments and "<" not in inner and ">" not in inner:
                 out.append(fragment[found:position])
             else:
-                notes.append("HTML comments" if ending == "-->" else "HTML declarations")
+                notes.append(N_("HTML comments") if ending == "-->" else N_("HTML declarations"))
             continue
         match = HTML_TAG_RE.match(fragment, found)
         if match is None:
@@ -285,7 +287,7 @@ def clean_markdown(markdown: str, allow: AllowList, notes: list[str] | None = No
     went is added to ``notes`` ("<script>", "onerror=", "javascript: links")."""
     notes = [] if notes is None else notes
     text = markdown
-    for _ in range(ROUNDS):
+    for _round in range(ROUNDS):
         settled = True
         for parser in _parsers():
             cleaned, placed = _once(text, parser, allow, notes)
@@ -304,6 +306,12 @@ def removed_from(markdown: str, allow: AllowList) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
+REMOVAL_SAID = {
+    "blog": N_("%(what)s will be removed on the blog: mark the post as trusted HTML (managers) to keep it"),
+    "newsletter": N_("%(what)s will be removed on the newsletter: mark the post as trusted HTML (managers) to keep it"),
+}
+
+
 def removal_warnings(post: PostContent, allow: AllowList) -> list[Problem]:
     """The editor's word that raw HTML in the body will not reach the channel as written (none for a
     post a manager marked as trusted HTML)."""
@@ -312,11 +320,11 @@ def removal_warnings(post: PostContent, allow: AllowList) -> list[Problem]:
     removed = removed_from(post.body, allow)
     if not removed:
         return []
-    what = ", ".join(removed[:-1]) + " and " + removed[-1] if len(removed) > 1 else removed[0]
+    what = format_list([_(note) for note in removed], locale=code())
     return [
         Problem(
             "raw_html_removed",
-            f"{what} will be removed on the {allow.channel}: mark the post as trusted HTML (managers) to keep it",
+            _(REMOVAL_SAID[allow.channel], what=what),
             severity=WARNING,
             field="body",
         )

@@ -12,6 +12,7 @@ from anyascii import anyascii  # Unicode to ASCII, every script (ISC licence, un
 
 from channels.base import MEDIA_TYPES, DeliveryFailure, Outcome
 from channels.http import MAX_BODY
+from scheduler.domain.language import _
 from scheduler.domain.links import URL
 
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
@@ -330,13 +331,24 @@ class before_publishing:
         status = error.outcome.status
         if status == "unconfirmed":
             raise DeliveryFailure(
-                Outcome.retry(f"{self.step}: no answer came back; nothing was published yet, so it will be tried again")
+                Outcome.retry(
+                    _(
+                        "%(step)s: no answer came back; nothing was published yet, so it will be tried again",
+                        step=self.step,
+                    )
+                )
             ) from None
         if status == "unauthorized" and self.foreign:
-            raise DeliveryFailure(Outcome.rejected(f"{self.step}: {error.outcome.message}")) from None
+            raise DeliveryFailure(
+                Outcome.rejected(_("%(step)s: %(said)s", step=self.step, said=error.outcome.message))
+            ) from None
         if status in ("rejected", "retry") and not error.outcome.message.startswith(self.step):
             raise DeliveryFailure(
-                Outcome(status, f"{self.step}: {error.outcome.message}", retry_after=error.outcome.retry_after)
+                Outcome(
+                    status,
+                    _("%(step)s: %(said)s", step=self.step, said=error.outcome.message),
+                    retry_after=error.outcome.retry_after,
+                )
             ) from None
         return False
 
@@ -348,25 +360,37 @@ def fetch_image(http, item: Mapping, most_bytes: int, label: str) -> tuple[bytes
 
     most_bytes = min(most_bytes, MAX_BODY - 1)  # the client cuts a longer body at MAX_BODY
     url = item["url"]
-    with before_publishing(f"fetching the image {url}", foreign=True):
+    with before_publishing(_("fetching the image %(url)s", url=url), foreign=True):
         response = http.request("GET", url, headers={"Accept": "image/*"})
     kind = response.header("content-type").split(";")[0].strip().lower()
     if not kind.startswith("image/"):
         guessed = IMAGE_EXTENSIONS.get("." + urlsplit(url).path.rsplit(".", 1)[-1].lower(), "")
         if kind and kind != "application/octet-stream" or not guessed:
             raise DeliveryFailure(
-                Outcome.rejected(f"the image {url} is not a picture (it is served as {kind or 'an unknown type'})")
+                Outcome.rejected(
+                    _(
+                        "the image %(url)s is not a picture (it is served as %(type)s)",
+                        url=url,
+                        type=kind or _("an unknown type"),
+                    )
+                )
             )
         kind = guessed
     if len(response.body) > most_bytes:
         raise DeliveryFailure(
             Outcome.rejected(
-                f"the image {url} is {len(response.body) // 1024} KB or more; {label} takes at most "
-                f"{most_bytes // 1024} KB: attach a smaller one"
+                _(
+                    "the image %(url)s is %(size)s KB or more; %(channel)s takes at most %(most)s KB: attach a "
+                    "smaller one",
+                    url=url,
+                    size=len(response.body) // 1024,
+                    channel=_(label),
+                    most=most_bytes // 1024,
+                )
             )
         )
     if not response.body:
-        raise DeliveryFailure(Outcome.rejected(f"the image {url} is empty"))
+        raise DeliveryFailure(Outcome.rejected(_("the image %(url)s is empty", url=url)))
     return response.body, kind
 
 
@@ -384,7 +408,13 @@ def refuse_unsupported_media(media: list[dict], label: str) -> None:
         if item.get("type") not in ("image", ""):
             raise DeliveryFailure(
                 Outcome.rejected(
-                    f"attachment {number} ({item['url']}) is a {item['type']}: live delivery to {label} uploads "
-                    "pictures only; remove it, or link to it in the text"
+                    _(
+                        "attachment %(number)s (%(url)s) is a %(type)s: live delivery to %(channel)s uploads "
+                        "pictures only; remove it, or link to it in the text",
+                        number=number,
+                        url=item["url"],
+                        type=item["type"],
+                        channel=_(label),
+                    )
                 )
             )

@@ -42,6 +42,7 @@ from channels.base import (
 from channels.credentials import connected, connection_check
 from channels.registry import register
 from channels.shaping import media_extra, media_of
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import is_web_address
 
 BODY_MAX = 100_000
@@ -74,17 +75,17 @@ def delivery_body(draft: Draft, post: PostContent, idempotency_key: str) -> byte
 
 class Webhook(Channel):
     name = "webhook"
-    label = "Webhook"
+    label = N_("Webhook")
     limits = {"body": BODY_MAX}
     extra_fields = {"media": Media}
     feed_content_type = "text"
     account_fields = (
-        AccountField("url", "Webhook URL", help="where each post is sent as a signed JSON POST", kind=ADDRESS),
+        AccountField("url", N_("Webhook URL"), help=N_("where each post is sent as a signed JSON POST"), kind=ADDRESS),
         AccountField(
             "signing_secret",
-            "Signing secret",
+            N_("Signing secret"),
             secret=True,
-            help="shared with the receiver, which checks X-Refrain-Signature with it",
+            help=N_("shared with the receiver, which checks X-Refrain-Signature with it"),
         ),
     )
 
@@ -100,19 +101,24 @@ class Webhook(Channel):
         payload, problems = draft.payload, []
         size = len(payload["body"])
         if not (payload["title"] or payload["body"].strip() or payload["link"] or payload.get("media")):
-            problems.append(Problem("empty", "write something: the post is empty", field="body"))
+            problems.append(Problem("empty", _("write something: the post is empty"), field="body"))
         if size > BODY_MAX:
             problems.append(
                 Problem(
                     "too_long",
-                    f"the text has {size} characters, {size - BODY_MAX} over the webhook's {BODY_MAX}",
+                    _(
+                        "the text has %(size)s characters, %(n)s over the webhook's %(body_max)s",
+                        size=size,
+                        n=size - BODY_MAX,
+                        body_max=BODY_MAX,
+                    ),
                     field="body",
                     start=BODY_MAX,
                     end=size,
                 )
             )
         if payload["link"] and not is_web_address(payload["link"]):
-            problems.append(Problem("bad_link", "the link must be an http:// or https:// address", field="link"))
+            problems.append(Problem("bad_link", _("the link must be an http:// or https:// address"), field="link"))
         return Length(size, BODY_MAX, "characters"), problems
 
     def adapt(self, source):
@@ -132,9 +138,11 @@ class Webhook(Channel):
         account = context.account
         url, secret = account.setting("url").strip(), account.secret("signing_secret")
         if not url:
-            return Outcome.rejected("the webhook account has no URL: set it on the Accounts page")
+            return Outcome.rejected(_("the webhook account has no URL: set it on the Accounts page"))
         if not secret:
-            return Outcome.unauthorized("the webhook account has no signing secret: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the webhook account has no signing secret: reconnect it on the Accounts page")
+            )
         body = delivery_body(draft, post, context.idempotency_key)
         headers = {
             SIGNATURE_HEADER: signature(secret, int(time.time()), body),
@@ -154,7 +162,7 @@ class Webhook(Channel):
         return Outcome.published(
             str(remote_id) if remote_id not in (None, "") else None,
             remote_url if isinstance(remote_url, str) and is_web_address(remote_url) else None,
-            message=f"the webhook answered {response.status}",
+            message=_("the webhook answered %(status)s", status=response.status),
         )
 
     @connection_check
@@ -166,15 +174,22 @@ class Webhook(Channel):
         account = context.account
         url, secret = account.setting("url").strip(), account.secret("signing_secret")
         if not url:
-            return Outcome.rejected("the webhook account has no URL: set it on the Accounts page")
+            return Outcome.rejected(_("the webhook account has no URL: set it on the Accounts page"))
         if not secret:
-            return Outcome.unauthorized("the webhook account has no signing secret: reconnect it on the Accounts page")
+            return Outcome.unauthorized(
+                _("the webhook account has no signing secret: reconnect it on the Accounts page")
+            )
         response = context.http.request("HEAD", url, errors_as_answers=True)
         if response.status >= 500:
-            return Outcome.retry(f"the webhook's receiver answered {response.status}: it may be down")
+            return Outcome.retry(
+                _("the webhook's receiver answered %(status)s: it may be down", status=response.status)
+            )
         return connected(
-            f"the webhook's address answers ({response.status} to HEAD); a webhook has no login to test: the "
-            "receiver checks the signature of each post"
+            _(
+                "the webhook's address answers (%(status)s to HEAD); a webhook has no login to "
+                "test: the receiver checks the signature of each post",
+                status=response.status,
+            )
         )
 
 

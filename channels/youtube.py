@@ -38,6 +38,7 @@ from channels.credentials import connected, connection_check, refused, said
 from channels.google_oauth import AUTHORISE_AGAIN, OAUTH_URL, Tokens, data_api_refusals
 from channels.registry import register
 from channels.shaping import images_of, media_extra, plain_text, sentences, shorten, youtube_thumbnail
+from scheduler.domain.language import N_, _
 
 TITLE_MAX, DESCRIPTION_MAX_BYTES, TAGS_MAX = 100, 5000, 500
 PEOPLE_AND_BLOGS = "22"
@@ -85,29 +86,31 @@ class YouTube(Channel):
     extra_fields = {"tags": list, "category_id": str, "media": Media, "video_id": str}
     feed_content_type = "video"
     account_fields = (
-        AccountField("client_id", "OAuth client ID", help="of the Google Cloud project with the YouTube Data API"),
-        AccountField("client_secret", "OAuth client secret", secret=True),
+        AccountField(
+            "client_id", N_("OAuth client ID"), help=N_("of the Google Cloud project with the YouTube Data API")
+        ),
+        AccountField("client_secret", N_("OAuth client secret"), secret=True),
         AccountField(
             "refresh_token",
-            "Refresh token",
+            N_("Refresh token"),
             secret=True,
-            help="granted for the https://www.googleapis.com/auth/youtube scope",
+            help=N_("granted for the https://www.googleapis.com/auth/youtube scope"),
         ),
         AccountField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             secret=True,
             required=False,
-            help="optional: renewed from the refresh token when it expires",
+            help=N_("optional: renewed from the refresh token when it expires"),
         ),
-        AccountField("api_url", "Data API address", required=False, default=API_URL, kind=ADDRESS),
-        AccountField("oauth_url", "OAuth token address", required=False, default=OAUTH_URL, kind=ADDRESS),
+        AccountField("api_url", N_("Data API address"), required=False, default=API_URL, kind=ADDRESS),
+        AccountField("oauth_url", N_("OAuth token address"), required=False, default=OAUTH_URL, kind=ADDRESS),
     )
 
     def render(self, post):
         title = post.title.strip()
         if not title:
-            raise MissingField("title", "a video needs a title")
+            raise MissingField("title", _("a video needs a title"))
         tags = [tag.strip() for tag in post.extra.get("tags") or [] if tag.strip()]
         text = description(post)
         payload = {
@@ -134,8 +137,12 @@ class YouTube(Channel):
             problems.append(
                 Problem(
                     "title_too_long",
-                    f"the title has {len(snippet['title'])} characters, "
-                    f"{len(snippet['title']) - TITLE_MAX} over YouTube's {TITLE_MAX}",
+                    _(
+                        "the title has %(count)s characters, %(n)s over YouTube's %(title_max)s",
+                        count=len(snippet["title"]),
+                        n=len(snippet["title"]) - TITLE_MAX,
+                        title_max=TITLE_MAX,
+                    ),
                     field="title",
                 )
             )
@@ -144,9 +151,13 @@ class YouTube(Channel):
             problems.append(
                 Problem(
                     "description_too_long",
-                    f"the description (text and link) is {size} bytes, "
-                    f"{size - DESCRIPTION_MAX_BYTES} over YouTube's {DESCRIPTION_MAX_BYTES} "
-                    "(accented letters take 2 bytes, Chinese characters 3)",
+                    _(
+                        "the description (text and link) is %(size)s bytes, %(n)s over YouTube's "
+                        "%(description_max_bytes)s (accented letters take 2 bytes, Chinese characters 3)",
+                        size=size,
+                        n=size - DESCRIPTION_MAX_BYTES,
+                        description_max_bytes=DESCRIPTION_MAX_BYTES,
+                    ),
                     field="body",
                 )
             )
@@ -154,12 +165,26 @@ class YouTube(Channel):
         marked = videos.marked_tags(snippet["tags"], post.id)  # as delivered: with the post's mark
         total = tags_length(marked)
         if total > TAGS_MAX:
-            mark = f", and Refrain adds {identity_marker(post.id)} to know the video again" if post.id else ""
+            if post.id:
+                too_long = _(
+                    "the tags take %(total)s characters (a tag with a space counts 2 more for its quotes, plus a "
+                    "comma between tags, and Refrain adds %(mark)s to know the video again); YouTube allows "
+                    "%(most)s",
+                    total=total,
+                    mark=identity_marker(post.id),
+                    most=TAGS_MAX,
+                )
+            else:
+                too_long = _(
+                    "the tags take %(total)s characters (a tag with a space counts 2 more for its quotes, plus a "
+                    "comma between tags); YouTube allows %(most)s",
+                    total=total,
+                    most=TAGS_MAX,
+                )
             problems.append(
                 Problem(
                     "tags_too_long",
-                    f"the tags take {total} characters (a tag with a space counts "
-                    f"2 more for its quotes, plus a comma between tags{mark}); YouTube allows {TAGS_MAX}",
+                    too_long,
                     field="tags",
                 )
             )
@@ -167,8 +192,11 @@ class YouTube(Channel):
             problems.append(
                 Problem(
                     "invalid_video_id",
-                    f"{draft.payload['id']!r} is not a YouTube video id: 11 "
-                    "letters, digits, '-' or '_', as in youtube.com/watch?v=<id>",
+                    _(
+                        "%(id)s is not a YouTube video id: 11 letters, digits, '-' or '_', as in "
+                        "youtube.com/watch?v=<id>",
+                        id=repr(draft.payload["id"]),
+                    ),
                     field="video_id",
                 )
             )
@@ -179,12 +207,14 @@ class YouTube(Channel):
         video_id, refusal = videos.video_to_schedule(draft, post)
         if refusal:
             return Outcome.rejected(refusal)
-        _, problems = self.check(post, draft)
+        _length, problems = self.check(post, draft)
         refusals = [p.message for p in problems if p.severity == "error"]
         if refusals:
-            return Outcome.rejected("YouTube would refuse this video's details: " + "; ".join(refusals))
+            return Outcome.rejected(
+                _("YouTube would refuse this video's details: %(refusals)s", refusals="; ".join(refusals))
+            )
         if not context.account.secret("refresh_token") and not context.account.secret("access_token"):
-            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+            return Outcome.unauthorized(_("the YouTube account has no OAuth tokens: reconnect it on the Accounts page"))
         return videos.schedule(DataApi(context), video_id, draft, post, context.moment())
 
     def schedules_ahead(self, account):
@@ -194,11 +224,11 @@ class YouTube(Channel):
     def withdraw(self, post, context):
         """The video handed over ahead set back to private, unscheduled (``youtube_videos.withdraw``)."""
         if context.mode != "live":
-            return Outcome.published(message="delivered to the outbox only: nothing was handed to YouTube")
+            return Outcome.published(message=_("delivered to the outbox only: nothing was handed to YouTube"))
         if context.account is None:
-            return Outcome.unauthorized("no YouTube account is connected: connect one on the Accounts page")
+            return Outcome.unauthorized(_("no YouTube account is connected: connect one on the Accounts page"))
         if not context.account.secret("refresh_token") and not context.account.secret("access_token"):
-            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+            return Outcome.unauthorized(_("the YouTube account has no OAuth tokens: reconnect it on the Accounts page"))
         try:
             return videos.withdraw(DataApi(context), post)
         except DeliveryFailure as failure:
@@ -210,7 +240,7 @@ class YouTube(Channel):
         refresh token), then GET /youtube/v3/channels?part=snippet&mine=true: the channel it speaks for."""
         account = context.account
         if not account.secret("refresh_token") and not account.secret("access_token"):
-            return Outcome.unauthorized("the YouTube account has no OAuth tokens: reconnect it on the Accounts page")
+            return Outcome.unauthorized(_("the YouTube account has no OAuth tokens: reconnect it on the Accounts page"))
         tokens = Tokens(account, context)
         try:
             token = tokens.renew() if account.secret("refresh_token") else tokens.access()
@@ -227,28 +257,37 @@ class YouTube(Channel):
         first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else None
         if first is None:
             return refused(
-                "YouTube", "Google account", "it has no YouTube channel", "create its channel, then " + AUTHORISE_AGAIN
+                "YouTube",
+                N_("Google account"),
+                N_("it has no YouTube channel"),
+                _("create its channel, then %(then)s", then=_(AUTHORISE_AGAIN)),
             )
         snippet = first.get("snippet") if isinstance(first.get("snippet"), dict) else {}
         title = said(snippet.get("title")) or str(first.get("id") or "")
-        return connected(f"connected to YouTube as the channel {title}", remote_id=str(first.get("id") or "") or None)
+        return connected(
+            _("connected to YouTube as the channel %(title)s", title=title),
+            remote_id=str(first.get("id") or "") or None,
+        )
 
     @staticmethod
     def angle_brackets(snippet: dict) -> list[Problem]:
         """YouTube refuses '<' and '>' anywhere in the metadata, and says only 'invalid' when it does."""
         problems = []
         texts = (
-            ("title", "title", snippet["title"]),
-            ("body", "description", snippet["description"]),
-            ("tags", "tags", ",".join(snippet["tags"])),
-        )
-        for field_name, shown_as, text in texts:
+            ("title", N_("YouTube refuses '<' and '>' in the title; write 'less than' or use other brackets"),
+             snippet["title"]),
+            ("body", N_("YouTube refuses '<' and '>' in the description; write 'less than' or use other brackets"),
+             snippet["description"]),
+            ("tags", N_("YouTube refuses '<' and '>' in the tags; write 'less than' or use other brackets"),
+             ",".join(snippet["tags"])),
+        )  # fmt: skip
+        for field_name, sentence, text in texts:
             position = next((i for i, ch in enumerate(text) if ch in ANGLE_BRACKETS), None)
             if position is not None:
                 problems.append(
                     Problem(
                         "angle_brackets",
-                        f"YouTube refuses '<' and '>' in the {shown_as}; write 'less than' or use other brackets",
+                        _(sentence),
                         field=field_name,
                         start=position,
                         end=position + 1,
@@ -328,7 +367,7 @@ class DataApi:
             outcome = failure.outcome
             if out_of_quota(outcome):
                 outcome = Outcome.retry(
-                    f"{outcome.message} (the daily quota returns at midnight Pacific time)",
+                    _("%(said)s (the daily quota returns at midnight Pacific time)", said=outcome.message),
                     retry_after=until_quota_resets(self.context.moment()),
                 )
             raise DeliveryFailure(self.tokens.scrub(outcome)) from None

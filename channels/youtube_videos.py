@@ -23,6 +23,7 @@ import re
 from datetime import datetime, timedelta
 
 from channels.base import DeliveryFailure, Draft, Outcome, PostContent, identity_marker
+from scheduler.domain.language import _
 
 VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 MARK_TAG = re.compile(r"refrain-post-[0-9]+", re.IGNORECASE)
@@ -47,11 +48,16 @@ def video_to_schedule(draft: Draft, post: PostContent) -> tuple[str, str]:
     named, stored = str(draft.payload.get("id") or "").strip(), stored_video(post)
     if stored and named and stored != named:
         return "", (
-            f"this post was handed to YouTube as video {stored} but now names video {named}: Refrain changes only "
-            f"the video it was given; cancel the post to take {stored} back, or name {stored} again"
+            _(
+                "this post was handed to YouTube as video %(stored)s but now names video "
+                "%(named)s: Refrain changes only the video it was given; cancel the post to take "
+                "%(stored)s back, or name %(stored)s again",
+                stored=stored,
+                named=named,
+            )
         )
     if not (stored or named):
-        return "", "no video to schedule: upload the video as private, then give its id (video_id) on the post"
+        return "", _("no video to schedule: upload the video as private, then give its id (video_id) on the post")
     return stored or named, ""
 
 
@@ -80,7 +86,9 @@ def read(api, video_id: str) -> dict | None:
         if failure.outcome.status != "unconfirmed":
             raise
         raise DeliveryFailure(
-            Outcome.retry(f"YouTube did not answer when asked about video {video_id}; nothing was changed")
+            Outcome.retry(
+                _("YouTube did not answer when asked about video %(video_id)s; nothing was changed", video_id=video_id)
+            )
         ) from None
     items = answer.get("items") if isinstance(answer, dict) else None
     return next(
@@ -97,7 +105,9 @@ def send_again_if_lost(api, method: str, params: dict, body: dict):
         if failure.outcome.status != "unconfirmed":
             raise
         words = failure.outcome.message.split(";")[0]
-        raise DeliveryFailure(Outcome.retry(f"{words}; the same update is sent again, which does no harm")) from None
+        raise DeliveryFailure(
+            Outcome.retry(_("%(words)s; the same update is sent again, which does no harm", words=words))
+        ) from None
 
 
 def video_update(video_id: str, draft: Draft, post_id: int | None, current: dict, now: datetime) -> dict:
@@ -130,23 +140,30 @@ def schedule(api, video_id: str, draft: Draft, post: PostContent, now: datetime)
     video = read(api, video_id)
     if video is None:
         return Outcome.rejected(
-            f"the connected channel has no video {video_id} (deleted, or another channel's): upload the video as "
-            "private, then give its id (video_id) on the post"
+            _(
+                "the connected channel has no video %(video_id)s (deleted, or another channel's): "
+                "upload the video as private, then give its id (video_id) on the post",
+                video_id=video_id,
+            )
         )
     others = marks_of(video) - ({identity_marker(post.id)} if post.id is not None else set())
     if others:
         return Outcome.rejected(
-            f"video {video_id} is scheduled by Refrain for another post ({', '.join(sorted(others))}): it is left "
-            "as it is; give this post a video of its own"
+            _(
+                "video %(video_id)s is scheduled by Refrain for another post (%(join)s): it is "
+                "left as it is; give this post a video of its own",
+                video_id=video_id,
+                join=", ".join(sorted(others)),
+            )
         )
     update = video_update(video_id, draft, post.id, status_of(video), now)
     answer = send_again_if_lost(api, "PUT", {"part": "snippet,status"}, update).json()
     remote_id = str(answer.get("id") or video_id) if isinstance(answer, dict) else video_id
     when = update["status"].get("publishAt")
     if when:
-        message = f"scheduled to go public at {when}"
+        message = _("scheduled to go public at %(when)s", when=when)
     elif status_of(video).get("privacyStatus") == "public":
-        message = "its details updated (the video was already public)"
+        message = _("its details updated (the video was already public)")
     else:
         message = "made public"
     return Outcome.published(remote_id, watch_url(remote_id), message=message)
@@ -157,25 +174,38 @@ def withdraw(api, post: PostContent) -> Outcome:
     owner uploaded it); only a video carrying this post's mark, and never one already public."""
     video_id = stored_video(post) or str(post.extra.get("video_id") or "").strip()
     if not VIDEO_ID.match(video_id):
-        return Outcome.published(message="no video was handed to YouTube for this post: nothing to take back")
+        return Outcome.published(message=_("no video was handed to YouTube for this post: nothing to take back"))
     video = read(api, video_id)
     if video is None:
-        return Outcome.published(message=f"the channel no longer has video {video_id}: nothing is scheduled")
+        return Outcome.published(
+            message=_("the channel no longer has video %(video_id)s: nothing is scheduled", video_id=video_id)
+        )
     marker = identity_marker(post.id) if post.id is not None else ""
     if marker not in marks_of(video):
         return Outcome.rejected(
-            f"video {video_id} does not carry this post's mark ({marker or 'none'}): Refrain did not schedule it "
-            "for this post and leaves it as it is; change it in YouTube Studio"
+            _(
+                "video %(video_id)s does not carry this post's mark (%(value)s): Refrain did not "
+                "schedule it for this post and leaves it as it is; change it in YouTube Studio",
+                video_id=video_id,
+                value=marker or "none",
+            )
         )
     status = status_of(video)
     if status.get("privacyStatus") == "public":
         return Outcome.rejected(
-            f"video {video_id} is already public: Refrain does not take a public video down; make it private in "
-            "YouTube Studio if it must come down"
+            _(
+                "video %(video_id)s is already public: Refrain does not take a public video down; "
+                "make it private in YouTube Studio if it must come down",
+                video_id=video_id,
+            )
         )
     if not status.get("publishAt"):
-        return Outcome.published(video_id, watch_url(video_id), f"video {video_id} is not scheduled to go public")
+        return Outcome.published(
+            video_id, watch_url(video_id), _("video %(video_id)s is not scheduled to go public", video_id=video_id)
+        )
     kept = {key: status[key] for key in KEPT_STATUS if key in status}
     body = {"id": video_id, "status": {**kept, "privacyStatus": "private"}}
     send_again_if_lost(api, "PUT", {"part": "status"}, body)
-    return Outcome.published(video_id, watch_url(video_id), f"video {video_id} is private again and not scheduled")
+    return Outcome.published(
+        video_id, watch_url(video_id), _("video %(video_id)s is private again and not scheduled", video_id=video_id)
+    )

@@ -22,6 +22,7 @@ from channels.registry import register
 from channels.sanitising import BLOG
 from channels.sanitising_markdown import removal_warnings
 from channels.shaping import images_of, sentences, shorten
+from scheduler.domain.language import N_, _
 
 SHORT_POST_WORDS, TITLE_MAX, ADAPTED_TITLE_MAX = 50, 200, 90
 
@@ -43,7 +44,7 @@ def target_of(account) -> str:
 
 class Blog(Channel):
     name = "blog"
-    label = "Blog"
+    label = N_("Blog")
     limits = {"title": TITLE_MAX, "short_post_words": SHORT_POST_WORDS, "slug": SLUG_MAX}
     extra_fields = {"tags": list, "slug": str}
     feed_content_type = "article"
@@ -51,7 +52,7 @@ class Blog(Channel):
     def render(self, post):
         title = " ".join(post.title.split())
         if not title:
-            raise MissingField("title", "a blog post needs a title")
+            raise MissingField("title", _("a blog post needs a title"))
         slug = slugify(post.extra.get("slug") or title)
         when = as_utc(post.scheduled_at)
         matter = {
@@ -74,16 +75,26 @@ class Blog(Channel):
         if len(title) > TITLE_MAX:
             problems.append(
                 Problem(
-                    "title_too_long", f"the title has {len(title)} characters; keep it under {TITLE_MAX}", field="title"
+                    "title_too_long",
+                    _(
+                        "the title has %(count)s characters; keep it under %(title_max)s",
+                        count=len(title),
+                        title_max=TITLE_MAX,
+                    ),
+                    field="title",
                 )
             )
         if not post.body.strip():
-            problems.append(Problem("empty", "the post has no body", field="body"))
+            problems.append(Problem("empty", _("the post has no body"), field="body"))
         elif words < SHORT_POST_WORDS:
             problems.append(
                 Problem(
                     "short_post",
-                    f"{words} words: a blog post usually needs at least {SHORT_POST_WORDS}",
+                    _(
+                        "%(words)s words: a blog post usually needs at least %(short_post_words)s",
+                        words=words,
+                        short_post_words=SHORT_POST_WORDS,
+                    ),
                     severity=WARNING,
                     field="body",
                 )
@@ -115,7 +126,13 @@ class Blog(Channel):
         """To the account's target: a static site's folder, WordPress, or a Micropub endpoint."""
         target = target_of(context.account)
         if target not in DELIVERIES:
-            return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
+            return Outcome.rejected(
+                _(
+                    "the blog account's target is %(target)s: use one of %(join)s",
+                    target=repr(target),
+                    join=", ".join(TARGETS),
+                )
+            )
         return DELIVERIES[target](draft, post, context)
 
     @connection_check
@@ -123,7 +140,13 @@ class Blog(Channel):
         """The account's target, asked without publishing (``checks``, WordPress's own)."""
         target = target_of(context.account)
         if target not in DELIVERIES:
-            return Outcome.rejected(f"the blog account's target is {target!r}: use one of {', '.join(TARGETS)}")
+            return Outcome.rejected(
+                _(
+                    "the blog account's target is %(target)s: use one of %(join)s",
+                    target=repr(target),
+                    join=", ".join(TARGETS),
+                )
+            )
         return CONNECTION_CHECKS[target](context)
 
     def schedules_ahead(self, account):

@@ -9,6 +9,7 @@ from channels.blog.micropub import token_refusals
 from channels.blog.targets import missing_settings
 from channels.credentials import connected
 from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, unwritable
+from scheduler.domain.language import _
 
 
 def check_folder(context: DeliveryContext) -> Outcome:
@@ -17,20 +18,36 @@ def check_folder(context: DeliveryContext) -> Outcome:
     if missing:
         return missing
     if context.export_root is None:
-        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): the blog folder cannot be written")
+        return Outcome.rejected(
+            _(
+                "no export folder is set (%(export_root_setting)s): the blog folder cannot be written",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            )
+        )
     try:
         site = export_folder(context.export_root, account.setting("folder"))
     except OutsideExports as refusal:
-        return Outcome.rejected(f"{refusal}; change the account's Site folder")
+        return Outcome.rejected(_("%(refusal)s; change the account's Site folder", refusal=refusal))
     if not site.is_dir():
         return Outcome.rejected(
-            f"the blog folder {account.setting('folder')!r} does not exist in the export folder: create it, or "
-            "check the account's Site folder setting"
+            _(
+                "the blog folder %(setting)s does not exist in the export folder: create it, or "
+                "check the account's Site folder setting",
+                setting=repr(account.setting("folder")),
+            )
         )
     problem = unwritable(site)
     if problem:
-        return Outcome.rejected(f"Refrain cannot write in the blog folder {account.setting('folder')!r}: {problem}")
-    return connected(f"the blog folder {account.setting('folder')!r} is there and Refrain can write in it")
+        return Outcome.rejected(
+            _(
+                "Refrain cannot write in the blog folder %(setting)s: %(problem)s",
+                setting=repr(account.setting("folder")),
+                problem=problem,
+            )
+        )
+    return connected(
+        _("the blog folder %(setting)s is there and Refrain can write in it", setting=repr(account.setting("folder")))
+    )
 
 
 def check_micropub(context: DeliveryContext) -> Outcome:
@@ -47,8 +64,12 @@ def check_micropub(context: DeliveryContext) -> Outcome:
         classify=token_refusals,
     )
     return connected(
-        f"the Micropub endpoint at {urlsplit(endpoint).hostname} accepted the token for its configuration "
-        "(a server that answers that without a token is fully proven only by the first post)"
+        _(
+            "the Micropub endpoint at %(hostname)s accepted the token for its configuration "
+            "(a server that answers that without a token is fully proven only by the first "
+            "post)",
+            hostname=urlsplit(endpoint).hostname,
+        )
     )
 
 

@@ -23,6 +23,7 @@ from channels.blog.rendering import front_matter, markdown_body
 from channels.blog.targets import CONTENT_DIR, missing_settings, publication_time
 from channels.exports import EXPORT_ROOT_SETTING, OutsideExports, export_folder, folder_problem
 from channels.outbox import write_atomically
+from scheduler.domain.language import _
 
 GIT_TIMEOUT = 30.0
 GIT_AUTHOR = ("Refrain", "refrain@localhost")
@@ -150,25 +151,33 @@ def commit(folder: Path, written: str, removed: list[str], title: str) -> str:
 def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext) -> Outcome:
     account = context.account
     if post.id is None:
-        return Outcome.rejected("only a saved post (one with an id) can be delivered")
+        return Outcome.rejected(_("only a saved post (one with an id) can be delivered"))
     missing = missing_settings(account, ("folder",), "folder")
     if missing:
         return missing
     if context.export_root is None:
-        return Outcome.rejected(f"no export folder is set ({EXPORT_ROOT_SETTING}): the blog folder cannot be written")
+        return Outcome.rejected(
+            _(
+                "no export folder is set (%(export_root_setting)s): the blog folder cannot be written",
+                export_root_setting=EXPORT_ROOT_SETTING,
+            )
+        )
     try:  # checked again at each delivery: a symbolic link may have been made since the account was saved
         site = export_folder(context.export_root, account.setting("folder"))
     except OutsideExports as refusal:
-        return Outcome.rejected(f"{refusal}; change the account's Site folder")
+        return Outcome.rejected(_("%(refusal)s; change the account's Site folder", refusal=refusal))
     if not site.is_dir():
         return Outcome.rejected(
-            f"the blog folder {account.setting('folder')!r} does not exist in the export folder: create it, or "
-            "check the account's Site folder setting"
+            _(
+                "the blog folder %(setting)s does not exist in the export folder: create it, or "
+                "check the account's Site folder setting",
+                setting=repr(account.setting("folder")),
+            )
         )
     subdir = account.setting("content_dir", CONTENT_DIR).strip("/") or "."
     content = (site / subdir).resolve()
     if folder_problem(subdir) or not content.is_relative_to(site):
-        return Outcome.rejected(f"the content folder {subdir!r} is outside the site folder")
+        return Outcome.rejected(_("the content folder %(subdir)s is outside the site folder", subdir=repr(subdir)))
     when, future = publication_time(post, context)
     name = f"{when.date().isoformat()}-{draft.payload['slug']}"
     try:
@@ -177,8 +186,12 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
         target, suffix = place_for(content, name, ours)
         if target is None:
             return Outcome.rejected(
-                f"{name}.md and the next {SAME_NAME_MAX - 1} free names are all taken by files that are not this "
-                "post's: they are left untouched; give this post another slug"
+                _(
+                    "%(name)s.md and the next %(n)s free names are all taken by files that are not "
+                    "this post's: they are left untouched; give this post another slug",
+                    name=name,
+                    n=SAME_NAME_MAX - 1,
+                )
             )
         slug = draft.payload["slug"] + suffix
         text = front_matter(folder_front_matter(draft, post, when, future, slug)) + "\n" + markdown_body(draft)
@@ -187,23 +200,37 @@ def deliver_to_folder(draft: Draft, post: PostContent, context: DeliveryContext)
         for path in older:  # its slug or date changed: one file per post
             path.unlink(missing_ok=True)
     except OSError as error:
-        return Outcome.retry(f"could not write to the blog folder: {error}")
+        return Outcome.retry(_("could not write to the blog folder: %(error)s", error=error))
     relative = target.resolve().relative_to(site.resolve()).as_posix()
-    message = f"written to {relative}"
+    message = _("written to %(path)s", path=relative)
     if suffix and (content / f"{name}.md").exists():
-        message += f" ({name}.md is not this post's file and is left untouched: this post's slug is {slug})"
+        message = _(
+            "written to %(path)s (%(name)s.md is not this post's file and is left untouched: this post's slug is "
+            "%(slug)s)",
+            path=relative,
+            name=name,
+            slug=slug,
+        )
     if inside_git_repository(site.resolve()):
         removed = [path.resolve().relative_to(site.resolve()).as_posix() for path in older]
         try:
             trouble = commit(site, relative, removed, draft.payload["front_matter"]["title"])
         except FileNotFoundError:
-            message += "; not committed: git is not installed"
+            message = _("%(done)s; not committed: git is not installed", done=message)
         except subprocess.TimeoutExpired:
-            return Outcome.retry(f"wrote {relative} but git took longer than {GIT_TIMEOUT:.0f} s to commit it")
+            return Outcome.retry(
+                _(
+                    "wrote %(relative)s but git took longer than %(git_timeout)s s to commit it",
+                    relative=relative,
+                    git_timeout=format(GIT_TIMEOUT, ".0f"),
+                )
+            )
         else:
             if trouble:  # written, not committed: delivering again rewrites the same file and commits it
-                return Outcome.retry(f"wrote {relative} but could not commit it: {trouble}")
-            message += " and committed"
+                return Outcome.retry(
+                    _("wrote %(relative)s but could not commit it: %(trouble)s", relative=relative, trouble=trouble)
+                )
+            message = _("%(done)s and committed", done=message)
     site_url = account.setting("site_url").rstrip("/")
     url = f"{site_url}/{slug}/" if site_url else target.as_uri()
     return Outcome.published(remote_id=relative, url=url, message=message)

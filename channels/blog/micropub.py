@@ -23,6 +23,7 @@ from channels.blog.rendering import markdown_body
 from channels.blog.targets import missing_settings, publication_time
 from channels.credentials import answer_data, refused, said
 from channels.http import outcome_for
+from scheduler.domain.language import N_, _
 
 MARK = "refrain-post"  # the property a created entry carries Refrain's post id in
 LOOKUP_LIMIT = 50  # the endpoint's latest posts asked for the mark: a lost answer is looked for soon after
@@ -42,7 +43,7 @@ def deliver_to_micropub(draft: Draft, post: PostContent, context: DeliveryContex
     if earlier:
         outcome = update(endpoint, earlier, draft, post, context, headers)
         if outcome.status == "published":
-            found = f"an earlier attempt had created it (found by its mark); {outcome.message}"
+            found = _("an earlier attempt had created it (found by its mark); %(said)s", said=outcome.message)
             return Outcome.published(outcome.remote_id, outcome.url, found)
         return outcome
     return create(endpoint, draft, post, context, headers)
@@ -84,12 +85,16 @@ def create(endpoint: str, draft: Draft, post: PostContent, context: DeliveryCont
         return Outcome.published(
             remote_id=url,
             url=url,
-            message="accepted by the Micropub endpoint"
-            + (" (202: it will appear once the server has processed it)" if response.status == 202 else ""),
+            message=_("accepted by the Micropub endpoint (202: it will appear once the server has processed it)")
+            if response.status == 202
+            else _("accepted by the Micropub endpoint"),
         )
     return Outcome.unconfirmed(
-        f"the Micropub endpoint answered {response.status} without the new post's address "
-        "(Location): check the site, then mark it published or send it again"
+        _(
+            "the Micropub endpoint answered %(status)s without the new post's address "
+            "(Location): check the site, then mark it published or send it again",
+            status=response.status,
+        )
     )
 
 
@@ -107,16 +112,21 @@ def update(
     except DeliveryFailure as failure:
         outcome = failure.outcome
         if outcome.status == "unconfirmed":
-            return Outcome.retry(f"{outcome.message.split(';')[0]}; an update sent again does no harm")
+            return Outcome.retry(_("%(value)s; an update sent again does no harm", value=outcome.message.split(";")[0]))
         if outcome.status == "rejected":
             return Outcome.rejected(
-                f"the Micropub endpoint would not update {url} ({outcome.message}): it may have been deleted "
-                "from the site. Refrain does not create a second post in its place: check the site"
+                _(
+                    "the Micropub endpoint would not update %(url)s (%(said)s): it may have been "
+                    "deleted from the site. Refrain does not create a second post in its place: check "
+                    "the site",
+                    url=url,
+                    said=outcome.message,
+                )
             )
         return outcome
     location = response.header("location").strip()
     moved = urljoin(endpoint, location) if response.status == 201 and location else url
-    return Outcome.published(remote_id=moved, url=moved, message="updated on the site through Micropub")
+    return Outcome.published(remote_id=moved, url=moved, message=_("updated on the site through Micropub"))
 
 
 def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, headers: dict) -> str:
@@ -133,8 +143,10 @@ def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, hea
         if failure.outcome.status == "unconfirmed":
             raise DeliveryFailure(
                 Outcome.retry(
-                    "the Micropub endpoint did not answer when asked for an earlier attempt at this post; "
-                    "nothing was published"
+                    _(
+                        "the Micropub endpoint did not answer when asked for an earlier attempt at this "
+                        "post; nothing was published"
+                    )
                 )
             ) from None
         raise
@@ -158,15 +170,17 @@ def find_by_mark(endpoint: str, post: PostContent, context: DeliveryContext, hea
             if not found:
                 raise DeliveryFailure(
                     Outcome.unconfirmed(
-                        "the Micropub endpoint holds this post from an earlier attempt but gives no address for "
-                        "it: check the site, then mark it published"
+                        _(
+                            "the Micropub endpoint holds this post from an earlier attempt but gives no "
+                            "address for it: check the site, then mark it published"
+                        )
                     )
                 )
             return urljoin(endpoint, found.strip())
     return ""
 
 
-NEW_TOKEN = (
+NEW_TOKEN = N_(
     "sign in to the site again for an IndieAuth token with the create scope and reconnect the account on the "
     "Accounts page"
 )
@@ -189,5 +203,10 @@ def token_refusals(response) -> Outcome | None:
     words = said(" ".join(part for part in (code, str(data.get("error_description") or "")) if part))
     if code == "insufficient_scope":
         scope = said(data.get("scope")) or "create"
-        return refused("the Micropub endpoint", "token", words, f"it lacks the {scope} scope: " + NEW_TOKEN)
-    return refused("the Micropub endpoint", "token", words or str(response.status), NEW_TOKEN)
+        return refused(
+            N_("the Micropub endpoint"),
+            N_("token"),
+            words,
+            _("it lacks the %(scope)s scope: %(then)s", scope=scope, then=_(NEW_TOKEN)),
+        )
+    return refused(N_("the Micropub endpoint"), N_("token"), words or str(response.status), NEW_TOKEN)

@@ -4,6 +4,7 @@ target's settings), the check that the chosen target's settings are there, and w
 from datetime import datetime
 
 from channels.base import ADDRESS, FOLDER, Account, AccountField, DeliveryContext, Outcome, PostContent, as_utc
+from scheduler.domain.language import N_, _
 
 TARGETS = ("folder", "wordpress", "micropub")
 CONTENT_DIR = "content/posts"
@@ -11,54 +12,57 @@ CONTENT_DIR = "content/posts"
 ACCOUNT_FIELDS = (
     AccountField(
         "target",
-        "Publish to",
+        N_("Publish to"),
         default="folder",
-        help="folder (a Hugo or Jekyll site on this server), wordpress or micropub",
+        help=N_("folder (a Hugo or Jekyll site on this server), wordpress or micropub"),
     ),
     AccountField(
         "folder",
-        "Site folder",
+        N_("Site folder"),
         required=False,
-        help="folder target: the site's root folder on the server running Refrain; committed when it "
-        "is a git repository",
+        help=N_(
+            "folder target: the site's root folder on the server running Refrain; committed when it is a git repository"
+        ),
         kind=FOLDER,
     ),
     AccountField(
         "content_dir",
-        "Content folder",
+        N_("Content folder"),
         required=False,
         default=CONTENT_DIR,
-        help="folder target: where posts go, inside the site folder",
+        help=N_("folder target: where posts go, inside the site folder"),
     ),
     AccountField(
         "site_url",
-        "Site address",
+        N_("Site address"),
         required=False,
-        help="the blog's public address (https://example.com): WordPress's address, or for a "
-        "folder the address a post's slug is appended to (https://example.com/posts)",
+        help=N_(
+            "the blog's public address (https://example.com): WordPress's address, or for a "
+            "folder the address a post's slug is appended to (https://example.com/posts)"
+        ),
         kind=ADDRESS,
     ),
-    AccountField("user", "WordPress user", required=False),
+    AccountField("user", N_("WordPress user"), required=False),
     AccountField(
         "app_password",
-        "WordPress application password",
+        N_("WordPress application password"),
         secret=True,
         required=False,
-        help="Users → Profile → Application Passwords in WordPress",
+        help=N_("Users → Profile → Application Passwords in WordPress"),
     ),
     AccountField(
         "micropub_endpoint",
-        "Micropub endpoint",
+        N_("Micropub endpoint"),
         required=False,
-        help='micropub target: the endpoint your site announces (rel="micropub")',
+        help=N_('micropub target: the endpoint your site announces (rel="micropub")'),
         kind=ADDRESS,
     ),
     AccountField(
         "micropub_token",
-        "Micropub token",
+        N_("Micropub token"),
         secret=True,
         required=False,
-        help="micropub target: an IndieAuth access token with the create and update scopes",
+        help=N_("micropub target: an IndieAuth access token with the create and update scopes"),
     ),
 )
 
@@ -76,7 +80,11 @@ def missing_settings(account: Account, names: tuple[str, ...], target: str) -> O
     missing = [name for name in names if not (account.secret(name) if fields[name].secret else account.setting(name))]
     if not missing:
         return None
-    labels = ", ".join(f"{fields[name].label} ({name})" for name in missing)
+    labels = ", ".join(f"{_(fields[name].label)} ({name})" for name in missing)
     return Outcome.rejected(
-        f"the blog account's target is {target} but it has no {labels}: set it on the Accounts page"
+        _(
+            "the blog account's target is %(target)s but it has no %(labels)s: set it on the Accounts page",
+            target=target,
+            labels=labels,
+        )
     )

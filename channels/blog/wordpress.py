@@ -16,6 +16,7 @@ from channels.base import DeliveryContext, DeliveryFailure, Draft, Outcome, Post
 from channels.blog.rendering import html_of, markdown_body
 from channels.blog.targets import missing_settings, publication_time
 from channels.blog.wordpress_api import WordPressApi, connect
+from scheduler.domain.language import N_, _
 
 SETTINGS = ("site_url", "user", "app_password")
 # every status a post Refrain wrote may be in, except the trash (a trashed post is not brought back)
@@ -45,7 +46,7 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     if missing:
         return missing
     if post.id is None:
-        return Outcome.rejected("only a saved post (one with an id) can be delivered")
+        return Outcome.rejected(_("only a saved post (one with an id) can be delivered"))
     api = connect(context.account, context.http)
     marker = identity_marker(post.id)
     when, future = publication_time(post, context)
@@ -66,16 +67,22 @@ def deliver_to_wordpress(draft: Draft, post: PostContent, context: DeliveryConte
     answer = api.write("POST", f"wp/v2/posts/{existing['id']}" if existing else "wp/v2/posts", article)
     if not isinstance(answer, dict) or not answer.get("id"):
         return Outcome.unconfirmed(
-            f"WordPress accepted the post but its answer has no id: check {api.url('wp/v2/posts')}, then mark it "
-            "published or send it again"
+            _(
+                "WordPress accepted the post but its answer has no id: check %(url)s, then mark "
+                "it published or send it again",
+                url=api.url("wp/v2/posts"),
+            )
         )
-    verb = "updated" if existing else "created"
-    message = f"{verb} as {'scheduled' if future else 'published'} WordPress post {answer['id']}"
-    return Outcome.published(
-        remote_id=str(answer["id"]),
-        url=permalink(answer),
-        message=message + (f" ({gone}, so a new one was made)" if gone else ""),
-    )
+    sentence = {
+        (True, True): N_("updated as scheduled WordPress post %(id)s"),
+        (True, False): N_("updated as published WordPress post %(id)s"),
+        (False, True): N_("created as scheduled WordPress post %(id)s"),
+        (False, False): N_("created as published WordPress post %(id)s"),
+    }[(bool(existing), bool(future))]
+    message = _(sentence, id=answer["id"])
+    if gone:
+        message = _("%(done)s (%(gone)s, so a new one was made)", done=message, gone=gone)
+    return Outcome.published(remote_id=str(answer["id"]), url=permalink(answer), message=message)
 
 
 def tag_ids(api: WordPressApi, names: list[str]) -> list[int]:
@@ -91,7 +98,9 @@ def tag_ids(api: WordPressApi, names: list[str]) -> list[int]:
         if not same:
             created = api.write("POST", "wp/v2/tags", {"name": name})
             if not isinstance(created, dict) or "id" not in created:
-                raise DeliveryFailure(Outcome.retry(f"WordPress did not say which id the tag {name!r} got"))
+                raise DeliveryFailure(
+                    Outcome.retry(_("WordPress did not say which id the tag %(name)s got", name=repr(name)))
+                )
             same = [created["id"]]
         ids.append(same[0])
     return ids
@@ -106,12 +115,17 @@ def ours_on_wordpress(api: WordPressApi, post: PostContent, marker: str) -> tupl
     if remote.isdigit():
         response = api.ask(f"wp/v2/posts/{remote}", {"context": "edit"})
         if response.status in (404, 410):
-            gone = f"the WordPress post {remote} it was delivered as has been deleted"
+            gone = _("the WordPress post %(remote)s it was delivered as has been deleted", remote=remote)
         elif response.status == 403:
             raise DeliveryFailure(
                 Outcome.rejected(
-                    f"the WordPress post {remote} it was delivered as belongs to another WordPress user than "
-                    f"{api.user!r}: connect the account as that user, or delete that post to have a new one made"
+                    _(
+                        "the WordPress post %(remote)s it was delivered as belongs to another WordPress "
+                        "user than %(user)s: connect the account as that user, or delete that post to "
+                        "have a new one made",
+                        remote=remote,
+                        user=repr(api.user),
+                    )
                 )
             )
         else:
@@ -120,15 +134,19 @@ def ours_on_wordpress(api: WordPressApi, post: PostContent, marker: str) -> tupl
             if not isinstance(item, dict):
                 item = {}
             if item.get("status") == "trash":
-                gone = f"the WordPress post {remote} it was delivered as is in the trash"
+                gone = _("the WordPress post %(remote)s it was delivered as is in the trash", remote=remote)
             elif carries(item, marker):
                 return item, ""
             else:
                 raise DeliveryFailure(
                     Outcome.rejected(
-                        f"the WordPress post {remote} no longer carries Refrain's mark {mark(marker)}, so Refrain "
-                        "will not overwrite it: put the mark back at the end of its content, or delete it to have "
-                        "a new one made"
+                        _(
+                            "the WordPress post %(remote)s no longer carries Refrain's mark %(mark)s, so "
+                            "Refrain will not overwrite it: put the mark back at the end of its content, or "
+                            "delete it to have a new one made",
+                            remote=remote,
+                            mark=mark(marker),
+                        )
                     )
                 )
     return by_marker(api, marker), gone
@@ -182,13 +200,17 @@ def check_wordpress_connection(context: DeliveryContext) -> Outcome:
     rights = me.get("capabilities") if isinstance(me.get("capabilities"), dict) else {}
     if not rights.get("edit_posts"):
         return Outcome.rejected(
-            f"connected as {name}, a WordPress user who cannot write posts: give it the Author role"
+            _("connected as %(name)s, a WordPress user who cannot write posts: give it the Author role", name=name)
         )
     if not rights.get("publish_posts"):
         return Outcome.rejected(
-            f"connected as {name}, a WordPress user who can write posts but not publish them: give it the Author role"
+            _(
+                "connected as %(name)s, a WordPress user who can write posts but not publish "
+                "them: give it the Author role",
+                name=name,
+            )
         )
-    return Outcome.published(message=f"connected as {name}")
+    return Outcome.published(message=_("connected as %(name)s", name=name))
 
 
 @guarded
@@ -199,18 +221,26 @@ def withdraw_from_wordpress(post: PostContent, context: DeliveryContext) -> Outc
     if missing:
         return missing
     if post.id is None:
-        return Outcome.rejected("only a saved post (one with an id) can be withdrawn")
+        return Outcome.rejected(_("only a saved post (one with an id) can be withdrawn"))
     api = connect(context.account, context.http)
-    item, _ = ours_on_wordpress(api, post, identity_marker(post.id))
+    item, _found = ours_on_wordpress(api, post, identity_marker(post.id))
     if item is None:
-        return Outcome.published(message="WordPress no longer holds this post: there was nothing to withdraw")
+        return Outcome.published(message=_("WordPress no longer holds this post: there was nothing to withdraw"))
     if item.get("status") == "publish":
         return Outcome.rejected(
-            f"WordPress has already published it as post {item['id']} ({item.get('link') or 'see the site'}): "
-            "delete it there if it should not stay up"
+            _(
+                "WordPress has already published it as post %(id)s (%(value)s): delete it there "
+                "if it should not stay up",
+                id=item["id"],
+                value=item.get("link") or "see the site",
+            )
         )
     api.write("DELETE", f"wp/v2/posts/{item['id']}")
     return Outcome.published(
         remote_id=str(item["id"]),
-        message=f"moved the {item.get('status') or 'scheduled'} WordPress post {item['id']} to the trash",
+        message=_(
+            "moved the %(value)s WordPress post %(id)s to the trash",
+            value=item.get("status") or "scheduled",
+            id=item["id"],
+        ),
     )

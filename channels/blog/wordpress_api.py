@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from channels.base import Account, DeliveryFailure, Outcome
 from channels.http import Response, outcome_for, service_message
+from scheduler.domain.language import N_, _
 
 API_REL = "https://api.w.org/"
 LINK = re.compile(r"<([^>]*)>([^<]*)")
@@ -64,7 +65,10 @@ class WordPressApi:
         except (UnicodeDecodeError, ValueError):
             raise DeliveryFailure(
                 Outcome.rejected(
-                    f"{self.root} did not answer as the WordPress REST API does: check the account's Site address"
+                    _(
+                        "%(root)s did not answer as the WordPress REST API does: check the account's Site address",
+                        root=self.root,
+                    )
                 )
             ) from None
 
@@ -83,11 +87,14 @@ class WordPressApi:
     def judge(self, response: Response) -> None:
         """Raises the failure an answer that is not a success means."""
         failure = refusal(response, self.user)
-        if failure is not None and failure.message.startswith(PASSWORD_REFUSED) and not self.takes_app_passwords():
+        if failure is not None and failure.message.startswith(_(PASSWORD_REFUSED)) and not self.takes_app_passwords():
             failure = Outcome.unauthorized(
-                f"the WordPress at {self.root} does not take application passwords (they need https, or a site "
-                "whose environment type is local, and a plugin can switch them off): use its https address, "
-                "then reconnect the account"
+                _(
+                    "the WordPress at %(root)s does not take application passwords (they need https, "
+                    "or a site whose environment type is local, and a plugin can switch them off): "
+                    "use its https address, then reconnect the account",
+                    root=self.root,
+                )
             )
         failure = failure or outcome_for(response)
         if failure is not None:
@@ -130,21 +137,34 @@ def discover(http, site: str) -> str:
             if moved:
                 raise DeliveryFailure(
                     Outcome.rejected(
-                        f"{site} answers with a redirect to {moved[:200]}: set the account's Site address to the "
-                        "address WordPress itself uses"
+                        _(
+                            "%(site)s answers with a redirect to %(value)s: set the account's Site address to "
+                            "the address WordPress itself uses",
+                            site=site,
+                            value=moved[:200],
+                        )
                     )
                 )
             raise DeliveryFailure(
                 Outcome.rejected(
-                    f"{site} does not look like a WordPress site: no REST API found at {index} and none "
-                    "announced by the site: check the account's Site address"
+                    _(
+                        "%(site)s does not look like a WordPress site: no REST API found at %(index)s and "
+                        "none announced by the site: check the account's Site address",
+                        site=site,
+                        index=index,
+                    )
                 )
             )
     if _origin(root) != _origin(base):
         raise DeliveryFailure(
             Outcome.rejected(
-                f"{site} announces its REST API at {root[:200]}, another address: the application password is "
-                "only sent to the Site address, so set the Site address to the one WordPress uses"
+                _(
+                    "%(site)s announces its REST API at %(value)s, another address: the application "
+                    "password is only sent to the Site address, so set the Site address to the one "
+                    "WordPress uses",
+                    site=site,
+                    value=root[:200],
+                )
             )
         )
     return root
@@ -208,7 +228,7 @@ PASSWORD_CODES = {
 }
 
 
-PASSWORD_REFUSED = "WordPress refused the user or application password"
+PASSWORD_REFUSED = N_("WordPress refused the user or application password")
 
 
 def refusal(response: Response, user: str) -> Outcome | None:
@@ -226,13 +246,22 @@ def refusal(response: Response, user: str) -> Outcome | None:
     said = nested.get(401) or nested.get(403) or service_message(response)
     if 401 in statuses or data.get("code") in PASSWORD_CODES:
         return Outcome.unauthorized(
-            f"{PASSWORD_REFUSED} (it said: {said}): check the WordPress user, create a new application "
-            "password under Users → Profile and reconnect the account"
+            _(
+                "%(password_refused)s (it said: %(said)s): check the WordPress user, create a new "
+                "application password under Users → Profile and reconnect the account",
+                password_refused=_(PASSWORD_REFUSED),
+                said=said,
+            )
         )
     if 403 in statuses:
         return Outcome.unauthorized(
-            f"WordPress does not let the user {user!r} do this (it said: {said}): it needs a role that can "
-            "publish posts (Author or above); reconnect the account with such a user"
+            _(
+                "WordPress does not let the user %(user)s do this (it said: %(said)s): it needs a "
+                "role that can publish posts (Author or above); reconnect the account with such a "
+                "user",
+                user=repr(user),
+                said=said,
+            )
         )
     return None
 

@@ -40,6 +40,7 @@ from channels.shaping import (
     refuse_unsupported_media,
     short_post_text,
 )
+from scheduler.domain.language import N_, _
 
 __all__ = ["Bluesky", "facets", "record_key", "MAX_GRAPHEMES"]
 
@@ -87,13 +88,17 @@ class Bluesky(Channel):
         text, problems = draft.payload["text"], []
         length = grapheme_count(text)
         if not post.body.strip() and not draft.payload["media"]:
-            problems.append(Problem("empty", "write something: the post is empty", field="body"))
+            problems.append(Problem("empty", _("write something: the post is empty"), field="body"))
         elif length > MAX_GRAPHEMES:
             problems.append(
                 Problem(
                     "too_long",
-                    f"{length - MAX_GRAPHEMES} characters over Bluesky's {MAX_GRAPHEMES} (links count in "
-                    "full; an emoji or an accented letter counts 1): shorten it",
+                    _(
+                        "%(n)s characters over Bluesky's %(max_graphemes)s (links count in full; an emoji "
+                        "or an accented letter counts 1): shorten it",
+                        n=length - MAX_GRAPHEMES,
+                        max_graphemes=MAX_GRAPHEMES,
+                    ),
                     field="body",
                     start=first_overflow(text),
                     end=len(text),
@@ -103,9 +108,13 @@ class Bluesky(Channel):
             problems.append(
                 Problem(
                     "too_long",
-                    f"too long for Bluesky, which takes at most {MAX_BYTES} bytes however few the characters: "
-                    f"this text is {len(text.encode('utf-8'))} (a joined emoji such as a family takes up to 25, a "
-                    "Chinese character 3): shorten it",
+                    _(
+                        "too long for Bluesky, which takes at most %(max_bytes)s bytes however few the "
+                        "characters: this text is %(count)s (a joined emoji such as a family takes up to "
+                        "25, a Chinese character 3): shorten it",
+                        max_bytes=MAX_BYTES,
+                        count=len(text.encode("utf-8")),
+                    ),
                     field="body",
                     start=first_overflow(text, by_bytes=True),
                     end=len(text),
@@ -115,8 +124,12 @@ class Bluesky(Channel):
             problems.append(
                 Problem(
                     "too_many_langs",
-                    f"Bluesky takes at most {LANGS_MAX} languages for a post (this one has "
-                    f"{len(draft.payload['langs'])}): keep the main ones",
+                    _(
+                        "Bluesky takes at most %(langs_max)s languages for a post (this one has "
+                        "%(count)s): keep the main ones",
+                        langs_max=LANGS_MAX,
+                        count=len(draft.payload["langs"]),
+                    ),
                     field="langs",
                 )
             )
@@ -150,18 +163,18 @@ class Bluesky(Channel):
     account_fields = (
         AccountField(
             "pds",
-            "Server (PDS)",
+            N_("Server (PDS)"),
             required=False,
             default=PDS,
-            help="Where the account lives: https://bsky.social unless you host your own.",
+            help=N_("Where the account lives: https://bsky.social unless you host your own."),
             kind=ADDRESS,
         ),
-        AccountField("handle", "Handle", help="e.g. alice.bsky.social"),
+        AccountField("handle", N_("Handle"), help=N_("e.g. alice.bsky.social")),
         AccountField(
             "app_password",
-            "App password",
+            N_("App password"),
             secret=True,
-            help="Settings → Privacy and security → App passwords: never your account's own password.",
+            help=N_("Settings → Privacy and security → App passwords: never your account's own password."),
         ),
     )
 
@@ -178,13 +191,15 @@ class Bluesky(Channel):
         """createSession with the handle and app password (never a saved session: the test is of what
         was entered), the session kept for the next delivery; as whom it signed in."""
         if context.account is None:
-            return Outcome.rejected("no Bluesky account is connected: connect one on the Accounts page")
+            return Outcome.rejected(_("no Bluesky account is connected: connect one on the Accounts page"))
         session = BlueskySession(context)
         try:
             session.open(fresh=True)
         except DeliveryFailure as failure:
             return failure.outcome
-        return Outcome.published(message=f"connected as @{session.handle} on {session.pds}")
+        return Outcome.published(
+            message=_("connected as @%(handle)s on %(pds)s", handle=session.handle, pds=session.pds)
+        )
 
 
 register(Bluesky)

@@ -22,6 +22,7 @@ from channels.base import DeliveryFailure, Outcome
 from channels.bluesky.richtext import with_dids
 from channels.bluesky.session import BlueskySession, xrpc_error
 from channels.shaping import before_publishing, fetch_image
+from scheduler.domain.language import _
 
 POST_COLLECTION = "app.bsky.feed.post"
 MARK = "refrainPost"  # a field of our own in the record: lexicons let records carry fields they don't define
@@ -40,7 +41,7 @@ def record_key(idempotency_key: str) -> str:
     micros = TID_EPOCH + int.from_bytes(digest[:8], "big") % TID_SPAN
     value = (micros << 10) | (int.from_bytes(digest[8:10], "big") & 0x3FF)
     characters = []
-    for _ in range(13):
+    for _step in range(13):
         characters.append(TID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(characters))
@@ -72,7 +73,7 @@ def publish(session: BlueskySession, payload: dict, media: list[dict], identity:
 
 def resolve(session: BlueskySession, handle: str) -> str:
     """com.atproto.identity.resolveHandle: the DID, or "" for a handle nobody has."""
-    with before_publishing(f"looking up @{handle}"):
+    with before_publishing(_("looking up @%(handle)s", handle=handle)):
         response = session.exchange("GET", "com.atproto.identity.resolveHandle", params={"handle": handle})
         if response.status == 400:
             return ""  # "Unable to resolve handle"
@@ -86,11 +87,11 @@ def resolve(session: BlueskySession, handle: str) -> str:
 def upload(session: BlueskySession, item: dict) -> dict:
     """com.atproto.repo.uploadBlob with the picture's bytes; the blob to put in the embed."""
     data, kind = fetch_image(session.http, item, IMAGE_MAX_BYTES, "Bluesky")
-    with before_publishing(f"uploading the image {item['url']} to Bluesky"):
+    with before_publishing(_("uploading the image %(url)s to Bluesky", url=item["url"])):
         answer = session.call("POST", "com.atproto.repo.uploadBlob", body=data, content_type=kind).json()
     blob = answer.get("blob") if isinstance(answer, dict) else None
     if not isinstance(blob, dict):
-        raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} to Bluesky gave no blob"))
+        raise DeliveryFailure(Outcome.retry(_("uploading the image %(url)s to Bluesky gave no blob", url=item["url"])))
     return blob
 
 
@@ -104,15 +105,17 @@ def create(session: BlueskySession, record: dict, rkey: str) -> tuple[str, str]:
     except DeliveryFailure as failure:  # no answer: made or not, the record under the key tells
         if not rkey or failure.outcome.status != "unconfirmed":
             raise
-        return settled(session, record, rkey, failure.outcome, "its answer was lost, but it is there")
+        return settled(session, record, rkey, failure.outcome, _("its answer was lost, but it is there"))
     if response.status < 300:
         answer = response.json()
         uri = answer.get("uri") if isinstance(answer, dict) else None
         if not isinstance(uri, str) or not uri:
             raise DeliveryFailure(
                 Outcome.unconfirmed(
-                    "Bluesky accepted the post but named no record: check the profile, then mark it published or "
-                    "send it again"
+                    _(
+                        "Bluesky accepted the post but named no record: check the profile, then mark it "
+                        "published or send it again"
+                    )
                 )
             )
         return uri, ""
@@ -121,10 +124,13 @@ def create(session: BlueskySession, record: dict, rkey: str) -> tuple[str, str]:
         raise DeliveryFailure(refusal)  # nothing was made
     if "exist" in refusal.message.lower() or "AlreadyExists" in xrpc_error(response):
         refusal = Outcome.retry(
-            f"Bluesky says this post's record key {rkey} is taken, and the record there cannot be read now: it "
-            "will be looked at again"
+            _(
+                "Bluesky says this post's record key %(rkey)s is taken, and the record there "
+                "cannot be read now: it will be looked at again",
+                rkey=rkey,
+            )
         )
-    return settled(session, record, rkey, refusal, "an earlier attempt made it")
+    return settled(session, record, rkey, refusal, _("an earlier attempt made it"))
 
 
 def settled(session: BlueskySession, record: dict, rkey: str, otherwise: Outcome, how: str) -> tuple[str, str]:
@@ -138,19 +144,27 @@ def settled(session: BlueskySession, record: dict, rkey: str, otherwise: Outcome
     if found.get(MARK) != record.get(MARK):
         raise DeliveryFailure(
             Outcome.rejected(
-                f"a post Refrain did not write for this one is already on Bluesky under its record key {rkey} "
-                f"({where}); nothing was published and that post was left as it is: delete it to send this one, "
-                "or mark this one published if it is the same"
+                _(
+                    "a post Refrain did not write for this one is already on Bluesky under its record "
+                    "key %(rkey)s (%(where)s); nothing was published and that post was left as it is: "
+                    "delete it to send this one, or mark this one published if it is the same",
+                    rkey=rkey,
+                    where=where,
+                )
             )
         )
     if found.get("text") != record["text"]:
         raise DeliveryFailure(
             Outcome.rejected(
-                f"this post is already on Bluesky ({where}) from an earlier attempt, with another text (it was "
-                "changed since): check it, then mark this post published, or delete that one and send it again"
+                _(
+                    "this post is already on Bluesky (%(where)s) from an earlier attempt, with "
+                    "another text (it was changed since): check it, then mark this post published, or "
+                    "delete that one and send it again",
+                    where=where,
+                )
             )
         )
-    return uri, f"already on Bluesky under this post's record key: {how}"
+    return uri, _("already on Bluesky under this post's record key: %(how)s", how=how)
 
 
 def existing(session: BlueskySession, rkey: str) -> dict | None:

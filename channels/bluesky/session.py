@@ -21,6 +21,7 @@ import json
 from channels.base import DeliveryFailure, Outcome
 from channels.http import Response, outcome_for, service_message
 from channels.shaping import before_publishing
+from scheduler.domain.language import N_, _
 
 PDS = "https://bsky.social"
 XRPC = "/xrpc/"
@@ -29,12 +30,21 @@ APP_PASSWORDS = "Settings → Privacy and security → App passwords"
 TOKEN_TROUBLE = ("ExpiredToken", "InvalidToken")
 # what an error name says about the account itself (the reference PDS's names)
 ACCOUNT_REFUSALS = {
-    "AccountTakedown": "has been taken down by its server: nothing can be posted from it",
-    "AccountDeactivated": "is deactivated: sign in to it on Bluesky to reactivate it, then reconnect it here",
-    "AccountNotFound": "is no longer on this server (deleted, or moved to another one): check its server and handle",
-    "AuthFactorTokenRequired": (
-        "asks for a code sent by email to sign in, so that is its own password: create an app password "
-        f"({APP_PASSWORDS}) and enter it on the Accounts page"
+    "AccountTakedown": N_(
+        "the Bluesky account @%(handle)s has been taken down by its server: nothing can be posted from it"
+    ),
+    "AccountDeactivated": N_(
+        "the Bluesky account @%(handle)s is deactivated: sign in to it on Bluesky to reactivate it, then "
+        "reconnect it here"
+    ),
+    "AccountNotFound": N_(
+        "the Bluesky account @%(handle)s is no longer on this server (deleted, or moved to another one): check "
+        "its server and handle"
+    ),
+    "AuthFactorTokenRequired": N_(
+        "the Bluesky account @%(handle)s asks for a code sent by email to sign in, so that is its own "
+        "password: create an app password (Settings → Privacy and security → App passwords) and enter it on "
+        "the Accounts page"
     ),
 }
 INACTIVE = {
@@ -78,7 +88,7 @@ class BlueskySession:
         if not (self.given_handle and self.password):
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "the Bluesky account needs its handle and an app password: set them on the Accounts page"
+                    _("the Bluesky account needs its handle and an app password: set them on the Accounts page")
                 )
             )
         if fresh or not self._restore():
@@ -104,7 +114,7 @@ class BlueskySession:
 
     def sign_in(self) -> None:
         """com.atproto.server.createSession with the handle and app password."""
-        with before_publishing("signing in to Bluesky"):
+        with before_publishing(_("signing in to Bluesky")):
             response = self.http.request(
                 "POST",
                 self.url("com.atproto.server.createSession"),
@@ -118,7 +128,7 @@ class BlueskySession:
     def _renew(self) -> None:
         """com.atproto.server.refreshSession with the refresh token; one the server no longer takes
         (expired, revoked when it was used elsewhere) is replaced by a new sign-in."""
-        with before_publishing("renewing the Bluesky session"):
+        with before_publishing(_("renewing the Bluesky session")):
             response = self.http.request(
                 "POST",
                 self.url("com.atproto.server.refreshSession"),
@@ -136,12 +146,10 @@ class BlueskySession:
 
     def _keep(self, answer) -> None:
         if not isinstance(answer, dict) or not all(isinstance(answer.get(k), str) for k in ("accessJwt", "did")):
-            raise DeliveryFailure(Outcome.retry("Bluesky gave no session (its answer had no access token)"))
+            raise DeliveryFailure(Outcome.retry(_("Bluesky gave no session (its answer had no access token)")))
         if answer.get("active") is False:
             refusal = INACTIVE.get(str(answer.get("status")), "AccountDeactivated")
-            raise DeliveryFailure(
-                Outcome.unauthorized(f"the Bluesky account @{self.handle} {ACCOUNT_REFUSALS[refusal]}")
-            )
+            raise DeliveryFailure(Outcome.unauthorized(_(ACCOUNT_REFUSALS[refusal], handle=self.handle)))
         self.access, self.did = answer["accessJwt"], answer["did"]
         self.refresh_token = answer.get("refreshJwt") or ""
         self.handle = answer.get("handle") if isinstance(answer.get("handle"), str) else self.handle
@@ -189,15 +197,27 @@ class BlueskySession:
         account's (the service's own words in brackets)."""
         error, said = xrpc_error(response), service_message(response)
         if error in ACCOUNT_REFUSALS:
-            return Outcome.unauthorized(f"the Bluesky account @{self.handle} {ACCOUNT_REFUSALS[error]} ({said})")
+            return Outcome.unauthorized(
+                _("%(refusal)s (%(said)s)", refusal=_(ACCOUNT_REFUSALS[error], handle=self.handle), said=said)
+            )
         if signing_in and (response.status in (401, 403) or error in ("AuthenticationRequired", "InvalidRequest")):
             return Outcome.unauthorized(
-                f"Bluesky refused the handle or app password of @{self.given_handle} ({said}): check the handle, "
-                f"create a new app password ({APP_PASSWORDS}) and enter it on the Accounts page"
+                _(
+                    "Bluesky refused the handle or app password of @%(given_handle)s (%(said)s): "
+                    "check the handle, create a new app password (%(app_passwords)s) and enter it on "
+                    "the Accounts page",
+                    given_handle=self.given_handle,
+                    said=said,
+                    app_passwords=APP_PASSWORDS,
+                )
             )
         if response.status in (401, 403) or error in TOKEN_TROUBLE:
             return Outcome.unauthorized(
-                f"Bluesky refused the session of @{self.handle} ({said}): reconnect the account on the Accounts "
-                "page with a new app password"
+                _(
+                    "Bluesky refused the session of @%(handle)s (%(said)s): reconnect the account on "
+                    "the Accounts page with a new app password",
+                    handle=self.handle,
+                    said=said,
+                )
             )
         return outcome_for(response)

@@ -36,6 +36,7 @@ from channels.shaping import (
 )
 from channels.twitter.session import API, XSession
 from channels.twitter.threads import MAX_WEIGHTED, first_overflow, fits, hand_cuts, split_thread, weighted_length
+from scheduler.domain.language import N_, _
 
 LONG_THREAD = 25
 MEDIA_MAX = 4
@@ -76,13 +77,17 @@ class Twitter(Channel):
         longest = max(weighted_length(t) for t in tweets)
         problems = []
         if not post.body.strip():
-            problems.append(Problem("empty", "write something: the tweet is empty", field="body"))
+            problems.append(Problem("empty", _("write something: the tweet is empty"), field="body"))
         elif longest > MAX_WEIGHTED:
             problems.append(
                 Problem(
                     "too_long",
-                    f"{longest - MAX_WEIGHTED} weighted characters over the limit of {MAX_WEIGHTED} "
-                    "(links count 23, Chinese characters and emoji 2): shorten it or turn on thread",
+                    _(
+                        "%(over)s weighted characters over the limit of %(limit)s (links count 23, Chinese "
+                        "characters and emoji 2): shorten it or turn on thread",
+                        over=longest - MAX_WEIGHTED,
+                        limit=MAX_WEIGHTED,
+                    ),
                     field="body",
                     start=first_overflow(tweets[0]),
                     end=len(tweets[0]),
@@ -91,7 +96,10 @@ class Twitter(Channel):
         if len(tweets) > LONG_THREAD:
             problems.append(
                 Problem(
-                    "long_thread", f"a thread of {len(tweets)} tweets is hard to read", severity=WARNING, field="body"
+                    "long_thread",
+                    _("a thread of %(count)s tweets is hard to read", count=len(tweets)),
+                    severity=WARNING,
+                    field="body",
                 )
             )
         problems += media_count_problems(draft.payload.get("media", []), MEDIA_MAX, self.label)
@@ -123,37 +131,39 @@ class Twitter(Channel):
     account_fields = (
         AccountField(
             "api_base",
-            "API address",
+            N_("API address"),
             required=False,
             default=API,
-            help="The X API; change it only to test against a stand-in.",
+            help=N_("The X API; change it only to test against a stand-in."),
             kind=ADDRESS,
         ),
         AccountField(
             "client_id",
-            "OAuth 2.0 client ID",
+            N_("OAuth 2.0 client ID"),
             required=False,
-            help="Your app's client ID (developer portal, Keys and tokens): needed to renew the token.",
+            help=N_("Your app's client ID (developer portal, Keys and tokens): needed to renew the token."),
         ),
         AccountField(
             "access_token",
-            "Access token",
+            N_("Access token"),
             secret=True,
-            help="An OAuth 2.0 user token with tweet.read, tweet.write, users.read, media.write and offline.access.",
+            help=N_(
+                "An OAuth 2.0 user token with tweet.read, tweet.write, users.read, media.write and offline.access."
+            ),
         ),
         AccountField(
             "refresh_token",
-            "Refresh token",
+            N_("Refresh token"),
             secret=True,
             required=False,
-            help="Given with the access token (offline.access): lets Refrain renew it, every two hours.",
+            help=N_("Given with the access token (offline.access): lets Refrain renew it, every two hours."),
         ),
         AccountField(
             "client_secret",
-            "Client secret",
+            N_("Client secret"),
             secret=True,
             required=False,
-            help="Only for a confidential client: the token is then renewed with Basic authentication.",
+            help=N_("Only for a confidential client: the token is then renewed with Basic authentication."),
         ),
     )
 
@@ -170,7 +180,7 @@ class Twitter(Channel):
         tweets = list(draft.payload.get("tweets") or [])
         media = list(draft.payload.get("media") or [])
         if not tweets:
-            return Outcome.rejected("nothing to tweet")
+            return Outcome.rejected(_("nothing to tweet"))
         refuse_unsupported_media(media, self.label)
         session = XSession(context)
         if session.expired():
@@ -190,11 +200,18 @@ class Twitter(Channel):
                     return partly_published(posted, len(tweets), failure.outcome)
                 if session.failed_status == 403 and "duplicate" in failure.outcome.message.lower():
                     return Outcome.unconfirmed(
-                        f"X refused the tweet as a duplicate of a recent one ({failure.outcome.message}): if an "
-                        "earlier attempt at this post went out, mark it published; otherwise change the text"
+                        _(
+                            "X refused the tweet as a duplicate of a recent one (%(said)s): if an earlier attempt at "
+                            "this post went out, mark it published; otherwise change the text",
+                            said=failure.outcome.message,
+                        )
                     )
                 raise
-        message = f"a thread of {len(posted)} tweets; the last is {posted[-1]}" if len(posted) > 1 else ""
+        message = (
+            _("a thread of %(count)s tweets; the last is %(last)s", count=len(posted), last=posted[-1])
+            if len(posted) > 1
+            else ""
+        )
         return Outcome.published(remote_id=posted[0], url=STATUS_URL.format(posted[0]), message=message)
 
     @connection_check
@@ -203,30 +220,46 @@ class Twitter(Channel):
         it): the account the token speaks for."""
         session = XSession(context)
         if not session.token:
-            return Outcome.unauthorized("the X account has no access token: reconnect it on the Accounts page")
+            return Outcome.unauthorized(_("the X account has no access token: reconnect it on the Accounts page"))
         if session.expired():
             session.refresh()
         answer = session.call("GET", "/2/users/me").json()
         data = answer.get("data") if isinstance(answer, dict) else None
         username = data.get("username") if isinstance(data, dict) else None
         if not username:
-            return Outcome.rejected("X answered /2/users/me without a user: is the API address X's?")
-        return connected(f"connected to X as @{username}", remote_id=str(data.get("id") or "") or None)
+            return Outcome.rejected(_("X answered /2/users/me without a user: is the API address X's?"))
+        return connected(_("connected to X as @%(name)s", name=username), remote_id=str(data.get("id") or "") or None)
 
 
 def partly_published(posted: list[str], total: int, failure: Outcome) -> Outcome:
     head, number = posted[0], len(posted) + 1
     if failure.status == "unconfirmed":
-        then = f"then tweet {number} got no answer and may have gone out too ({failure.message})"
+        then = _(
+            "then tweet %(number)s got no answer and may have gone out too (%(said)s)",
+            number=number,
+            said=failure.message,
+        )
     else:
-        then = f"then tweet {number} failed ({failure.status}: {failure.message})"
+        then = _(
+            "then tweet %(number)s failed (%(status)s: %(said)s)",
+            number=number,
+            status=failure.status,
+            said=failure.message,
+        )
     return Outcome(
         "unconfirmed",
-        f"the thread is only partly published: tweets 1 to {len(posted)} of {total} went out (the first is "
-        f"{head}, {STATUS_URL.format(head)}; the last is {posted[-1]}), {then}. "
-        "Sending the post again would publish the thread "
-        f"a second time: reply to {posted[-1]} with the rest by hand and mark it published, or delete the "
-        "published tweets and send it again",
+        _(
+            "the thread is only partly published: tweets 1 to %(sent)s of %(total)s went out (the first is "
+            "%(first)s, %(url)s; the last is %(last)s), %(then)s. Sending the post again would publish the "
+            "thread a second time: reply to %(last)s with the rest by hand and mark it published, or delete "
+            "the published tweets and send it again",
+            sent=len(posted),
+            total=total,
+            first=head,
+            url=STATUS_URL.format(head),
+            last=posted[-1],
+            then=then,
+        ),
         remote_id=head,
         url=STATUS_URL.format(head),
     )

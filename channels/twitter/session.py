@@ -9,22 +9,25 @@ from channels.base import DeliveryFailure, Outcome, as_utc
 from channels.credentials import answer_data, refused, said
 from channels.http import multipart
 from channels.shaping import before_publishing, fetch_image, file_name
+from scheduler.domain.language import N_, _
 
 API = "https://api.x.com"
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 ALT_MAX = 1000
 EXPIRY_MARGIN = 60  # seconds: a token this close to its end is renewed before use
-RECONNECT = "reconnect the account on the Accounts page with a new access token and refresh token"
+RECONNECT = N_("reconnect the account on the Accounts page with a new access token and refresh token")
 # X's error codes (``errors[].code``, kept by the v1.1 endpoints and some v2 answers, often under a 400)
 # that mean the token itself was refused: renewing it may help
 TOKEN_CODES = {32, 89, 99, 135, 215}
 # and those that mean the account or the app may not do this, whatever the token: a person must act
 ACCOUNT_CODES = {
-    64: "the X account is suspended",
-    220: "the token does not allow this (its scopes): authorise again with tweet.write, users.read and media.write",
-    261: "the app may not write: set its permissions to Read and write in the developer portal, then authorise again",
-    326: "the X account is locked: log in to X to unlock it",
-    453: "the app's access level does not include this endpoint: check its plan in the developer portal",
+    64: N_("the X account is suspended"),
+    220: N_("the token does not allow this (its scopes): authorise again with tweet.write, users.read and media.write"),
+    261: N_(
+        "the app may not write: set its permissions to Read and write in the developer portal, then authorise again"
+    ),
+    326: N_("the X account is locked: log in to X to unlock it"),
+    453: N_("the app's access level does not include this endpoint: check its plan in the developer portal"),
 }
 
 
@@ -90,29 +93,36 @@ class XSession:
         problem = str(data.get("type") or "")
         if TOKEN_CODES & codes.keys() or response.status == 401:
             self.token_refused = True
-            return refused("X", "access token", words, RECONNECT)
+            return refused("X", N_("access token"), words, RECONNECT)
         for code, fix in ACCOUNT_CODES.items():
             if code in codes:
-                return refused("X", "account's access", words, fix)
+                return refused("X", N_("account's access"), words, fix)
         if response.status != 403:
             return None
         if "duplicate" in words.lower():
-            return Outcome.rejected(f"X refused the tweet: {words}")
+            return Outcome.rejected(_("X refused the tweet: %(said)s", said=words))
         if problem.endswith("/client-forbidden"):
             return refused(
                 "X",
-                "app behind the token",
+                N_("app behind the token"),
                 words,
-                "attach the app to a Project with access to the API v2 in the developer portal, then authorise again",
+                N_(
+                    "attach the app to a Project with access to the API v2 in the developer portal, then "
+                    "authorise again"
+                ),
             )
         if problem.endswith("/unsupported-authentication"):
-            return refused("X", "access token", words, "give an OAuth 2.0 user token (not the app's bearer token)")
+            return refused(
+                "X", N_("access token"), words, N_("give an OAuth 2.0 user token (not the app's bearer token)")
+            )
         return refused(
             "X",
-            "account's access",
+            N_("account's access"),
             words,
-            "check that the app may read and write and that the token has tweet.write, users.read and media.write; "
-            + RECONNECT,
+            N_(
+                "check that the app may read and write and that the token has tweet.write, users.read and "
+                "media.write; reconnect the account on the Accounts page with a new access token and refresh token"
+            ),
         )
 
     def _authorization(self) -> dict:
@@ -124,8 +134,10 @@ class XSession:
         if not (self.refresh_token and self.client_id):
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "the X access token has expired and cannot be renewed without a refresh token and the client ID: "
-                    "reconnect the account on the Accounts page"
+                    _(
+                        "the X access token has expired and cannot be renewed without a refresh token and the "
+                        "client ID: reconnect the account on the Accounts page"
+                    )
                 )
             )
         headers = {}
@@ -134,7 +146,7 @@ class XSession:
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         form = {"grant_type": "refresh_token", "refresh_token": self.refresh_token, "client_id": self.client_id}
         try:
-            with before_publishing("renewing the X access token"):
+            with before_publishing(_("renewing the X access token")):
                 data = self.http.request(
                     "POST",
                     self.api + "/2/oauth2/token",
@@ -146,13 +158,19 @@ class XSession:
             if failure.outcome.status in ("retry", "unauthorized"):
                 raise
             raise DeliveryFailure(
-                Outcome.unauthorized(f"could not renew the X access token ({failure.outcome.message}): {RECONNECT}")
+                Outcome.unauthorized(
+                    _(
+                        "could not renew the X access token (%(said)s): %(fix)s",
+                        said=failure.outcome.message,
+                        fix=_(RECONNECT),
+                    )
+                )
             ) from None
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
             raise DeliveryFailure(
                 Outcome.unauthorized(
-                    "X renewed no access token (its answer had none): reconnect the account on the Accounts page"
+                    _("X renewed no access token (its answer had none): reconnect the account on the Accounts page")
                 )
             )
         self.token = token
@@ -174,11 +192,13 @@ class XSession:
         body, content_type = multipart(
             {"media_category": "tweet_image"}, {"media": (file_name(item["url"], kind), data, kind)}
         )
-        with before_publishing(f"uploading the image {item['url']} to X"):
+        with before_publishing(_("uploading the image %(url)s to X", url=item["url"])):
             answer = self.call("POST", "/2/media/upload", body=body, content_type=content_type).json()
             media_id = _data_id(answer)
             if not media_id:
-                raise DeliveryFailure(Outcome.retry(f"uploading the image {item['url']} to X gave no media id"))
+                raise DeliveryFailure(
+                    Outcome.retry(_("uploading the image %(url)s to X gave no media id", url=item["url"]))
+                )
             if item.get("alt"):
                 self.call(
                     "POST",
@@ -194,7 +214,10 @@ class XSession:
         if not tweet_id:
             raise DeliveryFailure(
                 Outcome.unconfirmed(
-                    "X accepted the tweet but named no id: check the profile, then mark it published or send it again"
+                    _(
+                        "X accepted the tweet but named no id: check the profile, then mark it published or send "
+                        "it again"
+                    )
                 )
             )
         return tweet_id
@@ -213,13 +236,19 @@ def renewal_refusals(confidential: bool):
         code = str(data.get("error") or "")
         words = said(" ".join(part for part in (code, str(data.get("error_description") or "")) if part))
         if "client" in code:
-            credential = "client ID and client secret" if confidential else "client ID"
+            credential = N_("client ID and client secret") if confidential else N_("client ID")
         elif code or response.status in (400, 401, 403):
-            credential = "refresh token"
+            credential = N_("refresh token")
         else:
             return None
         return refused(
-            "X", credential, words or str(response.status), "the access token could not be renewed: " + RECONNECT
+            "X",
+            credential,
+            words or str(response.status),
+            _(
+                "the access token could not be renewed: reconnect the account on the Accounts page with a new "
+                "access token and refresh token"
+            ),
         )
 
     return classify

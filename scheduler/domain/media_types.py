@@ -8,12 +8,14 @@ over bytes: the same answer for the same bytes, whatever the file is called.
 
 from __future__ import annotations
 
+from scheduler.domain.language import N_, _
+
 SNIFF_BYTES = 4096  # what the judges read: every signature below sits in a file's first few dozen bytes
 
 # video content type → the extension its stored copy gets
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
-TAKEN = "JPEG, PNG, GIF or WebP images; MP4, WebM or QuickTime videos"
+TAKEN = N_("JPEG, PNG, GIF or WebP images; MP4, WebM or QuickTime videos")
 
 # ISO base media brands that are not video: still images (HEIF, AVIF) and sound (iTunes audio)
 _IMAGE_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis"}
@@ -54,41 +56,43 @@ def _ebml_doctype(head: bytes) -> str | None:
 def seems_to_be(head: bytes) -> str:
     """What a refused file seems to be, in words for its refusal: "a PDF document", "text"..."""
     if not head:
-        return "empty"
+        return _("empty")
     if len(head) >= 12 and head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in _IMAGE_BRANDS:
-            return "an AVIF image" if brand in (b"avif", b"avis") else "a HEIC photo (export it as JPEG)"
+            return _("an AVIF image") if brand in (b"avif", b"avis") else _("a HEIC photo (export it as JPEG)")
         if brand in _AUDIO_BRANDS:
-            return "an audio file"
+            return _("an audio file")
     if head.startswith(_EBML):
-        return "a Matroska video (convert it to MP4 or WebM)" if _ebml_doctype(head) == "matroska" else "an EBML file"
+        if _ebml_doctype(head) == "matroska":
+            return _("a Matroska video (convert it to MP4 or WebM)")
+        return _("an EBML file")
     for signature, words in _SIGNATURES:
         if head.startswith(signature):
-            return words
+            return _(words)
     if head[:5].lstrip().lower().startswith((b"<svg", b"<?xml")) or b"<svg" in head[:256].lower():
-        return "an SVG drawing (it can carry scripts; export it as PNG)"
+        return _("an SVG drawing (it can carry scripts; export it as PNG)")
     if _is_text(head):
-        return "text"
-    return "a kind of file Refrain does not know"
+        return _("text")
+    return _("a kind of file Refrain does not know")
 
 
 _SIGNATURES = (
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
-    (b"BM", "a BMP image (export it as PNG)"),
-    (b"II*\x00", "a TIFF image (export it as JPEG or PNG)"),
-    (b"MM\x00*", "a TIFF image (export it as JPEG or PNG)"),
-    (b"\x00\x00\x01\x00", "an icon file"),
-    (b"ID3", "an MP3 audio file"),
-    (b"OggS", "an Ogg audio or video file"),
-    (b"fLaC", "a FLAC audio file"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\x7fELF", "a program"),
-    (b"MZ", "a Windows program"),
-    (b"\x89PNG", "a damaged PNG image"),
-    (b"\xff\xd8\xff", "a damaged JPEG image"),
-    (b"GIF8", "a damaged GIF image"),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive (or an office document)")),
+    (b"BM", N_("a BMP image (export it as PNG)")),
+    (b"II*\x00", N_("a TIFF image (export it as JPEG or PNG)")),
+    (b"MM\x00*", N_("a TIFF image (export it as JPEG or PNG)")),
+    (b"\x00\x00\x01\x00", N_("an icon file")),
+    (b"ID3", N_("an MP3 audio file")),
+    (b"OggS", N_("an Ogg audio or video file")),
+    (b"fLaC", N_("a FLAC audio file")),
+    (b"\x1f\x8b", N_("a gzip archive")),
+    (b"\x7fELF", N_("a program")),
+    (b"MZ", N_("a Windows program")),
+    (b"\x89PNG", N_("a damaged PNG image")),
+    (b"\xff\xd8\xff", N_("a damaged JPEG image")),
+    (b"GIF8", N_("a damaged GIF image")),
 )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 import channels.registry as channel_registry
 from channels.base import ADDRESS, FOLDER, Account
 from channels.exports import OutsideExports, export_folder
+from scheduler.domain.language import _
 from scheduler.infra import secrets
 from scheduler.models import ChannelAccount
 from scheduler.models.database import db
@@ -64,7 +65,7 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
         raise Invalid(reader.errors)
     fields = channel_registry.get(channel).account_fields
     if not fields:
-        raise Invalid({"channel": f"{channel_registry.get(channel).label} needs no account"})
+        raise Invalid({"channel": _("%(channel)s needs no account", channel=channel_registry.get(channel).label)})
     given = {field.name: _field_value(reader, field) for field in fields}
     moved = _moved_address(fields, given, account)
     stored = _stored_secrets(account)
@@ -73,9 +74,9 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
     for field in fields:
         value = given[field.name] or (kept.get(field.name, "") if field.secret else field.default)
         if field.secret and moved and not value and (field.required or stored.get(field.name)):
-            asked.append(field.label)  # saved all the same: the account asks for it (below)
+            asked.append(_(field.label))  # saved all the same: the account asks for it (below)
         elif field.required and not value:
-            reader.fail(field.name, f"is required ({field.label})")
+            reader.fail(field.name, _("is required (%(field)s)", field=_(field.label)))
         (sealed if field.secret else settings)[field.name] = value
     check_folders(reader, fields, settings)
     for field_name, problem in channel_registry.get(channel).account_problems(settings, any(sealed.values())).items():
@@ -86,9 +87,11 @@ def connect(data, account: ChannelAccount | None = None) -> ChannelAccount:
     account.status, account.status_message = CONNECTED, ""
     if asked:
         account.status = UNAUTHORIZED
-        account.status_message = (
-            f"the {', '.join(moved)} changed, so the stored credentials were dropped (they were given for the "
-            f"old address): enter the {', '.join(asked)} again"
+        account.status_message = _(
+            "the %(moved)s changed, so the stored credentials were dropped (they were given for the old "
+            "address): enter the %(asked)s again",
+            moved=", ".join(moved),
+            asked=", ".join(asked),
         )
     db.session.add(account)
     db.session.flush()
@@ -109,7 +112,7 @@ def check_folders(reader: Reader, fields, settings: dict) -> None:
 def _field_value(reader: Reader, field) -> str:
     value = reader.text(field.name, required=False, max_length=5000)
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        reader.fail(field.name, "holds a line break or a control character: paste it again as one line")
+        reader.fail(field.name, _("holds a line break or a control character: paste it again as one line"))
     return value
 
 
@@ -119,7 +122,7 @@ def _moved_address(fields, given: dict, account: ChannelAccount | None) -> list[
         return []
     before = dict(account.settings or {})
     return [
-        field.label
+        _(field.label)
         for field in fields
         if field.kind == ADDRESS
         and _same_form(given[field.name] or field.default) != _same_form(before.get(field.name) or field.default)

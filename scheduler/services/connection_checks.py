@@ -22,6 +22,7 @@ from sqlalchemy import update
 
 import channels.registry as channel_registry
 from channels.base import DeliveryFailure, Outcome
+from scheduler.domain.language import _
 from scheduler.infra.secrets import UnreadableSecrets
 from scheduler.models import ChannelAccount
 from scheduler.models.database import db
@@ -48,7 +49,7 @@ def check_account(account_id) -> dict:
     with unit_of_work():  # a read, ended before the network is asked anything
         stored = accounts.get_account(account_id)
         if stored.channel not in channel_registry.names():
-            raise Invalid({"channel": f"{stored.channel!r} is not a channel of this Refrain"})
+            raise Invalid({"channel": _("%(channel)s is not a channel of this Refrain", channel=repr(stored.channel))})
         adapter = channel_registry.get(stored.channel)
         try:
             account = accounts.as_adapter_account(stored)
@@ -70,7 +71,13 @@ def run_check(adapter, context) -> Outcome:
         log.error(
             "adapter %s raised %s while checking account %s", adapter.name, type(error).__name__, context.account.id
         )
-        return Outcome.rejected(f"the {adapter.label} check failed ({type(error).__name__}); nothing was changed")
+        return Outcome.rejected(
+            _(
+                "the %(channel)s check failed (%(error)s); nothing was changed",
+                channel=adapter.label,
+                error=type(error).__name__,
+            )
+        )
 
 
 @unit_of_work

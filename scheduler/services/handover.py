@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 
 import channels.registry as channel_registry
 from channels.base import Account, Outcome
+from scheduler.domain.language import _
 from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
 from scheduler.infra.secrets import UnreadableSecrets
@@ -63,22 +64,25 @@ _POST_WITH_PLAN = select(Post).options(joinedload(Post.plan)).where(Post.id == b
 def why_not_offered(channel: str) -> str:
     """ "" when a post of ``channel`` may be handed over ahead of its time, else why not, in words."""
     if channel not in channel_registry.names():
-        return f"{channel!r} is not a channel"
+        return _("%(channel)s is not a channel", channel=repr(channel))
     adapter = channel_registry.get(channel)
     label = adapter.label
     if runtime.settings().delivery != "live":
-        return f"posts reach {label} only in live delivery (REFRAIN_DELIVERY=live), so nothing can be handed over"
+        return _(
+            "posts reach %(channel)s only in live delivery (REFRAIN_DELIVERY=live), so nothing can be handed over",
+            channel=label,
+        )
     if not adapter.account_fields:  # a service that holds posts for later holds them for an account
-        return f"{label} cannot hold a post until its time"
+        return _("%(channel)s cannot hold a post until its time", channel=label)
     stored = accounts.for_channel(channel)
     if stored is None:
-        return f"connect a {label} account first (Accounts page)"
+        return _("connect a %(channel)s account first (Accounts page)", channel=label)
     if stored.status == accounts.UNAUTHORIZED:
-        return f"the {label} account must be reconnected first (Accounts page)"
+        return _("the %(channel)s account must be reconnected first (Accounts page)", channel=label)
     # judged on the account's settings: its secrets are not opened to answer a question
     account = Account(stored.id, stored.channel, stored.name, dict(stored.settings or {}))
     if not adapter.schedules_ahead(account):
-        return f"{label} cannot hold a post until its time"
+        return _("%(channel)s cannot hold a post until its time", channel=label)
     return ""
 
 
@@ -115,7 +119,7 @@ def _enqueue_withdrawal(post_id: int, when: datetime | None = None, attempt: int
         log.warning("could not queue the withdrawal of post %s: %s", post_id, type(error).__name__)
         with unit_of_work():
             post = db.session.get(Post, post_id)
-            _cannot_withdraw(post, label_of(post.channel), "the queue could not be reached to ask for it")
+            _cannot_withdraw(post, label_of(post.channel), _("the queue could not be reached to ask for it"))
 
 
 def _far_enough(when: datetime | None) -> bool:
@@ -171,29 +175,35 @@ class _Facts:
         self.remote_url, self.scheduled_at = post.remote_url or "", post.scheduled_at
         zone = post.plan.timezone if post.plan else "UTC"
         local = post.scheduled_at.astimezone(ZoneInfo(zone)) if post.scheduled_at else None
-        self.when = f"{local:%Y-%m-%d %H:%M} ({zone})" if local else "its time"
+        self.when = f"{local:%Y-%m-%d %H:%M} ({zone})" if local else _("its time")
 
 
 def _prepare(post: Post, adapter, asks_schedules_ahead: bool):
     """(the live context, None), or (None, the outcome that stands for the call, made without it)."""
     label = adapter.label
     if runtime.settings().delivery != "live":
-        return None, Outcome.rejected("live delivery is off (REFRAIN_DELIVERY), so nothing reaches the service")
+        return None, Outcome.rejected(_("live delivery is off (REFRAIN_DELIVERY), so nothing reaches the service"))
     account = accounts.for_channel(post.channel) if adapter.account_fields else None
     if account is None:
-        return None, Outcome.rejected(f"no {label} account is connected")
+        return None, Outcome.rejected(_("no %(channel)s account is connected", channel=label))
     if account.status == accounts.UNAUTHORIZED:
-        return None, Outcome.rejected(f"the {label} account must be reconnected ({account.status_message})")
+        return None, Outcome.rejected(
+            _("the %(channel)s account must be reconnected (%(why)s)", channel=label, why=account.status_message)
+        )
     paused = ratelimits.paused_for(runtime.queues().connection, account.id)
     if paused:
-        return None, Outcome.retry(f"the account rests for {paused:.0f} s (rate limit)", retry_after=paused)
+        return None, Outcome.retry(
+            _("the account rests for %(seconds)s s (rate limit)", seconds=round(paused)), retry_after=paused
+        )
     try:
         account_data = accounts.as_adapter_account(account)
     except UnreadableSecrets as error:
         accounts.mark_unauthorized(account.id, str(error))
         return None, Outcome.rejected(str(error))
     if asks_schedules_ahead and not adapter.schedules_ahead(account_data):
-        return None, Outcome.rejected(f"{label} cannot hold a post until its time with this account")
+        return None, Outcome.rejected(
+            _("%(channel)s cannot hold a post until its time with this account", channel=label)
+        )
     return live_context(account_data, post_id=post.id), None
 
 
@@ -204,7 +214,9 @@ def _call(method, *arguments) -> Outcome:
         return method(*given)
     except Exception as error:  # noqa: BLE001 - never leave a job half done for an adapter's bug
         log.error("the %s adapter raised %s for post %s", facts.label, type(error).__name__, facts.post_id)
-        return Outcome.unconfirmed(f"the {facts.label} adapter failed ({type(error).__name__})")
+        return Outcome.unconfirmed(
+            _("the %(channel)s adapter failed (%(error)s)", channel=facts.label, error=type(error).__name__)
+        )
 
 
 def _record_hand_over(facts: _Facts, outcome: Outcome, attempt: int) -> str:
@@ -215,11 +227,11 @@ def _record_hand_over(facts: _Facts, outcome: Outcome, attempt: int) -> str:
             "remote_url": web_link(outcome.url) or facts.remote_url,  # a service's answer: http(s) only
             "handed_over_at": now(),
         }
-        note = f"handed over to {label}, to go out at {facts.when}"
+        note = _("handed over to %(channel)s, to go out at %(when)s", channel=label, when=facts.when)
         if lifecycle.note_in_place(post_id, HELD, note, **values):
             return "handed over"
         # it left the calendar while the service was being asked: take back what was just given
-        taken_off = f"{note}, as it was taken off the calendar: withdrawing it"
+        taken_off = _("%(note)s, as it was taken off the calendar: withdrawing it", note=note)
         if lifecycle.note_in_place(post_id, OFF_CALENDAR, taken_off, **values):
             after_commit(lambda: _enqueue_withdrawal(post_id))
             return "handed over, then withdrawn"
@@ -229,19 +241,44 @@ def _record_hand_over(facts: _Facts, outcome: Outcome, attempt: int) -> str:
         account = accounts.for_channel(facts.channel)
         if account is not None:
             accounts.mark_unauthorized(account.id, outcome.message)
-    then = "Refrain delivers it at its time"
+    then = _("Refrain delivers it at its time")
     if outcome.status in ("retry", "unconfirmed"):
         delay = outcome.retry_after or min(60 * 2**attempt, 3600)
         later = now() + timedelta(seconds=delay)
         if attempt + 1 < MAX_ATTEMPTS and facts.scheduled_at and later < facts.scheduled_at - MARGIN:
             if lifecycle.note_in_place(
-                post_id, HELD, f"could not hand it over to {label} ({outcome.message}); trying again in {delay:.0f} s"
+                post_id,
+                HELD,
+                _(
+                    "could not hand it over to %(channel)s (%(said)s); trying again in %(seconds)s s",
+                    channel=label,
+                    said=outcome.message,
+                    seconds=round(delay),
+                ),
             ):
                 after_commit(lambda: runtime.queues().enqueue_hand_over(post_id, later, attempt + 1))
             return f"will try again: {outcome.status}"
-        lifecycle.note_in_place(post_id, HELD, f"could not hand it over to {label} ({outcome.message}); {then}")
+        lifecycle.note_in_place(
+            post_id,
+            HELD,
+            _(
+                "could not hand it over to %(channel)s (%(said)s); %(then)s",
+                channel=label,
+                said=outcome.message,
+                then=then,
+            ),
+        )
         return f"not handed over: {outcome.status}"
-    lifecycle.note_in_place(post_id, HELD, f"not handed over to {label}: {outcome.message or outcome.status}; {then}")
+    lifecycle.note_in_place(
+        post_id,
+        HELD,
+        _(
+            "not handed over to %(channel)s: %(said)s; %(then)s",
+            channel=label,
+            said=outcome.message or outcome.status,
+            then=then,
+        ),
+    )
     return f"not handed over: {outcome.status}"
 
 
@@ -278,8 +315,11 @@ def _record_withdrawal(facts: _Facts, outcome: Outcome, attempt: int) -> str:
     label, post_id = facts.label, facts.post_id
     where = HELD | OFF_CALENDAR
     if outcome.status == "published":
-        said = f": {outcome.message}" if outcome.message else ""
-        lifecycle.note_in_place(post_id, where, f"withdrawn from {label}{said}", handed_over_at=None, failure_reason="")
+        if outcome.message:
+            note = _("withdrawn from %(channel)s: %(said)s", channel=label, said=outcome.message)
+        else:
+            note = _("withdrawn from %(channel)s", channel=label)
+        lifecycle.note_in_place(post_id, where, note, handed_over_at=None, failure_reason="")
         return "withdrawn"
     if outcome.status == "unauthorized":
         account = accounts.for_channel(facts.channel)
@@ -289,7 +329,12 @@ def _record_withdrawal(facts: _Facts, outcome: Outcome, attempt: int) -> str:
         delay = outcome.retry_after or min(30 * 2**attempt, 1800)
         later = now() + timedelta(seconds=delay)
         if attempt + 1 < MAX_WITHDRAWALS and (facts.scheduled_at is None or later < facts.scheduled_at):
-            again = f"could not withdraw it from {label} yet ({outcome.message}); trying again in {delay:.0f} s"
+            again = _(
+                "could not withdraw it from %(channel)s yet (%(said)s); trying again in %(seconds)s s",
+                channel=label,
+                said=outcome.message,
+                seconds=round(delay),
+            )
             if lifecycle.note_in_place(post_id, where, again):
                 after_commit(lambda: _enqueue_withdrawal(post_id, later, attempt + 1))
             return f"will try again: {outcome.status}"
@@ -302,11 +347,22 @@ def _cannot_withdraw(post: Post | None, label: str, why: str) -> None:
     """Said plainly on the post (its history and its page): the service still holds it, and where."""
     if post is None:
         return
-    where = f" at {post.remote_url}" if post.remote_url else f" (its id there: {post.remote_id})"
-    reason = (
-        f"{label} still holds this post as scheduled{where}, and it goes out there at its time unless you "
-        f"remove it there: Refrain could not withdraw it ({why})"
-    )
+    if post.remote_url:
+        reason = _(
+            "%(channel)s still holds this post as scheduled at %(where)s, and it goes out there at its time unless "
+            "you remove it there: Refrain could not withdraw it (%(why)s)",
+            channel=label,
+            where=post.remote_url,
+            why=why,
+        )
+    else:
+        reason = _(
+            "%(channel)s still holds this post as scheduled (its id there: %(id)s), and it goes out there at its "
+            "time unless you remove it there: Refrain could not withdraw it (%(why)s)",
+            channel=label,
+            id=post.remote_id,
+            why=why,
+        )
     lifecycle.note_in_place(post.id, HELD | OFF_CALENDAR, reason, failure_reason=reason[:2000])
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import web_link
 from scheduler.domain.open_graph import read_card
 from scheduler.infra.outbound.client import fetch
@@ -64,15 +65,24 @@ def card(url: str) -> LinkCard | None:
         connection = runtime.queues().connection
         kept = connection.get(_key(url))
     except (RedisError, OSError):
-        return LinkCard(url, domain, DOMAIN_ONLY, note="only the domain is shown: the page's card cannot be read now")
+        return LinkCard(
+            url, domain, DOMAIN_ONLY, note=_("only the domain is shown: the page's card cannot be read now")
+        )
     if kept is not None:
         found = json.loads(kept)
+        if found.get("note"):  # kept by a worker, in English: a note without a value reads in the reader's language
+            found["note"] = _(found["note"])
         return LinkCard(url, domain, **{k: v for k, v in found.items() if k in _STORED})
     if not request(url):
-        return LinkCard(url, domain, DOMAIN_ONLY, note="only the domain is shown: the page's card cannot be read now")
-    return LinkCard(url, domain, PENDING, note="only the domain for now: the page's title and picture are being read")
+        return LinkCard(
+            url, domain, DOMAIN_ONLY, note=_("only the domain is shown: the page's card cannot be read now")
+        )
+    return LinkCard(
+        url, domain, PENDING, note=_("only the domain for now: the page's title and picture are being read")
+    )
 
 
+CANNOT_READ_NOW = N_("only the domain is shown: the page's card cannot be read now")
 _STORED = ("state", "title", "description", "image", "site_name", "note")
 
 
@@ -105,14 +115,25 @@ def read_and_keep(url: str) -> str:
     try:
         fetched = fetch(url, allow=runtime.settings().fetch_allow, timeout=FETCH_SECONDS, max_bytes=FETCH_BYTES)
     except FetchError as error:
-        return _keep(url, {"state": UNREAD, "note": f"only the domain is shown: the page could not be read ({error})"})
+        return _keep(
+            url,
+            {
+                "state": UNREAD,
+                "note": _("only the domain is shown: the page could not be read (%(error)s)", error=error),
+            },
+        )
     kind = (fetched.content_type or "").split(";")[0].strip().lower()
     if fetched.status != 200 or kind not in ("text/html", "application/xhtml+xml"):
-        why = f"it answered {fetched.status}" if fetched.status != 200 else f"it is {kind or 'not a page'}"
-        return _keep(url, {"state": UNREAD, "note": f"only the domain is shown: {why}, not a page with a card"})
+        if fetched.status != 200:
+            note = _("only the domain is shown: it answered %(status)s, not a page with a card", status=fetched.status)
+        elif kind:
+            note = _("only the domain is shown: it is %(type)s, not a page with a card", type=kind)
+        else:
+            note = _("only the domain is shown: it is not a page, not a page with a card")
+        return _keep(url, {"state": UNREAD, "note": note})
     found = read_card(_text(fetched.content, fetched.content_type), fetched.url)
     if not (found["title"] or found["description"] or found["image"]):
-        return _keep(url, {"state": UNREAD, "note": "only the domain is shown: the page names no title"})
+        return _keep(url, {"state": UNREAD, "note": N_("only the domain is shown: the page names no title")})
     return _keep(url, {"state": READ, **found})
 
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from scheduler.domain.language import N_, _, ngettext
 from scheduler.domain.media_types import SNIFF_BYTES, TAKEN, extension_of, seems_to_be, video_type
 from scheduler.infra import images, media_storage
 from scheduler.infra.media_storage import StoredFile
@@ -69,7 +70,7 @@ def upload(file_name: str, source: bytes | BinaryIO, alt: str = "") -> tuple[Med
     reader.done()
     size = _size_of(stream)
     if size == 0:
-        raise Invalid({"file": "is empty: choose an image or a video"})
+        raise Invalid({"file": _("is empty: choose an image or a video")})
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     if images.identify(stream):
@@ -77,7 +78,7 @@ def upload(file_name: str, source: bytes | BinaryIO, alt: str = "") -> tuple[Med
         try:
             cleaned = images.clean(stream.read())
         except images.UnusableImage as error:
-            raise Invalid({"file": f"cannot be used: {error}"}) from None
+            raise Invalid({"file": _("cannot be used: %(why)s", why=error)}) from None
         digest = hashlib.sha256(cleaned.data).hexdigest()
         name, thumbnail = f"{digest}.{cleaned.extension}", f"{digest}.thumb.webp"
         fields = {"content_type": cleaned.content_type, "kind": "image", "size": len(cleaned.data)}
@@ -89,7 +90,11 @@ def upload(file_name: str, source: bytes | BinaryIO, alt: str = "") -> tuple[Med
         fields = {"content_type": content_type, "kind": "video", "size": size}
         files = [(name, stream, content_type)]
     else:
-        refused = f"holds {seems_to_be(head)}, not an image or a video Refrain takes ({TAKEN}), whatever its name says"
+        refused = _(
+            "holds %(what)s, not an image or a video Refrain takes (%(taken)s), whatever its name says",
+            what=seems_to_be(head),
+            taken=_(TAKEN),
+        )
         raise Invalid({"file": refused})
     found = _named(name)
     if found is not None:
@@ -106,10 +111,14 @@ def _size_of(stream: BinaryIO) -> int:
     return size
 
 
+KIND_LIMITS = {"image": N_("is %(size)s; images may be at most %(limit)s"),
+               "video": N_("is %(size)s; videos may be at most %(limit)s")}  # fmt: skip
+
+
 def _within(size: int, kind: str) -> None:
     limit = runtime.settings().media_limit(kind)
     if size > limit:
-        raise Invalid({"file": f"is {megabytes(size)}; {kind}s may be at most {megabytes(limit)}"})
+        raise Invalid({"file": _(KIND_LIMITS[kind], size=megabytes(size), limit=megabytes(limit))})
 
 
 def megabytes(size: int) -> str:
@@ -195,9 +204,13 @@ def delete_media(media: MediaFile) -> None:
         used = uses([media]).get(media.name, 0)
         if used:
             raise Conflict(
-                f"{media.file_name or media.name} is attached to {used} post{'s' if used != 1 else ''}: "
-                "take it out of them before deleting it",
-                {"id": "is in use"},
+                ngettext(
+                    "%(name)s is attached to %(num)d post: take it out of them before deleting it",
+                    "%(name)s is attached to %(num)d posts: take it out of them before deleting it",
+                    used,
+                    name=media.file_name or media.name,
+                ),
+                {"id": _("is in use")},
             )
         names = [n for n in (media.name, media.thumbnail) if n]
         db.session.delete(media)

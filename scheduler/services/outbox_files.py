@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler.domain.language import _
 from scheduler.models import Post
 from scheduler.services import runtime
 from scheduler.services.errors import NotFound
@@ -41,7 +42,7 @@ def delivered_file(post: Post) -> DeliveredFile:
     """The outbox file of a delivered post, or NotFound (a live delivery, or a file removed since)."""
     path = outbox_path(post)
     if path is None:
-        raise NotFound(f"delivered file of post {post.id}")
+        raise NotFound(f"delivered file of post {post.id}", _("delivered file of post %(id)s not found", id=post.id))
     with path.open("rb") as handle:
         raw = handle.read(LARGEST_SHOWN + 1)
     text = raw[:LARGEST_SHOWN].decode("utf-8", "replace")

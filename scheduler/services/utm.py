@@ -2,6 +2,7 @@
 own tags, which the editor puts on a post's link when asked ("Tag the link")."""
 
 from channels.ppc import utm_link
+from scheduler.domain.language import _
 from scheduler.domain.links import is_web_address, with_utm
 from scheduler.domain.style_lint.images_and_links import UTM_TAGS
 from scheduler.services.plans import slug
@@ -18,7 +19,7 @@ def tag_link(data) -> str:
     reader = Reader(dict(data))
     url = reader.text("url", max_length=2000)
     if url and not url.lower().startswith(("http://", "https://")):
-        reader.fail("url", "must be an http:// or https:// address")
+        reader.fail("url", _("must be an http:// or https:// address"))
     tags = [reader.text(name, max_length=200) for name in REQUIRED_TAGS]
     tags += [reader.text(name, required=False, max_length=200) for name in OPTIONAL_TAGS]
     reader.done()

@@ -2,6 +2,7 @@
 
 from flask import jsonify, request
 
+from scheduler.domain.language import _
 from scheduler.services import media
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
@@ -53,7 +54,7 @@ def upload_media():
     """Upload an image or a video (multipart/form-data: `file`, and `alt`)."""
     upload = request.files.get("file")
     if upload is None:
-        raise Invalid({"file": "is required: send the image or video in a field named file"})
+        raise Invalid({"file": _("is required: send the image or video in a field named file")})
     found, new = media.upload(upload.filename or "", upload.stream, request.form.get("alt", ""))
     return jsonify(media.media_dict(found, used=0 if new else media.uses([found])[found.name])), 201 if new else 200
 

@@ -129,7 +129,7 @@ class PageForm(FlaskForm):
 
     def summary(self, outcome: str = "Nothing was saved") -> str:
         """The banner over a refused form: what happened, and which fields to correct, by their labels."""
-        labels = [field.label.text for field in self.in_page_order() if field.errors]
+        labels = [str(field.label.text) for field in self.in_page_order() if field.errors]  # a lazy label too
         parts = [f"please correct {in_a_list(labels)} below"] if labels else []
         parts += self.form_errors
         return f"{outcome}: {'; '.join(parts)}." if parts else ""

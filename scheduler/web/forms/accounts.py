@@ -1,12 +1,14 @@
 """A channel's account (its fields are the adapter's ``account_fields``) and the UTM link builder."""
 
+from flask_babel import lazy_gettext
 from wtforms import PasswordField, StringField
 
+from scheduler.domain.language import _
 from scheduler.web.forms import PageForm
 
 
 class AccountForm(PageForm):
-    name = StringField("Name", render_kw={"placeholder": "e.g. @atlas"})
+    name = StringField(lazy_gettext("Name"), render_kw={"placeholder": lazy_gettext("e.g. @atlas")})
     fields: tuple = ()
 
     def account_fields(self) -> list:
@@ -26,10 +28,10 @@ def account_form(channel, account=None, posted: bool = False) -> AccountForm:
 
     for field in channel.account_fields:
         if field.secret:
-            hint = "stored: leave empty to keep it" if account is not None else ""
-            made = PasswordField(field.label, render_kw={"autocomplete": "new-password", "placeholder": hint})
+            hint = _("stored: leave empty to keep it") if account is not None else ""
+            made = PasswordField(_(field.label), render_kw={"autocomplete": "new-password", "placeholder": hint})
         else:
-            made = StringField(field.label)
+            made = StringField(_(field.label))
         setattr(ChannelAccountForm, field.name, made)
     if posted:
         return ChannelAccountForm()
@@ -40,12 +42,12 @@ def account_form(channel, account=None, posted: bool = False) -> AccountForm:
 
 
 class UtmForm(PageForm):
-    url = StringField("Link", render_kw={"placeholder": "https://example.com/offer"})
-    source = StringField("Source", description="utm_source")
-    medium = StringField("Medium", description="utm_medium")
-    campaign = StringField("Campaign", description="utm_campaign")
-    content = StringField("Content", description="utm_content, optional")
-    term = StringField("Term", description="utm_term, optional")
+    url = StringField(lazy_gettext("Link"), render_kw={"placeholder": "https://example.com/offer"})
+    source = StringField(lazy_gettext("Source"), description="utm_source")
+    medium = StringField(lazy_gettext("Medium"), description="utm_medium")
+    campaign = StringField(lazy_gettext("Campaign"), description="utm_campaign")
+    content = StringField(lazy_gettext("Content"), description=lazy_gettext("utm_content, optional"))
+    term = StringField(lazy_gettext("Term"), description=lazy_gettext("utm_term, optional"))
 
     NEW = {"source": "google", "medium": "cpc"}
 

@@ -1,5 +1,6 @@
 """The media page's forms: an upload (a file and its alt text), and a medium's alt text."""
 
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 
@@ -7,12 +8,12 @@ from scheduler.web.forms import PageForm
 
 # what the file chooser offers first; the server judges every file by its content whatever it is called
 ACCEPTED = "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/webm,video/quicktime"
-ALT_NOTE = "what it shows, for readers who cannot see it"
+ALT_NOTE = lazy_gettext("what it shows, for readers who cannot see it")
 
 
 class MediaUploadForm(PageForm):
-    file = FileField("Image or video", render_kw={"accept": ACCEPTED})
-    alt = TextAreaField("Alt text", description=ALT_NOTE, render_kw={"rows": 2})
+    file = FileField(lazy_gettext("Image or video"), render_kw={"accept": ACCEPTED})
+    alt = TextAreaField(lazy_gettext("Alt text"), description=ALT_NOTE, render_kw={"rows": 2})
 
     def uploaded(self):
         """(file name, stream) of the chosen file; ("", None) when none was chosen."""
@@ -21,4 +22,4 @@ class MediaUploadForm(PageForm):
 
 
 class AltForm(PageForm):
-    alt = TextAreaField("Alt text", description=ALT_NOTE, render_kw={"rows": 2})
+    alt = TextAreaField(lazy_gettext("Alt text"), description=ALT_NOTE, render_kw={"rows": 2})

@@ -10,6 +10,8 @@ and never commit: each service is its own unit of work.
 from flask import Blueprint, flash, render_template
 
 import channels.registry as channel_registry
+from scheduler.domain import formats
+from scheduler.domain.language import _
 from scheduler.domain.links import web_link
 from scheduler.infra.sanitise import render_markdown
 from scheduler.services import accounts as channel_accounts
@@ -25,6 +27,7 @@ blueprint.add_app_template_filter(web_link, "web_link")
 blueprint.add_app_template_filter(percent, "percent")
 blueprint.add_app_template_filter(field_label, "field_label")
 blueprint.add_app_template_filter(render_markdown, "markdown")
+blueprint.add_app_template_filter(formats.day, "day")  # a date as the reader's language writes it
 
 
 @blueprint.app_template_test("style_error")
@@ -43,6 +46,7 @@ def _everywhere():
         waiting = []
     settings = runtime.settings()
     return {
+        # a channel's label reads in the reader's language (``channels.base._Spoken``)
         "channel_labels": {c.name: c.label for c in channel_registry.all_channels()},
         "accounts_to_reconnect": waiting,
         "delivery": {"outbox": settings.delivery != "live", "folder": str(settings.outbox)},
@@ -57,7 +61,7 @@ def form_page(template: str, form, **context):
 def say_when(notice: str | None) -> None:
     """A time the clocks skip or show twice, said once the post is saved, before what happened next."""
     if notice:
-        flash(f"When: {notice}.")
+        flash(_("When: %(notice)s.", notice=notice))
 
 
 @blueprint.errorhandler(NotFound)

@@ -4,6 +4,7 @@ UTM link builder for the search ads the PPC channel exports."""
 from flask import abort, flash, redirect, render_template, url_for
 
 import channels.registry as channel_registry
+from scheduler.domain.language import N_, _
 from scheduler.services import accounts, connection_checks, runtime, utm
 from scheduler.web.forms.accounts import UtmForm, account_form
 from scheduler.web.pages import blueprint, form_page
@@ -31,8 +32,12 @@ def accounts_with(posted: tuple[str, object] | None = None):
         forms[posted[0]] = posted[1]
     failed = posted[0] if posted is not None and posted[1].errors else None
     return render_template(
-        "accounts.html", channels=live, connected=connected, forms=forms, failed=failed
+        "accounts.html", channels=live, connected=connected, forms=forms, failed=failed, account_statuses=STATUSES
     ), 422 if failed else 200
+
+
+# an account's status, as the page names it
+STATUSES = {accounts.CONNECTED: N_("connected"), accounts.UNAUTHORIZED: N_("unauthorized")}
 
 
 @blueprint.post("/accounts/<channel>")
@@ -42,7 +47,7 @@ def connect_account(channel):
     form = account_form(channel_registry.get(channel), posted=True)
     saved = form.submit(lambda: accounts.connect({**form.service_input(), "channel": channel}))
     if saved:
-        flash(tested_on_saving(saved, f"{channel_registry.get(channel).label} account connected"))
+        flash(tested_on_saving(saved, _("%(channel)s account connected", channel=channel_registry.get(channel).label)))
         return redirect(url_for("ui.accounts_page"))
     return accounts_with((f"new-{channel}", form))
 
@@ -53,11 +58,14 @@ def reconnect_account(account_id):
     form = account_form(channel_registry.get(account.channel), account, posted=True)
     saved = form.submit(lambda: accounts.connect(form.service_input(), account))
     if saved and saved.status == accounts.UNAUTHORIZED:  # its address moved: its credentials must be given again
-        flash(f"{saved.name} saved, not connected: {saved.status_message}.")
+        flash(_("%(name)s saved, not connected: %(why)s.", name=saved.name, why=saved.status_message))
         return redirect(url_for("ui.accounts_page"))
     if saved:
         flash(
-            tested_on_saving(saved, f"{account.name} reconnected; its waiting posts will be queued at the next sweep")
+            tested_on_saving(
+                saved,
+                _("%(name)s reconnected; its waiting posts will be queued at the next sweep", name=account.name),
+            )
         )
         return redirect(url_for("ui.accounts_page"))
     return accounts_with((f"account-{account.id}", form))
@@ -76,30 +84,34 @@ def tested_on_saving(saved, done: str) -> str:
     it stays saved either way (a refused one is marked for reconnection, so its posts wait rather than
     fail). In outbox mode nothing uses the credentials yet: "Test connection" asks when wanted."""
     if runtime.settings().delivery != "live":
-        return f"{done}. Use “Test connection” to check it with the service."
+        return _("%(done)s. Use “Test connection” to check it with the service.", done=done)
     result = connection_checks.check_account(saved.id)
+    said = result["message"]
     if result["status"] == "connected":
-        return f"{done} and tested: {result['message']}."
+        return _("%(done)s and tested: %(said)s.", done=done, said=said)
     if result["status"] == "unreachable":
-        return f"{done}, but it could not be tested now: {result['message']}."
-    waiting = " Its posts wait until it is fixed." if result["status"] == "unauthorized" else ""
-    return f"{done}, but it does not work yet: {result['message']}.{waiting}"
+        return _("%(done)s, but it could not be tested now: %(said)s.", done=done, said=said)
+    if result["status"] == "unauthorized":
+        return _(
+            "%(done)s, but it does not work yet: %(said)s. Its posts wait until it is fixed.", done=done, said=said
+        )
+    return _("%(done)s, but it does not work yet: %(said)s.", done=done, said=said)
 
 
 def said_of(name: str, result: dict) -> str:
-    words = {
-        "connected": "works",
-        "unauthorized": "was refused; its posts wait until it is reconnected",
-        "rejected": "does not work",
-        "unreachable": "could not be tested now",
+    sentence = {
+        "connected": N_("%(name)s works: %(said)s."),
+        "unauthorized": N_("%(name)s was refused; its posts wait until it is reconnected: %(said)s."),
+        "rejected": N_("%(name)s does not work: %(said)s."),
+        "unreachable": N_("%(name)s could not be tested now: %(said)s."),
     }[result["status"]]
-    return f"{name} {words}: {result['message']}."
+    return _(sentence, name=name, said=result["message"])
 
 
 @blueprint.post("/accounts/<int:account_id>/remove")
 def remove_account(account_id):
     accounts.disconnect(accounts.get_account(account_id))
-    flash("Account removed; its secrets are gone.")
+    flash(_("Account removed; its secrets are gone."))
     return redirect(url_for("ui.accounts_page"))
 
 

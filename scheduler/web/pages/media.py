@@ -14,12 +14,14 @@ from urllib.parse import quote
 from flask import Response, flash, redirect, send_file, url_for
 from werkzeug.http import dump_options_header
 
+from scheduler.domain.language import N_, _
 from scheduler.services import media, runtime
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.media import AltForm, MediaUploadForm
 from scheduler.web.pages import blueprint, form_page
 
 FOREVER = 365 * 24 * 3600  # a name is its content's hash: the same name is always the same bytes
+KINDS = {"image": N_("image"), "video": N_("video")}  # a medium's kind, as the page names it
 
 
 @blueprint.get("/media")
@@ -30,7 +32,7 @@ def media_files_page():
 def library_page(form: MediaUploadForm):
     found = media.list_media()
     used = media.uses(found)
-    return form_page("media/index.html", form, media_files=found, used=used, limits=_limits())
+    return form_page("media/index.html", form, media_files=found, used=used, limits=_limits(), media_kinds=KINDS)
 
 
 def _limits() -> dict:
@@ -46,12 +48,13 @@ def upload_media_file():
 
     def store():
         if stream is None:
-            raise Invalid({"file": "is required: choose an image or a video"})
+            raise Invalid({"file": _("is required: choose an image or a video")})
         return media.upload(file_name, stream, form.alt.data or "")
 
     if done := form.submit(store):
         found, new = done
-        flash(f"{found.file_name or 'The file'} {'uploaded' if new else 'was already in the library'}.")
+        name = found.file_name or _("The file")
+        flash(_("%(name)s uploaded.", name=name) if new else _("%(name)s was already in the library.", name=name))
         return redirect(url_for("ui.media_files_page"))
     return library_page(form)
 
@@ -63,7 +66,7 @@ def describe_media_file(media_id):
     try:
         if form.validate_on_submit():
             media.update_media(found, {"alt": form.alt.data or ""})
-            flash(f"Alt text of {found.file_name or found.name} saved.")
+            flash(_("Alt text of %(name)s saved.", name=found.file_name or found.name))
     except Invalid as error:
         flash(form.in_words(error))
     return redirect(url_for("ui.media_files_page"))
@@ -75,7 +78,7 @@ def delete_media_file(media_id):
     try:
         if AltForm().validate_on_submit():  # the CSRF token is all the form holds
             media.delete_media(found)
-            flash(f"{found.file_name or found.name} deleted.")
+            flash(_("%(name)s deleted.", name=found.file_name or found.name))
     except Conflict as error:
         flash(error.message)
     return redirect(url_for("ui.media_files_page"))
