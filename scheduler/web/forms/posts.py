@@ -13,6 +13,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 
 from channels.base import Media
 from channels.sanitising import ALLOW_LISTS
+from scheduler.domain.language import _
 from scheduler.services import utm
 from scheduler.services.validation import about_offsets, parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
@@ -262,7 +263,7 @@ def post_form(
     form.offers_hand_over = hand_over
     form.offers_trust = trust and adapter.name in ALLOW_LISTS
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
-    form.tag_link.description = lazy_gettext(
+    form.tag_link.description = _(  # not lazy: a lazy string reaches the page unescaped, and the tags are typed
         "adds %(tags)s where the link has no tag of its own", tags=utm.tags_in_words(plan, adapter.name)
     )
     form.theme.data = form.theme.data or "auto"
