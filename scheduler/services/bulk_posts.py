@@ -272,7 +272,7 @@ def _move(request: Request, post: Post) -> None:
     db.session.expire(post, ["plan"])
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
-        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="moved to a plan that asks for approval")
+        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note=N_("moved to a plan that asks for approval"))
         post_id = post.id
         after_commit(lambda: runtime.queues().withdraw_delivery(post_id))
         handover.take_back(post)

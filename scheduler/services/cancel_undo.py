@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from scheduler.domain.language import _, ngettext
+from scheduler.domain.language import N_, _, ngettext
 from scheduler.domain.statuses import label
 from scheduler.models import Post, PostEvent
 from scheduler.models.base import utcnow
@@ -73,9 +73,9 @@ def undo_cancel(post: Post) -> str:
         )
     target = offer.restores
     if target in (SCHEDULED, QUEUED) and (post.scheduled_at is None or post.scheduled_at <= clock.now()):
-        target, note = DRAFT, "cancel undone; its time had passed meanwhile, so it is a draft again"
+        target, note = DRAFT, N_("cancel undone; its time had passed meanwhile, so it is a draft again")
     else:
-        note = "cancel undone"
+        note = N_("cancel undone")
     if not lifecycle.move(post.id, SCHEDULED if target == QUEUED else target, {CANCELLED}, note=note):
         status = _status_now(post)
         raise Conflict(

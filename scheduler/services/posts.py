@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from scheduler.domain import access
-from scheduler.domain.language import _
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import web_link
 from scheduler.domain.statuses import MANAGERS_ONLY, actions_for, label
 from scheduler.models import Plan, Post
@@ -118,7 +118,7 @@ def update_post(post: Post, data, scheduling: bool = False) -> Post:
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
         # a creator changed what was approved: it waits for a new approval, off the queue meanwhile
-        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="changed after approval: to be approved again")
+        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note=N_("changed after approval: to be approved again"))
         _withdraw_after_commit(post)
     elif post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
         _requeue(post)  # handed over again for the new time, if it is far enough
@@ -281,13 +281,13 @@ def schedule_post(post: Post) -> Post:
             return post
         if review_rules.waits_for_approval(who) and post.status in lifecycle.sources_of(IN_REVIEW):
             status = post.status
-            lifecycle.move(post.id, IN_REVIEW, {status}, note="sent for approval", failure_reason="")
+            lifecycle.move(post.id, IN_REVIEW, {status}, note=N_("sent for approval"), failure_reason="")
             if status == QUEUED:
                 _withdraw_after_commit(post)
             return post
         if who.is_person and not review_rules.waits_for_approval(who):  # a manager's schedule approves
             review_rules.record(post, review_rules.APPROVED, before=post.status, after=SCHEDULED)
-    return put_on_calendar(post, note="scheduled")
+    return put_on_calendar(post, note=N_("scheduled"))
 
 
 def ready_to_schedule(post: Post) -> None:
@@ -318,7 +318,7 @@ def put_on_calendar(post: Post, note: str) -> Post:
 
 def _requeue(post: Post) -> None:
     """Queued in this unit of work; the job is enqueued (or moved to the new time) after its commit."""
-    lifecycle.move(post.id, QUEUED, {SCHEDULED}, note="handed to the queue")
+    lifecycle.move(post.id, QUEUED, {SCHEDULED}, note=N_("handed to the queue"))
     post_id, when = post.id, post.scheduled_at
     after_commit(lambda: hand_to_queue(post_id, when))
     handover.offer(post_id, when, post.hand_over_early)
@@ -337,7 +337,7 @@ def hand_to_queue(post_id: int, when) -> None:
 @unit_of_work
 def unschedule_post(post: Post) -> Post:
     """Back to draft: off the calendar, still editable."""
-    if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
+    if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note=N_("unscheduled")):
         raise Conflict(
             _("a %(status)s post cannot go back to draft", status=label(_status_now(post))),
             {"status": _status_now(post)},
@@ -351,7 +351,7 @@ def cancel_post(post: Post) -> Post:
     """A cancelled post is never delivered: the worker's claim only takes queued posts."""
     if post.status == CANCELLED:
         return post
-    if not lifecycle.move(post.id, CANCELLED, note="cancelled"):
+    if not lifecycle.move(post.id, CANCELLED, note=N_("cancelled")):
         status = _status_now(post)
         raise Conflict(
             _("a %(status)s post cannot be cancelled (it is being delivered right now)", status=label(status))
@@ -382,7 +382,12 @@ def confirm_published(post: Post, url: str = "") -> Post:
     if url and not web_link(url):
         raise Invalid({"url": _("must be an http:// or https:// address")})
     if not lifecycle.move(
-        post.id, "published", {UNCONFIRMED}, note="confirmed by hand", published_at=clock.now(), remote_url=url[:2000]
+        post.id,
+        "published",
+        {UNCONFIRMED},
+        note=N_("confirmed by hand"),
+        published_at=clock.now(),
+        remote_url=url[:2000],
     ):
         raise Conflict(
             _("only an unconfirmed post can be confirmed (this one is %(status)s)", status=label(_status_now(post)))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from scheduler.services import posts
 from tests.factories import commit, make_plan, make_post
 
 NOW = "2031-06-02T14:30:00+02:00"  # twitter's slots: 10:00, 13:00, 16:00, 19:00 in Paris
@@ -121,3 +122,12 @@ def test_a_csv_import_row_error_reads_in_french_for_a_french_reader(client, plan
     assert "<strong>1</strong> ligne sur 2 de publications.csv est désormais une publication" in html
     assert "doit valoir true ou false (ou rester vide : les mots-clés décident)" in html
     assert "Ce qui ne va pas" in html and "What is wrong" not in html
+
+
+def test_a_history_line_kept_in_english_reads_in_the_readers_language(client, plan):
+    post = make_post(plan, when="2031-06-03T10:00:00+02:00")
+    posts.unschedule_post(posts.schedule_post(post))
+
+    french = page(client, f"/posts/{post.id}", FRENCH)
+    assert "<strong>brouillon</strong> : déprogrammée" in french
+    assert "unscheduled" in page(client, f"/posts/{post.id}", {}), "English as the service wrote it"

@@ -39,6 +39,13 @@ blueprint.add_app_template_filter(statuses.label, "status_label")
 blueprint.add_app_template_filter(formats.number, "number")  # 12,345 · 12 345 · 12,345
 
 
+@blueprint.app_template_filter("stored_words")
+def stored_words(text: str | None) -> str:
+    """A sentence kept in the database in English (a history line a service wrote, marked ``N_``), in the
+    reader's language; anything else (a note with a name or a comment in it) as it was written."""
+    return _(text) if text else ""
+
+
 @blueprint.app_template_global("script_words")
 def script_words() -> dict:
     """The words the pages' scripts write (static/refrain.js), in the reader's language: the template
