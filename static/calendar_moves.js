@@ -79,7 +79,9 @@
     clearError();
     return fetch(grid.dataset.postsApi + chip.dataset.post, {
       method: "PATCH",
-      headers: {"Content-Type": "application/json", "Accept": "application/json"},
+      // the refusal in the page's language (the API answers in the one the request asks for)
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "Accept-Language": document.documentElement.lang || "en"},
       body: JSON.stringify({scheduled_at: instantOf(wall)}),
     }).then(function (answer) {
       return answer.json().catch(() => ({})).then(function (body) {

@@ -12,6 +12,14 @@
   // 1. the editor
   const form = document.getElementById("editor");
   let dirty = false;
+  // the words this script writes, in the page's language (the template puts them in data-words; English
+  // without them); the live checks ask for the page's language too, whatever the browser's
+  const wordsOf = function (el) {
+    try { return JSON.parse((el && el.dataset.words) || "{}"); } catch (e) { return {}; }
+  };
+  const words = wordsOf(form || document.querySelector("[data-words]"));
+  const say = (key, english) => words[key] || english;
+  const spoken = {"Accept-Language": document.documentElement.lang || "en"};
   if (form) {
     const preview = document.getElementById("preview");
     const CARD_TRIES = 3, CARD_WAIT = 2500;
@@ -70,7 +78,7 @@
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button small secondary fix";
-      button.textContent = "Use \u201c" + p.replacement + "\u201d";
+      button.textContent = say("use", "Use \u201c{term}\u201d").replace("{term}", p.replacement);
       button.addEventListener("click", function () {
         if (field.value !== texts[field.name]) return check();
         const chars = Array.from(field.value); // offsets are code points, as Python counts them
@@ -86,7 +94,7 @@
 
     const showPreview = function (mine) {
       if (!preview || !preview.dataset.previewUrl) return;
-      fetch(preview.dataset.previewUrl, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "text/html"},
+      fetch(preview.dataset.previewUrl, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "text/html", ...spoken},
                                          body: JSON.stringify(payload())})
         .then((r) => r.ok ? r.text() : Promise.reject(r.status))
         .then(function (html) {
@@ -109,8 +117,9 @@
         counter.textContent = "";
       }
       problems.replaceChildren();
-      if (!result.problems.length) problems.appendChild(item("ok", "", "none"));
-      result.problems.forEach((p) => problems.appendChild(withFix(item(p.severity, p.severity, p.message), p, linted)));
+      if (!result.problems.length) problems.appendChild(item("ok", "", say("none", "none")));
+      const severity = (p) => (words.severities || {})[p.severity] || p.severity;
+      result.problems.forEach((p) => problems.appendChild(withFix(item(p.severity, severity(p), p.message), p, linted)));
       underline(result.problems.filter((p) => (p.field || "body") === "body" && p.end > p.start));
     };
 
@@ -138,8 +147,10 @@
     if (marks) body.addEventListener("scroll", () => { marks.scrollTop = body.scrollTop; });
 
     const showTheme = function (match) {
-      let text = (match.on_theme ? "On theme" : "Off theme") + (match.source === "manual" ? " (set by hand)" : " (keywords)");
-      text += match.matched.length ? ": matched " + match.matched.join(", ") : ": no keyword matched";
+      let text = (match.on_theme ? say("on_theme", "On theme") : say("off_theme", "Off theme")) + " (" +
+        (match.source === "manual" ? say("by_hand", "set by hand") : say("keywords", "keywords")) + ")" + say("colon", ":") + " ";
+      text += match.matched.length ? say("matched", "matched {keywords}").replace("{keywords}", match.matched.join(", "))
+        : say("no_match", "no keyword matched");
       themeLine.textContent = text;
       themeLine.className = "theme-line " + (match.on_theme ? "on" : "off");
     };
@@ -147,7 +158,7 @@
     const check = function () {
       const mine = ++sequence;
       const sent = payload();
-      fetch(form.dataset.validate, {method: "POST", headers: {"Content-Type": "application/json"},
+      fetch(form.dataset.validate, {method: "POST", headers: {"Content-Type": "application/json", ...spoken},
                                     body: JSON.stringify(sent)})
         .then((r) => r.json())
         .then((result) => {
@@ -155,7 +166,7 @@
           linted = {body: sent.body, title: sent.title};
           show(result);
         })
-        .catch(() => { counter.textContent = "could not check right now"; });
+        .catch(() => { counter.textContent = say("unreachable", "could not check right now"); });
       cardTries = 0;
       showPreview(mine);
       if (form.dataset.themeCheck && themeLine) {
@@ -187,7 +198,7 @@
     el.dataset.status = post.status;
     const badge = el.classList.contains("status") ? el : el.querySelector(".status");
     if (badge) {
-      badge.textContent = post.status;
+      badge.textContent = (words.statuses || {})[post.status] || post.status;
       badge.className = "status status-" + post.status;
     }
     const reason = el.querySelector(".reason");
@@ -217,7 +228,7 @@
       const field = document.querySelector(button.dataset.copy);
       if (!field) return;
       field.select();
-      const said = () => { button.textContent = "Copied"; };
+      const said = () => { button.textContent = button.dataset.copied || "Copied"; };
       if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(said, said);
       else said();
     });

@@ -22,6 +22,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from scheduler.domain.language import _
+
 SORTS = {"time": (), "channel": ("channel",), "status": ("status",)}  # the leading columns before the time
 DIRECTIONS = ("desc", "asc")
 TIMED, UNTIMED = 0, 1  # the segments: posts with a time, then those without one
@@ -66,27 +68,27 @@ def decode(text: str, sort: str, direction: str) -> Cursor:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         found_sort, found_direction, segment, values = json.loads(raw)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValueError("is not a position this list gave") from None
+        raise ValueError(_("is not a position this list gave")) from None
     if (found_sort, found_direction) != (sort, direction):
-        raise ValueError("belongs to another order of the list: start again from the first page")
+        raise ValueError(_("belongs to another order of the list: start again from the first page"))
     if segment not in SEGMENTS or not isinstance(values, list):
-        raise ValueError("is not a position this list gave")
+        raise ValueError(_("is not a position this list gave"))
     names = key_columns(sort, segment)
     if len(values) != len(names):
-        raise ValueError("is not a position this list gave")
+        raise ValueError(_("is not a position this list gave"))
     key = []
     for name, value in zip(names, values):
         if name == "id" and not (isinstance(value, int) and not isinstance(value, bool)):
-            raise ValueError("is not a position this list gave")
+            raise ValueError(_("is not a position this list gave"))
         if name == "scheduled_at":
             try:
                 value = datetime.fromisoformat(value)
             except (TypeError, ValueError):
-                raise ValueError("is not a position this list gave") from None
+                raise ValueError(_("is not a position this list gave")) from None
             if value.tzinfo is None:
-                raise ValueError("is not a position this list gave")
+                raise ValueError(_("is not a position this list gave"))
         elif name != "id" and not isinstance(value, str):
-            raise ValueError("is not a position this list gave")
+            raise ValueError(_("is not a position this list gave"))
         key.append(value)
     return Cursor(sort, direction, segment, tuple(key))
 

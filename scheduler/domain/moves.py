@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from scheduler.domain.language import _, ngettext
 from scheduler.domain.periods import WallClockReading, read_wall_clock, zone
 
 # ISO 8601 durations of weeks, days, hours and minutes, with a sign in front for going back: P1D, -PT2H, P1W2DT30M
@@ -30,24 +31,24 @@ class Shift:
     def in_words(self) -> str:
         sign = "-" if (self.days or self.minutes) < 0 else "+"
         days, minutes = abs(self.days), abs(self.minutes)
-        parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+        parts = [ngettext("%(num)s day", "%(num)s days", days)] if days else []
         if minutes // 60:
-            parts.append(f"{minutes // 60} h")
+            parts.append(_("%(hours)s h", hours=minutes // 60))
         if minutes % 60:
-            parts.append(f"{minutes % 60} min")
-        return sign + " ".join(parts) if parts else "no shift"
+            parts.append(_("%(minutes)s min", minutes=minutes % 60))
+        return sign + " ".join(parts) if parts else _("no shift")
 
 
 def read_shift(text: str) -> Shift:
     """``P1D``, ``-PT2H30M``, ``P1W``...; ValueError in words for anything else."""
     found = DURATION.match((text or "").strip().upper())
     if not found or not any(found.groups()[1:]):
-        raise ValueError("must be a duration such as P1D (a day later), -PT2H (two hours earlier) or P1W")
+        raise ValueError(_("must be a duration such as P1D (a day later), -PT2H (two hours earlier) or P1W"))
     sign = -1 if found.group(1) == "-" else 1
     weeks, days, hours, minutes = (int(part or 0) for part in found.groups()[1:])
     shift = Shift(sign * (7 * weeks + days), sign * (60 * hours + minutes))
     if abs(timedelta(days=shift.days, minutes=shift.minutes)) > LONGEST:
-        raise ValueError("must be at most ten years")
+        raise ValueError(_("must be at most ten years"))
     return shift
 
 
@@ -55,11 +56,11 @@ def shift_from(amount: int, unit: str) -> Shift:
     """The form's "3 days" or "-2 hours"."""
     units = {"minutes": (0, 1), "hours": (0, 60), "days": (1, 0), "weeks": (7, 0)}
     if unit not in units:
-        raise ValueError(f"must be one of {', '.join(units)}")
+        raise ValueError(_("must be one of %(choices)s", choices=", ".join(units)))
     days, minutes = units[unit]
     shift = Shift(amount * days, amount * minutes)
     if abs(timedelta(days=shift.days, minutes=shift.minutes)) > LONGEST:
-        raise ValueError("must be at most ten years")
+        raise ValueError(_("must be at most ten years"))
     return shift
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from scheduler.domain.language import N_, _
 from scheduler.domain.statuses import (
     CANCELLED,
     DRAFT,
@@ -71,20 +72,20 @@ class Summary:
 
     @property
     def words(self) -> str:
-        return STATE_WORDS[self.state]
+        return _(STATE_WORDS[self.state])
 
 
 STATE_WORDS = {
-    "empty": "no posts",
-    "cancelled": "cancelled",
-    "published": "all published",
-    "failed": "a delivery failed",
-    "attention": "a delivery needs checking",
-    "drafts": "drafts",
-    "in_review": "waiting for approval",
-    "scheduled": "all scheduled",
-    "partly_published": "partly published",
-    "mixed": "partly scheduled",
+    "empty": N_("no posts"),
+    "cancelled": N_("cancelled"),
+    "published": N_("all published"),
+    "failed": N_("a delivery failed"),
+    "attention": N_("a delivery needs checking"),
+    "drafts": N_("drafts"),
+    "in_review": N_("waiting for approval"),
+    "scheduled": N_("all scheduled"),
+    "partly_published": N_("partly published"),
+    "mixed": N_("partly scheduled"),
 }
 
 

@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scheduler.domain.language import _
 from scheduler.domain.metrics_csv.table import Table
 from scheduler.domain.periods import read_wall_clock, zone
 
@@ -63,9 +64,13 @@ def header_problems(header: list[str]) -> dict[str, str]:
     twice = sorted({name for name in names if name and names.count(name) > 1})
     problems = {}
     if missing:
-        problems["file"] = f"has no {', '.join(missing)} column (the columns are: {', '.join(COLUMNS)})"
+        problems["file"] = _(
+            "has no %(missing)s column (the columns are: %(columns)s)",
+            missing=", ".join(missing),
+            columns=", ".join(COLUMNS),
+        )
     elif twice:
-        problems["file"] = f"has the {', '.join(twice)} column more than once"
+        problems["file"] = _("has the %(columns)s column more than once", columns=", ".join(twice))
     return problems
 
 
@@ -96,7 +101,7 @@ def _row(line: int, cells: dict, time_zone: str) -> Row:
         elif on_theme in NO:
             data["on_theme"] = False
         else:
-            problems.append(Problem(line, "on_theme", "must be true or false (or empty: decided by the keywords)"))
+            problems.append(Problem(line, "on_theme", _("must be true or false (or empty: decided by the keywords)")))
     extra = cells.get("extra", "").strip()
     if extra:
         try:
@@ -106,7 +111,7 @@ def _row(line: int, cells: dict, time_zone: str) -> Row:
         if isinstance(value, dict):
             data["extra"] = value
         else:
-            problems.append(Problem(line, "extra", 'must be a JSON object, such as {"tags": ["summer"]}'))
+            problems.append(Problem(line, "extra", _('must be a JSON object, such as {"tags": ["summer"]}')))
     return Row(line, data, problems)
 
 

@@ -1,12 +1,27 @@
 """A post's statuses, where each may go, and what a person may do with a post in each.
 
 Pure rules: ``services.lifecycle`` applies them in the database (one guarded ``UPDATE`` per change),
-the pages and the API read them (which buttons to show, which edits to refuse).
+the pages and the API read them (which buttons to show, which edits to refuse). A status is a value
+(the API's, the CSV's); people read it through ``label``, in their language.
 """
+
+from scheduler.domain.language import N_, _
 
 DRAFT, IN_REVIEW, SCHEDULED, QUEUED = "draft", "in_review", "scheduled", "queued"
 PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED = "publishing", "published", "failed", "unconfirmed", "cancelled"
 STATUSES = (DRAFT, IN_REVIEW, SCHEDULED, QUEUED, PUBLISHING, PUBLISHED, FAILED, UNCONFIRMED, CANCELLED)
+# each status as people read it
+LABELS = {
+    DRAFT: N_("draft"),
+    IN_REVIEW: N_("in review"),
+    SCHEDULED: N_("scheduled"),
+    QUEUED: N_("queued"),
+    PUBLISHING: N_("publishing"),
+    PUBLISHED: N_("published"),
+    FAILED: N_("failed"),
+    UNCONFIRMED: N_("unconfirmed"),
+    CANCELLED: N_("cancelled"),
+}
 
 # where each status may go; anything else is refused
 # in_review: waiting for a manager's approval (plans that require it). A creator's schedule puts a post
@@ -64,3 +79,8 @@ def actions_for(status: str | None) -> tuple[str, ...]:
 
 def is_editable(status: str) -> bool:
     return status in EDITABLE
+
+
+def label(status: str | None) -> str:
+    """A status as people read it, in their language (a value we do not know: as it is)."""
+    return _(LABELS[status]) if status in LABELS else (status or "")

@@ -17,6 +17,8 @@ from __future__ import annotations
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from scheduler.domain.language import N_, _
+from scheduler.domain.statuses import label
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
 from scheduler.services import actor, lifecycle, posts, review_rules, runtime, time_guards
@@ -30,19 +32,27 @@ _LINK_SALT = "refrain review link"
 NAME_LIMIT = 100
 
 
+# what a post not in review cannot be, said whole for each thing asked
+NOT_IN_REVIEW = {
+    "approved": N_("only a post in review can be approved (this one is %(status)s)"),
+    "sent back": N_("only a post in review can be sent back (this one is %(status)s)"),
+    "reviewed by link": N_("only a post in review can be reviewed by link (this one is %(status)s)"),
+}
+
+
 def _in_review(post: Post, doing: str) -> None:
     if post.status != IN_REVIEW:
-        raise Conflict(f"only a post in review can be {doing} (this one is {post.status})", {"status": post.status})
+        raise Conflict(_(NOT_IN_REVIEW[doing], status=label(post.status)), {"status": post.status})
 
 
 def _comment(comment, required: bool) -> str:
     text = comment.strip() if isinstance(comment, str) else ""
     if comment is not None and not isinstance(comment, str):
-        raise Invalid({"comment": "must be text"})
+        raise Invalid({"comment": _("must be text")})
     if required and not text:
-        raise Invalid({"comment": "is required: say what should change"})
+        raise Invalid({"comment": _("is required: say what should change")})
     if len(text) > COMMENT_LIMIT:
-        raise Invalid({"comment": f"is longer than {COMMENT_LIMIT} characters"})
+        raise Invalid({"comment": _("is longer than %(most)s characters", most=COMMENT_LIMIT)})
     return text
 
 
@@ -105,9 +115,9 @@ def post_for_link(token: str) -> Post:
     try:
         data = _serializer().loads(token, max_age=LINK_DAYS * 86400)
     except SignatureExpired:
-        raise Invalid({"link": "has expired: ask the team for a new one"}) from None
+        raise Invalid({"link": _("has expired: ask the team for a new one")}) from None
     except BadSignature:
-        raise Invalid({"link": "is not a link Refrain made"}) from None
+        raise Invalid({"link": _("is not a link Refrain made")}) from None
     post = db.session.get(Post, data.get("p")) if isinstance(data, dict) and isinstance(data.get("p"), int) else None
     if (
         post is None
@@ -115,16 +125,16 @@ def post_for_link(token: str) -> Post:
         or data.get("r") != _round(post)
         or data.get("d") != review_rules.digest(post)[:32]
     ):
-        raise Invalid({"link": "was already used, or the post changed since: ask the team for a new one"})
+        raise Invalid({"link": _("was already used, or the post changed since: ask the team for a new one")})
     return post
 
 
 def _reviewer_name(name) -> str:
     text = " ".join(name.split()) if isinstance(name, str) else ""
     if not text:
-        raise Invalid({"name": "is required: say who you are"})
+        raise Invalid({"name": _("is required: say who you are")})
     if len(text) > NAME_LIMIT:
-        raise Invalid({"name": f"is longer than {NAME_LIMIT} characters"})
+        raise Invalid({"name": _("is longer than %(most)s characters", most=NAME_LIMIT)})
     return text
 
 

@@ -18,8 +18,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from scheduler.domain import moves
-from scheduler.domain.periods import zone
+from scheduler.domain import formats, moves
+from scheduler.domain.language import N_, _
+from scheduler.domain.statuses import label
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
 from scheduler.services import audit, clock, handover, lifecycle, post_pages, posts, review_rules, runtime
@@ -33,8 +34,8 @@ ACTIONS = ("reschedule", "move", "cancel")
 MOST = 2000  # posts in one action: more is a filter to narrow, and a transaction too long for SQLite's one writer
 DONE, UNCHANGED, REFUSED = "done", "unchanged", "refused"
 OUT_OF_REACH = {  # statuses no bulk action changes, and why
-    PUBLISHED: "it is published: what went out stays out",
-    PUBLISHING: "it is being delivered right now",
+    PUBLISHED: N_("it is published: what went out stays out"),
+    PUBLISHING: N_("it is being delivered right now"),
 }
 MOVABLE = frozenset(lifecycle.STATUSES) - set(OUT_OF_REACH)
 
@@ -92,21 +93,21 @@ def read_request(data) -> Request:
 def _selection(reader: Reader):
     given = [name for name in ("ids", "filter") if reader.data.get(name) is not None]
     if len(given) != 1:
-        reader.fail("ids", "give either ids (a list of post ids) or filter (the list's filters), one of them")
+        reader.fail("ids", _("give either ids (a list of post ids) or filter (the list's filters), one of them"))
         return None, None
     if given == ["ids"]:
         ids = reader.data["ids"]
         if not isinstance(ids, list) or not all(is_id(i) for i in ids):
-            reader.fail("ids", "must be a list of post ids")
+            reader.fail("ids", _("must be a list of post ids"))
             return None, None
         if not ids:
-            reader.fail("ids", "must name at least one post")
+            reader.fail("ids", _("must name at least one post"))
         if len(ids) > MOST:
-            reader.fail("ids", f"may name at most {MOST:,} posts at once")
+            reader.fail("ids", _("may name at most %(most)s posts at once", most=formats.number(MOST)))
         return tuple(dict.fromkeys(ids)), None
     raw = reader.data["filter"]
     if not isinstance(raw, dict):
-        reader.fail("filter", "must be an object of the list's filters (plan_id, channel, status, author_id, q...)")
+        reader.fail("filter", _("must be an object of the list's filters (plan_id, channel, status, author_id, q...)"))
         return None, None
     try:
         return None, post_pages.read_filters(raw)
@@ -119,7 +120,7 @@ def _selection(reader: Reader):
 def _new_time(reader: Reader):
     given = [name for name in ("shift", "date") if reader.data.get(name) not in (None, "")]
     if len(given) != 1:
-        reader.fail("shift", "give either shift (a duration such as P1D or -PT2H) or date (YYYY-MM-DD), one of them")
+        reader.fail("shift", _("give either shift (a duration such as P1D or -PT2H) or date (YYYY-MM-DD), one of them"))
         return None, None
     if given == ["date"]:
         return None, reader.day("date")
@@ -136,7 +137,7 @@ def _plan(reader: Reader) -> Plan | None:
         return None
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        reader.fail("to_plan_id", f"no plan with id {plan_id}")
+        reader.fail("to_plan_id", _("no plan with id %(id)s", id=plan_id))
     return plan
 
 
@@ -167,7 +168,15 @@ def _posts(request: Request) -> tuple[dict[int, Post], list[int]]:
         ids = post_pages.matching_ids(request.filters, MOST + 1)
         if len(ids) > MOST:
             total = post_pages.count(request.filters)
-            raise Invalid({"filter": f"matches {total:,} posts; one action takes at most {MOST:,}: narrow the filter"})
+            raise Invalid(
+                {
+                    "filter": _(
+                        "matches %(total)s posts; one action takes at most %(most)s: narrow the filter",
+                        total=formats.number(total),
+                        most=formats.number(MOST),
+                    )
+                }
+            )
     else:
         ids = list(request.ids or ())
     found: dict[int, Post] = {}
@@ -178,7 +187,7 @@ def _posts(request: Request) -> tuple[dict[int, Post], list[int]]:
 
 
 def _missing(post_id: int) -> Outcome:
-    return Outcome(post_id, REFUSED, f"there is no post {post_id}")
+    return Outcome(post_id, REFUSED, _("there is no post %(id)s", id=post_id))
 
 
 @unit_of_work
@@ -206,26 +215,26 @@ def _carry_out(request: Request, found: dict[int, Post], ids: list[int]) -> list
 def _check(request: Request, post: Post) -> Outcome | None:
     """Why the post cannot take the change, or that it already has it; None when it can."""
     if request.action == "cancel" and post.status == CANCELLED:
-        return Outcome(post.id, UNCHANGED, "it is cancelled already", post=post)
+        return Outcome(post.id, UNCHANGED, _("it is cancelled already"), post=post)
     if post.status in OUT_OF_REACH:
-        return Outcome(post.id, REFUSED, OUT_OF_REACH[post.status], post=post)
+        return Outcome(post.id, REFUSED, _(OUT_OF_REACH[post.status]), post=post)
     if request.action == "move" and post.plan_id == request.to_plan.id:
-        return Outcome(post.id, UNCHANGED, "it is in that plan already", post=post)
+        return Outcome(post.id, UNCHANGED, _("it is in that plan already"), post=post)
     if request.action != "reschedule":
         return None
     if post.status == CANCELLED:
-        return Outcome(post.id, REFUSED, "it is cancelled: bring it back to draft to give it a time", post=post)
+        return Outcome(post.id, REFUSED, _("it is cancelled: bring it back to draft to give it a time"), post=post)
     if post.scheduled_at is None:
-        return Outcome(post.id, REFUSED, "it has no time yet to move: give it one in the editor", post=post)
+        return Outcome(post.id, REFUSED, _("it has no time yet to move: give it one in the editor"), post=post)
     try:
         reading = new_time(request, post)
     except OverflowError:
-        return Outcome(post.id, REFUSED, "the new time would be outside the calendar", post=post)
+        return Outcome(post.id, REFUSED, _("the new time would be outside the calendar"), post=post)
     if reading.utc == post.scheduled_at:
-        return Outcome(post.id, UNCHANGED, "it is at that time already", post=post)
+        return Outcome(post.id, UNCHANGED, _("it is at that time already"), post=post)
     if reading.utc <= clock.now():
-        shown = reading.utc.astimezone(zone(post.plan.timezone)).strftime("%a %d %b %Y, %H:%M")
-        return Outcome(post.id, REFUSED, f"the new time, {shown}, is already past", post=post)
+        shown = formats.instant(reading.utc, post.plan.timezone)
+        return Outcome(post.id, REFUSED, _("the new time, %(time)s, is already past", time=shown), post=post)
     return None
 
 
@@ -253,12 +262,17 @@ def _move(request: Request, post: Post) -> None:
     note = f"moved from plan “{before.name}” to “{target.name}”"
     if lifecycle.note_in_place(post.id, MOVABLE, note, plan_id=target.id) is None:
         status = db.session.scalar(select(Post.status).where(Post.id == post.id)) or post.status
-        raise Conflict(OUT_OF_REACH.get(status, f"a {status} post cannot be moved"), {"status": status})
+        said = (
+            _(OUT_OF_REACH[status])
+            if status in OUT_OF_REACH
+            else _("a %(status)s post cannot be moved", status=label(status))
+        )
+        raise Conflict(said, {"status": status})
     audit.note("changed", post, {"plan_id": [before.id, target.id]}, note)
     db.session.expire(post, ["plan"])
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
-        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="moved to a plan that asks for approval")
+        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note=N_("moved to a plan that asks for approval"))
         post_id = post.id
         after_commit(lambda: runtime.queues().withdraw_delivery(post_id))
         handover.take_back(post)

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from scheduler.domain.language import N_, _, ngettext
+from scheduler.domain.statuses import label
 from scheduler.models import Post, PostEvent
 from scheduler.models.base import utcnow
 from scheduler.models.database import db
@@ -64,18 +66,22 @@ def undo_cancel(post: Post) -> str:
     if offer is None:
         status = _status_now(post)
         raise Conflict(
-            "the cancel can no longer be undone"
-            + (f" (the post is {status} now)" if status != CANCELLED else f" (undo lasts {_minutes(UNDO_FOR)})"),
+            _("the cancel can no longer be undone (the post is %(status)s now)", status=label(status))
+            if status != CANCELLED
+            else _("the cancel can no longer be undone (undo lasts %(span)s)", span=_minutes(UNDO_FOR)),
             {"status": status},
         )
     target = offer.restores
     if target in (SCHEDULED, QUEUED) and (post.scheduled_at is None or post.scheduled_at <= clock.now()):
-        target, note = DRAFT, "cancel undone; its time had passed meanwhile, so it is a draft again"
+        target, note = DRAFT, N_("cancel undone; its time had passed meanwhile, so it is a draft again")
     else:
-        note = "cancel undone"
+        note = N_("cancel undone")
     if not lifecycle.move(post.id, SCHEDULED if target == QUEUED else target, {CANCELLED}, note=note):
         status = _status_now(post)
-        raise Conflict(f"the cancel can no longer be undone (the post is {status} now)", {"status": status})
+        raise Conflict(
+            _("the cancel can no longer be undone (the post is %(status)s now)", status=label(status)),
+            {"status": status},
+        )
     if target in (SCHEDULED, QUEUED):
         posts.put_on_calendar(post, note=note)  # queued, its job enqueued once this is committed
     return post.status
@@ -86,4 +92,4 @@ def _status_now(post: Post) -> str:
 
 
 def _minutes(span: timedelta) -> str:
-    return f"{int(span.total_seconds() // 60)} minutes"
+    return ngettext("%(num)s minute", "%(num)s minutes", int(span.total_seconds() // 60))

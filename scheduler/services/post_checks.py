@@ -5,6 +5,7 @@ from datetime import datetime
 
 import channels.registry as channel_registry
 from channels.base import PostContent
+from scheduler.domain.language import _
 from scheduler.domain.periods import local_day
 from scheduler.domain.themes import decide_theme
 from scheduler.models import Plan, Post
@@ -65,8 +66,12 @@ def check_post(post: Post):
             {
                 "code": "outside_plan",
                 "severity": "warning",
-                "message": f"scheduled outside the plan's dates ({plan.starts_on} to {plan.ends_on}); "
-                "it will not count in the compliance report",
+                "message": _(
+                    "scheduled outside the plan's dates (%(starts)s to %(ends)s); "
+                    "it will not count in the compliance report",
+                    starts=plan.starts_on,
+                    ends=plan.ends_on,
+                ),
             }
         )
     if post.problems != problems:

@@ -16,6 +16,7 @@ from sqlalchemy import Integer, bindparam, column, func, or_, select, text, tupl
 
 from scheduler.domain import keyset
 from scheduler.domain.keyset import SEGMENTS, TIMED, Cursor
+from scheduler.domain.language import _
 from scheduler.models import Post
 from scheduler.models.database import db
 from scheduler.services import lifecycle
@@ -74,7 +75,14 @@ def read_filters(args) -> Filters:
         statuses = tuple(dict.fromkeys(str(s).strip() for s in given if str(s).strip()))
         bad = [s for s in statuses if s not in lifecycle.STATUSES]
         if bad:
-            reader.fail("status", f"unknown status {bad[0]!r}; known: {', '.join(lifecycle.STATUSES)}")
+            reader.fail(
+                "status",
+                _(
+                    "unknown status %(status)s; known: %(known)s",
+                    status=repr(bad[0]),
+                    known=", ".join(lifecycle.STATUSES),
+                ),
+            )
     author_id = reader.integer("author_id", minimum=1, required=False)
     text = reader.text("q", required=False, max_length=200)
     start = reader.instant("from", required=False) if reader.has("from") else None

@@ -21,7 +21,9 @@ from sqlalchemy import select
 import channels.registry as channel_registry
 from channels.base import PostContent, media_problems
 from scheduler.domain import post_sets as rules
+from scheduler.domain.language import _
 from scheduler.domain.links import web_link
+from scheduler.domain.statuses import label as status_label
 from scheduler.models import Plan, Post, PostSet
 from scheduler.models.database import db
 from scheduler.services import actor, clock, posts
@@ -114,7 +116,9 @@ def _refused_as_channel(channel: str, action):
     except Invalid as error:
         label = channel_registry.get(channel).label
         said = "; ".join(f"{name} {problem}" for name, problem in error.fields.items()) or error.message
-        raise Invalid({"channels": f"{label}: {said}"}, message=f"the {label} post could not be made") from None
+        raise Invalid(
+            {"channels": f"{label}: {said}"}, message=_("the %(channel)s post could not be made", channel=label)
+        ) from None
 
 
 @dataclass
@@ -142,7 +146,7 @@ def change_set(post_set: PostSet, data) -> Changes:
     """``idea``: its fields given replace the old ones, and reach the posts that follow it;
     ``shift_minutes``: every post not yet out moves by that much."""
     if post_set.cancelled_at is not None:
-        raise Invalid({"idea": "the set was cancelled: its posts can still be edited one by one"})
+        raise Invalid({"idea": _("the set was cancelled: its posts can still be edited one by one")})
     reader = Reader(data)
     new_idea = _idea(reader, post_set.idea or {}) if reader.has("idea") else None
     shift = reader.integer(
@@ -173,9 +177,9 @@ def _follow(post_set: PostSet, idea: dict, changes: Changes) -> None:
             if _relink(post, old, idea):
                 changes.relinked.append(post.id)
             else:
-                changes.kept.append({"post_id": post.id, "why": "edited by hand"})
+                changes.kept.append({"post_id": post.id, "why": _("edited by hand")})
         else:
-            why = "edited by hand" if post.status in rules.FOLLOWS_THE_IDEA else f"{post.status.replace('_', ' ')}"
+            why = _("edited by hand") if post.status in rules.FOLLOWS_THE_IDEA else status_label(post.status)
             changes.kept.append({"post_id": post.id, "why": why})
 
 
@@ -198,7 +202,7 @@ def _shift(post_set: PostSet, delta: timedelta, changes: Changes) -> None:
     for post in members(post_set):
         if post.status not in rules.FOLLOWS_THE_IDEA or post.scheduled_at is None:
             if post.status not in rules.FOLLOWS_THE_IDEA:
-                changes.kept.append({"post_id": post.id, "why": post.status.replace("_", " ")})
+                changes.kept.append({"post_id": post.id, "why": status_label(post.status)})
             continue
         when = (post.scheduled_at + delta).isoformat()
         try:
@@ -206,7 +210,16 @@ def _shift(post_set: PostSet, delta: timedelta, changes: Changes) -> None:
         except Invalid as error:
             label = channel_registry.get(post.channel).label
             said = "; ".join(f"{name} {problem}" for name, problem in error.fields.items()) or error.message
-            raise Invalid({"shift_minutes": f"the {label} post would move to {when}: {said}"}) from None
+            raise Invalid(
+                {
+                    "shift_minutes": _(
+                        "the %(channel)s post would move to %(time)s: %(problem)s",
+                        channel=label,
+                        time=when,
+                        problem=said,
+                    )
+                }
+            ) from None
         changes.shifted.append(post.id)
 
 
@@ -223,7 +236,7 @@ def cancel_set(post_set: PostSet) -> Changes:
                 continue
             changes.cancelled.append(post.id)
         elif post.status != rules.CANCELLED:
-            changes.kept.append({"post_id": post.id, "why": post.status.replace("_", " ")})
+            changes.kept.append({"post_id": post.id, "why": status_label(post.status)})
     post_set.cancelled_at = clock.now()
     return changes
 
@@ -275,7 +288,7 @@ def _plan(reader: Reader) -> Plan | None:
         return None
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        reader.fail("plan_id", f"no plan with id {plan_id}")
+        reader.fail("plan_id", _("no plan with id %(id)s", id=plan_id))
     return plan
 
 
@@ -283,7 +296,7 @@ def _idea(reader: Reader, before: dict) -> dict:
     """The idea's fields: those given replace ``before``'s (a new idea starts from nothing)."""
     given = reader.data.get("idea")
     if not isinstance(given, dict):
-        reader.fail("idea", "must be an object with a body (and a title, a link, media if you like)")
+        reader.fail("idea", _("must be an object with a body (and a title, a link, media if you like)"))
         return dict(before)
     inner = Reader({**before, **given})
     idea = {
@@ -293,7 +306,7 @@ def _idea(reader: Reader, before: dict) -> dict:
         "media": inner.data.get("media") or [],
     }
     if idea["link"] and not web_link(idea["link"]):
-        inner.fail("link", "must be an http:// or https:// address")
+        inner.fail("link", _("must be an http:// or https:// address"))
     wrong = [p.message for p in media_problems("media", idea["media"]) if p.severity == "error"]
     if wrong:
         inner.fail("media", wrong[0])
@@ -307,7 +320,7 @@ def _channels(reader: Reader) -> list[str]:
     if "channels" in reader.errors:
         return []
     if not chosen:
-        reader.fail("channels", "choose at least one channel")
+        reader.fail("channels", _("choose at least one channel"))
     unknown = [name for name in chosen if channel_registry.why_unknown(name)]
     if unknown:
         reader.fail("channels", channel_registry.why_unknown(unknown[0]))

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from scheduler.domain import access
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import web_link
-from scheduler.domain.statuses import MANAGERS_ONLY, actions_for
+from scheduler.domain.statuses import MANAGERS_ONLY, actions_for, label
 from scheduler.models import Plan, Post
 from scheduler.models.database import db
 from scheduler.services import actor, clock, handover, lifecycle, post_history, review_rules, runtime, time_guards
@@ -52,10 +53,10 @@ def override_style(post: Post, data) -> Post:
     reader.done()
     who = actor.current()
     if post.status not in EDITABLE:
-        raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
+        raise Conflict(_("a %(status)s post cannot be changed", status=label(post.status)), {"status": post.status})
     findings = style_errors(post)
     if not findings:
-        raise Conflict("the post has no style errors to override")
+        raise Conflict(_("the post has no style errors to override"))
     post.style_override = decision(reason, who, findings)
     return post
 
@@ -104,11 +105,11 @@ def update_post(post: Post, data, scheduling: bool = False) -> Post:
     """An edit; the time of a post on the calendar (or waiting for approval) may not move into the past,
     nor, with ``scheduling`` (the edit is saved to be scheduled next), stay there."""
     if post.status not in EDITABLE:
-        raise Conflict(f"a {post.status} post cannot be changed", {"status": post.status})
+        raise Conflict(_("a %(status)s post cannot be changed", status=label(post.status)), {"status": post.status})
     reader = Reader(data)
     for name in ("plan_id", "channel"):
         if reader.has(name) and data[name] != getattr(post, name):
-            reader.fail(name, "cannot be changed; write a new post (or adapt this one) instead")
+            reader.fail(name, _("cannot be changed; write a new post (or adapt this one) instead"))
     old_time, before = post.scheduled_at, _handed_over_version(post)
     _apply_fields(post, reader, partial=True)
     reader.done()
@@ -117,7 +118,7 @@ def update_post(post: Post, data, scheduling: bool = False) -> Post:
     check_post(post)
     if post.status in (SCHEDULED, QUEUED) and review_rules.needs_review(post):
         # a creator changed what was approved: it waits for a new approval, off the queue meanwhile
-        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note="changed after approval: to be approved again")
+        lifecycle.move(post.id, IN_REVIEW, {SCHEDULED, QUEUED}, note=N_("changed after approval: to be approved again"))
         _withdraw_after_commit(post)
     elif post.status in (SCHEDULED, QUEUED) and post.scheduled_at != old_time:
         _requeue(post)  # handed over again for the new time, if it is far enough
@@ -150,7 +151,7 @@ def _plan_field(reader: Reader) -> Plan | None:
         return None
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        reader.fail("plan_id", f"no plan with id {plan_id}")
+        reader.fail("plan_id", _("no plan with id %(id)s", id=plan_id))
     return plan
 
 
@@ -197,7 +198,7 @@ def _hand_over_field(post: Post, reader: Reader) -> None:
     wanted = bool(reader.boolean_or_none("hand_over_early"))
     why_not = handover.why_not_offered(post.channel) if wanted and not post.hand_over_early else ""
     if why_not:
-        reader.fail("hand_over_early", f"cannot be set: {why_not}")
+        reader.fail("hand_over_early", _("cannot be set: %(reason)s", reason=why_not))
     elif "hand_over_early" not in reader.errors:
         post.hand_over_early = wanted
 
@@ -217,7 +218,7 @@ def _trust(post: Post, reader: Reader, text_changed: bool) -> None:
             post.trusted_html = wanted
         return
     if wanted and (text_changed or not post.trusted_html):
-        reader.fail("trusted_html", "can be set only by a manager or an owner: ask one to check the post's HTML")
+        reader.fail("trusted_html", _("can be set only by a manager or an owner: ask one to check the post's HTML"))
     elif post.trusted_html and (wanted is False or text_changed):
         post.trusted_html = False
 
@@ -225,7 +226,7 @@ def _trust(post: Post, reader: Reader, text_changed: bool) -> None:
 def _link(reader: Reader) -> str:
     link = reader.text("link", required=False, max_length=2000)
     if link and not web_link(link):  # javascript:, data: and the like would run when the link is clicked
-        reader.fail("link", "must be an http:// or https:// address")
+        reader.fail("link", _("must be an http:// or https:// address"))
     return link
 
 
@@ -237,14 +238,18 @@ def _extra_fields(post: Post, reader: Reader) -> dict:
     extra = dict(post.extra or {})
     nested = reader.data.get("extra")
     if nested is not None and not isinstance(nested, dict):
-        reader.fail("extra", "must be an object")
+        reader.fail("extra", _("must be an object"))
         nested = None
     given = {**(nested or {}), **{k: v for k, v in reader.data.items() if k in declared}}
     for name, value in given.items():
         if name not in declared:
             reader.fail(
                 f"extra.{name}",
-                f"is not a field of {post.channel} posts; known: {', '.join(sorted(declared)) or 'none'}",
+                _(
+                    "is not a field of %(channel)s posts; known: %(known)s",
+                    channel=post.channel,
+                    known=", ".join(sorted(declared)) or _("none"),
+                ),
             )
         elif value is None:
             extra.pop(name, None)
@@ -264,9 +269,9 @@ def schedule_post(post: Post) -> Post:
     Where approval is required (``review_rules``), a creator's schedule leaves the post ``in_review``
     instead, and a manager's schedule of a post not yet approved as it is counts as their approval."""
     if post.status not in SCHEDULABLE:
-        raise Conflict(f"a {post.status} post cannot be scheduled", {"status": post.status})
+        raise Conflict(_("a %(status)s post cannot be scheduled", status=label(post.status)), {"status": post.status})
     if post.scheduled_at is None:
-        raise Invalid({"scheduled_at": "is required before the post can be scheduled"})
+        raise Invalid({"scheduled_at": _("is required before the post can be scheduled")})
     if post.status not in (SCHEDULED, QUEUED, UNCONFIRMED):  # on the calendar already, or sent again as it was
         time_guards.refuse_past(post)
     ready_to_schedule(post)
@@ -276,13 +281,13 @@ def schedule_post(post: Post) -> Post:
             return post
         if review_rules.waits_for_approval(who) and post.status in lifecycle.sources_of(IN_REVIEW):
             status = post.status
-            lifecycle.move(post.id, IN_REVIEW, {status}, note="sent for approval", failure_reason="")
+            lifecycle.move(post.id, IN_REVIEW, {status}, note=N_("sent for approval"), failure_reason="")
             if status == QUEUED:
                 _withdraw_after_commit(post)
             return post
         if who.is_person and not review_rules.waits_for_approval(who):  # a manager's schedule approves
             review_rules.record(post, review_rules.APPROVED, before=post.status, after=SCHEDULED)
-    return put_on_calendar(post, note="scheduled")
+    return put_on_calendar(post, note=N_("scheduled"))
 
 
 def ready_to_schedule(post: Post) -> None:
@@ -292,7 +297,7 @@ def ready_to_schedule(post: Post) -> None:
     if errors:
         raise Invalid(
             {"body": "; ".join(p["message"] for p in errors)},
-            message="the post has problems to fix before it can be scheduled",
+            message=_("the post has problems to fix before it can be scheduled"),
         )
 
 
@@ -313,7 +318,7 @@ def put_on_calendar(post: Post, note: str) -> Post:
 
 def _requeue(post: Post) -> None:
     """Queued in this unit of work; the job is enqueued (or moved to the new time) after its commit."""
-    lifecycle.move(post.id, QUEUED, {SCHEDULED}, note="handed to the queue")
+    lifecycle.move(post.id, QUEUED, {SCHEDULED}, note=N_("handed to the queue"))
     post_id, when = post.id, post.scheduled_at
     after_commit(lambda: hand_to_queue(post_id, when))
     handover.offer(post_id, when, post.hand_over_early)
@@ -332,8 +337,11 @@ def hand_to_queue(post_id: int, when) -> None:
 @unit_of_work
 def unschedule_post(post: Post) -> Post:
     """Back to draft: off the calendar, still editable."""
-    if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note="unscheduled"):
-        raise Conflict(f"a {_status_now(post)} post cannot go back to draft", {"status": _status_now(post)})
+    if not lifecycle.move(post.id, DRAFT, {IN_REVIEW, SCHEDULED, QUEUED, FAILED, CANCELLED}, note=N_("unscheduled")):
+        raise Conflict(
+            _("a %(status)s post cannot go back to draft", status=label(_status_now(post))),
+            {"status": _status_now(post)},
+        )
     _withdraw_after_commit(post)
     return post
 
@@ -343,11 +351,12 @@ def cancel_post(post: Post) -> Post:
     """A cancelled post is never delivered: the worker's claim only takes queued posts."""
     if post.status == CANCELLED:
         return post
-    if not lifecycle.move(post.id, CANCELLED, note="cancelled"):
+    if not lifecycle.move(post.id, CANCELLED, note=N_("cancelled")):
         status = _status_now(post)
         raise Conflict(
-            f"a {status} post cannot be cancelled"
-            + (" (it is being delivered right now)" if status == PUBLISHING else ""),
+            _("a %(status)s post cannot be cancelled (it is being delivered right now)", status=label(status))
+            if status == PUBLISHING
+            else _("a %(status)s post cannot be cancelled", status=label(status)),
             {"status": status},
         )
     _withdraw_after_commit(post)
@@ -371,11 +380,18 @@ def confirm_published(post: Post, url: str = "") -> Post:
     """For an unconfirmed post that a person checked: it did go out (at ``url``, an http(s) address)."""
     url = (url or "").strip()
     if url and not web_link(url):
-        raise Invalid({"url": "must be an http:// or https:// address"})
+        raise Invalid({"url": _("must be an http:// or https:// address")})
     if not lifecycle.move(
-        post.id, "published", {UNCONFIRMED}, note="confirmed by hand", published_at=clock.now(), remote_url=url[:2000]
+        post.id,
+        "published",
+        {UNCONFIRMED},
+        note=N_("confirmed by hand"),
+        published_at=clock.now(),
+        remote_url=url[:2000],
     ):
-        raise Conflict(f"only an unconfirmed post can be confirmed (this one is {_status_now(post)})")
+        raise Conflict(
+            _("only an unconfirmed post can be confirmed (this one is %(status)s)", status=label(_status_now(post)))
+        )
     return post
 
 
@@ -390,7 +406,14 @@ def list_posts(args) -> list[Post]:
         statuses = [s for s in str(reader.data["status"]).split(",") if s]
         bad = [s for s in statuses if s not in lifecycle.STATUSES]
         if bad:
-            reader.fail("status", f"unknown status {bad[0]!r}; known: {', '.join(lifecycle.STATUSES)}")
+            reader.fail(
+                "status",
+                _(
+                    "unknown status %(status)s; known: %(known)s",
+                    status=repr(bad[0]),
+                    known=", ".join(lifecycle.STATUSES),
+                ),
+            )
         query = query.where(Post.status.in_(statuses))
     if reader.has("from"):
         start = reader.instant("from")

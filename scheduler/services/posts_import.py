@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scheduler.domain import posts_csv
+from scheduler.domain import formats, posts_csv
+from scheduler.domain.language import _
 from scheduler.domain.posts_csv import Problem
 from scheduler.services import clock, metrics, plans, posts
 from scheduler.services.errors import Invalid, ServiceError
@@ -65,7 +66,15 @@ def import_posts(data: bytes, plan_id, *, schedule: bool = False) -> ImportResul
     if problems:
         raise Invalid(problems)
     if len(table.rows) > MOST_ROWS:
-        raise Invalid({"file": f"has {len(table.rows):,} rows; import at most {MOST_ROWS:,} at once"})
+        raise Invalid(
+            {
+                "file": _(
+                    "has %(rows)s rows; import at most %(most)s at once",
+                    rows=formats.number(len(table.rows)),
+                    most=formats.number(MOST_ROWS),
+                )
+            }
+        )
     rows = posts_csv.read_rows(table, plan.timezone)
     result = ImportResult(rows=len(rows), unused_columns=posts_csv.unused_columns(table.header))
     for start in range(0, len(rows), BATCH):
@@ -105,7 +114,7 @@ def _one(plan, row: posts_csv.Row, schedule: bool):
         # a time already past is refused for scheduling (the contract); said here too, by row and field
         if post.scheduled_at <= clock.now():
             raise _Refused(
-                [Problem(row.line, "scheduled_at", "is already past: a post is scheduled for a time to come")]
+                [Problem(row.line, "scheduled_at", _("is already past: a post is scheduled for a time to come"))]
             )
         posts.schedule_post(post)
     return post

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 import channels.registry as channel_registry
 from channels.base import DeliveryContext
+from scheduler.domain.language import N_
 from scheduler.domain.links import web_link
 from scheduler.infra import ratelimits
 from scheduler.infra.queue import delivery_job_id
@@ -73,7 +74,7 @@ def deliver_waiting(exclude: set[int], until: float, limit: int = TAKE_ALONG) ->
         if post is None or post.status != QUEUED:
             continue
         with unit_of_work():
-            attempts = lifecycle.claim(post_id, note="claimed by a worker (taken along)", claimed_at=now())
+            attempts = lifecycle.claim(post_id, note=N_("claimed by a worker (taken along)"), claimed_at=now())
         if attempts is None:
             continue  # claimed elsewhere meanwhile
         runtime.queues().withdraw_job(delivery_job_id(post_id, attempts - 1))
@@ -93,7 +94,7 @@ def deliver_one(post_id: int) -> str:
     if post.scheduled_at and post.scheduled_at - EARLY_TOLERANCE > now():
         return "skipped: rescheduled for later"  # the job for the new time is already in Redis
     with unit_of_work():
-        attempts = lifecycle.claim(post_id, note="claimed by a worker", claimed_at=now())
+        attempts = lifecycle.claim(post_id, note=N_("claimed by a worker"), claimed_at=now())
     if attempts is None:
         return "skipped: claimed elsewhere"
     return deliver_claimed(post)

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from datetime import timezone
 
+from scheduler.domain.language import _
 from scheduler.domain.links import web_link
-from scheduler.domain.statuses import DRAFT, FAILED, IN_REVIEW, PUBLISHED, QUEUED, SCHEDULED, UNCONFIRMED
+from scheduler.domain.statuses import DRAFT, FAILED, IN_REVIEW, PUBLISHED, QUEUED, SCHEDULED, UNCONFIRMED, label
 from scheduler.models import Post
 from scheduler.services import actor, clock, lifecycle, runtime
 from scheduler.services.errors import Conflict, Invalid
@@ -34,12 +35,12 @@ def record_published(post: Post, data) -> Post:
     reader = Reader(data)
     url = reader.text("url", max_length=2000)
     if url and not web_link(url):
-        reader.fail("url", "must be an http:// or https:// address: the link where the post appeared")
+        reader.fail("url", _("must be an http:// or https:// address: the link where the post appeared"))
     when = reader.instant("published_at", required=False, time_zone=post.plan.timezone)
     reader.done()
     when = (when or clock.now()).astimezone(timezone.utc)
     if when > clock.now() + GRACE:
-        raise Invalid({"published_at": "is still to come: record a post once it went out, or schedule it instead"})
+        raise Invalid({"published_at": _("is still to come: record a post once it went out, or schedule it instead")})
     _recordable(post)
     who = actor.current()
     post.scheduled_at = when  # the report counts it on the day it went out
@@ -49,7 +50,7 @@ def record_published(post: Post, data) -> Post:
     post.failure_reason = ""
     note = f"recorded by hand as published elsewhere by {who.name}, at {shown(when, post.plan)}: {url}"
     if not lifecycle.move(post.id, PUBLISHED, RECORDABLE, note=note):
-        raise Conflict("the post changed meanwhile (a delivery may have started): look at it again")
+        raise Conflict(_("the post changed meanwhile (a delivery may have started): look at it again"))
     post_id = post.id
     after_commit(lambda: runtime.queues().withdraw_delivery(post_id))  # its reminder, if it had one
     return post
@@ -57,9 +58,15 @@ def record_published(post: Post, data) -> Post:
 
 def _recordable(post: Post) -> None:
     if post.status not in RECORDABLE:
-        raise Conflict(f"a {post.status} post cannot be recorded as published elsewhere", {"status": post.status})
+        raise Conflict(
+            _("a %(status)s post cannot be recorded as published elsewhere", status=label(post.status)),
+            {"status": post.status},
+        )
     if post.status in (SCHEDULED, QUEUED) and post.handed_over_at is not None and post.remote_id:
         raise Conflict(
-            f"{label_of(post.channel)} holds this post to publish it at its time: unschedule it first "
-            "(it is withdrawn from there), then record where it went out"
+            _(
+                "%(service)s holds this post to publish it at its time: unschedule it first "
+                "(it is withdrawn from there), then record where it went out",
+                service=label_of(post.channel),
+            )
         )

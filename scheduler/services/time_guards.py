@@ -15,10 +15,11 @@ is at least ``LEAD`` ahead, so that it is still ahead once a person has read it 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from scheduler.domain import formats
+from scheduler.domain.language import _
 from scheduler.domain.periods import day_start_utc, local_day, local_to_utc, period_of, plan_periods
 from scheduler.domain.slots import EVERY_DAY, WINDOW_START, Cadence, next_free_slot
 from scheduler.domain.statuses import CANCELLED
@@ -30,7 +31,6 @@ from scheduler.services.errors import Invalid
 GRACE = timedelta(seconds=60)  # a time this little past is still "now": clock skew, a slow form
 LEAD = timedelta(minutes=5)  # how far ahead the offered slot is, at least
 LOOK_AHEAD = timedelta(days=35)  # the posts read for the offer at first: a month or so is nearly always enough
-SHOWN = "%a %d %b %Y, %H:%M"  # as the pages show times (web.formatting.local_time)
 
 
 def is_past(instant: datetime | None) -> bool:
@@ -86,8 +86,14 @@ def refuse_past(post: Post) -> None:
         return
     slot = free_slot(post.plan, post.channel, leaving=post.id)
     raise Invalid(
-        {"scheduled_at": f"is already past ({shown(post.scheduled_at, post.plan)}): {offer(slot, post.plan)}"},
-        message="a time already past cannot be scheduled",
+        {
+            "scheduled_at": _(
+                "is already past (%(time)s): %(offer)s",
+                time=shown(post.scheduled_at, post.plan),
+                offer=offer(slot, post.plan),
+            )
+        },
+        message=_("a time already past cannot be scheduled"),
         suggested={"scheduled_at": slot.isoformat()} if slot else None,
     )
 
@@ -98,20 +104,23 @@ def note_past(post: Post) -> None:
         return
     slot = free_slot(post.plan, post.channel, leaving=post.id)
     notices = dict(getattr(post, "notices", None) or {})
-    said = f"is already past: a draft may keep it, but the post cannot be scheduled then; {offer(slot, post.plan)}"
+    said = _(
+        "is already past: a draft may keep it, but the post cannot be scheduled then; %(offer)s",
+        offer=offer(slot, post.plan),
+    )
     notices["scheduled_at"] = "; ".join(filter(None, (notices.get("scheduled_at"), said)))
     post.notices = notices
 
 
 def offer(slot: datetime | None, plan: Plan) -> str:
     if slot is None:
-        return "the plan has no free slot left on this channel: choose a time to come"
-    return f"the next free slot is {shown(slot, plan)}"
+        return _("the plan has no free slot left on this channel: choose a time to come")
+    return _("the next free slot is %(time)s", time=shown(slot, plan))
 
 
 def shown(instant: datetime, plan: Plan) -> str:
-    """On the plan's clock, as the pages show times."""
-    return instant.astimezone(ZoneInfo(plan.timezone)).strftime(SHOWN)
+    """On the plan's clock, as the pages show times (in the reader's language)."""
+    return formats.instant(instant, plan.timezone)
 
 
 def proposed_for_day(plan: Plan, channel: str, day: date) -> datetime | None:

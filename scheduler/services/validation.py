@@ -8,6 +8,7 @@ import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduler.domain.language import N_, _
 from scheduler.domain.periods import clock_change_notice, read_wall_clock
 from scheduler.services.errors import Invalid, Malformed
 
@@ -24,7 +25,7 @@ class Reader:
 
     def __init__(self, data):
         if not isinstance(data, dict):
-            raise Malformed(message="the request body must be a JSON object")
+            raise Malformed(message=_("the request body must be a JSON object"))
         self.data = data
         self.errors: dict[str, str] = {}
         self.notices: dict[str, str] = {}  # accepted, but the user should know (a clock change moved a time)
@@ -43,16 +44,18 @@ class Reader:
         value = self.data.get(name)
         if value is None or (isinstance(value, str) and not value.strip() and required):
             if required:
-                self.fail(name, "is required")
+                self.fail(name, _("is required"))
             return default
         if not isinstance(value, str):
-            self.fail(name, "must be a string")
+            self.fail(name, _("must be a string"))
             return default
         value = value.strip()
         if max_length and len(value) > max_length:
-            self.fail(name, f"must be at most {max_length} characters (it has {len(value)})")
+            self.fail(
+                name, _("must be at most %(most)s characters (it has %(count)s)", most=max_length, count=len(value))
+            )
         if "\x00" in value:  # a form's %00: no database keeps it (PostgreSQL's text refuses it)
-            self.fail(name, "must not contain the NUL character")
+            self.fail(name, _("must not contain the NUL character"))
             return default
         return value
 
@@ -60,21 +63,21 @@ class Reader:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.fail(name, "is required")
+                self.fail(name, _("is required"))
             return default
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.fail(name, "must be a whole number")
+            self.fail(name, _("must be a whole number"))
             return default
         try:
             value = int(value)
         except ValueError:
-            self.fail(name, "must be a whole number")
+            self.fail(name, _("must be a whole number"))
             return default
         if minimum is not None and value < minimum:
-            self.fail(name, f"must be at least {minimum}")
+            self.fail(name, _("must be at least %(least)s", least=minimum))
         maximum = LARGEST_ID if maximum is None else maximum
         if value > maximum:
-            self.fail(name, f"must be at most {maximum}")
+            self.fail(name, _("must be at most %(most)s", most=maximum))
             return default
         return value
 
@@ -83,34 +86,34 @@ class Reader:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.fail(name, "is required")
+                self.fail(name, _("is required"))
             return default
         try:
             if isinstance(value, bool):
                 raise ValueError
             value = float(value)
         except (TypeError, ValueError):
-            self.fail(name, "must be a number between 0 and 1")
+            self.fail(name, _("must be a number between 0 and 1"))
             return default
         if not math.isfinite(value) or not 0 < value <= 1:
-            self.fail(name, "must be more than 0 and at most 1 (a share such as 0.5)")
+            self.fail(name, _("must be more than 0 and at most 1 (a share such as 0.5)"))
         return value
 
     def boolean_or_none(self, name):
         value = self.data.get(name)
         if value is None or isinstance(value, bool):
             return value
-        self.fail(name, "must be true, false or null")
+        self.fail(name, _("must be true, false or null"))
         return None
 
     def choice(self, name, choices, required=True, default=None):
         value = self.data.get(name)
         if value is None:
             if required:
-                self.fail(name, "is required")
+                self.fail(name, _("is required"))
             return default
         if value not in choices:
-            self.fail(name, f"must be one of {', '.join(choices)}")
+            self.fail(name, _("must be one of %(choices)s", choices=", ".join(choices)))
             return default
         return value
 
@@ -118,12 +121,12 @@ class Reader:
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.fail(name, "is required (a date such as 2031-01-31)")
+                self.fail(name, _("is required (a date such as 2031-01-31)"))
             return None
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            self.fail(name, "must be a date such as 2031-01-31")
+            self.fail(name, _("must be a date such as 2031-01-31"))
             return None
 
     def instant(self, name, required=True, time_zone=None):
@@ -133,7 +136,7 @@ class Reader:
         value = self.data.get(name)
         if value is None or value == "":
             if required:
-                self.fail(name, "is required (ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00)")
+                self.fail(name, _("is required (ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00)"))
             return None
         parsed = parse_instant(value, lambda problem: self.fail(name, problem))
         if parsed is not None and time_zone and valid_time_zone(time_zone) and on_the_clock_of(parsed, time_zone):
@@ -148,10 +151,12 @@ class Reader:
         value = self.data.get(name)
         if not value:
             if required:
-                self.fail(name, "is required (an IANA time zone such as Europe/Paris)")
+                self.fail(name, _("is required (an IANA time zone such as Europe/Paris)"))
             return None
         if not valid_time_zone(value):
-            self.fail(name, f"{value!r} is not a known time zone (use an IANA name such as Europe/Paris)")
+            self.fail(
+                name, _("%(zone)s is not a known time zone (use an IANA name such as Europe/Paris)", zone=repr(value))
+            )
             return None
         return value
 
@@ -159,18 +164,18 @@ class Reader:
         value = self.data.get(name)
         if value is None:
             if required:
-                self.fail(name, "is required (a list of strings)")
+                self.fail(name, _("is required (a list of strings)"))
             return []
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.fail(name, "must be a list of strings")
+            self.fail(name, _("must be a list of strings"))
             return []
         items = [item.strip() for item in value if item.strip()]
         if len(items) > max_items:
-            self.fail(name, f"may hold at most {max_items} items")
+            self.fail(name, _("may hold at most %(most)s items", most=max_items))
         if any(len(item) > max_length for item in items):
-            self.fail(name, f"each item must be at most {max_length} characters")
+            self.fail(name, _("each item must be at most %(most)s characters", most=max_length))
         if any("\x00" in item for item in items):
-            self.fail(name, "must not contain the NUL character")
+            self.fail(name, _("must not contain the NUL character"))
             return []
         return list(dict.fromkeys(items))
 
@@ -185,17 +190,32 @@ def valid_time_zone(name) -> bool:
     return True
 
 
+# what is said of a time that is not ISO 8601 with an offset: a form whose field is typed on the plan's
+# clock says it in its own words instead (``about_offsets``)
+NOT_AN_INSTANT = (
+    N_("must be a string in ISO 8601 with an offset"),
+    N_("must be ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00"),
+    N_("must carry an offset (such as +02:00 or Z), so the time is not ambiguous"),
+    N_("is required (ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00)"),
+)
+
+
+def about_offsets(problem: str) -> bool:
+    """Whether ``problem`` says a time is not ISO 8601 with an offset (in the language spoken now)."""
+    return problem in {_(said) for said in NOT_AN_INSTANT}
+
+
 def parse_instant(value, fail):
     if not isinstance(value, str):
-        fail("must be a string in ISO 8601 with an offset")
+        fail(_("must be a string in ISO 8601 with an offset"))
         return None
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        fail("must be ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00")
+        fail(_("must be ISO 8601 with an offset, such as 2031-09-01T10:00:00+02:00"))
         return None
     if parsed.tzinfo is None:
-        fail("must carry an offset (such as +02:00 or Z), so the time is not ambiguous")
+        fail(_("must carry an offset (such as +02:00 or Z), so the time is not ambiguous"))
         return None
     return parsed
 

@@ -60,7 +60,7 @@ def test_the_idea_changed_on_the_set_page_reaches_only_the_posts_nobody_edited(c
 
     assert answer.status_code == 302
     page = client.get(f"/post-sets/{set_id}").get_data(as_text=True)
-    assert "2 untouched post(s) adapted again from the idea; 1 kept as they were (edited by hand)" in page
+    assert "2 untouched posts adapted again from the idea; 1 kept as it was (edited by hand)" in page
     assert page.count("edited by hand</strong>") == 1
 
 
@@ -90,7 +90,7 @@ def test_cancelling_a_set_asks_first_listing_what_it_cancels(client, plan):
     assert answer.status_code == 302
     assert {p.status for p in post_sets.members(post_sets.get_set(set_id))} == {"cancelled"}
     page = client.get(f"/post-sets/{set_id}").get_data(as_text=True)
-    assert "Set cancelled: 3 post(s) will not be delivered." in page and "Cancel the set" not in page
+    assert "Set cancelled: 3 posts will not be delivered." in page and "Cancel the set" not in page
 
 
 def test_a_set_post_opens_in_the_editor_with_its_preview_and_a_way_back_to_its_set(client, plan):

@@ -8,6 +8,7 @@ posts the list's filters match, as the import reads them.
 
 from flask import jsonify, request, send_file
 
+from scheduler.domain.language import _
 from scheduler.services import bulk_posts, post_pages, posts_export, posts_import
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
@@ -37,12 +38,12 @@ def import_posts():
         schedule = fields.get("schedule", "false") == "true"
         plan_id = fields.get("plan_id", type=int)
         if plan_id is None:
-            raise Invalid({"plan_id": "is required (?plan_id= in the address, with the file as the body)"})
+            raise Invalid({"plan_id": _("is required (?plan_id= in the address, with the file as the body)")})
     else:
         fields = body()
         data, schedule, plan_id = _csv_bytes(fields), bool(fields.get("schedule")), fields.get("plan_id")
         if plan_id is None:
-            raise Invalid({"plan_id": "is required"})
+            raise Invalid({"plan_id": _("is required")})
     return jsonify(posts_import.result_dict(posts_import.import_posts(data, plan_id, schedule=schedule)))
 
 

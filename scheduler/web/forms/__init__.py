@@ -33,7 +33,7 @@ def said(label: str, problem: str) -> str:
 
 def in_a_list(words: list[str]) -> str:
     """'Name', 'Name and Time zone', 'Name, Ends on and Time zone'."""
-    words = [str(word) for word in words]  # a label may be lazy (translated when shown): join wants str
+    words = [str(word) for word in words]  # a label may be lazy (translated when it is read)
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -129,7 +129,7 @@ class PageForm(FlaskForm):
 
     def summary(self, outcome: str = "Nothing was saved") -> str:
         """The banner over a refused form: what happened, and which fields to correct, by their labels."""
-        labels = [str(field.label.text) for field in self.in_page_order() if field.errors]  # a lazy label too
+        labels = [field.label.text for field in self.in_page_order() if field.errors]
         parts = [f"please correct {in_a_list(labels)} below"] if labels else []
         parts += self.form_errors
         return f"{outcome}: {'; '.join(parts)}." if parts else ""

@@ -1,6 +1,7 @@
 """The composer's forms: one idea (text, title, link, pictures) and the channels it goes to; on a set's
 page, a change of the idea, or a shift of every post's time."""
 
+from flask_babel import lazy_gettext
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,14 +10,18 @@ from scheduler.web.forms import PageForm, channel_options, options
 from scheduler.web.forms.posts import TimeOnPlanClock, extra_field, extra_input, extra_value, time_from_form
 
 SHIFT_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+UNIT_LABELS = {"minutes": lazy_gettext("minutes"), "hours": lazy_gettext("hours"), "days": lazy_gettext("days")}
 
 
 class IdeaFields(PageForm):
     """The idea, as the composer and a set's page take it (the service names it ``idea.<field>``)."""
 
-    title = StringField("Title", description="optional; the subject of a newsletter, the title of an article")
-    body = TextAreaField("The idea", render_kw={"rows": 7})
-    link = StringField("Link", render_kw={"placeholder": "https://"})
+    title = StringField(
+        lazy_gettext("Title"),
+        description=lazy_gettext("optional; the subject of a newsletter, the title of an article"),
+    )
+    body = TextAreaField(lazy_gettext("The idea"), render_kw={"rows": 7})
+    link = StringField(lazy_gettext("Link"), render_kw={"placeholder": "https://"})
     media = extra_field("media", Media)
 
     def idea(self) -> dict:
@@ -32,10 +37,15 @@ class ComposeForm(TimeOnPlanClock, IdeaFields):
     service_names = {"scheduled_at": "scheduled_local"}
 
     channels = SelectMultipleField(
-        "Channels", option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False), validate_choice=False
+        lazy_gettext("Channels"),
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validate_choice=False,
     )
     scheduled_local = StringField(
-        "When", description="leave empty: each channel's next free slot", render_kw={"type": "datetime-local"}
+        lazy_gettext("When"),
+        description=lazy_gettext("leave empty: each channel's next free slot"),
+        render_kw={"type": "datetime-local"},
     )
 
     def offer(self, committed: list[str]) -> None:
@@ -77,8 +87,10 @@ class ShiftForm(PageForm):
     service_names = {"shift_minutes": "amount"}
 
     what = HiddenField(default="shift")
-    amount = IntegerField("Move every post not yet out by", description="negative: earlier")
-    unit = SelectField("Unit", choices=options([(name, name) for name in SHIFT_UNITS]), default="hours")
+    amount = IntegerField(lazy_gettext("Move every post not yet out by"), description=lazy_gettext("negative: earlier"))
+    unit = SelectField(
+        lazy_gettext("Unit"), choices=options([(name, UNIT_LABELS[name]) for name in SHIFT_UNITS]), default="hours"
+    )
 
     def service_input(self) -> dict:
         return {"shift_minutes": (self.amount.data or 0) * SHIFT_UNITS.get(self.unit.data, 60)}

@@ -8,28 +8,41 @@ from datetime import datetime
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 
 from channels.base import Media
 from channels.sanitising import ALLOW_LISTS
+from scheduler.domain.language import _
 from scheduler.services import utm
-from scheduler.services.validation import parse_wall_clock
+from scheduler.services.validation import about_offsets, parse_wall_clock
 from scheduler.web.formatting import FORM_TIME, local_time
 from scheduler.web.forms import PageForm, options
 
 LINE_FIELDS = {"headlines", "descriptions"}  # one per line; other list fields are comma-separated
 EXTRA_LABELS = {
-    "thread": "Split into a thread when it is too long",
-    "media": "Images and videos",
-    "path1": "Display path 1",
-    "path2": "Display path 2",
+    "thread": lazy_gettext("Split into a thread when it is too long"),
+    "media": lazy_gettext("Images and videos"),
+    "path1": lazy_gettext("Display path 1"),
+    "path2": lazy_gettext("Display path 2"),
+    "ad_group": lazy_gettext("Ad group"),
+    "category_id": lazy_gettext("Category id"),
+    "descriptions": lazy_gettext("Descriptions"),
+    "headlines": lazy_gettext("Headlines"),
+    "preheader": lazy_gettext("Preheader"),
+    "security": lazy_gettext("Security"),
+    "spoiler_text": lazy_gettext("Spoiler text"),
+    "status": lazy_gettext("Status"),
+    "tags": lazy_gettext("Tags"),
+    "video_id": lazy_gettext("Video id"),
+    "visibility": lazy_gettext("Visibility"),
 }
-TITLE_LABELS = {"newsletter": "Subject"}
-TITLE_NOTES = {"twitter": "not shown on X / Twitter"}
-BODY_LABELS = {"youtube": "Description"}
-LINK_LABELS = {"ppc": "Final URL"}
+TITLE_LABELS = {"newsletter": lazy_gettext("Subject")}
+TITLE_NOTES = {"twitter": lazy_gettext("not shown on X / Twitter")}
+BODY_LABELS = {"youtube": lazy_gettext("Description")}
+LINK_LABELS = {"ppc": lazy_gettext("Final URL")}
 LONG_BODIES = {"blog", "newsletter"}
-TIME_MESSAGE = "must be a date and a time, such as 2031-09-01 10:00"
+TIME_MESSAGE = lazy_gettext("must be a date and a time, such as 2031-09-01 10:00")
 
 
 def time_from_form(text: str | None, plan, kept=None) -> tuple[str | None, str | None]:
@@ -55,7 +68,7 @@ class TimeOnPlanClock:
     instant (ISO 8601, offsets) become words about the field people typed in."""
 
     def reworded(self, name: str, problem: str) -> str:
-        return TIME_MESSAGE if name == "scheduled_at" and "offset" in problem else problem
+        return str(TIME_MESSAGE) if name == "scheduled_at" and about_offsets(problem) else problem
 
 
 VIDEO_ENDINGS = (".mp4", ".webm", ".mov", ".m4v")  # the media library names its videos so (services.media)
@@ -85,18 +98,18 @@ def extra_field(name: str, kind: type):
     if kind is Media:
         return TextAreaField(
             EXTRA_LABELS.get(name, name.capitalize()),
-            description="one per line: address | alt text; or choose them from the media library",
+            description=lazy_gettext("one per line: address | alt text; or choose them from the media library"),
             render_kw={
                 "data-extra": "media",
                 "rows": 2,
-                "placeholder": "https://example.com/summer.png | A beach at dawn",
+                "placeholder": lazy_gettext("https://example.com/summer.png | A beach at dawn"),
             },
         )
     if kind is list:
         lines = name in LINE_FIELDS
         return TextAreaField(
             EXTRA_LABELS.get(name, name.capitalize()),
-            description="one per line" if lines else "comma-separated",
+            description=lazy_gettext("one per line") if lines else lazy_gettext("comma-separated"),
             render_kw={"data-extra": "lines" if lines else "comma", "rows": 4 if lines else 1},
         )
     return StringField(EXTRA_LABELS.get(name, name.replace("_", " ").capitalize()), render_kw={"data-extra": "text"})
@@ -127,27 +140,40 @@ class PostForm(TimeOnPlanClock, PageForm):
     service_names = {"scheduled_at": "scheduled_local", "on_theme": "theme"}
     extras: ClassVar[dict[str, type]] = {}
 
-    plan_id = HiddenField("Plan")
-    channel = HiddenField("Channel")
-    title = StringField("Title")
-    body = TextAreaField("Text")
-    link = StringField("Link", render_kw={"placeholder": "https://"})
-    scheduled_local = StringField("When", render_kw={"type": "datetime-local"})
+    plan_id = HiddenField(lazy_gettext("Plan"))
+    channel = HiddenField(lazy_gettext("Channel"))
+    title = StringField(lazy_gettext("Title"))
+    body = TextAreaField(lazy_gettext("Text"))
+    link = StringField(lazy_gettext("Link"), render_kw={"placeholder": "https://"})
+    scheduled_local = StringField(lazy_gettext("When"), render_kw={"type": "datetime-local"})
     theme = RadioField(
-        "Theme",
-        choices=options([("auto", "let the keywords decide"), ("on", "on theme"), ("off", "off theme")]),
+        lazy_gettext("Theme"),
+        choices=options(
+            [
+                ("auto", lazy_gettext("let the keywords decide")),
+                ("on", lazy_gettext("on theme")),
+                ("off", lazy_gettext("off theme")),
+            ]
+        ),
         validate_choice=False,
     )
     action = StringField()  # from the button pressed: save, schedule, unschedule, cancel, confirm, send_again
-    url = StringField("URL where it appeared", render_kw={"placeholder": "URL where it appeared", "class": "small-url"})
-    trusted_html = BooleanField(
-        "Trusted HTML",
-        description="its raw HTML (an embed, a script) reaches the channel as written, not cleaned; a creator's "
-        "later change to the text or title clears the mark",
+    url = StringField(
+        lazy_gettext("URL where it appeared"),
+        render_kw={"placeholder": lazy_gettext("URL where it appeared"), "class": "small-url"},
     )
-    tag_link = BooleanField("Tag the link with the plan's UTM tags")  # its description: the tags (post_form)
+    trusted_html = BooleanField(
+        lazy_gettext("Trusted HTML"),
+        description=lazy_gettext(
+            "its raw HTML (an embed, a script) reaches the channel as written, not cleaned; a creator's "
+            "later change to the text or title clears the mark"
+        ),
+    )
+    tag_link = BooleanField(
+        lazy_gettext("Tag the link with the plan's UTM tags")
+    )  # its description: the tags (post_form)
     time_notice: str | None = None
-    hand_over_early = BooleanField("Hand over ahead of time")  # labelled with the channel's service below
+    hand_over_early = BooleanField(lazy_gettext("Hand over ahead of time"))  # labelled with the channel's service below
     offers_hand_over = False  # shown (and read) only where the service can hold the post until its time
     offers_trust = False  # a manager's editor, on a channel that gets HTML (post_form)
 
@@ -186,13 +212,21 @@ class PostForm(TimeOnPlanClock, PageForm):
 def post_form_class(adapter) -> type[PostForm]:
     """The editor's form for one channel: the common fields named as the channel names them, and its own."""
     fields = {name: extra_field(name, kind) for name, kind in adapter.extra_fields.items()}
-    fields["title"] = StringField(TITLE_LABELS.get(adapter.name, "Title"), description=TITLE_NOTES.get(adapter.name))
-    fields["body"] = TextAreaField(
-        BODY_LABELS.get(adapter.name, "Text"), render_kw={"rows": 12 if adapter.name in LONG_BODIES else 5}
+    fields["title"] = StringField(
+        TITLE_LABELS.get(adapter.name, lazy_gettext("Title")), description=TITLE_NOTES.get(adapter.name)
     )
-    fields["link"] = StringField(LINK_LABELS.get(adapter.name, "Link"), render_kw={"placeholder": "https://"})
+    fields["body"] = TextAreaField(
+        BODY_LABELS.get(adapter.name, lazy_gettext("Text")),
+        render_kw={"rows": 12 if adapter.name in LONG_BODIES else 5},
+    )
+    fields["link"] = StringField(
+        LINK_LABELS.get(adapter.name, lazy_gettext("Link")), render_kw={"placeholder": "https://"}
+    )
     fields["hand_over_early"] = BooleanField(
-        f"Hand over to {adapter.label} as soon as it is scheduled, so it goes out even if Refrain is down"
+        lazy_gettext(
+            "Hand over to %(service)s as soon as it is scheduled, so it goes out even if Refrain is down",
+            service=adapter.label,
+        )
     )
 
     class ChannelPostForm(PostForm):
@@ -229,6 +263,8 @@ def post_form(
     form.offers_hand_over = hand_over
     form.offers_trust = trust and adapter.name in ALLOW_LISTS
     form.plan_id.data, form.channel.data = plan.id, adapter.name  # what the page is about, whatever was posted
-    form.tag_link.description = f"adds {utm.tags_in_words(plan, adapter.name)} where the link has no tag of its own"
+    form.tag_link.description = _(  # not lazy: a lazy string reaches the page unescaped, and the tags are typed
+        "adds %(tags)s where the link has no tag of its own", tags=utm.tags_in_words(plan, adapter.name)
+    )
     form.theme.data = form.theme.data or "auto"
     return form

@@ -1,6 +1,7 @@
 """The form that records a post published elsewhere: the link as evidence, and when it went out, typed
 on the plan's clock like the editor's time."""
 
+from flask_babel import lazy_gettext
 from wtforms import StringField
 
 from scheduler.web.formatting import FORM_TIME, local_time
@@ -12,12 +13,14 @@ class RecordForm(TimeOnPlanClock, PageForm):
     service_names = {"published_at": "published_local"}
 
     url = StringField(
-        "Link where it appeared",
-        description="the evidence: the post's address on the network, http:// or https://",
+        lazy_gettext("Link where it appeared"),
+        description=lazy_gettext("the evidence: the post's address on the network, http:// or https://"),
         render_kw={"placeholder": "https://", "type": "url", "inputmode": "url"},
     )
     published_local = StringField(
-        "When it went out", description="on the plan's clock; may be past", render_kw={"type": "datetime-local"}
+        lazy_gettext("When it went out"),
+        description=lazy_gettext("on the plan's clock; may be past"),
+        render_kw={"type": "datetime-local"},
     )
     time_notice: str | None = None
 

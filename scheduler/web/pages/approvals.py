@@ -3,6 +3,7 @@ reviewer outside the team. Each redirects back to the editor, which shows the re
 
 from flask import flash, redirect, session, url_for
 
+from scheduler.domain.language import N_, _
 from scheduler.services import approvals, posts
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms.review import VerdictForm
@@ -17,20 +18,22 @@ def _verdict(post_id: int, run, done: str, refused: str):
     if form.validate_on_submit():
         try:
             run(post, form.comment.data or "")
-            flash(done)
+            flash(_(done))
         except (Invalid, Conflict) as error:
-            flash(f"{refused}: {form.in_words(error)}")
+            flash(_("%(outcome)s: %(problem)s", outcome=_(refused), problem=form.in_words(error)))
     return redirect(url_for("ui.edit_post", post_id=post.id))
 
 
 @blueprint.post("/posts/<int:post_id>/approve")
 def approve_post(post_id):
-    return _verdict(post_id, approvals.approve, "Approved: it will be delivered at its time.", "Not approved")
+    return _verdict(post_id, approvals.approve, N_("Approved: it will be delivered at its time."), N_("Not approved"))
 
 
 @blueprint.post("/posts/<int:post_id>/request-changes")
 def request_changes(post_id):
-    return _verdict(post_id, approvals.request_changes, "Sent back to its writer with your comment.", "Not sent back")
+    return _verdict(
+        post_id, approvals.request_changes, N_("Sent back to its writer with your comment."), N_("Not sent back")
+    )
 
 
 @blueprint.post("/posts/<int:post_id>/review-link")
@@ -39,7 +42,12 @@ def review_link(post_id):
     if VerdictForm().validate_on_submit():
         try:
             session[LINK_KEY] = {"post_id": post.id, "url": approvals.review_link(post)}
-            flash(f"A reviewer link, valid {approvals.LINK_DAYS} days while the post waits as it is: copy it below.")
+            flash(
+                _(
+                    "A reviewer link, valid %(days)s days while the post waits as it is: copy it below.",
+                    days=approvals.LINK_DAYS,
+                )
+            )
         except Conflict as error:
             flash(error.message)
     return redirect(url_for("ui.edit_post", post_id=post.id))

@@ -4,6 +4,8 @@ without a script the same question comes as a page of its own, so a cancel is ne
 
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.domain import statuses
+from scheduler.domain.language import _
 from scheduler.services import cancel_undo, posts
 from scheduler.services.errors import Conflict
 from scheduler.web.pages import blueprint
@@ -30,8 +32,8 @@ def undo_cancel(post_id):
         flash(f"{error.message[:1].upper()}{error.message[1:]}.", "error")
     else:
         flash(
-            "Cancel undone: it is back on the calendar and will be delivered at its time."
+            _("Cancel undone: it is back on the calendar and will be delivered at its time.")
             if status == "queued"
-            else f"Cancel undone: the post is {status.replace('_', ' ')} again."
+            else _("Cancel undone: the post is %(status)s again.", status=statuses.label(status))
         )
     return redirect(url_for("ui.edit_post", post_id=post.id))

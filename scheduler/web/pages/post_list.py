@@ -10,6 +10,7 @@ import json
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 
+from scheduler.domain.language import _
 from scheduler.services import (
     bulk_posts,
     clock,
@@ -78,7 +79,7 @@ def bulk_posts_page(plan_id):
     form.offer(plans.all_plans())
     back = url_for("ui.posts_page", plan_id=plan.id)
     if not form.validate_on_submit():
-        flash("The form had expired; choose the posts again.")
+        flash(_("The form had expired; choose the posts again."))
         return redirect(back)
     try:
         filters = json.loads(form.filters.data or "{}")
@@ -95,7 +96,7 @@ def bulk_posts_page(plan_id):
     except Invalid as error:
         if error.fields:
             form.refused(error)
-        flash(f"Nothing was changed: {'; '.join(form.problems()) or error.message}.")
+        flash(_("Nothing was changed: %(problems)s.", problems="; ".join(form.problems()) or error.message))
         return redirect(back)
     form.step.data = "confirm"
     return render_template(

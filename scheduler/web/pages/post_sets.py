@@ -8,6 +8,7 @@ for all (the idea, the shared link, a shift of time) and the services decide wha
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
+from scheduler.domain.language import _, ngettext
 from scheduler.services import plans, post_sets, posts, previews
 from scheduler.services.errors import Invalid
 from scheduler.web.forms.post_sets import ComposeForm, IdeaForm, ShiftForm
@@ -22,7 +23,14 @@ def compose_page(plan_id):
     form.offer([c.channel for c in plan.commitments])
     if post_set := form.submit(lambda: post_sets.compose(form.service_input(plan))):
         say_when(form.time_notice)
-        flash(f"{len(post_sets.members(post_set))} drafts made from the idea, one per channel: check each below.")
+        made = len(post_sets.members(post_set))
+        flash(
+            ngettext(
+                "%(num)s draft made from the idea, one per channel: check it below.",
+                "%(num)s drafts made from the idea, one per channel: check each below.",
+                made,
+            )
+        )
         return redirect(url_for("ui.post_set_page", set_id=post_set.id))
     return form_page("post_sets/compose.html", form, plan=plan, recent=post_sets.sets_of(plan, limit=10))
 
@@ -60,14 +68,28 @@ def change_post_set(set_id):
 def said_of(changes) -> str:
     parts = []
     if changes.readapted:
-        parts.append(f"{len(changes.readapted)} untouched post(s) adapted again from the idea")
+        n = len(changes.readapted)
+        parts.append(
+            ngettext("%(num)s untouched post adapted again from the idea",
+                     "%(num)s untouched posts adapted again from the idea", n)
+        )  # fmt: skip
     if changes.relinked:
-        parts.append(f"the new link put on {len(changes.relinked)} post(s) edited by hand")
+        n = len(changes.relinked)
+        parts.append(
+            ngettext(
+                "the new link put on %(num)s post edited by hand", "the new link put on %(num)s posts edited by hand", n
+            )
+        )
     if changes.shifted:
-        parts.append(f"{len(changes.shifted)} post(s) moved")
+        parts.append(ngettext("%(num)s post moved", "%(num)s posts moved", len(changes.shifted)))
     if changes.kept:
-        parts.append(f"{len(changes.kept)} kept as they were ({', '.join(sorted({k['why'] for k in changes.kept}))})")
-    return ("Saved: " + "; ".join(parts) + ".") if parts else "Nothing changed."
+        whys = ", ".join(sorted({k["why"] for k in changes.kept}))
+        parts.append(
+            ngettext(
+                "%(num)s kept as it was (%(why)s)", "%(num)s kept as they were (%(why)s)", len(changes.kept), why=whys
+            )
+        )
+    return _("Saved: %(changes)s.", changes="; ".join(parts)) if parts else _("Nothing changed.")
 
 
 @blueprint.route("/post-sets/<int:set_id>/cancel", methods=["GET", "POST"])
@@ -80,8 +102,19 @@ def cancel_post_set(set_id):
         except Invalid as error:
             flash(error.message)
             return redirect(url_for("ui.post_set_page", set_id=set_id))
-        kept = f"; {len(changes.kept)} kept (already out or on their way)" if changes.kept else ""
-        flash(f"Set cancelled: {len(changes.cancelled)} post(s) will not be delivered{kept}.")
+        cancelled = len(changes.cancelled)
+        said = ngettext(
+            "Set cancelled: %(num)s post will not be delivered.",
+            "Set cancelled: %(num)s posts will not be delivered.",
+            cancelled,
+        )
+        if changes.kept:
+            said += " " + ngettext(
+                "%(num)s kept (already out or on its way).",
+                "%(num)s kept (already out or on their way).",
+                len(changes.kept),
+            )
+        flash(said)
         return redirect(url_for("ui.post_set_page", set_id=set_id))
     return render_template(
         "post_sets/cancel.html", plan=post_set.plan, post_set=post_set, posts=post_sets.to_cancel(post_set)

@@ -11,6 +11,8 @@ from flask import abort, flash, jsonify, redirect, request, session, url_for
 import channels.registry as channel_registry
 from channels.base import PostContent
 from channels.sanitising import ALLOW_LISTS
+from scheduler.domain import formats, statuses
+from scheduler.domain.language import N_, _
 from scheduler.services import (
     audit,
     cancel_undo,
@@ -24,6 +26,7 @@ from scheduler.services import (
     time_guards,
 )
 from scheduler.services.errors import Conflict, Invalid
+from scheduler.web.forms import said
 from scheduler.web.forms.posts import post_form, post_form_class
 from scheduler.web.forms.review import VerdictForm
 from scheduler.web.forms.style import OverrideForm
@@ -31,6 +34,40 @@ from scheduler.web.pages import blueprint, cancelling, form_page, say_when
 from scheduler.web.pages.approvals import LINK_KEY
 from scheduler.web.pages.recording import record_link
 from scheduler.web.previews import rendered
+
+blueprint.add_app_template_filter(statuses.label, "status_label")
+blueprint.add_app_template_filter(formats.number, "number")  # 12,345 · 12 345 · 12,345
+
+
+@blueprint.app_template_filter("stored_words")
+def stored_words(text: str | None) -> str:
+    """A sentence kept in the database in English (a history line a service wrote, marked ``N_``), in the
+    reader's language; anything else (a note with a name or a comment in it) as it was written."""
+    return _(text) if text else ""
+
+
+@blueprint.app_template_global("script_words")
+def script_words() -> dict:
+    """The words the pages' scripts write (static/refrain.js), in the reader's language: the template
+    puts them in a ``data-words`` attribute."""
+    return {
+        "none": _("none"),
+        "use": _("Use “%(term)s”", term="{term}"),
+        "on_theme": _("On theme"),
+        "off_theme": _("Off theme"),
+        "by_hand": _("set by hand"),
+        "keywords": _("keywords"),
+        "colon": _(":"),
+        "matched": _("matched %(keywords)s", keywords="{keywords}"),
+        "no_match": _("no keyword matched"),
+        "unreachable": _("could not check right now"),
+        "statuses": {status: statuses.label(status) for status in statuses.STATUSES},
+        "severities": {severity: _(said) for severity, said in SEVERITIES.items()},
+    }
+
+
+DAY_AND_MONTH = ("dd MMMM", "MMMMd", "")  # "05 December", "5 décembre", "12月5日"
+SEVERITIES = {"error": N_("error"), "warning": N_("warning")}  # a problem's severity, as people read it
 
 
 def adapter_or_404(channel: str):
@@ -51,7 +88,9 @@ def new_post():
         day = None
     at = time_guards.proposed_for_day(plan, adapter.name, day) if day and request.method == "GET" else None
     if at is not None and day < clock.today(plan.timezone):
-        flash(f"{day:%d %B} is past: the time proposed is the next free slot to come.")
+        flash(
+            _("%(day)s is past: the time proposed is the next free slot to come.", day=formats.day(day, DAY_AND_MONTH))
+        )
     form = post_form(adapter, plan, at=at, hand_over=handover.offered(adapter.name), trust=posts.may_mark_trusted())
     scheduling = form.action.data == "schedule"
     if post := form.submit(
@@ -63,7 +102,7 @@ def new_post():
         say_notices(post)
         if form.action.data == "schedule":
             return act(post, "schedule", form)
-        flash("Draft saved.")
+        flash(_("Draft saved."))
         return redirect(url_for("ui.edit_post", post_id=post.id))
     return editor(plan, None, adapter, form)
 
@@ -89,14 +128,14 @@ def edit_post(post_id):
             lambda: posts.update_post(post, form.service_input(post.plan, post), scheduling=action == "schedule")
         )
     except Conflict as error:
-        flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was saved.", "error")
+        flash(_("%(problem)s; nothing was saved.", problem=error.message[:1].upper() + error.message[1:]), "error")
         return redirect(url_for("ui.edit_post", post_id=post.id))
     if saved:
         say_when(form.time_notice)
         say_notices(saved)
         if action == "schedule":
             return act(post, action, form)
-        flash("Saved.")
+        flash(_("Saved."))
         return redirect(url_for("ui.edit_post", post_id=post.id))
     return editor(post.plan, post, adapter, form)
 
@@ -128,20 +167,20 @@ def editor(plan, post, adapter, form):
 def say_notices(post) -> None:
     """What the service accepted but wants known: a draft kept at a time already past."""
     notice = (getattr(post, "notices", None) or {}).get("scheduled_at")
-    if notice and "already past" in notice:
-        flash(f"When {notice}.")
+    if notice and time_guards.is_past(post.scheduled_at):
+        flash(said(_("When"), notice) + ".")
 
 
 ACTIONS = {
     "schedule": (lambda post, form: posts.schedule_post(post), None),
-    "unschedule": (lambda post, form: posts.unschedule_post(post), "Back to draft."),
-    "cancel": (lambda post, form: posts.cancel_post(post), "Cancelled: it will not be delivered (undo it below)."),
-    "send_again": (lambda post, form: posts.schedule_post(post), "Scheduled again."),
-    "confirm": (lambda post, form: posts.confirm_published(post, form.url.data or ""), "Marked as published."),
+    "unschedule": (lambda post, form: posts.unschedule_post(post), N_("Back to draft.")),
+    "cancel": (lambda post, form: posts.cancel_post(post), N_("Cancelled: it will not be delivered (undo it below).")),
+    "send_again": (lambda post, form: posts.schedule_post(post), N_("Scheduled again.")),
+    "confirm": (lambda post, form: posts.confirm_published(post, form.url.data or ""), N_("Marked as published.")),
 }
 
 
-SAID_OF_STATUS = {"in_review": "Sent for approval: a manager approves it before it goes on the calendar."}
+SAID_OF_STATUS = {"in_review": N_("Sent for approval: a manager approves it before it goes on the calendar.")}
 
 
 def act(post, action: str, form):
@@ -151,7 +190,7 @@ def act(post, action: str, form):
     run, done = ACTIONS[action]
     try:
         run(post, form)
-        flash(done or SAID_OF_STATUS.get(post.status, "Scheduled: it will be delivered at its time."))
+        flash(_(done or SAID_OF_STATUS.get(post.status, N_("Scheduled: it will be delivered at its time."))))
     except Invalid as error:  # a schedule blocked by the post's problems: an error, not news
         flash(form.in_words(error), "error")
     except Conflict as error:

@@ -3,6 +3,8 @@ a separate, explicit action and never a side door to scheduling in the past (``s
 
 from flask import flash, redirect, url_for
 
+from scheduler.domain import statuses
+from scheduler.domain.language import _
 from scheduler.services import clock, posts, recording
 from scheduler.services.errors import Conflict
 from scheduler.web.forms.recording import RecordForm
@@ -13,17 +15,22 @@ from scheduler.web.pages import blueprint, form_page, say_when
 def record_published(post_id):
     post = posts.get_post(post_id)
     if post.status not in recording.RECORDABLE:
-        flash(f"A {post.status} post cannot be recorded as published elsewhere.")
+        flash(
+            _(
+                "A %(status)s post cannot be recorded as published elsewhere.",
+                status=statuses.label(post.status),
+            )
+        )
         return redirect(url_for("ui.edit_post", post_id=post.id))
     form = RecordForm.for_post(post, clock.now())
     try:
         recorded = form.submit(lambda: recording.record_published(post, form.service_input(post.plan)))
     except Conflict as error:
-        flash(f"{error.message[:1].upper()}{error.message[1:]}; nothing was recorded.")
+        flash(_("%(problem)s; nothing was recorded.", problem=error.message[:1].upper() + error.message[1:]))
         return redirect(url_for("ui.edit_post", post_id=post.id))
     if recorded:
         say_when(form.time_notice)
-        flash("Recorded as published elsewhere, with its link; the report counts it as recorded by hand.")
+        flash(_("Recorded as published elsewhere, with its link; the report counts it as recorded by hand."))
         return redirect(url_for("ui.edit_post", post_id=post.id))
     return form_page("posts/record.html", form, post=post, plan=post.plan)
 
