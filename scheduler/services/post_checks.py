@@ -5,9 +5,11 @@ from datetime import datetime
 
 import channels.registry as channel_registry
 from channels.base import PostContent
+from scheduler.domain import language
 from scheduler.domain.language import _
 from scheduler.domain.periods import local_day
 from scheduler.domain.themes import decide_theme
+from scheduler.infra import catalogs
 from scheduler.models import Plan, Post
 from scheduler.services import style_checks
 from scheduler.services.plans import slug
@@ -49,6 +51,11 @@ def theme_of(plan: Plan, content: PostContent, manual: bool | None):
 def check_post(post: Post):
     """Decide the theme (unless set by hand) and record the channel's findings on the post.
 
+    The findings are kept in English whoever saves the post: the worker checks it again before
+    delivery (in English: it has no reader) and a manager's override is matched by the finding's words,
+    so words kept in the saver's language would block a post a French manager let through. People read
+    them in their own language through ``in_words``.
+
     Returns the channel's validation (with its draft), so a caller about to deliver needs no second pass.
     """
     plan = post.plan
@@ -57,6 +64,35 @@ def check_post(post: Post):
     match = theme_of(plan, content, manual)
     if (post.on_theme, post.theme_matched, post.theme_source) != (match.on_theme, list(match.matched), match.source):
         post.on_theme, post.theme_matched, post.theme_source = match.on_theme, list(match.matched), match.source
+    with language.speaking(catalogs.translations(language.DEFAULT)):
+        validation, problems = _findings(post, plan, content)
+    if post.problems != problems:
+        post.problems = problems
+    return validation
+
+
+def in_words(post: Post, problems: list[dict] | None = None) -> list[dict]:
+    """``problems`` (the post's kept findings by default) in the reader's language: found again, as
+    they are, for the same post, and matched by code and field to the kept ones."""
+    kept = list(post.problems or []) if problems is None else list(problems)
+    if not kept or language.code() == language.DEFAULT:
+        return kept
+    _validation, fresh = _findings(post, post.plan, content_of(post, post.plan))
+    said: dict[tuple, list[str]] = {}
+    for problem in fresh:
+        said.setdefault((problem.get("code"), problem.get("field")), []).append(problem.get("message", ""))
+    taken: dict[tuple, int] = {}
+    shown = []
+    for problem in kept:
+        key = (problem.get("code"), problem.get("field"))
+        index = taken.get(key, 0)
+        taken[key] = index + 1
+        words = said.get(key, [])
+        shown.append({**problem, "message": words[index]} if index < len(words) else problem)
+    return shown
+
+
+def _findings(post: Post, plan: Plan, content: PostContent):
     validation = channel_registry.get(post.channel).validate(content)
     problems = style_checks.merged_problems(
         [p.to_dict() for p in validation.problems], style_checks.style_findings(content)
@@ -74,9 +110,7 @@ def check_post(post: Post):
                 ),
             }
         )
-    if post.problems != problems:
-        post.problems = problems
-    return validation
+    return validation, problems
 
 
 def blocking_errors(post: Post) -> list[dict]:

@@ -30,7 +30,7 @@ from scheduler.services.lifecycle import (
     SCHEDULED,
     UNCONFIRMED,
 )
-from scheduler.services.post_checks import blocking_errors, check_post
+from scheduler.services.post_checks import blocking_errors, check_post, in_words
 from scheduler.services.unit_of_work import after_commit, unit_of_work
 from scheduler.services.validation import Reader, is_id
 
@@ -296,7 +296,7 @@ def ready_to_schedule(post: Post) -> None:
     errors = blocking_errors(post)
     if errors:
         raise Invalid(
-            {"body": "; ".join(p["message"] for p in errors)},
+            {"body": "; ".join(p["message"] for p in in_words(post, errors))},
             message=_("the post has problems to fix before it can be scheduled"),
         )
 
@@ -440,7 +440,7 @@ def post_dict(post: Post) -> dict:
         "status": post.status,
         "on_theme": post.on_theme,
         "theme_match": {"matched": list(post.theme_matched or []), "source": post.theme_source},
-        "problems": list(post.problems or []),
+        "problems": in_words(post),  # kept in English, said in the reader's language
         "notices": dict(getattr(post, "notices", None) or {}),
         "attempts": post.attempts,
         "published_at": post.published_at.isoformat() if post.published_at else None,

@@ -22,7 +22,7 @@ from scheduler.domain.posts_csv import Problem
 from scheduler.services import clock, metrics, plans, posts
 from scheduler.services.errors import Invalid, ServiceError
 from scheduler.services.lifecycle import DRAFT, IN_REVIEW
-from scheduler.services.post_checks import blocking_errors
+from scheduler.services.post_checks import blocking_errors, in_words
 from scheduler.services.unit_of_work import on_its_own, unit_of_work
 from scheduler.services.validation import Reader
 
@@ -109,7 +109,7 @@ def _one(plan, row: posts_csv.Row, schedule: bool):
     post = posts.create_post({**row.data, "plan_id": plan.id})
     errors = blocking_errors(post)
     if errors:
-        raise _Refused([Problem(row.line, p.get("field") or "body", p["message"]) for p in errors])
+        raise _Refused([Problem(row.line, p.get("field") or "body", p["message"]) for p in in_words(post, errors)])
     if schedule:
         # a time already past is refused for scheduling (the contract); said here too, by row and field
         if post.scheduled_at <= clock.now():

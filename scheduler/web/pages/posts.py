@@ -39,6 +39,12 @@ blueprint.add_app_template_filter(statuses.label, "status_label")
 blueprint.add_app_template_filter(formats.number, "number")  # 12,345 · 12 345 · 12,345
 
 
+@blueprint.app_template_filter("said_problems")
+def said_problems(post) -> list[dict]:
+    """A post's kept findings (in English) as the reader's language says them."""
+    return post_checks.in_words(post) if post is not None else []
+
+
 @blueprint.app_template_filter("stored_words")
 def stored_words(text: str | None) -> str:
     """A sentence kept in the database in English (a history line a service wrote, marked ``N_``), in the
