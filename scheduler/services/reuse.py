@@ -14,6 +14,7 @@ from sqlalchemy import select
 import channels.registry as channel_registry
 from channels.base import PostContent
 from scheduler.domain.evergreen import RERUN_HOUR, EvergreenCandidate, last_run, propose_reruns
+from scheduler.domain.language import _
 from scheduler.domain.periods import local_day, local_to_utc
 from scheduler.domain.themes import match_keywords
 from scheduler.models import ContentItem, Plan, Post
@@ -74,7 +75,7 @@ def adapt_item(item: ContentItem, data) -> Post:
     plan_id = reader.integer("plan_id", minimum=1)
     plan = db.session.get(Plan, plan_id) if is_id(plan_id) else None
     if plan is None and "plan_id" not in reader.errors:
-        reader.fail("plan_id", f"no plan with id {plan_id}")
+        reader.fail("plan_id", _("no plan with id %(id)s", id=plan_id))
     scheduled_at = reader.instant("scheduled_at", required=False)
     reader.done()
     scheduled_at = scheduled_at or next_free_slot(plan, channel)
