@@ -33,6 +33,7 @@ def said(label: str, problem: str) -> str:
 
 def in_a_list(words: list[str]) -> str:
     """'Name', 'Name and Time zone', 'Name, Ends on and Time zone'."""
+    words = [str(word) for word in words]  # a label may be lazy (translated when shown): join wants str
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
