@@ -31,6 +31,17 @@ POST_STATUS_WORDS = {
 }
 
 
+# what an item is, as people read it (the value stays the feed's)
+CONTENT_WORDS = {
+    "article": N_("article"),
+    "email": N_("email"),
+    "image": N_("image"),
+    "link": N_("link"),
+    "text": N_("text"),
+    "video": N_("video"),
+}
+
+
 def on_utc(moment, shape: str = "instant") -> str:
     """``05 Dec 2026 09:00 UTC`` (a date alone: ``05 Dec 2026``), as the reader's language writes it."""
     if moment is None:
@@ -46,7 +57,7 @@ blueprint.add_app_template_filter(formats.share, "share")
 
 @blueprint.app_context_processor
 def _library_words():
-    return {"metric_labels": METRIC_WORDS, "post_status_labels": POST_STATUS_WORDS}
+    return {"metric_labels": METRIC_WORDS, "post_status_labels": POST_STATUS_WORDS, "content_words": CONTENT_WORDS}
 
 
 # top performers
