@@ -47,7 +47,7 @@ def test_a_banned_term_is_flagged_in_the_editors_language(client):
     draft = {"channel": "twitter", "body": "A cheap plan."}
     french = client.post("/api/v1/style/lint", json=draft, headers=FRENCH).get_json()["problems"]
     [finding] = [p for p in french if p["code"] == "style.avoid"]
-    assert finding["message"] == "évitez “cheap” : écrivez plutôt “affordable”"
+    assert finding["message"] == "évitez « cheap » : écrivez plutôt « affordable »"
     chinese = client.post("/api/v1/style/lint", json=draft, headers=CHINESE).get_json()["problems"]
     assert [p["message"] for p in chinese if p["code"] == "style.avoid"] == ["避免使用 “cheap”：请改写为 “affordable”"]
     english = client.post("/api/v1/style/lint", json=draft).get_json()["problems"]

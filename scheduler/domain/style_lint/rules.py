@@ -92,7 +92,8 @@ _EMPTY_PROBES = ("", " ", "a", "ab cd", "é 中文 1\n")
 def quote(text: str, most: int = 60) -> str:
     """A piece of text for a message: on one line, cut to ``most`` characters, in quotes."""
     text = " ".join(text.split())
-    return f"“{text if len(text) <= most else text[: most - 1] + '…'}”"
+    cut = text if len(text) <= most else text[: most - 1] + "…"
+    return _("“%(text)s”", text=cut)  # quotation marks as the language writes them («  » in French)
 
 
 def compile_pattern(pattern: str):
