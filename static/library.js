@@ -5,13 +5,15 @@
     const status = row.querySelector("[data-status]");
     const bar = row.querySelector("progress");
     const words = row.querySelector("[data-progress]");
-    status.textContent = feed.status;
+    const labels = JSON.parse(status.dataset.labels || "{}");
+    status.textContent = labels[feed.status] || feed.status;
     status.className = "feed-status status status-" + feed.status;
     const importing = feed.status === "importing";
     bar.hidden = !importing;
     bar.max = feed.progress.total || 1;
     bar.value = feed.progress.done;
-    words.textContent = importing ? feed.progress.done + " of " + (feed.progress.total || "?") + " entries" : "";
+    const said = words.dataset.words || "{done} of {total} entries"; // in the page's language
+    words.textContent = importing ? said.replace("{done}", feed.progress.done).replace("{total}", feed.progress.total || "?") : "";
     return importing || feed.status === "new";
   }
   function watch(row) {
@@ -26,6 +28,6 @@
   }
   document.querySelectorAll("[data-feed]").forEach(function (row) {
     const status = row.querySelector("[data-status]");
-    if (status && (status.textContent === "importing" || status.textContent === "new")) watch(row);
+    if (status && (status.classList.contains("status-importing") || status.classList.contains("status-new"))) watch(row);
   });
 })();

@@ -12,6 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
+from babel.lists import format_list
+
+from scheduler.domain import language
+from scheduler.domain.language import _
 from scheduler.domain.metrics_csv.table import Table
 
 # header names (case, spaces, dashes and underscores ignored), most usual first
@@ -78,7 +82,7 @@ def consent_moment(text: str, now: datetime) -> tuple[datetime | None, str]:
     without an offset is UTC (what exports write). A moment after ``now`` is not a consent yet."""
     text = text.strip()
     if not text:
-        return None, "has no consent date: only readers who agreed, with the date they did, are imported"
+        return None, _("has no consent date: only readers who agreed, with the date they did, are imported")
     try:
         moment = (
             datetime.combine(date.fromisoformat(text), time(), timezone.utc)
@@ -86,12 +90,15 @@ def consent_moment(text: str, now: datetime) -> tuple[datetime | None, str]:
             else datetime.fromisoformat(text.replace("Z", "+00:00"))
         )
     except ValueError:
-        return None, f"has a consent date {text[:40]!r} that is not a date (2025-03-14 or 2025-03-14T10:00:00+01:00)"
+        return None, _(
+            "has a consent date %(text)s that is not a date (2025-03-14 or 2025-03-14T10:00:00+01:00)",
+            text=repr(text[:40]),
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     moment = moment.astimezone(timezone.utc)
     if moment > now:
-        return None, f"has a consent date {text[:40]!r} still to come"
+        return None, _("has a consent date %(text)s still to come", text=repr(text[:40]))
     return moment, ""
 
 
@@ -104,22 +111,25 @@ def read_subscribers(table: Table, now: datetime) -> Reading:
     email_at, consent_at = _column(table.header, EMAIL_COLUMNS), _column(table.header, CONSENT_COLUMNS)
     if email_at is None or consent_at is None:
         missing = [
-            what for what, at in (("the email address", email_at), ("the consent date", consent_at)) if at is None
+            what for what, at in ((_("the email address"), email_at), (_("the consent date"), consent_at)) if at is None
         ]
         raise MissingColumns(
-            f"the file has no column for {' and '.join(missing)}: name them “email” and “consented_at” "
-            f"(found: {', '.join(h for h in table.header if h) or 'none'})"
+            _(
+                "the file has no column for %(missing)s: name them “email” and “consented_at” (found: %(found)s)",
+                missing=format_list(missing, locale=language.code()),
+                found=", ".join(h for h in table.header if h) or _("none"),
+            )
         )
     name_at = _column(table.header, NAME_COLUMNS)
     rows, refused = [], []
     for line, cells in table.rows:
         email = _cell(cells, email_at)
         if not email:
-            refused.append(Refused(line, "has no email address"))
+            refused.append(Refused(line, _("has no email address")))
             continue
         moment, problem = consent_moment(_cell(cells, consent_at), now)
         if moment is None:
-            refused.append(Refused(line, f"{email[:80]} {problem}"))
+            refused.append(Refused(line, _("%(email)s %(problem)s", email=email[:80], problem=problem)))
             continue
         rows.append(Row(line, email, " ".join(_cell(cells, name_at).split())[:200], moment))
     return Reading(rows, refused)

@@ -129,9 +129,10 @@ def send_newsletter_batch(post_id: int, batch_no: int) -> str:
 
 
 @put_back_on_outage
-def send_newsletter_confirmation(subscriber_id: int, _base_url: str = "") -> str:
-    """``_base_url``: only jobs queued before links came from REFRAIN_PUBLIC_URL carry it (ignored)."""
-    return newsletter_messages.send_confirmation(subscriber_id)
+def send_newsletter_confirmation(subscriber_id: int, _base_url: str = "", spoken: str = "") -> str:
+    """``_base_url``: only jobs queued before links came from REFRAIN_PUBLIC_URL carry it (ignored);
+    ``spoken``: the language of the signup, the mail's."""
+    return newsletter_messages.send_confirmation(subscriber_id, spoken=spoken)
 
 
 @skip_turn_on_outage

@@ -21,6 +21,7 @@ import feedparser
 from sqlalchemy import func, or_, select, update
 
 import channels.registry as channel_registry
+from scheduler.domain.language import _
 from scheduler.infra.outbound.client import fetch
 from scheduler.infra.outbound.errors import FetchError
 from scheduler.infra.queue import REFRESH_FEED
@@ -47,7 +48,7 @@ MANUAL_REFRESH_GAP = 60  # seconds between two refreshes asked by hand (page or 
 def get_feed(feed_id) -> Feed:
     feed = db.session.get(Feed, feed_id) if is_id(feed_id) else None
     if feed is None:
-        raise NotFound(f"feed {feed_id}")
+        raise NotFound(f"feed {feed_id}", _("feed %(id)s not found", id=feed_id))
     return feed
 
 
@@ -56,7 +57,7 @@ def add_feed(data) -> Feed:
     reader = Reader(data)
     url = reader.text("url", max_length=2000)
     if url and not url.lower().startswith(("http://", "https://")):
-        reader.fail("url", "must be an http:// or https:// address")
+        reader.fail("url", _("must be an http:// or https:// address"))
     channel = reader.text("channel", max_length=40)
     if channel and channel_registry.why_unknown(channel):
         reader.fail("channel", channel_registry.why_unknown(channel))
@@ -65,11 +66,11 @@ def add_feed(data) -> Feed:
     )
     reader.done()
     if db.session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
-        raise Conflict("this feed is already in the library", {"url": "is already added"})
+        raise Conflict(_("this feed is already in the library"), {"url": _("is already added")})
     if db.session.scalar(select(func.count(Feed.id))) >= MAX_FEEDS:
         raise Conflict(
-            f"the library follows {MAX_FEEDS} feeds, the most it may",
-            {"url": f"cannot be added: the library already follows {MAX_FEEDS} feeds; remove one first"},
+            _("the library follows %(most)s feeds, the most it may", most=MAX_FEEDS),
+            {"url": _("cannot be added: the library already follows %(most)s feeds; remove one first", most=MAX_FEEDS)},
         )
     feed = Feed(url=url, channel=channel, refresh_minutes=minutes, status=NEW)
     db.session.add(feed)
@@ -122,7 +123,12 @@ def refresh_by_hand(feed_id: int) -> bool:
         log.warning("could not note the refresh of feed %s: %s", feed_id, error)
         return request_refresh(feed_id)
     if not first:
-        raise Conflict(f"this feed was refreshed less than {MANUAL_REFRESH_GAP} seconds ago; try again in a minute")
+        raise Conflict(
+            _(
+                "this feed was refreshed less than %(seconds)s seconds ago; try again in a minute",
+                seconds=MANUAL_REFRESH_GAP,
+            )
+        )
     return request_refresh(feed_id)
 
 

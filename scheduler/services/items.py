@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import insert, select, update
 
+from scheduler.domain.language import _
 from scheduler.domain.ranking import METRICS
 from scheduler.infra.sanitise import clean_html, html_to_text, plain_line
 from scheduler.models import ContentItem, ItemMetric
@@ -43,7 +44,7 @@ def link_key(url: str) -> str:
 def get_item(item_id) -> ContentItem:
     item = db.session.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
-        raise NotFound(f"item {item_id}")
+        raise NotFound(f"item {item_id}", _("item %(id)s not found", id=item_id))
     return item
 
 
@@ -121,7 +122,7 @@ def upsert(channel: str, entries: list[dict], feed_id: int | None = None, notes:
         clean = normalised_entry(entry)
         if clean is None:
             if notes is not None and len(notes) < 20:
-                notes.append("an entry with neither an id nor a link was skipped")
+                notes.append(_("an entry with neither an id nor a link was skipped"))
             continue
         by_remote[clean["remote_id"]] = clean  # the feed's last word on an entry wins
     metrics = {remote_id: clean.pop("metrics") for remote_id, clean in by_remote.items()}
@@ -289,7 +290,7 @@ def set_evergreen(item: ContentItem, data) -> ContentItem:
     if reader.has("evergreen"):
         value = reader.data["evergreen"]
         if not isinstance(value, bool):
-            reader.fail("evergreen", "must be true or false")
+            reader.fail("evergreen", _("must be true or false"))
         else:
             item.evergreen = value
     if reader.has("cooldown_days"):

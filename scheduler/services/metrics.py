@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 import channels.registry as channel_registry
-from scheduler.domain.metrics_csv.mapping import Mapping, MappingError, check_mapping
+from scheduler.domain.language import _
+from scheduler.domain.metrics_csv.mapping import KEY_KIND_WORDS, Mapping, MappingError, check_mapping
 from scheduler.domain.metrics_csv.presets import PRESETS, guess_preset, suggest_mapping
 from scheduler.domain.metrics_csv.rows import RowError, parse_metrics
 from scheduler.domain.metrics_csv.table import Table, read_table
@@ -101,9 +102,9 @@ def header_signature(header) -> str:
 
 def read_upload(data: bytes) -> Table:
     if not data:
-        raise Invalid({"file": "is empty: choose the CSV file your channel exported"})
+        raise Invalid({"file": _("is empty: choose the CSV file your channel exported")})
     if len(data) > MAX_UPLOAD:
-        raise Invalid({"file": f"is larger than {MAX_UPLOAD // (1024 * 1024)} MB; export a shorter period"})
+        raise Invalid({"file": _("is larger than %(mb)s MB; export a shorter period", mb=MAX_UPLOAD // (1024 * 1024))})
     try:
         return read_table(data)
     except ValueError as error:
@@ -127,21 +128,21 @@ def proposal(table: Table) -> dict:
             "name": saved.name,
             "channel": saved.channel,
             "mapping": Mapping.from_dict(saved.mapping),
-            "origin": f"remembered from the last “{saved.name}” import",
+            "origin": _("remembered from the last “%(name)s” import", name=saved.name),
         }
     preset = guess_preset(table.header)
     if preset is not None:
         return {
-            "name": preset.label,
+            "name": _(preset.label),
             "channel": preset.channel,
             "mapping": preset.mapping,
-            "origin": f"recognised as {preset.label}",
+            "origin": _("recognised as %(export)s", export=_(preset.label)),
         }
     return {
         "name": "",
         "channel": "",
         "mapping": suggest_mapping(table.header),
-        "origin": "guessed from the column names",
+        "origin": _("guessed from the column names"),
     }
 
 
@@ -163,7 +164,7 @@ def import_metrics(data: bytes, *, channel: str, mapping_raw, name: str, filenam
         fields["channel"] = channel_registry.why_unknown(channel)
     name = (name or "").strip()[:100]
     if not name:
-        fields["name"] = "is required: the mapping is remembered under this name"
+        fields["name"] = _("is required: the mapping is remembered under this name")
     table = read_upload(data)
     if fields:
         raise Invalid(fields)
@@ -197,8 +198,13 @@ def _match_items(channel: str, mapping: Mapping, rows) -> tuple[dict, list[RowEr
                 RowError(
                     row.line,
                     mapping.key_column,
-                    f"no {label} item has the {mapping.key_kind.replace('_', ' ')} {row.key!r}; "
-                    "add the feed it was published in (or check the channel) and import again",
+                    _(
+                        "no %(channel)s item has the %(key_kind)s %(key)s; add the feed it was published in"
+                        " (or check the channel) and import again",
+                        channel=label,
+                        key_kind=_(KEY_KIND_WORDS.get(mapping.key_kind, mapping.key_kind)),
+                        key=repr(row.key),
+                    ),
                 )
             )
             continue

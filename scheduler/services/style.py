@@ -9,6 +9,7 @@ finds "夏季优惠活动" whichever database runs.
 from sqlalchemy import func, select, text
 
 import channels.registry as channel_registry
+from scheduler.domain.language import _
 from scheduler.domain.search_text import MAX_QUERY_TERMS, fts5_match, index_text, query_terms, tsquery
 from scheduler.domain.style_lint.rules import MAX_PATTERN_RULES, InvalidPattern, check_rule
 from scheduler.infra.sanitise import html_to_text, render_markdown
@@ -47,7 +48,7 @@ VERSIONED = (
 def get_entry(entry_id) -> StyleEntry:
     entry = db.session.get(StyleEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.deleted_at is not None:
-        raise NotFound(f"style entry {entry_id}")
+        raise NotFound(f"style entry {entry_id}", _("style entry %(id)s not found", id=entry_id))
     return entry
 
 
@@ -145,7 +146,9 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool):
     if wanted("channel"):
         channel = reader.data.get("channel") or None
         if channel is not None and channel_registry.why_unknown(channel):
-            reader.fail("channel", channel_registry.why_unknown(channel) + ", or null for every channel")
+            reader.fail(
+                "channel", _("%(problem)s, or null for every channel", problem=channel_registry.why_unknown(channel))
+            )
         entry.channel = channel
     if wanted("title"):
         entry.title = reader.text("title", max_length=300)
@@ -179,7 +182,7 @@ def _apply(entry: StyleEntry, reader: Reader, partial: bool):
 def _boolean(reader: Reader, name: str) -> bool:
     value = reader.data.get(name)
     if not isinstance(value, bool):
-        reader.fail(name, "must be true or false")
+        reader.fail(name, _("must be true or false"))
         return False
     return value
 
@@ -189,16 +192,19 @@ def _check_kind(entry: StyleEntry, reader: Reader) -> None:
     if entry.kind != "term_rule" or reader.errors:
         return
     if entry.rule == "disclosure" and not entry.requires:
-        reader.fail("requires", "a disclosure rule needs the text promotional posts must carry, e.g. #ad")
+        reader.fail("requires", _("a disclosure rule needs the text promotional posts must carry, e.g. #ad"))
         return
     if entry.rule == "term" and not (entry.avoid or "").strip():
-        reader.fail("avoid", "a term rule needs the term to avoid")
+        reader.fail("avoid", _("a term rule needs the term to avoid"))
         return
     if entry.rule != "disclosure" and entry.is_pattern and _other_pattern_rules(entry) >= MAX_PATTERN_RULES:
         reader.fail(
             "is_pattern",
-            f"the guide already has {MAX_PATTERN_RULES} pattern rules, the most it may hold (every draft runs"
-            " each one): write this one as terms, or remove a pattern rule first",
+            _(
+                "the guide already has %(most)s pattern rules, the most it may hold (every draft runs each one):"
+                " write this one as terms, or remove a pattern rule first",
+                most=MAX_PATTERN_RULES,
+            ),
         )
         return
     try:

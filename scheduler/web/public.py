@@ -13,6 +13,7 @@ link scanners follow every link of a message.
 
 from flask import Blueprint, render_template, request
 
+from scheduler.domain.language import _
 from scheduler.services.errors import NotFound
 from scheduler.services.newsletter import UNSUBSCRIBED, messages, subscribers
 from scheduler.web import csrf, limits
@@ -49,7 +50,7 @@ def confirm(token):
     except subscribers.BadToken as error:
         return bad_link(str(error), 400)
     except NotFound:
-        return bad_link("this link is not valid", 404)
+        return bad_link(_("this link is not valid"), 404)
     return render_template("newsletter/public.html", page="confirmed", email=subscriber.email)
 
 
@@ -64,7 +65,7 @@ def unsubscribe(token):
     except subscribers.BadToken as error:
         return bad_link(str(error), 400)
     except NotFound:
-        return bad_link("this link is not valid", 404)
+        return bad_link(_("this link is not valid"), 404)
     if request.method == "POST":
         return render_template("newsletter/public.html", page="unsubscribed", email=subscriber.email)
     return render_template(

@@ -22,6 +22,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from scheduler.domain.language import _
+
 MISSING = frozenset({"", "-", "--", "---", "—", "–", "n/a", "na", "n.a.", "none", "null"})
 
 
@@ -46,18 +48,18 @@ def parse_count(text: str, *, decimal_comma: bool = False) -> float | None:
     if s.casefold() in MISSING:
         return None
     if s.endswith("%"):
-        raise BadCell(f"{text!r} is a percentage, not a count")
+        raise BadCell(_("%(cell)s is a percentage, not a count", cell=repr(text)))
     parenthesised = s.startswith("(") and s.endswith(")")  # accountants' negative
     match = _NUMBER.fullmatch(s[1:-1].strip() if parenthesised else s)
     if not match:
-        raise BadCell(f"{text!r} is not a number")
+        raise BadCell(_("%(cell)s is not a number", cell=repr(text)))
     value = _plain_number(match["num"].rstrip(_SPACES), decimal_comma)
     if value is None:
-        raise BadCell(f"{text!r} is not a number")
+        raise BadCell(_("%(cell)s is not a number", cell=repr(text)))
     if match["suffix"]:
         value *= _SUFFIX[match["suffix"].casefold()]
     if (parenthesised or match["sign"] in ("-", "−")) and value != 0:
-        raise BadCell(f"{text!r} is negative: a count can't be")
+        raise BadCell(_("%(cell)s is negative: a count can't be", cell=repr(text)))
     return float(value)
 
 
@@ -167,7 +169,9 @@ def parse_date(text: str, *, day_first: bool | None = False) -> date | None:
             if a > 12 or b > 12 or a == b:
                 day, month = (a, b) if a > 12 or a == b else (b, a)
             elif day_first is None:
-                raise BadCell(f"{text!r} is ambiguous: this file writes dates both day first and month first")
+                raise BadCell(
+                    _("%(cell)s is ambiguous: this file writes dates both day first and month first", cell=repr(text))
+                )
             else:
                 day, month = (a, b) if day_first else (b, a)
             return date(year, month, day)
@@ -175,4 +179,4 @@ def parse_date(text: str, *, day_first: bool | None = False) -> date | None:
         raise
     except ValueError:  # no such day or month
         pass
-    raise BadCell(f"{text!r} is not a date")
+    raise BadCell(_("%(cell)s is not a date", cell=repr(text)))

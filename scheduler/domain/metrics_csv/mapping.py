@@ -10,8 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scheduler.domain.language import N_, _
+
 METRICS = ("impressions", "clicks", "likes", "replies", "shares", "views", "opens", "conversions")
 KEY_KINDS = ("link", "remote_id", "title")  # how a row names its item
+# each metric and each way of naming an item as people read them (the names stay the API's)
+METRIC_WORDS = {
+    "impressions": N_("impressions"),
+    "clicks": N_("clicks"),
+    "likes": N_("likes"),
+    "replies": N_("replies"),
+    "shares": N_("shares"),
+    "views": N_("views"),
+    "opens": N_("opens"),
+    "conversions": N_("conversions"),
+}
+KEY_KIND_WORDS = {"link": N_("link"), "remote_id": N_("remote id"), "title": N_("title")}
 
 _FIELDS = ("key_column", "key_kind", "metric_columns", "date_column")
 
@@ -38,14 +52,14 @@ class Mapping:
     @classmethod
     def from_dict(cls, d) -> Mapping:
         if not isinstance(d, dict):
-            raise MappingError({"mapping": "must be an object with " + ", ".join(_FIELDS)})
-        problems = {name: "unknown field" for name in d if name not in _FIELDS}
+            raise MappingError({"mapping": _("must be an object with %(fields)s", fields=", ".join(_FIELDS))})
+        problems = {name: _("unknown field") for name in d if name not in _FIELDS}
         for name in ("key_column", "key_kind", "metric_columns"):
             if name not in d:
-                problems[name] = "missing"
+                problems[name] = _("missing")
         metrics = d.get("metric_columns", {})
         if not isinstance(metrics, dict):
-            problems["metric_columns"] = "must be an object of metric -> column"
+            problems["metric_columns"] = _("must be an object of metric -> column")
             metrics = {}
         date_column = d.get("date_column")
         if date_column == "":
@@ -70,21 +84,23 @@ def _shape_problems(mapping: Mapping) -> dict[str, str]:
     """What is wrong with the mapping itself, whatever the file."""
     problems = {}
     if not isinstance(mapping.key_column, str) or not mapping.key_column.strip():
-        problems["key_column"] = "choose the column that names the item"
+        problems["key_column"] = _("choose the column that names the item")
     if mapping.key_kind not in KEY_KINDS:
-        problems["key_kind"] = f"must be one of {', '.join(KEY_KINDS)}"
+        problems["key_kind"] = _("must be one of %(choices)s", choices=", ".join(KEY_KINDS))
     if not isinstance(mapping.metric_columns, dict) or not mapping.metric_columns:
-        problems["metric_columns"] = "map at least one metric to a column"
+        problems["metric_columns"] = _("map at least one metric to a column")
     else:
         for metric, column in mapping.metric_columns.items():
             if metric not in METRICS:
-                problems[f"metric_columns.{metric}"] = f"{metric!r} is not a metric ({', '.join(METRICS)})"
+                problems[f"metric_columns.{metric}"] = _(
+                    "%(metric)s is not a metric (%(metrics)s)", metric=repr(metric), metrics=", ".join(METRICS)
+                )
             elif not isinstance(column, str) or not column.strip():
-                problems[f"metric_columns.{metric}"] = "choose a column"
+                problems[f"metric_columns.{metric}"] = _("choose a column")
     if mapping.date_column is not None and (
         not isinstance(mapping.date_column, str) or not mapping.date_column.strip()
     ):
-        problems["date_column"] = "must be a column name, or nothing"
+        problems["date_column"] = _("must be a column name, or nothing")
     return problems
 
 
@@ -101,17 +117,19 @@ def check_mapping(mapping: Mapping, header) -> dict[str, str]:
             return
         index = column_index(header, name)
         if index is None:
-            problems[field_name] = f"no column {name!r} in this file"
+            problems[field_name] = _("no column %(name)s in this file", name=repr(name))
         elif index in used:
-            problems[field_name] = f"{header[index]!r} is already used for {used[index]}"
+            problems[field_name] = _(
+                "%(column)s is already used for %(use)s", column=repr(header[index]), use=used[index]
+            )
         else:
             used[index] = label
 
-    find(mapping.key_column, "key_column", "the key")
+    find(mapping.key_column, "key_column", _("the key"))
     for metric in sorted(mapping.metric_columns, key=lambda m: METRICS.index(m) if m in METRICS else 99):
-        find(mapping.metric_columns[metric], f"metric_columns.{metric}", metric)
+        find(mapping.metric_columns[metric], f"metric_columns.{metric}", _(METRIC_WORDS.get(metric, metric)))
     if mapping.date_column is not None:
-        find(mapping.date_column, "date_column", "the date")
+        find(mapping.date_column, "date_column", _("the date"))
     return problems
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scheduler.domain.language import N_
 from scheduler.domain.metrics_csv.mapping import METRICS, Mapping
 
 
@@ -35,7 +36,7 @@ PRESETS: dict[str, Preset] = {
         # Refrain keeps is X's own (x.com/i/web/status/<id>), so no tweet Refrain published matched by it.
         Preset(
             "x_post_analytics",
-            "X (Twitter) post analytics",
+            N_("X (Twitter) post analytics"),
             "twitter",
             Mapping(
                 "Tweet id",
@@ -55,7 +56,7 @@ PRESETS: dict[str, Preset] = {
         # Comments are not among the default columns: suggest_mapping adds them when they are there
         Preset(
             "youtube_studio",
-            "YouTube Studio (Advanced mode, Table data.csv)",
+            N_("YouTube Studio (Advanced mode, Table data.csv)"),
             "youtube",
             Mapping("Content", "remote_id", {"impressions": "Impressions", "views": "Views"}, "Video publish time"),
             ("content", "video title", "video publish time"),
@@ -63,7 +64,7 @@ PRESETS: dict[str, Preset] = {
         # Mailchimp, Campaigns, Reports, "Export as CSV"
         Preset(
             "newsletter_campaigns",
-            "Newsletter campaigns report (Mailchimp)",
+            N_("Newsletter campaigns report (Mailchimp)"),
             "newsletter",
             Mapping("Subject", "title", {"opens": "Unique Opens", "clicks": "Unique Clicks"}, "Send Date"),
             ("subject", "send date", "unique opens"),
@@ -71,7 +72,7 @@ PRESETS: dict[str, Preset] = {
         # Google Ads, Ads, Download; "Day" is there when the report is segmented by day
         Preset(
             "google_ads",
-            "Google Ads ad report",
+            N_("Google Ads ad report"),
             "ppc",
             Mapping("Final URL", "link", {"impressions": "Impr.", "clicks": "Clicks", "conversions": "Conversions"}),
             ("final url", "impr"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.domain.language import N_, _, ngettext
 from scheduler.domain.metrics_csv.cells import BadCell, cached_date, parse_count, slashed_day_first
 from scheduler.domain.metrics_csv.mapping import METRICS, Mapping, MappingError, check_mapping, column_index
 from scheduler.domain.metrics_csv.table import Table, fits
@@ -63,12 +64,17 @@ def parse_metrics(table: Table, mapping: Mapping) -> Parsed:
     errors: list[RowError] = []
     for line, cells in table.rows:
         if not fits(header, cells):
-            width = f"{len(cells)} cell" + ("s" if len(cells) != 1 else "")
+            width = ngettext("%(num)s cell", "%(num)s cells", len(cells))
             errors.append(
                 RowError(
                     line,
                     None,
-                    f"this row has {width} but the header has {len(header)}: it doesn't look like a row of the export",
+                    _(
+                        "this row has %(width)s but the header has %(columns)s:"
+                        " it doesn't look like a row of the export",
+                        width=width,
+                        columns=len(header),
+                    ),
                 )
             )
             continue
@@ -79,7 +85,15 @@ def parse_metrics(table: Table, mapping: Mapping) -> Parsed:
             key = " ".join(key.split())
         if key.casefold() in KEY_MISSING:
             row_errors.append(
-                RowError(line, header[key_index], f"no {_KIND_LABEL[mapping.key_kind]}: {header[key_index]!r} is empty")
+                RowError(
+                    line,
+                    header[key_index],
+                    _(
+                        "no %(kind)s: %(column)s is empty",
+                        kind=_(_KIND_LABEL[mapping.key_kind]),
+                        column=repr(header[key_index]),
+                    ),
+                )
             )
         values = {}
         for metric, index in metric_indexes:
@@ -104,4 +118,4 @@ def parse_metrics(table: Table, mapping: Mapping) -> Parsed:
     return Parsed(list(kept.values()), errors)
 
 
-_KIND_LABEL = {"link": "link", "remote_id": "id", "title": "title"}
+_KIND_LABEL = {"link": N_("link"), "remote_id": N_("id"), "title": N_("title")}

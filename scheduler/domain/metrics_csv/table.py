@@ -17,6 +17,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from scheduler.domain import formats
+from scheduler.domain.language import _
+
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH = 50  # lines: title lines come first, the header is never far down
 
@@ -36,7 +39,7 @@ def read_table(data: bytes, *, max_rows: int = 200_000) -> Table:
     """The header and data rows of an export; ValueError when there is none."""
     text, encoding = _decode(data)
     if not text.replace("\ufeff", "").strip():
-        raise ValueError("the file is empty")
+        raise ValueError(_("the file is empty"))
     delimiter = _sniff_delimiter(text)
     records = []  # (line, cells), blank lines left out
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -51,14 +54,18 @@ def read_table(data: bytes, *, max_rows: int = 200_000) -> Table:
                 if len(records) > limit:
                     break
     except csv.Error as error:
-        raise ValueError(f"line {line + 1}: the file can't be read as CSV ({error})") from None
+        raise ValueError(
+            _("line %(line)s: the file can't be read as CSV (%(error)s)", line=line + 1, error=error)
+        ) from None
     header_at = _find_header(records)
     if header_at is None:
-        raise ValueError("no header found: the file needs a line of column names (at least two columns)")
+        raise ValueError(_("no header found: the file needs a line of column names (at least two columns)"))
     header = records[header_at][1]
     rows = [(n, cells) for n, cells in records[header_at + 1 :] if not _is_total(cells)]
     if len(rows) > max_rows:
-        raise ValueError(f"the file has more than {max_rows:,} rows: split it into smaller files")
+        raise ValueError(
+            _("the file has more than %(rows)s rows: split it into smaller files", rows=formats.number(max_rows))
+        )
     return Table(header, rows, delimiter, encoding)
 
 

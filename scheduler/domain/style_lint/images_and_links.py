@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from scheduler.domain.language import _
 from scheduler.domain.links import URL, has_utm, is_web_address
 from scheduler.domain.style_lint.rules import WARNING, Finding
 from scheduler.domain.style_lint.terms import outside
@@ -16,6 +17,10 @@ UTM_TAGS = {"newsletter": ("newsletter", "email"), "ppc": ("google", "cpc")}
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
 _HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+
+
+def _WHAT_IT_SHOWS() -> str:  # noqa: N802 - the words an example alt text holds, in the reader's language
+    return _("what it shows")
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -43,10 +48,11 @@ def image_findings(body: str) -> list[Finding]:
         for match in _MD_IMAGE.finditer(body):
             if not match.group(1).strip():
                 url = match.group(2) or "url"
+                example = "![" + _WHAT_IT_SHOWS() + "](" + url + ")"
                 findings.append(
                     Finding(
                         "style.image_without_alt",
-                        f"describe the image in its alt text: ![what it shows]({url})",
+                        _("describe the image in its alt text: %(example)s", example=example),
                         WARNING,
                         "body",
                         *match.span(),
@@ -57,10 +63,11 @@ def image_findings(body: str) -> list[Finding]:
             attributes = _attributes(match.group(0))
             if not attributes.get("alt", "").strip():
                 src = attributes.get("src") or "url"
+                example = '<img src="' + src + '" alt="' + _WHAT_IT_SHOWS() + '">'
                 findings.append(
                     Finding(
                         "style.image_without_alt",
-                        f'describe the image in its alt text: <img src="{src}" alt="what it shows">',
+                        _("describe the image in its alt text: %(example)s", example=example),
                         WARNING,
                         "body",
                         *match.span(),
@@ -90,7 +97,7 @@ def link_findings(channel: str, body: str, link: str) -> list[Finding]:
             findings.append(
                 Finding(
                     "style.untracked_link",
-                    f"add UTM tags to {url} ({hint}) so its clicks can be counted",
+                    _("add UTM tags to %(link)s (%(hint)s) so its clicks can be counted", link=url, hint=hint),
                     WARNING,
                     "body",
                     start,
@@ -102,7 +109,7 @@ def link_findings(channel: str, body: str, link: str) -> list[Finding]:
         findings.append(
             Finding(
                 "style.untracked_link",
-                f"add UTM tags to {stripped} ({hint}) so its clicks can be counted",
+                _("add UTM tags to %(link)s (%(hint)s) so its clicks can be counted", link=stripped, hint=hint),
                 WARNING,
                 "link",
                 0,

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scheduler.domain.language import _
 from scheduler.domain.links import URL
 from scheduler.domain.style_lint.folding import Folded, fold_mapped
 from scheduler.domain.style_lint.images_and_links import TRACKED_CHANNELS, image_findings, link_findings
@@ -186,7 +187,7 @@ class Linter:
                 findings.append(
                     Finding(
                         "style.topic",
-                        f"name one of the acceptable blog topics: {titles}",
+                        _("name one of the acceptable blog topics: %(topics)s", topics=titles),
                         ERROR,
                         "title",
                         0,
@@ -208,7 +209,9 @@ class Linter:
         if any(compiled.requires.search(folded_of(name).raw) for name in present):
             return []
         body = texts["body"]
-        message = _with_reason(f"promotional posts must carry {quote(rule.requires.strip())}", rule.reason)
+        message = _with_reason(
+            _("promotional posts must carry %(disclosure)s", disclosure=quote(rule.requires.strip())), rule.reason
+        )
         return [Finding("style.disclosure", message, compiled.severity, "body", len(body), len(body), rule.id)]
 
 
@@ -226,16 +229,16 @@ def _term_findings(compiled: _Compiled, name: str, text: str, spans: list[tuple[
     rule = compiled.rule
     prefer = rule.prefer.strip()
     preferred = _occurrences(text, prefer) if prefer else []
-    if prefer:
-        message = "avoid {}: write " + quote(prefer).replace("{", "{{").replace("}", "}}") + " instead"
-    else:
-        message = "{} is never used here; rephrase"
     code = "style.pattern" if rule.is_pattern else ("style.avoid" if prefer else "style.never")
     findings = []
     for start, end in spans:
         if any(p_start <= start and end <= p_end for p_start, p_end in preferred):
             continue  # already written the preferred way ("Atlas 2.0" for the "atlas 2" rule)
-        written = message.format(quote(text[start:end]))
+        term = quote(text[start:end])
+        if prefer:
+            written = _("avoid %(term)s: write %(prefer)s instead", term=term, prefer=quote(prefer))
+        else:
+            written = _("%(term)s is never used here; rephrase", term=term)
         fix = in_case_of(text[start:end], prefer) if prefer and not rule.is_pattern else None
         findings.append(
             Finding(code, _with_reason(written, rule.reason), compiled.severity, name, start, end, rule.id, fix)
@@ -258,8 +261,10 @@ def in_case_of(written: str, prefer: str) -> str:
 def _slow_rule(rule, field_name: str):
     return Finding(
         "style.pattern_timeout",
-        f"the rule {quote(rule.avoid)} took too long on this text and was "
-        "skipped; ask the guide's editor to simplify it",
+        _(
+            "the rule %(rule)s took too long on this text and was skipped; ask the guide's editor to simplify it",
+            rule=quote(rule.avoid),
+        ),
         WARNING,
         field_name,
         0,
@@ -269,10 +274,15 @@ def _slow_rule(rule, field_name: str):
 
 
 def _skipped_rule(rule, budget: float):
+    seconds = format(budget, "g")
     return Finding(
         "style.pattern_skipped",
-        f"the rule {quote(rule.avoid)} was not checked: the style guide's patterns used up their "
-        f"{budget:g} s for this draft; ask the guide's editor to simplify the slow ones",
+        _(
+            "the rule %(rule)s was not checked: the style guide's patterns used up their %(seconds)s s for this"
+            " draft; ask the guide's editor to simplify the slow ones",
+            rule=quote(rule.avoid),
+            seconds=seconds,
+        ),
         WARNING,
         "body",
         0,

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 import regex
 
+from scheduler.domain.language import _
 from scheduler.domain.style_lint.folding import fold_mapped, fold_words
 
 ERROR, WARNING = "error", "warning"
@@ -91,34 +92,55 @@ _EMPTY_PROBES = ("", " ", "a", "ab cd", "é 中文 1\n")
 def quote(text: str, most: int = 60) -> str:
     """A piece of text for a message: on one line, cut to ``most`` characters, in quotes."""
     text = " ".join(text.split())
-    return f"“{text if len(text) <= most else text[: most - 1] + '…'}”"
+    cut = text if len(text) <= most else text[: most - 1] + "…"
+    return _("“%(text)s”", text=cut)  # quotation marks as the language writes them («  » in French)
 
 
 def compile_pattern(pattern: str):
     """A rule's regular expression, compiled, or InvalidPattern saying what is wrong with it."""
     if not pattern or not pattern.strip():
-        raise InvalidPattern("the pattern is empty: write the regular expression to look for")
+        raise InvalidPattern(_("the pattern is empty: write the regular expression to look for"))
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise InvalidPattern(f"the pattern is {len(pattern)} characters long; keep it to {MAX_PATTERN_LENGTH}")
+        raise InvalidPattern(
+            _(
+                "the pattern is %(length)s characters long; keep it to %(most)s",
+                length=len(pattern),
+                most=MAX_PATTERN_LENGTH,
+            )
+        )
     try:
         # the `regex` engine, for its match timeout: a rule like (a+)+$ must not hang a worker
         compiled = regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
     except (re.error, regex.error) as error:
-        raise InvalidPattern(f"the pattern {quote(pattern)} is not a valid regular expression: {error}") from None
+        raise InvalidPattern(
+            _(
+                "the pattern %(pattern)s is not a valid regular expression: %(error)s",
+                pattern=quote(pattern),
+                error=error,
+            )
+        ) from None
     except (OverflowError, RecursionError, ValueError) as error:
-        raise InvalidPattern(f"the pattern {quote(pattern)} cannot be used: {error}") from None
+        raise InvalidPattern(
+            _("the pattern %(pattern)s cannot be used: %(error)s", pattern=quote(pattern), error=error)
+        ) from None
     for probe in _EMPTY_PROBES:
         try:
             empty = any(match.end() == match.start() for match in compiled.finditer(probe, timeout=PATTERN_TIMEOUT))
         except TimeoutError:
             raise InvalidPattern(
-                f"the pattern {quote(pattern)} takes too long to match even a short text; "
-                "simplify it (nested repetitions such as (a+)+ are the usual cause)"
+                _(
+                    "the pattern %(pattern)s takes too long to match even a short text; simplify it"
+                    " (nested repetitions such as (a+)+ are the usual cause)",
+                    pattern=quote(pattern),
+                )
             ) from None
         if empty:
             raise InvalidPattern(
-                f"the pattern {quote(pattern)} matches the empty string, so it would "
-                "flag every draft: make it require at least one character"
+                _(
+                    "the pattern %(pattern)s matches the empty string, so it would flag every draft:"
+                    " make it require at least one character",
+                    pattern=quote(pattern),
+                )
             )
     return compiled
 
@@ -126,34 +148,60 @@ def compile_pattern(pattern: str):
 def check_rule(rule: TermRule) -> None:
     """Raises InvalidPattern or ValueError, with a message for the person writing the rule."""
     if rule.kind not in KINDS:
-        raise ValueError(f"unknown rule kind {quote(str(rule.kind))}: use one of {', '.join(KINDS)}")
+        raise ValueError(
+            _("unknown rule kind %(kind)s: use one of %(kinds)s", kind=quote(str(rule.kind)), kinds=", ".join(KINDS))
+        )
     if rule.severity and rule.severity not in SEVERITIES:
-        raise ValueError(f"unknown severity {quote(str(rule.severity))}: use one of {', '.join(SEVERITIES)}")
+        raise ValueError(
+            _(
+                "unknown severity %(severity)s: use one of %(severities)s",
+                severity=quote(str(rule.severity)),
+                severities=", ".join(SEVERITIES),
+            )
+        )
     if rule.kind == "disclosure":
         if not (rule.requires or "").strip():
-            raise ValueError("a disclosure rule needs the text promotional posts must carry (e.g. “#ad”)")
+            raise ValueError(_("a disclosure rule needs the text promotional posts must carry (e.g. “#ad”)"))
         if len(rule.requires) > MAX_TERM_LENGTH:
             raise ValueError(
-                f"the required disclosure is {len(rule.requires)} characters long; keep it to {MAX_TERM_LENGTH}"
+                _(
+                    "the required disclosure is %(length)s characters long; keep it to %(most)s",
+                    length=len(rule.requires),
+                    most=MAX_TERM_LENGTH,
+                )
             )
         if not fold_mapped(rule.requires.strip()).raw.strip():
-            raise ValueError(f"the required disclosure {quote(rule.requires)} has nothing to look for")
+            raise ValueError(
+                _("the required disclosure %(disclosure)s has nothing to look for", disclosure=quote(rule.requires))
+            )
         for trigger in rule.triggers:
             if trigger.strip() and not fold_words(trigger):
-                raise ValueError(f"the trigger {quote(trigger)} has no letters or digits to look for")
+                raise ValueError(
+                    _("the trigger %(trigger)s has no letters or digits to look for", trigger=quote(trigger))
+                )
         return
     if rule.is_pattern:
         compile_pattern(rule.avoid)
         return
     terms = split_terms(rule.avoid)
     if not terms:
-        raise ValueError("the rule has no term to avoid: write the word or words to look for")
+        raise ValueError(_("the rule has no term to avoid: write the word or words to look for"))
     for term in terms:
         if len(term) > MAX_TERM_LENGTH:
-            raise ValueError(f"the term {quote(term)} is {len(term)} characters long; keep it to {MAX_TERM_LENGTH}")
+            raise ValueError(
+                _(
+                    "the term %(term)s is %(length)s characters long; keep it to %(most)s",
+                    term=quote(term),
+                    length=len(term),
+                    most=MAX_TERM_LENGTH,
+                )
+            )
         if not fold_words(term):
             raise ValueError(
-                f"the term {quote(term)} has no letters or digits to look for; use a regular expression for symbols"
+                _(
+                    "the term %(term)s has no letters or digits to look for; use a regular expression for symbols",
+                    term=quote(term),
+                )
             )
 
 

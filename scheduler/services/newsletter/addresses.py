@@ -13,6 +13,8 @@ from email.headerregistry import Address
 
 from email_validator import EmailNotValidError, validate_email
 
+from scheduler.domain.language import _
+
 MOST = 320  # RFC 5321's path limit, the column's size
 
 
@@ -20,13 +22,14 @@ def read(text: str) -> tuple[str, str]:
     """(the address as stored, "") or ("", why it is not one, in words that follow the field's label)."""
     text = " ".join(str(text or "").split())
     if not text:
-        return "", "is required"
+        return "", _("is required")
     if len(text) > MOST:
-        return "", f"is longer than {MOST} characters"
+        return "", _("is longer than %(most)s characters", most=MOST)
     try:
         found = validate_email(text, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as error:
-        return "", f"is not an email address (name@example.com): {str(error)[:1].lower()}{str(error)[1:]}"
+        why = str(error)[:1].lower() + str(error)[1:]  # the validator's own words (English)
+        return "", _("is not an email address (name@example.com): %(why)s", why=why)
     return f"{found.local_part}@{found.domain}".lower(), ""
 
 

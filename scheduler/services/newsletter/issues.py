@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.base import Account
+from scheduler.domain.language import _
 from scheduler.infra.queue import KEEP_FAILURES_FOR, KEEP_RESULTS_FOR, SEND_NEWSLETTER_BATCH
 from scheduler.models import NewsletterIssue, NewsletterSend, Post, PostEvent, Subscriber
 from scheduler.models.base import utcnow
@@ -42,7 +43,7 @@ def start_issue(post_id: int, payload: dict, account: Account, batch_size: int =
     except IntegrityError:
         pass
     domain = domain_of(account.setting("from_address"))
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             _add_recipients(post_id, domain, batch_size)
             break
@@ -167,9 +168,11 @@ def finish_if_done(post_id: int) -> bool:
     counts = issue_counts(post_id)
     if counts[PENDING] or counts[SENDING]:
         return False
-    summary = (
-        f"newsletter mailed: {counts[SENT]} sent, {counts[FAILED]} failed, "
-        f"{counts[SKIPPED]} skipped (unsubscribed meanwhile)"
+    summary = _(
+        "newsletter mailed: %(sent)s sent, %(failed)s failed, %(skipped)s skipped (unsubscribed meanwhile)",
+        sent=counts[SENT],
+        failed=counts[FAILED],
+        skipped=counts[SKIPPED],
     )
     done = db.session.execute(
         update(NewsletterIssue)

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from functools import lru_cache
 
 from channels.base import Account, Outcome
+from scheduler.domain.language import N_, _
 from scheduler.infra.outbound.errors import Refused
 from scheduler.infra.outbound.smtp import GuardedSMTP, GuardedSMTP_SSL
 from scheduler.services import accounts, runtime
@@ -23,9 +24,9 @@ from scheduler.services.newsletter import EMAIL, addresses
 SMTP_TIMEOUT = 30
 SECURITY_MODES = ("starttls", "ssl", "none")
 MAIL_OUTBOX = "newsletter-mail"
-PLAIN_LOGIN_REFUSED = (
-    "Refrain does not log in to an SMTP server without TLS (the password would cross the network in the "
-    "clear): set the connection security to starttls or ssl, or leave the user name empty"
+PLAIN_LOGIN_REFUSED = N_(
+    "Refrain does not log in to an SMTP server without TLS (the password would cross the network in the"
+    " clear): set the connection security to starttls or ssl, or leave the user name empty"
 )
 
 
@@ -44,15 +45,15 @@ def mail_account() -> Account | None:
 def settings_problem(account: Account) -> str:
     """What makes this account unusable for mail, in words; "" when nothing does."""
     if not account.setting("host"):
-        return "the newsletter account has no SMTP server"
+        return _("the newsletter account has no SMTP server")
     if not account.setting("port", "587").isdigit():
-        return f"the SMTP port {account.setting('port')!r} is not a number"
+        return _("the SMTP port %(port)s is not a number", port=repr(account.setting("port")))
     if account.setting("security", "starttls") not in SECURITY_MODES:
-        return f"SMTP security must be one of {', '.join(SECURITY_MODES)}"
+        return _("SMTP security must be one of %(modes)s", modes=", ".join(SECURITY_MODES))
     if account.setting("user") and account.setting("security", "starttls") == "none":
-        return PLAIN_LOGIN_REFUSED
+        return _(PLAIN_LOGIN_REFUSED)
     if not EMAIL.match(account.setting("from_address").lower()):
-        return "the newsletter account needs a valid From address"
+        return _("the newsletter account needs a valid From address")
     return ""
 
 
@@ -91,7 +92,7 @@ class Mailer:
             self.folder.mkdir(parents=True, exist_ok=True)
             return self
         if self.account is None:
-            raise MailNotConfigured("no newsletter account is connected: connect one on the Accounts page")
+            raise MailNotConfigured(_("no newsletter account is connected: connect one on the Accounts page"))
         problem = settings_problem(self.account)
         if problem:
             raise MailNotConfigured(problem)
@@ -111,7 +112,7 @@ class Mailer:
             else:
                 smtp = GuardedSMTP(host, port, allow=allow, local_hostname=local_hostname(), timeout=SMTP_TIMEOUT)
         except Refused as refusal:
-            raise MailNotConfigured(f"the SMTP server was not contacted: {refusal}") from None
+            raise MailNotConfigured(_("the SMTP server was not contacted: %(why)s", why=refusal)) from None
         try:
             if security == "starttls":
                 smtp.ehlo()
@@ -158,10 +159,13 @@ def login_refusal(error: smtplib.SMTPAuthenticationError, account: Account) -> s
         error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
     )
     reply = " ".join(reply.split())[:300]
-    return (
-        f"the SMTP server {account.setting('host')} refused the login of {account.setting('user')!r} ({code} {reply}): "
-        "check the SMTP user name and password (some providers want an app password), then reconnect the account "
-        "on the Accounts page"
+    return _(
+        "the SMTP server %(host)s refused the login of %(user)s (%(code)s %(reply)s): check the SMTP user name and"
+        " password (some providers want an app password), then reconnect the account on the Accounts page",
+        host=account.setting("host"),
+        user=repr(account.setting("user")),
+        code=code,
+        reply=reply,
     )
 
 
@@ -169,10 +173,10 @@ def check_login(account: Account | None) -> Outcome:
     """Whether the newsletter's SMTP account works: connect (through the address guard), STARTTLS or
     SSL as set, log in when a user is set, and quit. No message is sent."""
     if account is None:
-        return Outcome.unauthorized("no newsletter account is connected: connect one on the Accounts page")
+        return Outcome.unauthorized(_("no newsletter account is connected: connect one on the Accounts page"))
     problem = settings_problem(account)
     if problem:
-        return Outcome.rejected(f"{problem}: fix it on the Accounts page")
+        return Outcome.rejected(_("%(problem)s: fix it on the Accounts page", problem=problem))
     host, user = account.setting("host"), account.setting("user")
     mailer = Mailer(account, mode="live")
     try:
@@ -181,26 +185,49 @@ def check_login(account: Account | None) -> Outcome:
         return Outcome.rejected(str(error))
     except smtplib.SMTPAuthenticationError as error:
         refusal = login_refusal(error, account)
-        return Outcome.unauthorized(refusal) if refusal else Outcome.retry(f"{host} cannot check logins now: {error}")
+        if refusal:
+            return Outcome.unauthorized(refusal)
+        return Outcome.retry(_("%(host)s cannot check logins now: %(error)s", host=host, error=error))
     except smtplib.SMTPNotSupportedError:
         return Outcome.rejected(
-            f"{host} offers no login on this connection: check the port and security (587 with starttls, 465 with "
-            "ssl), or leave the user name empty if it needs none"
+            _(
+                "%(host)s offers no login on this connection: check the port and security (587 with starttls,"
+                " 465 with ssl), or leave the user name empty if it needs none",
+                host=host,
+            )
         )
     except ssl.SSLError as error:
         return Outcome.rejected(
-            f"the TLS connection to {host} failed ({error.reason or error}): check the port and security"
+            _(
+                "the TLS connection to %(host)s failed (%(error)s): check the port and security",
+                host=host,
+                error=error.reason or error,
+            )
         )
     except smtplib.SMTPResponseException as error:
         kind = Outcome.retry if 400 <= error.smtp_code < 500 else Outcome.rejected
-        return kind(f"{host} answered {error.smtp_code} while connecting: {error}")
+        return kind(
+            _("%(host)s answered %(code)s while connecting: %(error)s", host=host, code=error.smtp_code, error=error)
+        )
     except (smtplib.SMTPException, OSError) as error:
-        return Outcome.retry(f"could not reach the SMTP server {host}: {error}")
+        return Outcome.retry(_("could not reach the SMTP server %(host)s: %(error)s", host=host, error=error))
     finally:
         mailer.close()
     security = account.setting("security", "starttls")
-    logged = f" and logged in as {user}" if user else " (it asks for no login)"
-    return Outcome.published(message=f"connected to the SMTP server {host} ({security}){logged}; no mail was sent")
+    if user:
+        said = _(
+            "connected to the SMTP server %(host)s (%(security)s) and logged in as %(user)s; no mail was sent",
+            host=host,
+            security=security,
+            user=user,
+        )
+    else:
+        said = _(
+            "connected to the SMTP server %(host)s (%(security)s) (it asks for no login); no mail was sent",
+            host=host,
+            security=security,
+        )
+    return Outcome.published(message=said)
 
 
 def _close(smtp) -> None:

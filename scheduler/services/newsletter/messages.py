@@ -12,7 +12,9 @@ from markupsafe import Markup, escape
 
 from channels.base import Account
 from channels.sanitising import NEWSLETTER, render_html
-from scheduler.infra import mail
+from scheduler.domain import language
+from scheduler.domain.language import _
+from scheduler.infra import catalogs, mail
 from scheduler.infra.queue import KEEP_FAILURES_FOR, KEEP_RESULTS_FOR, SEND_NEWSLETTER_CONFIRMATION
 from scheduler.models import Subscriber
 from scheduler.models.database import db
@@ -49,6 +51,7 @@ def render_issue(payload: dict, account: Account | None) -> tuple[str, str]:
         "unsubscribe_url": UNSUBSCRIBE_SLOT,
         "render_markdown": lambda text: Markup(render_html(text, NEWSLETTER, bool(payload.get("trusted_html")))),
         "from_name": account.setting("from_name") if account else "",
+        "lang": language.code(),
     }
     return mail.render("newsletter/issue.txt", **context), mail.render("newsletter/issue.html", **context)
 
@@ -94,11 +97,12 @@ def confirmation_message(subscriber: Subscriber, account: Account | None) -> Ema
     context = {
         "name": subscriber.name,
         "confirm_url": link,
-        "from_name": (account.setting("from_name") if account else "") or "our newsletter",
+        "from_name": (account.setting("from_name") if account else "") or _("our newsletter"),
+        "lang": language.code(),
     }
     message = EmailMessage()
     _addresses(message, account, subscriber.email, subscriber.name)
-    message["Subject"] = f"Confirm your subscription to {context['from_name']}"
+    message["Subject"] = _("Confirm your subscription to %(newsletter)s", newsletter=context["from_name"])
     message["Date"] = format_datetime(now())
     message["Message-ID"] = f"<refrain-confirm-{subscriber.id}-{subscriber.token_nonce}@{domain_of(sender)}>"
     message["Auto-Submitted"] = "auto-generated"
@@ -108,12 +112,15 @@ def confirmation_message(subscriber: Subscriber, account: Account | None) -> Ema
 
 
 def request_confirmation(subscriber: Subscriber) -> None:
-    """The confirmation mail goes out from a worker; when Redis cannot take the job, from here."""
-    subscriber_id, nonce = subscriber.id, subscriber.token_nonce
+    """The confirmation mail goes out from a worker; when Redis cannot take the job, from here. It is
+    written in the language the signup was made in (the reader's browser's): the job carries it."""
+    subscriber_id, nonce, spoken = subscriber.id, subscriber.token_nonce, language.code()
     try:
         runtime.queues().deliveries.enqueue(
             SEND_NEWSLETTER_CONFIRMATION,
             subscriber_id,
+            "",
+            spoken,
             job_id=f"newsletter-confirm-{subscriber_id}-{nonce}",
             job_timeout=120,
             result_ttl=KEEP_RESULTS_FOR,
@@ -122,15 +129,18 @@ def request_confirmation(subscriber: Subscriber) -> None:
         )
     except Exception as error:  # noqa: BLE001 - Redis down
         log.warning("could not queue the confirmation of subscriber %s (%s); sending it now", subscriber_id, error)
-        send_confirmation(subscriber_id)
+        send_confirmation(subscriber_id, spoken=spoken)
 
 
-def send_confirmation(subscriber_id: int, _base_url: str = "") -> str:
-    """``_base_url`` is ignored: jobs queued by an older Refrain still carry the address their request named."""
+def send_confirmation(subscriber_id: int, _base_url: str = "", spoken: str = "") -> str:
+    """``_base_url`` is ignored: jobs queued by an older Refrain still carry the address their request named.
+    ``spoken``: the language the mail is written in (the signup's; English for a job that carries none)."""
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.status != PENDING:
         return "skipped"
     account = mail_account()
+    with language.speaking(catalogs.translations(language.best_of(spoken))):
+        message = confirmation_message(subscriber, account)
     with Mailer(account) as mailer:
-        mailer.send(confirmation_message(subscriber, account), subscriber.email)
+        mailer.send(message, subscriber.email)
     return "sent"

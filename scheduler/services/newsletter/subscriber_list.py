@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, or_, select
 
+from scheduler.domain.language import _
 from scheduler.domain.metrics_csv.table import read_table
 from scheduler.domain.subscribers_csv import EXPORT_COLUMNS, MissingColumns, Refused, read_subscribers
 from scheduler.models import Subscriber
@@ -55,7 +56,7 @@ def _filtered(query, search: str, status: str):
         )
     if status:
         if status not in STATUSES:
-            raise Invalid({"status": f"must be one of {', '.join(STATUSES)}"})
+            raise Invalid({"status": _("must be one of %(choices)s", choices=", ".join(STATUSES))})
         query = query.where(Subscriber.status == status)
     return query
 
@@ -117,9 +118,9 @@ def _safe_cell(text: str) -> str:
 def import_subscribers(data: bytes) -> ImportResult:
     """Confirmed subscribers from a CSV with an address and a consent date per row; see the module."""
     if not data:
-        raise Invalid({"file": "is empty: choose the CSV file of your subscribers"})
+        raise Invalid({"file": _("is empty: choose the CSV file of your subscribers")})
     if len(data) > LARGEST_IMPORT:
-        raise Invalid({"file": f"is larger than {LARGEST_IMPORT // (1024 * 1024)} MB; import it in parts"})
+        raise Invalid({"file": _("is larger than %(mb)s MB; import it in parts", mb=LARGEST_IMPORT // (1024 * 1024))})
     try:
         reading = read_subscribers(read_table(data, max_rows=MOST_ROWS), now())
     except (ValueError, MissingColumns) as error:
@@ -131,9 +132,11 @@ def import_subscribers(data: bytes) -> ImportResult:
     new = []  # inserted in bulk: a list of 100,000 readers is not 100,000 objects
     for row, email, problem in checked:
         if problem:
-            result.refused.append(Refused(row.line, f"{row.email[:80]} {problem}"))
+            result.refused.append(Refused(row.line, _("%(email)s %(problem)s", email=row.email[:80], problem=problem)))
         elif email in seen:
-            result.refused.append(Refused(row.line, f"{email} is in the file twice: the first row was kept"))
+            result.refused.append(
+                Refused(row.line, _("%(email)s is in the file twice: the first row was kept", email=email))
+            )
         elif (existing := known.get(email)) is not None:
             _merge(existing, row, result)
         else:
@@ -158,9 +161,16 @@ def import_subscribers(data: bytes) -> ImportResult:
 
 def _merge(existing: Subscriber, row, result: ImportResult) -> None:
     if existing.status == UNSUBSCRIBED:
-        when = existing.unsubscribed_at.date().isoformat() if existing.unsubscribed_at else "earlier"
+        when = existing.unsubscribed_at.date().isoformat() if existing.unsubscribed_at else _("earlier")
         result.refused.append(
-            Refused(row.line, f"{existing.email} unsubscribed ({when}): an import never subscribes anyone again")
+            Refused(
+                row.line,
+                _(
+                    "%(email)s unsubscribed (%(when)s): an import never subscribes anyone again",
+                    email=existing.email,
+                    when=when,
+                ),
+            )
         )
     elif existing.status == PENDING:
         existing.status, existing.confirmed_at = CONFIRMED, row.consented_at

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from scheduler.domain.language import _
 from scheduler.models import NewsletterSend, ReferralCode, Subscriber, User
 from scheduler.models.database import db
 from scheduler.services import runtime
@@ -58,11 +59,11 @@ def _read(token: str, purpose: str, max_age: int | None = None) -> list:
             else _serializer(purpose, timed=False).loads(token)
         )
     except SignatureExpired:
-        raise BadToken("this link has expired: sign up again to get a new one") from None
+        raise BadToken(_("this link has expired: sign up again to get a new one")) from None
     except BadSignature:
-        raise BadToken("this link is not valid") from None
+        raise BadToken(_("this link is not valid")) from None
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
-        raise BadToken("this link is not valid")
+        raise BadToken(_("this link is not valid"))
     return value
 
 
@@ -137,11 +138,11 @@ def confirm(token: str) -> Subscriber:
     subscriber_id, nonce = _read(token, "confirm", max_age=CONFIRM_MAX_AGE)
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None:
-        raise NotFound("subscriber")
+        raise NotFound("subscriber", _("subscriber not found"))
     if subscriber.status == CONFIRMED:
         return subscriber
     if subscriber.status != PENDING or not secrets.compare_digest(nonce, subscriber.token_nonce or ""):
-        raise BadToken("this link was replaced by a newer one: use the latest email, or sign up again")
+        raise BadToken(_("this link was replaced by a newer one: use the latest email, or sign up again"))
     db.session.execute(
         update(Subscriber)
         .where(Subscriber.id == subscriber.id, Subscriber.status == PENDING)
@@ -155,7 +156,7 @@ def subscriber_for_unsubscribe(token: str) -> Subscriber:
     subscriber_id, tag = _read(token, "unsubscribe")
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None or not secrets.compare_digest(tag, _email_tag(subscriber.email)):
-        raise NotFound("subscriber")
+        raise NotFound("subscriber", _("subscriber not found"))
     return subscriber
 
 
@@ -188,7 +189,7 @@ def add_referral_code(data) -> ReferralCode:
     try:
         return _add_referral_code(data)
     except IntegrityError:  # the same code, added at the same moment elsewhere
-        raise Invalid({"code": "is already taken"}) from None
+        raise Invalid({"code": _("is already taken")}) from None
 
 
 @unit_of_work
@@ -197,9 +198,9 @@ def _add_referral_code(data) -> ReferralCode:
     code = reader.text("code", max_length=40).lower()
     staff = " ".join(reader.text("staff_name", max_length=200).split())
     if code and not CODE.match(code):
-        reader.fail("code", "use 2 to 40 letters, digits, - or _ (it goes in a link)")
+        reader.fail("code", _("use 2 to 40 letters, digits, - or _ (it goes in a link)"))
     if code and CODE.match(code) and db.session.scalar(select(ReferralCode.id).where(ReferralCode.code == code)):
-        reader.fail("code", "is already taken")
+        reader.fail("code", _("is already taken"))
     reader.done()
     referral = ReferralCode(code=code, staff_name=staff, created_at=now(), user_id=_person_named(staff))
     db.session.add(referral)

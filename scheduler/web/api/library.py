@@ -5,6 +5,7 @@ import binascii
 
 from flask import jsonify, request
 
+from scheduler.domain.language import _
 from scheduler.services import feeds, items, metrics, plans, posts, rankings, reuse
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint, body
@@ -130,8 +131,8 @@ def _csv_bytes(data: dict) -> bytes:
         try:
             return base64.b64decode(data["csv_base64"], validate=True)
         except (binascii.Error, ValueError):
-            raise Invalid({"csv_base64": "is not valid base64"}) from None
-    raise Invalid({"csv": "is required: the CSV file's text (or csv_base64 with its bytes)"})
+            raise Invalid({"csv_base64": _("is not valid base64")}) from None
+    raise Invalid({"csv": _("is required: the CSV file's text (or csv_base64 with its bytes)")})
 
 
 @blueprint.get("/library/metrics/presets")

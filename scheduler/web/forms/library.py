@@ -1,20 +1,26 @@
 """The library's forms: a feed, "Use on…", evergreen, a metrics file and its columns, a re-run."""
 
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 import channels.registry as channel_registry
-from scheduler.domain.metrics_csv.mapping import KEY_KINDS, METRICS
+from scheduler.domain.language import _
+from scheduler.domain.metrics_csv.mapping import KEY_KIND_WORDS, KEY_KINDS, METRICS
 from scheduler.web.forms import PageForm, channel_options, options
 from scheduler.web.forms.posts import TimeOnPlanClock, time_from_form
 
 
 class FeedForm(PageForm):
-    url = StringField("Feed address", render_kw={"placeholder": "https://example.com/feed.xml", "required": True})
-    channel = SelectField("Channel", validate_choice=False)
+    url = StringField(
+        lazy_gettext("Feed address"), render_kw={"placeholder": "https://example.com/feed.xml", "required": True}
+    )
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
     refresh_minutes = StringField(
-        "Refresh every", description="minutes", render_kw={"type": "number", "min": 5, "class": "small"}
+        lazy_gettext("Refresh every"),
+        description=lazy_gettext("minutes"),
+        render_kw={"type": "number", "min": 5, "class": "small"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -33,11 +39,11 @@ class AdaptForm(TimeOnPlanClock, PageForm):
     """ "Use on…": an item as a draft on a channel of a plan, at a time on that plan's clock."""
 
     service_names = {"scheduled_at": "scheduled_local"}
-    channel = SelectField("Channel", validate_choice=False)
-    plan_id = SelectField("Plan", validate_choice=False)
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
+    plan_id = SelectField(lazy_gettext("Plan"), validate_choice=False)
     scheduled_local = StringField(
-        "When",
-        description="in the plan's time zone; empty: the channel's next free slot",
+        lazy_gettext("When"),
+        description=lazy_gettext("in the plan's time zone; empty: the channel's next free slot"),
         render_kw={"type": "datetime-local"},
     )
     time_notice: str | None = None
@@ -47,7 +53,9 @@ class AdaptForm(TimeOnPlanClock, PageForm):
         self.channel.choices = [
             SelectChoice(
                 name,
-                channel_registry.get(name).label + (f" (not possible: {why[:80]})" if why else ""),
+                _("%(channel)s (not possible: %(why)s)", channel=channel_registry.get(name).label, why=why[:80])
+                if why
+                else channel_registry.get(name).label,
                 {"disabled": True, "title": why} if why else {},
             )
             for name, why in targets
@@ -62,9 +70,11 @@ class AdaptForm(TimeOnPlanClock, PageForm):
 
 
 class EvergreenForm(PageForm):
-    evergreen = BooleanField("Evergreen: propose it for re-runs")
+    evergreen = BooleanField(lazy_gettext("Evergreen: propose it for re-runs"))
     cooldown_days = StringField(
-        "Cool-down between runs", description="days", render_kw={"type": "number", "min": 1, "class": "small"}
+        lazy_gettext("Cool-down between runs"),
+        description=lazy_gettext("days"),
+        render_kw={"type": "number", "min": 1, "class": "small"},
     )
 
     def service_input(self, item) -> dict:
@@ -74,15 +84,15 @@ class EvergreenForm(PageForm):
 class RerunForm(PageForm):
     """An evergreen proposal accepted as it was proposed: its channel and time ride in the form."""
 
-    channel = HiddenField("Channel")
-    at = HiddenField("When")
+    channel = HiddenField(lazy_gettext("Channel"))
+    at = HiddenField(lazy_gettext("When"))
 
     def service_input(self, item, plan_id: int) -> dict:
         return {"channel": self.channel.data or item.channel, "plan_id": plan_id, "scheduled_at": self.at.data or None}
 
 
 class MetricsUploadForm(PageForm):
-    file = FileField("CSV file", render_kw={"accept": ".csv,.tsv,.txt,text/csv"})
+    file = FileField(lazy_gettext("CSV file"), render_kw={"accept": ".csv,.tsv,.txt,text/csv"})
 
     def upload(self, most: int) -> bytes:
         """The file's bytes, at most ``most`` (and one more, so the service can say it is too large)."""
@@ -92,12 +102,14 @@ class MetricsUploadForm(PageForm):
 class MappingForm(PageForm):
     """Which column of the uploaded file is which: the file waits on the server under ``token``."""
 
-    token = HiddenField("Uploaded file")
-    filename = HiddenField("File name")
-    name = StringField("Remember this mapping as", render_kw={"placeholder": "e.g. X post analytics"})
-    channel = SelectField("Channel", validate_choice=False)
-    key_column = SelectField("Column that names the item", validate_choice=False)
-    key_kind = SelectField("…by its", validate_choice=False)
+    token = HiddenField(lazy_gettext("Uploaded file"))
+    filename = HiddenField(lazy_gettext("File name"))
+    name = StringField(
+        lazy_gettext("Remember this mapping as"), render_kw={"placeholder": lazy_gettext("e.g. X post analytics")}
+    )
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
+    key_column = SelectField(lazy_gettext("Column that names the item"), validate_choice=False)
+    key_kind = SelectField(lazy_gettext("…by its"), validate_choice=False)
 
     def field_for(self, name: str):
         """The service's ``metric_columns.clicks`` is the form's ``metric_clicks``."""
@@ -106,9 +118,9 @@ class MappingForm(PageForm):
     def offer(self, header: list[str]) -> None:
         self.channel.choices = channel_options()
         self.key_column.choices = options((h, h) for h in header)
-        self.key_kind.choices = options((k, k.replace("_", " ")) for k in KEY_KINDS)
+        self.key_kind.choices = options((k, _(KEY_KIND_WORDS[k])) for k in KEY_KINDS)
         for name in METRICS:
-            self[f"metric_{name}"].choices = options([("", "— not in this file —"), *((h, h) for h in header)])
+            self[f"metric_{name}"].choices = options([("", _("— not in this file —")), *((h, h) for h in header)])
 
     def metric_fields(self) -> list:
         return [self[f"metric_{name}"] for name in METRICS]
@@ -147,9 +159,22 @@ class MappingForm(PageForm):
         return values
 
 
+# each metric's field, labelled as people read it
+METRIC_LABELS = {
+    "impressions": lazy_gettext("Impressions"),
+    "clicks": lazy_gettext("Clicks"),
+    "likes": lazy_gettext("Likes"),
+    "replies": lazy_gettext("Replies"),
+    "shares": lazy_gettext("Shares"),
+    "views": lazy_gettext("Views"),
+    "opens": lazy_gettext("Opens"),
+    "conversions": lazy_gettext("Conversions"),
+}
 for _metric in METRICS:
     setattr(
-        MappingForm, f"metric_{_metric}", SelectField(_metric.replace("_", " ").capitalize(), validate_choice=False)
+        MappingForm,
+        f"metric_{_metric}",
+        SelectField(METRIC_LABELS.get(_metric, _metric.replace("_", " ").capitalize()), validate_choice=False),
     )
 
 
@@ -159,18 +184,22 @@ class LibraryFilterForm(PageForm):
     class Meta:
         csrf = False
 
-    channel = SelectField("Channel", validate_choice=False)
-    since = StringField("Published since", render_kw={"type": "date"})
-    plan_id = SelectField("Theme of plan", validate_choice=False)
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
+    since = StringField(lazy_gettext("Published since"), render_kw={"type": "date"})
+    plan_id = SelectField(lazy_gettext("Theme of plan"), validate_choice=False)
     theme = SelectField(
-        "On / off theme",
-        choices=options([("", "both"), ("on", "on theme"), ("off", "off theme")]),
+        lazy_gettext("On / off theme"),
+        choices=options(
+            [("", lazy_gettext("both")), ("on", lazy_gettext("on theme")), ("off", lazy_gettext("off theme"))]
+        ),
         validate_choice=False,
     )
-    top = StringField("How many", default="25", render_kw={"type": "number", "min": 1, "max": 1000, "class": "small"})
+    top = StringField(
+        lazy_gettext("How many"), default="25", render_kw={"type": "number", "min": 1, "max": 1000, "class": "small"}
+    )
 
     def offer(self, plans) -> None:
-        self.channel.choices = channel_options(blank="every channel")
+        self.channel.choices = channel_options(blank=_("every channel"))
         self.plan_id.choices = options([("", "—"), *((p.id, p.name) for p in plans)])
 
     def service_input(self) -> dict:

@@ -1,6 +1,7 @@
 """The newsletter's forms: the public signup, a staff member's referral code, and the subscriber list's
 search and import."""
 
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField
 
@@ -10,17 +11,19 @@ from scheduler.web.forms import PageForm, options
 class SignupForm(PageForm):
     # a text field, not type=email: browsers refuse an address with accents before the @ (léa@example.fr)
     # in an email field; the service reads addresses as RFC 6531 writes them
-    email = StringField("Email", render_kw={"required": True, "autocomplete": "email", "inputmode": "email"})
-    name = StringField("Name", description="optional", render_kw={"autocomplete": "name"})
-    ref = HiddenField("Referral code")  # the referral code of the link the reader followed
+    email = StringField(
+        lazy_gettext("Email"), render_kw={"required": True, "autocomplete": "email", "inputmode": "email"}
+    )
+    name = StringField(lazy_gettext("Name"), description=lazy_gettext("optional"), render_kw={"autocomplete": "name"})
+    ref = HiddenField(lazy_gettext("Referral code"))  # the referral code of the link the reader followed
 
     def service_input(self) -> dict:
         return {"email": self.email.data or "", "name": self.name.data or "", "ref": self.ref.data or ""}
 
 
 class ReferralForm(PageForm):
-    staff_name = StringField("Staff member")
-    code = StringField("Code", render_kw={"placeholder": "e.g. alice"})
+    staff_name = StringField(lazy_gettext("Staff member"))
+    code = StringField(lazy_gettext("Code"), render_kw={"placeholder": lazy_gettext("e.g. alice")})
 
     def service_input(self) -> dict:
         return {"staff_name": self.staff_name.data or "", "code": self.code.data or ""}
@@ -32,11 +35,18 @@ class SubscriberSearchForm(PageForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", description="part of an address or a name", render_kw={"type": "search"})
+    q = StringField(
+        lazy_gettext("Search"), description=lazy_gettext("part of an address or a name"), render_kw={"type": "search"}
+    )
     status = SelectField(
-        "Status",
+        lazy_gettext("Status"),
         choices=options(
-            [("", "every status"), ("confirmed", "confirmed"), ("pending", "waiting"), ("unsubscribed", "unsubscribed")]
+            [
+                ("", lazy_gettext("every status")),
+                ("confirmed", lazy_gettext("confirmed")),
+                ("pending", lazy_gettext("waiting")),
+                ("unsubscribed", lazy_gettext("unsubscribed")),
+            ]
         ),
         validate_choice=False,
     )
@@ -47,8 +57,8 @@ class SubscriberSearchForm(PageForm):
 
 class SubscriberImportForm(PageForm):
     file = FileField(
-        "CSV file",
-        description="one row per reader: email, consented_at (the date they agreed), name optional",
+        lazy_gettext("CSV file"),
+        description=lazy_gettext("one row per reader: email, consented_at (the date they agreed), name optional"),
         render_kw={"accept": ".csv,.tsv,.txt,text/csv"},
     )
 

@@ -6,11 +6,59 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
+from scheduler.domain import formats
+from scheduler.domain.language import N_, _
+from scheduler.domain.metrics_csv.mapping import METRIC_WORDS
 from scheduler.services import feeds, items, plans, rankings, reuse
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web import charts
 from scheduler.web.forms.library import AdaptForm, EvergreenForm, FeedForm, LibraryFilterForm, RerunForm
 from scheduler.web.pages import blueprint, form_page, say_when
+
+# instants the library shows on UTC (a feed, an item: no plan's clock), in the reader's language
+UTC_SHAPES = {"instant": ("dd MMM y HH:mm", "yMMMd", "Hm"), "date": formats.DATE, "day_time": formats.DAY_AND_TIME}
+# a post's status as people read it (the value stays the API's)
+POST_STATUS_WORDS = {
+    "draft": N_("draft"),
+    "in_review": N_("waiting for approval"),
+    "scheduled": N_("scheduled"),
+    "queued": N_("queued"),
+    "publishing": N_("publishing"),
+    "published": N_("published"),
+    "failed": N_("failed"),
+    "unconfirmed": N_("unconfirmed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+# what an item is, as people read it (the value stays the feed's)
+CONTENT_WORDS = {
+    "article": N_("article"),
+    "email": N_("email"),
+    "image": N_("image"),
+    "link": N_("link"),
+    "text": N_("text"),
+    "video": N_("video"),
+}
+
+
+def on_utc(moment, shape: str = "instant") -> str:
+    """``05 Dec 2026 09:00 UTC`` (a date alone: ``05 Dec 2026``), as the reader's language writes it."""
+    if moment is None:
+        return ""
+    said = formats.instant(moment, "UTC", UTC_SHAPES[shape])
+    return said if shape == "date" else _("%(time)s UTC", time=said)
+
+
+blueprint.add_app_template_filter(on_utc, "utc")
+blueprint.add_app_template_filter(formats.number, "number")
+blueprint.add_app_template_filter(formats.share, "share")
+
+
+@blueprint.app_context_processor
+def _library_words():
+    return {"metric_labels": METRIC_WORDS, "post_status_labels": POST_STATUS_WORDS, "content_words": CONTENT_WORDS}
+
 
 # top performers
 
@@ -54,7 +102,7 @@ def feeds_with(form: FeedForm):
 def add_feed():
     form = FeedForm()
     if feed := form.submit(lambda: feeds.add_feed(form.service_input()), refusals=(Invalid, Conflict)):
-        flash("Feed added; its first import is running.")
+        flash(_("Feed added; its first import is running."))
         return redirect(url_for("ui.feed_page", feed_id=feed.id))
     return feeds_with(form)
 
@@ -76,9 +124,9 @@ def refresh_feed(feed_id):
         flash(refused.message[:1].upper() + refused.message[1:] + ".")
     else:
         flash(
-            "Import queued."
+            _("Import queued.")
             if queued
-            else "The queue is unreachable right now; the feed will be imported at the next periodic refresh."
+            else _("The queue is unreachable right now; the feed will be imported at the next periodic refresh.")
         )
     return redirect(url_for("ui.feed_page", feed_id=feed.id))
 
@@ -86,7 +134,7 @@ def refresh_feed(feed_id):
 @blueprint.post("/library/feeds/<int:feed_id>/delete")
 def delete_feed(feed_id):
     feeds.delete_feed(feeds.get_feed(feed_id))
-    flash("Feed removed; the items it brought stay in the library.")
+    flash(_("Feed removed; the items it brought stay in the library."))
     return redirect(url_for("ui.feeds_page"))
 
 
@@ -124,7 +172,13 @@ def adapt_item(item_id):
     item = items.get_item(item_id)
     form = AdaptForm()
     if post := form.submit(lambda: reuse.adapt_item(item, form.service_input(plans.find_plan(form.plan_id.data)))):
-        flash(f"Draft created on {channel_registry.get(post.channel).label} from “{item.title or item.link}”.")
+        flash(
+            _(
+                "Draft created on %(channel)s from “%(item)s”.",
+                channel=channel_registry.get(post.channel).label,
+                item=item.title or item.link,
+            )
+        )
         say_when(form.time_notice)
         return redirect(url_for("ui.edit_post", post_id=post.id))
     return item_with(item, adapt=form)
@@ -136,9 +190,9 @@ def evergreen_item(item_id):
     form = EvergreenForm()
     if form.submit(lambda: items.set_evergreen(item, form.service_input(item))):
         flash(
-            "Marked evergreen: it will be proposed for re-runs after its cool-down."
+            _("Marked evergreen: it will be proposed for re-runs after its cool-down.")
             if item.evergreen
-            else "No longer evergreen."
+            else _("No longer evergreen.")
         )
         return redirect(url_for("ui.item_page", item_id=item.id))
     return item_with(item, evergreen=form)
@@ -167,5 +221,5 @@ def accept_rerun(plan_id, item_id):
     if not form.validate_on_submit():
         return redirect(url_for("ui.evergreen_page", plan_id=plan_id))
     post = reuse.adapt_item(item, form.service_input(item, plan_id))
-    flash("Re-run drafted; check it and schedule it.")
+    flash(_("Re-run drafted; check it and schedule it."))
     return redirect(url_for("ui.edit_post", post_id=post.id))

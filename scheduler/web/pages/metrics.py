@@ -4,9 +4,12 @@ Between the two steps the file waits on the server under a random token (``metri
 expires after a day), so the mapping screen posts back a name, never the file itself.
 """
 
+from babel.lists import format_list
 from flask import flash, redirect, render_template, url_for
 
 import channels.registry as channel_registry
+from scheduler.domain import language
+from scheduler.domain.language import _
 from scheduler.services import metrics
 from scheduler.web.forms.library import MappingForm, MetricsUploadForm
 from scheduler.web.pages import blueprint, form_page
@@ -18,7 +21,9 @@ def metrics_page():
 
 
 def upload_page(form: MetricsUploadForm):
-    return form_page("library/metrics_upload.html", form, presets=metrics.presets())
+    labels = [_(preset["label"]) for preset in metrics.presets()]
+    exports = format_list(labels, locale=language.code())
+    return form_page("library/metrics_upload.html", form, exports=exports)
 
 
 @blueprint.post("/library/metrics")
@@ -43,10 +48,10 @@ def import_metrics():
     form = MappingForm()
     data = metrics.staged_upload(form.token.data)
     if data is None:
-        flash("That upload has expired; choose the file again.")
+        flash(_("That upload has expired; choose the file again."))
         return redirect(url_for("ui.metrics_page"))
     if record := form.submit(lambda: metrics.import_metrics(data, **form.service_input())):
         metrics.discard_staged(form.token.data)
         label = channel_registry.get(record.channel).label
         return render_template("library/metrics_result.html", record=record, label=label)
-    return mapping_screen(form, metrics.read_upload(data), "as you set it")
+    return mapping_screen(form, metrics.read_upload(data), _("as you set it"))

@@ -3,6 +3,7 @@ being mailed. On the ``newsletter`` blueprint, beside the public pages (``web/pu
 
 from flask import flash, redirect, url_for
 
+from scheduler.domain.language import _, ngettext
 from scheduler.services import runtime
 from scheduler.services.newsletter import issues, subscribers
 from scheduler.web.forms.newsletter import ReferralForm
@@ -30,7 +31,7 @@ def manage_with(form: ReferralForm):
 def add_referral():
     form = ReferralForm()
     if referral := form.submit(lambda: subscribers.add_referral_code(form.service_input())):
-        flash(f"Referral code “{referral.code}” added for {referral.staff_name}.")
+        flash(_("Referral code “%(code)s” added for %(name)s.", code=referral.code, name=referral.staff_name))
         return redirect(url_for("newsletter.manage"))
     return manage_with(form)
 
@@ -38,5 +39,9 @@ def add_referral():
 @blueprint.post("/issues/<int:post_id>/resume")
 def resume(post_id):
     batches = issues.resume_issue(post_id)
-    flash(f"{batches} batch(es) queued again." if batches else "Nothing is waiting to be sent for this issue.")
+    flash(
+        ngettext("%(num)s batch queued again.", "%(num)s batches queued again.", batches)
+        if batches
+        else _("Nothing is waiting to be sent for this issue.")
+    )
     return redirect(url_for("newsletter.manage"))

@@ -3,11 +3,17 @@ and a manager's override of a post's style errors."""
 
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.domain.language import _
 from scheduler.services import guidance, posts, style
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.forms import PageForm
-from scheduler.web.forms.style import KIND_LABELS, OverrideForm, StyleEntryForm, StyleFilterForm
+from scheduler.web.forms.style import KIND_LABELS, SEVERITY_LABELS, OverrideForm, StyleEntryForm, StyleFilterForm
 from scheduler.web.pages import blueprint, form_page
+
+
+@blueprint.app_context_processor
+def _style_words():
+    return {"severity_labels": SEVERITY_LABELS}
 
 
 def author(_form=None) -> str:
@@ -51,7 +57,7 @@ def new_style_entry():
         }
     )
     if entry := form.submit(lambda: style.create_entry(form.service_input(), author(form))):
-        flash("Entry added to the guide.")
+        flash(_("Entry added to the guide."))
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
     return form_page("style/form.html", form, entry=None)
 
@@ -62,7 +68,7 @@ def edit_style_entry(entry_id):
     values = StyleEntryForm.values_of(style.entry_dict(entry))
     form = StyleEntryForm.shown(values)
     if form.submit(lambda: style.update_entry(entry, form.service_input(), author(form))):
-        flash("Saved as a new version.")
+        flash(_("Saved as a new version."))
         return redirect(url_for("ui.style_entry_page", entry_id=entry.id))
     return form_page("style/form.html", form, entry=entry)
 
@@ -73,7 +79,7 @@ def delete_style_entry(entry_id):
     form = PageForm()
     if form.validate_on_submit():
         style.delete_entry(entry, author(form))
-        flash("Entry removed from the guide; its history is kept.")
+        flash(_("Entry removed from the guide; its history is kept."))
     return redirect(url_for("ui.style_page"))
 
 
@@ -84,7 +90,7 @@ def override_post_style(post_id):
     if form.validate_on_submit():
         try:
             posts.override_style(post, form.service_input(by=author(form)))
-            flash("Style errors overridden; the reason is kept on the post. You can schedule it now.")
+            flash(_("Style errors overridden; the reason is kept on the post. You can schedule it now."))
         except (Invalid, Conflict) as error:
-            flash(f"Not overridden: {form.in_words(error)}")
+            flash(_("Not overridden: %(why)s", why=form.in_words(error)))
     return redirect(url_for("ui.edit_post", post_id=post.id))
