@@ -82,7 +82,7 @@ def _figure(value) -> float | None | str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return _("must be a number")
     if not math.isfinite(value) or abs(value) > LARGEST_FIGURE:
-        return _("must be a finite number below %(most)s", most=f"{LARGEST_FIGURE:.0e}")
+        return _("must be a finite number below %(most)s", most=format(LARGEST_FIGURE, ".0e"))
     return float(value)
 
 
