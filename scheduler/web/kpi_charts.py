@@ -33,7 +33,7 @@ def kpi_chart(kpi: dict, width: int = 560, height: int = 210) -> Markup:
     if not months:
         return Markup("")
     left, right, top, bottom = 56, 12, 12, 58
-    label = kpi.get("label") or kpi["name"]
+    title = _("%(kpi)s: actual, target and previous plan by month", kpi=kpi.get("label") or kpi["name"])
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [m[k] for m in months for k in ("target", "actual", "previous") if m[k] is not None]
     high, low = max([0.0, *values]), min([0.0, *values])
@@ -51,7 +51,7 @@ def kpi_chart(kpi: dict, width: int = 560, height: int = 210) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart kpi-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(_("%(kpi)s: actual, target and previous plan by month", kpi=label))}">',
+        f'aria-label="{escape(title)}">',
         f'<text x="0" y="{top + 8}" class="axis">{escape(_number(high))}</text>',
         f'<text x="0" y="{top + plot_h}" class="axis">{escape(_number(low))}</text>',
         f'<line x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}" class="baseline" stroke="#c8ccd4"/>',
@@ -96,14 +96,16 @@ def _line(months, key, colour, dashes, centre, y, unit) -> list[str]:
 
 
 def _legend(x: float, y: float) -> str:
+    actual, missed = escape(_("Actual")), escape(_("Missed by more than 10 %"))
+    target, previous = escape(_("Target")), escape(_("Previous plan"))
     return (
         f'<g class="legend-keys">'
         f'<rect x="{x}" y="{y - 9}" width="12" height="10" fill="{ACTUAL}"/>'
-        f'<text x="{x + 16}" y="{y}" class="legend">{escape(_("Actual"))}</text>'
+        f'<text x="{x + 16}" y="{y}" class="legend">{actual}</text>'
         f'<rect x="{x + 70}" y="{y - 9}" width="12" height="10" fill="{MISSED}"/>'
-        f'<text x="{x + 86}" y="{y}" class="legend">{escape(_("Missed by more than 10 %"))}</text>'
+        f'<text x="{x + 86}" y="{y}" class="legend">{missed}</text>'
         f'<line x1="{x + 250}" x2="{x + 274}" y1="{y - 4}" y2="{y - 4}" stroke="{TARGET}" stroke-width="2" '
-        f'stroke-dasharray="4 3"/><text x="{x + 280}" y="{y}" class="legend">{escape(_("Target"))}</text>'
+        f'stroke-dasharray="4 3"/><text x="{x + 280}" y="{y}" class="legend">{target}</text>'
         f'<line x1="{x + 335}" x2="{x + 359}" y1="{y - 4}" y2="{y - 4}" stroke="{PREVIOUS}" stroke-width="2" '
-        f'stroke-dasharray="1 3"/><text x="{x + 365}" y="{y}" class="legend">{escape(_("Previous plan"))}</text></g>'
+        f'stroke-dasharray="1 3"/><text x="{x + 365}" y="{y}" class="legend">{previous}</text></g>'
     )

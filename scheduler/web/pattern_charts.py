@@ -59,9 +59,10 @@ def share_bar(
         f'<line x1="{x(high):.1f}" x2="{x(high):.1f}" y1="{middle - 5}" y2="{middle + 5}" class="whisker"/>',
     ]
     if overall is not None:
+        said = escape(_("all interactions: %(share)s negative", share=formats.share(overall)))
         parts.append(
             f'<line x1="{x(overall):.1f}" x2="{x(overall):.1f}" y1="0" y2="{height}" class="overall">'
-            f"<title>{escape(_('all interactions: %(share)s negative', share=formats.share(overall)))}</title></line>"
+            f"<title>{said}</title></line>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

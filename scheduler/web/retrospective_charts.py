@@ -57,7 +57,8 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
         name = labels.get(row["channel"], row["channel"])
         parts.append(f'<text x="0" y="{y + 4:.1f}" class="label">{escape(name)}</text>')
         if row["interval"] is None:
-            parts.append(f'<text x="{zero + 6:.1f}" y="{y + 4:.1f}" class="muted">{escape(_("too few to say"))}</text>')
+            too_few = escape(_("too few to say"))
+            parts.append(f'<text x="{zero + 6:.1f}" y="{y + 4:.1f}" class="muted">{too_few}</text>')
             continue
         low, high = row["interval"]
         side = SIDES.get(row["verdict"], "unclear")
