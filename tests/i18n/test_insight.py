@@ -1,6 +1,8 @@
 """The insight pages speak the reader's language: interactions and their patterns, a plan's indicators,
 a contest; a refusal of the log form; and the indicators' alert mail, in the language its manager chose."""
 
+from io import BytesIO
+
 import pytest
 
 from scheduler.services import contests, interactions, kpis, people
@@ -131,3 +133,49 @@ def test_the_alert_mail_goes_to_a_manager_who_chose_french_in_french(live, smtp)
     [to_olive] = smtp.to("olive@example.com")
     assert to_olive["Subject"] == "Alert: Sales missed its target two months running (Été 2031)"
     assert to_olive.get_content().startswith("Hello Olive")
+
+
+def test_the_retrospective_on_the_new_plan_form_reads_in_french_and_in_chinese(client, clock_at):
+    from datetime import date
+
+    from tests.retrospective.builders import logged, posts_on, spring_plan
+
+    clock_at("2031-06-10T12:00:00+02:00")
+    plan = spring_plan(commitments=("twitter", "newsletter"))
+    posts_on(plan, "twitter", date(2031, 3, 2), on=8, off=6, on_clicks=45, off_clicks=10)
+    posts_on(plan, "newsletter", date(2031, 3, 3), on=5, off=5, on_clicks=20, off_clicks=20)
+    logged("chat", "refund request", 30, 24, date(2031, 4, 2))
+    french = client.get("/plans/new", headers=FRENCH).get_data(as_text=True)
+    assert "Rétrospective : Printemps 2031" in french and "le thème a fait mieux" in french
+    assert "Devenus monocordes : <strong>X / Twitter</strong>" in french and "24 négatives sur 30" in french
+    assert "À droite de la ligne pointillée" in french, "the chart's legend too"
+    chinese = client.get("/plans/new", headers=CHINESE).get_data(as_text=True)
+    assert "回顾：Printemps 2031" in chinese and "切合主题表现更好" in chinese and "建议的关键词" in chinese
+
+
+def test_a_help_desk_export_is_mapped_and_its_bad_rows_said_in_french(client):
+    from tests.interactions.test_import import ZENDESK, token_of
+
+    screen = client.post(
+        "/interactions/import",
+        data={"file": (BytesIO(ZENDESK.encode()), "tickets.csv")},
+        content_type="multipart/form-data",
+        headers=FRENCH,
+    ).get_data(as_text=True)
+    assert "Quelle colonne est laquelle ?" in screen and "devinée d’après les noms des colonnes" in screen
+    assert "Type pour tout le fichier" in screen and "— absent de ce fichier —" in screen
+    form = {
+        "token": token_of(screen),
+        "filename": "tickets.csv",
+        "name": "Zendesk",
+        "time_zone": "UTC",
+        "column_ticket_id": "Ticket ID",
+        "column_occurred_at": "Created at",
+        "column_channel": "Via",
+        "column_kind": "Type",
+        "column_resolution": "Satisfaction",
+        "column_comment": "Subject",
+    }
+    done = client.post("/interactions/import/map", data=form, headers=FRENCH).get_data(as_text=True)
+    assert "<strong>2</strong> interactions depuis tickets.csv (2 nouvelles, 0 mises à jour)" in done
+    assert "Type : &#39;Incident&#39; n’est pas un des types que Refrain connaît" in done
