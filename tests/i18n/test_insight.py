@@ -179,3 +179,4 @@ def test_a_help_desk_export_is_mapped_and_its_bad_rows_said_in_french(client):
     done = client.post("/interactions/import/map", data=form, headers=FRENCH).get_data(as_text=True)
     assert "<strong>2</strong> interactions depuis tickets.csv (2 nouvelles, 0 mises à jour)" in done
     assert "Type : &#39;Incident&#39; n’est pas un des types que Refrain connaît" in done
+    assert '<td class="num">5</td><td>type</td><td>Type</td>' in done, "the field named in words"

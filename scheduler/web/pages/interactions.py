@@ -5,6 +5,7 @@ and mapping screen."""
 from flask import flash, redirect, render_template, request, url_for
 
 from scheduler.domain import formats
+from scheduler.domain.interactions_csv import LABELS
 from scheduler.domain.language import _
 from scheduler.services import interaction_import, interactions, metrics
 from scheduler.services.errors import Invalid
@@ -139,5 +140,7 @@ def import_interactions():
         return redirect(url_for("ui.interactions_import_page"))
     if result := form.submit(lambda: interaction_import.import_interactions(data, **form.service_input())):
         metrics.discard_staged(form.token.data)
-        return render_template("interactions/imported.html", result=result, filename=form.filename.data)
+        return render_template(
+            "interactions/imported.html", result=result, filename=form.filename.data, field_labels=LABELS
+        )
     return _mapping_screen(form, interaction_import.read_upload(data), _("as you set it"))
