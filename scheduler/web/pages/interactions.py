@@ -2,9 +2,10 @@
 opens on every page, ``static/interactions.js``), and a help desk's export through the metrics' upload
 and mapping screen."""
 
+from babel.numbers import format_decimal
 from flask import flash, redirect, render_template, request, url_for
 
-from scheduler.domain import formats
+from scheduler.domain import formats, language
 from scheduler.domain.interactions_csv import LABELS
 from scheduler.domain.language import _
 from scheduler.services import interaction_import, interactions, metrics
@@ -31,6 +32,14 @@ def interaction_day(day) -> str:
     return formats.day(day, DAY)
 
 
+def decimal_text(value, digits: int = 0, signed: bool = False) -> str:
+    """A mean or a difference ("62", "+3.4"), as the reader's language writes decimals."""
+    if language.code() == language.DEFAULT:
+        return f"{value:{'+' if signed else ''}.{digits}f}"
+    pattern = "0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, f"+{pattern};-{pattern}" if signed else pattern, locale=language.code())
+
+
 @blueprint.app_context_processor
 def _the_log_form():
     """Every page's shortcut form offers every channel an interaction may come by (no database read)."""
@@ -38,6 +47,7 @@ def _the_log_form():
         "interaction_channels": interactions.channel_choices(),
         "interaction_time": interaction_time,
         "interaction_day": interaction_day,
+        "decimal_text": decimal_text,
     }
 
 
