@@ -28,7 +28,7 @@ UPCOMING, RUNNING, OVER = "upcoming", "running", "over"
 def get_contest(contest_id) -> Contest:
     contest = db.session.get(Contest, contest_id) if is_id(contest_id) else None
     if contest is None:
-        raise NotFound(f"contest {contest_id}", _("contest %(id)s not found", id=contest_id))
+        raise NotFound("contest", _("contest %(id)s not found", id=contest_id))
     return contest
 
 
@@ -161,7 +161,7 @@ def get_idea(contest: Contest, idea_id) -> ContestIdea:
     idea = db.session.get(ContestIdea, idea_id) if is_id(idea_id) else None
     if idea is None or idea.contest_id != contest.id:
         raise NotFound(
-            f"idea {idea_id} of contest {contest.id}",
+            "idea",
             _("idea %(idea)s of contest %(contest)s not found", idea=idea_id, contest=contest.id),
         )
     return idea

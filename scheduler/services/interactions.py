@@ -93,7 +93,7 @@ def kind_lookup() -> dict[str, str]:
 def get_kind(kind_id) -> InteractionKind:
     kind = db.session.get(InteractionKind, kind_id) if is_id(kind_id) else None
     if kind is None:
-        raise NotFound(f"interaction kind {kind_id}", _("interaction kind %(id)s not found", id=kind_id))
+        raise NotFound("interaction_kind", _("interaction kind %(id)s not found", id=kind_id))
     return kind
 
 

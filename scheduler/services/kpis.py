@@ -56,7 +56,7 @@ def get_kpi(plan: Plan, name: str) -> Kpi:
     kpi = find_kpi(plan, name)
     if kpi is None:
         raise NotFound(
-            f"indicator {name!r} of plan {plan.id}",
+            "indicator",
             _("indicator %(name)s of plan %(plan)s not found", name=repr(name), plan=plan.id),
         )
     return kpi

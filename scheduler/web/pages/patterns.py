@@ -75,7 +75,7 @@ def patterns_page():
 def pattern_page(channel, kind_id):
     kind = interactions.get_kind(kind_id)
     if interactions.why_unknown_channel(channel):
-        raise NotFound(f"channel {channel}", _("channel %(channel)s not found", channel=channel))
+        raise NotFound("channel", _("channel %(channel)s not found", channel=channel))
     form = WindowForm(request.args)
     since, until = _window(form)
     report = interaction_patterns.report(since, until)
