@@ -87,11 +87,13 @@
       .then((answer) => answer.json().then((json) => ({ok: answer.ok, json: json})))
       .then(function (result) {
         if (!result.ok) {
-          const error = (result.json && result.json.error) || {message: "not logged"};
+          const error = (result.json && result.json.error) || {message: dialog.dataset.notLogged || "not logged"};
           const fields = error.fields || {};
           Object.keys(fields).forEach(function (name) {
             const place = form.querySelector('[data-error-for="' + name + '"]') || form.querySelector('[data-error-for="form"]');
-            place.textContent = name.replace("_", " ") + ": " + fields[name];
+            const field = place.closest("label.field");
+            const named = field ? field.querySelector("span").firstChild.textContent.trim() : name.replace("_", " ");
+            place.textContent = named + ": " + fields[name];
           });
           if (!Object.keys(fields).length) form.querySelector('[data-error-for="form"]').textContent = error.message;
           return;
@@ -101,13 +103,15 @@
         dialog.close();
         if (done) {
           const label = form.elements.channel.options[form.elements.channel.selectedIndex].textContent;
-          done.textContent = "Logged: " + result.json.kind + " on " + label + " (" + result.json.resolution + ").";
+          const said = dialog.dataset.logged || "Logged: %(kind)s on %(channel)s (%(resolution)s).";
+          const resolution = dialog.dataset[result.json.resolution] || result.json.resolution;
+          done.textContent = said.replace("%(kind)s", result.json.kind).replace("%(channel)s", label).replace("%(resolution)s", resolution);
           done.hidden = false;
           setTimeout(() => { done.hidden = true; }, 4000);
         }
       })
       .catch(function () {
-        form.querySelector('[data-error-for="form"]').textContent = "Refrain did not answer; nothing was logged. Try again.";
+        form.querySelector('[data-error-for="form"]').textContent = dialog.dataset.noAnswer || "Refrain did not answer; nothing was logged. Try again.";
       });
   };
 })();

@@ -34,14 +34,15 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from scheduler.domain.language import N_
 from scheduler.domain.ranking import percentile_of
 
-METRICS = {
-    "clicks_comments_likes": "Clicks + comments + likes",
-    "likes": "Likes",
-    "views": "Views",
-    "follower_growth": "Follower growth",
-    "signups": "Newsletter signups by referral code",
+METRICS = {  # each metric's label, translated where it is shown
+    "clicks_comments_likes": N_("Clicks + comments + likes"),
+    "likes": N_("Likes"),
+    "views": N_("Views"),
+    "follower_growth": N_("Follower growth"),
+    "signups": N_("Newsletter signups by referral code"),
 }
 PARTS = {"clicks_comments_likes": ("clicks", "replies", "likes"), "likes": ("likes",), "views": ("views",)}
 ALIASES = {

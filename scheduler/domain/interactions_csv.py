@@ -28,6 +28,8 @@ from datetime import datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from scheduler.domain.language import N_, _
+from scheduler.domain.language import code as language_code
 from scheduler.domain.links import web_link
 from scheduler.domain.metrics_csv.cells import BadCell, cached_date, slashed_day_first
 from scheduler.domain.metrics_csv.mapping import column_index
@@ -37,15 +39,15 @@ from scheduler.domain.text import fold
 FIELDS = ("ticket_id", "occurred_at", "channel", "kind", "resolution", "comment", "link", "customer")
 DEFAULTABLE = ("channel", "kind", "resolution")  # one value for the whole file instead of a column
 LIMITS = {"comment": 4000, "link": 2000, "customer": 200, "ticket_id": 200}
-LABELS = {
-    "ticket_id": "ticket id",
-    "occurred_at": "time",
-    "channel": "channel",
-    "kind": "kind",
-    "resolution": "resolution",
-    "comment": "comment",
-    "link": "link",
-    "customer": "customer",
+LABELS = {  # each field in words, translated where it is shown
+    "ticket_id": N_("ticket id"),
+    "occurred_at": N_("time"),
+    "channel": N_("channel"),
+    "kind": N_("kind"),
+    "resolution": N_("resolution"),
+    "comment": N_("comment"),
+    "link": N_("link"),
+    "customer": N_("customer"),
 }
 
 NEGATIVE_WORDS = (
@@ -115,24 +117,30 @@ class InteractionMapping:
     @classmethod
     def from_dict(cls, d) -> InteractionMapping:
         if not isinstance(d, dict):
-            raise MappingProblems({"mapping": "must be an object with columns, defaults and time_zone"})
-        problems = {name: "unknown field" for name in d if name not in ("columns", "defaults", "time_zone")}
+            raise MappingProblems({"mapping": _("must be an object with columns, defaults and time_zone")})
+        problems = {name: _("unknown field") for name in d if name not in ("columns", "defaults", "time_zone")}
         columns, defaults = d.get("columns") or {}, d.get("defaults") or {}
         if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-            problems["columns"] = "must be an object of field -> column name"
+            problems["columns"] = _("must be an object of field -> column name")
             columns = {}
         if not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
-            problems["defaults"] = "must be an object of field -> value"
+            problems["defaults"] = _("must be an object of field -> value")
             defaults = {}
         for name in columns:
             if name not in FIELDS:
-                problems[f"columns.{name}"] = f"{name!r} is not a field ({', '.join(FIELDS)})"
+                problems[f"columns.{name}"] = _(
+                    "%(name)s is not a field (%(fields)s)", name=repr(name), fields=", ".join(FIELDS)
+                )
         for name in defaults:
             if name not in DEFAULTABLE:
-                problems[f"defaults.{name}"] = f"only {', '.join(DEFAULTABLE)} may have one value for the file"
+                problems[f"defaults.{name}"] = _(
+                    "only %(fields)s may have one value for the file", fields=", ".join(DEFAULTABLE)
+                )
         zone = d.get("time_zone") or "UTC"
         if not _known_zone(zone):
-            problems["time_zone"] = f"{zone!r} is not a known time zone (an IANA name such as Europe/Paris)"
+            problems["time_zone"] = _(
+                "%(zone)s is not a known time zone (an IANA name such as Europe/Paris)", zone=repr(zone)
+            )
         if problems:
             raise MappingProblems(problems)
         kept = {k: v.strip() for k, v in columns.items() if v and v.strip()}
@@ -157,16 +165,18 @@ def check_mapping(mapping: InteractionMapping, header) -> dict[str, str]:
             continue
         index = column_index(header, column)
         if index is None:
-            problems[name] = f"no column {column!r} in this file"
+            problems[name] = _("no column %(column)s in this file", column=repr(column))
         elif index in used:
-            problems[name] = f"{header[index]!r} is already used for the {used[index]}"
+            problems[name] = _(
+                "%(column)s is already used for the %(field)s", column=repr(header[index]), field=_(used[index])
+            )
         else:
             used[index] = LABELS[name]
     if not mapping.columns.get("occurred_at"):
-        problems.setdefault("occurred_at", "choose the column that says when it happened")
+        problems.setdefault("occurred_at", _("choose the column that says when it happened"))
     for name in DEFAULTABLE:
         if not mapping.columns.get(name) and not mapping.defaults.get(name):
-            problems.setdefault(name, "choose its column, or one value for the whole file")
+            problems.setdefault(name, _("choose its column, or one value for the whole file"))
     return problems
 
 
@@ -234,8 +244,13 @@ def read_resolution(text: str) -> bool:
     if words in _RESOLUTIONS:
         return _RESOLUTIONS[words]
     if not words:
-        raise BadCell("is empty: positive or negative?")
-    raise BadCell(f"{text!r} is neither positive nor negative (good/bad, satisfied/unsatisfied... are read too)")
+        raise BadCell(_("is empty: positive or negative?"))
+    raise BadCell(
+        _(
+            "%(text)s is neither positive nor negative (good/bad, satisfied/unsatisfied... are read too)",
+            text=repr(text),
+        )
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -244,14 +259,21 @@ def lookup_key(value: str) -> str:
     return " ".join(fold(str(value).replace("-", " ")).split())
 
 
+EMPTY = {"channel": N_("is empty: which channel?"), "kind": N_("is empty: which kind?")}
+UNKNOWN = {
+    "channel": N_("%(text)s is not one of the channels Refrain knows"),
+    "kind": N_("%(text)s is not one of the kinds Refrain knows"),
+}
+
+
 def read_named(text: str, names: dict[str, str], what: str) -> str:
     """The channel or kind ``text`` names, by ``names`` (lookup_key -> name); BadCell otherwise."""
     key = lookup_key(text)
     found = names.get(key) or (names.get(key[:-1]) if key.endswith("s") else None)
     if found is None:
         if not key:
-            raise BadCell(f"is empty: which {what}?")
-        raise BadCell(f"{text.strip()!r} is not one of the {what}s Refrain knows")
+            raise BadCell(_(EMPTY[what]))
+        raise BadCell(_(UNKNOWN[what], text=repr(text.strip())))
     return found
 
 
@@ -263,7 +285,7 @@ def read_moment(text: str, zone: ZoneInfo, day_first: bool | None) -> datetime:
     it, with its time of day when it has one (noon when it has none)."""
     raw = " ".join(text.strip().split())
     if not raw:
-        raise BadCell("is empty: when did it happen?")
+        raise BadCell(_("is empty: when did it happen?"))
     try:
         moment = datetime.fromisoformat(raw.replace(" UTC", "Z"))
     except ValueError:
@@ -276,7 +298,7 @@ def read_moment(text: str, zone: ZoneInfo, day_first: bool | None) -> datetime:
         return moment
     day = cached_date(raw, day_first)
     if day is None:
-        raise BadCell("is empty: when did it happen?")
+        raise BadCell(_("is empty: when did it happen?"))
     clock = _TIME.search(raw)
     at = time(12)
     if clock:
@@ -284,7 +306,7 @@ def read_moment(text: str, zone: ZoneInfo, day_first: bool | None) -> datetime:
         if clock[4]:
             hour = hour % 12 + (12 if clock[4].lower() == "p" else 0)
         if hour > 23 or minute > 59 or second > 59:
-            raise BadCell(f"{text!r} has no such time of day")
+            raise BadCell(_("%(text)s has no such time of day", text=repr(text)))
         at = time(hour, minute, second)
     return datetime.combine(day, at, zone)
 
@@ -331,7 +353,16 @@ def parse_interactions(
     for line, cells in table.rows:
         if not fits(header, cells):
             errors.append(
-                RowError(line, None, None, f"this row has {len(cells)} cells but the header has {len(header)}")
+                RowError(
+                    line,
+                    None,
+                    None,
+                    _(
+                        "this row has %(cells)s cells but the header has %(header)s",
+                        cells=len(cells),
+                        header=len(header),
+                    ),
+                )
             )
             continue
         cells = cells + [""] * (len(header) - len(cells))
@@ -353,7 +384,17 @@ def parse_interactions(
 
 def _said(name: str, problem: str) -> str:
     """A cell's problem as a sentence: "Kind is empty: which kind?", "'Incident' is not one of ..."."""
-    return f"{LABELS[name].capitalize()} {problem}" if problem.startswith(("is ", "has ")) else problem
+    return (
+        _("%(field)s %(problem)s", field=_(LABELS[name]).capitalize(), problem=problem)
+        if _predicate(problem)
+        else problem
+    )
+
+
+def _predicate(problem: str) -> bool:
+    """Whether a cell's problem reads after the field's name: its English predicates ("is empty: …"),
+    and every one in another language (where the name comes first, with a colon)."""
+    return problem.startswith(("is ", "has ")) or language_code() != "en"
 
 
 def _read(name: str, cell: str, channels, kinds, zone: ZoneInfo, day_first):
@@ -367,7 +408,7 @@ def _read(name: str, cell: str, channels, kinds, zone: ZoneInfo, day_first):
         return read_resolution(cell)
     value = " ".join(cell.split()) if name != "comment" else cell.strip()
     if len(value) > LIMITS[name]:
-        raise BadCell(f"is longer than {LIMITS[name]} characters")
+        raise BadCell(_("is longer than %(most)s characters", most=LIMITS[name]))
     if name == "link" and value and not web_link(value):
-        raise BadCell(f"{value[:60]!r} is not a web address (http or https)")
+        raise BadCell(_("%(text)s is not a web address (http or https)", text=repr(value[:60])))
     return value

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.domain.language import N_, _
+
 BETTER = ("higher", "lower")
 MISS_THRESHOLD = 0.10
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -44,15 +46,15 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     p.key: p
     for p in (
-        Preset("roi", "ROI", "%", "higher"),
-        Preset("acquisition_cost", "Acquisition cost", "€", "lower"),
-        Preset("site_traffic", "Site traffic", "visits", "higher"),
-        Preset("sales", "Sales", "€", "higher"),
-        Preset("conversion_rate", "Conversion rate", "%", "higher"),
-        Preset("engagement_rate", "Engagement rate", "%", "higher", "the library's metrics"),
-        Preset("newsletter_signups", "Newsletter signups", "signups", "higher", "confirmed subscribers"),
-        Preset("click_through", "Click-through rate", "%", "higher", "the library's metrics"),
-        Preset("bounce_rate", "Bounce rate", "%", "lower"),
+        Preset("roi", N_("ROI"), "%", "higher"),
+        Preset("acquisition_cost", N_("Acquisition cost"), "€", "lower"),
+        Preset("site_traffic", N_("Site traffic"), N_("visits"), "higher"),
+        Preset("sales", N_("Sales"), "€", "higher"),
+        Preset("conversion_rate", N_("Conversion rate"), "%", "higher"),
+        Preset("engagement_rate", N_("Engagement rate"), "%", "higher", N_("the library's metrics")),
+        Preset("newsletter_signups", N_("Newsletter signups"), N_("signups"), "higher", N_("confirmed subscribers")),
+        Preset("click_through", N_("Click-through rate"), "%", "higher", N_("the library's metrics")),
+        Preset("bounce_rate", N_("Bounce rate"), "%", "lower"),
     )
 }
 ALIASES = {
@@ -226,10 +228,10 @@ def parse_figure(text: str) -> float | None:
     elif s.count(",") == 1 and "." not in s:
         s = s.replace(",", ".")
     if not re.fullmatch(r"\d+(\.\d+)?|\.\d+", s):
-        raise BadFigure(f"{raw!r} is not a number")
+        raise BadFigure(_("%(text)s is not a number", text=repr(raw)))
     value = float(s)
     if not math.isfinite(value):
-        raise BadFigure(f"{raw!r} is not a number")
+        raise BadFigure(_("%(text)s is not a number", text=repr(raw)))
     return -value if negative else value
 
 

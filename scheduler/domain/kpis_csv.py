@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scheduler.domain.kpis import BadFigure, key_of, parse_figure, read_month
+from scheduler.domain.language import _
 from scheduler.domain.metrics_csv.table import Table
 
 MONTH_COLUMNS = ("month", "mois", "period", "periode", "période", "date")
@@ -41,7 +42,7 @@ def parse_actuals(table: Table, keys: list[str], only: str | None = None, header
     month_at = next((i for i, name in enumerate(folded) if name in {key_of(m) for m in MONTH_COLUMNS}), None)
     errors: list[RowError] = []
     if month_at is None:
-        return Parsed({}, [RowError(header_line, "month", "no month column: name one column “month”")])
+        return Parsed({}, [RowError(header_line, "month", _("no month column: name one column “month”"))])
     columns: dict[int, str] = {}
     for index, name in enumerate(folded):
         if index == month_at or not name:
@@ -51,10 +52,14 @@ def parse_actuals(table: Table, keys: list[str], only: str | None = None, header
         elif name in keys and (only is None or name == only):
             columns[index] = name
         else:
-            wanted = f"“{only}” (or a column named value)" if only else "an indicator of the plan"
-            errors.append(RowError(header_line, table.header[index], f"is not {wanted}; its column was left out"))
+            said = (
+                _("is not “%(kpi)s” (or a column named value); its column was left out", kpi=only)
+                if only
+                else _("is not an indicator of the plan; its column was left out")
+            )
+            errors.append(RowError(header_line, table.header[index], said))
     if not columns:
-        errors.append(RowError(header_line, "value", "no column holds a figure of the plan's indicators"))
+        errors.append(RowError(header_line, "value", _("no column holds a figure of the plan's indicators")))
         return Parsed({}, errors)
     values: dict[str, dict[str, float]] = {}
     for line, cells in table.rows:
@@ -73,8 +78,9 @@ def _row(cells: list[str], month_at: int, columns: dict[int, str], header: list[
     raw_month = cells[month_at] if month_at < len(cells) else ""
     month = read_month(raw_month)
     if month is None:
-        said = f"{raw_month!r} is not a month" if raw_month else "is empty"
-        return None, ("month", f"{said}: write it as 2031-06")
+        if raw_month:
+            return None, ("month", _("%(month)s is not a month: write it as 2031-06", month=repr(raw_month)))
+        return None, ("month", _("is empty: write it as 2031-06"))
     figures = {}
     for index, key in columns.items():
         cell = cells[index] if index < len(cells) else ""

@@ -42,7 +42,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from babel.numbers import format_decimal
 
+from scheduler.domain.language import N_, _
+from scheduler.domain.language import code as language_code
 from scheduler.domain.ranking import ItemFacts, engagement
 
 FEATURES = ("link_path", "link_domain", "content_type", "on_theme", "weekday", "hour")  # first wins a tie
@@ -51,21 +54,31 @@ MIN_T = 2.0
 _SEED = 0x5EED_2032
 FAMILY_ALPHA = 0.05
 HOURS_PER_SLOT = 3
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# the values are the filters' (English, as the API takes them); the sentences say them translated
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
 CHANNEL_NOUNS = {
-    "twitter": "tweets",
-    "youtube": "videos",
-    "newsletter": "issues",
-    "blog": "blog posts",
-    "ppc": "ads",
-    "mastodon": "toots",
-    "bluesky": "posts",
+    "twitter": N_("tweets"),
+    "youtube": N_("videos"),
+    "newsletter": N_("issues"),
+    "blog": N_("blog posts"),
+    "ppc": N_("ads"),
+    "mastodon": N_("toots"),
+    "bluesky": N_("posts"),
 }
 CONTENT_PHRASES = {
-    "text": "text-only {noun}",
-    "link": "{noun} with a link",
-    "image": "{noun} with an image",
-    "video": "{noun} with a video",
+    "text": N_("text-only %(noun)s"),
+    "link": N_("%(noun)s with a link"),
+    "image": N_("%(noun)s with an image"),
+    "video": N_("%(noun)s with a video"),
+}
+# each metric with its article, as "get 2.3× the replies of …" says it
+METRIC_PHRASES = {
+    "replies": N_("the replies"),
+    "clicks": N_("the clicks"),
+    "likes": N_("the likes"),
+    "shares": N_("the shares"),
+    "views": N_("the views"),
+    "engagement_rate": N_("the engagement rate"),
 }
 
 
@@ -336,15 +349,26 @@ def _compare_groups(
 
 
 def _pattern(channel: str, comparison: _Comparison) -> Pattern:
-    noun = CHANNEL_NOUNS.get(channel, f"{channel} posts")
+    noun = _(CHANNEL_NOUNS[channel]) if channel in CHANNEL_NOUNS else _("%(channel)s posts", channel=channel)
     group = _group_phrase(comparison.feature, comparison.value, noun)
     others = (
-        f"other {noun}"
+        _("other %(noun)s", noun=noun)
         if comparison.other_value is None
         else _group_phrase(comparison.feature, comparison.other_value, noun)
     )
-    metric = "engagement rate" if comparison.metric == "engagement_rate" else comparison.metric
-    sentence = f"{group} get {_format_lift(comparison.lift)} the {metric} of {others} (n = {comparison.n})"
+    metric = (
+        _(METRIC_PHRASES[comparison.metric])
+        if comparison.metric in METRIC_PHRASES
+        else _("the %(metric)s", metric=comparison.metric)
+    )
+    sentence = _(
+        "%(group)s get %(lift)s %(metric)s of %(others)s (n = %(n)s)",
+        group=group,
+        lift=_format_lift(comparison.lift),
+        metric=metric,
+        others=others,
+        n=comparison.n,
+    )
     return Pattern(
         channel,
         comparison.feature,
@@ -359,15 +383,24 @@ def _pattern(channel: str, comparison: _Comparison) -> Pattern:
 
 def _group_phrase(feature: str, value: str, noun: str) -> str:
     if feature in ("link_domain", "link_path"):
-        return f"{noun} linking to {value}"
+        return _("%(noun)s linking to %(value)s", noun=noun, value=value)
     if feature == "content_type":
-        return CONTENT_PHRASES.get(value, "{value} {noun}").format(value=value, noun=noun)
+        if value in CONTENT_PHRASES:
+            return _(CONTENT_PHRASES[value], noun=noun)
+        return _("%(value)s %(noun)s", value=value, noun=noun)
     if feature == "on_theme":
-        return f"{value.replace(' ', '-')} {noun}"
+        return _("on-theme %(noun)s", noun=noun) if value == "on theme" else _("off-theme %(noun)s", noun=noun)
     if feature == "weekday":
-        return f"{noun} published on {value}"
-    return f"{noun} published {value}"
+        return _("%(noun)s published on %(day)s", noun=noun, day=_(value))
+    return _("%(noun)s published %(hours)s", noun=noun, hours=value)
 
 
 def _format_lift(lift: float) -> str:
-    return f"{lift:.1f}×" if lift >= 0.05 else "<0.1×"
+    if language_code() == "en":
+        return f"{lift:.1f}×" if lift >= 0.05 else "<0.1×"
+    spoken = language_code()
+    return (
+        f"{format_decimal(lift, '0.0', locale=spoken)}×"
+        if lift >= 0.05
+        else f"<{format_decimal(0.1, '0.0', locale=spoken)}×"
+    )

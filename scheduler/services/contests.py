@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 import channels.registry as channel_registry
 from scheduler.domain import contests as rules
+from scheduler.domain.language import _
 from scheduler.models import Contest, ContestIdea, Post, User
 from scheduler.models.database import db
 from scheduler.services import actor, clock, leaderboards, plans
@@ -27,7 +28,7 @@ UPCOMING, RUNNING, OVER = "upcoming", "running", "over"
 def get_contest(contest_id) -> Contest:
     contest = db.session.get(Contest, contest_id) if is_id(contest_id) else None
     if contest is None:
-        raise NotFound(f"contest {contest_id}")
+        raise NotFound("contest", _("contest %(id)s not found", id=contest_id))
     return contest
 
 
@@ -59,7 +60,9 @@ def update_contest(contest: Contest, data) -> Contest:
 
 def _refuse_when_over(contest: Contest) -> None:
     if contest.frozen_at is not None or leaderboards.is_over(contest):
-        raise Conflict(f"the contest “{contest.name}” is over: its result is kept as it was at the end")
+        raise Conflict(
+            _("the contest “%(contest)s” is over: its result is kept as it was at the end", contest=contest.name)
+        )
 
 
 def _apply(contest: Contest, reader: Reader, partial: bool) -> None:
@@ -80,8 +83,11 @@ def _apply(contest: Contest, reader: Reader, partial: bool) -> None:
         raw = reader.data.get("metric")
         found["metric"] = rules.metric_named(raw)
         if found["metric"] is None:
-            said = "is required" if raw in (None, "") else "must be"
-            reader.fail("metric", f"{said} one of " + ", ".join(rules.METRICS))
+            names = ", ".join(rules.METRICS)
+            if raw in (None, ""):
+                reader.fail("metric", _("is required: one of %(metrics)s", metrics=names))
+            else:
+                reader.fail("metric", _("must be one of %(metrics)s", metrics=names))
     if wanted("channels"):
         found["channels"] = _channels(reader)
     if wanted("starts_on"):
@@ -95,11 +101,11 @@ def _apply(contest: Contest, reader: Reader, partial: bool) -> None:
     starts_on, ends_on = found.get("starts_on", contest.starts_on), found.get("ends_on", contest.ends_on)
     if starts_on and ends_on:
         if ends_on < starts_on:
-            reader.fail("ends_on", "must be on or after starts_on")
+            reader.fail("ends_on", _("must be on or after starts_on"))
         elif ends_on - starts_on > LONGEST:
-            reader.fail("ends_on", "must be at most 400 days after starts_on")
+            reader.fail("ends_on", _("must be at most %(days)s days after starts_on", days=LONGEST.days))
     if found.get("kind", contest.kind) == "ideas" and found.get("metric", contest.metric) == "signups":
-        reader.fail("metric", "an ideas contest ranks the posts that tried each idea: choose a post metric")
+        reader.fail("metric", _("an ideas contest ranks the posts that tried each idea: choose a post metric"))
     reader.done()
     for name, value in found.items():
         setattr(contest, name, value)
@@ -124,12 +130,12 @@ def _participants(reader: Reader) -> list[int]:
     if raw is None:
         return []
     if not isinstance(raw, list) or not all(is_id(p) for p in raw):
-        reader.fail("participants", "must be a list of people's ids (empty: everyone)")
+        reader.fail("participants", _("must be a list of people's ids (empty: everyone)"))
         return []
     known = set(db.session.scalars(select(User.id).where(User.id.in_(raw))))
     missing = [p for p in raw if p not in known]
     if missing:
-        reader.fail("participants", f"no person has the id {missing[0]}")
+        reader.fail("participants", _("no person has the id %(id)s", id=missing[0]))
     return sorted(set(raw) & known)
 
 
@@ -140,7 +146,7 @@ def _participants(reader: Reader) -> list[int]:
 def submit_idea(contest: Contest, data) -> ContestIdea:
     """An idea put forward by the signed-in person."""
     if contest.kind != "ideas":
-        raise Conflict(f"the contest “{contest.name}” ranks people's posts, not ideas")
+        raise Conflict(_("the contest “%(contest)s” ranks people's posts, not ideas", contest=contest.name))
     _refuse_when_over(contest)
     reader = Reader(data)
     text = reader.text("text", max_length=IDEA_LIMIT)
@@ -154,7 +160,10 @@ def submit_idea(contest: Contest, data) -> ContestIdea:
 def get_idea(contest: Contest, idea_id) -> ContestIdea:
     idea = db.session.get(ContestIdea, idea_id) if is_id(idea_id) else None
     if idea is None or idea.contest_id != contest.id:
-        raise NotFound(f"idea {idea_id} of contest {contest.id}")
+        raise NotFound(
+            "idea",
+            _("idea %(idea)s of contest %(contest)s not found", idea=idea_id, contest=contest.id),
+        )
     return idea
 
 
@@ -172,12 +181,12 @@ def link_posts(contest: Contest, idea: ContestIdea, data) -> ContestIdea:
 def _post_ids(reader: Reader, name: str) -> list[int]:
     raw = reader.data.get(name)
     if not isinstance(raw, list) or not all(is_id(p) for p in raw) or len(raw) > 500:
-        reader.fail(name, "must be a list of posts' ids (at most 500)")
+        reader.fail(name, _("must be a list of posts' ids (at most %(most)s)", most=500))
         return []
     known = set(db.session.scalars(select(Post.id).where(Post.id.in_(raw))))
     missing = [p for p in raw if p not in known]
     if missing:
-        reader.fail(name, f"no post has the id {missing[0]}")
+        reader.fail(name, _("no post has the id %(id)s", id=missing[0]))
     return list(dict.fromkeys(p for p in raw if p in known))
 
 
@@ -186,13 +195,19 @@ def record_follows(contest: Contest, data) -> Contest:
     """The follows one post brought (read from the channel's analytics), for a follower-growth contest;
     null removes the figure."""
     if contest.metric != "follower_growth":
-        raise Conflict(f"the contest “{contest.name}” counts {rules.METRICS[contest.metric].lower()}, not follows")
+        raise Conflict(
+            _(
+                "the contest “%(contest)s” counts %(metric)s, not follows",
+                contest=contest.name,
+                metric=_(rules.METRICS[contest.metric]).lower(),
+            )
+        )
     _refuse_when_over(contest)
     reader = Reader(data)
     post_id = reader.integer("post_id", minimum=1)
     follows = reader.integer("follows", minimum=0, maximum=10**9, required=False)
     if is_id(post_id) and db.session.get(Post, post_id) is None:
-        reader.fail("post_id", f"no post has the id {post_id}")
+        reader.fail("post_id", _("no post has the id %(id)s", id=post_id))
     reader.done()
     figures = dict(contest.figures or {})
     if follows is None:
@@ -230,7 +245,7 @@ def idea_dict(idea: ContestIdea) -> dict:
         "id": idea.id,
         "text": idea.text,
         "person_id": idea.author_id,
-        "person": idea.author.display_name if idea.author else "someone who left",
+        "person": idea.author.display_name if idea.author else _("someone who left"),
         "post_ids": list(idea.post_ids or []),
     }
 

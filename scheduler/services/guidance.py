@@ -16,7 +16,9 @@ from datetime import date, timedelta, timezone
 
 from sqlalchemy import case, func, select
 
+from scheduler.domain import formats, language
 from scheduler.domain.interaction_patterns import Pattern, compare_periods
+from scheduler.domain.language import N_, _, ngettext
 from scheduler.domain.text import has_cjk
 from scheduler.models import Interaction, ScriptPattern, StyleEntry
 from scheduler.models.database import db
@@ -26,7 +28,15 @@ from scheduler.services.validation import Reader
 
 UNCHANGED = object()
 MOVES_DAYS = 90
-CHANNEL_PHRASES = {"email_support": "by email", "phone": "by phone", "chat": "on chat", "in_person": "in person"}
+CHANNEL_PHRASES = {
+    "email_support": N_("by email"),
+    "phone": N_("by phone"),
+    "chat": N_("on chat"),
+    "in_person": N_("in person"),
+}
+# the window's days, as the sentence says them ("from 1 Oct to 31 Dec 2031")
+FIRST_DAY = ("d MMM", "MMMd", "")
+LAST_DAY = ("d MMM y", "yMMMd", "")
 
 
 # --- a script's pattern, as the style guide saves it ------------------------------------------------
@@ -40,19 +50,20 @@ def read_pattern(reader: Reader, kind: str):
     if value is None or value == {}:
         return None
     if not isinstance(value, dict):
-        reader.fail("pattern", "must be an object {channel, kind}, or null")
+        reader.fail("pattern", _("must be an object {channel, kind}, or null"))
         return UNCHANGED
     if kind != "script":
-        reader.fail("pattern", "only a script answers a pattern of interactions")
+        reader.fail("pattern", _("only a script answers a pattern of interactions"))
         return UNCHANGED
     channel, kind_name = value.get("channel"), value.get("kind")
     problem = store.why_unknown_channel(channel)
     if problem:
-        reader.fail("pattern", f"channel {problem}")
+        reader.fail("pattern", _("channel %(problem)s", problem=problem))
         return UNCHANGED
     found = store.kind_named(kind_name)
     if found is None:
-        reader.fail("pattern", "kind must be one of the team's kinds: " + ", ".join(k.name for k in store.list_kinds()))
+        kinds = ", ".join(k.name for k in store.list_kinds())
+        reader.fail("pattern", _("kind must be one of the team's kinds: %(kinds)s", kinds=kinds))
         return UNCHANGED
     return (channel, found.id)
 
@@ -87,8 +98,9 @@ def pattern_of(entry: StyleEntry) -> dict | None:
 
 
 def plural(name: str) -> str:
-    """'refund requests', 'complaints', 'inquiries'; a Chinese name as it is."""
-    if has_cjk(name) or not name:
+    """'refund requests', 'complaints', 'inquiries'; a Chinese name as it is, and any name as it is
+    where the sentence is not in English (the team's kinds are its own words, in its own language)."""
+    if has_cjk(name) or not name or language.code() != language.DEFAULT:
         return name
     if name.endswith(("s", "x", "z", "ch", "sh")):
         return name + "es"
@@ -98,18 +110,25 @@ def plural(name: str) -> str:
 
 
 def on_channel(channel: str) -> str:
-    return CHANNEL_PHRASES.get(channel) or f"on {store.channel_label(channel)}"
+    if channel in CHANNEL_PHRASES:
+        return _(CHANNEL_PHRASES[channel])
+    return _("on %(channel)s", channel=store.channel_label(channel))
+
+
+def kinds_on_channel(kind: str, channel: str) -> str:
+    """'refund requests by email', 'complaints on Mastodon'."""
+    return _("%(kinds)s %(where)s", kinds=plural(kind), where=on_channel(channel))
 
 
 def window_words(since: date, until: date, today: date) -> str:
     """'this month', 'this quarter', 'in the last 90 days', 'from 1 Oct to 31 Dec 2031'."""
     if until == today:
         if since == today.replace(day=1):
-            return "this month"
+            return _("this month")
         if since == date(today.year, 3 * ((today.month - 1) // 3) + 1, 1):
-            return "this quarter"
-        return f"in the last {(until - since).days + 1} days"
-    return f"from {since.day} {since:%b} to {until.day} {until:%b %Y}"
+            return _("this quarter")
+        return _("in the last %(days)s days", days=(until - since).days + 1)
+    return _("from %(since)s to %(until)s", since=formats.day(since, FIRST_DAY), until=formats.day(until, LAST_DAY))
 
 
 @dataclass(frozen=True)
@@ -137,9 +156,16 @@ def guidance(patterns: list[Pattern], since: date, until: date) -> dict[tuple[st
     found = {}
     for p in patterns:
         script = scripts.get((p.channel, p.kind))
-        state = f"script: “{script.title}”" if script is not None else "no script yet"
-        said = f"{plural(p.kind)} {on_channel(p.channel)}"
-        sentence = f"{said}: {p.negative} negative {words}, {state}"
+        state = _("script: “%(title)s”", title=script.title) if script is not None else _("no script yet")
+        said = kinds_on_channel(p.kind, p.channel)
+        sentence = ngettext(
+            "%(what)s: %(num)d negative %(window)s, %(state)s",
+            "%(what)s: %(num)d negative %(window)s, %(state)s",
+            p.negative,
+            what=said,
+            window=words,
+            state=state,
+        )
         found[(p.channel, p.kind)] = Guidance(sentence, script, said[:1].upper() + said[1:])
     return found
 
@@ -176,5 +202,5 @@ def pattern_moves(entry: StyleEntry) -> dict | None:
     moves["before"] |= {"from": before[0].isoformat(), "to": before[1].isoformat()}
     moves["after"] |= {"from": after[0].isoformat(), "to": after[1].isoformat()}
     moves["pattern"] = {"channel": link.channel, "kind": link.kind.name}
-    moves["words"] = f"{plural(link.kind.name)} {on_channel(link.channel)}"
+    moves["words"] = kinds_on_channel(link.kind.name, link.channel)
     return moves

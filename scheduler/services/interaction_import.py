@@ -28,6 +28,7 @@ from scheduler.domain.interactions_csv import (
     parse_interactions,
     suggest_mapping,
 )
+from scheduler.domain.language import _
 from scheduler.domain.metrics_csv.table import Table
 from scheduler.models import Interaction, InteractionKind
 from scheduler.models import InteractionMapping as SavedMapping
@@ -74,8 +75,9 @@ def proposal(table: Table) -> dict:
         except MappingProblems:
             mapping = None
         if mapping is not None:
-            return {"name": saved.name, "mapping": mapping, "origin": f"remembered from the last “{saved.name}” import"}
-    return {"name": "", "mapping": suggest_mapping(table.header), "origin": "guessed from the column names"}
+            origin = _("remembered from the last “%(name)s” import", name=saved.name)
+            return {"name": saved.name, "mapping": mapping, "origin": origin}
+    return {"name": "", "mapping": suggest_mapping(table.header), "origin": _("guessed from the column names")}
 
 
 def read_mapping(raw, header) -> InteractionMapping:

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 
 from scheduler.domain.distinctive_terms import TermCounts, comment_terms, distinctive_terms
 from scheduler.domain.interaction_patterns import Pattern, PatternReport, Tally, find_patterns
+from scheduler.domain.language import _
 from scheduler.models import Interaction, InteractionKind
 from scheduler.models.database import db
 from scheduler.services import clock
@@ -40,9 +41,9 @@ def window(since=None, until=None) -> tuple[date, date]:
     last = _day(until, "until") or today()
     first = _day(since, "since") or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise Malformed({"since": "must not be after until"})
+        raise Malformed({"since": _("must not be after until")})
     if (last - first).days >= LONGEST_WINDOW:
-        raise Malformed({"since": f"the window may be at most {LONGEST_WINDOW} days long"})
+        raise Malformed({"since": _("the window may be at most %(days)s days long", days=LONGEST_WINDOW)})
     return first, last
 
 
@@ -61,7 +62,7 @@ def _day(value, name: str) -> date | None:
             return moment.astimezone(timezone.utc).date()
     except ValueError:
         pass
-    raise Malformed({name: "must be a date such as 2031-01-31 (or a time with an offset)"})
+    raise Malformed({name: _("must be a date such as 2031-01-31 (or a time with an offset)")})
 
 
 def tallies_statement(since: date, until: date):
@@ -160,7 +161,8 @@ def terms_asked(args) -> list:
     if store.why_unknown_channel(channel):
         raise Malformed({"channel": store.why_unknown_channel(channel)})
     if kind is None:
-        raise Malformed({"kind": "must be one of the team's kinds: " + ", ".join(k.name for k in store.list_kinds())})
+        kinds = ", ".join(k.name for k in store.list_kinds())
+        raise Malformed({"kind": _("must be one of the team's kinds: %(kinds)s", kinds=kinds)})
     return terms(channel, kind.name, since, until)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 import channels.registry as channel_registry
 from scheduler.domain.interactions_csv import CHANNEL_WORDS, lookup_key
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import web_link
 from scheduler.models import Interaction, InteractionKind
 from scheduler.models.database import db
@@ -24,7 +25,12 @@ from scheduler.services.unit_of_work import unit_of_work
 from scheduler.services.validation import Reader, is_id, parse_instant
 
 # channels Refrain does not publish to, where customers still talk to the team
-OFFLINE_CHANNELS = {"phone": "Phone", "email_support": "Email support", "chat": "Chat", "in_person": "In person"}
+OFFLINE_CHANNELS = {
+    "phone": N_("Phone"),
+    "email_support": N_("Email support"),
+    "chat": N_("Chat"),
+    "in_person": N_("In person"),
+}
 RESOLUTIONS = ("positive", "negative")
 COMMENT_LIMIT = 4000
 KIND_NAME_LIMIT = 60
@@ -41,7 +47,7 @@ def channel_names() -> list[str]:
 
 def channel_label(name: str) -> str:
     if name in OFFLINE_CHANNELS:
-        return OFFLINE_CHANNELS[name]
+        return _(OFFLINE_CHANNELS[name])
     try:
         return channel_registry.get(name).label
     except KeyError:
@@ -58,6 +64,8 @@ def channel_lookup() -> dict[str, str]:
     for name in channel_names():
         found[lookup_key(name)] = name
         found.setdefault(lookup_key(channel_label(name)), name)
+        if name in OFFLINE_CHANNELS:  # a file in English, whoever imports it
+            found.setdefault(lookup_key(OFFLINE_CHANNELS[name]), name)
     for name, words in CHANNEL_WORDS.items():
         if name in found.values():
             for word in words:
@@ -68,7 +76,7 @@ def channel_lookup() -> dict[str, str]:
 def why_unknown_channel(name) -> str | None:
     if isinstance(name, str) and name in channel_names():
         return None
-    return "must be one of " + ", ".join(channel_names())
+    return _("must be one of %(names)s", names=", ".join(channel_names()))
 
 
 # --- kinds ---------------------------------------------------------------------------------------------
@@ -85,7 +93,7 @@ def kind_lookup() -> dict[str, str]:
 def get_kind(kind_id) -> InteractionKind:
     kind = db.session.get(InteractionKind, kind_id) if is_id(kind_id) else None
     if kind is None:
-        raise NotFound(f"interaction kind {kind_id}")
+        raise NotFound("interaction_kind", _("interaction kind %(id)s not found", id=kind_id))
     return kind
 
 
@@ -99,7 +107,7 @@ def kind_named(name) -> InteractionKind | None:
 
 
 def _kind_problem(name) -> str:
-    return "must be one of the team's kinds: " + ", ".join(k.name for k in list_kinds())
+    return _("must be one of the team's kinds: %(kinds)s", kinds=", ".join(k.name for k in list_kinds()))
 
 
 def _read_kind_name(reader: Reader, current: InteractionKind | None = None) -> str:
@@ -107,7 +115,7 @@ def _read_kind_name(reader: Reader, current: InteractionKind | None = None) -> s
     if name:
         same = kind_named(name)
         if same is not None and same is not current:  # "Complaints" is "complaint" again
-            reader.fail("name", f"is already a kind ({same.name!r})")
+            reader.fail("name", _("is already a kind (%(kind)s)", kind=repr(same.name)))
     reader.done()
     return name
 
@@ -156,11 +164,11 @@ def log_interaction(data) -> Interaction:
     comment = reader.text("comment", required=False, max_length=COMMENT_LIMIT)
     link = reader.text("link", required=False, max_length=2000)
     if link and not web_link(link):
-        reader.fail("link", "must be a web address (http or https)")
+        reader.fail("link", _("must be a web address (http or https)"))
     customer = reader.text("customer", required=False, max_length=200)
     when = reader.instant("occurred_at", required=False) or clock.now()
     if when > clock.now() + FUTURE_SLACK:
-        reader.fail("occurred_at", "is in the future: log what already happened")
+        reader.fail("occurred_at", _("is in the future: log what already happened"))
     reader.done()
     who = actor.current()
     interaction = Interaction(
@@ -188,12 +196,12 @@ def moment(text, name: str, *, end_of_day: bool = False) -> datetime | None:
         try:
             day = date.fromisoformat(text.strip())
         except ValueError:
-            raise Malformed({name: "must be a date (2031-01-31) or a time with an offset"}) from None
+            raise Malformed({name: _("must be a date (2031-01-31) or a time with an offset")}) from None
         return datetime.combine(day + timedelta(days=end_of_day), time(), timezone.utc)
     problems = []
     parsed = parse_instant(text, problems.append)
     if parsed is None:
-        raise Malformed({name: "must be a date (2031-01-31) or a time with an offset"})
+        raise Malformed({name: _("must be a date (2031-01-31) or a time with an offset")})
     return parsed
 
 
@@ -214,13 +222,13 @@ def filters(args) -> dict:
     resolution = args.get("resolution") or None
     if resolution is not None:
         if resolution not in RESOLUTIONS:
-            raise Malformed({"resolution": "must be positive or negative"})
+            raise Malformed({"resolution": _("must be positive or negative")})
         found["negative"] = resolution == "negative"
     found["since"] = moment(args.get("since"), "since")
     found["until"] = moment(args.get("until"), "until", end_of_day=True)
     limit = str(args.get("limit") or LIST_LIMIT)
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        raise Malformed({"limit": "must be a whole number from 1 to 1000"})
+        raise Malformed({"limit": _("must be a whole number from %(least)s to %(most)s", least=1, most=1000)})
     found["limit"] = int(limit)
     return found
 

@@ -27,8 +27,10 @@ from email.utils import formataddr, make_msgid
 
 from sqlalchemy import select
 
+from scheduler.domain import formats, language
 from scheduler.domain import kpis as rules
-from scheduler.infra import mail
+from scheduler.domain.language import _
+from scheduler.infra import catalogs, mail
 from scheduler.infra.outbound.errors import Refused
 from scheduler.models import User
 from scheduler.models.database import db
@@ -46,15 +48,17 @@ class AlertNotice:
     kpi_name: str
     unit: str
     better: str
-    months: tuple[dict, ...]  # the two months that missed: month, target, actual, gap (in words)
+    months: tuple[dict, ...]  # the two months that missed: month, target, actual, gap (None: no gap)
     url: str
     recipients: tuple[tuple[str, str], ...]  # (email, name)
+    # each recipient's language, by email: their profile's choice, English when they left it to the browser
+    languages: tuple[tuple[str, str], ...] = ()
 
 
 def notice_for(plan, kpi, rows: list[rules.MonthRow]) -> AlertNotice:
     judged = [row for row in rows if row.actual is not None][-2:]
     people = db.session.execute(
-        select(User.email, User.name).where(User.active.is_(True), User.role.in_(TOLD)).order_by(User.id)
+        select(User.email, User.name, User.language).where(User.active.is_(True), User.role.in_(TOLD)).order_by(User.id)
     ).all()
     return AlertNotice(
         plan_id=plan.id,
@@ -63,17 +67,32 @@ def notice_for(plan, kpi, rows: list[rules.MonthRow]) -> AlertNotice:
         unit=kpi.unit,
         better=kpi.better,
         months=tuple(
-            {
-                "month": row.month,
-                "target": f"{row.target:g}",
-                "actual": f"{row.actual:g}",
-                "gap": f"{row.gap:+.0%}" if row.gap is not None else "no gap",
-            }
-            for row in judged
+            {"month": row.month, "target": row.target, "actual": row.actual, "gap": row.gap} for row in judged
         ),
         url=f"{mailer.public_url()}/plans/{plan.id}/kpis",
-        recipients=tuple((email, name or email) for email, name in people),
+        recipients=tuple((email, name or email) for email, name, _language in people),
+        languages=tuple((email, language.best_of(chosen)) for email, _name, chosen in people),
     )
+
+
+def _figure(value: float) -> str:
+    return f"{value:g}" if language.code() == language.DEFAULT else formats.number(value)
+
+
+def _gap(value: float | None) -> str:
+    if value is None:
+        return _("no gap")
+    if language.code() == language.DEFAULT:
+        return f"{value:+.0%}"
+    return ("+" if value >= 0 else "-") + formats.share(abs(value))
+
+
+def months_in_words(notice: AlertNotice) -> list[dict]:
+    """The months that missed, their figures as the language spoken now writes them."""
+    return [
+        {"month": m["month"], "target": _figure(m["target"]), "actual": _figure(m["actual"]), "gap": _gap(m["gap"])}
+        for m in notice.months
+    ]
 
 
 def mail_managers(notice: AlertNotice) -> int:
@@ -94,13 +113,20 @@ def mail_managers(notice: AlertNotice) -> int:
 
 
 def message(notice: AlertNotice, email: str, name: str, sender: str) -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = formataddr(("Refrain", sender))
-    msg["To"] = email
-    msg["Subject"] = f"Alert: {notice.kpi_name} missed its target two months running ({notice.plan_name})"
-    msg["Message-ID"] = make_msgid(domain=mailer.domain_of(sender))
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
-    msg.set_content(mail.render("kpis/alert_mail.txt", notice=notice, name=name))
+    """The mail to one manager, in their language (their profile's; English when they left it to the browser)."""
+    with language.speaking(catalogs.translations(dict(notice.languages).get(email, language.DEFAULT))):
+        msg = EmailMessage()
+        msg["From"] = formataddr(("Refrain", sender))
+        msg["To"] = email
+        msg["Subject"] = _(
+            "Alert: %(kpi)s missed its target two months running (%(plan)s)",
+            kpi=notice.kpi_name,
+            plan=notice.plan_name,
+        )
+        msg["Message-ID"] = make_msgid(domain=mailer.domain_of(sender))
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
+        body = mail.render("kpis/alert_mail.txt", notice=notice, name=name, months=months_in_words(notice))
+        msg.set_content(body)
     return msg
 
 

@@ -8,12 +8,14 @@ news again.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from sqlalchemy import select
 
 from scheduler.domain import kpis as rules
 from scheduler.domain import kpis_csv
+from scheduler.domain.language import _
 from scheduler.models import Kpi, Plan
 from scheduler.models.database import db
 from scheduler.services import clock, kpi_alerts, kpi_figures, metrics
@@ -31,6 +33,16 @@ def presets() -> list[rules.Preset]:
     return list(rules.PRESETS.values())
 
 
+def preset_shown(preset: rules.Preset) -> rules.Preset:
+    """The preset in the reader's language (its label, its unit's word, where Refrain computes it from)."""
+    return dataclasses.replace(
+        preset,
+        label=_(preset.label),
+        unit=_(preset.unit),
+        computed_from=_(preset.computed_from) if preset.computed_from else "",
+    )
+
+
 def list_kpis(plan: Plan) -> list[Kpi]:
     return list(db.session.scalars(select(Kpi).where(Kpi.plan_id == plan.id).order_by(Kpi.id)))
 
@@ -43,18 +55,23 @@ def find_kpi(plan: Plan, name: str) -> Kpi | None:
 def get_kpi(plan: Plan, name: str) -> Kpi:
     kpi = find_kpi(plan, name)
     if kpi is None:
-        raise NotFound(f"indicator {name!r} of plan {plan.id}")
+        raise NotFound(
+            "indicator",
+            _("indicator %(name)s of plan %(plan)s not found", name=repr(name), plan=plan.id),
+        )
     return kpi
 
 
 def _name(raw) -> str:
     name = " ".join(str(raw or "").split())
     if not name or not rules.key_of(name):
-        raise Invalid({"name": "is required: a name such as sales or site_traffic"})
+        raise Invalid({"name": _("is required: a name such as sales or site_traffic")})
     if len(name) > NAME_LIMIT:
-        raise Invalid({"name": f"must be at most {NAME_LIMIT} characters (it has {len(name)})"})
+        raise Invalid(
+            {"name": _("must be at most %(most)s characters (it has %(has)s)", most=NAME_LIMIT, has=len(name))}
+        )
     if any(ord(c) < 32 for c in name):
-        raise Invalid({"name": "must not contain control characters"})
+        raise Invalid({"name": _("must not contain control characters")})
     return name
 
 
@@ -63,9 +80,9 @@ def _figure(value) -> float | None | str:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "must be a number"
+        return _("must be a number")
     if not math.isfinite(value) or abs(value) > LARGEST_FIGURE:
-        return f"must be a finite number below {LARGEST_FIGURE:.0e}"
+        return _("must be a finite number below %(most)s", most=format(LARGEST_FIGURE, ".0e"))
     return float(value)
 
 
@@ -75,16 +92,16 @@ def _months(raw, field: str) -> dict[str, float | None]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise Invalid({field or "body": 'must be an object of months, such as {"2031-06": 1200}'})
+        raise Invalid({field or "body": _('must be an object of months, such as {"2031-06": 1200}')})
     found, problems = {}, {}
     for month, value in raw.items():
         name = field or str(month)
         if rules.parse_month(month) is None:
-            problems.setdefault(name, f"{str(month)[:20]!r} is not a month: write it as 2031-06")
+            problems.setdefault(name, _("%(month)s is not a month: write it as 2031-06", month=repr(str(month)[:20])))
             continue
         figure = _figure(value)
         if isinstance(figure, str):
-            problems.setdefault(name, f"{month} {figure}" if field else figure)
+            problems.setdefault(name, _("%(month)s %(problem)s", month=month, problem=figure) if field else figure)
             continue
         found[month] = figure
     if problems:
@@ -115,7 +132,7 @@ def set_kpi(plan: Plan, name: str, data) -> tuple[Kpi, bool]:
         db.session.add(kpi)
     kpi.name = name
     if created and not unit:  # a preset's unit unless another is given
-        kpi.unit = preset.unit if preset else ""
+        kpi.unit = _(preset.unit) if preset else ""
     elif unit is not None:
         kpi.unit = unit
     kpi.better = better
@@ -131,7 +148,7 @@ def record_actuals(plan: Plan, name: str, data, source: str = TYPED) -> Kpi:
     kpi = get_kpi(plan, name)
     figures = _months(data, None)
     if not figures:
-        raise Invalid({"body": 'give at least one month\'s figure, such as {"2031-06": 1200}'})
+        raise Invalid({"body": _('give at least one month\'s figure, such as {"2031-06": 1200}')})
     _store(kpi, figures, source)
     _judge(plan, kpi)
     return kpi
@@ -173,7 +190,12 @@ def compute_actuals(plan: Plan, name: str) -> tuple[Kpi, int]:
     kpi = get_kpi(plan, name)
     if not kpi_figures.computable(kpi.name):
         raise Invalid(
-            {"name": f"Refrain computes only {', '.join(kpi_figures.COMPUTABLE)}; enter or import this one's actuals"}
+            {
+                "name": _(
+                    "Refrain computes only %(computable)s; enter or import this one's actuals",
+                    computable=", ".join(kpi_figures.COMPUTABLE),
+                )
+            }
         )
     figures = kpi_figures.compute(kpi.name, plan, [m for m in plan_months(plan) if _over(plan, m)])
     _store(kpi, figures, COMPUTED)
@@ -194,7 +216,7 @@ def import_actuals(plan: Plan, data: bytes, only: str | None = None) -> dict:
     if only:
         only = get_kpi(plan, only).key
     if not keys:
-        raise Invalid({"file": "the plan has no indicators yet: a manager adds them first"})
+        raise Invalid({"file": _("the plan has no indicators yet: a manager adds them first")})
     table = metrics.read_upload(data)
     header_line = table.rows[0][0] - 1 if table.rows else 1
     parsed = kpis_csv.parse_actuals(table, keys, only=only, header_line=header_line)
@@ -248,7 +270,7 @@ def kpi_dict(plan: Plan, kpi: Kpi, previous: Plan | None = None, *, find_previou
     return {
         "name": kpi.name,
         "key": kpi.key,
-        "label": preset.label if preset and rules.key_of(kpi.name) in rules.PRESETS else kpi.name,
+        "label": _(preset.label) if preset and rules.key_of(kpi.name) in rules.PRESETS else kpi.name,
         "unit": kpi.unit,
         "better": kpi.better,
         "months": [

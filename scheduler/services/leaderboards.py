@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from scheduler.domain import contests as rules
+from scheduler.domain.language import _
 from scheduler.models import ContentItem, Contest, ItemMetric, Post, ReferralCode, Subscriber, User
 from scheduler.models.database import db
 from scheduler.services import clock
@@ -166,7 +167,7 @@ def _people(contest: Contest, scored: list[rules.ScoredEntry]) -> list[dict]:
     names = _names(by_person)
     rows = {person: (len(scores), rules.total(scores)) for person, scores in by_person.items()}
     return [
-        {"rank": s.rank, "person": names.get(s.key, f"person {s.key}"), "person_id": s.key}
+        {"rank": s.rank, "person": names.get(s.key, _("person %(id)s", id=s.key)), "person_id": s.key}
         | {"entries": s.entries, "score": s.score}
         for s in rules.standings(rows, names)
     ]
@@ -183,7 +184,7 @@ def _ideas(contest: Contest, scored: list[rules.ScoredEntry]) -> list[dict]:
     return [
         {
             "rank": s.rank,
-            "person": names.get(ideas[s.key].author_id, "someone who left"),
+            "person": names.get(ideas[s.key].author_id, _("someone who left")),
             "person_id": ideas[s.key].author_id,
             "idea_id": s.key,
             "idea": ideas[s.key].text,
@@ -254,7 +255,7 @@ def _signups(contest: Contest, start: datetime, until: datetime):
     names = _names(counted)
     standings = rules.standings({p: (n, float(n)) for p, n in counted.items()}, names)
     board = [
-        {"rank": s.rank, "person": names.get(s.key, f"person {s.key}"), "person_id": s.key}
+        {"rank": s.rank, "person": names.get(s.key, _("person %(id)s", id=s.key)), "person_id": s.key}
         | {"entries": s.entries, "score": s.score}
         for s in standings
     ]

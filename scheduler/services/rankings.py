@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 import channels.registry as channel_registry
+from scheduler.domain.language import _
 from scheduler.domain.patterns import find_patterns
 from scheduler.domain.ranking import METRICS, ItemFacts, rank_items
 from scheduler.domain.themes import match_keywords
@@ -104,15 +105,15 @@ def query_args(args) -> dict:
     limit = reader.integer("limit", minimum=1, maximum=10000, required=False, default=1000)
     theme = reader.data.get("theme") or None
     if theme not in (None, "on", "off"):
-        reader.fail("theme", "must be on or off")
+        reader.fail("theme", _("must be on or off"))
     plan = None
     if reader.data.get("plan_id"):
         plan_id = reader.integer("plan_id", minimum=1)
         plan = db.session.get(Plan, plan_id) if is_id(plan_id) else None
         if plan is None and "plan_id" not in reader.errors:
-            reader.fail("plan_id", f"no plan with id {reader.data['plan_id']}")
+            reader.fail("plan_id", _("no plan with id %(id)s", id=reader.data["plan_id"]))
     if theme and plan is None:
-        reader.fail("plan_id", "is required to filter by theme (the theme is the plan's)")
+        reader.fail("plan_id", _("is required to filter by theme (the theme is the plan's)"))
     if reader.errors:
         raise Malformed(reader.errors)
     return {

@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from scheduler.domain.language import _
 from scheduler.domain.retrospective import Comparison, Topic, compare, top_topics
 from scheduler.domain.themes import match_keywords
 from scheduler.models import ContentItem, Plan, Post
@@ -47,7 +48,7 @@ def asked_day(value) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise Malformed({"before": "must be a date such as 2031-07-01"})
+    raise Malformed({"before": _("must be a date such as %(example)s", example="2031-07-01")})
 
 
 def plan_before(day: date) -> Plan | None:

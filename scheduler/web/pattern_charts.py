@@ -6,6 +6,20 @@ stylesheet's classes, so a flagged pattern's bar is drawn as the page says it is
 
 from markupsafe import Markup, escape
 
+from scheduler.domain import formats
+from scheduler.domain.language import _
+
+WEEK = ("dd MMM", "MMMd", "")
+
+
+def _week(week) -> str:
+    return _(
+        "week of %(day)s: %(negative)s of %(count)s negative",
+        day=formats.day(week.starts_on, WEEK),
+        negative=week.negative,
+        count=week.count,
+    )
+
 
 def share_bar(
     share: float,
@@ -26,7 +40,14 @@ def share_bar(
         return pad + max(0.0, min(1.0, value)) * scale
 
     middle = height / 2
-    tip = escape(f"{share:.0%} negative; 95 % interval {low:.0%} to {high:.0%}")
+    tip = escape(
+        _(
+            "%(share)s negative; 95 %% interval %(low)s to %(high)s",
+            share=formats.share(share),
+            low=formats.share(low),
+            high=formats.share(high),
+        )
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart share-bar" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{tip}"><title>{tip}</title>',
@@ -38,9 +59,10 @@ def share_bar(
         f'<line x1="{x(high):.1f}" x2="{x(high):.1f}" y1="{middle - 5}" y2="{middle + 5}" class="whisker"/>',
     ]
     if overall is not None:
+        said = escape(_("all interactions: %(share)s negative", share=formats.share(overall)))
         parts.append(
             f'<line x1="{x(overall):.1f}" x2="{x(overall):.1f}" y1="0" y2="{height}" class="overall">'
-            f"<title>{escape(f'all interactions: {overall:.0%} negative')}</title></line>"
+            f"<title>{said}</title></line>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -53,7 +75,7 @@ def sparkline(weeks, *, width: int = 120, height: int = 26) -> Markup:
     most = max(w.count for w in weeks) or 1
     slot = width / len(weeks)
     bar = max(slot * 0.7, 1)
-    label = escape(", ".join(f"week of {w.starts_on:%d %b}: {w.negative} of {w.count} negative" for w in weeks))
+    label = escape(_(", ").join(_week(w) for w in weeks))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart sparkline" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{label}">'
@@ -62,7 +84,7 @@ def sparkline(weeks, *, width: int = 120, height: int = 26) -> Markup:
         x = index * slot + (slot - bar) / 2
         total = height * week.count / most
         bad = height * week.negative / most
-        tip = escape(f"week of {week.starts_on:%d %b}: {week.negative} of {week.count} negative")
+        tip = escape(_week(week))
         parts.append(
             f"<g><title>{tip}</title>"
             f'<rect x="{x:.1f}" y="{height - total:.1f}" width="{bar:.1f}" height="{total:.1f}" class="count"/>'

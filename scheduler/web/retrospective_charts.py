@@ -7,8 +7,25 @@ classes (a difference surely above zero is drawn as "better", surely below as "w
 
 import math
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from scheduler.domain import language
+from scheduler.domain.language import N_, _
+
+
+def _signed(value: float) -> str:
+    """``+3.2``, ``−1,5``: one decimal, signed, as the reader's language writes decimals."""
+    if language.code() == language.DEFAULT:
+        return f"{value:+.1f}"
+    return format_decimal(value, "+0.0;-0.0", locale=language.code())
+
+
+def _whole(value: float) -> str:
+    return f"{value:.0f}" if language.code() == language.DEFAULT else format_decimal(value, "0", locale=language.code())
+
+
+TITLE = N_("On-theme posts against the rest, per channel: difference of mean scores, 95 % interval")
 SIDES = {"better": "better", "worse": "worse", "no_clear_difference": "unclear"}
 
 
@@ -29,7 +46,7 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart retro-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" '
-        'aria-label="On-theme posts against the rest, per channel: difference of mean scores, 95 % interval">',
+        f'aria-label="{escape(_(TITLE))}">',
         f'<text x="{label_width}" y="12" class="axis">−{half}</text>',
         f'<text x="{zero - 3:.1f}" y="12" class="axis">0</text>',
         f'<text x="{width - right - 24}" y="12" class="axis">+{half}</text>',
@@ -40,13 +57,22 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
         name = labels.get(row["channel"], row["channel"])
         parts.append(f'<text x="0" y="{y + 4:.1f}" class="label">{escape(name)}</text>')
         if row["interval"] is None:
-            parts.append(f'<text x="{zero + 6:.1f}" y="{y + 4:.1f}" class="muted">too few to say</text>')
+            too_few = escape(_("too few to say"))
+            parts.append(f'<text x="{zero + 6:.1f}" y="{y + 4:.1f}" class="muted">{too_few}</text>')
             continue
         low, high = row["interval"]
         side = SIDES.get(row["verdict"], "unclear")
         tip = escape(
-            f"{name}: on theme {row['on_theme']['mean']:.0f} vs the rest {row['rest']['mean']:.0f} "
-            f"({row['difference']:+.1f} points; 95 % interval {low:+.1f} to {high:+.1f})"
+            _(
+                "%(channel)s: on theme %(on_theme)s vs the rest %(rest)s "
+                "(%(difference)s points; 95 %% interval %(low)s to %(high)s)",
+                channel=name,
+                on_theme=_whole(row["on_theme"]["mean"]),
+                rest=_whole(row["rest"]["mean"]),
+                difference=_signed(row["difference"]),
+                low=_signed(low),
+                high=_signed(high),
+            )
         )
         parts.append(
             f'<g class="difference {side}" data-channel="{escape(row["channel"])}"><title>{tip}</title>'
@@ -55,10 +81,10 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
             f'<line x1="{x(high):.1f}" x2="{x(high):.1f}" y1="{y - 5:.1f}" y2="{y + 5:.1f}" class="whisker"/>'
             f'<circle cx="{x(row["difference"]):.1f}" cy="{y:.1f}" r="4.5" class="dot"/></g>'
         )
+    legend = _("dot: on-theme posts’ mean score minus the rest’s; whisker: its 95 % interval.")
+    reading = _("Right of the dashed line: on theme did better; an interval across it: the quarter cannot tell.")
     parts.append(
-        f'<text x="0" y="{height - 20}" class="legend">dot: on-theme posts’ mean score minus the rest’s; '
-        "whisker: its 95 % interval.</text>"
-        f'<text x="0" y="{height - 5}" class="legend">Right of the dashed line: on theme did better; '
-        "an interval across it: the quarter cannot tell.</text></svg>"
+        f'<text x="0" y="{height - 20}" class="legend">{escape(legend)}</text>'
+        f'<text x="0" y="{height - 5}" class="legend">{escape(reading)}</text></svg>'
     )
     return Markup("".join(parts))

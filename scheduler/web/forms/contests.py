@@ -3,12 +3,16 @@ post's follows."""
 
 import re
 
+from flask_babel import lazy_gettext
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 
 from scheduler.domain.contests import METRICS
 from scheduler.web.forms import PageForm, channel_options, options
 
-KIND_LABELS = {"posts": "People, by their posts' metric", "ideas": "Ideas, by the posts that tried them"}
+KIND_LABELS = {
+    "posts": lazy_gettext("People, by their posts' metric"),
+    "ideas": lazy_gettext("Ideas, by the posts that tried them"),
+}
 
 
 def id_list(text: str | None):
@@ -18,15 +22,27 @@ def id_list(text: str | None):
 
 
 class ContestForm(PageForm):
-    name = StringField("Name", render_kw={"placeholder": "e.g. Best visual of June"})
-    description = TextAreaField("What it is about", render_kw={"rows": 2})
-    kind = SelectField("Ranks", choices=options(KIND_LABELS.items()), validate_choice=False)
-    metric = SelectField("Metric", choices=options(METRICS.items()), validate_choice=False)
-    channels = SelectMultipleField("Channels", description="none chosen: every channel", validate_choice=False)
-    starts_on = StringField("Starts on", render_kw={"type": "date"})
-    ends_on = StringField("Ends on", render_kw={"type": "date"})
-    timezone = StringField("Time zone", description="the days start at midnight there", render_kw={"list": "zones"})
-    participants = SelectMultipleField("Who takes part", description="none chosen: everyone", validate_choice=False)
+    name = StringField(lazy_gettext("Name"), render_kw={"placeholder": lazy_gettext("e.g. Best visual of June")})
+    description = TextAreaField(lazy_gettext("What it is about"), render_kw={"rows": 2})
+    kind = SelectField(lazy_gettext("Ranks"), choices=options(KIND_LABELS.items()), validate_choice=False)
+    metric = SelectField(
+        lazy_gettext("Metric"),
+        choices=options((name, lazy_gettext(label)) for name, label in METRICS.items()),
+        validate_choice=False,
+    )
+    channels = SelectMultipleField(
+        lazy_gettext("Channels"), description=lazy_gettext("none chosen: every channel"), validate_choice=False
+    )
+    starts_on = StringField(lazy_gettext("Starts on"), render_kw={"type": "date"})
+    ends_on = StringField(lazy_gettext("Ends on"), render_kw={"type": "date"})
+    timezone = StringField(
+        lazy_gettext("Time zone"),
+        description=lazy_gettext("the days start at midnight there"),
+        render_kw={"list": "zones"},
+    )
+    participants = SelectMultipleField(
+        lazy_gettext("Who takes part"), description=lazy_gettext("none chosen: everyone"), validate_choice=False
+    )
 
     def offer(self, people) -> None:
         self.channels.choices = channel_options()
@@ -62,7 +78,8 @@ class ContestForm(PageForm):
 
 class IdeaForm(PageForm):
     text = TextAreaField(
-        "Your idea", render_kw={"rows": 2, "placeholder": "e.g. a behind-the-scenes photo every Friday"}
+        lazy_gettext("Your idea"),
+        render_kw={"rows": 2, "placeholder": lazy_gettext("e.g. a behind-the-scenes photo every Friday")},
     )
 
     def service_input(self) -> dict:
@@ -70,15 +87,17 @@ class IdeaForm(PageForm):
 
 
 class IdeaPostsForm(PageForm):
-    post_ids = StringField("Posts that tried it", description="their numbers, separated by commas")
+    post_ids = StringField(
+        lazy_gettext("Posts that tried it"), description=lazy_gettext("their numbers, separated by commas")
+    )
 
     def service_input(self) -> dict:
         return {"post_ids": id_list(self.post_ids.data)}
 
 
 class FollowsForm(PageForm):
-    post_id = StringField("Post", render_kw={"class": "small"})
-    follows = StringField("Follows it brought", render_kw={"type": "number", "min": 0, "class": "small"})
+    post_id = StringField(lazy_gettext("Post"), render_kw={"class": "small"})
+    follows = StringField(lazy_gettext("Follows it brought"), render_kw={"type": "number", "min": 0, "class": "small"})
 
     def service_input(self) -> dict:
         follows = (self.follows.data or "").strip()

@@ -1,17 +1,37 @@
 """The insight loop's forms: an interaction logged, a kind added or renamed, the list's and the patterns'
 filters, and the columns of a help desk's export on the metrics' mapping screen."""
 
+from flask_babel import lazy_gettext
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from scheduler.domain.interactions_csv import DEFAULTABLE, FIELDS, LABELS
+from scheduler.domain.interactions_csv import DEFAULTABLE, FIELDS
+from scheduler.domain.language import _
 from scheduler.services import interactions
 from scheduler.web.forms import PageForm, offered, options
 
-RESOLUTION_CHOICES = [("negative", "negative"), ("positive", "positive")]
+RESOLUTION_CHOICES = [("negative", lazy_gettext("negative")), ("positive", lazy_gettext("positive"))]
 FIELD_NOTES = {
-    "ticket_id": "a re-import updates the rows it names; without it, rows are recognised by their content",
-    "occurred_at": "required",
-    "comment": "what the customer said",
+    "ticket_id": lazy_gettext(
+        "a re-import updates the rows it names; without it, rows are recognised by their content"
+    ),
+    "occurred_at": lazy_gettext("required"),
+    "comment": lazy_gettext("what the customer said"),
+}
+# the export's fields as the mapping screen names them (``interactions_csv.LABELS``, capitalised)
+FIELD_LABELS = {
+    "ticket_id": lazy_gettext("Ticket id"),
+    "occurred_at": lazy_gettext("Time"),
+    "channel": lazy_gettext("Channel"),
+    "kind": lazy_gettext("Kind"),
+    "resolution": lazy_gettext("Resolution"),
+    "comment": lazy_gettext("Comment"),
+    "link": lazy_gettext("Link"),
+    "customer": lazy_gettext("Customer"),
+}
+WHOLE_FILE_LABELS = {
+    "channel": lazy_gettext("Channel for the whole file"),
+    "kind": lazy_gettext("Kind for the whole file"),
+    "resolution": lazy_gettext("Resolution for the whole file"),
 }
 
 
@@ -24,12 +44,16 @@ def interaction_channel_options(blank: str | None = None):
 
 
 class InteractionForm(PageForm):
-    channel = SelectField("Channel", validate_choice=False)
-    kind = SelectField("Kind", validate_choice=False)
-    resolution = RadioField("Resolution", choices=options(RESOLUTION_CHOICES), validate_choice=False)
-    comment = TextAreaField("Comment", render_kw={"rows": 3, "placeholder": "what they said, in their words"})
-    link = StringField("Link", render_kw={"placeholder": "https://… (optional)"})
-    customer = StringField("Customer", render_kw={"placeholder": "an e-mail or a ticket (optional)"})
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
+    kind = SelectField(lazy_gettext("Kind"), validate_choice=False)
+    resolution = RadioField(lazy_gettext("Resolution"), choices=options(RESOLUTION_CHOICES), validate_choice=False)
+    comment = TextAreaField(
+        lazy_gettext("Comment"), render_kw={"rows": 3, "placeholder": lazy_gettext("what they said, in their words")}
+    )
+    link = StringField(lazy_gettext("Link"), render_kw={"placeholder": lazy_gettext("https://… (optional)")})
+    customer = StringField(
+        lazy_gettext("Customer"), render_kw={"placeholder": lazy_gettext("an e-mail or a ticket (optional)")}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +72,9 @@ class InteractionForm(PageForm):
 
 
 class KindForm(PageForm):
-    name = StringField("Name", render_kw={"placeholder": "e.g. delivery delay", "required": True})
+    name = StringField(
+        lazy_gettext("Name"), render_kw={"placeholder": lazy_gettext("e.g. delivery delay"), "required": True}
+    )
 
     def service_input(self) -> dict:
         return {"name": self.name.data or ""}
@@ -60,16 +86,20 @@ class InteractionFilterForm(PageForm):
     class Meta:
         csrf = False
 
-    channel = SelectField("Channel", validate_choice=False)
-    kind = SelectField("Kind", validate_choice=False)
-    resolution = SelectField("Resolution", choices=options([("", "both"), *RESOLUTION_CHOICES]), validate_choice=False)
-    since = StringField("Since", render_kw={"type": "date"})
-    until = StringField("Until", render_kw={"type": "date"})
+    channel = SelectField(lazy_gettext("Channel"), validate_choice=False)
+    kind = SelectField(lazy_gettext("Kind"), validate_choice=False)
+    resolution = SelectField(
+        lazy_gettext("Resolution"),
+        choices=options([("", lazy_gettext("both")), *RESOLUTION_CHOICES]),
+        validate_choice=False,
+    )
+    since = StringField(lazy_gettext("Since"), render_kw={"type": "date"})
+    until = StringField(lazy_gettext("Until"), render_kw={"type": "date"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.channel.choices = interaction_channel_options(blank="every channel")
-        self.kind.choices = kind_options(blank="every kind")
+        self.channel.choices = interaction_channel_options(blank=_("every channel"))
+        self.kind.choices = kind_options(blank=_("every kind"))
 
     def service_input(self) -> dict:
         return {
@@ -87,17 +117,19 @@ class WindowForm(PageForm):
     class Meta:
         csrf = False
 
-    since = StringField("From", render_kw={"type": "date"})
-    until = StringField("To", render_kw={"type": "date"})
+    since = StringField(lazy_gettext("From"), render_kw={"type": "date"})
+    until = StringField(lazy_gettext("To"), render_kw={"type": "date"})
 
 
 class InteractionMappingForm(PageForm):
     """Which column of the help desk's export is which field; the file waits on the server under ``token``."""
 
-    token = HiddenField("Uploaded file")
-    filename = HiddenField("File name")
-    name = StringField("Remember this mapping as", render_kw={"placeholder": "e.g. Zendesk tickets"})
-    time_zone = StringField("Times without an offset are on the clock of", default="UTC")
+    token = HiddenField(lazy_gettext("Uploaded file"))
+    filename = HiddenField(lazy_gettext("File name"))
+    name = StringField(
+        lazy_gettext("Remember this mapping as"), render_kw={"placeholder": lazy_gettext("e.g. Zendesk tickets")}
+    )
+    time_zone = StringField(lazy_gettext("Times without an offset are on the clock of"), default="UTC")
 
     def field_for(self, name: str):
         """The service's ``channel`` (a field's problem) is the form's ``column_channel``."""
@@ -109,7 +141,7 @@ class InteractionMappingForm(PageForm):
 
     def offer(self, header: list[str]) -> None:
         for name in FIELDS:
-            self[f"column_{name}"].choices = options([("", "— not in this file —"), *((h, h) for h in header)])
+            self[f"column_{name}"].choices = options([("", _("— not in this file —")), *((h, h) for h in header)])
         self.default_channel.choices = interaction_channel_options(blank="—")
         self.default_kind.choices = kind_options(blank="—")
         self.default_resolution.choices = options([("", "—"), *RESOLUTION_CHOICES])
@@ -118,7 +150,7 @@ class InteractionMappingForm(PageForm):
         """(label, the column's select, the one-value select or None, a note) per field, in order."""
         return [
             (
-                LABELS[name].capitalize(),
+                str(FIELD_LABELS[name]),
                 self[f"column_{name}"],
                 self[f"default_{name}"] if name in DEFAULTABLE else None,
                 FIELD_NOTES.get(name, ""),
@@ -148,11 +180,11 @@ for _name in FIELDS:
     setattr(
         InteractionMappingForm,
         f"column_{_name}",
-        SelectField(LABELS[_name].capitalize(), validate_choice=False),
+        SelectField(FIELD_LABELS[_name], validate_choice=False),
     )
 for _name in DEFAULTABLE:
     setattr(
         InteractionMappingForm,
         f"default_{_name}",
-        SelectField(f"{LABELS[_name].capitalize()} for the whole file", validate_choice=False),
+        SelectField(WHOLE_FILE_LABELS[_name], validate_choice=False),
     )

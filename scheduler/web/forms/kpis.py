@@ -5,10 +5,12 @@ and read here by name; a figure is read as people type it (``1 200``, ``2,5 %``)
 read goes to the service as typed, which says what is wrong with it."""
 
 from flask import request
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField
 
-from scheduler.domain.kpis import BETTER, BadFigure, parse_figure
+from scheduler.domain.kpis import BadFigure, parse_figure
+from scheduler.domain.language import _
 from scheduler.web.forms import PageForm, options
 
 
@@ -25,9 +27,16 @@ def month_figures(prefix: str, months: list[str]) -> dict:
 
 
 class KpiForm(PageForm):
-    name = StringField("Indicator", render_kw={"list": "kpi-presets", "placeholder": "e.g. Sales, or your own"})
-    unit = StringField("Unit", render_kw={"placeholder": "%, €, visits…", "class": "small"})
-    better = SelectField("Better when", choices=options((b, f"{b} is better") for b in BETTER), validate_choice=False)
+    name = StringField(
+        lazy_gettext("Indicator"),
+        render_kw={"list": "kpi-presets", "placeholder": lazy_gettext("e.g. Sales, or your own")},
+    )
+    unit = StringField(lazy_gettext("Unit"), render_kw={"placeholder": lazy_gettext("%, €, visits…"), "class": "small"})
+    better = SelectField(
+        lazy_gettext("Better when"),
+        choices=options((("higher", lazy_gettext("higher is better")), ("lower", lazy_gettext("lower is better")))),
+        validate_choice=False,
+    )
 
     def service_input(self, months: list[str]) -> dict:
         return {
@@ -47,11 +56,11 @@ class ActualsForm(PageForm):
 
 
 class KpiImportForm(PageForm):
-    file = FileField("CSV file", render_kw={"accept": ".csv,.tsv,.txt,text/csv"})
-    kpi = SelectField("Figures of", validate_choice=False)
+    file = FileField(lazy_gettext("CSV file"), render_kw={"accept": ".csv,.tsv,.txt,text/csv"})
+    kpi = SelectField(lazy_gettext("Figures of"), validate_choice=False)
 
     def offer(self, names: list[str]) -> None:
-        self.kpi.choices = options([("", "the columns named after the indicators"), *((n, n) for n in names)])
+        self.kpi.choices = options([("", _("the columns named after the indicators")), *((n, n) for n in names)])
 
     def upload(self, most: int) -> bytes:
         return self.file.data.read(most + 1) if self.is_submitted() and self.file.data else b""

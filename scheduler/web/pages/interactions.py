@@ -2,8 +2,12 @@
 opens on every page, ``static/interactions.js``), and a help desk's export through the metrics' upload
 and mapping screen."""
 
+from babel.numbers import format_decimal
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.domain import formats, language
+from scheduler.domain.interactions_csv import LABELS
+from scheduler.domain.language import _
 from scheduler.services import interaction_import, interactions, metrics
 from scheduler.services.errors import Invalid
 from scheduler.web.forms.interactions import (
@@ -15,11 +19,36 @@ from scheduler.web.forms.interactions import (
 from scheduler.web.forms.library import MetricsUploadForm
 from scheduler.web.pages import blueprint, form_page
 
+# an interaction's time and day as the reader's language writes them (its UTC clock, as it is stored)
+MOMENT = ("dd MMM y HH:mm", "yMMMd", "Hm")
+DAY = ("dd MMM y", "yMMMd", "")
+
+
+def interaction_time(moment) -> str:
+    return formats.instant(moment, None, MOMENT)
+
+
+def interaction_day(day) -> str:
+    return formats.day(day, DAY)
+
+
+def decimal_text(value, digits: int = 0, signed: bool = False) -> str:
+    """A mean or a difference ("62", "+3.4"), as the reader's language writes decimals."""
+    if language.code() == language.DEFAULT:
+        return f"{value:{'+' if signed else ''}.{digits}f}"
+    pattern = "0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, f"+{pattern};-{pattern}" if signed else pattern, locale=language.code())
+
 
 @blueprint.app_context_processor
 def _the_log_form():
     """Every page's shortcut form offers every channel an interaction may come by (no database read)."""
-    return {"interaction_channels": interactions.channel_choices()}
+    return {
+        "interaction_channels": interactions.channel_choices(),
+        "interaction_time": interaction_time,
+        "interaction_day": interaction_day,
+        "decimal_text": decimal_text,
+    }
 
 
 @blueprint.get("/interactions")
@@ -50,7 +79,13 @@ def _labels() -> dict:
 def new_interaction():
     form = InteractionForm.shown({"resolution": "negative", **request.args.to_dict()})
     if interaction := form.submit(lambda: interactions.log_interaction(form.service_input())):
-        flash(f"Logged: {interaction.kind.name} {interactions.channel_label(interaction.channel)}.")
+        flash(
+            _(
+                "Logged: %(kind)s %(channel)s.",
+                kind=interaction.kind.name,
+                channel=interactions.channel_label(interaction.channel),
+            )
+        )
         return redirect(url_for("ui.interactions_page"))
     return form_page("interactions/new.html", form)
 
@@ -59,7 +94,7 @@ def new_interaction():
 def add_interaction_kind():
     form = KindForm()
     if kind := form.submit(lambda: interactions.create_kind(form.service_input())):
-        flash(f"Kind “{kind.name}” added.")
+        flash(_("Kind “%(kind)s” added.", kind=kind.name))
         return redirect(url_for("ui.interactions_page"))
     return kinds_page(InteractionFilterForm(formdata=None), interactions.list_interactions(), form, 422)
 
@@ -71,9 +106,9 @@ def rename_interaction_kind(kind_id):
     if form.validate_on_submit():
         try:
             interactions.rename_kind(kind, form.service_input())
-            flash(f"Renamed “{kind.name}”: its interactions and scripts follow.")
+            flash(_("Renamed “%(kind)s”: its interactions and scripts follow.", kind=kind.name))
         except Invalid as error:
-            flash(f"Not renamed: {form.in_words(error)}")
+            flash(_("Not renamed: %(why)s", why=form.in_words(error)))
     return redirect(url_for("ui.interactions_page"))
 
 
@@ -111,9 +146,11 @@ def import_interactions():
     form = InteractionMappingForm()
     data = metrics.staged_upload(form.token.data)
     if data is None:
-        flash("That upload has expired; choose the file again.")
+        flash(_("That upload has expired; choose the file again."))
         return redirect(url_for("ui.interactions_import_page"))
     if result := form.submit(lambda: interaction_import.import_interactions(data, **form.service_input())):
         metrics.discard_staged(form.token.data)
-        return render_template("interactions/imported.html", result=result, filename=form.filename.data)
-    return _mapping_screen(form, interaction_import.read_upload(data), "as you set it")
+        return render_template(
+            "interactions/imported.html", result=result, filename=form.filename.data, field_labels=LABELS
+        )
+    return _mapping_screen(form, interaction_import.read_upload(data), _("as you set it"))

@@ -4,11 +4,15 @@ import or compute the actuals (``web/access.py``)."""
 
 from flask import flash, redirect, render_template, request, url_for
 
+from scheduler.domain.language import N_, _, ngettext
 from scheduler.services import kpis, metrics, plans
 from scheduler.services.errors import Invalid
 from scheduler.web.forms.kpis import ActualsForm, KpiForm, KpiImportForm
-from scheduler.web.kpi_charts import kpi_chart
+from scheduler.web.kpi_charts import figure_text, kpi_chart, signed_share
 from scheduler.web.pages import blueprint
+
+# where a month's actual came from, as the table says it (``services.kpis``: typed, csv, computed)
+SOURCE_LABELS = {kpis.TYPED: N_("typed"), kpis.CSV: N_("csv"), kpis.COMPUTED: N_("computed")}
 
 
 @blueprint.get("/plans/<int:plan_id>/kpis")
@@ -29,13 +33,16 @@ def dashboard_page(plan, refused: tuple[str, object] | None = None):
         board=board,
         charts={k["name"]: kpi_chart(k) for k in board},
         months=kpis.plan_months(plan),
-        presets=kpis.presets(),
+        presets=[kpis.preset_shown(p) for p in kpis.presets()],
+        source_labels=SOURCE_LABELS,
         previous=previous,
         new_form=new,
         import_form=upload,
         refused=refused,
         typed=request.form if refused else {},
         better_choices=KpiForm(formdata=None).better.choices,
+        figure_text=figure_text,
+        signed_share=signed_share,
     )
     return page, 422 if refused else 200
 
@@ -48,7 +55,7 @@ def save_kpi(plan_id):
     found = form.submit(lambda: kpis.set_kpi(plan, form.name.data or "", form.service_input(kpis.plan_months(plan))))
     if found:
         kpi, created = found
-        flash(f"{kpi.name}: {'added' if created else 'targets saved'}.")
+        flash(_("%(kpi)s: added.", kpi=kpi.name) if created else _("%(kpi)s: targets saved.", kpi=kpi.name))
         return redirect(url_for("ui.kpis_page", plan_id=plan.id) + f"#kpi-{kpi.key}")
     return dashboard_page(plan, (which, form))
 
@@ -60,10 +67,10 @@ def record_kpi_actuals(plan_id, name):
     form = ActualsForm()
     changed = form.service_input(kpis.plan_months(plan), dict(kpi.actuals or {}))
     if form.validate_on_submit() and not changed:
-        flash(f"{kpi.name}: nothing changed.")
+        flash(_("%(kpi)s: nothing changed.", kpi=kpi.name))
         return redirect(url_for("ui.kpis_page", plan_id=plan.id) + f"#kpi-{kpi.key}")
     if form.submit(lambda: kpis.record_actuals(plan, kpi.name, changed)):
-        flash(f"{kpi.name}: actuals saved.")
+        flash(_("%(kpi)s: actuals saved.", kpi=kpi.name))
         return redirect(url_for("ui.kpis_page", plan_id=plan.id) + f"#kpi-{kpi.key}")
     return dashboard_page(plan, (f"actuals-{kpi.key}", form))
 
@@ -76,8 +83,17 @@ def compute_kpi(plan_id, name):
     except Invalid as refused:
         flash(" ".join(refused.fields.values()) or refused.message)
         return redirect(url_for("ui.kpis_page", plan_id=plan.id))
-    said = f"{months} month(s) computed from Refrain's data" if months else "no month of the plan is over yet"
-    flash(f"{kpi.name}: {said}.")
+    if months:
+        flash(
+            ngettext(
+                "%(kpi)s: %(num)d month computed from Refrain's data.",
+                "%(kpi)s: %(num)d months computed from Refrain's data.",
+                months,
+                kpi=kpi.name,
+            )
+        )
+    else:
+        flash(_("%(kpi)s: no month of the plan is over yet.", kpi=kpi.name))
     return redirect(url_for("ui.kpis_page", plan_id=plan.id) + f"#kpi-{kpi.key}")
 
 
@@ -98,5 +114,5 @@ def delete_kpi(plan_id, name):
     kpi = kpis.get_kpi(plan, name)
     shown = kpi.name
     kpis.remove_kpi(plan, shown)
-    flash(f"{shown}: removed from the plan.")
+    flash(_("%(kpi)s: removed from the plan.", kpi=shown))
     return redirect(url_for("ui.kpis_page", plan_id=plan.id))

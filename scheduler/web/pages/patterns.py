@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import flash, render_template, request
 
+from scheduler.domain.language import _
 from scheduler.services import guidance, interaction_patterns, interactions
 from scheduler.services.errors import Invalid, NotFound
 from scheduler.services.highlight import highlight
@@ -28,10 +29,10 @@ def presets(today) -> list[tuple[str, str, str]]:
     """(label, since, until) of the usual windows, for links over the table."""
     quarter = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
     return [
-        ("This month", today.replace(day=1).isoformat(), today.isoformat()),
-        ("Last 30 days", (today - timedelta(days=29)).isoformat(), today.isoformat()),
-        ("This quarter", quarter.isoformat(), today.isoformat()),
-        (f"Last {interaction_patterns.DEFAULT_DAYS} days", "", ""),
+        (_("This month"), today.replace(day=1).isoformat(), today.isoformat()),
+        (_("Last %(days)s days", days=30), (today - timedelta(days=29)).isoformat(), today.isoformat()),
+        (_("This quarter"), quarter.isoformat(), today.isoformat()),
+        (_("Last %(days)s days", days=interaction_patterns.DEFAULT_DAYS), "", ""),
     ]
 
 
@@ -74,7 +75,7 @@ def patterns_page():
 def pattern_page(channel, kind_id):
     kind = interactions.get_kind(kind_id)
     if interactions.why_unknown_channel(channel):
-        raise NotFound(f"channel {channel}")
+        raise NotFound("channel", _("channel %(channel)s not found", channel=channel))
     form = WindowForm(request.args)
     since, until = _window(form)
     report = interaction_patterns.report(since, until)
