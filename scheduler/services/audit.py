@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from scheduler.domain.language import N_, _
 from scheduler.models import (
     AuditEvent,
     ChannelAccount,
@@ -52,6 +53,23 @@ AUDITED = {
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
 _PENDING = "refrain.audit.pending"
+# the trail's own words, kept in English in its rows (the API gives them as they are) and shown to
+# people in their language (``in_words``): the kinds of objects, the actions, the notes Refrain writes
+WORDS = frozenset(
+    {
+        *(N_("post"), N_("plan"), N_("commitment"), N_("style entry"), N_("account"), N_("person")),
+        *(N_("feed"), N_("indicator"), N_("contest"), N_("post set"), N_("media"), N_("token")),
+        *(N_("created"), N_("changed"), N_("deleted"), N_("status"), N_("tested"), N_("password set")),
+        *(N_("two-step sign-in on"), N_("two-step sign-in off"), N_("token created"), N_("token revoked")),
+        *(N_("approved"), N_("asked for changes"), N_("turned off by an owner"), N_("(secret)")),
+    }
+)
+
+
+def in_words(value):
+    """One of the trail's own words (an action, a kind of object) in the reader's language; anything
+    else (a person's name, a comment, a value) as it is."""
+    return _(value) if isinstance(value, str) and value in WORDS else value
 
 
 def _plain(value):
@@ -164,11 +182,11 @@ def since_of(text: str | None, time_zone: str = "UTC") -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Invalid(
-            {"since": "must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)"}
+            {"since": _("must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)")}
         ) from None
     if moment.tzinfo is None:
         if "T" in text or " " in text:
-            raise Invalid({"since": "needs an offset (2026-12-01T09:00:00+01:00 or Z)"})
+            raise Invalid({"since": _("needs an offset (2026-12-01T09:00:00+01:00 or Z)")})
         moment = moment.replace(tzinfo=ZoneInfo(time_zone))
     return moment
 
