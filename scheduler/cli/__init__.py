@@ -202,7 +202,7 @@ def demo_command(today):
             name=plan.name,
             start=plan.starts_on,
             end=plan.ends_on,
-            report=f"`refrain report {plan.id}`",
+            report="`refrain report %s`" % plan.id,
             serve="`refrain serve`",
         )
     )

@@ -54,16 +54,35 @@ SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
 _PENDING = "refrain.audit.pending"
 # the trail's own words, kept in English in its rows (the API gives them as they are) and shown to
-# people in their language (``in_words``): the kinds of objects, the actions, the notes Refrain writes
+# people in their language (``in_words``): the kinds of objects, and the notes Refrain writes
 WORDS = frozenset(
     {
         *(N_("post"), N_("plan"), N_("commitment"), N_("style entry"), N_("account"), N_("person")),
         *(N_("feed"), N_("indicator"), N_("contest"), N_("post set"), N_("media"), N_("token")),
-        *(N_("created"), N_("changed"), N_("deleted"), N_("status"), N_("tested"), N_("password set")),
-        *(N_("two-step sign-in on"), N_("two-step sign-in off"), N_("token created"), N_("token revoked")),
-        *(N_("approved"), N_("asked for changes"), N_("turned off by an owner"), N_("(secret)")),
+        *(N_("turned off by an owner"), N_("(secret)")),
     }
 )
+# each action as a line of the trail says it: who did it, to what ("Olive created post #3"); an action
+# not named here reads as it is written
+SENTENCES = {
+    "created": N_("%(who)s created %(what)s"),
+    "changed": N_("%(who)s changed %(what)s"),
+    "deleted": N_("%(who)s deleted %(what)s"),
+    "status": N_("%(who)s status %(what)s"),
+    "tested": N_("%(who)s tested %(what)s"),
+    "password set": N_("%(who)s password set %(what)s"),
+    "two-step sign-in on": N_("%(who)s two-step sign-in on %(what)s"),
+    "two-step sign-in off": N_("%(who)s two-step sign-in off %(what)s"),
+    "token created": N_("%(who)s token created %(what)s"),
+    "token revoked": N_("%(who)s token revoked %(what)s"),
+    "approved": N_("%(who)s approved %(what)s"),
+    "asked for changes": N_("%(who)s asked for changes %(what)s"),
+}
+
+
+def sentence_of(action: str) -> str | None:
+    """The sentence (to translate, then fill with ``who`` and ``what``) a line of the trail says its action in."""
+    return SENTENCES.get(action)
 
 
 def in_words(value):

@@ -8,5 +8,6 @@ from scheduler.services import audit
 blueprint = Blueprint("people", __name__)
 # the trail's own words (actions, kinds of objects) in the reader's language, wherever a trail is shown
 blueprint.add_app_template_global(audit.in_words, "trail_words")
+blueprint.add_app_template_global(audit.sentence_of, "trail_sentence")
 
 from scheduler.web.people import recovery, second_step, sign_in, team  # noqa: E402, F401  (the routes)
