@@ -6,6 +6,8 @@ import pytest
 
 from scheduler.cli import cli
 from scheduler.services import people
+from tests.factories import make_person
+from tests.newsletter.conftest import live, smtp  # noqa: F401  (fixtures: the SMTP server, the app in live mode)
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 CHINESE = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -83,6 +85,20 @@ def test_a_link_that_does_not_work_says_so_in_chinese(anonymous):
     refused = anonymous.get("/password/not-a-token", headers=CHINESE)
     assert refused.status_code == 410
     assert "该链接不是 Refrain 发出的链接。" in refused.get_data(as_text=True)
+
+
+def test_the_password_mail_reads_in_its_readers_language(live, smtp, anonymous):  # noqa: F811
+    wei = make_person("wei@example.com", "creator", "Wei")
+    people.update_profile(wei, name="Wei", language="zh", time_zone="Asia/Shanghai")
+    make_person("chloe@example.com", "creator", "Chloé")
+    for email in ("wei@example.com", "chloe@example.com"):
+        anonymous.post("/password/forgot", data={"email": email}, headers=FRENCH)
+    [chinese] = smtp.to("wei@example.com")
+    assert chinese["Subject"] == "设置 Refrain 新密码的链接", "the person's own choice, whatever the page asking"
+    assert "请在 2 小时内打开此链接" in chinese.get_content()
+    [french] = smtp.to("chloe@example.com")
+    assert french["Subject"] == "Votre lien pour définir un nouveau mot de passe Refrain", "no choice: the page's"
+    assert "ouvrez ce lien dans les 2 heures" in french.get_content()
 
 
 @pytest.fixture
