@@ -127,7 +127,7 @@ def _keep_an_owner(user: User) -> None:
         select(func.count()).select_from(User).where(User.role == "owner", User.active, User.id != user.id)
     )
     if not others:
-        raise Conflict(_("the team needs at least one owner: make someone else owner first"), {"role": "last owner"})
+        raise Conflict(_("the team needs at least one owner: make someone else owner first"), {"role": _("last owner")})
 
 
 @unit_of_work
