@@ -79,6 +79,9 @@ def test_the_api_speaks_english_to_a_person_who_chose_french_unless_the_request_
     assert said["fields"]["since"].startswith("doit être une date ou une heure au format ISO 8601")
     assert said["fields"]["actor"] == "doit être l’identifiant d’une personne (un nombre entier)"
     assert said["message"].startswith("saisie non valide : ")
+    nowhere = client.get("/api/v1/nowhere", headers=FRENCH).get_json()["error"]["message"]
+    assert nowhere.startswith("L’adresse demandée n’existe pas sur ce serveur.")
+    assert client.get("/api/v1/nowhere").get_json()["error"]["message"].startswith("The requested URL was not found")
 
 
 def test_a_link_that_does_not_work_says_so_in_chinese(anonymous):

@@ -7,7 +7,7 @@ This module holds the blueprint, the error shape and ``body()``; the routes are 
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed, NotFound
 
 from scheduler.domain.language import N_, _
 from scheduler.services.errors import Invalid, Malformed, ServiceError
@@ -21,6 +21,22 @@ def error(status: int, message: str, fields: dict | None = None):
     return jsonify({"error": {"message": message, "fields": fields or {}}}), status
 
 
+# the web server's own answers, as werkzeug writes them, in the request's language
+HTTP_WORDS = {
+    NotFound.description: N_(
+        "The requested URL was not found on the server. "
+        "If you entered the URL manually please check your spelling and try again."
+    ),
+    MethodNotAllowed.description: N_("The method is not allowed for the requested URL."),
+    BadRequest.description: N_("The browser (or proxy) sent a request that this server could not understand."),
+}
+
+
+def _said(exc: HTTPException) -> str:
+    """An HTTP error's description, translated when it is werkzeug's own."""
+    return _(HTTP_WORDS[exc.description]) if exc.description in HTTP_WORDS else exc.description or exc.name
+
+
 @blueprint.errorhandler(ServiceError)
 def _refused(exc: ServiceError):
     """Every kind of refusal, as its status code and the contract's error shape (with what a field could
@@ -30,7 +46,7 @@ def _refused(exc: ServiceError):
 
 @blueprint.errorhandler(HTTPException)
 def _http(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
+    return error(exc.code or 500, _said(exc))
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
@@ -77,7 +93,7 @@ def _json_errors_for_api_paths(state):
         if not request.path.startswith("/api/"):
             return exc if isinstance(exc, HTTPException) else InternalServerError(original_exception=exc)
         if isinstance(exc, HTTPException):
-            return error(exc.code or 500, exc.description or exc.name)
+            return error(exc.code or 500, _said(exc))
         state.app.logger.exception("unexpected error on %s %s", request.method, request.path)
         return error(500, _("internal error; the request was not completed and nothing was saved by it"))
 
