@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from scheduler.config import ConfigError
 from scheduler.domain import language
+from scheduler.domain.language import _
 from scheduler.infra import catalogs
 
 
@@ -41,7 +42,7 @@ def terminal_language() -> str:
 def init_command():
     """Create or upgrade the database schema (idempotent)."""
     _migrate()
-    click.echo(f"database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
+    click.echo(_("database ready: %(url)s", url=_safe_url(current_app.config["DATABASE_URL"])))
 
 
 def _migrate():
@@ -51,7 +52,8 @@ def _migrate():
     try:
         migrate.upgrade(db.engine)
     except Exception as error:  # an unreachable or refused database: one line, not a traceback
-        raise click.ClickException(f"cannot prepare the database: {error.__class__.__name__}: {error}".splitlines()[0])
+        said = f"{error.__class__.__name__}: {error}".splitlines()[0]
+        raise click.ClickException(_("cannot prepare the database: %(error)s", error=said)) from None
 
 
 def _safe_url(url: str) -> str:
@@ -117,9 +119,9 @@ def style_lookup_command(words, limit):
 
     results = style.search(" ".join(words), limit)
     if not results:
-        click.echo("nothing in the guide matches; try fewer or other words")
+        click.echo(_("nothing in the guide matches; try fewer or other words"))
     for entry in results:
-        where = entry["channel"] or "every channel"
+        where = entry["channel"] or _("every channel")
         click.echo(f"[{entry['kind']}, {where}] {_plain(entry['title_html'])} (#{entry['id']})")
         snippet = _plain(entry["snippet_html"])
         if snippet:
@@ -162,7 +164,8 @@ def style_lint_command(file, channel, title, link, fmt):
                 f"{_position(file.name, problem, texts)}: {problem['severity']} {problem['code']}: {problem['message']}"
             )
         errors = sum(p["severity"] == "error" for p in result["problems"])
-        click.echo(f"{errors} error(s), {len(result['problems']) - errors} warning(s)")
+        warnings = len(result["problems"]) - errors
+        click.echo(_("%(errors)s error(s), %(warnings)s warning(s)", errors=errors, warnings=warnings))
     if not result["valid"]:
         raise SystemExit(1)
 
@@ -192,19 +195,28 @@ def demo_command(today):
     _migrate()
     plan = demo.load(today.date() if today else None)
     click.echo(
-        f"demo plan {plan.id} loaded: {plan.name} ({plan.starts_on} to {plan.ends_on}); "
-        f"see it with `refrain report {plan.id}` or on the web with `refrain serve`"
+        _(
+            "demo plan %(id)s loaded: %(name)s (%(start)s to %(end)s); "
+            "see it with %(report)s or on the web with %(serve)s",
+            id=plan.id,
+            name=plan.name,
+            start=plan.starts_on,
+            end=plan.ends_on,
+            report="`refrain report %s`" % plan.id,
+            serve="`refrain serve`",
+        )
     )
     _print_demo_people()
 
 
 def _print_demo_people() -> None:
+    from scheduler.domain.access import role_label
     from scheduler.services import demo_people, people
 
-    click.echo("the demo's team; each link sets that person's password (once), then sign in with it:")
+    click.echo(_("the demo's team; each link sets that person's password (once), then sign in with it:"))
     for email, name, role in (demo_people.MANAGER, *demo_people.CREATORS):
         person = people.by_email(email)
-        click.echo(f"  {name} ({role}, {email}): {people.password_link(person)}")
+        click.echo(f"  {name} ({role_label(role).lower()}, {email}): {people.password_link(person)}")
 
 
 @cli.command("serve")
@@ -240,8 +252,11 @@ def _print_first_owner_link() -> None:
         with os.fdopen(os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
             handle.write(link + "\n")
         click.echo(
-            f"\n  Nobody has an account yet. Open this link to create the owner's (it works once):\n\n    {link}\n"
-            f"\n  (it is also in {kept} until the owner exists)\n"
+            "\n  "
+            + _("Nobody has an account yet. Open this link to create the owner's (it works once):")
+            + f"\n\n    {link}\n\n  "
+            + _("(it is also in %(file)s until the owner exists)", file=kept)
+            + "\n"
         )
 
 

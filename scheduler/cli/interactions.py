@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from scheduler.domain.language import _
 from scheduler.services import actor
 from scheduler.services.errors import ServiceError
 
@@ -36,7 +37,7 @@ def _mapping(value: str | None):
     try:
         return json.loads(text)
     except ValueError as error:
-        raise click.BadParameter(f"not JSON ({error})", param_hint="--mapping") from None
+        raise click.BadParameter(_("not JSON (%(error)s)", error=error), param_hint="--mapping") from None
 
 
 @interactions_group.command("import")
@@ -57,20 +58,31 @@ def import_command(file, mapping, name):
     try:
         data = Path(file).read_bytes()
     except OSError as error:
-        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+        raise click.ClickException(
+            _("cannot read %(file)s: %(error)s", file=file, error=error.strerror or error)
+        ) from None
     raw = _mapping(mapping)
     _migrate()
     try:
         with actor.acting_as(COMMAND_LINE):
             result = interaction_import.import_interactions(data, mapping_raw=raw, name=name, filename=Path(file).name)
     except ServiceError as error:
-        problems = "; ".join(f"{field}: {problem}" for field, problem in error.fields.items())
+        problems = "; ".join(
+            _("%(field)s: %(problem)s", field=field, problem=problem) for field, problem in error.fields.items()
+        )
         raise click.ClickException(problems or error.message) from None
     for row in result.errors:
-        click.echo(f"line {row.line}, {row.field or 'row'}: {row.message}", err=True)
-    click.echo(
-        f"imported {result.imported} interactions ({result.created} new, {result.updated} updated) as “{result.name}”"
-        + (f"; {len(result.errors)} rows not imported" if result.errors else "")
+        where = _("line %(line)s, %(field)s", line=row.line, field=row.field or _("row"))
+        click.echo(f"{where}: {row.message}", err=True)
+    said = _(
+        "imported %(imported)s interactions (%(created)s new, %(updated)s updated) as “%(name)s”",
+        imported=result.imported,
+        created=result.created,
+        updated=result.updated,
+        name=result.name,
     )
+    if result.errors:
+        said = _("%(said)s; %(n)s rows not imported", said=said, n=len(result.errors))
+    click.echo(said)
     if result.errors and not result.imported:
-        raise click.ClickException("no row could be imported: see the lines above")
+        raise click.ClickException(_("no row could be imported: see the lines above"))

@@ -5,6 +5,8 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from scheduler.domain.language import _
+
 
 def _figure(value) -> str:
     if value is None:
@@ -15,16 +17,17 @@ def _figure(value) -> str:
 def as_table(board: list[dict]) -> str:
     """Each indicator, then its months: target, actual, gap, the previous plan's same month."""
     if not board:
-        return "no indicator chosen for this plan yet"
+        return _("no indicator chosen for this plan yet")
     lines = []
     for kpi in board:
         unit = f"{kpi['unit']}, " if kpi["unit"] else ""
-        head = f"{kpi['label']} ({unit}{kpi['better']} is better)"
-        lines.append(head + ("   ALERT: missed by more than 10 % two months running" if kpi["alert"] else ""))
+        better = _("lower is better") if kpi["better"] == "lower" else _("higher is better")
+        head = f"{kpi['label']} ({unit}{better})"
+        lines.append(head + ("   " + _("ALERT: missed by more than 10 % two months running") if kpi["alert"] else ""))
         lines.append(f"  {'month':<9}{'target':>14}{'actual':>14}{'gap':>9}{'previous':>14}")
         for m in kpi["months"]:
             gap = "—" if m["gap"] is None else f"{m['gap']:+.1%}"
-            mark = "  missed" if m["missed"] else ""
+            mark = "  " + _("missed") if m["missed"] else ""
             lines.append(
                 f"  {m['month']:<9}{_figure(m['target']):>14}{_figure(m['actual']):>14}{gap:>9}"
                 f"{_figure(m['previous']):>14}{mark}"

@@ -6,7 +6,8 @@ argument would stay in the shell's history and in the process list)."""
 import click
 from flask.cli import with_appcontext
 
-from scheduler.domain.access import ROLES
+from scheduler.domain.access import ROLES, role_label
+from scheduler.domain.language import _
 from scheduler.services import actor, people, tokens
 from scheduler.services.errors import ServiceError
 
@@ -16,7 +17,10 @@ COMMAND_LINE = actor.Actor(None, "refrain (command line)")
 def _refused(error: ServiceError) -> click.ClickException:
     if error.kind != "invalid":
         return click.ClickException(error.message)
-    problems = "; ".join(f"{name}: {problem}" for name, problem in error.fields.items()) or error.message
+    problems = "; ".join(
+        _("%(field)s: %(problem)s", field=name, problem=problem) for name, problem in error.fields.items()
+    )
+    problems = problems or error.message
     return click.ClickException(problems)
 
 
@@ -40,8 +44,12 @@ def user_create_command(email, role, name):
             user, new = people.create_or_update(email, role, name)
     except ServiceError as error:
         raise _refused(error) from None
-    click.echo(f"{'created' if new else 'updated'} {user.email} as {user.role}")
-    click.echo(f"set the password within {people.LINK_DAYS} days (the link works once):")
+    role = role_label(user.role).lower()
+    if new:
+        click.echo(_("created %(email)s as %(role)s", email=user.email, role=role))
+    else:
+        click.echo(_("updated %(email)s as %(role)s", email=user.email, role=role))
+    click.echo(_("set the password within %(days)s days (the link works once):", days=people.LINK_DAYS))
     click.echo(people.password_link(user))
 
 
@@ -62,12 +70,27 @@ def token_create_command(email, label, read_only):
     _migrate()
     user = people.by_email(email)
     if user is None:
-        raise click.ClickException(f"nobody has the address {email!r}: create them first with `refrain user create`")
+        raise click.ClickException(
+            _(
+                "nobody has the address %(email)s: create them first with %(command)s",
+                email=repr(email),
+                command="`refrain user create`",
+            )
+        )
     try:
         with actor.acting_as(COMMAND_LINE):
             row, token = tokens.create(user, label, read_only)
     except ServiceError as error:
         raise _refused(error) from None
-    access = "read-only" if row.read_only else "read-write"
-    click.echo(f"{access} token for {user.email}{f' ({row.label})' if row.label else ''}; it is not shown again:")
+    if row.read_only and row.label:
+        said = _("read-only token for %(email)s (%(label)s); it is not shown again:", email=user.email, label=row.label)
+    elif row.read_only:
+        said = _("read-only token for %(email)s; it is not shown again:", email=user.email)
+    elif row.label:
+        said = _(
+            "read-write token for %(email)s (%(label)s); it is not shown again:", email=user.email, label=row.label
+        )
+    else:
+        said = _("read-write token for %(email)s; it is not shown again:", email=user.email)
+    click.echo(said)
     click.echo(token)

@@ -11,8 +11,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from scheduler.domain.language import N_, _
 from scheduler.services import actor
 from scheduler.services.errors import ServiceError
+
+# a post's status as the summary line says it (the value stays the contract's)
+STATUS_WORDS = {"draft": N_("draft"), "scheduled": N_("scheduled"), "in_review": N_("in review")}
 
 COMMAND_LINE = actor.Actor(None, "refrain (command line)")
 
@@ -35,21 +39,34 @@ def import_command(file, plan_id, schedule):
     try:
         data = Path(file).read_bytes()
     except OSError as error:
-        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+        raise click.ClickException(
+            _("cannot read %(file)s: %(error)s", file=file, error=error.strerror or error)
+        ) from None
     _migrate()
     try:
         with actor.acting_as(COMMAND_LINE):
             result = posts_import.import_posts(data, plan_id, schedule=schedule)
     except ServiceError as error:
-        problems = "; ".join(f"{field}: {problem}" for field, problem in error.fields.items())
+        problems = "; ".join(
+            _("%(field)s: %(problem)s", field=field, problem=problem) for field, problem in error.fields.items()
+        )
         raise click.ClickException(problems or error.message) from None
     for problem in result.errors:
-        click.echo(f"line {problem.line}, {problem.field}: {problem.message}", err=True)
-    statuses = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in sorted(result.statuses.items()))
-    click.echo(
-        f"imported {result.imported} of {result.rows} rows into plan {plan_id}"
-        + (f" ({statuses})" if statuses else "")
-        + (f"; {result.rows_refused} rows left out" if result.rows_refused else "")
+        where = _("line %(line)s, %(field)s", line=problem.line, field=problem.field)
+        click.echo(f"{where}: {problem.message}", err=True)
+    statuses = ", ".join(
+        f"{n} {_(STATUS_WORDS.get(status, status.replace('_', ' ')))}" for status, n in sorted(result.statuses.items())
     )
+    said = _(
+        "imported %(imported)s of %(rows)s rows into plan %(plan)s",
+        imported=result.imported,
+        rows=result.rows,
+        plan=plan_id,
+    )
+    if statuses:
+        said = f"{said} ({statuses})"
+    if result.rows_refused:
+        said = _("%(said)s; %(n)s rows left out", said=said, n=result.rows_refused)
+    click.echo(said)
     if result.rows and not result.imported:
-        raise click.ClickException("no row could be imported: see the lines above")
+        raise click.ClickException(_("no row could be imported: see the lines above"))

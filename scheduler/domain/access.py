@@ -8,15 +8,22 @@ the same question and must all get the same answer.
 
 from __future__ import annotations
 
+from scheduler.domain.language import N_, _
+
 ROLES = ("viewer", "creator", "manager", "owner")  # lowest first
 PUBLIC = "public"  # a route anyone may reach without signing in
 
 ROLE_LABELS = {
-    "owner": "Owner",
-    "manager": "Manager",
-    "creator": "Creator",
-    "viewer": "Viewer",
+    "owner": N_("Owner"),
+    "manager": N_("Manager"),
+    "creator": N_("Creator"),
+    "viewer": N_("Viewer"),
 }
+
+
+def role_label(role: str | None) -> str:
+    """The role as people read it, in their language ("Owner", "Propriétaire"); an unknown one as it is."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else str(role)
 
 
 def rank(role: str) -> int:
@@ -49,14 +56,14 @@ def email_problem(email: str) -> str | None:
     """What is wrong with an address a person typed, in words; None when it will do."""
     email = normal_email(email)
     if not email:
-        return "is required"
+        return _("is required")
     if len(email) > 254:
-        return "is longer than 254 characters"
+        return _("is longer than %(n)s characters", n=254)
     local, at, domain = email.rpartition("@")
     if not at or not local or "." not in domain or domain.startswith(".") or domain.endswith("."):
-        return "is not an email address (name@example.com)"
+        return _("is not an email address (name@example.com)")
     if any(ch.isspace() for ch in email):
-        return "has a space in it"
+        return _("has a space in it")
     return None
 
 
@@ -67,12 +74,12 @@ MAX_PASSWORD = 1000
 def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """Length over rules (NIST 800-63B): at least 10 characters, not the address or the name itself."""
     if len(password or "") < MIN_PASSWORD:
-        return f"needs at least {MIN_PASSWORD} characters"
+        return _("needs at least %(n)s characters", n=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"is longer than {MAX_PASSWORD} characters"
+        return _("is longer than %(n)s characters", n=MAX_PASSWORD)
     lowered = password.strip().lower()
     if lowered and lowered in {normal_email(email), normal_email(email).split("@")[0], (name or "").strip().lower()}:
-        return "must not be your address or your name"
+        return _("must not be your address or your name")
     if len(set(password)) < 4:
-        return "repeats too few characters; use a phrase of several words"
+        return _("repeats too few characters; use a phrase of several words")
     return None

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from scheduler.domain.language import N_, _
 from scheduler.models import (
     AuditEvent,
     ChannelAccount,
@@ -52,6 +53,42 @@ AUDITED = {
 SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
 _PENDING = "refrain.audit.pending"
+# the trail's own words, kept in English in its rows (the API gives them as they are) and shown to
+# people in their language (``in_words``): the kinds of objects, and the notes Refrain writes
+WORDS = frozenset(
+    {
+        *(N_("post"), N_("plan"), N_("commitment"), N_("style entry"), N_("account"), N_("person")),
+        *(N_("feed"), N_("indicator"), N_("contest"), N_("post set"), N_("media"), N_("token")),
+        *(N_("turned off by an owner"), N_("(secret)")),
+    }
+)
+# each action as a line of the trail says it: who did it, to what ("Olive created post #3"); an action
+# not named here reads as it is written
+SENTENCES = {
+    "created": N_("%(who)s created %(what)s"),
+    "changed": N_("%(who)s changed %(what)s"),
+    "deleted": N_("%(who)s deleted %(what)s"),
+    "status": N_("%(who)s status %(what)s"),
+    "tested": N_("%(who)s tested %(what)s"),
+    "password set": N_("%(who)s password set %(what)s"),
+    "two-step sign-in on": N_("%(who)s two-step sign-in on %(what)s"),
+    "two-step sign-in off": N_("%(who)s two-step sign-in off %(what)s"),
+    "token created": N_("%(who)s token created %(what)s"),
+    "token revoked": N_("%(who)s token revoked %(what)s"),
+    "approved": N_("%(who)s approved %(what)s"),
+    "asked for changes": N_("%(who)s asked for changes %(what)s"),
+}
+
+
+def sentence_of(action: str) -> str | None:
+    """The sentence (to translate, then fill with ``who`` and ``what``) a line of the trail says its action in."""
+    return SENTENCES.get(action)
+
+
+def in_words(value):
+    """One of the trail's own words (an action, a kind of object) in the reader's language; anything
+    else (a person's name, a comment, a value) as it is."""
+    return _(value) if isinstance(value, str) and value in WORDS else value
 
 
 def _plain(value):
@@ -164,11 +201,11 @@ def since_of(text: str | None, time_zone: str = "UTC") -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Invalid(
-            {"since": "must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)"}
+            {"since": _("must be a date or time in ISO 8601 (2026-12-01 or 2026-12-01T09:00:00+01:00)")}
         ) from None
     if moment.tzinfo is None:
         if "T" in text or " " in text:
-            raise Invalid({"since": "needs an offset (2026-12-01T09:00:00+01:00 or Z)"})
+            raise Invalid({"since": _("needs an offset (2026-12-01T09:00:00+01:00 or Z)")})
         moment = moment.replace(tzinfo=ZoneInfo(time_zone))
     return moment
 

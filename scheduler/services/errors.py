@@ -8,6 +8,9 @@ characters") so a page can put the field's label before it and the API its name.
 
 from typing import ClassVar
 
+from scheduler.domain import language
+from scheduler.domain.language import _
+
 
 class ServiceError(Exception):
     kind: ClassVar[str] = "error"
@@ -29,7 +32,7 @@ class NotFound(ServiceError):
 
     def __init__(self, what: str, message: str | None = None, fields: dict | None = None):
         self.what = what
-        super().__init__(message or f"{what} not found", fields)
+        super().__init__(message or _("%(what)s not found", what=_(what) if what else what), fields)
 
 
 class Invalid(ServiceError):
@@ -65,6 +68,11 @@ class Conflict(ServiceError):
 
 
 def summary(fields: dict) -> str:
+    """The generic message of a refusal, by the fields' names (as the API names them)."""
     if not fields:
-        return "invalid input"
-    return "invalid input: " + "; ".join(f"{name}: {problem}" for name, problem in fields.items())
+        return _("invalid input")
+    separator = "；" if language.code() == "zh" else "; "
+    listed = separator.join(
+        _("%(field)s: %(problem)s", field=name, problem=problem) for name, problem in fields.items()
+    )
+    return _("invalid input: %(problems)s", problems=listed)

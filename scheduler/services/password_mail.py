@@ -21,13 +21,15 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from scheduler.infra import mail
+from scheduler.domain import language
+from scheduler.domain.language import N_, _
+from scheduler.infra import catalogs, mail
 from scheduler.infra.outbound.errors import Refused
 from scheduler.services import people, runtime
 from scheduler.services.newsletter import mailer
 
 log = logging.getLogger(__name__)
-SUBJECT = "Your link to set a new Refrain password"
+SUBJECT = N_("Your link to set a new Refrain password")
 
 
 def configured() -> bool:
@@ -39,16 +41,22 @@ def configured() -> bool:
 
 
 def message(email: str, link: str, sender: str) -> EmailMessage:
+    """The mail, in the language spoken now (``request_link`` speaks its reader's)."""
     msg = EmailMessage()
     msg["From"] = formataddr(("Refrain", sender))
     msg["To"] = email
-    msg["Subject"] = SUBJECT
+    msg["Subject"] = _(SUBJECT)
     msg["Message-ID"] = make_msgid(domain=mailer.domain_of(sender))
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
     msg.set_content(
         mail.render("people/reset_mail.txt", link=link, hours=people.RESET_HOURS, public_url=mailer.public_url())
     )
     return msg
+
+
+def reader_language(user) -> str:
+    """The language the mail is written in: the person's own choice, else the one of the page that asked."""
+    return user.language if user.language in language.LANGUAGES else language.code()
 
 
 def request_link(email: str) -> bool:
@@ -62,7 +70,9 @@ def request_link(email: str) -> bool:
     user, link = found
     try:
         with mailer.Mailer(mailer.mail_account()) as sending:
-            sending.send(message(user.email, link, sending.sender), user.email)
+            with language.speaking(catalogs.translations(reader_language(user))):
+                written = message(user.email, link, sending.sender)
+            sending.send(written, user.email)
     except (mailer.MailNotConfigured, Refused, smtplib.SMTPException, OSError) as failure:
         log.warning("the password link for person %s was not mailed: %s", user.id, failure)
     return True

@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from scheduler.domain import access
-from scheduler.domain.language import LANGUAGES, _
+from scheduler.domain.language import LANGUAGES, N_, _
 from scheduler.models import User
 from scheduler.models.database import db
 from scheduler.services import actor, audit, clock, runtime
@@ -31,7 +31,7 @@ LINK_DAYS = 7  # a set-password link lives a week: long enough for an invitation
 RESET_HOURS = 2  # a link mailed on request ("forgot your password?") is read at once, or never
 _LINK_SALT = "refrain set password"
 _FIRST_OWNER_SALT = "refrain first owner"
-SIGN_IN_REFUSED = "the address or the password is not right"
+SIGN_IN_REFUSED = N_("the address or the password is not right")
 
 
 @functools.cache
@@ -55,7 +55,7 @@ def _decoy(cost: str) -> str:
 def get(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("no such person")
+        raise NotFound("person", _("no such person"))
     return user
 
 
@@ -74,7 +74,7 @@ def nobody_yet() -> bool:
 
 def _check_role(role: str) -> None:
     if role not in access.ROLES:
-        raise Invalid({"role": f"must be one of {', '.join(reversed(access.ROLES))}"})
+        raise Invalid({"role": _("must be one of %(roles)s", roles=", ".join(reversed(access.ROLES)))})
 
 
 @unit_of_work
@@ -86,7 +86,7 @@ def create_or_update(email: str, role: str, name: str | None = None) -> tuple[Us
         raise Invalid({"email": problem})
     _check_role(role)
     if name is not None and len(name.strip()) > 200:
-        raise Invalid({"name": "is longer than 200 characters"})
+        raise Invalid({"name": _("is longer than %(n)s characters", n=200)})
     user = by_email(email)
     if user is None:
         user = User(email=access.normal_email(email), name=(name or "").strip(), role=role, session_epoch=0)
@@ -112,7 +112,7 @@ def update(user: User, *, role: str | None = None, name: str | None = None, acti
         user.role = role
     if name is not None:
         if len(name.strip()) > 200:
-            raise Invalid({"name": "is longer than 200 characters"})
+            raise Invalid({"name": _("is longer than %(n)s characters", n=200)})
         user.name = name.strip()
     if active is not None and active != user.active:
         if not active and user.role == "owner":
@@ -127,7 +127,7 @@ def _keep_an_owner(user: User) -> None:
         select(func.count()).select_from(User).where(User.role == "owner", User.active, User.id != user.id)
     )
     if not others:
-        raise Conflict("the team needs at least one owner: make someone else owner first", {"role": "last owner"})
+        raise Conflict(_("the team needs at least one owner: make someone else owner first"), {"role": _("last owner")})
 
 
 @unit_of_work
@@ -135,11 +135,11 @@ def update_profile(user: User, *, name: str, language: str, time_zone: str) -> U
     """A person's own settings."""
     errors = {}
     if len(name.strip()) > 200:
-        errors["name"] = "is longer than 200 characters"
+        errors["name"] = _("is longer than %(n)s characters", n=200)
     if language and language not in LANGUAGES:
         errors["language"] = _("must be English, French or Chinese, or left to the browser")
     if not valid_time_zone(time_zone):
-        errors["timezone"] = "is not a time zone (Europe/Paris, America/New_York, …)"
+        errors["timezone"] = _("is not a time zone (Europe/Paris, America/New_York, …)")
     if errors:
         raise Invalid(errors)
     user.name, user.language, user.timezone = name.strip(), language, time_zone
@@ -165,20 +165,20 @@ def password_link(user: User, hours: int = LINK_DAYS * 24) -> str:
 
 def user_for_password_token(token: str) -> User:
     """The person a set-password link is for; Invalid when it expired, was used, or was never ours."""
-    expired = Invalid({"link": "has expired: ask for a new one"})
+    expired = Invalid({"link": _("has expired: ask for a new one")})
     try:
         data, signed_at = _serializer(_LINK_SALT).loads(token, max_age=LINK_DAYS * 86400, return_timestamp=True)
     except SignatureExpired:
         raise expired from None
     except BadSignature:
-        raise Invalid({"link": "is not a link Refrain sent"}) from None
+        raise Invalid({"link": _("is not a link Refrain sent")}) from None
     hours = data.get("h", LINK_DAYS * 24) if isinstance(data, dict) else 0
     # on itsdangerous' clock (the real one), as its own max_age: a test's pinned app clock is not the signer's
     if not isinstance(hours, int) or time.time() - signed_at.timestamp() > hours * 3600:
         raise expired
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not user.active or user.session_epoch != data.get("e"):
-        raise Invalid({"link": "was already used or replaced: ask for a new one"})
+        raise Invalid({"link": _("was already used or replaced: ask for a new one")})
     return user
 
 
@@ -201,7 +201,7 @@ def set_password(token: str, password: str) -> User:
 @unit_of_work
 def change_password(user: User, current: str, new: str) -> User:
     if not _verifies(user.password_hash, current):
-        raise Invalid({"current_password": "is not your current password"})
+        raise Invalid({"current_password": _("is not your current password")})
     _store_password(user, new, field="new_password")
     return user
 
@@ -228,7 +228,7 @@ def sign_in(email: str, password: str) -> User:
     user = by_email(email) if not access.email_problem(email) else None
     ok = _verifies(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        raise Invalid({"password": SIGN_IN_REFUSED})
+        raise Invalid({"password": _(SIGN_IN_REFUSED)})
     if hasher().check_needs_rehash(user.password_hash):  # the cost went up since it was hashed
         user.password_hash = hasher().hash(password)
     user.last_sign_in_at = clock.now()
@@ -269,9 +269,9 @@ def check_first_owner_token(token: str) -> None:
     try:
         _serializer(_FIRST_OWNER_SALT).loads(token, max_age=LINK_DAYS * 86400)
     except BadSignature:
-        raise Invalid({"link": "is not a link this Refrain printed, or it has expired"}) from None
+        raise Invalid({"link": _("is not a link this Refrain printed, or it has expired")}) from None
     if not nobody_yet():
-        raise Conflict("the team already has an owner: sign in instead")
+        raise Conflict(_("the team already has an owner: sign in instead"))
 
 
 @unit_of_work

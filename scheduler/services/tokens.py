@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from scheduler.domain.language import _
 from scheduler.models import ApiToken, User
 from scheduler.models.database import db
 from scheduler.services import audit, clock
@@ -33,9 +34,9 @@ def create(user: User, label: str = "", read_only: bool = False) -> tuple[ApiTok
     """A new token for ``user``: the row and the token itself (which is never shown again)."""
     label = (label or "").strip()
     if len(label) > 100:
-        raise Invalid({"label": "is longer than 100 characters"})
+        raise Invalid({"label": _("is longer than %(n)s characters", n=100)})
     if not user.active:
-        raise Invalid({"email": "belongs to someone who may not sign in any more"})
+        raise Invalid({"email": _("belongs to someone who may not sign in any more")})
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, label=label, digest=digest(token), prefix=token[:10], read_only=bool(read_only))
     db.session.add(row)
@@ -72,7 +73,7 @@ def revoke(user: User, token_id: int, by_owner: bool = False) -> ApiToken:
     """Revokes one of ``user``'s tokens (an owner may revoke anyone's: ``by_owner``)."""
     row = db.session.get(ApiToken, token_id)
     if row is None or (row.user_id != user.id and not by_owner):
-        raise NotFound("no such token")
+        raise NotFound("token", _("no such token"))
     if row.revoked_at is None:
         row.revoked_at = clock.now()
         audit.note("token revoked", row.user, {"token": [f"{row.prefix}… {row.label}".strip(), None]})

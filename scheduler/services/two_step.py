@@ -26,6 +26,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from scheduler.domain import access
+from scheduler.domain.language import N_, _
 from scheduler.infra import secrets
 from scheduler.models import User
 from scheduler.models.database import db
@@ -37,7 +38,7 @@ ISSUER = "Refrain"
 STEP = 30  # seconds a code lives (RFC 6238's default, what every authenticator app assumes)
 DRIFT = 1  # steps either side accepted: a phone's clock up to 30 s off
 OFFERED_FROM = "manager"  # managers and owners may turn it on
-WRONG_CODE = "is not the current code of your authenticator app"
+WRONG_CODE = N_("is not the current code of your authenticator app")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def _store(user: User, values: dict | None, **also) -> None:
         .execution_options(synchronize_session=False)
     )
     if written.rowcount != 1:
-        raise Invalid({"code": "was just used in another request: wait for the next one"})
+        raise Invalid({"code": _("was just used in another request: wait for the next one")})
     for name, value in {"totp_secret": sealed, **also}.items():
         set_committed_value(user, name, value)  # as written: nothing left for a flush (or the trail) to find
 
@@ -93,9 +94,9 @@ def _setup(user: User, secret: str) -> Setup:
 def begin(user: User) -> Setup:
     """The secret being set up (made now if none is waiting): shown until a code confirms it."""
     if not offered(user):
-        raise Conflict("two-step sign-in is offered to owners and managers")
+        raise Conflict(_("two-step sign-in is offered to owners and managers"))
     if is_on(user):
-        raise Conflict("two-step sign-in is already on")
+        raise Conflict(_("two-step sign-in is already on"))
     try:
         waiting = _stored(user).get("secret")
     except secrets.UnreadableSecrets:
@@ -124,9 +125,9 @@ def _matching_step(secret: str, code: str) -> int | None:
 def _accept(user: User, stored: dict, code: str, field: str) -> dict:
     step = _matching_step(stored.get("secret", ""), code)
     if step is None:
-        raise Invalid({field: WRONG_CODE})
+        raise Invalid({field: _(WRONG_CODE)})
     if stored.get("last_step") is not None and step <= stored["last_step"]:
-        raise Invalid({field: "was used already: wait for the next one"})
+        raise Invalid({field: _("was used already: wait for the next one")})
     return {**stored, "last_step": step}
 
 
@@ -134,10 +135,10 @@ def _accept(user: User, stored: dict, code: str, field: str) -> dict:
 def confirm(user: User, code: str) -> User:
     """Turns two-step sign-in on, once a code shows the app holds the secret."""
     if is_on(user):
-        raise Conflict("two-step sign-in is already on")
+        raise Conflict(_("two-step sign-in is already on"))
     stored = _stored(user)
     if not stored.get("secret"):
-        raise Invalid({"code": "has nothing to confirm: start again"})
+        raise Invalid({"code": _("has nothing to confirm: start again")})
     _store(user, {**_accept(user, stored, code, "code"), "on": True})
     audit.note("two-step sign-in on", user, {"two_step": [False, True]})
     return user

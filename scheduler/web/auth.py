@@ -18,6 +18,7 @@ from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user
 
 from scheduler.domain import access as roles
+from scheduler.domain.language import _
 from scheduler.services import actor, people, tokens
 from scheduler.web import access
 
@@ -67,7 +68,7 @@ class SignedIn:
 
 @login_manager.user_loader
 def _from_session(session_id: str):
-    user_id, _, epoch = (session_id or "").partition(":")
+    user_id, _colon, epoch = (session_id or "").partition(":")
     if not (user_id.isdigit() and epoch.isdigit()):
         return None
     user = people.session_user(int(user_id), int(epoch))
@@ -80,7 +81,7 @@ def _from_token() -> SignedIn | None | bool:
     header = request.headers.get("Authorization", "")
     if not header:
         return None
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer":
         return False
     found = tokens.authenticate(token.strip())
@@ -103,7 +104,7 @@ def refuse(status: int, message: str):
         return response
     if status == 401:
         return redirect(url_for("people.sign_in", next=request.full_path.rstrip("?")))
-    return render_template("error.html", title="Not allowed", message=message), status
+    return render_template("error.html", title=_("Not allowed"), message=message), status
 
 
 def _guard():
@@ -117,7 +118,7 @@ def _guard():
     if _is_api():
         who = _from_token()
         if who is False:
-            return refuse(401, "the API token is not valid: it was revoked, or mistyped")
+            return refuse(401, _("the API token is not valid: it was revoked, or mistyped"))
         if who is not None:
             g._login_user = who  # current_user for this request only; no session is opened for a token
     if who is None and current_user.is_authenticated:
@@ -125,16 +126,19 @@ def _guard():
     if who is not None:
         g.refrain_actor = actor.begin(actor.Actor(who.id, who.display_name, who.role))
     if needed is None:
-        return refuse(403, "nobody may use this address yet")
+        return refuse(403, _("nobody may use this address yet"))
     if needed == roles.PUBLIC:
         return None
     if who is None:
-        return refuse(401, "sign in first (send Authorization: Bearer <token>)")
+        return refuse(401, _("sign in first (send Authorization: Bearer <token>)"))
     if not roles.may(who.role, needed):
-        label = roles.ROLE_LABELS.get(needed, needed).lower()
         return refuse(
             403,
-            f"this needs a {label}'s role; you are signed in as {roles.ROLE_LABELS.get(who.role, who.role).lower()}",
+            _(
+                "this needs a %(needed)s's role; you are signed in as %(role)s",
+                needed=roles.role_label(needed).lower(),
+                role=roles.role_label(who.role).lower(),
+            ),
         )
     return None
 

@@ -12,12 +12,13 @@ operator: it is logged once per request and never shown.
 
 from flask import current_app, jsonify, make_response, render_template, request
 
+from scheduler.domain.language import N_, _
 from scheduler.models.database import describe_error, discard_session, outage_error_classes
 from scheduler.services.errors import ServiceError
 
 STATUS = {"not_found": 404, "invalid": 422, "malformed": 400, "conflict": 409}
 RETRY_AFTER = 60  # seconds; the page says "in a minute"
-API_MESSAGE = (
+API_MESSAGE = N_(
     "the database is not answering; nothing you saved is lost and this request changed nothing. Try again in a minute"
 )
 
@@ -32,12 +33,12 @@ def init_app(app):
     app.register_error_handler(ServiceError, service_error)
 
 
-def refusal(status: int, message: str, title: str = "Refused"):
+def refusal(status: int, message: str, title: str | None = None):
     """A refusal made by the web shell itself (too large, another site's write): the API's error shape
     under /api/, a readable page elsewhere."""
     if request.path.startswith("/api/"):
         return jsonify({"error": {"message": message, "fields": {}}}), status
-    return render_template("error.html", title=title, message=message), status
+    return render_template("error.html", title=title or _("Refused"), message=message), status
 
 
 def service_error(error: ServiceError):
@@ -53,7 +54,7 @@ def database_unavailable(error):
     )
     discard_session()
     if request.path.startswith("/api/"):
-        response = jsonify({"error": {"message": API_MESSAGE, "fields": {}}})
+        response = jsonify({"error": {"message": _(API_MESSAGE), "fields": {}}})
     else:
         response = make_response(render_template("database_unavailable.html", retry_after=RETRY_AFTER))
     response.status_code = 503

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from scheduler.domain import formats
+from scheduler.domain.language import _
 from scheduler.services import metrics
 from scheduler.services.newsletter import subscriber_list
 from scheduler.web.errors import refusal
@@ -113,18 +115,24 @@ def _size_and_origin():
     if origin_of(said) != public:
         return refusal(
             403,
-            "requests from another site are refused: use Refrain's own pages, or call the API from a script",
+            _("requests from another site are refused: use Refrain's own pages, or call the API from a script"),
         )
     return None
 
 
 def _too_large(_error):
     largest = getattr(request, "max_content_length", None) or MAX_BODY
-    return refusal(413, f"the request is larger than {_size(largest)}, the most this address takes", "Too large")
+    return refusal(
+        413,
+        _("the request is larger than %(size)s, the most this address takes", size=_size(largest)),
+        _("Too large"),
+    )
 
 
 def _size(count: int) -> str:
-    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
+    if count >= 1024 * 1024:
+        return _("%(n)s MB", n=formats.number(count // (1024 * 1024)))
+    return _("%(n)s KB", n=formats.number(count // 1024))
 
 
 def _security_headers(response):

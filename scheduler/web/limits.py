@@ -26,6 +26,7 @@ from flask import make_response, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from scheduler.domain.language import _, ngettext
 from scheduler.web.errors import refusal
 
 KEY_PREFIX = "refrain-limits"
@@ -93,8 +94,8 @@ def wait_words(seconds: float) -> str:
     """'in 1 minute', 'in 14 minutes', 'in 2 hours': when the limit lets the next request through."""
     minutes = max(1, round(seconds / 60))  # reset_at is rounded up a second: 901 s is "15 minutes"
     if minutes <= 90:
-        return f"in {minutes} minute{'s' if minutes != 1 else ''}"
-    return f"in {math.ceil(minutes / 60)} hours"
+        return ngettext("in %(num)s minute", "in %(num)s minutes", minutes)
+    return ngettext("in %(num)s hour", "in %(num)s hours", math.ceil(minutes / 60))
 
 
 def _too_many(_error: RateLimitExceeded):
@@ -102,7 +103,9 @@ def _too_many(_error: RateLimitExceeded):
     page says the same in words. The sign-in pages answer on their own bare page (no menu: nobody is
     signed in), in the same words whether or not the address typed has an account."""
     breached = limiter.current_limit
-    when = wait_words(breached.reset_at - time.time()) if breached is not None else "later"
+    when = wait_words(breached.reset_at - time.time()) if breached is not None else _("later")
     if (request.endpoint or "").startswith("people."):
         return make_response(render_template("people/too_many.html", when=when), 429)
-    return make_response(refusal(429, f"too many requests of this kind for now; try again {when}", "Too many requests"))
+    return make_response(
+        refusal(429, _("too many requests of this kind for now; try again %(when)s", when=when), _("Too many requests"))
+    )

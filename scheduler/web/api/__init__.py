@@ -7,8 +7,9 @@ This module holds the blueprint, the error shape and ``body()``; the routes are 
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, MethodNotAllowed, NotFound
 
+from scheduler.domain.language import N_, _
 from scheduler.services.errors import Invalid, Malformed, ServiceError
 from scheduler.web.api.declared import checked_body, declaration
 from scheduler.web.errors import status_of
@@ -20,6 +21,22 @@ def error(status: int, message: str, fields: dict | None = None):
     return jsonify({"error": {"message": message, "fields": fields or {}}}), status
 
 
+# the web server's own answers, as werkzeug writes them, in the request's language
+HTTP_WORDS = {
+    NotFound.description: N_(
+        "The requested URL was not found on the server. "
+        "If you entered the URL manually please check your spelling and try again."
+    ),
+    MethodNotAllowed.description: N_("The method is not allowed for the requested URL."),
+    BadRequest.description: N_("The browser (or proxy) sent a request that this server could not understand."),
+}
+
+
+def _said(exc: HTTPException) -> str:
+    """An HTTP error's description, translated when it is werkzeug's own."""
+    return _(HTTP_WORDS[exc.description]) if exc.description in HTTP_WORDS else exc.description or exc.name
+
+
 @blueprint.errorhandler(ServiceError)
 def _refused(exc: ServiceError):
     """Every kind of refusal, as its status code and the contract's error shape (with what a field could
@@ -29,7 +46,7 @@ def _refused(exc: ServiceError):
 
 @blueprint.errorhandler(HTTPException)
 def _http(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
+    return error(exc.code or 500, _said(exc))
 
 
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
@@ -45,11 +62,13 @@ def _refuse_cross_site_writes():
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return None
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return error(403, "requests from another site are refused; call the API from a script or from Refrain's pages")
+        return error(
+            403, _("requests from another site are refused; call the API from a script or from Refrain's pages")
+        )
     if request.endpoint in UPLOADS:
         return _upload_allowed()
     if request.mimetype in FORM_TYPES:
-        return error(415, "send JSON (Content-Type: application/json), or no body at all")
+        return error(415, _("send JSON (Content-Type: application/json), or no body at all"))
     return None
 
 
@@ -57,7 +76,7 @@ def _upload_allowed():
     """A file comes as a form, which any site can make a browser send: from a page's session it must carry
     the page's CSRF token (``X-CSRFToken``, or the form's ``csrf_token``); a token caller needs none."""
     if request.mimetype != "multipart/form-data":
-        return error(415, "send the file as multipart/form-data, in a field named file")
+        return error(415, _("send the file as multipart/form-data, in a field named file"))
     if not getattr(current_user, "via_token", False) and current_app.config.get("WTF_CSRF_ENABLED", True):
         from scheduler.web import csrf
 
@@ -74,9 +93,9 @@ def _json_errors_for_api_paths(state):
         if not request.path.startswith("/api/"):
             return exc if isinstance(exc, HTTPException) else InternalServerError(original_exception=exc)
         if isinstance(exc, HTTPException):
-            return error(exc.code or 500, exc.description or exc.name)
+            return error(exc.code or 500, _said(exc))
         state.app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        return error(500, "internal error; the request was not completed and nothing was saved by it")
+        return error(500, _("internal error; the request was not completed and nothing was saved by it"))
 
     state.app.register_error_handler(HTTPException, answer)
     state.app.register_error_handler(Exception, answer)
@@ -101,18 +120,20 @@ def body() -> dict:
     except RecursionError:  # the parser gives up past Python's recursion limit (about 1,000 levels)
         data = _TOO_DEEP
     if data is _TOO_DEEP or _deeper_than(data, MAX_JSON_DEPTH):
-        raise Malformed(message=f"the request body nests arrays and objects more than {MAX_JSON_DEPTH} deep")
+        raise Malformed(
+            message=_("the request body nests arrays and objects more than %(depth)s deep", depth=MAX_JSON_DEPTH)
+        )
     if data is None:
-        raise Malformed(message="the request body must be JSON (Content-Type: application/json)")
+        raise Malformed(message=_("the request body must be JSON (Content-Type: application/json)"))
     if not isinstance(data, dict):
-        raise Malformed(message="the request body must be a JSON object")
+        raise Malformed(message=_("the request body must be a JSON object"))
     holding_nul = sorted(name for name, value in data.items() if "\x00" in name or _holds_nul(value))
     if holding_nul:  # no database keeps it (PostgreSQL's text refuses it): said, not a 500
-        raise Invalid({name: NUL_REFUSED for name in holding_nul})
+        raise Invalid({name: _(NUL_REFUSED) for name in holding_nul})
     return checked_body(data, view)
 
 
-NUL_REFUSED = "must not contain the NUL character (\\u0000)"
+NUL_REFUSED = N_("must not contain the NUL character (\\u0000)")
 
 
 def _holds_nul(value) -> bool:

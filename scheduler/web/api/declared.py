@@ -21,16 +21,17 @@ from flask import g
 from jsonschema import Draft202012Validator, FormatChecker
 
 import channels.registry as channel_registry
+from scheduler.domain.language import N_, _
 from scheduler.services.errors import Invalid
 from scheduler.services.unit_of_work import unit_of_work
 
 TYPE_WORDS = {
-    "string": "a string",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "an object",
+    "string": N_("a string"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "array": N_("a list"),
+    "object": N_("an object"),
     "null": "null",
 }
 
@@ -146,26 +147,36 @@ def field_problem(problem) -> tuple[str, str]:
     kind, expected, value = problem.validator, problem.validator_value, problem.instance
     if kind == "required":
         missing = [name for name in expected if isinstance(problem.instance, dict) and name not in problem.instance]
-        return (missing[0] if missing else "body"), "is required"
+        return (missing[0] if missing else "body"), _("is required")
     name = path[0] if path else "body"
-    inside = " (each item)" if len(path) > 1 else ""
+    each = len(path) > 1
     if kind == "type":
         kinds = [expected] if isinstance(expected, str) else list(expected)
-        return name, "must be " + " or ".join(TYPE_WORDS.get(k, k) for k in kinds) + inside
+        words = _(" or ").join(_(TYPE_WORDS[k]) if k in TYPE_WORDS else k for k in kinds)
+        return name, _each(_("must be %(kinds)s", kinds=words), each)
     if kind == "enum":
-        return name, "must be one of " + ", ".join(str(choice) for choice in expected if choice is not None)
+        return name, _("must be one of %(choices)s", choices=", ".join(str(c) for c in expected if c is not None))
     if kind == "maxLength":
-        return name, f"must be at most {expected} characters (it has {len(value)}){inside}"
+        return name, _each(_("must be at most %(n)s characters (it has %(count)s)", n=expected, count=len(value)), each)
     if kind == "minLength":
-        return name, "must not be empty" + inside
+        return name, _each(_("must not be empty"), each)
     if kind == "maxItems":
-        return name, f"may hold at most {expected} items"
-    if kind in ("minimum", "exclusiveMinimum"):
-        return name, f"must be {'at least' if kind == 'minimum' else 'more than'} {expected}"
-    if kind in ("maximum", "exclusiveMaximum"):
-        return name, f"must be {'at most' if kind == 'maximum' else 'less than'} {expected}"
+        return name, _("may hold at most %(n)s items", n=expected)
+    if kind == "minimum":
+        return name, _("must be at least %(n)s", n=expected)
+    if kind == "exclusiveMinimum":
+        return name, _("must be more than %(n)s", n=expected)
+    if kind == "maximum":
+        return name, _("must be at most %(n)s", n=expected)
+    if kind == "exclusiveMaximum":
+        return name, _("must be less than %(n)s", n=expected)
     if kind == "format" and expected == "channel":
         return name, channel_registry.why_unknown(value)
     if kind == "pattern":
-        return name, "is not in the expected form" + inside
-    return name, "is not valid here" + inside
+        return name, _each(_("is not in the expected form"), each)
+    return name, _each(_("is not valid here"), each)
+
+
+def _each(problem: str, each: bool) -> str:
+    """A problem with a list's or an object's insides, said of the field that holds them."""
+    return _("%(problem)s (each item)", problem=problem) if each else problem

@@ -3,6 +3,7 @@
 from flask import jsonify, request
 from flask_login import current_user
 
+from scheduler.domain.language import _
 from scheduler.services import audit
 from scheduler.services.errors import Invalid
 from scheduler.web.api import blueprint
@@ -71,14 +72,16 @@ def audit_trail():
     errors = {}
     actor_text = request.args.get("actor") or ""
     if actor_text and not actor_text.isdigit():
-        errors["actor"] = "must be a person's id (a whole number)"
+        errors["actor"] = _("must be a person's id (a whole number)")
     object_text = request.args.get("object") or ""
-    object_type, _, object_id = object_text.partition(":")
+    object_type, _colon, object_id = object_text.partition(":")
     if object_text and (object_type not in audit.OBJECT_TYPES or (object_id and not object_id.isdigit())):
-        errors["object"] = f"must be one of {', '.join(audit.OBJECT_TYPES)}, optionally with :id (post:12)"
+        errors["object"] = _(
+            "must be one of %(types)s, optionally with :id (post:12)", types=", ".join(audit.OBJECT_TYPES)
+        )
     limit = request.args.get("limit", "200")
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
-        errors["limit"] = "must be a whole number from 1 to 1000"
+        errors["limit"] = _("must be a whole number from %(low)s to %(high)s", low=1, high=1000)
     try:
         since = audit.since_of(request.args.get("since"))
     except Invalid as refused:

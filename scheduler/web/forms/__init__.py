@@ -12,11 +12,14 @@ the label of the field it is about, and ``summary`` says in words which fields t
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from babel.lists import format_list
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 import channels.registry as channel_registry
+from scheduler.domain import language
+from scheduler.domain.language import _
 from scheduler.services.errors import Invalid, ServiceError
 from scheduler.services.errors import summary as generic_message
 
@@ -26,15 +29,38 @@ T = TypeVar("T")
 PREDICATES = ("is ", "are ", "must ", "may ", "cannot ", "can ", "has ", "holds ", "needs ", "each ")
 
 
+# how a label and a problem that does not read after it are joined, by language ("Name: …", "Nom : …")
+LABEL_AND_PROBLEM = {"en": "{label}: {problem}", "fr": "{label} : {problem}", "zh": "{label}：{problem}"}
+# how problems are put one after another in a line, and how the line ends
+SEPARATOR = {"zh": "；"}
+FULL_STOP = {"zh": "。"}
+
+
 def said(label: str, problem: str) -> str:
-    """A field's problem, in words: its label, then what the service said about it."""
-    return f"{label} {problem}" if problem.startswith(PREDICATES) else f"{label}: {problem}"
+    """A field's problem, in words: its label, then what the service said about it. In English a
+    predicate ("must be at least 1") reads after the label; other languages put the label first,
+    then the problem ("Nom : doit …", "名称：…")."""
+    label, code = str(label), language.code()
+    if code == language.DEFAULT and problem.startswith(PREDICATES):
+        return f"{label} {problem}"
+    return LABEL_AND_PROBLEM.get(code, LABEL_AND_PROBLEM["en"]).format(label=label, problem=problem)
 
 
 def in_a_list(words: list[str]) -> str:
-    """'Name', 'Name and Time zone', 'Name, Ends on and Time zone'."""
-    words = [str(word) for word in words]  # a label may be lazy (translated when it is read)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """'Name', 'Name and Time zone', 'Name, Ends on and Time zone' (as the reader's language lists)."""
+    words = [str(word) for word in words]
+    if language.code() == language.DEFAULT:  # Babel's English adds a serial comma our sentences do not
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return format_list(words, locale=language.code())
+
+
+def _joined(parts: list[str]) -> str:
+    return SEPARATOR.get(language.code(), "; ").join(str(part) for part in parts)
+
+
+def _ended(text: str) -> str:
+    stop = FULL_STOP.get(language.code(), ".")
+    return text if text.endswith((".", "。", "!", "?", "！", "？")) else text + stop
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -124,12 +150,14 @@ class PageForm(FlaskForm):
             return error.message
         self.refused(error)
         headline = "" if error.message == generic_message(error.fields) else error.message
-        found = "; ".join(self.problems())
-        return f"{headline}. {found}." if headline else f"{found}."
+        found = _ended(_joined(self.problems()))
+        return f"{_ended(headline)} {found}" if headline else found
 
-    def summary(self, outcome: str = "Nothing was saved") -> str:
-        """The banner over a refused form: what happened, and which fields to correct, by their labels."""
+    def summary(self, outcome: str | None = None) -> str:
+        """The banner over a refused form: what happened, and which fields to correct, by their labels.
+        ``outcome`` is translated here (a page may pass it translated already, or as written)."""
+        outcome = _(str(outcome)) if outcome else _("Nothing was saved")
         labels = [field.label.text for field in self.in_page_order() if field.errors]
-        parts = [f"please correct {in_a_list(labels)} below"] if labels else []
+        parts = [_("please correct %(fields)s below", fields=in_a_list(labels))] if labels else []
         parts += self.form_errors
-        return f"{outcome}: {'; '.join(parts)}." if parts else ""
+        return _("%(outcome)s: %(problems)s.", outcome=outcome, problems=_joined(parts)) if parts else ""

@@ -10,66 +10,68 @@ LANGUAGES = (("", lazy_gettext("My browser's")), ("en", "English"), ("fr", "Fran
 
 
 class SignInForm(PageForm):
-    email = EmailField("Email", render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", render_kw={"autocomplete": "current-password"})
+    email = EmailField(lazy_gettext("Email"), render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField(lazy_gettext("Password"), render_kw={"autocomplete": "current-password"})
 
 
 class CodeForm(PageForm):
     """The second step of signing in, and turning two-step sign-in on or off: a code from the app."""
 
     code = StringField(
-        "Code",
+        lazy_gettext("Code"),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "maxlength": 12},
-        description="the 6 digits your authenticator app shows now",
+        description=lazy_gettext("the 6 digits your authenticator app shows now"),
     )
 
 
 class ForgotPasswordForm(PageForm):
-    email = EmailField("Email", render_kw={"autocomplete": "username", "autofocus": True})
+    email = EmailField(lazy_gettext("Email"), render_kw={"autocomplete": "username", "autofocus": True})
 
 
 class SetPasswordForm(PageForm):
     password = PasswordField(
-        "New password",
+        lazy_gettext("New password"),
         render_kw={"autocomplete": "new-password"},
-        description="at least 10 characters; a phrase of several words is best",
+        description=lazy_gettext("at least 10 characters; a phrase of several words is best"),
     )
 
 
 class WelcomeForm(PageForm):
-    name = StringField("Your name", render_kw={"autocomplete": "name"})
-    email = EmailField("Email", render_kw={"autocomplete": "username"})
+    name = StringField(lazy_gettext("Your name"), render_kw={"autocomplete": "name"})
+    email = EmailField(lazy_gettext("Email"), render_kw={"autocomplete": "username"})
     password = PasswordField(
-        "Password", render_kw={"autocomplete": "new-password"}, description="at least 10 characters"
+        lazy_gettext("Password"),
+        render_kw={"autocomplete": "new-password"},
+        description=lazy_gettext("at least 10 characters"),
     )
 
 
 class ProfileForm(PageForm):
-    name = StringField("Name")
-    language = SelectField("Language", choices=options(LANGUAGES))
-    timezone = StringField("Time zone", render_kw={"placeholder": "Europe/Paris"})
+    name = StringField(lazy_gettext("Name"))
+    language = SelectField(lazy_gettext("Language"), choices=options(LANGUAGES))
+    timezone = StringField(lazy_gettext("Time zone"), render_kw={"placeholder": "Europe/Paris"})
 
 
 class ChangePasswordForm(PageForm):
-    current_password = PasswordField("Current password", render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField("New password", render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(lazy_gettext("Current password"), render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(lazy_gettext("New password"), render_kw={"autocomplete": "new-password"})
 
 
 class TokenForm(PageForm):
-    label = StringField("Label", render_kw={"placeholder": "e.g. weekly export script"})
-    read_only = BooleanField("Read only")
+    label = StringField(lazy_gettext("Label"), render_kw={"placeholder": lazy_gettext("e.g. weekly export script")})
+    read_only = BooleanField(lazy_gettext("Read only"))
 
 
 def role_options():
-    return options((role, ROLE_LABELS[role]) for role in reversed(ROLES))
+    return options((role, lazy_gettext(ROLE_LABELS[role])) for role in reversed(ROLES))
 
 
 class InviteForm(PageForm):
-    email = EmailField("Email")
-    name = StringField("Name")
-    role = SelectField("Role", choices=role_options(), default="creator")
+    email = EmailField(lazy_gettext("Email"))
+    name = StringField(lazy_gettext("Name"))
+    role = SelectField(lazy_gettext("Role"), choices=role_options(), default="creator")
 
 
 class PersonForm(PageForm):
-    role = SelectField("Role", choices=role_options())
-    active = BooleanField("May sign in")
+    role = SelectField(lazy_gettext("Role"), choices=role_options())
+    active = BooleanField(lazy_gettext("May sign in"))

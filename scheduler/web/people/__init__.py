@@ -3,6 +3,11 @@ a person's own settings and API tokens, and for owners the team and the audit tr
 
 from flask import Blueprint
 
+from scheduler.services import audit
+
 blueprint = Blueprint("people", __name__)
+# the trail's own words (actions, kinds of objects) in the reader's language, wherever a trail is shown
+blueprint.add_app_template_global(audit.in_words, "trail_words")
+blueprint.add_app_template_global(audit.sentence_of, "trail_sentence")
 
 from scheduler.web.people import recovery, second_step, sign_in, team  # noqa: E402, F401  (the routes)

@@ -10,6 +10,7 @@ import segno
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from scheduler.domain.language import _
 from scheduler.services import people, two_step
 from scheduler.services.errors import Conflict
 from scheduler.web.forms.people import CodeForm
@@ -37,7 +38,7 @@ def two_step_page():
         return redirect(url_for("people.profile"))
     form = CodeForm.shown()
     if form.submit(lambda: two_step.confirm(me, form.code.data or "")) is not None:
-        flash("Two-step sign-in is on: from now on, signing in asks for a code after your password.")
+        flash(_("Two-step sign-in is on: from now on, signing in asks for a code after your password."))
         return redirect(url_for("people.profile"))
     return render_template(
         "people/two_step.html", me=me, on=False, form=form, setup=setup, qr=qr_code(setup.uri)
@@ -49,7 +50,7 @@ def two_step_off():
     me = _me()
     form = CodeForm()
     if form.submit(lambda: two_step.turn_off(me, form.code.data or "")) is not None:
-        flash("Two-step sign-in is off: your password alone signs you in.")
+        flash(_("Two-step sign-in is off: your password alone signs you in."))
         return redirect(url_for("people.profile"))
     return render_template("people/two_step.html", me=me, on=True, form=form), 422
 
@@ -57,5 +58,10 @@ def two_step_off():
 @blueprint.post("/people/<int:user_id>/two-step-off")
 def two_step_off_for(user_id):
     person = two_step.turn_off_for(people.get(user_id))
-    flash(f"{person.display_name}: two-step sign-in is off; they can turn it on again from their page.")
+    flash(
+        _(
+            "%(name)s: two-step sign-in is off; they can turn it on again from their page.",
+            name=person.display_name,
+        )
+    )
     return redirect(url_for("people.team"))

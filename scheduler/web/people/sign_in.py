@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from scheduler.domain.language import _
 from scheduler.services import people, two_step
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web import limits
@@ -83,7 +84,7 @@ def sign_in_code():
     user = _passed_password()
     if user is None:
         session.pop(PASSED_PASSWORD, None)
-        flash("Sign in with your password first (the code must follow it within a few minutes).")
+        flash(_("Sign in with your password first (the code must follow it within a few minutes)."))
         return redirect(url_for("people.sign_in", next=request.args.get("next") or None))
     form = CodeForm.shown()
     signed = form.submit(lambda: two_step.check(user, form.code.data or ""))
@@ -97,7 +98,7 @@ def sign_in_code():
 @blueprint.post("/logout")
 def sign_out():
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("people.sign_in"))
 
 
@@ -114,10 +115,10 @@ def set_password(token):
         logout_user()
         if two_step.is_on(user):  # the link stands for the password only: the code is still asked
             session[PASSED_PASSWORD] = {"u": user.id, "e": user.session_epoch, "at": int(time.time())}
-            flash("Your password is set. Now the code from your authenticator app.")
+            flash(_("Your password is set. Now the code from your authenticator app."))
             return redirect(url_for("people.sign_in_code"))
         login_user(SignedIn.of(user))
-        flash("Your password is set. Welcome to Refrain.")
+        flash(_("Your password is set. Welcome to Refrain."))
         return redirect(url_for("ui.index"))
     return render_template("people/set_password.html", form=form, person=person), 422 if form.errors else 200
 
@@ -131,7 +132,7 @@ def welcome(token):
         if isinstance(refusal, Invalid):
             message = refusal.fields.get("link", refusal.message)
         else:  # said of the team, not of the link: the page reads "The link …"
-            message = f"was for the first owner, and {refusal.message}"
+            message = _("was for the first owner, and %(problem)s", problem=refusal.message)
         return render_template("people/link_refused.html", message=message), 410
     form = WelcomeForm.shown()
     user = form.submit(
@@ -140,6 +141,6 @@ def welcome(token):
     )
     if user is not None:
         login_user(SignedIn.of(user))
-        flash("You are the owner of this Refrain. Invite your team from the People page.")
+        flash(_("You are the owner of this Refrain. Invite your team from the People page."))
         return redirect(url_for("ui.index"))
     return render_template("people/welcome.html", form=form), 422 if form.errors else 200

@@ -3,7 +3,8 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from scheduler.domain.access import ROLE_LABELS
+from scheduler.domain.access import role_label
+from scheduler.domain.language import _
 from scheduler.services import audit, people, tokens, two_step
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.auth import SignedIn
@@ -32,7 +33,7 @@ def profile():
         )
         if user is not None:
             login_user(SignedIn.of(user))  # this session goes on; every other one has ended
-            flash("Your password is changed; you were signed out everywhere else.")
+            flash(_("Your password is changed; you were signed out everywhere else."))
             return redirect(url_for("people.profile"))
     elif request.method == "POST":
         saved = profile_form.submit(
@@ -44,7 +45,7 @@ def profile():
             )
         )
         if saved is not None:
-            flash("Your settings are saved.")
+            flash(_("Your settings are saved."))
             return redirect(url_for("people.profile"))
     failed = profile_form.errors or password_form.errors
     return render_template(
@@ -55,7 +56,7 @@ def profile():
         token_form=token_form,
         my_tokens=tokens.of(me),
         new_token=session.pop(NEW_TOKEN, None),
-        role_label=ROLE_LABELS.get(me.role, me.role),
+        role_label=role_label(me.role),
         two_step_offered=two_step.offered(me),
         two_step_on=two_step.is_on(me),
     ), 422 if failed else 200
@@ -66,7 +67,7 @@ def create_token():
     form = TokenForm()
     made = form.submit(lambda: tokens.create(_me(), form.label.data or "", bool(form.read_only.data)))
     if made is None:
-        flash("; ".join(form.problems()) or "The token was not made.")
+        flash("; ".join(form.problems()) or _("The token was not made."))
     else:
         session[NEW_TOKEN] = made[1]
     return redirect(url_for("people.profile") + "#tokens")
@@ -76,7 +77,7 @@ def create_token():
 def revoke_token(token_id):
     by_owner = current_user.may("owner")
     tokens.revoke(_me(), token_id, by_owner=by_owner)
-    flash("The token is revoked: scripts using it are refused from now on.")
+    flash(_("The token is revoked: scripts using it are refused from now on."))
     return redirect(request.form.get("back") or url_for("people.profile"))
 
 
@@ -96,7 +97,6 @@ def _team_page(invite_form, link: tuple[str, str] | None = None, status: int = 2
         forms=forms,
         invite_form=invite_form,
         link=link,
-        labels=ROLE_LABELS,
         two_step_on={p.id for p in everyone if two_step.is_on(p)},
     ), status
 
@@ -110,7 +110,11 @@ def invite():
     if made is None:
         return _team_page(form, status=422)
     user, new = made
-    flash(f"{user.display_name} is {'invited' if new else 'updated'} as {ROLE_LABELS[user.role].lower()}.")
+    role = role_label(user.role).lower()
+    if new:
+        flash(_("%(name)s is invited as %(role)s.", name=user.display_name, role=role))
+    else:
+        flash(_("%(name)s is updated as %(role)s.", name=user.display_name, role=role))
     return _team_page(InviteForm(formdata=None), link=(user.display_name, people.password_link(user)))
 
 
@@ -121,9 +125,9 @@ def change_person(user_id):
     try:
         people.update(person, role=form.role.data, active=bool(form.active.data))
     except (Invalid, Conflict) as refused:
-        flash(f"{person.display_name}: {refused.message}")
+        flash(_("%(name)s: %(problem)s", name=person.display_name, problem=refused.message))
         return _team_page(InviteForm(formdata=None), status=409)
-    flash(f"{person.display_name}: saved.")
+    flash(_("%(name)s: saved.", name=person.display_name))
     return redirect(url_for("people.team"))
 
 
@@ -142,7 +146,7 @@ def audit_page():
     try:  # a day picked on the page starts on the reader's own clock
         since = audit.since_of(since_text, current_user.timezone)
     except Invalid as refused:
-        flash(f"Since {refused.fields['since']}; showing every day.")
+        flash(_("Since %(problem)s; showing every day.", problem=refused.fields["since"]))
         since = None
     before_id = request.args.get("before", type=int)
     lines = audit.events(since=since, actor_id=actor_id, object_type=object_type, before_id=before_id, limit=100)
