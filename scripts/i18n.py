@@ -126,7 +126,8 @@ def unwrapped() -> list[tuple[str, str]]:
                 name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if name not in SAID_BY:
                     continue
-                for argument in [*node.args, *(k.value for k in node.keywords if k.arg in ("message", None))]:
+                said = node.args[1:] if name == "NotFound" else node.args  # NotFound's first names a kind
+                for argument in [*said, *(k.value for k in node.keywords if k.arg in ("message", None))]:
                     if _literal(argument):
                         found.append((f"{path.relative_to(ROOT)}:{node.lineno}", ast.unparse(argument)[:100]))
     return found

@@ -254,11 +254,11 @@ def stored_name(url) -> str | None:
 def served(name: str) -> Served:
     """A stored file by its name, as the app serves it; NotFound unless a medium names it."""
     if not media_storage.NAME.match(name or ""):
-        raise NotFound("media file")
+        raise NotFound("media file", _("media file not found"))
     media = db.session.scalar(select(MediaFile).where(or_(MediaFile.name == name, MediaFile.thumbnail == name)))
     stored = storage().get(name) if media is not None else None
     if stored is None:
-        raise NotFound("media file")
+        raise NotFound("media file", _("media file not found"))
     if name == media.thumbnail:
         return Served(images.THUMBNAIL_TYPE, True, name, stored)
     return Served(media.content_type, media.kind == "image", media.file_name or name, stored)

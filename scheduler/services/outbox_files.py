@@ -42,7 +42,7 @@ def delivered_file(post: Post) -> DeliveredFile:
     """The outbox file of a delivered post, or NotFound (a live delivery, or a file removed since)."""
     path = outbox_path(post)
     if path is None:
-        raise NotFound(f"delivered file of post {post.id}", _("delivered file of post %(id)s not found", id=post.id))
+        raise NotFound("delivered file", _("delivered file of post %(id)s not found", id=post.id))
     with path.open("rb") as handle:
         raw = handle.read(LARGEST_SHOWN + 1)
     text = raw[:LARGEST_SHOWN].decode("utf-8", "replace")

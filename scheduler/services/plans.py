@@ -138,7 +138,7 @@ def set_commitment(plan: Plan, channel: str, data) -> tuple[Commitment, bool]:
 def remove_commitment(plan: Plan, channel: str) -> None:
     commitment = next((c for c in plan.commitments if c.channel == channel), None)
     if commitment is None:
-        raise NotFound(f"commitment on {channel}")
+        raise NotFound("commitment", _("no commitment on %(channel)s", channel=channel))
     plan.commitments.remove(commitment)
 
 

@@ -43,7 +43,7 @@ IDEA_FIELDS = ("body", "title", "link", "media")
 def get_set(set_id) -> PostSet:
     post_set = db.session.get(PostSet, set_id) if is_id(set_id) else None
     if post_set is None:
-        raise NotFound(f"post set {set_id}")
+        raise NotFound("post set", _("post set %(id)s not found", id=set_id))
     return post_set
 
 

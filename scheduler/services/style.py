@@ -48,7 +48,7 @@ VERSIONED = (
 def get_entry(entry_id) -> StyleEntry:
     entry = db.session.get(StyleEntry, entry_id) if is_id(entry_id) else None
     if entry is None or entry.deleted_at is not None:
-        raise NotFound(f"style entry {entry_id}", _("style entry %(id)s not found", id=entry_id))
+        raise NotFound("style entry", _("style entry %(id)s not found", id=entry_id))
     return entry
 
 
