@@ -74,6 +74,23 @@ FIELD_LABELS = {
     "is_pattern": N_("Pattern"),
     "updated_by": N_("Edited by"),
     "deleted_at": N_("Deleted at"),
+    "email": N_("Email"),
+    "name": N_("Name"),
+    "role": N_("Role"),
+    "language": N_("Language"),
+    "label": N_("Label"),
+    "read_only": N_("Read only"),
+    "revoked_at": N_("Revoked at"),
+    "kind": N_("Kind"),
+    "severity": N_("Severity"),
+    "avoid": N_("Avoid"),
+    "prefer": N_("Prefer"),
+    "keywords": N_("Keywords"),
+    "triggers": N_("Triggers"),
+    "requires": N_("Requires"),
+    "rule": N_("Rule"),
+    "status_message": N_("What the service said"),
+    "session_epoch": N_("Sessions"),
 }
 
 
