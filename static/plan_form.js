@@ -16,7 +16,7 @@
       }
       link.classList.add("added");
       link.setAttribute("aria-pressed", "true");
-      if (status) status.textContent = "Added “" + word + "” to the theme keywords.";
+      if (status) status.textContent = (status.dataset.added || "Added “%(word)s” to the theme keywords.").replace("%(word)s", word);
     });
   });
 })();

@@ -9,8 +9,9 @@ document.querySelectorAll("button[data-copy]").forEach(function (button) {
     if (!field) return;
     field.focus();
     field.select();
-    const copied = function () { button.textContent = "Copied"; };
-    const failed = function () { button.textContent = "Select and copy"; };
+    // the words come from the page, in the reader's language
+    const copied = function () { button.textContent = button.dataset.copied || "Copied"; };
+    const failed = function () { button.textContent = button.dataset.copyFailed || "Select and copy"; };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(field.value).then(copied, failed);
     else { try { document.execCommand("copy") ? copied() : failed(); } catch (error) { failed(); } }
   });
