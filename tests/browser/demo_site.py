@@ -72,7 +72,9 @@ def compose_a_set(page, ids) -> str:
     """A post set made through the composer (as a person makes one); returns its page's address."""
     page.goto(f"/plans/{ids['plan']}/compose")
     page.get_by_label("Title").fill("Atlas 2.0 on every channel")
-    page.get_by_label("The idea").fill("Atlas 2.0 plans a whole quarter in one calendar. See how the winter launch went.")
+    page.get_by_label("The idea").fill(
+        "Atlas 2.0 plans a whole quarter in one calendar. See how the winter launch went."
+    )
     page.get_by_label("Link").fill("https://example.com/atlas")
     page.get_by_role("button", name="Make the drafts").click()
     page.wait_for_url("**/post-sets/*")

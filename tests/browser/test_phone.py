@@ -18,15 +18,19 @@ TOO_WIDE = """() => {
     }
     return false;
   };
-  const name = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") +
-    (typeof element.className === "string" && element.className ? "." + element.className.trim().split(/\\s+/).join(".") : "");
+  const name = (element) => {
+    const classes = typeof element.className === "string" ? element.className.trim().split(/\\s+/) : [];
+    return element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + classes.map((c) => c && "." + c).join("");
+  };
   let widest = 0;
   const wide = [];
   for (const element of document.body.querySelectorAll("*")) {
     const box = element.getBoundingClientRect();
     if (!box.width || !box.height || held(element)) continue;
     widest = Math.max(widest, box.right);
-    if (box.right > screen + 0.5 || box.left < -0.5) wide.push(`${name(element)} (${Math.round(box.left)}..${Math.round(box.right)})`);
+    if (box.right > screen + 0.5 || box.left < -0.5) {
+      wide.push(`${name(element)} (${Math.round(box.left)}..${Math.round(box.right)})`);
+    }
   }
   return {scrollWidth: document.documentElement.scrollWidth, widest: Math.round(widest), wide: wide.slice(0, 8)};
 }"""
