@@ -20,7 +20,8 @@ TOO_WIDE = """() => {
   };
   const name = (element) => {
     const classes = typeof element.className === "string" ? element.className.trim().split(/\\s+/) : [];
-    return element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + classes.map((c) => c && "." + c).join("");
+    const id = element.id ? "#" + element.id : "";
+    return element.tagName.toLowerCase() + id + classes.map((c) => c && "." + c).join("");
   };
   let widest = 0;
   const wide = [];
