@@ -5,6 +5,8 @@ Every piece of text that reaches the SVG goes through ``escape``; numbers are fo
 
 from markupsafe import Markup, escape
 
+from scheduler.web.chart_numbers import numbers_table, percent, translated
+
 BAND_WORDS = {
     "below_floor": "below the floor",
     "in_band": "in the band",
@@ -63,7 +65,26 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
         f'<text x="0" y="{height - 6}" class="legend">bar: share of posts on theme; '
         "shaded band: from the floor (solid line) to the one-note ceiling (dashed line)</text></svg>"
     )
-    return Markup("".join(parts))
+    numbers = [
+        [
+            labels.get(row["channel"], row["channel"]),
+            percent(row["coverage_ratio"]),
+            percent(row["floor"]),
+            percent(row["ceiling"]),
+            translated(BAND_WORDS.get(row.get("coverage_band"), ""))
+            if row.get("judged", True)
+            else translated("too early to judge"),
+        ]
+        for row in rows
+    ]
+    headers = [
+        translated("Channel"),
+        translated("Coverage"),
+        translated("Floor"),
+        translated("Ceiling"),
+        translated("Where it stands"),
+    ]
+    return Markup("".join(parts)) + numbers_table(translated("Theme coverage by channel"), headers, numbers)
 
 
 def _short(text: str, limit: int = 22) -> str:
@@ -134,7 +155,24 @@ def weekly_chart(
         if index % max(1, len(weeks) // 7) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    headers = [
+        translated("Week of"),
+        translated("Committed"),
+        translated("Scheduled"),
+        translated("Published"),
+        translated("Coverage"),
+    ]
+    numbers = [
+        [
+            week["week_start"] + (" " + translated("(planned)") if week.get("timing") == "future" else ""),
+            f"{week['committed']:g}",
+            week["posts"],
+            week["published"],
+            percent(week.get("coverage_ratio")),
+        ]
+        for week in weeks
+    ]
+    return Markup("".join(parts)) + numbers_table(translated("Posts per week"), headers, numbers)
 
 
 def _coverage_lines(weeks: list[dict], x_of, y_of) -> list[str]:
@@ -191,7 +229,12 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         f'<text x="0" y="{height - 6}" class="legend">bar: the score, 0 to 100, of each item within its channel '
         "(so a tweet and a video compare); colour: its channel</text></svg>"
     )
-    return Markup("".join(parts))
+    numbers = [
+        [item.title or item.link, (labels or {}).get(item.channel, item.channel), f"{r.score:.0f}"]
+        for item, r in ranked
+    ]
+    headers = [translated("Item"), translated("Channel"), translated("Score (0 to 100)")]
+    return Markup("".join(parts)) + numbers_table(translated("Scores of the top performers"), headers, numbers)
 
 
 def _channel_legend(channels: list[str], labels: dict, top: int, column: int, per_row: int) -> str:
@@ -241,4 +284,6 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
             f"{escape(name)} {points[-1][1]:g}</text>"
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    values = {(name, day): value for name in names for day, value in by_metric[name]}
+    numbers = [[day, *(f"{values[name, day]:g}" if (name, day) in values else "–" for name in names)] for day in days]
+    return Markup("".join(parts)) + numbers_table(translated("Metrics over time"), [translated("Day"), *names], numbers)

@@ -9,6 +9,8 @@ import math
 
 from markupsafe import Markup, escape
 
+from scheduler.web.chart_numbers import numbers_table, translated
+
 SIDES = {"better": "better", "worse": "worse", "no_clear_difference": "unclear"}
 
 
@@ -61,4 +63,26 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
         f'<text x="0" y="{height - 5}" class="legend">Right of the dashed line: on theme did better; '
         "an interval across it: the quarter cannot tell.</text></svg>"
     )
-    return Markup("".join(parts))
+    headers = [
+        translated("Channel"),
+        translated("On theme, mean score"),
+        translated("The rest, mean score"),
+        translated("Difference"),
+        translated("95 % interval"),
+    ]
+    numbers = [[labels.get(row["channel"], row["channel"]), *_figures(row)] for row in rows]
+    return Markup("".join(parts)) + numbers_table(
+        translated("On-theme posts against the rest, per channel"), headers, numbers
+    )
+
+
+def _figures(row: dict) -> list[str]:
+    if row["interval"] is None:
+        return ["–", "–", translated("too few to say"), "–"]
+    low, high = row["interval"]
+    return [
+        f"{row['on_theme']['mean']:.0f}",
+        f"{row['rest']['mean']:.0f}",
+        f"{row['difference']:+.1f}",
+        f"{low:+.1f} to {high:+.1f}",
+    ]
