@@ -7,7 +7,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 
-def translated(text: str) -> str:
+def _(text: str) -> str:
     """``text`` in the reader's language (the catalogs'), or as written outside a request's app."""
     return gettext(text) if has_app_context() else text
 

@@ -5,7 +5,7 @@ Every piece of text that reaches the SVG goes through ``escape``; numbers are fo
 
 from markupsafe import Markup, escape
 
-from scheduler.web.chart_numbers import numbers_table, percent, translated
+from scheduler.web.chart_numbers import _, numbers_table, percent
 
 BAND_WORDS = {
     "below_floor": "below the floor",
@@ -71,20 +71,18 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
             percent(row["coverage_ratio"]),
             percent(row["floor"]),
             percent(row["ceiling"]),
-            translated(BAND_WORDS.get(row.get("coverage_band"), ""))
-            if row.get("judged", True)
-            else translated("too early to judge"),
+            _(BAND_WORDS.get(row.get("coverage_band"), "")) if row.get("judged", True) else _("too early to judge"),
         ]
         for row in rows
     ]
     headers = [
-        translated("Channel"),
-        translated("Coverage"),
-        translated("Floor"),
-        translated("Ceiling"),
-        translated("Where it stands"),
+        _("Channel"),
+        _("Coverage"),
+        _("Floor"),
+        _("Ceiling"),
+        _("Where it stands"),
     ]
-    return Markup("".join(parts)) + numbers_table(translated("Theme coverage by channel"), headers, numbers)
+    return Markup("".join(parts)) + numbers_table(_("Theme coverage by channel"), headers, numbers)
 
 
 def _short(text: str, limit: int = 22) -> str:
@@ -156,15 +154,15 @@ def weekly_chart(
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
     headers = [
-        translated("Week of"),
-        translated("Committed"),
-        translated("Scheduled"),
-        translated("Published"),
-        translated("Coverage"),
+        _("Week of"),
+        _("Committed"),
+        _("Scheduled"),
+        _("Published"),
+        _("Coverage"),
     ]
     numbers = [
         [
-            week["week_start"] + (" " + translated("(planned)") if week.get("timing") == "future" else ""),
+            week["week_start"] + (" " + _("(planned)") if week.get("timing") == "future" else ""),
             f"{week['committed']:g}",
             week["posts"],
             week["published"],
@@ -172,7 +170,7 @@ def weekly_chart(
         ]
         for week in weeks
     ]
-    return Markup("".join(parts)) + numbers_table(translated("Posts per week"), headers, numbers)
+    return Markup("".join(parts)) + numbers_table(_("Posts per week"), headers, numbers)
 
 
 def _coverage_lines(weeks: list[dict], x_of, y_of) -> list[str]:
@@ -233,8 +231,8 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         [item.title or item.link, (labels or {}).get(item.channel, item.channel), f"{r.score:.0f}"]
         for item, r in ranked
     ]
-    headers = [translated("Item"), translated("Channel"), translated("Score (0 to 100)")]
-    return Markup("".join(parts)) + numbers_table(translated("Scores of the top performers"), headers, numbers)
+    headers = [_("Item"), _("Channel"), _("Score (0 to 100)")]
+    return Markup("".join(parts)) + numbers_table(_("Scores of the top performers"), headers, numbers)
 
 
 def _channel_legend(channels: list[str], labels: dict, top: int, column: int, per_row: int) -> str:
@@ -286,4 +284,4 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
     parts.append("</svg>")
     values = {(name, day): value for name in names for day, value in by_metric[name]}
     numbers = [[day, *(f"{values[name, day]:g}" if (name, day) in values else "–" for name in names)] for day in days]
-    return Markup("".join(parts)) + numbers_table(translated("Metrics over time"), [translated("Day"), *names], numbers)
+    return Markup("".join(parts)) + numbers_table(_("Metrics over time"), [_("Day"), *names], numbers)

@@ -5,7 +5,7 @@ colours are presentation attributes, since the CSP allows no inline style."""
 
 from markupsafe import Markup, escape
 
-from scheduler.web.chart_numbers import numbers_table, translated
+from scheduler.web.chart_numbers import _, numbers_table
 
 ACTUAL, MISSED, TARGET, PREVIOUS = "#3451b2", "#c62828", "#1d2330", "#8a94a6"
 
@@ -58,7 +58,7 @@ def kpi_chart(kpi: dict, width: int = 560, height: int = 210) -> Markup:
     parts += _line(months, "previous", PREVIOUS, "1 3", centre, y, unit)
     parts.append(_legend(left, height - 14))
     parts.append("</svg>")
-    headers = [translated("Month"), translated("Actual"), translated("Target"), translated("Previous plan")]
+    headers = [_("Month"), _("Actual"), _("Target"), _("Previous plan")]
     numbers = [
         [m["month"], *("–" if m[key] is None else _number(m[key]) for key in ("actual", "target", "previous"))]
         for m in months

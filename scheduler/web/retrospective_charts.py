@@ -9,7 +9,7 @@ import math
 
 from markupsafe import Markup, escape
 
-from scheduler.web.chart_numbers import numbers_table, translated
+from scheduler.web.chart_numbers import _, numbers_table
 
 SIDES = {"better": "better", "worse": "worse", "no_clear_difference": "unclear"}
 
@@ -64,21 +64,19 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
         "an interval across it: the quarter cannot tell.</text></svg>"
     )
     headers = [
-        translated("Channel"),
-        translated("On theme, mean score"),
-        translated("The rest, mean score"),
-        translated("Difference"),
-        translated("95 % interval"),
+        _("Channel"),
+        _("On theme, mean score"),
+        _("The rest, mean score"),
+        _("Difference"),
+        _("95 % interval"),
     ]
     numbers = [[labels.get(row["channel"], row["channel"]), *_figures(row)] for row in rows]
-    return Markup("".join(parts)) + numbers_table(
-        translated("On-theme posts against the rest, per channel"), headers, numbers
-    )
+    return Markup("".join(parts)) + numbers_table(_("On-theme posts against the rest, per channel"), headers, numbers)
 
 
 def _figures(row: dict) -> list[str]:
     if row["interval"] is None:
-        return ["–", "–", translated("too few to say"), "–"]
+        return ["–", "–", _("too few to say"), "–"]
     low, high = row["interval"]
     return [
         f"{row['on_theme']['mean']:.0f}",

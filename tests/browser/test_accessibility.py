@@ -93,3 +93,15 @@ def test_the_sign_in_page_keeps_its_contrast_in_the_dark_scheme(anonymous_page, 
     anonymous_page.emulate_media(color_scheme="dark")
     findings = blocking_findings(visited(anonymous_page, "/login"), CONTRAST_ONLY)
     assert not findings, "sign-in (dark): " + "\n".join(findings)
+
+
+@pytest.mark.parametrize("name", ["report", "indicators", "library", "library item"])
+def test_every_chart_has_its_numbers_beside_it(page, demo_ids, name):
+    visited(page, address(SIGNED_IN_PAGES[name], demo_ids))
+    charts = page.locator("svg.chart[role=img]:not(.share-bar):not(.sparkline)")
+    assert charts.count() >= 1, f"{name} draws a chart"
+    for index in range(charts.count()):
+        numbers = charts.nth(index).locator("xpath=following-sibling::*[1]")
+        assert numbers.evaluate("e => e.matches('table.chart-numbers')"), f"{name}: chart {index} has no numbers"
+        assert numbers.locator("tbody tr").count() >= 1
+        assert any(ch.isdigit() for ch in numbers.inner_text() or numbers.text_content())
