@@ -1,5 +1,5 @@
-// The menu that folds away on a narrow screen, and the keyboard shortcuts listed under "?" (base.html):
-// n a new post in the page's plan, [ and ] the previous and next period (or page), a approves the post
+// On every page (base.html): the menu that folds away on a narrow screen, a table that scrolls in its box
+// reached by keyboard, and the keyboard shortcuts listed under "?": n a new post in the page's plan, [ and ] the previous and next period (or page), a approves the post
 // under review. "/" (lookup.js) and "i" (interactions.js) have their own scripts. Keys typed in a field,
 // or with Ctrl, Alt or Cmd, are never taken.
 (function () {
@@ -15,6 +15,17 @@
       header.classList.toggle("menu-open", open);
     });
   }
+
+  // a table wider than a phone scrolls in its own box (refrain.css): the keyboard must reach it to scroll it
+  const scrollable = function () {
+    document.querySelectorAll("main table:not(.sr-only), main .calendar-scroll").forEach(function (box) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
+      else if (!scrolls && box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  };
+  scrollable();
+  window.addEventListener("resize", scrollable);
 
   const dialog = document.getElementById("shortcuts");
   const typing = function (element) {

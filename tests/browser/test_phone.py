@@ -102,3 +102,12 @@ def test_the_month_is_a_list_of_days_on_a_phone(page, demo_ids):
     assert abs(second["x"] - first["x"]) < 1 and first["width"] > 300, "each day takes the screen's width"
     expect(page.locator("td.day[data-day='2031-11-03'] .weekday")).to_be_visible()
     expect(page.locator("td.day.other-month").first).to_be_hidden()  # October's and December's days
+
+
+@pytest.mark.parametrize("name", list(SIGNED_IN_PAGES))
+def test_the_phone_layout_keeps_axe_cores_word(page, demo_ids, name):
+    from tests.browser.test_accessibility import blocking_findings
+
+    measured(page, address(SIGNED_IN_PAGES[name], demo_ids), name)
+    findings = blocking_findings(page)
+    assert not findings, f"{name} at 390 px: " + "\n".join(findings)
