@@ -1,7 +1,8 @@
 // On every page (base.html): the menu that folds away on a narrow screen, a table that scrolls in its box
 // reached by keyboard, and the keyboard shortcuts listed under "?": n a new post in the page's plan,
-// [ and ] the previous and next period (or page), a approves the post under review. "/" (lookup.js) and "i" (interactions.js) have their own scripts. Keys typed in a field,
-// or with Ctrl, Alt or Cmd, are never taken.
+// [ and ] the previous and next period (or page), a approves the post under review. "/" (lookup.js) and
+// "i" (interactions.js) have their own scripts. Keys typed in a field, or with Ctrl, Alt or Cmd, are never
+// taken.
 (function () {
   "use strict";
   const header = document.querySelector("header.top");
