@@ -19,7 +19,7 @@
 
   // a table wider than a phone scrolls in its own box (refrain.css): the keyboard must reach it to scroll it
   const scrollable = function () {
-    document.querySelectorAll("main table:not(.sr-only), main .calendar-scroll").forEach(function (box) {
+    document.querySelectorAll("main table:not(.numbers), main .calendar-scroll").forEach(function (box) {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       if (scrolls && !box.hasAttribute("tabindex")) box.setAttribute("tabindex", "0");
       else if (!scrolls && box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");

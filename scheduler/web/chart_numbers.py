@@ -13,8 +13,9 @@ def _(text: str) -> str:
 
 
 def numbers_table(caption: str, headers: list[str], rows: list[list]) -> Markup:
-    """A visually hidden table: ``caption``, one column per header, the first cell of each row its
-    header (a channel, a week, a month). Cells are escaped; numbers come formatted."""
+    """A visually hidden table, in a hidden box (a table is never narrower than its content): ``caption``,
+    one column per header, the first cell of each row its header (a channel, a week, a month). Cells are
+    escaped; numbers come formatted."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join(
         "<tr>"
@@ -26,8 +27,8 @@ def numbers_table(caption: str, headers: list[str], rows: list[list]) -> Markup:
         for row in rows
     )
     return Markup(
-        f'<table class="sr-only chart-numbers"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'<div class="sr-only chart-numbers"><table class="numbers"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 

@@ -2,6 +2,8 @@
 the screen (except inside a box made to scroll, like the week's grid), the menu folds behind a button and
 opens, and the month is a list of days."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import expect
@@ -111,3 +113,19 @@ def test_the_phone_layout_keeps_axe_cores_word(page, demo_ids, name):
     measured(page, address(SIGNED_IN_PAGES[name], demo_ids), name)
     findings = blocking_findings(page)
     assert not findings, f"{name} at 390 px: " + "\n".join(findings)
+
+
+def test_the_week_is_a_list_of_days_on_a_phone_and_a_grid_on_a_wide_screen(page, demo_ids):
+    measured(page, address(SIGNED_IN_PAGES["calendar (week)"], demo_ids), "calendar (week)")
+    days = page.locator("ol.day-list > li")
+    expect(days).to_have_count(7)
+    expect(page.locator("table.calendar.week")).to_be_hidden()
+    wednesday = days.nth(2)
+    expect(wednesday.locator(".list-date")).to_have_text("Wed 12 Nov")
+    expect(wednesday.locator(".line").first.locator(".channel")).to_have_text("X / Twitter")
+    chip = wednesday.locator("a.post-chip").first
+    expect(chip).to_have_attribute("href", re.compile(r"/posts/\d+$"))
+    assert chip.get_attribute("data-post") is None, "the grid's chips are the ones that move"
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator("table.calendar.week")).to_be_visible()
+    expect(page.locator("ol.day-list")).to_have_count(0)
