@@ -13,6 +13,7 @@
   const close = function () {
     list.hidden = true;
     box.setAttribute("aria-expanded", "false");
+    box.removeAttribute("aria-activedescendant");
     active = -1;
   };
   const links = () => Array.from(list.querySelectorAll("a"));
@@ -20,17 +21,22 @@
     const all = links();
     all.forEach((a, n) => a.classList.toggle("active", n === index));
     active = index;
+    if (index >= 0) box.setAttribute("aria-activedescendant", all[index].id);
+    else box.removeAttribute("aria-activedescendant");
   };
   const show = function (results) {
     list.innerHTML = "";
     if (!results.length) {
       const empty = document.createElement("p");
       empty.className = "muted";
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
       empty.textContent = "Nothing in the guide matches.";
       list.appendChild(empty);
     }
-    results.forEach(function (entry) {
+    results.forEach(function (entry, n) {
       const a = document.createElement("a");
+      a.id = "lookup-option-" + n;
       a.href = entryUrl + "/" + entry.id;
       a.setAttribute("role", "option");
       const head = document.createElement("strong");

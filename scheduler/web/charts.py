@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from scheduler.domain.formats import share as pct
 from scheduler.domain.language import N_, _
+from scheduler.web.chart_numbers import numbers_table
 
 BAND_WORDS = {
     "below_floor": N_("below the floor"),
@@ -86,7 +87,24 @@ def coverage_chart(rows: list[dict], width: int = 640, labels: dict | None = Non
                 f'<text x="{label_width + scale + 42}" y="{y + 13}" class="early">{escape(_(TOO_EARLY))}</text>'
             )
     parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(COVERAGE_LEGEND))) + "</text></svg>")
-    return Markup("".join(parts))
+    numbers = [
+        [
+            labels.get(row["channel"], row["channel"]),
+            pct(row["coverage_ratio"]),
+            pct(row["floor"]),
+            pct(row["ceiling"]),
+            _(BAND_WORDS.get(row.get("coverage_band"), "")) if row.get("judged", True) else _("too early to judge"),
+        ]
+        for row in rows
+    ]
+    headers = [
+        _("Channel"),
+        _("Coverage"),
+        _("Floor"),
+        _("Ceiling"),
+        _("Where it stands"),
+    ]
+    return Markup("".join(parts)) + numbers_table(_("Theme coverage by channel"), headers, numbers)
 
 
 def _short(text: str, limit: int = 22) -> str:
@@ -168,7 +186,24 @@ def weekly_chart(
         if index % max(1, len(weeks) // 7) == 0:
             parts.append(f'<text x="{x:.1f}" y="{height - 10}" class="axis">{escape(week["week_start"][5:])}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    headers = [
+        _("Week of"),
+        _("Committed"),
+        _("Scheduled"),
+        _("Published"),
+        _("Coverage"),
+    ]
+    numbers = [
+        [
+            week["week_start"] + (" " + _("(planned)") if week.get("timing") == "future" else ""),
+            f"{week['committed']:g}",
+            week["posts"],
+            week["published"],
+            pct(week.get("coverage_ratio")),
+        ]
+        for week in weeks
+    ]
+    return Markup("".join(parts)) + numbers_table(_("Posts per week"), headers, numbers)
 
 
 def _coverage_lines(weeks: list[dict], x_of, y_of) -> list[str]:
@@ -223,7 +258,12 @@ def score_chart(ranked: list, width: int = 640, labels: dict | None = None) -> M
         )
     parts.append(_channel_legend(channels, labels or {}, legend_top, width // per_row, per_row))
     parts.append(f'<text x="0" y="{height - 6}" class="legend">' + str(escape(_(SCORE_LEGEND))) + "</text></svg>")
-    return Markup("".join(parts))
+    numbers = [
+        [item.title or item.link, (labels or {}).get(item.channel, item.channel), f"{r.score:.0f}"]
+        for item, r in ranked
+    ]
+    headers = [_("Item"), _("Channel"), _("Score (0 to 100)")]
+    return Markup("".join(parts)) + numbers_table(_("Scores of the top performers"), headers, numbers)
 
 
 def _channel_legend(channels: list[str], labels: dict, top: int, column: int, per_row: int) -> str:
@@ -273,4 +313,6 @@ def metric_series_chart(series: list[dict], width: int = 560, height: int = 150)
             f"{escape(name)} {points[-1][1]:g}</text>"
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    values = {(name, day): value for name in names for day, value in by_metric[name]}
+    numbers = [[day, *(f"{values[name, day]:g}" if (name, day) in values else "–" for name in names)] for day in days]
+    return Markup("".join(parts)) + numbers_table(_("Metrics over time"), [_("Day"), *names], numbers)

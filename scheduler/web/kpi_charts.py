@@ -8,6 +8,7 @@ from markupsafe import Markup, escape
 
 from scheduler.domain import formats, language
 from scheduler.domain.language import N_, _
+from scheduler.web.chart_numbers import numbers_table
 
 ACTUAL, MISSED, TARGET, PREVIOUS = "#3451b2", "#c62828", "#1d2330", "#8a94a6"
 
@@ -73,7 +74,13 @@ def kpi_chart(kpi: dict, width: int = 560, height: int = 210) -> Markup:
     parts += _line(months, "previous", PREVIOUS, "1 3", centre, y, unit)
     parts.append(_legend(left, height - 14))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    headers = [_("Month"), _("Actual"), _("Target"), _("Previous plan")]
+    numbers = [
+        [m["month"], *("–" if m[key] is None else _number(m[key]) for key in ("actual", "target", "previous"))]
+        for m in months
+    ]
+    caption = f"{kpi.get('label') or kpi['name']}" + (f" ({kpi['unit']})" if kpi.get("unit") else "")
+    return Markup("".join(parts)) + numbers_table(caption, headers, numbers)
 
 
 def _line(months, key, colour, dashes, centre, y, unit) -> list[str]:

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from scheduler.domain import language
 from scheduler.domain.language import N_, _
+from scheduler.web.chart_numbers import numbers_table
 
 
 def _signed(value: float) -> str:
@@ -87,4 +88,24 @@ def difference_chart(rows: list[dict], labels: dict | None = None, width: int = 
         f'<text x="0" y="{height - 20}" class="legend">{escape(legend)}</text>'
         f'<text x="0" y="{height - 5}" class="legend">{escape(reading)}</text></svg>'
     )
-    return Markup("".join(parts))
+    headers = [
+        _("Channel"),
+        _("On theme, mean score"),
+        _("The rest, mean score"),
+        _("Difference"),
+        _("95 % interval"),
+    ]
+    numbers = [[labels.get(row["channel"], row["channel"]), *_figures(row)] for row in rows]
+    return Markup("".join(parts)) + numbers_table(_("On-theme posts against the rest, per channel"), headers, numbers)
+
+
+def _figures(row: dict) -> list[str]:
+    if row["interval"] is None:
+        return ["–", "–", _("too few to say"), "–"]
+    low, high = row["interval"]
+    return [
+        f"{row['on_theme']['mean']:.0f}",
+        f"{row['rest']['mean']:.0f}",
+        f"{row['difference']:+.1f}",
+        f"{low:+.1f} to {high:+.1f}",
+    ]
