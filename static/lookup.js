@@ -24,6 +24,8 @@
     if (index >= 0) box.setAttribute("aria-activedescendant", all[index].id);
     else box.removeAttribute("aria-activedescendant");
   };
+  // the words it writes, in the reader's language, from the page (base.html's data-words)
+  const words = JSON.parse((document.querySelector(".lookup") || {dataset: {}}).dataset.words || "{}");
   const show = function (results) {
     list.innerHTML = "";
     if (!results.length) {
@@ -31,7 +33,7 @@
       empty.className = "muted";
       empty.setAttribute("role", "option");
       empty.setAttribute("aria-disabled", "true");
-      empty.textContent = "Nothing in the guide matches.";
+      empty.textContent = words.none || "Nothing in the guide matches.";
       list.appendChild(empty);
     }
     results.forEach(function (entry, n) {
@@ -43,7 +45,9 @@
       head.innerHTML = entry.title_html; // escaped by the server, <mark> only
       const where = document.createElement("small");
       where.className = "muted";
-      where.textContent = " " + entry.kind.replace("_", " ") + " · " + (entry.channel || "every channel");
+      const kind = (words.kinds || {})[entry.kind] || entry.kind.replace("_", " ");
+      const channel = entry.channel ? (words.channels || {})[entry.channel] || entry.channel : words.every || "every channel";
+      where.textContent = " " + kind + " · " + channel;
       const snippet = document.createElement("span");
       snippet.className = "snippet";
       snippet.innerHTML = entry.snippet_html; // escaped by the server, <mark> only

@@ -22,6 +22,7 @@ def test_a_french_browser_reads_the_pages_in_french(client):
     page = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
     assert '<html lang="fr">' in page
     assert "Bibliothèque" in page and "Guide de style" in page and "Se déconnecter" in page
+    assert "Rien dans le guide ne correspond." in page, "the lookup's script takes its words from the page"
 
 
 def test_a_chinese_browser_reads_them_in_chinese_and_an_unknown_language_in_english(client):
