@@ -179,11 +179,11 @@ def page(browser, live_server, csp_violations):
     yield from _page(browser, live_server, csp_violations, signed_in_as="owner@example.com")
 
 
-def _page(browser, live_server, csp_violations, signed_in_as):
+def _page(browser, live_server, csp_violations, signed_in_as, locale="en-GB"):
     """A fresh context (cookies, storage) per test; every page error, and every CSP violation, fails the
     test: the pages must work with no inline script at all."""
     context = browser.new_context(
-        base_url=live_server.url, accept_downloads=True, locale="en-GB", timezone_id="Europe/Paris"
+        base_url=live_server.url, accept_downloads=True, locale=locale, timezone_id="Europe/Paris"
     )
     if signed_in_as:
         context.add_cookies([session_cookie(live_server, signed_in_as)])
