@@ -155,9 +155,27 @@ def problems(language: str, found: dict) -> list[tuple[str, str, str]]:
     return sorted(wrong)
 
 
+def disagreements(language: str) -> list[tuple[str, list[str]]]:
+    """Sentences two areas' files translate differently: only the first file's is ever read, so the
+    other area's pages would not read as its author wrote them."""
+    said: dict = {}
+    for path in sorted((FOLDER / language).glob("*.po")):
+        with path.open("rb") as source:
+            for message in read_po(source, locale=language):
+                if message.id:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    said.setdefault(key, {}).setdefault(str(message.string), []).append(path.name)
+    return [(key, [f"{files}: {string}" for string, files in versions.items()]) for key, versions in said.items()
+            if len(versions) > 1]  # fmt: skip
+
+
 def check() -> int:
     found = sentences()
     failed = 0
+    for language in TRANSLATED_INTO:
+        for sentence, versions in disagreements(language):
+            print(f"{language}: {sentence!r} is translated differently: {' | '.join(versions)}")
+            failed += 1
     for language in TRANSLATED_INTO:
         wrong = problems(language, found)
         for where, message, what in wrong:

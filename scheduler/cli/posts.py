@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from scheduler.domain.language import N_, _
+from scheduler.domain import statuses
+from scheduler.domain.language import _
 from scheduler.services import actor
 from scheduler.services.errors import ServiceError
 
 # a post's status as the summary line says it (the value stays the contract's)
-STATUS_WORDS = {"draft": N_("draft"), "scheduled": N_("scheduled"), "in_review": N_("in review")}
 
 COMMAND_LINE = actor.Actor(None, "refrain (command line)")
 
@@ -54,9 +54,7 @@ def import_command(file, plan_id, schedule):
     for problem in result.errors:
         where = _("line %(line)s, %(field)s", line=problem.line, field=problem.field)
         click.echo(f"{where}: {problem.message}", err=True)
-    statuses = ", ".join(
-        f"{n} {_(STATUS_WORDS.get(status, status.replace('_', ' ')))}" for status, n in sorted(result.statuses.items())
-    )
+    statuses = ", ".join(f"{n} {statuses.label(status)}" for status, n in sorted(result.statuses.items()))
     said = _(
         "imported %(imported)s of %(rows)s rows into plan %(plan)s",
         imported=result.imported,

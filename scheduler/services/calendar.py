@@ -21,7 +21,7 @@ from functools import cached_property
 
 from sqlalchemy import case, func, select
 
-from scheduler.domain import formats
+from scheduler.domain import formats, statuses
 from scheduler.domain.compliance import approval_would_meet, period_status
 from scheduler.domain.facts import COUNTED_STATUSES, CommitmentFacts
 from scheduler.domain.language import N_, _
@@ -49,17 +49,7 @@ DAY_SHAPES = {
     "month_year": ("MMMM y", "yMMMM", ""),
 }
 # the words a chip, a cell or a period's summary shows for a value (translated where shown)
-STATUS_WORDS = {
-    "draft": N_("draft"),
-    "in_review": N_("awaiting approval"),
-    "scheduled": N_("scheduled"),
-    "queued": N_("queued"),
-    "publishing": N_("publishing"),
-    "published": N_("published"),
-    "failed": N_("failed"),
-    "unconfirmed": N_("unconfirmed"),
-    "cancelled": N_("cancelled"),
-}
+STATUS_WORDS = {**statuses.LABELS, statuses.IN_REVIEW: N_("awaiting approval")}
 FLAG_WORDS = {"soon": N_("soon"), "urgent": N_("urgent")}
 PERIOD_WORDS = {"met": N_("met"), "short": N_("short"), "below_floor": N_("below floor"), "one_note": N_("one note")}
 PER_WORDS = {

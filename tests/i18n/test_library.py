@@ -68,7 +68,7 @@ def test_a_bad_rule_is_refused_in_french(client):
 def test_the_public_signup_reads_in_the_browsers_language_and_so_does_its_mail(app, anonymous):
     signup = page(anonymous, "/newsletter/signup", FRENCH)
     assert '<html lang="fr">' in signup and "S’abonner à la lettre d’information" in signup
-    assert "E-mail" in signup and "facultatif" in signup
+    assert "Adresse e-mail" in signup and "facultatif" in signup
     chinese = page(anonymous, "/newsletter/signup", CHINESE)
     assert '<html lang="zh">' in chinese and "订阅电子报" in chinese
     refused = anonymous.post("/newsletter/signup", data={"email": "pas une adresse"}, headers=FRENCH)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 
 import channels.registry as channel_registry
-from scheduler.domain import formats
+from scheduler.domain import formats, statuses
 from scheduler.domain.language import N_, _
 from scheduler.domain.metrics_csv.mapping import METRIC_WORDS
 from scheduler.services import feeds, items, plans, rankings, reuse
@@ -17,18 +17,6 @@ from scheduler.web.pages import blueprint, form_page, say_when
 
 # instants the library shows on UTC (a feed, an item: no plan's clock), in the reader's language
 UTC_SHAPES = {"instant": ("dd MMM y HH:mm", "yMMMd", "Hm"), "date": formats.DATE, "day_time": formats.DAY_AND_TIME}
-# a post's status as people read it (the value stays the API's)
-POST_STATUS_WORDS = {
-    "draft": N_("draft"),
-    "in_review": N_("waiting for approval"),
-    "scheduled": N_("scheduled"),
-    "queued": N_("queued"),
-    "publishing": N_("publishing"),
-    "published": N_("published"),
-    "failed": N_("failed"),
-    "unconfirmed": N_("unconfirmed"),
-    "cancelled": N_("cancelled"),
-}
 
 
 # what an item is, as people read it (the value stays the feed's)
@@ -57,7 +45,7 @@ blueprint.add_app_template_filter(formats.share, "share")
 
 @blueprint.app_context_processor
 def _library_words():
-    return {"metric_labels": METRIC_WORDS, "post_status_labels": POST_STATUS_WORDS, "content_words": CONTENT_WORDS}
+    return {"metric_labels": METRIC_WORDS, "post_status_labels": statuses.LABELS, "content_words": CONTENT_WORDS}
 
 
 # top performers
