@@ -12,7 +12,7 @@ from scheduler.models.database import db
 from scheduler.services import cancel_undo, lifecycle, posts, runtime
 from scheduler.services.errors import Conflict
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, make_plan, make_post
 
 
 def html_of(response, status=200):
@@ -25,7 +25,8 @@ def waiting_jobs(post_id) -> bool:
     return queue.delivery_job_id(post_id) in registry.get_job_ids()
 
 
-def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app):
+def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     editor = html_of(client.get(f"/posts/{post.id}"))
     assert 'value="cancel" data-confirm="Cancel this post?' in editor
@@ -39,7 +40,8 @@ def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app
     assert not waiting_jobs(post.id)
 
 
-def test_undo_puts_a_queued_post_back_on_the_calendar_with_its_job(client, app):
+def test_undo_puts_a_queued_post_back_on_the_calendar_with_its_job(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     client.post(f"/posts/{post.id}", data={"action": "cancel", "confirmed": "yes"})
     page = html_of(client.post(f"/posts/{post.id}/undo-cancel", follow_redirects=True))
@@ -59,7 +61,8 @@ def test_a_draft_comes_back_a_draft_and_a_second_undo_is_refused_as_an_error(cli
     assert '<p class="flash error" role="alert">The cancel can no longer be undone (the post is draft now).' in again
 
 
-def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery(app):
+def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery(app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     offer = cancel_undo.undo_offer(posts.get_post(post.id))
@@ -76,8 +79,9 @@ def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery
     assert posts.get_post(post.id).status == "publishing"
 
 
-def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch):
+def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch, clock_at):
     """The offer was read while the post was cancelled; the guarded move is what decides."""
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     stale = cancel_undo.undo_offer(posts.get_post(post.id))
@@ -93,6 +97,7 @@ def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch
 
 
 def test_the_undo_lasts_minutes_and_a_post_whose_time_passed_comes_back_as_a_draft(app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     cancelled = posts.get_post(post.id)
