@@ -1,7 +1,7 @@
 """Cancelling from the editor asks first and can be undone for a few minutes, through the guarded
 status machine: an undo never puts back on the queue a post that is already on its way."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq.registry import ScheduledJobRegistry
@@ -40,9 +40,12 @@ def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app
     assert not waiting_jobs(post.id)
 
 
-def test_undo_puts_a_queued_post_back_on_the_calendar_with_its_job(client, app, clock_at):
-    clock_at(BEFORE_THE_PLAN)
-    post = posts.schedule_post(make_post(make_plan()))
+def test_undo_puts_a_queued_post_back_on_the_calendar_with_its_job(client, app):
+    # its job waits in RQ's scheduled registry while its time is ahead of the real clock (the queue's own,
+    # which a pinned app clock does not move): a plan and a time from today
+    today = datetime.now(timezone.utc).date()
+    plan = make_plan(starts_on=today.isoformat(), ends_on=(today + timedelta(days=30)).isoformat())
+    post = posts.schedule_post(make_post(plan, when=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat()))
     client.post(f"/posts/{post.id}", data={"action": "cancel", "confirmed": "yes"})
     page = html_of(client.post(f"/posts/{post.id}/undo-cancel", follow_redirects=True))
     assert "Cancel undone: it is back on the calendar" in page and 'id="undo-cancel"' not in page
