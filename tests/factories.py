@@ -13,6 +13,11 @@ SEED_COMMITMENTS = {
 }
 
 
+# a "today" before make_plan's plan (June to August 2031) and make_post's time: a test that schedules
+# them pins the app's clock here (``clock_at(BEFORE_THE_PLAN)``), so that it passes in 2031 and after too
+BEFORE_THE_PLAN = "2031-05-01T09:00:00+02:00"
+
+
 def make_plan(**overrides):
     data = {
         "name": "Offre d'été 2031",

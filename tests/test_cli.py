@@ -3,7 +3,7 @@
 import json
 
 from scheduler.cli import cli
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 
 def run(runner, *args):
@@ -16,7 +16,8 @@ def test_init_is_idempotent(runner):
     assert second.exit_code == 0 and "database ready" in second.output
 
 
-def test_report_in_every_format(runner):
+def test_report_in_every_format(runner, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(starts_on="2031-09-01", ends_on="2031-09-07")
     commit(plan, "twitter", posts=2)
     from scheduler.services import posts

@@ -6,15 +6,23 @@ newsletter's sections, the ad's headlines. A preview is plain data (texts cut in
 mentions by ``domain.rich_text``, the images of the grid, the link card); the web shell renders it.
 A post that cannot take its channel's shape yet (a blog post without a title) has no draft: the preview
 says what is missing instead.
+
+Only X splits a long post into a thread (when the author asks for one). Mastodon and Bluesky take one
+status each: a post too long for one is shown as that one status, the part past the network's limit
+marked (``over``) and the refusal said (``refused``), since that is what would happen to it; never as
+a thread the adapter would not send.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import channels.registry as channel_registry
 from channels.base import PostContent
 from channels.sanitising import BLOG, render_html
+from scheduler.domain import formats
+from scheduler.domain.language import N_, _
 from scheduler.domain.links import web_link
 from scheduler.domain.rich_text import first_link, pieces
 from scheduler.services import accounts, link_cards, runtime
@@ -22,6 +30,8 @@ from scheduler.services.newsletter.messages import NAME_SLOT, UNSUBSCRIBE_SLOT, 
 from scheduler.services.post_checks import content_of
 
 GRID_MOST = 4  # the networks show up to four pictures in a grid; more are counted
+# who may see a post: the values stay the networks' own, the reader sees them through these labels
+AUDIENCES = {"public": N_("public"), "unlisted": N_("unlisted"), "private": N_("private"), "direct": N_("direct")}
 
 
 def preview(content: PostContent, with_card: bool = True) -> dict:
@@ -41,8 +51,11 @@ def preview(content: PostContent, with_card: bool = True) -> dict:
     }
     if validation.draft is None:
         return view
+    view["refused"] = view["missing"]  # the draft has its shape, but is not sent like this
     payload = validation.draft.payload
     view.update(SHAPES.get(adapter.name, _generic)(payload, content, validation.draft.preview))
+    if "texts" in view:
+        view.update(_cut(view.pop("texts"), validation.problems))
     if with_card and view.get("card_link") and not view.get("images"):
         found = link_cards.card(view["card_link"])
         view["card"] = {**found.to_dict(), "image": shown_address(found.image)} if found else None
@@ -58,11 +71,11 @@ def identity(channel: str, label: str) -> dict:
     """Who the post appears from: the connected account's name and, where the service has one, its handle."""
     account = accounts.for_channel(channel)
     if account is None:
-        return {"name": f"Your {label} account", "handle": "", "connected": False}
+        return {"name": _("Your %(network)s account", network=label), "handle": "", "connected": False}
     settings = account.settings or {}
     handle = str(settings.get("handle") or "").strip().lstrip("@")
     where = urlsplit(str(settings.get("instance") or "")).hostname or ""
-    shown = f"@{handle}" if handle else (f"on {where}" if where else "")
+    shown = f"@{handle}" if handle else (_("on %(server)s", server=where) if where else "")
     return {"name": account.name, "handle": shown, "connected": True}
 
 
@@ -93,6 +106,19 @@ def _parts(texts) -> list[list]:
     return [pieces(text) for text in texts if str(text).strip()]
 
 
+def _cut(texts: list[str], problems) -> dict:
+    """The statuses as the network shows them ("parts"); a single status (shown even when it has no
+    words, under its pictures) too long for the network is cut where its limit falls (the adapter's own
+    count: ``Problem.start``), the rest of it marked ("over")."""
+    if len(texts) != 1:
+        return {"parts": _parts(texts), "over": []}
+    text = str(texts[0])
+    start = next((p.start for p in problems if p.code == "too_long" and p.start is not None), None)
+    if start is None or not 0 <= start < len(text):
+        start = len(text)
+    return {"parts": [pieces(text[:start])], "over": pieces(text[start:])}
+
+
 def _card_link(content: PostContent, text: str) -> str:
     return web_link(content.link) or first_link(text)
 
@@ -100,27 +126,29 @@ def _card_link(content: PostContent, text: str) -> str:
 def _twitter(payload, content, _plain):
     tweets = list(payload.get("tweets") or [])
     return {
-        "parts": _parts(tweets),
+        "texts": tweets,
         **images(payload.get("media")),
         "card_link": _card_link(content, tweets[0] if tweets else ""),
     }
 
 
 def _mastodon(payload, content, _plain):
-    statuses = payload.get("statuses") or [payload.get("status", "")]
+    """One status: Refrain never splits a Mastodon post (channels/mastodon.py posts one status)."""
+    status = payload.get("status", "")
+    visibility = payload.get("visibility") or "public"
     return {
-        "parts": _parts(statuses),
+        "texts": [status],
         "spoiler": payload.get("spoiler_text") or "",
-        "visibility": payload.get("visibility") or "public",
+        "visibility": _(AUDIENCES[visibility]) if visibility in AUDIENCES else visibility,
         **images(payload.get("media")),
-        "card_link": _card_link(content, statuses[0] if statuses else ""),
+        "card_link": _card_link(content, status),
     }
 
 
 def _bluesky(payload, content, _plain):
-    texts = payload.get("posts") or [payload.get("text", "")]
-    texts = [text.get("text", "") if isinstance(text, dict) else text for text in texts]
-    return {"parts": _parts(texts), **images(payload.get("media")), "card_link": _card_link(content, texts[0])}
+    """One post: Refrain never splits a Bluesky post (channels/bluesky/records.py makes one record)."""
+    text = payload.get("text", "")
+    return {"texts": [text], **images(payload.get("media")), "card_link": _card_link(content, text)}
 
 
 def _facebook(payload, content, _plain):
@@ -148,15 +176,25 @@ def _pinterest(payload, _content, _plain):
 
 def _youtube(payload, _content, _plain):
     snippet, status = payload.get("snippet") or {}, payload.get("status") or {}
+    privacy = status.get("privacyStatus") or ""
     thumbnail = payload.get("thumbnail") or {}
     return {
         "title": snippet.get("title") or "",
         "description": pieces(snippet.get("description") or ""),
         "tags": list(snippet.get("tags") or []),
-        "privacy": status.get("privacyStatus") or "",
-        "publish_at": status.get("publishAt") or "",
+        "privacy": _(AUDIENCES[privacy]) if privacy in AUDIENCES else privacy,
+        "publish_at": _published_at(status.get("publishAt") or ""),
         **images([{"url": thumbnail.get("url", ""), "alt": thumbnail.get("alt", "")}] if thumbnail else []),
     }
+
+
+def _published_at(stamp: str) -> str:
+    """YouTube's publishAt (RFC 3339, UTC) as the reader's language writes an instant."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return formats.instant(moment if moment.tzinfo else moment.replace(tzinfo=UTC), "UTC")
 
 
 def _newsletter(payload, _content, _plain):

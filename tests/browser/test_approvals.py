@@ -76,9 +76,10 @@ def test_a_creators_post_waits_for_approval_and_a_manager_approves_or_sends_it_b
 
 
 def test_a_reviewer_approves_through_the_link_a_manager_copied(
-    browser, live_server, seed, pinned_clock, anonymous_page
+    browser, live_server, seed, pinned_clock, anonymous_page, clock_at
 ):
     pinned_clock(datetime(2031, 5, 20, 9, 0, tzinfo=timezone.utc))
+    clock_at("2031-05-20T09:00:00+00:00")  # the seed schedules in this thread: the same day
 
     def waiting_post():
         from scheduler.services import actor, people, posts

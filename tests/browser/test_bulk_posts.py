@@ -13,8 +13,11 @@ from tests.browser.conftest import expect
 from tests.factories import commit, make_plan, make_post
 
 
-def test_posts_ticked_on_a_page_are_cancelled_after_a_review_that_lists_what_cannot_be(page, seed, pinned_clock):
+def test_posts_ticked_on_a_page_are_cancelled_after_a_review_that_lists_what_cannot_be(
+    page, seed, pinned_clock, clock_at
+):
     pinned_clock(datetime(2031, 5, 20, 10, 0, tzinfo=timezone.utc))
+    clock_at("2031-05-20T10:00:00+00:00")  # the seed schedules in this thread: the same day
 
     def plan_with_posts():
         plan = make_plan(name="Plan to tidy")

@@ -2,14 +2,17 @@
 without losing what was written."""
 
 import re
+from datetime import datetime
 
 from tests.browser.conftest import expect
-from tests.factories import commit, make_plan
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan
 
 CJK = "夏季优惠活动现在开始，" * 15  # 165 characters, each weighing 2: 330 weighted
 
 
-def test_overlong_cjk_tweet_is_flagged_and_refused_but_kept(page, seed):
+def test_overlong_cjk_tweet_is_flagged_and_refused_but_kept(page, seed, pinned_clock):
+    pinned_clock(datetime.fromisoformat(BEFORE_THE_PLAN))  # the pages' today: 2031-06-05 is ahead
+
     def plan_with_twitter():
         plan = make_plan(name="长推文 (browser)")
         commit(plan, "twitter")

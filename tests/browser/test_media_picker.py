@@ -2,14 +2,19 @@
 the post's media field holds the library's address for it."""
 
 import re
+from datetime import datetime
 
 from scheduler.services import posts
 from tests.browser.conftest import expect
-from tests.factories import commit, make_plan
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan
 from tests.media.files import png
 
 
-def test_an_image_uploaded_in_the_picker_is_described_picked_and_saved_with_the_post(page, seed, live_server):
+def test_an_image_uploaded_in_the_picker_is_described_picked_and_saved_with_the_post(
+    page, seed, live_server, pinned_clock
+):
+    pinned_clock(datetime.fromisoformat(BEFORE_THE_PLAN))  # the pages' today: 2031-06-05 is ahead
+
     def plan_with_twitter():
         plan = make_plan(name="Media picker (browser)")
         commit(plan, "twitter")

@@ -8,10 +8,13 @@ from datetime import datetime, timezone
 from scheduler.domain.compliance_csv import CSV_COLUMNS
 from scheduler.services import posts
 from tests.browser.conftest import expect
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 
-def test_report_charts_and_csv_download(page, seed):
+def test_report_charts_and_csv_download(page, seed, pinned_clock, clock_at):
+    pinned_clock(datetime.fromisoformat(BEFORE_THE_PLAN))  # the pages' today, and the seed's below
+    clock_at(BEFORE_THE_PLAN)
+
     def quarter():
         plan = make_plan(name="Rapport (browser)")
         commit(plan, "twitter")
@@ -60,7 +63,11 @@ def test_report_charts_and_csv_download(page, seed):
     assert (rows[1]["week_start"], rows[1]["posts"], rows[1]["coverage_ratio"]) == ("2031-06-02", "2", "0.5")
 
 
-def test_a_channel_with_too_few_posts_is_too_early_to_judge_and_days_to_come_are_planned(page, seed, pinned_clock):
+def test_a_channel_with_too_few_posts_is_too_early_to_judge_and_days_to_come_are_planned(
+    page, seed, pinned_clock, clock_at
+):
+    clock_at(BEFORE_THE_PLAN)  # the seed schedules in this thread; the pages' today is pinned below
+
     def plan_with_one_tweet():
         plan = make_plan(name="Early days")
         commit(plan, "twitter")

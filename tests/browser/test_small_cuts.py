@@ -1,12 +1,17 @@
 """Small cuts in a real browser: "Cancel post" asks first and offers an undo, the UTM builder's link goes
 to the clipboard with one click, and a term rule's finding is fixed with one."""
 
+from datetime import datetime
+
 from scheduler.services import posts, style
 from tests.browser.conftest import expect
-from tests.factories import make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, make_plan, make_post
 
 
-def test_cancel_asks_first_and_undo_puts_the_post_back_on_the_calendar(page, seed):
+def test_cancel_asks_first_and_undo_puts_the_post_back_on_the_calendar(page, seed, pinned_clock, clock_at):
+    pinned_clock(datetime.fromisoformat(BEFORE_THE_PLAN))  # the pages' today, and the seed's below
+    clock_at(BEFORE_THE_PLAN)
+
     def queued_post():
         return posts.schedule_post(make_post(make_plan(name="Undo plan"))).id
 

@@ -154,3 +154,37 @@ def test_the_preview_of_an_unknown_channel_is_a_404(client):
 def test_every_channel_has_a_preview(client, channel):
     page = preview(client, channel, title="Summer", body="The summer offer", extra={"media": [image(1)]})
     assert f"pv-{channel}" in page
+
+
+@pytest.mark.parametrize(
+    ("channel", "limit", "said"),
+    [("mastodon", 500, "characters over Mastodon's 500"), ("bluesky", 300, "characters over Bluesky's 300")],
+)
+def test_a_post_too_long_for_mastodon_or_bluesky_is_shown_as_the_one_status_it_would_be_and_refused(
+    client, channel, limit, said
+):
+    # neither adapter splits a long post into a thread: the preview shows the one status that would be
+    # sent, the words past the network's limit marked, and says it is not sent like this
+    words = "word " * 120
+    body = (words + "the tail end").strip()
+    page = preview(client, channel, body=body)
+    assert page.count('<article class="pv-item') == 1
+    assert "A thread of" not in page and "pv-threaded" not in page
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page.split('<p class="pv-text">')[1].split("</p>")[0]))
+    assert shown == body, "every word is shown, the part past the limit too"
+    over = html.unescape(re.sub(r"<[^>]+>", "", page.split('<mark class="pv-over"')[1].split("</mark>")[0]))
+    over = over.split(">", 1)[1]
+    assert body.endswith(over) and len(body) - len(over) == limit
+    assert '<p class="pv-refused">Not sent as it is: ' in page and said in html.unescape(page)
+
+
+def test_a_post_that_fits_is_one_status_with_nothing_marked_or_refused(client):
+    for channel in ("mastodon", "bluesky"):
+        page = preview(client, channel, body="Short and sweet #summer")
+        assert page.count('<article class="pv-item') == 1
+        assert "pv-over" not in page and "pv-refused" not in page
+
+
+def test_a_post_of_pictures_only_still_shows_its_status_with_the_pictures(client):
+    page = preview(client, "mastodon", body="", extra={"media": [image(1)]})
+    assert page.count('<article class="pv-item') == 1 and 'data-images="1"' in page

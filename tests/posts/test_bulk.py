@@ -1,7 +1,7 @@
 """Bulk work on posts: reschedule, move to another plan, cancel. Every post asked for comes back done,
 unchanged or refused with its reason; one post's refusal never undoes the others."""
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq.registry import ScheduledJobRegistry
@@ -36,8 +36,11 @@ def stored(post_id: int) -> Post:
     return db.session.get(Post, post_id)
 
 
+LOCAL = datetime.fromisoformat(NOW).tzinfo
+
+
 def local(post_id: int) -> str:
-    return stored(post_id).scheduled_at.astimezone(datetime.fromisoformat(NOW).tzinfo).isoformat()
+    return stored(post_id).scheduled_at.astimezone(LOCAL).isoformat()
 
 
 def by_id(result) -> dict:
@@ -48,9 +51,16 @@ def scheduled_jobs() -> set[str]:
     return set(ScheduledJobRegistry(queue=runtime.queues().deliveries).get_job_ids())
 
 
-def test_a_shift_moves_the_posts_that_can_move_and_says_why_the_others_cannot(plan):
-    draft = make_post(plan, when="2031-06-02T10:00:00+02:00")
-    queued = posts.schedule_post(make_post(plan, body="Offre d'été, deux", when="2031-06-02T11:00:00+02:00"))
+def test_a_shift_moves_the_posts_that_can_move_and_says_why_the_others_cannot(app):
+    # the queued post's job waits in RQ's scheduled registry while its time is ahead of the real clock (the
+    # queue's own, which a pinned app clock does not move): a plan and times from today, in UTC (no DST)
+    day = datetime.now(timezone.utc).date() + timedelta(days=10)
+    plan = make_plan(
+        starts_on=(day - timedelta(days=10)).isoformat(), ends_on=(day + timedelta(days=30)).isoformat(), timezone="UTC"
+    )
+    commit(plan, "twitter")
+    draft = make_post(plan, when=f"{day}T10:00:00+00:00")
+    queued = posts.schedule_post(make_post(plan, body="Offre d'été, deux", when=f"{day}T11:00:00+00:00"))
     published, publishing = make_post(plan, body="Out"), make_post(plan, body="Going")
     put_in(published, "published")
     put_in(publishing, "publishing")
@@ -61,8 +71,9 @@ def test_a_shift_moves_the_posts_that_can_move_and_says_why_the_others_cannot(pl
     assert outcomes[published.id].reason == "it is published: what went out stays out"
     assert outcomes[publishing.id].reason == "it is being delivered right now"
     assert outcomes[999999].reason == "there is no post 999999"
-    assert local(draft.id) == "2031-06-03T10:00:00+02:00"
-    assert local(queued.id) == "2031-06-03T11:00:00+02:00"
+    next_day = day + timedelta(days=1)
+    assert local(draft.id) == datetime.fromisoformat(f"{next_day}T10:00:00+00:00").astimezone(LOCAL).isoformat()
+    assert local(queued.id) == datetime.fromisoformat(f"{next_day}T11:00:00+00:00").astimezone(LOCAL).isoformat()
     assert stored(queued.id).status == "queued", "still on the queue, for its new time"
     job = runtime.queues().deliveries.fetch_job(queue.delivery_job_id(queued.id))
     assert job is not None and queue.delivery_job_id(queued.id) in scheduled_jobs()

@@ -23,7 +23,7 @@ from sqlalchemy import event, func, select, update
 
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
-from scheduler.services import lifecycle, posts, publishing
+from scheduler.services import clock, lifecycle, posts, publishing
 from scheduler.services.errors import Conflict
 from scheduler.services.lifecycle import (
     CANCELLED,
@@ -36,7 +36,7 @@ from scheduler.services.lifecycle import (
     TRANSITIONS,
 )
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import due_posts, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, due_posts, make_plan, make_post
 
 CLAIMED_AT = datetime(2031, 6, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -70,7 +70,8 @@ def claim(post_id: int):
 
 
 def queued_post() -> int:
-    return posts.schedule_post(make_post(make_plan())).id
+    with clock.pinned(datetime.fromisoformat(BEFORE_THE_PLAN)):  # scheduled while its time was ahead
+        return posts.schedule_post(make_post(make_plan())).id
 
 
 # --- the claim -------------------------------------------------------------------------------------

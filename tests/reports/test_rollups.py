@@ -19,7 +19,7 @@ from scheduler.models.database import db
 from scheduler.services import clock, lifecycle, plans, posts, repeated_messages, report_data, reports
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 TEXTS = [  # few enough that repeats and near-repeats happen
     "Summer offer: two months free on every annual plan",
@@ -227,7 +227,8 @@ def test_report_from_rollup_always_equals_a_recount(app, seed):
     assert reports.compliance(plan)["repeated_messages"]
 
 
-def test_a_repeat_shows_at_once_and_goes_when_cancelled(app, monkeypatch):
+def test_a_repeat_shows_at_once_and_goes_when_cancelled(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     commit(plan, "twitter")
     first = posts.schedule_post(make_post(plan, body="Summer offer: two months free on every annual plan"))
@@ -251,9 +252,10 @@ def test_a_repeat_shows_at_once_and_goes_when_cancelled(app, monkeypatch):
     assert len(detections) == 2
 
 
-def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch):
+def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch, clock_at):
     """Workers move posts queued -> publishing -> published all day: that must not make every report
     look for repeated messages again (the counts still change)."""
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     commit(plan, "twitter")
     first = posts.schedule_post(make_post(plan, body="Summer offer: two months free on every annual plan"))
@@ -273,8 +275,9 @@ def test_delivering_a_post_keeps_the_stored_repeats(app, monkeypatch):
     assert after == recount(plan)
 
 
-def test_deleting_an_original_frees_its_adaptations_from_reuse(app):
+def test_deleting_an_original_frees_its_adaptations_from_reuse(app, clock_at):
     """ON DELETE SET NULL rewrites the adaptation's adapted_from_post_id behind the ORM's back."""
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     commit(plan, "twitter")
     text_ = "Summer offer: two months free on every annual plan"
@@ -358,7 +361,8 @@ def test_the_rollup_counts_exactly_the_statuses_the_domain_counts(app):
     assert reports.compliance(plan)["channels"][0]["posts"] == len(COUNTED_STATUSES)
 
 
-def test_after_an_edit_only_its_window_is_searched_and_the_groups_are_the_full_searchs(app, monkeypatch):
+def test_after_an_edit_only_its_window_is_searched_and_the_groups_are_the_full_searchs(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     commit(plan, "twitter")
     made = []

@@ -9,7 +9,7 @@ import time
 from scheduler.models import Plan
 from scheduler.models.database import db
 from scheduler.services import calendar, posts, repeated_messages, reports
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 REPEATED = "Summer offer: two months free on every annual plan"
 
@@ -27,7 +27,8 @@ def busy_day(plan, count: int, day: str = "2031-06-10"):
         posts.schedule_post(make_post(plan, body=body, when=f"{day}T{hour:02d}:{minute:02d}:00+02:00"))
 
 
-def test_a_busy_month_cell_shows_a_handful_of_dots_counts_all_and_links_to_the_rest(client, app):
+def test_a_busy_month_cell_shows_a_handful_of_dots_counts_all_and_links_to_the_rest(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(starts_on="2031-06-01", ends_on="2031-07-31")
     commit(plan, "twitter", posts=4)
     busy_day(plan, 9)
@@ -42,7 +43,8 @@ def test_a_busy_month_cell_shows_a_handful_of_dots_counts_all_and_links_to_the_r
     assert listing.count(">Note ") == 4, "the linked list holds every post of that day"
 
 
-def test_a_busy_week_cell_shows_twelve_chips_and_links_to_the_rest(client, app):
+def test_a_busy_week_cell_shows_twelve_chips_and_links_to_the_rest(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(starts_on="2031-06-01", ends_on="2031-07-31")
     commit(plan, "twitter", posts=4)
     busy_day(plan, 14)
@@ -90,7 +92,8 @@ def count_detections(monkeypatch, pause: float = 0.0) -> list:
     return calls
 
 
-def test_concurrent_readers_after_an_edit_find_repeats_once(app, monkeypatch):
+def test_concurrent_readers_after_an_edit_find_repeats_once(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan_id = repeated_plan().id
     calls = count_detections(monkeypatch, pause=0.5)
     results = []
@@ -108,7 +111,8 @@ def test_concurrent_readers_after_an_edit_find_repeats_once(app, monkeypatch):
     assert len(calls) == 1, "one reader found them, the others waited for its result"
 
 
-def test_a_reader_never_gets_groups_older_than_the_posts(app, monkeypatch):
+def test_a_reader_never_gets_groups_older_than_the_posts(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = repeated_plan()
     assert len(reports.compliance(plan)["repeated_messages"]) == 1
     third = posts.schedule_post(make_post(plan, body=REPEATED + "!!", when="2031-06-04T10:00:00+02:00"))
@@ -116,7 +120,8 @@ def test_a_reader_never_gets_groups_older_than_the_posts(app, monkeypatch):
     assert third.id in group["post_ids"]
 
 
-def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch):
+def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = repeated_plan()
     monkeypatch.setattr(repeated_messages, "RECOMPUTE_WAIT_SECONDS", 0.3)
     held = repeated_messages.lock_connection().lock(
@@ -129,7 +134,8 @@ def test_a_lock_never_released_delays_a_reader_only_briefly(app, monkeypatch):
     assert 0.3 <= time.monotonic() - started < 5 and len(calls) == 1
 
 
-def test_without_redis_a_reader_just_finds_them(app, monkeypatch):
+def test_without_redis_a_reader_just_finds_them(app, monkeypatch, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = repeated_plan()
     monkeypatch.setattr(repeated_messages, "lock_connection", lambda: None)
     calls = count_detections(monkeypatch)

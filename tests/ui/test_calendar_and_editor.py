@@ -7,7 +7,7 @@ from scheduler.domain.facts import CommitmentFacts
 from scheduler.services import calendar, posts
 from scheduler.web import charts
 from scheduler.web.forms.plans import share_input
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -42,7 +42,8 @@ def test_lay_out_counts_days_and_whole_periods_on_plain_data():
     )
 
 
-def test_month_view_counts_match_the_posts(client, app):
+def test_month_view_counts_match_the_posts(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(starts_on="2031-06-01", ends_on="2031-07-31")
     commit(plan, "twitter", posts=2)
     commit(plan, "newsletter")
@@ -110,7 +111,8 @@ def test_theme_check_names_the_matched_keywords(client, app):
     assert posts.list_posts({"plan_id": plan.id}) == []
 
 
-def test_editor_actions_unschedule_cancel_and_refuse_changes(client, app):
+def test_editor_actions_unschedule_cancel_and_refuse_changes(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     post = posts.schedule_post(make_post(plan))
     assert (

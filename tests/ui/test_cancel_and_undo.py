@@ -1,7 +1,7 @@
 """Cancelling from the editor asks first and can be undone for a few minutes, through the guarded
 status machine: an undo never puts back on the queue a post that is already on its way."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq.registry import ScheduledJobRegistry
@@ -12,7 +12,7 @@ from scheduler.models.database import db
 from scheduler.services import cancel_undo, lifecycle, posts, runtime
 from scheduler.services.errors import Conflict
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, make_plan, make_post
 
 
 def html_of(response, status=200):
@@ -25,7 +25,8 @@ def waiting_jobs(post_id) -> bool:
     return queue.delivery_job_id(post_id) in registry.get_job_ids()
 
 
-def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app):
+def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     editor = html_of(client.get(f"/posts/{post.id}"))
     assert 'value="cancel" data-confirm="Cancel this post?' in editor
@@ -40,7 +41,11 @@ def test_cancel_asks_first_and_nothing_happens_until_it_is_confirmed(client, app
 
 
 def test_undo_puts_a_queued_post_back_on_the_calendar_with_its_job(client, app):
-    post = posts.schedule_post(make_post(make_plan()))
+    # its job waits in RQ's scheduled registry while its time is ahead of the real clock (the queue's own,
+    # which a pinned app clock does not move): a plan and a time from today
+    today = datetime.now(timezone.utc).date()
+    plan = make_plan(starts_on=today.isoformat(), ends_on=(today + timedelta(days=30)).isoformat())
+    post = posts.schedule_post(make_post(plan, when=(datetime.now(timezone.utc) + timedelta(days=2)).isoformat()))
     client.post(f"/posts/{post.id}", data={"action": "cancel", "confirmed": "yes"})
     page = html_of(client.post(f"/posts/{post.id}/undo-cancel", follow_redirects=True))
     assert "Cancel undone: it is back on the calendar" in page and 'id="undo-cancel"' not in page
@@ -59,7 +64,8 @@ def test_a_draft_comes_back_a_draft_and_a_second_undo_is_refused_as_an_error(cli
     assert '<p class="flash error" role="alert">The cancel can no longer be undone (the post is draft now).' in again
 
 
-def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery(app):
+def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery(app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     offer = cancel_undo.undo_offer(posts.get_post(post.id))
@@ -76,8 +82,9 @@ def test_a_post_claimed_since_its_cancel_cannot_be_undone_into_a_second_delivery
     assert posts.get_post(post.id).status == "publishing"
 
 
-def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch):
+def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch, clock_at):
     """The offer was read while the post was cancelled; the guarded move is what decides."""
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     stale = cancel_undo.undo_offer(posts.get_post(post.id))
@@ -93,6 +100,7 @@ def test_an_undo_that_loses_the_race_to_a_claim_changes_nothing(app, monkeypatch
 
 
 def test_the_undo_lasts_minutes_and_a_post_whose_time_passed_comes_back_as_a_draft(app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(make_plan()))
     posts.cancel_post(post)
     cancelled = posts.get_post(post.id)

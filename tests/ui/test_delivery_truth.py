@@ -13,7 +13,7 @@ from scheduler.models.base import utcnow
 from scheduler.models.database import db
 from scheduler.services import items, lifecycle, posts, publishing, runtime
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import make_person, make_plan, make_post, signed_in
+from tests.factories import BEFORE_THE_PLAN, make_person, make_plan, make_post, signed_in
 
 TWEET_ID = "1859000000000000001"
 X_EXPORT = (
@@ -30,6 +30,7 @@ def html_of(response, status=200):
 
 def delivered(plan, clock_at, outcome=None, **fields):
     """A post scheduled, due and delivered: through the outbox, or recorded with the given outcome."""
+    clock_at(BEFORE_THE_PLAN)
     post = posts.schedule_post(make_post(plan, **fields))
     clock_at("2031-06-02T10:00:30+02:00")
     if outcome is None:

@@ -10,7 +10,7 @@ import pytest
 from scheduler.services import lifecycle, plans, posts, style
 from scheduler.services.newsletter import subscribers
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 from tests.library.builders import add_items
 
 
@@ -160,7 +160,8 @@ def test_a_bad_filter_of_the_posts_list_is_said_in_words(client):
     assert "Status: unknown status 'lost'" in text and "invalid input" not in text
 
 
-def test_the_editor_offers_the_buttons_the_services_allow(client):
+def test_the_editor_offers_the_buttons_the_services_allow(client, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     commit(plan, "twitter")
     draft, queued, cancelled = make_post(plan), posts.schedule_post(make_post(plan)), make_post(plan)

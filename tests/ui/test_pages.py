@@ -7,7 +7,7 @@ import pytest
 
 from scheduler.services import demo, lifecycle, plans, posts
 from scheduler.services.unit_of_work import unit_of_work
-from tests.factories import commit, make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, commit, make_plan, make_post
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -66,7 +66,8 @@ def test_editor_shows_why_a_post_failed_and_its_history(client, demo_plan):
     assert "It was published" in html and "Send again" in html
 
 
-def test_calendar_counts_match_the_posts(client, app):
+def test_calendar_counts_match_the_posts(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(starts_on="2031-06-02", ends_on="2031-06-29")
     commit(plan, "twitter", posts=2)
     for hour in (9, 12, 15):
@@ -122,7 +123,8 @@ def test_plan_and_commitment_created_through_the_forms(client):
     assert plans.get_plan(plan.id).commitments[0].one_note_max_share == 0.5
 
 
-def test_editor_saves_a_draft_in_the_plan_time_zone_and_schedules_it(client, app):
+def test_editor_saves_a_draft_in_the_plan_time_zone_and_schedules_it(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     response = client.post(
         f"/posts/new?plan_id={plan.id}&channel=twitter",
@@ -157,7 +159,8 @@ def test_editor_keeps_input_and_names_the_field_on_error(client, app):
     assert posts.list_posts({"plan_id": plan.id}) == []
 
 
-def test_hostile_text_is_escaped_on_every_page(client, app):
+def test_hostile_text_is_escaped_on_every_page(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan(name=HOSTILE, theme=HOSTILE, keywords=[HOSTILE])
     commit(plan, "twitter")
     post = make_post(plan, body=HOSTILE + " offre été", title=HOSTILE)

@@ -1,10 +1,11 @@
 """Every edit of a post is in its history, a queued post's too, with who made it."""
 
 from scheduler.services import posts
-from tests.factories import make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, make_plan, make_post
 
 
-def test_an_edit_of_a_queued_post_is_a_line_of_its_history(client, app):
+def test_an_edit_of_a_queued_post_is_a_line_of_its_history(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     plan = make_plan()
     post = posts.schedule_post(make_post(plan))
     form = {"action": "save", "body": "Nouveau texte pour l'offre d'été", "scheduled_local": "2031-06-02T11:00"}

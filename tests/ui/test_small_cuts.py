@@ -1,7 +1,7 @@
 """Small cuts: a blocked schedule says so as an error, and every page has its icon (no 404)."""
 
 from scheduler.services import posts
-from tests.factories import make_plan, make_post
+from tests.factories import BEFORE_THE_PLAN, make_plan, make_post
 
 
 def schedule(client, post, body):
@@ -9,7 +9,8 @@ def schedule(client, post, body):
     return client.post(f"/posts/{post.id}", data=form, follow_redirects=True).get_data(as_text=True)
 
 
-def test_a_blocked_schedule_is_shown_as_an_error_not_as_news(client, app):
+def test_a_blocked_schedule_is_shown_as_an_error_not_as_news(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = make_post(make_plan(), body="x" * 300)
     html = schedule(client, post, "x" * 300)
     assert '<p class="flash error" role="alert">' in html
@@ -19,7 +20,8 @@ def test_a_blocked_schedule_is_shown_as_an_error_not_as_news(client, app):
     assert posts.get_post(post.id).status == "draft"
 
 
-def test_news_stays_news(client, app):
+def test_news_stays_news(client, app, clock_at):
+    clock_at(BEFORE_THE_PLAN)
     post = make_post(make_plan())
     html = schedule(client, post, post.body)
     assert '<p class="flash">Scheduled: it will be delivered at its time.</p>' in html
