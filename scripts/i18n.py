@@ -64,6 +64,7 @@ _NOT_WORDS = re.compile(r"<(script|style|code|pre|svg|kbd|samp)\b.*?</\1>", re.S
 _TAG = re.compile(r"<[^>]*>", re.S)
 _SHOWN_ATTRIBUTE = re.compile(r"""\b(placeholder|title|aria-label|alt|label)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+_BARE_ATTRIBUTE = re.compile(r"^\s*data-[\w-]+\s*$")  # a macro's lone attribute (data-card-pending)
 _ATTRIBUTE = re.compile(r"""[\w-]+=(?:"[^"]*"|'[^']*')""")
 
 
@@ -79,6 +80,7 @@ def literal_text(path: Path) -> list[str]:
         text = _TAG.sub(" ", _NOT_WORDS.sub(" ", text))
     for line in text.splitlines():
         line = _ATTRIBUTE.sub(" ", line)  # a macro that writes attributes (draggable="true") says nothing
+        line = _BARE_ATTRIBUTE.sub(" ", line)
         if set(_WORD.findall(line)) - NAMES:
             found.append(" ".join(line.split()))
     return found

@@ -41,7 +41,7 @@ def test_a_creators_post_waits_for_approval_and_a_manager_approves_or_sends_it_b
             creator.goto(f"/posts/{post_id}")
             creator.get_by_role("button", name="Schedule").click()
             expect(creator.locator("p.flash")).to_contain_text("Sent for approval")
-            expect(creator.locator("h1 .status")).to_have_text("in_review")
+            expect(creator.locator("h1 .status")).to_have_text("in review")
         expect(creator.get_by_role("button", name="Approve")).to_have_count(0)
 
         manager.goto(f"/plans/{plan_id}/calendar?view=week&date=2031-06-02")

@@ -62,7 +62,7 @@ def test_a_approves_the_post_under_review(page, seed, pinned_clock):
     assert status == "in_review"
     page.goto(f"/posts/{post_id}")
     page.keyboard.press("a")
-    expect(page.locator("h1 .status")).not_to_have_text("in_review")
+    expect(page.locator("h1 .status")).not_to_have_text("in review")
 
 
 def test_the_focused_link_shows_an_outline(page):
