@@ -11,7 +11,7 @@ def test_the_builder_is_in_the_menu_of_every_page_and_offers_a_copy_button(clien
         "/tools/utm",
         data={"url": "https://example.com/offer", "source": "mastodon", "medium": "social", "campaign": "ete"},
     ).get_data(as_text=True)
-    assert 'id="utm-result"' in built and 'data-copy="#utm-result"' in built and '>Copy</button>' in built
+    assert 'id="utm-result"' in built and 'data-copy="#utm-result"' in built and ">Copy</button>" in built
     assert 'src="/static/utm.js"' in built
 
 
