@@ -54,15 +54,15 @@ def import_command(file, plan_id, schedule):
     for problem in result.errors:
         where = _("line %(line)s, %(field)s", line=problem.line, field=problem.field)
         click.echo(f"{where}: {problem.message}", err=True)
-    statuses = ", ".join(f"{n} {statuses.label(status)}" for status, n in sorted(result.statuses.items()))
+    counted = ", ".join(f"{n} {statuses.label(status)}" for status, n in sorted(result.statuses.items()))
     said = _(
         "imported %(imported)s of %(rows)s rows into plan %(plan)s",
         imported=result.imported,
         rows=result.rows,
         plan=plan_id,
     )
-    if statuses:
-        said = f"{said} ({statuses})"
+    if counted:
+        said = f"{said} ({counted})"
     if result.rows_refused:
         said = _("%(said)s; %(n)s rows left out", said=said, n=result.rows_refused)
     click.echo(said)
