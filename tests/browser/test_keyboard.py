@@ -29,10 +29,14 @@ def test_question_mark_lists_the_shortcuts_and_escape_closes_the_list(page, seed
     page.keyboard.press("Escape")
     expect(shortcuts).to_be_hidden()
 
+    # a key pressed once the address changed but before the new page's scripts ran would be lost: each
+    # step waits for the page to have loaded
     page.keyboard.press("]")
     expect(page).to_have_url(re.compile(r"date=2031-05-27"))
+    page.wait_for_load_state("load")
     page.keyboard.press("[")
     expect(page).to_have_url(re.compile(r"date=2031-05-20"))
+    page.wait_for_load_state("load")
 
     page.keyboard.press("/")  # the lookup (kept): keys typed there are words, not shortcuts
     expect(page.locator("#lookup")).to_be_focused()
