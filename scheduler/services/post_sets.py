@@ -85,7 +85,7 @@ def compose(data) -> PostSet:
     """A set: the idea and one draft per channel, each at ``scheduled_at``, or at its channel's next
     free slot in the plan when no time is given."""
     reader = Reader(data)
-    plan = _plan(reader)
+    plan = posts.plan_field(reader)
     idea = _idea(reader, {})
     chosen = _channels(reader)
     scheduled_at = reader.instant("scheduled_at", required=False, time_zone=plan.timezone if plan else None)
@@ -280,16 +280,6 @@ def set_dict(post_set: PostSet) -> dict:
 
 
 # --- reading what was sent ------------------------------------------------------------------------
-
-
-def _plan(reader: Reader) -> Plan | None:
-    plan_id = reader.integer("plan_id", minimum=1)
-    if plan_id is None or "plan_id" in reader.errors:
-        return None
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        reader.fail("plan_id", _("no plan with id %(id)s", id=plan_id))
-    return plan
 
 
 def _idea(reader: Reader, before: dict) -> dict:

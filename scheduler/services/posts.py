@@ -80,7 +80,7 @@ def create_post(data, scheduling: bool = False) -> Post:
     """A draft; ``scheduling``: it is written to be scheduled at once (the editor's Schedule, an import
     that schedules), so a time already past is refused now and nothing is saved."""
     reader = Reader(data)
-    plan = _plan_field(reader)
+    plan = plan_field(reader)
     channel = _channel_field(reader)
     post = Post(plan=plan, channel=channel or "", status=DRAFT, extra={}, author_id=actor.current().id)
     _apply_fields(post, reader, partial=False)
@@ -145,7 +145,8 @@ def _handed_over_version(post: Post) -> tuple:
     return (post.body, post.title, post.link, dict(post.extra or {}), post.scheduled_at, post.hand_over_early)
 
 
-def _plan_field(reader: Reader) -> Plan | None:
+def plan_field(reader: Reader) -> Plan | None:
+    """The plan ``plan_id`` names, or a refusal on that field (a post's, a set's)."""
     plan_id = reader.integer("plan_id", minimum=1)
     if plan_id is None or "plan_id" in reader.errors:
         return None
