@@ -15,7 +15,7 @@ from scheduler.models.kpis import Kpi
 from scheduler.models.library import ContentItem, Feed, ItemMetric, MetricImport, MetricMapping
 from scheduler.models.media import MediaFile
 from scheduler.models.newsletter import NewsletterIssue, NewsletterSend, ReferralCode, Subscriber
-from scheduler.models.people import ApiToken, AuditEvent, User
+from scheduler.models.people import ApiToken, AuditEvent, CalendarLink, User
 from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview, PostSet
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
@@ -24,6 +24,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "CalendarLink",
     "ChannelAccount",
     "Commitment",
     "ContentItem",

@@ -1,4 +1,4 @@
-"""The team: people, their API tokens, and the audit trail of what each of them changed."""
+"""The team: people, their API tokens, their calendar links, and the audit trail of what each of them changed."""
 
 from datetime import datetime
 
@@ -51,6 +51,24 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class CalendarLink(Base):
+    """A person's secret address for calendar feeds (``services.calendar_links``): one per person at a
+    time, renewed in place. ``digest`` (SHA-256) finds it when a calendar app asks; ``sealed`` keeps the
+    secret encrypted (``infra.secrets``) so the person's page can show the addresses again."""
+
+    __tablename__ = "calendar_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the secret
+    sealed: Mapped[str] = mapped_column(Text, default="")  # the secret, encrypted; "" once revoked
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEvent(Base):

@@ -75,6 +75,9 @@ SENTENCES = {
     "two-step sign-in off": N_("%(who)s two-step sign-in off %(what)s"),
     "token created": N_("%(who)s token created %(what)s"),
     "token revoked": N_("%(who)s token revoked %(what)s"),
+    "calendar link created": N_("%(who)s calendar link created %(what)s"),
+    "calendar link renewed": N_("%(who)s calendar link renewed %(what)s"),
+    "calendar link revoked": N_("%(who)s calendar link revoked %(what)s"),
     "approved": N_("%(who)s approved %(what)s"),
     "asked for changes": N_("%(who)s asked for changes %(what)s"),
 }

@@ -23,7 +23,7 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, auth, errors, guards, language, limits, pages, people, public, review
+    from scheduler.web import api, auth, calendar_feeds, errors, guards, language, limits, pages, people, public, review
 
     guards.init_app(app)  # trusted hosts, other sites' writes, body sizes, the security headers
     limits.init_app(app)  # rate limits, counted in the app's Redis
@@ -34,6 +34,7 @@ def init_app(app):
     app.register_blueprint(public.blueprint)
     app.register_blueprint(people.blueprint)
     app.register_blueprint(review.blueprint)  # a reviewer's signed link: approvals from outside the team
+    app.register_blueprint(calendar_feeds.blueprint)  # a person's secret calendar addresses, for calendar apps
     language.init_app(app)  # the person's language, else the browser's; Babel's formatting for it
     auth.init_app(app)  # who is asking, and whether their role may: before every request (web/access.py)
     errors.init_app(app)  # each kind of refusal a status code; a 503 page when the database does not answer

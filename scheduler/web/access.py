@@ -25,10 +25,13 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "newsletter.confirm": PUBLIC,
     "newsletter.unsubscribe": PUBLIC,
     "review.review_page": PUBLIC,  # the signed link in its address is what lets a reviewer in
+    "calendar.feed": PUBLIC,  # a calendar app's: the secret in its address stands for its person (and their role)
     # a person's own page and tokens: everyone signed in
     "people.profile": V,
     "people.create_token": V,
     "people.revoke_token": V,
+    "people.renew_calendar_link": V,
+    "people.revoke_calendar_link": V,
     # two-step sign-in: offered to those who hold the most (approvals, the team's credentials)
     "people.two_step_page": M,
     "people.two_step_off": M,
@@ -63,6 +66,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "api.set_commitment": M,
     "api.remove_commitment": M,
     "api.compliance": V,
+    "api.plan_calendar": V,
     "api.evergreen": V,
     "api.plans_retrospective": V,  # the last quarter looked back on: read by all, shown on managers' new-plan form
     # posts: creators write; overriding a style error is a manager's call

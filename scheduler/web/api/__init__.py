@@ -174,6 +174,7 @@ def _deeper_than(value, most: int) -> bool:
 from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     accounts,
     bulk_posts,
+    calendar_feeds,
     interactions,
     kpis_contests,
     library,

@@ -10,4 +10,4 @@ blueprint = Blueprint("people", __name__)
 blueprint.add_app_template_global(audit.in_words, "trail_words")
 blueprint.add_app_template_global(audit.sentence_of, "trail_sentence")
 
-from scheduler.web.people import recovery, second_step, sign_in, team  # noqa: E402, F401  (the routes)
+from scheduler.web.people import calendar_link, recovery, second_step, sign_in, team  # noqa: E402, F401  (the routes)

@@ -9,7 +9,7 @@ from scheduler.services import audit, people, tokens, two_step
 from scheduler.services.errors import Conflict, Invalid
 from scheduler.web.auth import SignedIn
 from scheduler.web.forms.people import ChangePasswordForm, InviteForm, PersonForm, ProfileForm, TokenForm
-from scheduler.web.people import blueprint
+from scheduler.web.people import blueprint, calendar_link
 
 NEW_TOKEN = "refrain.new_token"  # the token just made, shown on the next page once, then forgotten
 
@@ -59,6 +59,7 @@ def profile():
         role_label=role_label(me.role),
         two_step_offered=two_step.offered(me),
         two_step_on=two_step.is_on(me),
+        **calendar_link.section(me),
     ), 422 if failed else 200
 
 
