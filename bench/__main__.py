@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from bench import deliveries, interactions, lateness, library, posts_import, report, signin, style, web
+from bench import calendar_feed, deliveries, interactions, lateness, library, posts_import, report, signin, style, web
 from bench.common import DATABASE_VARIABLE
 
 # minutes long, so they run only when named
@@ -23,6 +23,7 @@ BENCHES = {
     "patterns": interactions.patterns_main,  # --posts N: N interactions in the quarter (default 1,000,000)
     "interactions_import": interactions.import_main,  # --posts N: rows of the CSV (default 100,000)
     "posts_import": posts_import.main,  # --posts N: rows of the CSV of posts (default 10,000)
+    "calendar_feed": calendar_feed.main,  # --posts N: posts in the plan whose feed is read (default 10,000)
 }
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 

@@ -243,7 +243,7 @@ def owed_event(owed: Owed, label: str, plan_id: int, host: str, now: datetime) -
         summary=said[0] if said else label,
         description="\n".join(said),
         category=label,
-        stamp=now,
+        stamp=now.replace(minute=0, second=0, microsecond=0),  # the hour: kept written for an hour (infra.ical)
         status=TENTATIVE,
         first_day=owed.first_day,
         last_day=owed.last_day,

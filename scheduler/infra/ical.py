@@ -5,12 +5,21 @@ character, and writes each value in its type's form; none of that is ours to get
 events are written in UTC (``…Z``), so no VTIMEZONE is needed and every calendar app places them
 alike; ``X-WR-TIMEZONE`` says the plan's zone, for the apps that show a calendar in it. All-day
 reminders are dates (``VALUE=DATE``), their end the day after their last, as the standard wants.
+
+The library is thorough and slow: about a millisecond per event (it folds lines a character at a
+time), 10 seconds for a plan of 10,000 posts. An event's text depends on nothing but its ``Event``, so
+each event's written form can be kept (``EventCache``: the service keeps them in Redis) under a digest
+of the ``Event`` itself: a feed read again writes only the events whose post changed since. The
+calendar around them is written by the library too, and the events put inside it as it would.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta, timezone
+from typing import Protocol
 
+import icalendar
 from icalendar import Calendar, Event, vDuration
 
 from scheduler.domain.calendar_feed import Feed
@@ -19,7 +28,39 @@ PRODID = "-//Refrain//Calendar feed//EN"
 REFRESH = timedelta(hours=1)  # how often a calendar app should read the feed again (most take their own)
 
 
-def render(feed: Feed) -> bytes:
+END = b"END:VCALENDAR\r\n"
+
+
+class EventCache(Protocol):
+    """Written events kept by the digest of what they were written from."""
+
+    def get_many(self, keys: list[str]) -> list[bytes | None]: ...
+
+    def put_many(self, written: dict[str, bytes]) -> None: ...
+
+
+def render(feed: Feed, cache: EventCache | None = None) -> bytes:
+    """The feed as iCalendar bytes; ``cache``: where written events are kept between reads."""
+    head = _calendar(feed).to_ical()
+    if not head.endswith(END):
+        raise ValueError("the library wrote a calendar that does not end as RFC 5545 says")
+    keys = [event_key(event) for event in feed.events]
+    kept = cache.get_many(keys) if cache is not None and keys else [None] * len(keys)
+    written = {}
+    for key, event, found in zip(keys, feed.events, kept):
+        if found is None and key not in written:
+            written[key] = _event(event).to_ical()
+    if cache is not None and written:
+        cache.put_many(written)
+    return head[: -len(END)] + b"".join(found or written[key] for key, found in zip(keys, kept)) + END
+
+
+def event_key(event) -> str:
+    """What an event is written from, as a digest (the library's version in it: a new one writes anew)."""
+    return hashlib.sha1(repr((icalendar.__version__, PRODID, event)).encode("utf-8")).hexdigest()
+
+
+def _calendar(feed: Feed) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -29,9 +70,7 @@ def render(feed: Feed) -> bytes:
     calendar.add("x-wr-timezone", feed.timezone)
     calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
-    for event in feed.events:
-        calendar.add_component(_event(event))
-    return calendar.to_ical()
+    return calendar
 
 
 def _event(event) -> Event:

@@ -130,3 +130,14 @@ def test_text_with_commas_semicolons_and_new_lines_comes_back_as_written(app, sh
     (event,) = timed(calendar)
     assert body.strip() in str(event["DESCRIPTION"])
     assert all(len(line) <= 75 for line in answer.data.split(b"\r\n")), "folded at 75 octets"
+
+
+def test_a_feed_read_again_is_the_same_and_a_changed_post_is_written_anew(app, shanghai, reader):
+    post = posts.schedule_post(make_post(shanghai, body="First words", when="2031-06-03T10:00:00+08:00"))
+    first, _calendar = read(app.test_client(), shanghai, reader)
+    again, _calendar = read(app.test_client(), shanghai, reader)
+    assert again.data == first.data, "the events kept written in Redis are the events written"
+    posts.update_post(posts.get_post(post.id), {"body": "Second words"})
+    _answer, calendar = read(app.test_client(), shanghai, reader)
+    (event,) = timed(calendar)
+    assert str(event["SUMMARY"]).endswith("Second words"), "a change is a new event, never a stale one"
