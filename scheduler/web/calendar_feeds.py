@@ -23,5 +23,4 @@ def feed(secret, plan_id):
         made = calendar_feeds.through_link(secret, plan_id, request.args.get("channel"))
     except ServiceError as refused:
         return Response(refused.message + "\n", status=status_of(refused), content_type="text/plain; charset=utf-8")
-    headers = cache_headers(plan_id) | {"Referrer-Policy": "no-referrer"}
-    return Response(made, content_type=calendar_feeds.CONTENT_TYPE, headers=headers)
+    return Response(made, content_type=calendar_feeds.CONTENT_TYPE, headers=cache_headers(plan_id))

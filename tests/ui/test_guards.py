@@ -25,7 +25,7 @@ from scheduler.models import (
     Subscriber,
 )
 from scheduler.models.database import db, make_engine
-from scheduler.services import accounts, demo, feeds, people, post_sets, runtime
+from scheduler.services import accounts, calendar_links, demo, feeds, people, post_sets, runtime
 from scheduler.services.newsletter import subscribers
 from scheduler.web import guards
 
@@ -178,6 +178,7 @@ def _example_ids(app, client) -> dict:
     ids["media_name"] = db.session.scalar(select(MediaFile.name).order_by(MediaFile.id))
     ids["channel"] = "chat"  # a pattern of interactions: the demo's refund requests on chat
     ids["password_token"] = people.password_token(people.by_email("owner@example.com"))
+    ids["secret"] = calendar_links.renew(people.by_email("owner@example.com"))  # a calendar app's address
     return ids
 
 
