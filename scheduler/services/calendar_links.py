@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import secrets as random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -48,8 +48,8 @@ class PlanAddresses:
 
     plan_id: int
     plan_name: str
-    starts_on: object
-    ends_on: object
+    starts_on: date
+    ends_on: date
     url: str
     channels: list[tuple[str, str]]  # (channel, url)
 
