@@ -19,6 +19,7 @@ from scheduler.models.people import ApiToken, AuditEvent, User
 from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview, PostSet
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
+from scheduler.models.webhooks import Webhook, WebhookDelivery, WebhookEvent, WebhookMark
 
 __all__ = [
     "ApiToken",
@@ -53,4 +54,8 @@ __all__ = [
     "StyleEntryVersion",
     "Subscriber",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookMark",
 ]
