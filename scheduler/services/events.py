@@ -65,15 +65,20 @@ def enqueue(event_ids: list[int]) -> None:
 
 
 def post_moved(post_id: int, from_status: str, to_status: str) -> None:
-    """A post's move, if it is an event someone subscribed to (read no further otherwise: this runs on
-    every status change a worker makes)."""
+    """A post's move, if it is an event someone subscribed to: one small read of the subscriptions, and
+    nothing more while none wants it (this runs on every status change a worker makes)."""
     kind = rules.post_event(from_status, to_status)
-    if kind is None or not db.session.execute(_ACTIVE).first():
+    if kind is None:
+        return
+    wanting = [
+        (webhook_id, plan_id) for webhook_id, events, plan_id in db.session.execute(_ACTIVE) if kind in (events or [])
+    ]
+    if not wanting:
         return
     post = db.session.get(Post, post_id)
-    if post is None or not subscribers(kind, post.plan_id):
-        return
-    publish(kind, post_data(post, to_status), plan_id=post.plan_id)
+    to = [webhook_id for webhook_id, plan_id in wanting if plan_id is None or plan_id == post.plan_id]
+    if to:
+        publish(kind, post_data(post, to_status), plan_id=post.plan_id, to=to)
 
 
 def post_data(post: Post, status: str) -> dict:
