@@ -1,12 +1,17 @@
 """Each event kind fires from its real cause, once: a post put in review, an indicator's alert, a pattern
-flagged, a commitment behind; chat formats read as Slack and Mattermost expect, in the chosen language."""
+flagged, a commitment behind, a post failed or unconfirmed; chat formats read as Slack and Mattermost
+expect, in the chosen language."""
 
 import json
+from datetime import timedelta
 
+from channels.base import Channel, Draft, Outcome
 from scheduler.jobs import tasks
-from scheduler.services import kpis, plans, posts
+from scheduler.services import kpis, lifecycle, plans, posts, sweeper
 from scheduler.services.actor import Actor, acting_as
-from tests.factories import commit, make_person, make_plan, make_post
+from scheduler.services.clock import now
+from scheduler.services.unit_of_work import unit_of_work
+from tests.factories import commit, due_posts, make_person, make_plan, make_post
 from tests.webhooks.conftest import deliver, subscribe
 
 SUMMER_DAY = "2031-06-03T12:00:00+02:00"
@@ -101,3 +106,37 @@ def test_a_subscription_on_another_plan_or_paused_hears_nothing(allowed, manager
     kpis.record_actuals(plan, "Sales", {"2031-06": 800, "2031-07": 850})
     deliver(allowed)
     assert receiver.received() == []
+
+
+class Refusing(Channel):
+    """A channel whose service refuses every post: the worker records the post as failed."""
+
+    name = "refusingtest"
+    label = "Refusing test channel"
+
+    def render(self, post):
+        return Draft(channel=self.name, payload={"text": post.body}, preview=post.body)
+
+    def check(self, post, draft):
+        return None, []
+
+    def deliver(self, draft, post, context):
+        return Outcome.rejected("the service said no")
+
+
+def test_a_post_the_worker_fails_or_leaves_unconfirmed_is_told(allowed, manager, receiver, extra_channel):
+    extra_channel(Refusing)
+    subscribe(manager, receiver, events=["post.failed", "post.unconfirmed"])
+    plan = make_plan()
+    refused, stuck = due_posts(plan, 1, channel="refusingtest")[0], due_posts(plan, 1)[0]
+    posts.schedule_post(refused)
+    deliver(allowed)  # the worker's delivery is refused: failed
+    posts.schedule_post(stuck)
+    with unit_of_work():  # a worker claimed it, then died mid-delivery
+        lifecycle.claim(stuck.id, note="claimed by a worker", claimed_at=now())
+    sweeper.give_up_on_stuck(claimed_before=now() + timedelta(minutes=1))
+    deliver(allowed)
+    failed, unconfirmed = bodies(receiver)
+    assert (failed["event"], failed["data"]["post_id"]) == ("post.failed", refused.id)
+    assert failed["data"]["reason"] == "the service said no"
+    assert (unconfirmed["event"], unconfirmed["data"]["post_id"]) == ("post.unconfirmed", stuck.id)
