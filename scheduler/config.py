@@ -72,6 +72,10 @@ class Settings:
     media_image_max: int = MEDIA_IMAGE_MAX
     media_video_max: int = MEDIA_VIDEO_MAX
     media_s3: S3Location | None = None
+    # event webhooks: the waits (seconds) before each retry of a delivery, and how often the periodic pass
+    # looks for commitments behind and patterns flagged (a test may shorten both in its app's config)
+    webhook_retry_intervals: tuple[int, ...] = (10, 60, 300, 1800, 7200)
+    event_watch_interval: int = 300
 
     def media_limit(self, kind: str) -> int:
         """The largest upload of one kind of medium ("image" or "video"), in bytes."""
@@ -139,6 +143,8 @@ class Settings:
             media_image_max=config.get("REFRAIN_MEDIA_MAX_IMAGE_BYTES") or MEDIA_IMAGE_MAX,
             media_video_max=config.get("REFRAIN_MEDIA_MAX_VIDEO_BYTES") or MEDIA_VIDEO_MAX,
             media_s3=S3Location(**config["REFRAIN_MEDIA_S3"]) if config.get("REFRAIN_MEDIA_S3") else None,
+            webhook_retry_intervals=tuple(config.get("REFRAIN_WEBHOOK_RETRY_INTERVALS") or (10, 60, 300, 1800, 7200)),
+            event_watch_interval=config.get("REFRAIN_EVENT_WATCH_INTERVAL") or 300,
         )
         check(settings)
         return settings

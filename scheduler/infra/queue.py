@@ -25,6 +25,7 @@ SEND_NEWSLETTER_CONFIRMATION = "scheduler.jobs.tasks.send_newsletter_confirmatio
 HAND_OVER_POST = "scheduler.jobs.tasks.hand_over_post"
 WITHDRAW_POST = "scheduler.jobs.tasks.withdraw_post"
 FETCH_LINK_CARD = "scheduler.jobs.tasks.fetch_link_card"
+DELIVER_WEBHOOK = "scheduler.jobs.tasks.deliver_webhook"
 JOBS = (
     DELIVER_POST,
     REFRESH_FEED,
@@ -33,6 +34,7 @@ JOBS = (
     HAND_OVER_POST,
     WITHDRAW_POST,
     FETCH_LINK_CARD,
+    DELIVER_WEBHOOK,
 )
 
 DELIVERY_JOB_TIMEOUT = 120
@@ -130,6 +132,19 @@ class QueueService:
             result_ttl=KEEP_RESULTS_FOR,
             failure_ttl=KEEP_FAILURES_FOR,
             description=description,
+        )
+
+    def enqueue_webhook(self, event_id: int) -> Job:
+        """One event to one subscription; RQ's ``Retry`` brings the same job back after each wait."""
+        return self.enqueue(
+            self.deliveries,
+            DELIVER_WEBHOOK,
+            event_id,
+            job_id=f"webhook-event-{event_id}",
+            job_timeout=DELIVERY_JOB_TIMEOUT,
+            result_ttl=KEEP_RESULTS_FOR,
+            failure_ttl=KEEP_FAILURES_FOR,
+            description=f"tell webhook event {event_id}",
         )
 
     def withdraw_delivery(self, post_id: int) -> bool:

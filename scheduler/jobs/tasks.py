@@ -16,7 +16,17 @@ import threading
 from rq import Retry
 
 from scheduler.models.database import database_unavailable, db, describe_error
-from scheduler.services import feeds, handover, items, link_cards, publishing, style, sweeper
+from scheduler.services import (
+    event_watch,
+    feeds,
+    handover,
+    items,
+    link_cards,
+    publishing,
+    style,
+    sweeper,
+    webhook_delivery,
+)
 from scheduler.services.newsletter import batches as newsletter_batches
 from scheduler.services.newsletter import messages as newsletter_messages
 from scheduler.services.newsletter import sweeper as newsletter_sweeper
@@ -133,6 +143,25 @@ def send_newsletter_confirmation(subscriber_id: int, _base_url: str = "", spoken
     """``_base_url``: only jobs queued before links came from REFRAIN_PUBLIC_URL carry it (ignored);
     ``spoken``: the language of the signup, the mail's."""
     return newsletter_messages.send_confirmation(subscriber_id, spoken=spoken)
+
+
+@put_back_on_outage
+def deliver_webhook(event_id: int):
+    """One event to one subscription (``services.webhook_delivery``); a receiver that is down or slow
+    gets the same job again after each of the configured waits."""
+    if webhook_delivery.deliver(event_id) == webhook_delivery.RETRY:
+        waits = webhook_delivery.retry_waits()
+        return Retry(max=len(waits), interval=waits)
+    return "done"
+
+
+@skip_turn_on_outage
+def watch_events() -> dict:
+    """Periodic: commitments fallen behind and patterns flagged, told to the webhooks once each."""
+    return event_watch.watch()
+
+
+PERIODIC.append((watch_events, "refrain-event-watch", lambda settings: settings.event_watch_interval))
 
 
 @skip_turn_on_outage

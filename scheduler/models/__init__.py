@@ -19,6 +19,7 @@ from scheduler.models.people import ApiToken, AuditEvent, CalendarLink, User
 from scheduler.models.plans import Commitment, Plan, Post, PostEvent, PostReview, PostSet
 from scheduler.models.reports import PostCount, RepetitionResult
 from scheduler.models.style import StyleEntry, StyleEntryVersion
+from scheduler.models.webhooks import Webhook, WebhookDelivery, WebhookEvent, WebhookMark
 
 __all__ = [
     "ApiToken",
@@ -54,4 +55,8 @@ __all__ = [
     "StyleEntryVersion",
     "Subscriber",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookMark",
 ]

@@ -31,6 +31,7 @@ from scheduler.models import (
     PostSet,
     StyleEntry,
     User,
+    Webhook,
 )
 from scheduler.models.database import db
 from scheduler.services import actor, clock
@@ -49,8 +50,9 @@ AUDITED = {
     Contest: ("contest", {"updated_at", "created_at", "result", "frozen_at"}),
     PostSet: ("post set", {"updated_at", "created_at"}),
     MediaFile: ("media", {"updated_at", "created_at"}),
+    Webhook: ("webhook", {"updated_at", "created_at"}),
 }
-SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest"}
+SECRET_COLUMNS = {"secrets", "password_hash", "totp_secret", "digest", "secret_sealed"}
 OBJECT_TYPES = tuple(sorted({name for name, _skip in AUDITED.values()} | {"token"}))
 _PENDING = "refrain.audit.pending"
 # the trail's own words, kept in English in its rows (the API gives them as they are) and shown to
@@ -59,7 +61,7 @@ WORDS = frozenset(
     {
         *(N_("post"), N_("plan"), N_("commitment"), N_("style entry"), N_("account"), N_("person")),
         *(N_("feed"), N_("indicator"), N_("contest"), N_("post set"), N_("media"), N_("token")),
-        *(N_("turned off by an owner"), N_("(secret)")),
+        *(N_("turned off by an owner"), N_("(secret)"), N_("webhook")),
     }
 )
 # each action as a line of the trail says it: who did it, to what ("Olive created post #3"); an action

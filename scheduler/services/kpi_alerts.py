@@ -6,7 +6,7 @@ sent after the commit, so a change that rolls back tells nobody, and a mail serv
 answer never undoes a figure someone entered.
 
 ``NOTIFIERS`` is the seam for other ways of telling: each is called with the notice, one failing
-does not keep the others from running. Mail is the first; webhooks (a later issue) add theirs here.
+does not keep the others from running: mail, and the team's event webhooks (``kpi.alert``).
 
 Mail goes through the newsletter's SMTP account, the one mail server the team configured in Refrain,
 by its guarded path (``services.newsletter.mailer``), as the password links do: live deliveries send
@@ -29,11 +29,13 @@ from sqlalchemy import select
 
 from scheduler.domain import formats, language
 from scheduler.domain import kpis as rules
+from scheduler.domain import webhooks as events_told
 from scheduler.domain.language import _
 from scheduler.infra import catalogs, mail
 from scheduler.infra.outbound.errors import Refused
 from scheduler.models import User
 from scheduler.models.database import db
+from scheduler.services import events
 from scheduler.services.newsletter import mailer
 from scheduler.services.unit_of_work import unit_of_work
 
@@ -130,7 +132,21 @@ def message(notice: AlertNotice, email: str, name: str, sender: str) -> EmailMes
     return msg
 
 
-NOTIFIERS: list[Callable[[AlertNotice], object]] = [mail_managers]
+def tell_webhooks(notice: AlertNotice) -> int:
+    """The alert as a ``kpi.alert`` event, to the subscriptions that want it (in a unit of its own)."""
+    data = {
+        "plan_id": notice.plan_id,
+        "plan_name": notice.plan_name,
+        "kpi": notice.kpi_name,
+        "unit": notice.unit,
+        "better": notice.better,
+        "months": [dict(month) for month in notice.months],
+        "url": notice.url,
+    }
+    return len(events.publish(events_told.KPI_ALERT, data, plan_id=notice.plan_id))
+
+
+NOTIFIERS: list[Callable[[AlertNotice], object]] = [mail_managers, tell_webhooks]
 _silenced: ContextVar[bool] = ContextVar("refrain_kpi_alerts_silenced", default=False)
 
 

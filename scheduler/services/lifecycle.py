@@ -38,7 +38,7 @@ from scheduler.domain.statuses import (
 from scheduler.models import Post, PostEvent
 from scheduler.models.base import utcnow
 from scheduler.models.database import db
-from scheduler.services import audit
+from scheduler.services import audit, events
 from scheduler.services.unit_of_work import in_unit_of_work
 
 __all__ = [
@@ -93,6 +93,7 @@ def move(post_id: int, to: str, allowed_from=None, note: str = "", **values) -> 
     _write_history(connection, post_id, current, to, note)
     audit.note_move(post_id, current, to, note)
     _as_written(post_id, {"status": to, **values})
+    events.post_moved(post_id, current, to)  # published, failed, unconfirmed, waiting for approval: the webhooks'
     return True
 
 

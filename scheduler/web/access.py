@@ -239,6 +239,20 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "newsletter.subscribers_page": M,
     "newsletter.export_subscribers": M,
     "newsletter.import_subscribers": M,
+    # event webhooks: managers subscribe URLs to the team's events (their secrets sign what is sent)
+    "ui.webhooks_page": M,
+    "ui.webhook_page": M,
+    "ui.create_webhook_page": M,
+    "ui.change_webhook_page": M,
+    "ui.delete_webhook_page": M,
+    "ui.test_webhook_page": M,
+    "api.list_webhooks": M,
+    "api.create_webhook": M,
+    "api.get_webhook": M,
+    "api.update_webhook": M,
+    "api.delete_webhook": M,
+    "api.webhook_deliveries": M,
+    "api.test_webhook": M,
 }
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})

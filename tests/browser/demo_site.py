@@ -44,6 +44,8 @@ SIGNED_IN_PAGES = {
     "profile": "/me",
     "team": "/people",
     "audit": "/audit",
+    "webhooks": "/webhooks",
+    "webhook form": "/webhooks/new",
 }
 PUBLIC_PAGES = {"sign-in page": "/login", "newsletter signup": "/newsletter/signup"}
 

@@ -23,9 +23,10 @@ from scheduler.models import (
     PostSet,
     StyleEntry,
     Subscriber,
+    Webhook,
 )
 from scheduler.models.database import db, make_engine
-from scheduler.services import accounts, calendar_links, demo, feeds, people, post_sets, runtime
+from scheduler.services import accounts, calendar_links, demo, feeds, people, post_sets, runtime, webhooks
 from scheduler.services.newsletter import subscribers
 from scheduler.web import guards
 
@@ -153,6 +154,7 @@ def _example_ids(app, client) -> dict:
         {"channel": "webhook", "name": "receiver", "url": "https://example.org/hook", "signing_secret": "s"}
     )
     signed, _ = subscribers.signup({"email": "headers@example.com"})
+    webhooks.create_webhook({"url": "https://example.org/events", "events": ["kpi.alert"]})
     if db.session.scalar(select(PostSet.id)) is None:
         plan_id = db.session.scalar(select(Plan.id).order_by(Plan.id))
         post_sets.compose({"plan_id": plan_id, "idea": {"body": "One idea"}, "channels": ["twitter", "newsletter"]})
@@ -167,6 +169,7 @@ def _example_ids(app, client) -> dict:
         "contest_id": Contest,  # the demo's
         "set_id": PostSet,
         "media_id": MediaFile,  # the demo's pictures
+        "webhook_id": Webhook,
     }
     ids = {name: db.session.scalar(select(model.id).order_by(model.id)) for name, model in first.items()}
     delivered = runtime.settings().outbox / db.session.get(Post, ids["post_id"]).channel  # its outbox file

@@ -185,4 +185,5 @@ from scheduler.web.api import (  # noqa: E402, F401  (the routes)
     post_sets,
     retrospective,
     style,
+    webhooks,
 )

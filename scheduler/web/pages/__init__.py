@@ -91,4 +91,5 @@ from scheduler.web.pages import (  # noqa: E402, F401  (the routes, by area)
     report,
     style,
     subscribers,
+    webhooks,
 )

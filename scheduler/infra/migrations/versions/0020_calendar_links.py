@@ -1,7 +1,7 @@
 """calendar links: a person's secret address for the calendar feeds of the plans
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-05
 
 ``calendar_links``: one row per person (renewing replaces the secret in place; revoking empties
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
