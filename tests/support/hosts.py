@@ -93,6 +93,7 @@ class Site:
     under ``folder``; ``settings`` (``REFRAIN_*`` variables) go to every one of them."""
 
     def __init__(self, app, folder: Path, web_processes: int, workers: int, **settings):
+        folder.mkdir(parents=True, exist_ok=True)
         ports = [free_port() for _ in range(web_processes)]
         self.shared = {
             "DATABASE_URL": app.config["DATABASE_URL"],
