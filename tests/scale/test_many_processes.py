@@ -73,8 +73,8 @@ def test_two_web_processes_and_three_workers_deliver_every_post_once_and_agree_o
         for channel in (*CHANNELS, "slowtest")
     }
     started = time.monotonic()
-    site.start()
     try:
+        site.start()
         one, two = (Api(web.url, token) for web in site.web)
         plan_id = set_up_plan(one)
         assert two.call("GET", f"/api/v1/plans/{plan_id}")[1]["name"] == "At scale", "the other web process agrees"
@@ -107,6 +107,8 @@ def test_two_web_processes_and_three_workers_deliver_every_post_once_and_agree_o
         signed_in_on_the_other = sign_in_on_one_use_on_other(site, owner.email)
     finally:
         site.stop()
+        for watch in writes.values():
+            watch.close()  # every write made is counted; a failure above keeps no watch open
     per_worker = {key: watch.per_post() for key, watch in writes.items()}
     outbox = sum(per_worker.values(), Counter())
     victim_number = site.workers.index(victim)
