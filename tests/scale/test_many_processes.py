@@ -92,7 +92,7 @@ def test_two_web_processes_and_three_workers_deliver_every_post_once_and_agree_o
         for driver in drivers:
             driver.join(timeout=180)
         driven = time.monotonic() - driving
-        assert not [d.failure for d in drivers if d.failure], [d.failure for d in drivers]
+        assert not [d.failure for d in drivers if d.failure], f"{[d.failure for d in drivers]}\n{site.report()}"
         ids = ids_of(drivers)
         assert len(ids) == POSTS
         counts = wait_until(lambda: all_published(ids), SETTLE_TIMEOUT) or status_counts(ids)
