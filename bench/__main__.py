@@ -5,13 +5,27 @@ import argparse
 import os
 import sys
 
-from bench import calendar_feed, deliveries, interactions, lateness, library, posts_import, report, signin, style, web
+from bench import (
+    calendar_feed,
+    deliveries,
+    interactions,
+    lateness,
+    library,
+    posts_import,
+    report,
+    scale,
+    signin,
+    style,
+    web,
+)
 from bench.common import DATABASE_VARIABLE
 
 # minutes long, so they run only when named
 LONG = {
     "lateness": lambda args: lateness.main(args.minutes, args.per_minute, args.workers),
     "web": lambda args: web.main(args.users, args.duration, args.posts, args.think, args.pages),
+    # on PostgreSQL and a shared Redis only: under scripts/with-services.sh
+    "scale": lambda args: scale.main(args.posts, args.database),
 }
 
 BENCHES = {

@@ -10,13 +10,16 @@ from pathlib import Path
 
 
 def worker_env(app, **extra) -> dict:
-    return dict(
+    """The test's database, Redis and instance folder; ``extra`` adds settings or replaces these (a
+    worker placed as on a host of its own has an instance folder of its own: tests/support/hosts.py)."""
+    env = dict(
         os.environ,
         REFRAIN_INSTANCE=app.config["INSTANCE_PATH"],
         DATABASE_URL=app.config["DATABASE_URL"],
         REDIS_URL=app.config["REDIS_URL"],
-        **extra,
     )
+    env.update(extra)
+    return env
 
 
 def worker_command(burst: bool) -> list[str]:
