@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["refrain.settings"] = settings
     app.extensions["refrain.runtime"] = Runtime(settings=settings, queues=queue.init_app(app, settings))
     web.init_app(app)
+    app.wsgi_app = _ClientAddress(app.wsgi_app, app)
     return app
 
 
@@ -47,6 +48,28 @@ def reconfigure(app: Flask, **changes):
     runtime.settings = runtime.settings.but(**changes)
     app.extensions["refrain.settings"] = runtime.settings
     return runtime.settings
+
+
+class _ClientAddress:
+    """The client's address as the sign-in and signup limits count it: with ``REFRAIN_PROXIES`` = N, the
+    N-th address from the end of X-Forwarded-For (each proxy appends the one it was reached from: werkzeug's
+    ProxyFix), so a balancer's clients are not all one; with 0 (the default) the header is ignored, or a
+    client could choose the address its attempts are counted under. Only the address: the host and scheme
+    are REFRAIN_PUBLIC_URL's. Read at each request, so ``reconfigure`` applies to a running app."""
+
+    def __init__(self, wsgi_app, app: Flask):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        self.direct, self.app, self.behind = wsgi_app, app, {}
+        self._proxy_fix = ProxyFix
+
+    def __call__(self, environ, start_response):
+        proxies = self.app.extensions["refrain.settings"].proxies
+        if not proxies:
+            return self.direct(environ, start_response)
+        if proxies not in self.behind:
+            self.behind[proxies] = self._proxy_fix(self.direct, x_for=proxies, x_proto=0, x_host=0)
+        return self.behind[proxies](environ, start_response)
 
 
 def _bind_runtime(sender: Flask, **_extra) -> None:

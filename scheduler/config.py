@@ -76,6 +76,9 @@ class Settings:
     # looks for commitments behind and patterns flagged (a test may shorten both in its app's config)
     webhook_retry_intervals: tuple[int, ...] = (10, 60, 300, 1800, 7200)
     event_watch_interval: int = 300
+    # proxies in front of the web processes (a TLS terminator, a load balancer) whose X-Forwarded-For is
+    # believed: 0 reads none, so a client cannot pick the address its sign-in attempts are counted under
+    proxies: int = 0
 
     def media_limit(self, kind: str) -> int:
         """The largest upload of one kind of medium ("image" or "video"), in bytes."""
@@ -145,6 +148,7 @@ class Settings:
             media_s3=S3Location(**config["REFRAIN_MEDIA_S3"]) if config.get("REFRAIN_MEDIA_S3") else None,
             webhook_retry_intervals=tuple(config.get("REFRAIN_WEBHOOK_RETRY_INTERVALS") or (10, 60, 300, 1800, 7200)),
             event_watch_interval=config.get("REFRAIN_EVENT_WATCH_INTERVAL") or 300,
+            proxies=config.get("REFRAIN_PROXIES") or 0,
         )
         check(settings)
         return settings
@@ -241,6 +245,7 @@ def from_environment(environ=None) -> dict:
         "REFRAIN_MEDIA_MAX_IMAGE_BYTES": _int(environ, "REFRAIN_MEDIA_MAX_IMAGE_MB", MEDIA_IMAGE_MAX // MB) * MB,
         "REFRAIN_MEDIA_MAX_VIDEO_BYTES": _int(environ, "REFRAIN_MEDIA_MAX_VIDEO_MB", MEDIA_VIDEO_MAX // MB) * MB,
         "REFRAIN_MEDIA_S3": _media_s3(environ),
+        "REFRAIN_PROXIES": _int(environ, "REFRAIN_PROXIES", 0, minimum=0),
     }
 
 

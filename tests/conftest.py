@@ -30,7 +30,14 @@ TEST_DATABASE_URL = os.environ.get("REFRAIN_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("REFRAIN_TEST_REDIS_URL", "")
 # tests/real runs in CI's own stage, against the services scripts/real-services.sh set up
 collect_ignore = [] if os.environ.get("REFRAIN_REAL_SERVICES") else ["real"]
-ENVIRONMENT_SETTINGS = ("DATABASE_URL", "REDIS_URL", "REFRAIN_DELIVERY", "SECRET_KEY", "REFRAIN_PUBLIC_URL")
+ENVIRONMENT_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REFRAIN_DELIVERY",
+    "SECRET_KEY",
+    "REFRAIN_PUBLIC_URL",
+    "REFRAIN_PROXIES",
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from scheduler import reconfigure
 from tests.factories import PASSWORD, make_person
 
 
@@ -64,3 +65,32 @@ def test_showing_the_sign_in_page_is_never_counted(app, creator):
     for _ in range(30):
         assert anonymous.get("/login").status_code == 200
     assert sign_in(anonymous, "chloe@example.com", PASSWORD).status_code == 302
+
+
+def test_behind_a_trusted_proxy_each_client_is_limited_on_its_own(app, creator):
+    reconfigure(app, proxies=1)
+
+    def through_proxy(client_address, email, password):
+        return app.test_client().post(
+            "/login",
+            data={"email": email, "password": password},
+            environ_base={"REMOTE_ADDR": "10.0.0.5"},  # the balancer, for every client
+            headers={"X-Forwarded-For": f"203.0.113.99, {client_address}"},  # what a client wrote comes first
+        )
+
+    for n in range(20):
+        assert through_proxy("192.0.2.1", f"made-up-{n}@example.com", "a guess").status_code == 422
+    assert through_proxy("192.0.2.1", "chloe@example.com", PASSWORD).status_code == 429
+    assert through_proxy("198.51.100.8", "chloe@example.com", PASSWORD).status_code == 302, "another client goes on"
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_changes_nothing(app, creator):
+    for n in range(20):
+        answer = app.test_client().post(
+            "/login",
+            data={"email": f"made-up-{n}@example.com", "password": "a guess"},
+            environ_base={"REMOTE_ADDR": "192.0.2.1"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
+        assert answer.status_code == 422
+    assert sign_in(app.test_client(), "chloe@example.com", PASSWORD).status_code == 429
