@@ -40,7 +40,7 @@ def test_plan_commitment_calendar_editor_schedule(page, live_server, pinned_cloc
     expect(page.locator('input[form="commit-twitter"][name="one_note_max_share"]')).to_have_value("50%")
 
     # the calendar: the plan's first week, then the next one, where Wednesday 4 June owes 0/2
-    page.locator("p.links").get_by_role("link", name="Calendar").click()
+    page.locator("p.links").get_by_role("link", name="Calendar", exact=True).click()
     expect(page.locator("h1")).to_have_text("Calendar")
     page.get_by_role("link", name="Next →").click()
     expect(page.locator("p.muted").first).to_contain_text("02 Jun – 08 Jun 2031")
