@@ -29,11 +29,8 @@ def endpoint():
         list(request.headers.items()),
         request.get_data(cache=False),
     )
-    response = Response(exchange.body, status=exchange.status)
-    for name, value in exchange.headers:
-        if name.lower() != "content-length":
-            response.headers.add(name, value)
-    return response
+    headers = [(name, value) for name, value in exchange.headers if name.lower() != "content-length"]
+    return Response(exchange.body, status=exchange.status, headers=headers)
 
 
 def _server():
