@@ -1,11 +1,11 @@
-"""`python -m bench [report|deliveries|library|style|signin] [--posts N] [--database URL]`: each figure a ratio
+"""`python -m bench [report|deliveries|library|style|signin|mcp] [--posts N] [--database URL]`: each figure a ratio
 against a baseline measured in the same run, on this machine, so the numbers compare across machines."""
 
 import argparse
 import os
 import sys
 
-from bench import deliveries, interactions, lateness, library, posts_import, report, signin, style, web
+from bench import deliveries, interactions, lateness, library, mcp, posts_import, report, signin, style, web
 from bench.common import DATABASE_VARIABLE
 
 # minutes long, so they run only when named
@@ -23,6 +23,7 @@ BENCHES = {
     "patterns": interactions.patterns_main,  # --posts N: N interactions in the quarter (default 1,000,000)
     "interactions_import": interactions.import_main,  # --posts N: rows of the CSV (default 100,000)
     "posts_import": posts_import.main,  # --posts N: rows of the CSV of posts (default 10,000)
+    "mcp": mcp.main,  # --posts N: posts added to the demo quarter (default 2,000)
 }
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 

@@ -5,15 +5,18 @@ a second server, or an ASGI-to-WSGI bridge that keeps an event loop and a sessio
 the app (and would run the tools outside the request's app context), each request to ``/mcp`` is served
 whole inside the Flask view that received it: the SDK's session manager, *stateless* (no session to
 keep between requests: any process or thread may answer the next one) and answering *JSON* (no
-long-lived event stream that would hold a gunicorn thread), runs for that one request on a small event
-loop of the request's own thread (``anyio.run``). The loop's tasks inherit the thread's context
-variables, so the tools run in the request's app context, as its person (``services.actor``), in its
-language, exactly as an API view does. A round trip costs the loop's start (about a millisecond), which
-the benchmark (``python -m bench mcp``) measures against the JSON API.
+long-lived event stream that would hold a gunicorn thread), runs for that one request on an event loop
+of the request's own thread (made once per thread, ``_loop``). The exchange's tasks inherit the
+thread's context variables, so the tools run in the request's app context, as its person
+(``services.actor``), in its language, exactly as an API view does. The benchmark (``python -m bench
+mcp``) measures what this costs against the JSON API.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import threading
 from dataclasses import dataclass
 
 import anyio
@@ -21,6 +24,7 @@ from mcp.server import Server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
 MAX_BODY = 1024 * 1024  # as web.guards.MAX_BODY: the largest draft is a few dozen kilobytes
+_threads = threading.local()
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,17 @@ def serve_one(
         "server": None,
         "client": None,
     }
-    return anyio.run(_exchange, server, scope, body)
+    # the context as it is now, this request's: a Runner's own would be the first request's, kept for good
+    return _loop().run(_exchange(server, scope, body), context=contextvars.copy_context())
+
+
+def _loop() -> asyncio.Runner:
+    """This thread's event loop, made on its first MCP request and kept for the next ones (a gunicorn
+    thread serves many): starting and closing a loop per request cost more than the exchange itself."""
+    runner = getattr(_threads, "runner", None)
+    if runner is None:
+        runner = _threads.runner = asyncio.Runner()
+    return runner
 
 
 async def _exchange(server: Server, scope: dict, body: bytes) -> Exchange:

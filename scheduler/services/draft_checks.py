@@ -12,15 +12,16 @@ within 14 days, the same words or near them).
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import channels.registry as channel_registry
 from channels.base import PostContent
-from scheduler.domain.facts import PostFacts
 from scheduler.domain.language import _, ngettext
 from scheduler.domain.links import web_link
 from scheduler.domain.periods import local_day
-from scheduler.domain.repetition import WINDOW_DAYS, find_repeated_messages
+from scheduler.domain.repetition import WINDOW_DAYS, repeats_of
+from scheduler.domain.text import FoldedWords
 from scheduler.models import Plan
 from scheduler.services import clock, posts, report_data, style_checks, time_guards
 from scheduler.services.plans import slug
@@ -28,7 +29,10 @@ from scheduler.services.post_checks import theme_of
 from scheduler.services.validation import Reader
 
 BLOCKED, OK = "blocked", "ok"
-DRAFT_ID = 0  # the draft in the repetition check: no post has id 0
+# the posts' words folded once per process, not once per check: a channel's posts share most of their words,
+# and an agent checks draft after draft against the same few hundred neighbours
+_words, _words_lock = FoldedWords(), threading.Lock()
+MAX_WORDS = 200_000  # then forgotten, and folded again as they come
 
 
 def check_draft(data) -> dict:
@@ -84,30 +88,19 @@ def check_draft(data) -> dict:
 
 
 def would_repeat(plan: Plan, channel: str, text: str, at: datetime) -> dict:
-    """``{post_ids, similarity}``: the counted posts of the channel that the draft, at ``at``, would be
-    grouped with as a repeated message (none: ``[]`` and None). Only the channel's posts within the
-    window around ``at`` are read, as a search around an edit reads them (``report_data.counted_in_spans``)."""
+    """``{post_ids, similarity}``: the counted posts of the channel, within the repetition window around
+    ``at``, that say what the draft says (the same message or a near-duplicate, as the report judges two
+    posts: ``domain.repetition.repeats_of``); none: ``[]`` and None. Only those posts are read, as a search
+    around an edit reads them (``report_data.counted_in_spans``)."""
     window = timedelta(days=WINDOW_DAYS)
     rows = report_data.counted_in_spans(plan, {channel: [(at - window, at + window)]}) if text else []
-    if not rows:
+    with _words_lock:
+        if len(_words) > MAX_WORDS:
+            _words.clear()
+        found = repeats_of(text, [said for _id, _channel, _bucket, said, _chained in rows], words=_words)
+    if not found:
         return {"post_ids": [], "similarity": None}
-    neighbours = [
-        PostFacts(
-            id=post_id,
-            channel=channel,
-            scheduled_at=datetime.fromtimestamp(bucket * report_data.BUCKET_SECONDS, timezone.utc),
-            status="scheduled",
-            on_theme=False,
-            text=said,
-        )
-        for post_id, _channel, bucket, said, _chained in rows
-    ]
-    draft = PostFacts(id=DRAFT_ID, channel=channel, scheduled_at=at, status="scheduled", on_theme=False, text=text)
-    for group in find_repeated_messages([draft, *neighbours]):
-        if DRAFT_ID in group["post_ids"]:
-            others = sorted(i for i in group["post_ids"] if i != DRAFT_ID)
-            return {"post_ids": others, "similarity": round(float(group["similarity"]), 2)}
-    return {"post_ids": [], "similarity": None}
+    return {"post_ids": sorted(rows[index][0] for index, _s in found), "similarity": min(s for _i, s in found)}
 
 
 def _link_problems(link: str) -> list[dict]:

@@ -60,8 +60,10 @@ def served(tmp_path_factory, redis_server, empty_test_database):
         owner = make_person("owner@example.com", "owner", "Olive Owner")
     log = open(instance / "gunicorn.log", "wb")
     env = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT_SETTINGS}
+    # one thread: each test's person is served on the very thread that served the one before, so an identity
+    # kept from one request to the next (an event loop's context) would show
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "2", "-w", "1"]
+        [sys.executable, "-m", "gunicorn", "-k", "gthread", "--threads", "1", "-w", "1"]
         + ["-b", f"127.0.0.1:{port}", "scheduler.wsgi:app"],
         env=dict(env, **settings),
         stdout=log,
