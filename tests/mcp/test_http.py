@@ -22,9 +22,12 @@ import httpx2
 import pytest
 from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
+from sqlalchemy import select
 
 from scheduler import create_app
+from scheduler.models import ContentItem
 from scheduler.models.database import db
+from scheduler.services import items
 from tests.conftest import ENVIRONMENT_SETTINGS
 from tests.factories import make_person, signed_in
 from tests.mcp.conftest import FIXED, SYNERGY, call, seed_team
@@ -58,6 +61,9 @@ def served(tmp_path_factory, redis_server, empty_test_database):
         app.extensions["refrain.queue"].connection.flushall()
         team = seed_team(approval_required=True)
         owner = make_person("owner@example.com", "owner", "Olive Owner")
+        guide = {"remote_id": "guide", "link": "https://example.com/guides/summer", "title": "The summer guide"}
+        items.upsert("blog", [dict(guide, summary="<p>How the summer offer works, step by step.</p>")])
+        team.item_id = db.session.scalar(select(ContentItem.id))
     log = open(instance / "gunicorn.log", "wb")
     env = {name: value for name, value in os.environ.items() if name not in ENVIRONMENT_SETTINGS}
     # one thread: each test's person is served on the very thread that served the one before, so an identity
@@ -137,6 +143,7 @@ def test_over_http_an_agent_reads_the_plan_and_a_creators_draft_waits_for_approv
             )
             seen["scheduled"] = await call(session, "schedule_post", post_id=created["post"]["id"])
             seen["report"], _error = await call(session, "compliance_report", plan_id=team.plan_id)
+            seen["adapted"] = await call(session, "adapt_library_item", item_id=team.item_id, channel="twitter")
             seen["entries"] = await session.read_resource("refrain://style/entries")
 
     anyio.run(story)
@@ -149,6 +156,10 @@ def test_over_http_an_agent_reads_the_plan_and_a_creators_draft_waits_for_approv
     assert not is_error and scheduled["post"]["status"] == "in_review" and scheduled["waiting_for_approval"]
     assert seen["report"]["channels"][0]["pending_approval"] == 1
     assert json.loads(seen["entries"].contents[0].text)[0]["avoid"] == "synergy"
+    adapted, is_error = seen["adapted"]
+    assert not is_error and adapted["post"]["source_item_id"] == team.item_id
+    assert adapted["post"]["plan_id"] == team.plan_id and adapted["post"]["status"] == "draft"
+    assert "example.com/guides/summer" in adapted["post"]["body"] + adapted["post"]["link"]
 
     # the post's page shows who drafted it, and how
     page = signed_in(served.app, served.owner).get(f"/posts/{scheduled['post']['id']}")
