@@ -118,10 +118,8 @@ def _reason(error) -> str:
 
 
 def call(tool: Tool, arguments: dict) -> types.CallToolResult:
-    """Runs ``tool`` as the person acting (``services.actor``), bound by their role."""
-    problems = schema_problems(tool, arguments)
-    if problems:
-        return refusal("schema", _("the arguments do not fit the tool's schema"), problems)
+    """Runs ``tool`` as the person acting (``services.actor``), bound by their role (asked first: what
+    may not be done at all is said before what is wrong with how it was asked)."""
     who = actor.current()
     if not access.may(who.role, tool.needs):
         return refusal(
@@ -133,6 +131,9 @@ def call(tool: Tool, arguments: dict) -> types.CallToolResult:
             ),
             [{"field": "", "message": _("ask an owner for the role, or use a token that may write"), "code": "role"}],
         )
+    problems = schema_problems(tool, arguments)
+    if problems:
+        return refusal("schema", _("the arguments do not fit the tool's schema"), problems)
     try:
         return answer(tool.run(arguments))
     except ServiceError as error:

@@ -13,6 +13,7 @@ errors are answered in the shape agents act on (``results``), not as the SDK wor
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
@@ -26,6 +27,7 @@ from scheduler.mcp.tools import TOOLS
 from scheduler.services import plans, style
 from scheduler.services.errors import NotFound, ServiceError
 
+log = logging.getLogger(__name__)
 NAME = "refrain"
 INSTRUCTIONS = (
     "Refrain schedules a team's posts on many channels around one quarterly theme. Before drafting, ask "
@@ -59,6 +61,9 @@ def build(calling: Callable[[], AbstractContextManager], version: str = "") -> S
                 return results.call(tool, dict(params.arguments or {}))
         except NotAllowed as refused:
             return results.refusal("token", str(refused))
+        except Exception:  # noqa: BLE001 - the database away, a bug: logged here, never a traceback to the agent
+            log.exception("MCP tool %s failed", params.name)
+            return results.refusal("error", _("Refrain could not answer this time; try again in a moment"))
 
     async def list_resources(_ctx, _params) -> types.ListResourcesResult:
         with calling():
