@@ -55,6 +55,7 @@ def test_an_agent_drafts_into_a_free_slot_sees_the_style_error_fixes_it_and_sche
                 session, "check_draft", plan_id=team.plan_id, channel="twitter", body=FIXED, scheduled_at=slot
             )
             seen["after"], _error = await call(session, "plan_status", plan_id=team.plan_id)
+            seen["slots"] = slot, await call(session, "free_slots", plan_id=team.plan_id, channel="twitter", days=2)
 
     anyio.run(story)
 
@@ -90,6 +91,8 @@ def test_an_agent_drafts_into_a_free_slot_sees_the_style_error_fixes_it_and_sche
     assert again["repetition"]["post_ids"] == [scheduled["post"]["id"]]
     assert [p["severity"] for p in again["problems"] if p["code"] == "repetition"] == ["warning"]
     assert seen["after"]["channels"][0]["periods_owing"][0]["posts"] == 1
+    taken, (slots_after, _error) = seen["slots"]
+    assert taken not in [s["at"] for s in slots_after["slots"]] and len(slots_after["slots"]) == 3
 
     db.session.remove()
     post = db.session.scalar(select(Post).where(Post.id == scheduled["post"]["id"]))
