@@ -13,14 +13,14 @@ from contextlib import nullcontext
 
 from flask import Blueprint, Response, current_app, request
 
-from scheduler.mcp import http, server
-
 blueprint = Blueprint("mcp", __name__)
 PATH = "/mcp"
 
 
 @blueprint.route(PATH, methods=["GET", "POST", "DELETE"])
 def endpoint():
+    from scheduler.mcp import http  # the SDK only once an assistant calls: not in every worker and command
+
     exchange = http.serve_one(
         _server(),
         request.method,
@@ -35,6 +35,8 @@ def endpoint():
 
 def _server():
     """One server per app (its tools and resources are stateless): each call is already set up by the request."""
+    from scheduler.mcp import server
+
     built = current_app.extensions.get("refrain.mcp")
     if built is None:
         built = current_app.extensions["refrain.mcp"] = server.build(_in_the_request)
