@@ -43,8 +43,16 @@ def field_label(name: str) -> str:
 
 
 def answer(result: dict) -> types.CallToolResult:
+    for holder in (result, result.get("post") or {}):  # findings (check_draft, lint, a draft's own): each
+        if holder.get("problems"):  # field named as people read it too (copies: a post's own stay as kept)
+            holder["problems"] = [_with_label(problem) for problem in holder["problems"]]
     text = json.dumps(result, ensure_ascii=False, default=str)
     return types.CallToolResult(content=[types.TextContent(type="text", text=text)], structured_content=result)
+
+
+def _with_label(problem: dict) -> dict:
+    field = problem.get("field")
+    return {**problem, "label": field_label(field)} if field and "label" not in problem else problem
 
 
 def refusal(kind: str, message: str, problems: list[dict] | None = None, suggested: dict | None = None):

@@ -75,6 +75,7 @@ def test_an_agent_drafts_into_a_free_slot_sees_the_style_error_fixes_it_and_sche
     assert check["verdict"] == "blocked" and check["theme"]["on_theme"] is True
     [problem] = [p for p in check["problems"] if p["code"].startswith("style.")]
     assert problem["field"] == "body" and problem["severity"] == "error" and "teamwork" in problem["message"]
+    assert problem["label"] == "Text"
 
     assert seen["created"]["post"]["status"] == "draft" and seen["created"]["verdict"] == "blocked"
     refusal, is_error = seen["refused"]
