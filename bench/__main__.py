@@ -1,4 +1,4 @@
-"""`python -m bench [report|deliveries|library|style|signin] [--posts N] [--database URL]`: each figure a ratio
+"""`python -m bench [report|deliveries|library|style|signin|mcp] [--posts N] [--database URL]`: each figure a ratio
 against a baseline measured in the same run, on this machine, so the numbers compare across machines."""
 
 import argparse
@@ -11,6 +11,7 @@ from bench import (
     interactions,
     lateness,
     library,
+    mcp,
     posts_import,
     report,
     scale,
@@ -38,6 +39,7 @@ BENCHES = {
     "interactions_import": interactions.import_main,  # --posts N: rows of the CSV (default 100,000)
     "posts_import": posts_import.main,  # --posts N: rows of the CSV of posts (default 10,000)
     "calendar_feed": calendar_feed.main,  # --posts N: posts in the plan whose feed is read (default 10,000)
+    "mcp": mcp.main,  # --posts N: posts added to the demo quarter (default 2,000)
 }
 ON_ANY_DATABASE = {"report"}  # the others run on their own SQLite file
 

@@ -266,6 +266,7 @@ def main():
 
 from scheduler.cli.interactions import interactions_group  # noqa: E402
 from scheduler.cli.kpis import kpis_command  # noqa: E402  (a plan's indicators)
+from scheduler.cli.mcp import mcp_command  # noqa: E402  (the MCP server over stdio)
 from scheduler.cli.people import token_group, user_group  # noqa: E402  (the team's commands)
 from scheduler.cli.posts import posts_group  # noqa: E402  (a CSV of posts)
 
@@ -273,4 +274,5 @@ cli.add_command(user_group)
 cli.add_command(token_group)
 cli.add_command(interactions_group)
 cli.add_command(kpis_command)
+cli.add_command(mcp_command)
 cli.add_command(posts_group)

@@ -58,3 +58,18 @@ def note_edit(post: Post) -> bool:
     if "events" in post.__dict__:
         db.session.expire(post, ["events"])
     return True
+
+
+def note_drafted_by_agent(post: Post, through: str) -> None:
+    """One line saying the post was drafted by an agent (an AI assistant) acting for the person whose token
+    it holds, ``through`` the way it came (``MCP``): a reader of the post's history, or a reviewer, knows a
+    person did not write it word by word. In the caller's unit of work, after the post is flushed."""
+    who = actor.current()
+    note = f"drafted by an agent for {who.name} through {through}"[:2000]
+    db.session.connection().execute(
+        insert(PostEvent.__table__).values(
+            post_id=post.id, at=utcnow(), from_status=post.status, to_status=post.status, note=note
+        )
+    )
+    if "events" in post.__dict__:
+        db.session.expire(post, ["events"])

@@ -65,6 +65,33 @@ def free_slot(plan: Plan, channel: str, *, leaving: int | None = None, on_day: d
     return None
 
 
+def free_slots(
+    plan: Plan, channel: str, *, from_day: date | None = None, days: int = 14, limit: int = 20
+) -> list[datetime]:
+    """The channel's free slots (``domain.slots``) over ``days`` local days from ``from_day`` (today by
+    default), each at least ``LEAD`` from now, in order; at most ``limit``. What an agent drafting for
+    the plan is offered: each slot found is taken before the next is looked for, as a post put there would."""
+    rhythm = cadence(plan, channel)
+    not_before = clock.now() + LEAD
+    if from_day is not None:
+        not_before = max(not_before, day_start_utc(from_day, plan.timezone))
+    first = max(local_day(not_before, plan.timezone), plan.starts_on)
+    last = min(first + timedelta(days=max(days, 1) - 1), plan.ends_on)
+    if first > last:
+        return []
+    periods = plan_periods(plan.starts_on, plan.ends_on, rhythm.per)
+    read_until = period_of(last, periods).last_day  # the last period's posts hold its slots, whichever day
+    taken = _times(plan, channel, period_of(first, periods).first_day, read_until, None)
+    found: list[datetime] = []
+    while len(found) < limit:
+        slot = next_free_slot(plan.starts_on, plan.ends_on, plan.timezone, rhythm, taken, not_before, read_until)
+        if slot is None or local_day(slot, plan.timezone) > last:
+            break
+        found.append(slot)
+        taken.append(slot)
+    return found
+
+
 def _times(plan: Plan, channel: str, first: date, last: date, leaving: int | None) -> list[datetime]:
     """The times of the channel's posts (any but cancelled: a draft means someone meant that time) from
     ``first`` to ``last``, local days of the plan."""

@@ -23,13 +23,28 @@ class BoundedInt(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["int"] = BoundedInt
-    from scheduler.web import api, auth, calendar_feeds, errors, guards, language, limits, pages, people, public, review
+    from scheduler.web import (
+        api,
+        auth,
+        calendar_feeds,
+        errors,
+        guards,
+        language,
+        limits,
+        mcp_endpoint,
+        pages,
+        people,
+        public,
+        review,
+    )
 
     guards.init_app(app)  # trusted hosts, other sites' writes, body sizes, the security headers
     limits.init_app(app)  # rate limits, counted in the app's Redis
     csrf.init_app(app)  # every page form carries its token; a form posted without one is refused (400)
     csrf.exempt(api.blueprint)  # it refuses form bodies and other sites' requests instead (api/__init__.py)
+    csrf.exempt(mcp_endpoint.blueprint)  # Bearer tokens only: no session, so nothing for another site to borrow
     app.register_blueprint(api.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(mcp_endpoint.blueprint)  # the MCP server over streamable HTTP, for AI assistants
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(public.blueprint)
     app.register_blueprint(people.blueprint)

@@ -44,6 +44,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "people.audit_page": OWN,
     "api.audit": OWN,
     "api.me": V,
+    "mcp.endpoint": V,  # the MCP server over HTTP: every tool checks the role it needs itself (scheduler.mcp)
     "api.openapi": PUBLIC,  # the description of the API, as public as its documentation
     # plans and commitments: managers decide, everyone reads
     "ui.index": V,

@@ -2,7 +2,8 @@
 
 Before every request the route's requirement comes from ``web.access``; the person from their API
 token (``Authorization: Bearer …``, on the API only: a browser never sends one by itself, so a token
-needs no CSRF check) or from their session cookie. Nobody signed in: the API answers 401, a page sends
+needs no CSRF check) or from their session cookie. The MCP server's address (``/mcp``) takes a token
+and nothing else: no session cookie is read there. Nobody signed in: the API answers 401, a page sends
 them to the sign-in page and back. Signed in without the role: 403. The person then becomes the
 services' actor for the request (``services.actor``), so whatever they change is theirs in the trail.
 
@@ -20,7 +21,7 @@ from flask_login import LoginManager, current_user
 from scheduler.domain import access as roles
 from scheduler.domain.language import _
 from scheduler.services import actor, people, tokens
-from scheduler.web import access
+from scheduler.web import access, mcp_endpoint
 
 login_manager = LoginManager()
 
@@ -92,7 +93,7 @@ def _from_token() -> SignedIn | None | bool:
 
 
 def _is_api() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or mcp_endpoint.is_mcp(request.path)
 
 
 def refuse(status: int, message: str):
@@ -121,7 +122,7 @@ def _guard():
             return refuse(401, _("the API token is not valid: it was revoked, or mistyped"))
         if who is not None:
             g._login_user = who  # current_user for this request only; no session is opened for a token
-    if who is None and current_user.is_authenticated:
+    if who is None and not mcp_endpoint.is_mcp(request.path) and current_user.is_authenticated:
         who = current_user._get_current_object()
     if who is not None:
         g.refrain_actor = actor.begin(actor.Actor(who.id, who.display_name, who.role))

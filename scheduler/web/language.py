@@ -3,7 +3,8 @@
 A signed-in person who chose a language on their profile reads it on every page; anyone else, and a
 person who left the choice to their browser, reads the best of the browser's languages that we speak
 (English when none). The JSON API answers in English unless the request's ``Accept-Language`` asks
-for another: a script's messages must not change because its token's owner chose French.
+for another: a script's messages must not change because its token's owner chose French. The MCP
+server's address (``/mcp``) speaks as the API does.
 
 Flask-Babel's translations are the catalogs of ``infra.catalogs``; the domain's and the services' ``_``
 hears the same ones for the request (``domain.language.hear_from``), so a refusal written by a service
@@ -22,7 +23,7 @@ babel = Babel()
 
 def choose() -> str:
 
-    if not request.path.startswith("/api/"):
+    if not request.path.startswith(("/api/", "/mcp")):
         try:
             chosen = getattr(current_user, "language", "") if current_user.is_authenticated else ""
         except Exception:  # noqa: BLE001 - the database is down: the 503 page still reads in the browser's

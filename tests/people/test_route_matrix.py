@@ -56,7 +56,7 @@ def test_each_role_reaches_what_it_may_and_is_refused_the_rest(app, team, anonym
     checked = public = 0
     for rule, method in every_route(app):
         needed = access.needed(rule.endpoint, method)
-        url, api = url_of(rule), rule.rule.startswith("/api/")
+        url, api = url_of(rule), rule.rule.startswith(("/api/", "/mcp"))  # the MCP server takes tokens only
         checked += 1
         nobody = ask(anonymous, method, url)
         if needed == PUBLIC:
