@@ -53,7 +53,37 @@ def serve_one(
         "client": None,
     }
     # the context as it is now, this request's: a Runner's own would be the first request's, kept for good
-    return _loop().run(_exchange(server, scope, body), context=contextvars.copy_context())
+    context = contextvars.copy_context()
+    if _loop_running_here():
+        return _on_a_thread_of_its_own(server, scope, body, context)
+    return _loop().run(_exchange(server, scope, body), context=context)
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _on_a_thread_of_its_own(server: Server, scope: dict, body: bytes, context) -> Exchange:
+    """When this thread already runs an event loop (a WSGI server of the asyncio kind, or a test driving a
+    browser in-process), the exchange runs on a thread of its own, with the request's context."""
+    answered: list = []
+
+    def run():
+        try:
+            answered.append(asyncio.run(_exchange(server, scope, body)))
+        except BaseException as error:  # noqa: BLE001 (raised again in the request's thread)
+            answered.append(error)
+
+    thread = threading.Thread(target=context.run, args=(run,), name="mcp-exchange")
+    thread.start()
+    thread.join()
+    if isinstance(answered[0], BaseException):
+        raise answered[0]
+    return answered[0]
 
 
 def _loop() -> asyncio.Runner:

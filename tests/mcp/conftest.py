@@ -5,14 +5,35 @@ The servers under test run in processes of their own (``refrain mcp``, gunicorn)
 plan starts tomorrow, whatever day the suite runs, so its free slots are always to come.
 """
 
+import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
+
+import anyio
 
 from scheduler.services import plans, style, tokens
 from tests.factories import commit, make_person, make_plan
 
 SYNERGY = "Our synergy makes the summer offer simple"  # "synergy" breaks the guide's term rule: an error
 FIXED = "Our teamwork makes the summer offer simple"
+
+
+def run_story(story) -> None:
+    """``anyio.run(story)`` on a thread of its own: a browser test earlier in the same process leaves
+    Playwright's event loop marked as running on the main thread, where anyio would refuse to start."""
+    failed = []
+
+    def run():
+        try:
+            anyio.run(story)
+        except BaseException as error:  # noqa: BLE001 (handed to the test's thread as it is)
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="mcp-client")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 def seed_team(approval_required: bool = False) -> SimpleNamespace:

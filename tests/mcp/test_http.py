@@ -17,7 +17,6 @@ import urllib.request
 from contextlib import asynccontextmanager
 from types import SimpleNamespace
 
-import anyio
 import httpx2
 import pytest
 from mcp import Client, ClientSession
@@ -30,7 +29,7 @@ from scheduler.models.database import db
 from scheduler.services import items
 from tests.conftest import ENVIRONMENT_SETTINGS
 from tests.factories import make_person, signed_in
-from tests.mcp.conftest import FIXED, SYNERGY, call, seed_team
+from tests.mcp.conftest import FIXED, SYNERGY, call, run_story, seed_team
 
 
 def _free_port() -> int:
@@ -146,7 +145,7 @@ def test_over_http_an_agent_reads_the_plan_and_a_creators_draft_waits_for_approv
             seen["adapted"] = await call(session, "adapt_library_item", item_id=team.item_id, channel="twitter")
             seen["entries"] = await session.read_resource("refrain://style/entries")
 
-    anyio.run(story)
+    run_story(story)
 
     assert {"plan_status", "check_draft", "create_draft", "schedule_post"} <= set(seen["tools"])
     assert seen["status"]["channels"][0]["periods_owing"][0]["posts_owed"] == 2
@@ -180,7 +179,7 @@ def test_over_http_a_read_only_token_reads_and_is_refused_for_writes_in_the_requ
             async with Client(streamable_http_client(served.url + "/mcp", http_client=http)) as client:
                 seen["modern"] = await client.call_tool("plan_status", {"plan_id": team.plan_id})
 
-    anyio.run(story)
+    run_story(story)
 
     assert seen["status"][1] is False
     assert not seen["modern"].is_error and seen["modern"].structured_content["channels"][0]["channel"] == "twitter"

@@ -5,13 +5,12 @@ import subprocess
 import sys
 from contextlib import asynccontextmanager
 
-import anyio
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from sqlalchemy import select
 
 from scheduler.models import Post, PostEvent
 from scheduler.models.database import db
-from tests.mcp.conftest import FIXED, SYNERGY, call, seed_team
+from tests.mcp.conftest import FIXED, SYNERGY, call, run_story, seed_team
 from tests.support.workers import worker_env
 
 COMMAND = [sys.executable, "-m", "scheduler", "mcp"]
@@ -57,7 +56,7 @@ def test_an_agent_drafts_into_a_free_slot_sees_the_style_error_fixes_it_and_sche
             seen["after"], _error = await call(session, "plan_status", plan_id=team.plan_id)
             seen["slots"] = slot, await call(session, "free_slots", plan_id=team.plan_id, channel="twitter", days=2)
 
-    anyio.run(story)
+    run_story(story)
 
     tools = seen["tools"]
     assert {"plan_status", "free_slots", "style_lookup", "lint", "check_draft", "create_draft"} <= set(tools)
@@ -112,7 +111,7 @@ def test_a_viewers_token_reads_but_is_refused_for_writes_with_a_reason_it_can_ac
             seen["write"] = await call(session, "create_draft", plan_id=team.plan_id, channel="twitter", body=FIXED)
             seen["plan"] = await session.read_resource(f"refrain://plans/{team.plan_id}")
 
-    anyio.run(story)
+    run_story(story)
 
     assert seen["status"][1] is False
     refusal, is_error = seen["write"]

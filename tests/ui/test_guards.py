@@ -199,8 +199,9 @@ def test_every_page_and_api_answer_carries_the_security_headers(app, client):
         path += QUERIES.get(rule.endpoint, "").format(**ids)
         response = client.get(path)
         # the first owner's link is spent once there is an owner, and a reviewer's link needs a post in
-        # review (the example token is another link's): their pages say so (410), headers and all
-        refusing = ("people.welcome", "review.review_page")
+        # review (the example token is another link's): their pages say so (410), headers and all;
+        # ... and /mcp takes a Bearer token only, never the session this client signed in with (401)
+        refusing = ("people.welcome", "review.review_page", "mcp.endpoint")
         assert response.status_code < 400 or rule.endpoint in refusing, f"{path}: {response.status_code}"
         headers = response.headers
         csp = headers["Content-Security-Policy"]
