@@ -118,3 +118,13 @@ def test_a_service_id_without_an_address_still_names_the_item_and_an_outbox_file
     items.collect_published()
     ids = dict(db.session.execute(select(ContentItem.post_id, ContentItem.remote_id)).all())
     assert ids == {bare.id: "98765", outbox.id: f"refrain-post-{outbox.id}"}
+
+
+def test_two_posts_a_service_gave_one_id_both_join_the_library_and_the_collection_ends(app, clock_at):
+    plan = make_plan()
+    first = delivered(plan, clock_at, Outcome.published(remote_id="98765"))
+    second = delivered(plan, clock_at, Outcome.published(remote_id="98765"), body="Une autre offre d'été")
+    assert items.collect_published() == 2
+    assert items.collect_published() == 0
+    ids = dict(db.session.execute(select(ContentItem.post_id, ContentItem.remote_id)).all())
+    assert ids == {first.id: "98765", second.id: f"refrain-post-{second.id}"}
