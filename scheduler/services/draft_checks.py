@@ -19,13 +19,12 @@ import channels.registry as channel_registry
 from channels.base import PostContent
 from scheduler.domain.language import _, ngettext
 from scheduler.domain.links import web_link
-from scheduler.domain.periods import local_day
 from scheduler.domain.repetition import WINDOW_DAYS, repeats_of
 from scheduler.domain.text import FoldedWords
 from scheduler.models import Plan
-from scheduler.services import clock, posts, report_data, style_checks, time_guards
+from scheduler.services import clock, posts, report_data, time_guards
 from scheduler.services.plans import slug
-from scheduler.services.post_checks import theme_of
+from scheduler.services.post_checks import content_findings, outside_plan, theme_of
 from scheduler.services.validation import Reader
 
 BLOCKED, OK = "blocked", "ok"
@@ -50,10 +49,7 @@ def check_draft(data) -> dict:
     content = PostContent(
         channel=channel, body=body, title=title, link=link, campaign=slug(plan), scheduled_at=at, extra={}
     )
-    validation = channel_registry.get(channel).validate(content)
-    problems = style_checks.merged_problems(
-        [p.to_dict() for p in validation.problems], style_checks.style_findings(content)
-    )
+    validation, problems = content_findings(content)
     for problem in problems:  # a finding about the whole field is at no one place in it
         problem.setdefault("field", "body")
     problems += _link_problems(link) + _time_problems(plan, channel, at)
@@ -135,21 +131,8 @@ def _time_problems(plan: Plan, channel: str, at: datetime | None) -> list[dict]:
                 **({"suggested": slot.isoformat()} if slot else {}),
             }
         ]
-    if not plan.starts_on <= local_day(at, plan.timezone) <= plan.ends_on:
-        return [
-            {
-                "field": "scheduled_at",
-                "code": "outside_plan",
-                "severity": "warning",
-                "message": _(
-                    "scheduled outside the plan's dates (%(starts)s to %(ends)s); "
-                    "it will not count in the compliance report",
-                    starts=plan.starts_on,
-                    ends=plan.ends_on,
-                ),
-            }
-        ]
-    return []
+    outside = outside_plan(plan, at)
+    return [dict(outside, field="scheduled_at")] if outside else []
 
 
 def _now_in(plan: Plan) -> datetime:

@@ -93,24 +93,34 @@ def in_words(post: Post, problems: list[dict] | None = None) -> list[dict]:
 
 
 def _findings(post: Post, plan: Plan, content: PostContent):
-    validation = channel_registry.get(post.channel).validate(content)
+    validation, problems = content_findings(content)
+    outside = outside_plan(plan, post.scheduled_at)
+    return validation, problems + ([outside] if outside else [])
+
+
+def content_findings(content: PostContent):
+    """The channel's validation of ``content`` and its problems merged with the style guide's findings:
+    what the editor shows under the text (a saved post's, and a draft an agent checks)."""
+    validation = channel_registry.get(content.channel).validate(content)
     problems = style_checks.merged_problems(
         [p.to_dict() for p in validation.problems], style_checks.style_findings(content)
     )
-    if post.scheduled_at and not _inside_plan(post.scheduled_at, plan):
-        problems.append(
-            {
-                "code": "outside_plan",
-                "severity": "warning",
-                "message": _(
-                    "scheduled outside the plan's dates (%(starts)s to %(ends)s); "
-                    "it will not count in the compliance report",
-                    starts=plan.starts_on,
-                    ends=plan.ends_on,
-                ),
-            }
-        )
     return validation, problems
+
+
+def outside_plan(plan: Plan, instant: datetime | None) -> dict | None:
+    """The warning for a time outside the plan's dates (the report will not count the post); None inside."""
+    if instant is None or _inside_plan(instant, plan):
+        return None
+    return {
+        "code": "outside_plan",
+        "severity": "warning",
+        "message": _(
+            "scheduled outside the plan's dates (%(starts)s to %(ends)s); it will not count in the compliance report",
+            starts=plan.starts_on,
+            ends=plan.ends_on,
+        ),
+    }
 
 
 def blocking_errors(post: Post) -> list[dict]:

@@ -48,15 +48,7 @@ def note_edit(post: Post) -> bool:
     named = changed_fields(post)
     if not named or post.id is None:
         return False
-    who = actor.current()
-    note = f"edited by {who.name}: {', '.join(named)}"[:2000]
-    db.session.connection().execute(
-        insert(PostEvent.__table__).values(
-            post_id=post.id, at=utcnow(), from_status=post.status, to_status=post.status, note=note
-        )
-    )
-    if "events" in post.__dict__:
-        db.session.expire(post, ["events"])
+    _line(post, f"edited by {actor.current().name}: {', '.join(named)}")
     return True
 
 
@@ -64,11 +56,15 @@ def note_drafted_by_agent(post: Post, through: str) -> None:
     """One line saying the post was drafted by an agent (an AI assistant) acting for the person whose token
     it holds, ``through`` the way it came (``MCP``): a reader of the post's history, or a reviewer, knows a
     person did not write it word by word. In the caller's unit of work, after the post is flushed."""
-    who = actor.current()
-    note = f"drafted by an agent for {who.name} through {through}"[:2000]
+    _line(post, f"drafted by an agent for {actor.current().name} through {through}")
+
+
+def _line(post: Post, note: str) -> None:
+    """A line in the status the post stays in, written at once (the post's own changes are not flushed
+    by it); the post's loaded history is dropped so the page reads it again."""
     db.session.connection().execute(
         insert(PostEvent.__table__).values(
-            post_id=post.id, at=utcnow(), from_status=post.status, to_status=post.status, note=note
+            post_id=post.id, at=utcnow(), from_status=post.status, to_status=post.status, note=note[:2000]
         )
     )
     if "events" in post.__dict__:
