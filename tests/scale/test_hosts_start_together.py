@@ -3,7 +3,7 @@ every start) on several hosts at the same moment, against one new PostgreSQL dat
 two of them create Alembic's version table at once and one dies on PostgreSQL's unique catalog index;
 with it, one migrates and the others wait, then find the schema at the newest revision.
 
-PostgreSQL only, like the other test of several hosts: SQLite is one host's file.
+On PostgreSQL (SQLite is one host's file): the suite's, or one of the test's own (conftest).
 """
 
 import os
@@ -16,23 +16,18 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from scheduler.infra import migrate
-from tests.conftest import TEST_DATABASE_URL
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="several hosts share PostgreSQL, not SQLite (one host's file): run under scripts/with-services.sh",
-)
 HOSTS = 4
 
 
 @pytest.fixture
-def new_database():
+def new_database(postgres_url):
     """A database of its own on the test server, empty, dropped afterwards."""
     name = f"refrain_start_{uuid.uuid4().hex[:10]}"
-    server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    server = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    yield make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
     with server.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     server.dispose()

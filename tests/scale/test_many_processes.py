@@ -12,7 +12,7 @@ outbox_writes.py), the killed one included, and both web processes give the same
 and the same list of posts. A session signed in on one web process is good on the other: the load
 balancer in front needs no sticky sessions.
 
-SQLite is one host's file, so the test runs in CI's PostgreSQL pass (scripts/with-services.sh).
+SQLite is one host's file: on the embedded defaults the test brings a PostgreSQL of its own (conftest).
 """
 
 import random
@@ -24,22 +24,13 @@ from datetime import datetime, timedelta, timezone
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-import pytest
-
 from scheduler.services import tokens
 from scheduler.services.lifecycle import PUBLISHED, PUBLISHING, UNCONFIRMED
 from scheduler.services.sweeper import GAVE_UP
-from tests.conftest import TEST_DATABASE_URL
 from tests.factories import PASSWORD, make_person
 from tests.faults import claims_per_post, status_counts, statuses
 from tests.support.hosts import Api, Site
 from tests.support.outbox_writes import OutboxWrites
-
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="several hosts share PostgreSQL, not SQLite (one host's file): run under scripts/with-services.sh, "
-    "as CI's second pass does",
-)
 
 POSTS = 400  # created and scheduled over the API, half by each script
 CHANNELS = ("twitter", "mastodon")
@@ -54,8 +45,9 @@ WORDS = (
 
 
 def test_two_web_processes_and_three_workers_deliver_every_post_once_and_agree_on_every_report(
-    app, tmp_path, slow_channel
+    shared_app, tmp_path, slow_channel
 ):
+    app = shared_app
     owner = make_person("owner@example.com", "owner", "Olive Owner")
     token = tokens.create(owner, "scale test")[1]
     site = Site(
